@@ -1,0 +1,13 @@
+//! gwctl: predict what a conformant Gateway API controller does with a set of manifests.
+//!
+//! The pipeline is visible in the module tree:
+//! `input` (walk, stdin) → `yaml` (span tree) → `model` (tolerant typed objects) →
+//! `engine` (attachment, references, status; request routing) → `diag` → `output`.
+//! Analysis never prints; output never analyses.
+
+pub mod diag;
+pub mod engine;
+pub mod input;
+pub mod model;
+pub mod output;
+pub mod yaml;
