@@ -5,6 +5,7 @@
 //! `engine` (attachment, references, status; request routing) → `diag` → `output`.
 //! Analysis never prints; output never analyses.
 
+pub mod cli;
 pub mod diag;
 pub mod engine;
 pub mod input;

@@ -1,0 +1,5 @@
+//! The one integration-test binary (one link keeps 2-core CI fast).
+
+mod cli;
+mod conformance;
+mod simulate_conformance;
