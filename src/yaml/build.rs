@@ -5,6 +5,7 @@
 //! stack. Aliases are expanded by cloning, and every node made (clones included) counts
 //! against `max_nodes`, so an alias bomb stops after a bounded amount of work.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
@@ -175,7 +176,7 @@ pub(super) fn parse_chunk(
                 builder.nodes = 0;
             }
             Event::Scalar(text, style, anchor, tag) => {
-                builder.scalar(&text, style, anchor, tag.as_deref(), span)?
+                builder.scalar(text, style, anchor, tag.as_deref(), span)?
             }
             Event::Alias(anchor) => builder.alias(anchor, span)?,
             Event::SequenceStart(anchor, _) => {
@@ -502,7 +503,7 @@ impl Builder<'_> {
 
     fn scalar(
         &mut self,
-        text: &str,
+        text: Cow<'_, str>,
         style: ScalarStyle,
         anchor: usize,
         tag: Option<&Tag>,
@@ -514,7 +515,7 @@ impl Builder<'_> {
             let next = if is_merge {
                 Expect::MergeValue
             } else {
-                Expect::Value(text.to_string(), span)
+                Expect::Value(text.into_owned(), span)
             };
             if let Some(frame) = self.stack.last_mut() {
                 frame.last_end = span.end;
@@ -537,7 +538,7 @@ impl Builder<'_> {
 
     fn scalar_value(
         &mut self,
-        text: &str,
+        text: Cow<'_, str>,
         style: ScalarStyle,
         tag: Option<&Tag>,
         span: Span,
@@ -545,7 +546,7 @@ impl Builder<'_> {
         match tag {
             Some(tag) if tag.is_yaml_core_schema() => {
                 let core = CoreTag::from_suffix(&tag.suffix);
-                scalar::resolve_tagged(text, core).unwrap_or_else(|| {
+                scalar::resolve_tagged(&text, core).unwrap_or_else(|| {
                     let diagnostic = Diagnostic::new(
                         &TAG_MISMATCH,
                         format!("`{text}` is not a valid {} value", core.name()),
@@ -553,13 +554,15 @@ impl Builder<'_> {
                     .at(file_location(self.file, span))
                     .help("remove the tag or fix the value; it is read as a string");
                     self.diagnostics.push(diagnostic);
-                    Value::Str(text.to_string())
+                    Value::Str(text.into_owned())
                 })
             }
             // The non-specific tag `!` makes a plain scalar a string.
-            Some(tag) if tag.handle.is_empty() && tag.suffix == "!" => Value::Str(text.to_string()),
-            _ if style == ScalarStyle::Plain => scalar::resolve_plain(text),
-            _ => Value::Str(text.to_string()),
+            Some(tag) if tag.handle.is_empty() && tag.suffix == "!" => {
+                Value::Str(text.into_owned())
+            }
+            _ if style == ScalarStyle::Plain => scalar::resolve_plain(text.into_owned()),
+            _ => Value::Str(text.into_owned()),
         }
     }
 
