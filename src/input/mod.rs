@@ -460,3 +460,57 @@ mod tests {
         assert_eq!(sources.documents.len(), 1);
     }
 }
+
+#[cfg(test)]
+mod hostile_tests {
+    use super::*;
+
+    /// Every hostile file gives its diagnostics and no more; the good documents are kept.
+    #[test]
+    fn hostile_testdata() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/hostile");
+        let options = InputOptions {
+            paths: vec![dir.display().to_string()],
+            ..InputOptions::default()
+        };
+        let mut sources = Sources::default();
+        let started = std::time::Instant::now();
+        let diagnostics = read(&options, &mut sources).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        let found: Vec<(String, &str)> = diagnostics
+            .iter()
+            .map(|d| {
+                let Some(Location::File { file, span }) = &d.location else {
+                    panic!("{d:?}");
+                };
+                let source = &sources.files[*file];
+                let (line, _) = crate::diag::resolve::line_column(&source.text, span.start);
+                let name = source.path.as_ref().unwrap().file_name().unwrap();
+                (format!("{}:{line}", name.to_string_lossy()), d.rule.code)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("alias-bomb.yaml:7".to_string(), "GW0013"),
+                ("deep-nesting.yaml:2".to_string(), "GW0014"),
+                ("deep-nesting.yaml:4".to_string(), "GW0014"),
+                ("duplicate-keys.yaml:11".to_string(), "GW0011"),
+                ("invalid-utf8.yaml:8".to_string(), "GW0002"),
+                ("malformed.yaml:19".to_string(), "GW0010"),
+                ("tabs.yaml:5".to_string(), "GW0010"),
+            ]
+        );
+        let names: Vec<_> = sources
+            .documents
+            .iter()
+            .filter_map(|d| d.root.get("metadata")?.get("name")?.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["dup", "example", "gw", "good", "web", "before", "after"]
+        );
+        // not-kubernetes.yaml: a list, a string and a number.
+        assert_eq!(sources.documents.len(), names.len() + 3);
+    }
+}

@@ -159,6 +159,7 @@ pub(super) fn parse_chunk(
         stack: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
+        aliased: 0,
         root: None,
         diagnostics,
     };
@@ -174,6 +175,7 @@ pub(super) fn parse_chunk(
                 roots.extend(builder.root.take());
                 builder.anchors.clear();
                 builder.nodes = 0;
+                builder.aliased = 0;
             }
             Event::Scalar(text, style, anchor, tag) => {
                 builder.scalar(text, style, anchor, tag.as_deref(), span)?
@@ -443,6 +445,11 @@ impl MapBuilder {
     }
 }
 
+/// Alias expansions may make at most this fraction (1/n) of `max_nodes`: the API server's
+/// YAML decoder also refuses documents made mostly of expanded aliases, and it keeps the
+/// work an alias bomb causes well below the node limit.
+const ALIASED_SHARE: usize = 10;
+
 struct Builder<'a> {
     file: FileId,
     limits: &'a Limits,
@@ -451,6 +458,8 @@ struct Builder<'a> {
     anchors: HashMap<usize, Anchored>,
     /// Nodes made in the current document, alias expansions included.
     nodes: usize,
+    /// Nodes made by expanding aliases in the current document.
+    aliased: usize,
     root: Option<Node>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
@@ -462,20 +471,24 @@ impl Builder<'_> {
     }
 
     fn check_nodes(&self, span: Span) -> Result<(), Fatal> {
-        if self.nodes > self.limits.max_nodes {
-            return Err(Box::new(
-                Diagnostic::new(
-                    &TOO_MANY_NODES,
-                    format!(
-                        "this document expands to more than {} values; it is not checked",
-                        self.limits.max_nodes
-                    ),
-                )
+        let message = if self.nodes > self.limits.max_nodes {
+            format!(
+                "this document expands to more than {} values; it is not checked",
+                self.limits.max_nodes
+            )
+        } else if self.aliased > self.limits.max_nodes / ALIASED_SHARE {
+            format!(
+                "aliases in this document expand to more than {} values; it is not checked",
+                self.limits.max_nodes / ALIASED_SHARE
+            )
+        } else {
+            return Ok(());
+        };
+        Err(Box::new(
+            Diagnostic::new(&TOO_MANY_NODES, message)
                 .at(file_location(self.file, span))
                 .help("expand fewer aliases, or split the document"),
-            ));
-        }
-        Ok(())
+        ))
     }
 
     fn check_depth(&self, depth: usize, span: Span) -> Result<(), Fatal> {
@@ -580,6 +593,7 @@ impl Builder<'_> {
         self.check_depth(self.stack.len() + height, span)?;
         // Count before cloning, so an alias bomb stops before doing the work.
         self.nodes = self.nodes.saturating_add(size);
+        self.aliased = self.aliased.saturating_add(size);
         self.check_nodes(span)?;
         let mut node = anchored.node.clone();
         node.span = span;

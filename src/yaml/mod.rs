@@ -449,11 +449,7 @@ mod tests {
 
     fn nested(depth: usize) -> (String, String) {
         let flow = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-        let mut block = String::new();
-        for level in 0..depth {
-            block.push_str(&" ".repeat(level));
-            block.push_str("a:\n");
-        }
+        let block = format!("{}x\n", "- ".repeat(depth));
         (flow, block)
     }
 
@@ -465,9 +461,16 @@ mod tests {
             assert_eq!(codes(&diagnostics), ["GW0014"]);
             assert!(sources.documents.is_empty());
         }
-        let (flow, _) = nested(100);
-        let (_, diagnostics) = parse(&flow);
-        assert!(diagnostics.is_empty());
+        let (flow, block) = nested(100);
+        let (sources, diagnostics) = parse(&format!("{flow}\n---\n{block}"));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(sources.documents.len(), 2);
+        let mut text = String::new();
+        for level in 0..200 {
+            text.push_str(&" ".repeat(level));
+            text.push_str("a:\n");
+        }
+        assert_eq!(codes(&parse(&text).1), ["GW0014"]);
     }
 
     #[test]
