@@ -6,6 +6,9 @@ pub mod json;
 pub mod table;
 pub mod yaml;
 
+#[cfg(test)]
+mod fixture;
+
 use clap::ValueEnum;
 
 use crate::diag::resolve::{Resolved, resolve};
