@@ -89,7 +89,7 @@ impl Style {
 pub fn render(report: &Report<'_>, format: Format, style: &Style) -> String {
     match format {
         Format::Human => human::render(report, style),
-        Format::Table => table::render(report, style),
+        Format::Table => table::render(report),
         Format::Json => json::render(report),
         Format::Yaml => yaml::render(report),
     }
