@@ -331,6 +331,64 @@ mod tests {
         }
     }
 
+    /// The tree without positions, for comparing a re-read document with the original.
+    fn without_spans(original: &Node) -> Node {
+        let value = match &original.value {
+            Value::Seq(items) => Value::Seq(items.iter().map(without_spans).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|e| entry(&e.key, without_spans(&e.value)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        node(value)
+    }
+
+    fn parse_documents(text: &str) -> Vec<Node> {
+        let mut sources = Sources::default();
+        sources.files.push(crate::input::SourceFile {
+            name: "test.yaml".to_string(),
+            path: None,
+            text: text.to_string(),
+        });
+        let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        sources
+            .documents
+            .iter()
+            .map(|d| without_spans(&d.root))
+            .collect()
+    }
+
+    #[test]
+    fn real_manifests_round_trip() {
+        let dirs = ["testdata/acme", "testdata/acme-v1beta1"];
+        let mut files = 0;
+        for dir in dirs {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for path in entries.filter_map(|e| Some(e.ok()?.path())) {
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                files += 1;
+                for document in parse_documents(&text) {
+                    let emitted = emit(&document);
+                    assert_eq!(
+                        parse_documents(&emitted),
+                        [document],
+                        "{path:?}:\n{emitted}"
+                    );
+                }
+            }
+        }
+        assert!(files > 0, "no test manifests found");
+    }
+
     #[test]
     fn ambiguous_strings_are_quoted() {
         for s in [
