@@ -56,6 +56,9 @@ pub fn handler(style: &Style) -> GraphicalReportHandler {
         .with_width(style.width)
         .with_links(false)
         .with_context_lines(1)
+        // Unwrapped, messages keep names like `gateway-conformance-infra` whole (textwrap
+        // breaks at hyphens) and stay greppable; terminals wrap long lines themselves.
+        .with_wrap_lines(false)
         .without_syntax_highlighting()
 }
 
@@ -255,7 +258,9 @@ pub fn render_diagnostic(
     for related in &diagnostic.related {
         let position = resolve(sources, &related.location);
         match (position, primary, text) {
-            (Some(p), Some(q), Some(file)) if p.file == q.file => {
+            (Some(p), Some(q), Some(file))
+                if p.file == q.file && p.line.abs_diff(q.line) <= NEARBY_LINES =>
+            {
                 labels.push(LabeledSpan::new_with_span(
                     Some(related.label.clone()),
                     first_line(&file.text, p.span),
@@ -296,6 +301,10 @@ pub fn render_diagnostic(
     }
     out
 }
+
+/// How far (in lines) a related location may be from the primary one to be shown in the
+/// same snippet; farther ones become notes, so a snippet never spans half a file.
+const NEARBY_LINES: usize = 8;
 
 /// A location in words: `file:line:column`, or `Kind ns/name (cluster): field`.
 fn describe(sources: &Sources, location: &Location) -> String {
@@ -473,6 +482,31 @@ mod tests {
             summary_line(&summary),
             "1 route (0 accepted, 0 rejected, 1 undetermined), 2 gateways; 1 error, 0 warnings"
         );
+    }
+
+    #[test]
+    fn far_related_locations_become_notes() {
+        let mut fixture = Fixture::new();
+        let far = Location::Field {
+            resource: crate::diag::ResourceRef {
+                kind: "HTTPRoute".to_string(),
+                namespace: "app".to_string(),
+                name: "hr".to_string(),
+            },
+            origin: Origin::Document { doc: 1, item: None },
+            path: crate::diag::FieldPath::parse("spec.parentRefs[0]"),
+        };
+        fixture.diagnostics[1].related[1].location = far;
+        let text = render_diagnostic(
+            &fixture.sources,
+            &fixture.diagnostics[1],
+            &handler(&Style::plain()),
+        );
+        assert!(
+            text.contains("note: the route's hostname: routes.yaml:8:3"),
+            "{text}"
+        );
+        assert!(!text.contains(" 1 │"), "{text}");
     }
 
     #[test]
