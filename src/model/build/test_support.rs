@@ -46,3 +46,18 @@ pub(crate) fn sources(documents: Vec<Json>) -> Sources {
             .collect(),
     }
 }
+
+/// Sources holding one file with `text`, parsed by the YAML stage.
+pub(crate) fn parse(text: &str) -> Sources {
+    let mut sources = Sources {
+        files: vec![crate::input::SourceFile {
+            name: "test.yaml".to_string(),
+            path: None,
+            text: text.to_string(),
+        }],
+        documents: Vec::new(),
+    };
+    let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    sources
+}

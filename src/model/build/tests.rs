@@ -573,3 +573,92 @@ fn many_routes_build_in_one_linear_pass() {
     assert_eq!(world.routes.len(), 2000);
     assert_eq!(world.routes[1999].meta.order, 1999);
 }
+
+#[test]
+fn diagnostics_from_real_yaml_resolve_to_the_field() {
+    let text = "\
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: g
+spec:
+  gatewayClassName: c
+  listeners:
+  - name: http
+    port: \"80\"
+    protocol: HTTP
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: s}
+  spec:
+    ports:
+    - port: 80
+      protocol: tcp
+";
+    let sources = super::test_support::parse(text);
+    let (world, diags) = build(&sources, &BuildOptions::default());
+    assert_eq!(world.gateways[0].listeners[0].port, Some(80));
+    assert_eq!(world.services.len(), 1);
+    let positions: Vec<(&str, usize, usize)> = diags
+        .iter()
+        .map(|d| {
+            let resolved = d
+                .location
+                .as_ref()
+                .and_then(|l| crate::diag::resolve::resolve(&sources, l))
+                .expect("resolves");
+            (d.rule.code, resolved.line, resolved.column)
+        })
+        .collect();
+    assert_eq!(positions, vec![("GW0104", 9, 5), ("GW0105", 21, 7)]);
+}
+
+/// Every conformance case builds without error-level schema diagnostics.
+#[test]
+fn conformance_manifests_build_cleanly() {
+    let cases = std::path::Path::new("/work/shared/conformance/cases");
+    let Ok(entries) = std::fs::read_dir(cases) else {
+        return; // the corpus is not on this machine
+    };
+    let mut failures = Vec::new();
+    let mut read = 0;
+    for entry in entries.flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path().join("manifests.yaml")) else {
+            continue;
+        };
+        let sources = super::test_support::parse(&text);
+        let (world, diags) = build(&sources, &BuildOptions::default());
+        read += world.gateways.len();
+        for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+            failures.push(format!(
+                "{}: {} {} {:?}",
+                entry.file_name().to_string_lossy(),
+                d.rule.code,
+                d.message,
+                d.location
+            ));
+        }
+    }
+    assert!(read > 0 || failures.is_empty());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The example data of the repository builds without any diagnostic.
+#[test]
+fn testdata_builds_cleanly() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/acme");
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        files += 1;
+        let (_, diags) = build(&super::test_support::parse(&text), &BuildOptions::default());
+        assert!(diags.is_empty(), "{}: {diags:?}", entry.path().display());
+    }
+    assert!(files > 0);
+}
