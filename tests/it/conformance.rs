@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use gwctl::engine::{self, Analysis, Condition, GatewayReport, Options};
-use gwctl::input::{self, InputOptions, SourceFile, Sources};
+use gwctl::input::{SourceFile, Sources};
 use gwctl::model::{self, BuildOptions};
 use gwctl::yaml::{self, Limits, Node, Value};
 
@@ -53,12 +53,17 @@ fn parse_yaml(path: &Path) -> Node {
 }
 
 fn analyze_case(manifests: &Path) -> Analysis {
-    let mut sources = Sources::default();
-    let options = InputOptions {
-        paths: vec![manifests.display().to_string()],
-        ..InputOptions::default()
+    let text = std::fs::read_to_string(manifests)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", manifests.display()));
+    let mut sources = Sources {
+        files: vec![SourceFile {
+            name: manifests.display().to_string(),
+            path: Some(manifests.to_path_buf()),
+            text,
+        }],
+        documents: Vec::new(),
     };
-    input::read(&options, &mut sources).unwrap_or_else(|e| panic!("{}: {e}", manifests.display()));
+    yaml::parse_file(&mut sources, 0, &Limits::default());
     let (world, _) = model::build(
         &sources,
         &BuildOptions {
