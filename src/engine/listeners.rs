@@ -251,9 +251,7 @@ fn invalid_value(l: &Listener) -> Option<(FieldPath, String, String)> {
             format!(
                 "is a {proto} listener with a `tls` section, which only HTTPS and TLS listeners may have"
             ),
-            format!(
-                "remove `tls`, or change the protocol to HTTPS/TLS if this listener should terminate TLS"
-            ),
+            "remove `tls`, or change the protocol to HTTPS/TLS if this listener should terminate TLS".into(),
         )),
         (Protocol::Https | Protocol::Tls, None) => Some((
             path.clone(),
@@ -301,7 +299,7 @@ fn ca_outcomes(
                 index,
                 &gw.meta,
                 r,
-                Purpose::CaCertificate,
+                Purpose::CaBundle,
                 path.clone().index(i),
                 diags,
             ) {
@@ -427,7 +425,7 @@ fn validate(
         let mut unknown = None;
         for (i, r) in tls.certificate_refs.iter().enumerate() {
             let at = path.clone().key("tls").key("certificateRefs").index(i);
-            match check_object_ref(index, owner_meta, r, Purpose::ServingCertificate, at, diags) {
+            match check_object_ref(index, owner_meta, r, Purpose::ServingCert, at, diags) {
                 RefOutcome::Ok => {}
                 RefOutcome::Invalid { reason, message } => {
                     if state.resolved_refs.status != ConditionStatus::False {

@@ -372,3 +372,182 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         diagnostics,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use crate::diag::Severity;
+    use crate::model::{FromNamespaces, Known, LabelSelector, Protocol, RouteNamespaces};
+
+    /// The issue's ACME scenario: a shared Gateway admitting only labelled namespaces.
+    fn acme(hr_labels: &[(&str, &str)], with_namespace: bool) -> World {
+        let mut w = world();
+        let mut l = listener(0, "shared-http", 80, Protocol::Http, None);
+        l.allowed_routes.namespaces = RouteNamespaces {
+            from: Known::Known(FromNamespaces::Selector),
+            selector: Some(LabelSelector {
+                match_labels: [("shared-gateway-access".to_string(), "true".to_string())].into(),
+                match_expressions: Vec::new(),
+            }),
+        };
+        w.gateways
+            .push(gateway("infra-ns", "shared-gateway", vec![l]));
+        let mut p = parent("shared-gateway");
+        p.namespace = "infra-ns".into();
+        p.namespace_set = true;
+        w.routes.push(http_route(
+            "hr",
+            "cross-namespace",
+            &[p],
+            &[backend(None, "hr-svc", 80)],
+        ));
+        w.services.push(service("hr", "hr-svc", &[80]));
+        if with_namespace {
+            w.namespaces.push(namespace("hr", hr_labels));
+        }
+        w
+    }
+
+    #[test]
+    fn acme_route_is_refused_with_a_located_actionable_diagnostic() {
+        let a = analyze(
+            &acme(&[], true),
+            &Options {
+                complete: true,
+                controller_name: None,
+            },
+        );
+        let accepted = &a.routes[0].parents[0].conditions[0];
+        assert_eq!(
+            (accepted.status, accepted.reason.as_str()),
+            (ConditionStatus::False, "NotAllowedByListeners")
+        );
+        let d = a
+            .diagnostics
+            .iter()
+            .find(|d| d.rule.code == "GW1001")
+            .expect("GW1001");
+        assert_eq!(d.severity, Severity::Error);
+        assert!(
+            d.message
+                .contains("listener `shared-http` of Gateway infra-ns/shared-gateway"),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.contains("`shared-gateway-access=true`")
+                && d.message.contains("namespace `hr`"),
+            "{}",
+            d.message
+        );
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(
+            help.contains("kubectl label namespace hr shared-gateway-access=true"),
+            "{help}"
+        );
+        assert!(help.contains("allowedRoutes"), "{help}");
+        match &d.location {
+            Some(Location::Field { path, .. }) => {
+                assert_eq!(path.to_string(), "spec.parentRefs[0]")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(a.gateways[0].listeners[0].attached_routes, 0);
+        assert_eq!(a.refusals.len(), 1);
+    }
+
+    #[test]
+    fn acme_route_attaches_once_labelled() {
+        let a = analyze(
+            &acme(&[("shared-gateway-access", "true")], true),
+            &Options::default(),
+        );
+        assert_eq!(
+            a.routes[0].parents[0].conditions[0].status,
+            ConditionStatus::True
+        );
+        assert_eq!(a.gateways[0].listeners[0].attached_routes, 1);
+        assert_eq!(a.attachments.len(), 1);
+        assert_eq!(a.backends, vec![vec![vec![BackendVerdict::Valid]]]);
+        assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    }
+
+    #[test]
+    fn open_world_makes_missing_objects_unknown() {
+        let mut w = acme(&[], false);
+        w.services.clear();
+        let a = analyze(&w, &Options::default());
+        let conds = &a.routes[0].parents[0].conditions;
+        assert_eq!(
+            (conds[0].status, conds[0].reason.as_str()),
+            (ConditionStatus::Unknown, "Pending")
+        );
+        assert_eq!(conds[1].status, ConditionStatus::Unknown);
+        let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.rule.code).collect();
+        assert!(
+            codes.contains(&"GW4002") && codes.contains(&"GW4004"),
+            "{codes:?}"
+        );
+        assert!(
+            a.diagnostics
+                .iter()
+                .all(|d| d.severity == Severity::Warning)
+        );
+        // With --complete the same input is definite.
+        let a = analyze(
+            &w,
+            &Options {
+                complete: true,
+                controller_name: None,
+            },
+        );
+        let conds = &a.routes[0].parents[0].conditions;
+        assert_eq!(conds[0].reason, "NotAllowedByListeners");
+        assert_eq!(conds[1].reason, "BackendNotFound");
+    }
+
+    #[test]
+    fn unhandled_classes_leave_gateways_unreconciled() {
+        let w = acme(&[("shared-gateway-access", "true")], true);
+        let options = Options {
+            complete: true,
+            controller_name: Some("other.io/ctrl".into()),
+        };
+        let a = analyze(&w, &options);
+        assert_eq!(a.gateways[0].conditions[0].status, ConditionStatus::Unknown);
+        assert_eq!(a.routes[0].parents[0].conditions[0].reason, "Pending");
+        assert!(a.usable_listeners.is_empty());
+    }
+
+    #[test]
+    fn route_counted_once_per_listener() {
+        let mut w = world();
+        w.gateways.push(gateway(
+            "ns",
+            "gw",
+            vec![
+                listener(0, "a", 80, Protocol::Http, None),
+                listener(1, "b", 8080, Protocol::Http, None),
+            ],
+        ));
+        let mut by_section = parent("gw");
+        by_section.section_name = Some("a".into());
+        w.routes
+            .push(http_route("ns", "r", &[parent("gw"), by_section], &[]));
+        let a = analyze(
+            &w,
+            &Options {
+                complete: true,
+                controller_name: None,
+            },
+        );
+        let counts: Vec<u32> = a.gateways[0]
+            .listeners
+            .iter()
+            .map(|l| l.attached_routes)
+            .collect();
+        assert_eq!(counts, [1, 1]);
+        assert_eq!(a.attachments.len(), 3);
+    }
+}

@@ -495,46 +495,46 @@ fn ports_help(svc: &crate::model::Service) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     /// A listener's `tls.certificateRefs`.
-    ServingCertificate,
+    ServingCert,
     /// A Gateway's frontend `caCertificateRefs`.
-    CaCertificate,
+    CaBundle,
     /// A Gateway's `tls.backend.clientCertificateRef`.
-    ClientCertificate,
+    ClientCert,
 }
 
 impl Purpose {
     fn describe(self) -> &'static str {
         match self {
-            Purpose::ServingCertificate => "TLS certificate",
-            Purpose::CaCertificate => "CA certificate",
-            Purpose::ClientCertificate => "client certificate",
+            Purpose::ServingCert => "TLS certificate",
+            Purpose::CaBundle => "CA certificate",
+            Purpose::ClientCert => "client certificate",
         }
     }
     fn kinds(self) -> &'static [&'static str] {
         match self {
-            Purpose::CaCertificate => &["ConfigMap", "Secret"],
+            Purpose::CaBundle => &["ConfigMap", "Secret"],
             _ => &["Secret"],
         }
     }
     fn kind_reason(self) -> &'static str {
         match self {
-            Purpose::ServingCertificate => "InvalidCertificateRef",
-            Purpose::CaCertificate => "InvalidCACertificateKind",
-            Purpose::ClientCertificate => "InvalidClientCertificateRef",
+            Purpose::ServingCert => "InvalidCertificateRef",
+            Purpose::CaBundle => "InvalidCACertificateKind",
+            Purpose::ClientCert => "InvalidClientCertificateRef",
         }
     }
     fn invalid_reason(self) -> &'static str {
         match self {
-            Purpose::ServingCertificate => "InvalidCertificateRef",
-            Purpose::CaCertificate => "InvalidCACertificateRef",
-            Purpose::ClientCertificate => "InvalidClientCertificateRef",
+            Purpose::ServingCert => "InvalidCertificateRef",
+            Purpose::CaBundle => "InvalidCACertificateRef",
+            Purpose::ClientCert => "InvalidClientCertificateRef",
         }
     }
     fn rule(self) -> &'static Rule {
         match self {
-            Purpose::ServingCertificate => &CERTIFICATE_REF_INVALID,
-            Purpose::CaCertificate => &CA_CERTIFICATE_REF_INVALID,
-            Purpose::ClientCertificate => &CLIENT_CERTIFICATE_REF_INVALID,
+            Purpose::ServingCert => &CERTIFICATE_REF_INVALID,
+            Purpose::CaBundle => &CA_CERTIFICATE_REF_INVALID,
+            Purpose::ClientCert => &CLIENT_CERTIFICATE_REF_INVALID,
         }
     }
 }
@@ -545,7 +545,7 @@ fn secret_problem(secret: &crate::model::Secret, purpose: Purpose) -> Option<Str
         return None;
     }
     let has = |k: &str| secret.keys.iter().any(|x| x == k);
-    if purpose == Purpose::CaCertificate {
+    if purpose == Purpose::CaBundle {
         return (!has("ca.crt")).then(|| "has no `ca.crt` key".to_string());
     }
     if secret.secret_type != "kubernetes.io/tls" {
@@ -644,7 +644,7 @@ pub fn check_object_ref(
                 Diagnostic::new(purpose.rule(), message.clone())
                     .at(field(referrer_meta, path))
                     .help(match purpose {
-                        Purpose::CaCertificate => format!("put the CA bundle under the key `ca.crt` of {target}"),
+                        Purpose::CaBundle => format!("put the CA bundle under the key `ca.crt` of {target}"),
                         _ => format!(
                             "recreate it as a TLS Secret: `kubectl create secret tls {} -n {ns} --cert=tls.crt --key=tls.key`",
                             r.name

@@ -347,7 +347,7 @@ fn gateway_tls_conditions(
     if let Some(r) = &tls.backend_client_certificate {
         let path = FieldPath::parse("spec.tls.backend.clientCertificateRef");
         out.push(
-            match check_object_ref(index, &gw.meta, r, Purpose::ClientCertificate, path, diags) {
+            match check_object_ref(index, &gw.meta, r, Purpose::ClientCert, path, diags) {
                 RefOutcome::Ok => Condition::new(
                     "ResolvedRefs",
                     True,
