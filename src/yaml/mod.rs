@@ -6,6 +6,8 @@
 //! Streams are split per document before parsing so one malformed document spares the rest.
 
 mod build;
+#[cfg(test)]
+mod proptests;
 mod scalar;
 mod split;
 
