@@ -493,8 +493,8 @@ mod hostile_tests {
             found,
             [
                 ("alias-bomb.yaml:7".to_string(), "GW0013"),
-                ("deep-nesting.yaml:2".to_string(), "GW0014"),
-                ("deep-nesting.yaml:4".to_string(), "GW0014"),
+                ("deep-nesting.yaml:130".to_string(), "GW0014"),
+                ("deep-nesting.yaml:458".to_string(), "GW0014"),
                 ("duplicate-keys.yaml:11".to_string(), "GW0011"),
                 ("invalid-utf8.yaml:8".to_string(), "GW0002"),
                 ("malformed.yaml:19".to_string(), "GW0010"),
