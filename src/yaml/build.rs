@@ -277,6 +277,10 @@ fn syntax_message(info: &str) -> String {
         "while scanning a quoted scalar, found unexpected end of stream" => {
             "unclosed quoted string"
         }
+        "invalid indentation in flow construct" => {
+            "bad indentation inside `[...]` or `{...}` (is a bracket left unclosed?)"
+        }
+        "while parsing a node, did not find expected node content" => "expected a value here",
         _ => "",
     };
     if !reworded.is_empty() {

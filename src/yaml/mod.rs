@@ -404,6 +404,13 @@ mod tests {
         );
         assert_eq!(position(&sources, &diagnostics[0]), (2, 2));
         assert!(sources.documents.is_empty());
+        let (_, diagnostics) = parse("spec:\n  refs: [{name: gw}\n  hosts: []\n");
+        assert_eq!(
+            diagnostics[0].message,
+            "bad indentation inside `[...]` or `{...}` (is a bracket left unclosed?)"
+        );
+        let (_, diagnostics) = parse("a: \"unclosed\n");
+        assert_eq!(diagnostics[0].message, "unclosed quoted string");
     }
 
     #[test]
