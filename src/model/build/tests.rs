@@ -662,3 +662,49 @@ fn testdata_builds_cleanly() {
     }
     assert!(files > 0);
 }
+
+#[test]
+fn misspelled_fields_are_reported_other_unknown_fields_are_not() {
+    let (world, diags) = build_json(vec![json!({
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+        "metadata": {"name": "r", "namespace": "web", "label": {"a": "b"}},
+        "spec": {"parentRefs": [{"name": "gw", "sectionname": "http"}],
+                 "hostname": "example.com",
+                 "x-custom": true,
+                 "rules": [{"backendRef": [{"name": "a", "port": 80}], "timeouts": {"request": "1s"}}]}})]);
+    let found: Vec<(&str, String, Option<String>)> = diags
+        .iter()
+        .map(|d| {
+            let Some(Location::Field { path, .. }) = &d.location else {
+                panic!()
+            };
+            (d.rule.code, path.to_string(), d.help.clone())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "GW0118",
+                "metadata.label".to_string(),
+                Some("did you mean `labels`?".to_string())
+            ),
+            (
+                "GW0118",
+                "spec.hostname".to_string(),
+                Some("did you mean `hostnames`?".to_string())
+            ),
+            (
+                "GW0118",
+                "spec.parentRefs[0].sectionname".to_string(),
+                Some("did you mean `sectionName`?".to_string())
+            ),
+            (
+                "GW0118",
+                "spec.rules[0].backendRef".to_string(),
+                Some("did you mean `backendRefs`?".to_string())
+            ),
+        ]
+    );
+    assert!(world.routes[0].rules[0].backend_refs.is_empty());
+}
