@@ -6,6 +6,8 @@
 use crate::diag::{Diagnostic, Origin};
 use crate::model::{GroupKind, RouteKind, World};
 
+pub mod routing;
+
 /// What the analysis may assume about objects the input does not contain.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
