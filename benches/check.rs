@@ -1,1 +1,63 @@
-fn main() {}
+//! `cargo bench --bench check`: the whole check against parsing alone, on the benchmark
+//! world (2,000 namespaces, 100 Gateways, 20,000 HTTPRoutes, about 20 MB).
+//!
+//! Set `GWCTL_BENCH_WRITE=path` to also write the world to a file (for measuring the
+//! binary's peak memory with `/usr/bin/time -v gwctl check path`).
+
+mod world;
+
+use std::sync::OnceLock;
+
+use gwctl::engine::{self, Options};
+use gwctl::input::{SourceFile, Sources};
+use gwctl::model::{self, BuildOptions};
+use gwctl::yaml::{self, Limits};
+
+fn main() {
+    if let Ok(path) = std::env::var("GWCTL_BENCH_WRITE") {
+        if let Err(e) = std::fs::write(&path, text()) {
+            eprintln!("cannot write {path}: {e}");
+        }
+    }
+    divan::main();
+}
+
+fn text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(world::generate)
+}
+
+fn sources() -> Sources {
+    Sources {
+        files: vec![SourceFile {
+            name: "world.yaml".into(),
+            path: None,
+            text: text().to_string(),
+        }],
+        documents: Vec::new(),
+    }
+}
+
+/// Parsing the bytes into the span tree, nothing else: the baseline.
+#[divan::bench(sample_count = 5)]
+fn parse_only(bencher: divan::Bencher) {
+    bencher.with_inputs(sources).bench_local_values(|mut sources| {
+        let diagnostics = yaml::parse_file(&mut sources, 0, &Limits::default());
+        (sources, diagnostics)
+    });
+}
+
+/// The whole check: span tree, model, engine.
+#[divan::bench(sample_count = 5)]
+fn check(bencher: divan::Bencher) {
+    bencher.with_inputs(sources).bench_local_values(|mut sources| {
+        let mut diagnostics = yaml::parse_file(&mut sources, 0, &Limits::default());
+        let build = BuildOptions {
+            default_namespace: "default".into(),
+        };
+        let (world, model_diagnostics) = model::build(&sources, &build);
+        diagnostics.extend(model_diagnostics);
+        let analysis = engine::analyze(&world, &Options { complete: true, ..Options::default() });
+        (sources, world, analysis, diagnostics)
+    });
+}

@@ -1,2 +1,125 @@
 //! Rendering: human (miette snippets), table, JSON (`../shared/docs/report-format.md`), YAML.
 //! Output never analyses: it renders an [`crate::engine::Analysis`] and the sources.
+
+pub mod human;
+pub mod json;
+pub mod table;
+pub mod yaml;
+
+use clap::ValueEnum;
+
+use crate::diag::resolve::{Resolved, resolve};
+use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef};
+use crate::engine::Analysis;
+use crate::input::Sources;
+use crate::model::World;
+
+/// What `check` renders: the analysis, and the sources its locations point into.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    pub sources: &'a Sources,
+    pub world: &'a World,
+    pub analysis: &'a Analysis,
+    /// Every finding, already sorted.
+    pub diagnostics: &'a [Diagnostic],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Source snippets and a status summary.
+    Human,
+    /// One row per route parent.
+    Table,
+    /// The `gwctl/v1` CheckReport.
+    Json,
+    /// The input Gateway API objects with their predicted status.
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Presentation settings, pinned so that output off a terminal is byte-for-byte stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+    /// Unicode box drawing (else ASCII).
+    pub unicode: bool,
+    /// Wrapping width in columns.
+    pub width: usize,
+}
+
+/// The width used everywhere, so output does not depend on the terminal's size.
+pub const WIDTH: usize = 100;
+
+impl Style {
+    /// No colour, Unicode, [`WIDTH`] columns: what tests and pipes get.
+    pub fn plain() -> Self {
+        Style {
+            color: false,
+            unicode: true,
+            width: WIDTH,
+        }
+    }
+
+    /// The style for stdout: colour with `always`, or with `auto` on a terminal when
+    /// `NO_COLOR` is unset or empty (https://no-color.org).
+    pub fn for_terminal(choice: ColorChoice, is_terminal: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && !no_color,
+        };
+        Style {
+            color,
+            ..Style::plain()
+        }
+    }
+}
+
+/// Renders the report in `format`.
+pub fn render(report: &Report<'_>, format: Format, style: &Style) -> String {
+    match format {
+        Format::Human => human::render(report, style),
+        Format::Table => table::render(report, style),
+        Format::Json => json::render(report),
+        Format::Yaml => yaml::render(report),
+    }
+}
+
+/// Where an object starts in its file; `None` for cluster objects.
+pub fn object_position(sources: &Sources, origin: Origin) -> Option<Resolved> {
+    let location = Location::Field {
+        resource: ResourceRef {
+            kind: String::new(),
+            namespace: String::new(),
+            name: String::new(),
+        },
+        origin,
+        path: FieldPath::root(),
+    };
+    resolve(sources, &location)
+}
+
+/// The name of a file as shown to users.
+pub fn file_name(sources: &Sources, resolved: &Resolved) -> String {
+    sources
+        .files
+        .get(resolved.file)
+        .map_or_else(String::new, |f| f.name.clone())
+}
+
+/// `Kind ns/name`, or `Kind name` for cluster-scoped objects.
+pub fn object_name(kind: &str, namespace: &str, name: &str) -> String {
+    ResourceRef {
+        kind: kind.to_string(),
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+    }
+    .to_string()
+}

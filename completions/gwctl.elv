@@ -1,0 +1,78 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[gwctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'gwctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'gwctl'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Predict every Gateway''s and route''s status and report every finding'
+            cand simulate 'Route a request offline and explain the outcome'
+            cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;check'= {
+            cand -n 'Namespace of namespaced objects that do not set one'
+            cand --namespace 'Namespace of namespaced objects that do not set one'
+            cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
+            cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
+            cand --max-file-size 'Largest file read, in bytes'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --fail-on 'Exit with 1 when a finding at or above this severity exists'
+            cand --color 'When to use colours (NO_COLOR is honoured with `auto`)'
+            cand --complete 'Treat the input as the whole cluster: an object it does not contain does not exist'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'gwctl;simulate'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'gwctl;explain'= {
+            cand --list 'List every rule'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'gwctl;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'gwctl;help'= {
+            cand check 'Predict every Gateway''s and route''s status and report every finding'
+            cand simulate 'Route a request offline and explain the outcome'
+            cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;help;check'= {
+        }
+        &'gwctl;help;simulate'= {
+        }
+        &'gwctl;help;explain'= {
+        }
+        &'gwctl;help;completions'= {
+        }
+        &'gwctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

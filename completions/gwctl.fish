@@ -1,0 +1,60 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_gwctl_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_gwctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_gwctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_gwctl_using_subcommand
+    set -l cmd (__fish_gwctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c gwctl -n "__fish_gwctl_needs_command" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_needs_command" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "check" -d 'Predict every Gateway\'s and route\'s status and report every finding'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "simulate" -d 'Route a request offline and explain the outcome'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "explain" -d 'Explain a rule by code (`GW1001`) or name, or list every rule'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s n -l namespace -d 'Namespace of namespaced objects that do not set one' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l max-file-size -d 'Largest file read, in bytes' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "human\t'Source snippets and a status summary'
+table\t'One row per route parent'
+json\t'The `gwctl/v1` CheckReport'
+yaml\t'The input Gateway API objects with their predicted status'"
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l fail-on -d 'Exit with 1 when a finding at or above this severity exists' -r -f -a "error\t''
+warning\t''
+info\t''
+never\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l color -d 'When to use colours (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand explain" -l list -d 'List every rule'
+complete -c gwctl -n "__fish_gwctl_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate explain completions help" -f -a "check" -d 'Predict every Gateway\'s and route\'s status and report every finding'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate explain completions help" -f -a "simulate" -d 'Route a request offline and explain the outcome'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate explain completions help" -f -a "explain" -d 'Explain a rule by code (`GW1001`) or name, or list every rule'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate explain completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate explain completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
