@@ -7,6 +7,7 @@
 //! themselves: the listener, route, rule and match that won, or the near misses of a 404.
 //! Nothing here prints.
 
+pub mod expect;
 mod filters;
 mod hostname;
 mod matching;
