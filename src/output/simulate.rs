@@ -25,15 +25,32 @@ impl Case<'_> {
     }
 }
 
-/// The SimulationReport of one request (`report-format.md`).
-pub fn json(request: &Request, results: &[RouteResult]) -> String {
-    let report = json!({
+/// The SimulationReport of one request (`report-format.md`); `checks` (from
+/// `--expect-*`) are added when given.
+pub fn json(request: &Request, results: &[RouteResult], checks: &[Check]) -> String {
+    let mut report = json!({
         "apiVersion": "gwctl/v1",
         "kind": "SimulationReport",
         "request": request_json(request),
         "results": results.iter().map(result_json).collect::<Vec<_>>(),
     });
+    if let (Value::Object(map), false) = (&mut report, checks.is_empty()) {
+        map.insert("checks".into(), checks_json(checks));
+    }
     pretty(&report)
+}
+
+fn checks_json(checks: &[Check]) -> Value {
+    Value::Array(
+        checks
+            .iter()
+            .map(|k| {
+                json!({
+                    "check": k.what, "expected": k.expected, "actual": k.actual, "passed": k.passed,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// The report of a `--requests` run: every case with its results and checks.
@@ -47,9 +64,7 @@ pub fn suite_json(cases: &[Case<'_>]) -> String {
             "name": c.name,
             "passed": c.passed(),
             "request": request_json(c.request),
-            "checks": c.checks.iter().map(|k| json!({
-                "check": k.what, "expected": k.expected, "actual": k.actual, "passed": k.passed,
-            })).collect::<Vec<_>>(),
+            "checks": checks_json(c.checks),
             "results": c.results.iter().map(result_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });
@@ -319,14 +334,29 @@ fn result_text(out: &mut String, r: &RouteResult, style: &Style) {
     }
 }
 
-/// The human trace of one request.
-pub fn human(request: &Request, results: &[RouteResult], style: &Style) -> String {
+/// The human trace of one request, then the `--expect-*` checks when given.
+pub fn human(
+    request: &Request,
+    results: &[RouteResult],
+    checks: &[Check],
+    style: &Style,
+) -> String {
     let mut out = format!("{}\n\n", request_line(request));
     for (i, r) in results.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
         result_text(&mut out, r, style);
+    }
+    if !checks.is_empty() {
+        out.push('\n');
+    }
+    for k in checks {
+        let verdict = paint(style, k.passed, if k.passed { "pass" } else { "FAIL" });
+        out.push_str(&format!(
+            "expect {} {}: {verdict} (got {})\n",
+            k.what, k.expected, k.actual
+        ));
     }
     out
 }
@@ -426,7 +456,7 @@ mod tests {
             path: "/hr?a=1".into(),
             ..Request::default()
         };
-        let text = json(&request, &[not_found()]);
+        let text = json(&request, &[not_found()], &[]);
         let value: Value = serde_json::from_str(&text).unwrap_or_default();
         assert_eq!(value["kind"], "SimulationReport");
         assert_eq!(value["request"]["path"], "/hr");
@@ -443,7 +473,7 @@ mod tests {
     fn human_and_table_name_the_outcome() {
         let request = Request::default();
         let results = [not_found()];
-        let text = human(&request, &results, &Style::plain());
+        let text = human(&request, &results, &[], &Style::plain());
         assert!(
             text.contains("Gateway infra-ns/shared-gateway port 80: NotFound 404"),
             "{text}"
