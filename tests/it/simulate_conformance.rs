@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gwctl::cli::InputArgs;
 use gwctl::engine::routing::{
     NamespacedName, Request, RequestProtocol, RouteResult, Router, Scheme,
 };
@@ -23,10 +22,10 @@ fn corpus_dir() -> PathBuf {
     }
 }
 
-/// Parses one YAML file with gwctl's own span tree.
-fn parse_yaml(path: &Path) -> Node {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+/// Reads one YAML file into its documents with gwctl's own span tree.
+fn read_yaml(path: &Path) -> Sources {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let mut sources = Sources::default();
     sources.files.push(SourceFile {
         name: path.display().to_string(),
@@ -41,6 +40,11 @@ fn parse_yaml(path: &Path) -> Node {
         diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
     );
     sources
+}
+
+/// The first document of a YAML file.
+fn parse_yaml(path: &Path) -> Node {
+    read_yaml(path)
         .documents
         .into_iter()
         .next()
@@ -166,7 +170,10 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
     let codes: Vec<u16> = match expect.get("statusCode") {
         Some(node) => match node.as_seq() {
             Some(items) => items.iter().filter_map(|n| text(n)?.parse().ok()).collect(),
-            None => text(node).and_then(|t| t.parse().ok()).into_iter().collect(),
+            None => text(node)
+                .and_then(|t| t.parse().ok())
+                .into_iter()
+                .collect(),
         },
         None => Vec::new(),
     };
@@ -175,7 +182,10 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
 
     if failure {
         if result.is_success() && status.is_none_or(|s| s == 200) {
-            out.push(format!("expected a failure, got {}", result.outcome.as_str()));
+            out.push(format!(
+                "expected a failure, got {}",
+                result.outcome.as_str()
+            ));
         }
     } else if !codes.is_empty() {
         if !status.is_some_and(|s| codes.contains(&s)) {
@@ -212,10 +222,15 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
     if let Some(redirect) = redirect {
         let want_code = int(redirect, "statusCode");
         if want_code != status.map(i64::from) {
-            out.push(format!("redirect statusCode: expected {want_code:?}, got {status:?}"));
+            out.push(format!(
+                "redirect statusCode: expected {want_code:?}, got {status:?}"
+            ));
         }
         match result.location.as_deref().and_then(split_location) {
-            None => out.push(format!("redirect: no Location ({})", result.outcome.as_str())),
+            None => out.push(format!(
+                "redirect: no Location ({})",
+                result.outcome.as_str()
+            )),
             Some((scheme, host, port, path)) => {
                 let request_scheme = match request.scheme {
                     Some(Scheme::Https) => "https",
@@ -224,7 +239,9 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
                 let want_scheme =
                     field(redirect, "scheme").unwrap_or_else(|| request_scheme.to_string());
                 if scheme != want_scheme {
-                    out.push(format!("redirect scheme: expected {want_scheme}, got {scheme}"));
+                    out.push(format!(
+                        "redirect scheme: expected {want_scheme}, got {scheme}"
+                    ));
                 }
                 if let Some(want_host) = field(redirect, "host") {
                     if host != want_host {
@@ -274,14 +291,18 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
             ] {
                 if let Some(expected) = field(want, key) {
                     if expected != *actual {
-                        out.push(format!("backendRequest.{key}: expected {expected}, got {actual}"));
+                        out.push(format!(
+                            "backendRequest.{key}: expected {expected}, got {actual}"
+                        ));
                     }
                 }
             }
             for (name, value) in pairs(want.get("headers")) {
                 let got = header(&sent.headers, &name);
                 if got != Some(value.as_str()) {
-                    out.push(format!("backendRequest header {name}: expected {value:?}, got {got:?}"));
+                    out.push(format!(
+                        "backendRequest header {name}: expected {value:?}, got {got:?}"
+                    ));
                 }
             }
             for name in strings(want.get("absentHeaders")) {
@@ -300,7 +321,10 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
                 ));
             }
             if sent.host != request.host.clone().unwrap_or_default() {
-                out.push(format!("backend sees Host {:?}, not {:?}", sent.host, request.host));
+                out.push(format!(
+                    "backend sees Host {:?}, not {:?}",
+                    sent.host, request.host
+                ));
             }
         }
         _ => {}
@@ -310,7 +334,9 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
         for (name, value) in pairs(response.get("headers")) {
             let got = header(&result.response_headers, &name);
             if got != Some(value.as_str()) {
-                out.push(format!("response header {name}: expected {value:?}, got {got:?}"));
+                out.push(format!(
+                    "response header {name}: expected {value:?}, got {got:?}"
+                ));
             }
         }
         for name in strings(response.get("absentHeaders")) {
@@ -320,12 +346,15 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
         }
     }
 
-    for mirror in expect.get("mirroredTo").and_then(Node::as_seq).unwrap_or(&[]) {
+    for mirror in expect
+        .get("mirroredTo")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+    {
         let (ns, name) = (field(mirror, "namespace"), field(mirror, "name"));
-        let found = result
-            .mirrors
-            .iter()
-            .any(|m| Some(&m.name) == name.as_ref() && ns.as_ref().is_none_or(|n| *n == m.namespace));
+        let found = result.mirrors.iter().any(|m| {
+            Some(&m.name) == name.as_ref() && ns.as_ref().is_none_or(|n| *n == m.namespace)
+        });
         if !found {
             out.push(format!("mirroredTo: {ns:?}/{name:?} missing"));
         }
@@ -337,7 +366,10 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
 fn known_differences() -> BTreeMap<String, String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/simulate-known-differences.yaml");
     let root = parse_yaml(&path);
-    let items = root.get("differences").and_then(Node::as_seq).unwrap_or(&[]);
+    let items = root
+        .get("differences")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[]);
     items
         .iter()
         .map(|item| {
@@ -370,7 +402,11 @@ fn simulate_meets_the_conformance_requests() {
     let mut unexpected = Vec::new();
     let mut now_passing = Vec::new();
     for case in &cases {
-        let name = case.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = case
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         let expect = parse_yaml(&case.join("expect.yaml"));
         if field(&expect, "static").as_deref() != Some("true") {
             continue;
@@ -379,23 +415,26 @@ fn simulate_meets_the_conformance_requests() {
         if requests.is_empty() {
             continue;
         }
-        let input = InputArgs {
-            paths: vec![case.join("manifests.yaml").display().to_string()],
-            namespace: "default".to_string(),
-            complete: true,
-            controller_name: None,
-            include: Vec::new(),
-            exclude: Vec::new(),
-            max_file_size: None,
-        };
-        let loaded = input
-            .load()
-            .unwrap_or_else(|e| panic!("{name}: loading manifests: {e}"));
-        let router = Router::new(&loaded.world, &loaded.analysis);
+        // As `check --complete` reads it: the manifests are the whole cluster.
+        let sources = read_yaml(&case.join("manifests.yaml"));
+        let (world, _) = gwctl::model::build(
+            &sources,
+            &gwctl::model::BuildOptions {
+                default_namespace: "default".to_string(),
+            },
+        );
+        let analysis = gwctl::engine::analyze(
+            &world,
+            &gwctl::engine::Options {
+                complete: true,
+                controller_name: None,
+            },
+        );
+        let router = Router::new(&world, &analysis);
         for (index, entry) in requests.iter().enumerate() {
             total += 1;
             let key = format!("{name}#{index}");
-            let request = request_of(entry, &loaded.world);
+            let request = request_of(entry, &world);
             let results = router.route(&request);
             let empty = Node {
                 value: Value::Map(Vec::new()),
@@ -418,7 +457,11 @@ fn simulate_meets_the_conformance_requests() {
         "simulate conformance: {met} of {total} requests met, {} known differences",
         known.len()
     );
-    assert!(total > 0, "no static requests found under {}", dir.display());
+    assert!(
+        total > 0,
+        "no static requests found under {}",
+        dir.display()
+    );
     assert!(
         unexpected.is_empty() && now_passing.is_empty(),
         "unexpected failures ({}):\n{}\n\nlisted in tests/simulate-known-differences.yaml but now passing: {:?}",
