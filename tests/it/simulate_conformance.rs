@@ -196,6 +196,17 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
         if actual.as_deref() != Some(grpc.as_str()) {
             out.push(format!("grpcCode: expected {grpc}, got {actual:?}"));
         }
+    } else if matches!(
+        request.protocol,
+        RequestProtocol::Tcp | RequestProtocol::Udp | RequestProtocol::Tls
+    ) {
+        if !result.is_success() {
+            out.push(format!(
+                "expected a connection to a backend, got {} ({})",
+                result.outcome.as_str(),
+                result.explanation.join(" | ")
+            ));
+        }
     } else if redirect.is_none() && (status != Some(200) || !result.is_success()) {
         out.push(format!(
             "expected 200, got {} {status:?} ({})",
@@ -210,8 +221,12 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
             field(b, "namespace").unwrap_or_default(),
             field(b, "name").unwrap_or_default()
         );
+        // With an error status, `backend` names the Service the matched rule refers to.
+        let error_expected = codes.iter().any(|c| *c >= 400);
         let got: Vec<String> = result
-            .receiving_backends()
+            .backends
+            .iter()
+            .filter(|b| error_expected || b.receives_traffic())
             .map(|b| format!("{}/{}", b.namespace, b.name))
             .collect();
         if !got.contains(&want) {

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::engine::{Analysis, BackendVerdict, ListenerId, ListenerOwner};
 use crate::model::{
-    Filter, FilterKind, Known, Listener, Protocol, Route, RouteKind, RouteRule, World,
+    Filter, FilterKind, Known, Listener, Meta, Protocol, Route, RouteKind, RouteRule, World,
 };
 
 use super::filters::{RedirectContext, modify_headers, redirect_location, rewrite_path};
@@ -164,10 +164,7 @@ impl<'a> Router<'a> {
     pub fn new(world: &'a World, analysis: &'a Analysis) -> Self {
         let compiled: Vec<CompiledRoute> = world.routes.iter().map(CompiledRoute::new).collect();
         let mut by_age: Vec<usize> = (0..world.routes.len()).collect();
-        by_age.sort_by(|&a, &b| {
-            let (ra, rb) = (&world.routes[a].meta, &world.routes[b].meta);
-            (ra.age_key(), &ra.namespace, &ra.name).cmp(&(rb.age_key(), &rb.namespace, &rb.name))
-        });
+        by_age.sort_by_cached_key(|&r| world.routes.get(r).map(|route| creation_key(&route.meta)));
         let mut rank = vec![0usize; world.routes.len()];
         for (position, &route) in by_age.iter().enumerate() {
             if let Some(slot) = rank.get_mut(route) {
@@ -205,13 +202,11 @@ impl<'a> Router<'a> {
                 let mut sets: Vec<usize> = (0..world.listener_sets.len())
                     .filter(|&s| set_gateway(s) == Some(gi))
                     .collect();
-                sets.sort_by(|&a, &b| {
-                    let (ma, mb) = (&world.listener_sets[a].meta, &world.listener_sets[b].meta);
-                    (ma.age_key(), &ma.namespace, &ma.name).cmp(&(
-                        mb.age_key(),
-                        &mb.namespace,
-                        &mb.name,
-                    ))
+                sets.sort_by_cached_key(|&s| {
+                    world
+                        .listener_sets
+                        .get(s)
+                        .map(|set| creation_key(&set.meta))
                 });
                 let from_sets = sets.into_iter().flat_map(|s| {
                     let set = &world.listener_sets[s];
@@ -628,103 +623,57 @@ impl<'a> Router<'a> {
         result.route = Some(reference);
         result.rule_index = Some(rule_index);
         result.match_index = match_index;
-        let matched_prefix = match self.matcher(&c) {
-            Some(Matcher::Http(m)) => m.path.prefix(),
-            _ => None,
+        let ctx = FilterContext {
+            route_namespace: &route.meta.namespace,
+            scheme: if listener.protocol == Some(Protocol::Https) {
+                Scheme::Https
+            } else {
+                Scheme::Http
+            },
+            host: req.host.as_deref().unwrap_or(g.address.as_str()),
+            listener_port: listener.port.unwrap_or(port),
+            matched_prefix: match self.matcher(&c) {
+                Some(Matcher::Http(m)) => m.path.prefix(),
+                _ => None,
+            },
+            req,
         };
 
-        let mut backend_request = BackendRequest {
-            host: req.request.host.clone().unwrap_or_default(),
-            path: req.incoming.path.clone(),
-            method: req.incoming.method.clone(),
-            headers: req.request.headers.clone(),
+        let mut applied = Applied {
+            request: BackendRequest {
+                host: req.request.host.clone().unwrap_or_default(),
+                path: req.incoming.path.clone(),
+                method: req.incoming.method.clone(),
+                headers: req.request.headers.clone(),
+            },
+            response_headers: req.request.backend_response_headers.clone(),
+            mirrors: Vec::new(),
+            answer: None,
+            location: None,
+            notes: Vec::new(),
         };
-        let mut response_headers = req.request.backend_response_headers.clone();
-        let mut answer: Option<(Outcome, u16)> = None;
-        for filter in &rule.filters {
-            match &filter.kind {
-                FilterKind::RequestHeaderModifier(m) => modify_headers(&mut backend_request.headers, m),
-                FilterKind::ResponseHeaderModifier(m) => modify_headers(&mut response_headers, m),
-                FilterKind::UrlRewrite(rewrite) => {
-                    apply_rewrite(&mut backend_request, rewrite, matched_prefix)
-                }
-                FilterKind::RequestRedirect(redirect) => {
-                    let code = u16::try_from(redirect.status_code).unwrap_or(302);
-                    let location = redirect_location(
-                        redirect,
-                        &RedirectContext {
-                            scheme: if listener.protocol == Some(Protocol::Https) {
-                                Scheme::Https
-                            } else {
-                                Scheme::Http
-                            },
-                            host: req.host.as_deref().unwrap_or(g.address.as_str()),
-                            path: &req.incoming.path,
-                            query: &req.raw_query,
-                            listener_port: listener.port.unwrap_or(port),
-                            matched_prefix,
-                        },
-                    );
-                    explanation.push(format!("filter {}: RequestRedirect answers {code} Location {location}", filter.index));
-                    result.location = Some(location);
-                    answer.get_or_insert((Outcome::Redirect, code));
-                }
-                FilterKind::RequestMirror(mirror) => result.mirrors.push(Mirror {
-                    namespace: mirror
-                        .backend_ref
-                        .namespace
-                        .clone()
-                        .unwrap_or_else(|| route.meta.namespace.clone()),
-                    name: mirror.backend_ref.name.clone(),
-                    port: mirror.backend_ref.port,
-                    percent: mirror.percent.unwrap_or(100.0),
-                }),
-                FilterKind::Cors { allow_origins } => {
-                    if let Some(origin) = req.incoming.header("origin") {
-                        let allowed = allow_origins.iter().any(|o| o == "*" || o == origin);
-                        if allowed {
-                            response_headers.push((
-                                "Access-Control-Allow-Origin".to_string(),
-                                origin.to_string(),
-                            ));
-                        }
-                        let preflight = req.incoming.method == "OPTIONS"
-                            && req.incoming.header("access-control-request-method").is_some();
-                        if preflight {
-                            explanation.push(format!(
-                                "filter {}: CORS answers the preflight request itself (origin {origin} {})",
-                                filter.index,
-                                if allowed { "allowed" } else { "not allowed" }
-                            ));
-                            answer.get_or_insert((Outcome::DirectResponse, 200));
-                        }
-                    }
-                }
-                FilterKind::ExternalAuth => explanation.push(format!(
-                    "filter {}: ExternalAuth is not simulated; the request is assumed to be allowed",
-                    filter.index
-                )),
-                FilterKind::ExtensionRef(_) | FilterKind::Unknown(_) => {
-                    explanation.push(format!(
-                        "filter {} ({}) is implementation-specific; a controller that does not know it answers 500",
-                        filter.index,
-                        filter_name(filter)
-                    ));
-                    answer.get_or_insert((Outcome::BackendError, 500));
-                }
-            }
+        apply_filters(&rule.filters, "filter", &mut applied, &ctx);
+        if applied.answer.is_some() {
+            return self.answer(result, applied, explanation, req);
         }
 
-        if let Some((outcome, code)) = answer {
-            result.outcome = outcome;
-            result.status_code = Some(code);
-            if outcome != Outcome::BackendError {
-                result.response_headers = response_headers;
-            }
-            return self.finish_grpc(result, req);
-        }
-
-        result.backends = self.backends(route_index, route, rule, &backend_request);
+        let per_backend: Vec<Applied> = rule
+            .backend_refs
+            .iter()
+            .map(|b| {
+                let mut own = applied.clone();
+                own.notes.clear();
+                apply_filters(
+                    &b.filters,
+                    &format!("backendRef {} filter", b.index),
+                    &mut own,
+                    &ctx,
+                );
+                own
+            })
+            .collect();
+        result.backends = self.backends(route_index, route, rule, &per_backend);
+        explanation.append(&mut applied.notes);
         let total: i64 = result.backends.iter().map(|b| b.weight.max(0)).sum();
         let receiving: i64 = result.receiving_backends().map(|b| b.weight).sum();
         let invalid: Vec<String> = result
@@ -779,13 +728,46 @@ impl<'a> Router<'a> {
                 }
             ));
         }
-        let primary = result
-            .receiving_backends()
-            .next()
-            .and_then(|b| b.request.clone());
-        result.backend_request = primary;
+        // The first backend that receives traffic stands for the request's fate.
+        let primary = rule
+            .backend_refs
+            .iter()
+            .zip(per_backend)
+            .zip(&result.backends)
+            .find(|(_, b)| b.receives_traffic())
+            .map(|((_, own), _)| own);
+        let Some(primary) = primary else {
+            return self.finish_grpc(result, req);
+        };
+        if primary.answer.is_some() {
+            return self.answer(result, primary, explanation, req);
+        }
+        explanation.extend(primary.notes);
+        result.backend_request = Some(primary.request);
         result.status_code = Some(200);
-        result.response_headers = response_headers;
+        result.response_headers = primary.response_headers;
+        result.mirrors = primary.mirrors;
+        self.finish_grpc(result, req)
+    }
+
+    /// A filter answered by itself (redirect, CORS preflight, unsupported filter).
+    fn answer(
+        &self,
+        mut result: RouteResult,
+        applied: Applied,
+        explanation: &mut Vec<String>,
+        req: &Prepared<'_>,
+    ) -> RouteResult {
+        explanation.extend(applied.notes);
+        if let Some((outcome, code)) = applied.answer {
+            result.outcome = outcome;
+            result.status_code = Some(code);
+            if outcome != Outcome::BackendError {
+                result.response_headers = applied.response_headers;
+            }
+        }
+        result.location = applied.location;
+        result.mirrors = applied.mirrors;
         self.finish_grpc(result, req)
     }
 
@@ -800,18 +782,29 @@ impl<'a> Router<'a> {
         result
     }
 
+    /// The rule's backendRefs with their verdicts and, when given, the request each receives.
     fn backends(
         &self,
         route_index: usize,
         route: &Route,
         rule: &RouteRule,
-        base: &BackendRequest,
+        requests: &[Applied],
     ) -> Vec<Backend> {
         rule.backend_refs
             .iter()
             .enumerate()
-            .map(|(bi, b)| {
-                let verdict = self
+            .map(|(bi, b)| Backend {
+                group: b.object.group.clone(),
+                kind: b.object.kind.clone(),
+                namespace: b
+                    .object
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| route.meta.namespace.clone()),
+                name: b.object.name.clone(),
+                port: b.object.port,
+                weight: b.weight,
+                verdict: self
                     .analysis
                     .backends
                     .get(route_index)
@@ -820,33 +813,8 @@ impl<'a> Router<'a> {
                     .cloned()
                     .unwrap_or_else(|| BackendVerdict::Unknown {
                         message: "the analysis gave no verdict".to_string(),
-                    });
-                let mut request = base.clone();
-                for filter in &b.filters {
-                    match &filter.kind {
-                        FilterKind::RequestHeaderModifier(m) => {
-                            modify_headers(&mut request.headers, m)
-                        }
-                        FilterKind::UrlRewrite(rewrite) => {
-                            apply_rewrite(&mut request, rewrite, None)
-                        }
-                        _ => {}
-                    }
-                }
-                Backend {
-                    group: b.object.group.clone(),
-                    kind: b.object.kind.clone(),
-                    namespace: b
-                        .object
-                        .namespace
-                        .clone()
-                        .unwrap_or_else(|| route.meta.namespace.clone()),
-                    name: b.object.name.clone(),
-                    port: b.object.port,
-                    weight: b.weight,
-                    verdict,
-                    request: Some(request),
-                }
+                    }),
+                request: requests.get(bi).map(|a| a.request.clone()),
             })
             .collect()
     }
@@ -1099,10 +1067,7 @@ impl<'a> Router<'a> {
         });
         result.route = Some(reference);
         result.rule_index = Some(rule.index);
-        result.backends = self.backends(route_index, route, rule, &BackendRequest::default());
-        for b in &mut result.backends {
-            b.request = None;
-        }
+        result.backends = self.backends(route_index, route, rule, &[]);
         if result.receiving_backends().next().is_some() {
             result.outcome = Outcome::Routed;
             let lines: Vec<String> = result
@@ -1126,6 +1091,119 @@ impl<'a> Router<'a> {
             );
         }
         result
+    }
+}
+
+/// What the filters of a rule (then of one backendRef) did to the request.
+#[derive(Debug, Clone)]
+struct Applied {
+    request: BackendRequest,
+    response_headers: Vec<(String, String)>,
+    mirrors: Vec<Mirror>,
+    /// A filter answered by itself: the outcome and status code.
+    answer: Option<(Outcome, u16)>,
+    location: Option<String>,
+    /// Explanation sentences.
+    notes: Vec<String>,
+}
+
+/// The request facts filters need.
+struct FilterContext<'c> {
+    route_namespace: &'c str,
+    scheme: Scheme,
+    /// The Host without port (or the Gateway address).
+    host: &'c str,
+    listener_port: i64,
+    /// The PathPrefix that matched, for ReplacePrefixMatch.
+    matched_prefix: Option<&'c str>,
+    req: &'c Prepared<'c>,
+}
+
+/// Applies filters in order (§8). `label` names them in explanations.
+fn apply_filters(filters: &[Filter], label: &str, applied: &mut Applied, ctx: &FilterContext<'_>) {
+    let incoming = &ctx.req.incoming;
+    for filter in filters {
+        match &filter.kind {
+            FilterKind::RequestHeaderModifier(m) => modify_headers(&mut applied.request.headers, m),
+            FilterKind::ResponseHeaderModifier(m) => {
+                modify_headers(&mut applied.response_headers, m)
+            }
+            FilterKind::UrlRewrite(rewrite) => {
+                if let Some(host) = &rewrite.hostname {
+                    applied.request.host = host.clone();
+                }
+                if let Some(path) = &rewrite.path {
+                    applied.request.path =
+                        rewrite_path(&applied.request.path, path, ctx.matched_prefix);
+                }
+            }
+            FilterKind::RequestRedirect(redirect) => {
+                let code = u16::try_from(redirect.status_code).unwrap_or(302);
+                let location = redirect_location(
+                    redirect,
+                    &RedirectContext {
+                        scheme: ctx.scheme,
+                        host: ctx.host,
+                        path: &incoming.path,
+                        query: &ctx.req.raw_query,
+                        listener_port: ctx.listener_port,
+                        matched_prefix: ctx.matched_prefix,
+                    },
+                );
+                applied.notes.push(format!(
+                    "{label} {}: RequestRedirect answers {code} Location {location}",
+                    filter.index
+                ));
+                if applied.answer.is_none() {
+                    applied.answer = Some((Outcome::Redirect, code));
+                    applied.location = Some(location);
+                }
+            }
+            FilterKind::RequestMirror(mirror) => applied.mirrors.push(Mirror {
+                namespace: mirror
+                    .backend_ref
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| ctx.route_namespace.to_string()),
+                name: mirror.backend_ref.name.clone(),
+                port: mirror.backend_ref.port,
+                percent: mirror.percent.unwrap_or(100.0),
+            }),
+            FilterKind::Cors { allow_origins } => {
+                let Some(origin) = incoming.header("origin") else {
+                    continue;
+                };
+                let allowed = allow_origins.iter().any(|o| o == "*" || o == origin);
+                if allowed {
+                    applied.response_headers.push((
+                        "Access-Control-Allow-Origin".to_string(),
+                        origin.to_string(),
+                    ));
+                }
+                let preflight = incoming.method == "OPTIONS"
+                    && incoming.header("access-control-request-method").is_some();
+                if preflight {
+                    applied.notes.push(format!(
+                        "{label} {}: CORS answers the preflight request itself (origin {origin} {})",
+                        filter.index,
+                        if allowed { "allowed" } else { "not allowed" }
+                    ));
+                    applied.answer.get_or_insert((Outcome::DirectResponse, 200));
+                }
+            }
+            FilterKind::ExternalAuth => applied.notes.push(format!(
+                "{label} {}: ExternalAuth is not simulated; the request is assumed to be allowed",
+                filter.index
+            )),
+            FilterKind::ExtensionRef(_) | FilterKind::Unknown(_) => {
+                applied.notes.push(format!(
+                    "{label} {} ({}) is implementation-specific; a controller that does not know it answers 500",
+                    filter.index,
+                    filter_name(filter)
+                ));
+                applied.answer.get_or_insert((Outcome::BackendError, 500));
+            }
+        }
     }
 }
 
@@ -1205,6 +1283,17 @@ fn ports_for(g: &GatewayIndex, request: &Request) -> Vec<i64> {
     ports
 }
 
+/// "Oldest first" (§7.4 steps 7-8): by creationTimestamp, then `{namespace}/{name}`.
+/// Objects without a timestamp come first, in input order: the conformance corpus takes
+/// document order as creation order and writes a timestamp only on objects its tests
+/// create later (`tcproute-multiple-routes-attachment`).
+fn creation_key(meta: &Meta) -> (&str, usize, &str, &str) {
+    match meta.creation_timestamp.as_deref() {
+        Some(ts) => (ts, 0, &meta.namespace, &meta.name),
+        None => ("", meta.order, &meta.namespace, &meta.name),
+    }
+}
+
 fn route_ref(route: &Route) -> RouteRef {
     RouteRef {
         kind: route.kind,
@@ -1218,19 +1307,6 @@ fn filter_name(filter: &Filter) -> String {
         FilterKind::ExtensionRef(r) => format!("ExtensionRef {} {}", r.kind, r.name),
         FilterKind::Unknown(t) => t.clone(),
         _ => String::new(),
-    }
-}
-
-fn apply_rewrite(
-    request: &mut BackendRequest,
-    rewrite: &crate::model::UrlRewrite,
-    matched_prefix: Option<&str>,
-) {
-    if let Some(host) = &rewrite.hostname {
-        request.host = host.clone();
-    }
-    if let Some(path) = &rewrite.path {
-        request.path = rewrite_path(&request.path, path, matched_prefix);
     }
 }
 
