@@ -368,6 +368,17 @@ impl Matcher {
             Matcher::Grpc(m) => m.failures(req, limit),
         }
     }
+    /// How many conditions the match checks (a near miss needs one failed among several).
+    pub fn conditions(&self) -> usize {
+        match self {
+            Matcher::Http(m) => {
+                1 + usize::from(m.method.is_some()) + m.headers.len() + m.query.len()
+            }
+            Matcher::Grpc(m) => {
+                usize::from(m.service.is_some()) + usize::from(m.method.is_some()) + m.headers.len()
+            }
+        }
+    }
 }
 
 /// A route's rules, each with its compiled matches. A rule without matches (GRPCRoute, and

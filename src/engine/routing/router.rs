@@ -434,7 +434,7 @@ impl<'a> Router<'a> {
             .filter(|l| l.protocol == Some(wanted))
             .collect();
         let usable: Vec<&ListenerIndex> = family.iter().copied().filter(|l| l.usable).collect();
-        let host_text = req.host.as_deref().unwrap_or(g.address.as_str());
+        let host_text = req.host.as_deref().unwrap_or("(none: the Gateway address)");
 
         let refused_outcome = match scheme {
             Scheme::Http => Outcome::NotFound,
@@ -507,11 +507,13 @@ impl<'a> Router<'a> {
         };
 
         let mut explanation = vec![format!(
-            "Gateway {} port {port}: host {host_text} selects listener {} ({} {})",
-            g.name,
+            "host {host_text} selects listener {} ({}, {})",
             listener.reference.name,
             wanted.as_str(),
-            listener.hostname.as_deref().unwrap_or("without hostname"),
+            listener
+                .hostname
+                .as_deref()
+                .map_or_else(|| "any hostname".to_string(), |h| format!("hostname {h}")),
         )];
         let is_grpc = req.request.protocol == RequestProtocol::Grpc;
         let tables: &[&HostTable] = if is_grpc {
@@ -921,7 +923,8 @@ impl<'a> Router<'a> {
                 if seen.contains(&(c.route as usize)) {
                     continue;
                 }
-                let Some(matcher) = self.matcher(c) else {
+                // With a single condition, failing it is no "almost".
+                let Some(matcher) = self.matcher(c).filter(|m| m.conditions() > 1) else {
                     continue;
                 };
                 let failures = matcher.failures(&req.incoming, 2);
@@ -1028,8 +1031,7 @@ impl<'a> Router<'a> {
         };
         result.listener = Some(listener.reference.clone());
         result.explanation.push(format!(
-            "Gateway {} port {port}: {} listener {}",
-            g.name,
+            "{} listener {} takes the connection",
             protocol.as_str(),
             listener.reference.name
         ));

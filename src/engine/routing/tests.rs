@@ -350,11 +350,21 @@ fn exact_beats_longer_prefix_and_longest_prefix_wins() {
 
 #[test]
 fn prefix_is_element_wise_and_404_names_the_near_miss() {
-    let w = http_world(vec![http_route(
-        "foo",
-        &[],
-        vec![rule(vec![prefix("/foo")], vec![backend("foo", 1)])],
-    )]);
+    let mut with_method = prefix("/foo");
+    with_method.method = Some("GET".to_string());
+    let w = http_world(vec![
+        http_route(
+            "foo",
+            &[],
+            vec![rule(vec![with_method], vec![backend("foo", 1)])],
+        ),
+        // A path-only match that fails its only condition is no near miss.
+        http_route(
+            "bar",
+            &[],
+            vec![rule(vec![prefix("/bar")], vec![backend("bar", 1)])],
+        ),
+    ]);
     let r = run(&w, &get("/foobar"));
     assert_eq!(r.outcome, Outcome::NotFound);
     assert_eq!(r.status_code, Some(404));
