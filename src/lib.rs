@@ -6,6 +6,7 @@
 //! Analysis never prints; output never analyses.
 
 pub mod cli;
+pub mod config;
 pub mod diag;
 pub mod engine;
 pub mod input;

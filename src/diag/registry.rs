@@ -10,6 +10,7 @@ const AREAS: &[&[&Rule]] = &[
     crate::yaml::RULES,
     crate::model::RULES,
     crate::engine::RULES,
+    crate::config::RULES,
 ];
 
 /// Every rule, sorted by code.
