@@ -2,4 +2,5 @@
 
 mod cli;
 mod conformance;
+mod formats;
 mod simulate_conformance;
