@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Predict every Gateway''s and route''s status and report every finding')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Route a request offline and explain the outcome')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What a change to the manifests changes: route parents, listeners, request outcomes')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a rule by code (`GW1001`) or name, or list every rule')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -41,9 +42,14 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with 1 when a finding at or above this severity exists')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with 1 when a finding at or above this severity exists [default: `failOn` of the configuration, else error]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]')
             [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Human and table output: print nothing when the run passes, only the summary line when it fails')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Human and table output: print nothing when the run passes, only the summary line when it fails')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also say on stderr which configuration was used, what was read and what was suppressed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also say on stderr which configuration was used, what was read and what was suppressed')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -78,6 +84,22 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'gwctl;diff' {
+            [CompletionResult]::new('--git', '--git', [CompletionResultType]::ParameterName, 'Compare the working tree with this git revision (`main`, `HEAD~1`, a commit)')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
+            [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]')
+            [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat each input as the whole cluster')
+            [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit with 1 when something changed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'gwctl;explain' {
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List every rule')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -92,6 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         'gwctl;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Predict every Gateway''s and route''s status and report every finding')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Route a request offline and explain the outcome')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What a change to the manifests changes: route parents, listeners, request outcomes')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a rule by code (`GW1001`) or name, or list every rule')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -101,6 +124,9 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;help;simulate' {
+            break
+        }
+        'gwctl;help;diff' {
             break
         }
         'gwctl;help;explain' {

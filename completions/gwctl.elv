@@ -24,6 +24,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --version 'Print version'
             cand check 'Predict every Gateway''s and route''s status and report every finding'
             cand simulate 'Route a request offline and explain the outcome'
+            cand diff 'What a change to the manifests changes: route parents, listeners, request outcomes'
             cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -37,9 +38,14 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --max-file-size 'Largest file read, in bytes'
             cand -o 'Output format'
             cand --output 'Output format'
-            cand --fail-on 'Exit with 1 when a finding at or above this severity exists'
+            cand --fail-on 'Exit with 1 when a finding at or above this severity exists [default: `failOn` of the configuration, else error]'
             cand --color 'When to use colours (NO_COLOR is honoured with `auto`)'
+            cand --config 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]'
             cand --complete 'Treat the input as the whole cluster: an object it does not contain does not exist'
+            cand -q 'Human and table output: print nothing when the run passes, only the summary line when it fails'
+            cand --quiet 'Human and table output: print nothing when the run passes, only the summary line when it fails'
+            cand -v 'Also say on stderr which configuration was used, what was read and what was suppressed'
+            cand --verbose 'Also say on stderr which configuration was used, what was read and what was suppressed'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -72,6 +78,21 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'gwctl;diff'= {
+            cand --git 'Compare the working tree with this git revision (`main`, `HEAD~1`, a commit)'
+            cand --requests 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]'
+            cand -n 'Namespace of namespaced objects that do not set one'
+            cand --namespace 'Namespace of namespaced objects that do not set one'
+            cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --config 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]'
+            cand --complete 'Treat each input as the whole cluster'
+            cand --exit-code 'Exit with 1 when something changed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'gwctl;explain'= {
             cand --list 'List every rule'
             cand -h 'Print help'
@@ -84,6 +105,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help'= {
             cand check 'Predict every Gateway''s and route''s status and report every finding'
             cand simulate 'Route a request offline and explain the outcome'
+            cand diff 'What a change to the manifests changes: route parents, listeners, request outcomes'
             cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -91,6 +113,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;check'= {
         }
         &'gwctl;help;simulate'= {
+        }
+        &'gwctl;help;diff'= {
         }
         &'gwctl;help;explain'= {
         }

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod engine;
 pub mod input;
 pub mod model;

@@ -11,6 +11,7 @@ use crate::model::World;
 
 pub mod check;
 pub mod completions;
+pub mod diff;
 pub mod explain;
 pub mod simulate;
 
@@ -36,6 +37,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Route a request offline and explain the outcome.
     Simulate(Box<simulate::SimulateArgs>),
+    /// What a change to the manifests changes: route parents, listeners, request outcomes.
+    Diff(diff::DiffArgs),
     /// Explain a rule by code (`GW1001`) or name, or list every rule.
     Explain(explain::ExplainArgs),
     /// Print a shell completion script.
@@ -169,6 +172,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => completions::run(&args),
     }

@@ -358,14 +358,18 @@ fn base_request(args: &SimulateArgs, url: Option<&str>) -> Result<Request, Strin
 
 /// One entry of a `--requests` file.
 #[derive(Debug)]
-struct Entry {
-    name: String,
-    request: Request,
+pub(crate) struct Entry {
+    pub(crate) name: String,
+    pub(crate) request: Request,
     expectation: Expectation,
 }
 
 /// Reads a `--requests` file: a YAML list (or `{requests: [...]}`) of requests.
-fn read_requests(file: &str, base: &Request, namespace: &str) -> Result<Vec<Entry>, String> {
+pub(crate) fn read_requests(
+    file: &str,
+    base: &Request,
+    namespace: &str,
+) -> Result<Vec<Entry>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("reading {file}: {e}"))?;
     parse_requests(file, &text, base, namespace)
 }

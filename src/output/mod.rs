@@ -1,6 +1,7 @@
 //! Rendering: human (miette snippets), table, JSON (`../shared/docs/report-format.md`), YAML.
 //! Output never analyses: it renders an [`crate::engine::Analysis`] and the sources.
 
+pub mod diff;
 pub mod github;
 pub mod human;
 pub mod json;

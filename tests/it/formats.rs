@@ -312,3 +312,123 @@ fn quiet_prints_the_summary_on_failure_and_nothing_on_success() {
     assert_eq!((run.code, run.stdout.as_str()), (0, ""));
     assert_eq!(gwctl(&["check", "testdata/acme", "-q", "-v"]).code, 2);
 }
+
+// ---------------------------------------------------------------------------------------
+// diff
+
+const HR_NAMESPACE: &str = "metadata:\n  name: hr\n";
+const HR_LABELLED: &str = "metadata:\n  name: hr\n  labels:\n    shared-gateway-access: \"true\"\n";
+
+/// Two copies of ACME: `before` with namespace hr labelled, `after` as shipped.
+fn acme_before_after() -> (Scratch, Scratch) {
+    let before = Scratch::acme();
+    before.edit("acme/namespaces.yaml", HR_NAMESPACE, HR_LABELLED);
+    (before, Scratch::acme())
+}
+
+#[test]
+fn diff_on_acme_reports_the_hr_parent_and_the_hr_outcome() {
+    let (before, after) = acme_before_after();
+    let base = before.0.join("acme").display().to_string();
+    let head = after.0.join("acme").display().to_string();
+    let run = gwctl(&["diff", &base, &head, "-o", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["kind"], "DiffReport");
+    assert_eq!(report["apiVersion"], "gwctl/v1");
+    let parents = report["routeParents"].as_array().unwrap();
+    assert_eq!(parents.len(), 1, "{parents:?}");
+    assert_eq!(parents[0]["route"], "HTTPRoute hr/cross-namespace");
+    assert_eq!(parents[0]["parent"], "Gateway infra-ns/shared-gateway");
+    assert_eq!(parents[0]["condition"], "Accepted");
+    assert_eq!(parents[0]["before"]["status"], "True");
+    assert_eq!(parents[0]["after"]["reason"], "NotAllowedByListeners");
+    let listeners = report["listeners"].as_array().unwrap();
+    assert_eq!(listeners.len(), 1);
+    assert_eq!(
+        (
+            listeners[0]["before"].as_u64(),
+            listeners[0]["after"].as_u64()
+        ),
+        (Some(3), Some(2))
+    );
+    let requests = report["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0]["request"], "GET /hr");
+    assert_eq!(requests[0]["before"]["statusCode"], 200);
+    assert_eq!(requests[0]["after"]["statusCode"], 404);
+
+    // The other direction, human, with --exit-code.
+    let run = gwctl(&["diff", &head, &base, "--exit-code"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("diff_acme_label_hr", run.stdout);
+    // No change, no output but the count.
+    let run = gwctl(&["diff", &base, &base, "--exit-code"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "no changes\n"));
+}
+
+#[test]
+fn diff_with_a_requests_file() {
+    let (before, after) = acme_before_after();
+    after.write(
+        "requests.yaml",
+        "- name: hr home\n  path: /hr/index.html\n- name: product\n  path: /product\n",
+    );
+    let base = before.0.join("acme").display().to_string();
+    let run = gwctl_in(
+        &after.0,
+        &["diff", &base, "acme", "--requests", "requests.yaml"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let requests: Vec<&str> = run.stdout.lines().filter(|l| l.contains(" on ")).collect();
+    assert_eq!(requests.len(), 1, "{}", run.stdout);
+    assert!(
+        requests[0].starts_with("  hr home on infra-ns/shared-gateway:80: 200"),
+        "{}",
+        requests[0]
+    );
+    assert!(requests[0].ends_with("-> 404"), "{}", requests[0]);
+}
+
+#[test]
+fn diff_against_a_git_revision() {
+    let (repo, _) = acme_before_after();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .current_dir(&repo.0)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "hr labelled"]);
+    repo.edit("acme/namespaces.yaml", HR_LABELLED, HR_NAMESPACE);
+    let run = gwctl_in(&repo.0, &["diff", "--git", "HEAD", "acme"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("Accepted True (Accepted) -> False (NotAllowedByListeners)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("GET /hr on infra-ns/shared-gateway:80: 200"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with("3 changes\n"), "{}", run.stdout);
+    let run = gwctl_in(&repo.0, &["diff", "--git", "no-such-rev"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        gwctl_in(&repo.0, &["diff", "--git", "HEAD", "../x"]).code,
+        2
+    );
+}
