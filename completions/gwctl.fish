@@ -80,7 +80,8 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l requests -d 'A 
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l expect-status -d 'Exit 0 only if every result has this status code' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l expect-backend -d 'Exit 0 only if every result reaches this Service' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s o -l output -d 'Output format' -r -f -a "human\t'A short trace per (Gateway, port)'
-json\t'The `gwctl/v1` SimulationReport'"
+json\t'The `gwctl/v1` SimulationReport'
+junit\t'JUnit XML, one test case per request (for CI test reports)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l color -d 'When to use colours (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -93,6 +93,8 @@ pub enum SimulateFormat {
     Human,
     /// The `gwctl/v1` SimulationReport.
     Json,
+    /// JUnit XML, one test case per request (for CI test reports).
+    Junit,
 }
 
 pub fn run(args: &SimulateArgs) -> i32 {
@@ -171,6 +173,7 @@ fn execute(args: &SimulateArgs) -> Result<i32, String> {
             let text = match args.output {
                 SimulateFormat::Human => render::suite_human(&cases, &style),
                 SimulateFormat::Json => render::suite_json(&cases),
+                SimulateFormat::Junit => crate::output::junit::render(&cases),
             };
             (text, passed)
         }
@@ -191,6 +194,12 @@ fn execute(args: &SimulateArgs) -> Result<i32, String> {
             let text = match args.output {
                 SimulateFormat::Human => render::human(&base, &results, shown, &style),
                 SimulateFormat::Json => render::json(&base, &results, shown),
+                SimulateFormat::Junit => crate::output::junit::render(&[Case {
+                    name: "request",
+                    request: &base,
+                    results: &results,
+                    checks: shown,
+                }]),
             };
             (text, passed)
         }

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod rules_doc;
 pub mod sarif;
 pub mod simulate;

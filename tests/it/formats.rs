@@ -432,3 +432,35 @@ fn diff_against_a_git_revision() {
         2
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// JUnit
+
+#[test]
+fn junit_for_simulate_requests() {
+    let scratch = Scratch::acme();
+    scratch.write(
+        "requests.yaml",
+        "- name: hr home\n  path: /hr\n  expect: {status: 200}\n\
+         - name: product\n  path: /product\n  expect: {status: 200}\n",
+    );
+    let run = gwctl_in(
+        &scratch.0,
+        &[
+            "simulate",
+            "acme",
+            "--requests",
+            "requests.yaml",
+            "-o",
+            "junit",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("tests=\"2\" failures=\"1\""),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.matches("<failure ").count(), 1);
+    insta::assert_snapshot!("junit_acme_requests", run.stdout);
+}
