@@ -41,23 +41,33 @@ fn sources() -> Sources {
 /// Parsing the bytes into the span tree, nothing else: the baseline.
 #[divan::bench(sample_count = 5)]
 fn parse_only(bencher: divan::Bencher) {
-    bencher.with_inputs(sources).bench_local_values(|mut sources| {
-        let diagnostics = yaml::parse_file(&mut sources, 0, &Limits::default());
-        (sources, diagnostics)
-    });
+    bencher
+        .with_inputs(sources)
+        .bench_local_values(|mut sources| {
+            let diagnostics = yaml::parse_file(&mut sources, 0, &Limits::default());
+            (sources, diagnostics)
+        });
 }
 
 /// The whole check: span tree, model, engine.
 #[divan::bench(sample_count = 5)]
 fn check(bencher: divan::Bencher) {
-    bencher.with_inputs(sources).bench_local_values(|mut sources| {
-        let mut diagnostics = yaml::parse_file(&mut sources, 0, &Limits::default());
-        let build = BuildOptions {
-            default_namespace: "default".into(),
-        };
-        let (world, model_diagnostics) = model::build(&sources, &build);
-        diagnostics.extend(model_diagnostics);
-        let analysis = engine::analyze(&world, &Options { complete: true, ..Options::default() });
-        (sources, world, analysis, diagnostics)
-    });
+    bencher
+        .with_inputs(sources)
+        .bench_local_values(|mut sources| {
+            let mut diagnostics = yaml::parse_file(&mut sources, 0, &Limits::default());
+            let build = BuildOptions {
+                default_namespace: "default".into(),
+            };
+            let (world, model_diagnostics) = model::build(&sources, &build);
+            diagnostics.extend(model_diagnostics);
+            let analysis = engine::analyze(
+                &world,
+                &Options {
+                    complete: true,
+                    ..Options::default()
+                },
+            );
+            (sources, world, analysis, diagnostics)
+        });
 }

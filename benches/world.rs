@@ -31,7 +31,10 @@ pub fn generate() -> String {
 }
 
 fn namespace(out: &mut String, name: &str, labelled: bool) {
-    let _ = write!(out, "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n");
+    let _ = write!(
+        out,
+        "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n"
+    );
     if labelled {
         out.push_str("  labels:\n    shared-gateway-access: \"true\"\n    tier: apps\n");
     }

@@ -51,7 +51,7 @@ pub fn list(rules: &[&Rule]) -> String {
     for rule in rules {
         table.add_row([rule.code, rule.name, rule.severity.as_str(), rule.summary]);
     }
-    format!("{table}\n")
+    crate::output::table::finish(&table)
 }
 
 #[cfg(test)]

@@ -3,8 +3,41 @@
 //!
 //! Entry point: [`analyze`]. It never prints; it returns an [`Analysis`].
 
-use crate::diag::{Diagnostic, Origin};
-use crate::model::{GroupKind, RouteKind, World};
+use crate::diag::{Diagnostic, FieldPath, Location, Origin};
+use crate::model::{GroupKind, Meta, RouteKind, World};
+
+/// Declares a `pub static` [`crate::diag::Rule`] beside the code that emits it.
+macro_rules! rule {
+    ($name:ident, $code:literal, $slug:literal, $severity:ident, $summary:expr, $explanation:expr) => {
+        pub static $name: crate::diag::Rule = crate::diag::Rule {
+            code: $code,
+            name: $slug,
+            severity: crate::diag::Severity::$severity,
+            summary: $summary,
+            explanation: $explanation,
+        };
+    };
+}
+
+mod attachment;
+mod classes;
+mod hostname;
+mod index;
+mod listeners;
+mod references;
+mod selector;
+mod status;
+#[cfg(test)]
+mod testing;
+
+/// A field of an object, as a diagnostic location.
+fn field(meta: &Meta, path: FieldPath) -> Location {
+    Location::Field {
+        resource: meta.resource(),
+        origin: meta.origin,
+        path,
+    }
+}
 
 /// What the analysis may assume about objects the input does not contain.
 #[derive(Debug, Clone, Default)]
@@ -185,10 +218,336 @@ pub struct Analysis {
 }
 
 /// Every rule of the engine, for the registry.
-pub static RULES: &[&crate::diag::Rule] = &[];
+pub static RULES: &[&crate::diag::Rule] = &[
+    &attachment::ROUTE_NOT_ALLOWED_BY_LISTENERS,
+    &attachment::ROUTE_NO_MATCHING_HOSTNAME,
+    &attachment::ROUTE_PARENT_NOT_FOUND,
+    &attachment::ROUTE_NO_MATCHING_LISTENER,
+    &attachment::ROUTE_UNSUPPORTED_PARENT_KIND,
+    &attachment::ROUTE_PARENT_NOT_RECONCILED,
+    &attachment::ROUTE_WITHOUT_PARENTS,
+    &attachment::UNKNOWN_NAMESPACE,
+    &attachment::UNKNOWN_PARENT,
+    &references::BACKEND_INVALID_KIND,
+    &references::BACKEND_REF_NOT_PERMITTED,
+    &references::BACKEND_NOT_FOUND,
+    &references::BACKEND_PORT_NOT_FOUND,
+    &references::BACKEND_UNSUPPORTED_PROTOCOL,
+    &references::CERTIFICATE_REF_INVALID,
+    &references::SECRET_REF_NOT_PERMITTED,
+    &references::CA_CERTIFICATE_REF_INVALID,
+    &references::CLIENT_CERTIFICATE_REF_INVALID,
+    &references::UNKNOWN_REFERENCE_GRANT,
+    &references::UNKNOWN_BACKEND,
+    &references::UNKNOWN_SECRET,
+    &classes::GATEWAY_CLASS_NOT_FOUND,
+    &classes::GATEWAY_CLASS_NOT_HANDLED,
+    &classes::GATEWAY_INVALID_PARAMETERS,
+    &classes::UNKNOWN_GATEWAY_CLASS,
+    &classes::UNKNOWN_PARAMETERS,
+    &listeners::LISTENER_UNSUPPORTED_PROTOCOL,
+    &listeners::LISTENER_INVALID_VALUE,
+    &listeners::LISTENER_CONFLICT,
+    &listeners::LISTENER_INVALID_ROUTE_KINDS,
+    &listeners::LISTENERSET_NOT_ALLOWED,
+    &listeners::LISTENERSET_PARENT_NOT_FOUND,
+];
 
 /// Predicts every Gateway's, ListenerSet's and route's status.
+///
+/// Choices (see also the rules' explanations):
+/// * A condition that depends on an object the input does not contain (without
+///   `options.complete`) is `Unknown` with reason `Pending`, and a GW4xxx warning names
+///   the object. A Gateway whose class is missing, unknown or not handled stays
+///   unreconciled: `Accepted`/`Programmed` `Unknown/Pending`, and the routes' entries for it
+///   `Accepted=Unknown/Pending`.
+/// * Conditions are written in the order Accepted, (Conflicted,) ResolvedRefs, Programmed
+///   for listeners; Accepted, Programmed(, ResolvedRefs) for Gateways and ListenerSets;
+///   Accepted, ResolvedRefs for route parents.
 pub fn analyze(world: &World, options: &Options) -> Analysis {
-    let _ = (world, options);
-    Analysis::default()
+    let index = index::Index::new(world, options.complete);
+    let mut diagnostics = Vec::new();
+    let reconciled: Vec<classes::Reconciled> = world
+        .gateways
+        .iter()
+        .map(|gw| classes::gateway_reconciled(&index, options, gw, &mut diagnostics))
+        .collect();
+    let listener_states = listeners::analyze(world, &index, &reconciled, &mut diagnostics);
+    let ctx = attachment::Ctx {
+        world,
+        index: &index,
+        reconciled: &reconciled,
+        listeners: &listener_states,
+    };
+    let mut attachments = Vec::new();
+    let mut refusals = Vec::new();
+    let mut routes = Vec::with_capacity(world.routes.len());
+    let mut backends = Vec::with_capacity(world.routes.len());
+    for (r, route) in world.routes.iter().enumerate() {
+        if route.parent_refs.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    &attachment::ROUTE_WITHOUT_PARENTS,
+                    format!(
+                        "{} {}/{} has no parentRefs and attaches to no Gateway",
+                        route.kind.as_str(),
+                        route.meta.namespace,
+                        route.meta.name
+                    ),
+                )
+                .at(field(&route.meta, FieldPath::parse("spec")))
+                .help("add `spec.parentRefs` naming the Gateway that should serve this route"),
+            );
+        }
+        let accepted: Vec<listeners::Verdict> = route
+            .parent_refs
+            .iter()
+            .map(|p| {
+                attachment::judge_parent(
+                    &ctx,
+                    r,
+                    route,
+                    p,
+                    &mut attachments,
+                    &mut refusals,
+                    &mut diagnostics,
+                )
+            })
+            .collect();
+        let (verdicts, resolved) = references::route_backends(&index, route, &mut diagnostics);
+        let parents = route
+            .parent_refs
+            .iter()
+            .zip(accepted)
+            .map(|(p, accepted)| RouteParentStatus {
+                parent_ref: ParentRefStatus {
+                    group: p.group.clone(),
+                    kind: p.kind.clone(),
+                    namespace: p.namespace.clone(),
+                    name: p.name.clone(),
+                    section_name: p.section_name.clone(),
+                    port: p.port,
+                },
+                conditions: vec![
+                    Condition::new(
+                        "Accepted",
+                        accepted.status,
+                        &accepted.reason,
+                        accepted.message,
+                    ),
+                    Condition::new(
+                        "ResolvedRefs",
+                        resolved.status,
+                        &resolved.reason,
+                        resolved.message.clone(),
+                    ),
+                ],
+            })
+            .collect();
+        routes.push(RouteReport {
+            kind: route.kind,
+            namespace: route.meta.namespace.clone(),
+            name: route.meta.name.clone(),
+            origin: route.meta.origin,
+            parents,
+        });
+        backends.push(verdicts);
+    }
+    let reports = status::assemble(
+        world,
+        &index,
+        &reconciled,
+        &listener_states,
+        &attachments,
+        &mut diagnostics,
+    );
+    Analysis {
+        gateways: reports.gateways,
+        listener_sets: reports.listener_sets,
+        routes,
+        attachments,
+        refusals,
+        backends,
+        usable_listeners: reports.usable_listeners,
+        diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use crate::diag::Severity;
+    use crate::model::{FromNamespaces, Known, LabelSelector, Protocol, RouteNamespaces};
+
+    /// The issue's ACME scenario: a shared Gateway admitting only labelled namespaces.
+    fn acme(hr_labels: &[(&str, &str)], with_namespace: bool) -> World {
+        let mut w = world();
+        let mut l = listener(0, "shared-http", 80, Protocol::Http, None);
+        l.allowed_routes.namespaces = RouteNamespaces {
+            from: Known::Known(FromNamespaces::Selector),
+            selector: Some(LabelSelector {
+                match_labels: [("shared-gateway-access".to_string(), "true".to_string())].into(),
+                match_expressions: Vec::new(),
+            }),
+        };
+        w.gateways
+            .push(gateway("infra-ns", "shared-gateway", vec![l]));
+        let mut p = parent("shared-gateway");
+        p.namespace = "infra-ns".into();
+        p.namespace_set = true;
+        w.routes.push(http_route(
+            "hr",
+            "cross-namespace",
+            &[p],
+            &[backend(None, "hr-svc", 80)],
+        ));
+        w.services.push(service("hr", "hr-svc", &[80]));
+        if with_namespace {
+            w.namespaces.push(namespace("hr", hr_labels));
+        }
+        w
+    }
+
+    #[test]
+    fn acme_route_is_refused_with_a_located_actionable_diagnostic() {
+        let a = analyze(
+            &acme(&[], true),
+            &Options {
+                complete: true,
+                controller_name: None,
+            },
+        );
+        let accepted = &a.routes[0].parents[0].conditions[0];
+        assert_eq!(
+            (accepted.status, accepted.reason.as_str()),
+            (ConditionStatus::False, "NotAllowedByListeners")
+        );
+        let d = a
+            .diagnostics
+            .iter()
+            .find(|d| d.rule.code == "GW1001")
+            .expect("GW1001");
+        assert_eq!(d.severity, Severity::Error);
+        assert!(
+            d.message
+                .contains("listener `shared-http` of Gateway infra-ns/shared-gateway"),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.contains("`shared-gateway-access=true`")
+                && d.message.contains("namespace `hr`"),
+            "{}",
+            d.message
+        );
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(
+            help.contains("kubectl label namespace hr shared-gateway-access=true"),
+            "{help}"
+        );
+        assert!(help.contains("allowedRoutes"), "{help}");
+        match &d.location {
+            Some(Location::Field { path, .. }) => {
+                assert_eq!(path.to_string(), "spec.parentRefs[0]")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(a.gateways[0].listeners[0].attached_routes, 0);
+        assert_eq!(a.refusals.len(), 1);
+    }
+
+    #[test]
+    fn acme_route_attaches_once_labelled() {
+        let a = analyze(
+            &acme(&[("shared-gateway-access", "true")], true),
+            &Options::default(),
+        );
+        assert_eq!(
+            a.routes[0].parents[0].conditions[0].status,
+            ConditionStatus::True
+        );
+        assert_eq!(a.gateways[0].listeners[0].attached_routes, 1);
+        assert_eq!(a.attachments.len(), 1);
+        assert_eq!(a.backends, vec![vec![vec![BackendVerdict::Valid]]]);
+        assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    }
+
+    #[test]
+    fn open_world_makes_missing_objects_unknown() {
+        let mut w = acme(&[], false);
+        w.services.clear();
+        let a = analyze(&w, &Options::default());
+        let conds = &a.routes[0].parents[0].conditions;
+        assert_eq!(
+            (conds[0].status, conds[0].reason.as_str()),
+            (ConditionStatus::Unknown, "Pending")
+        );
+        assert_eq!(conds[1].status, ConditionStatus::Unknown);
+        let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.rule.code).collect();
+        assert!(
+            codes.contains(&"GW4002") && codes.contains(&"GW4004"),
+            "{codes:?}"
+        );
+        assert!(
+            a.diagnostics
+                .iter()
+                .all(|d| d.severity == Severity::Warning)
+        );
+        // With --complete the same input is definite.
+        let a = analyze(
+            &w,
+            &Options {
+                complete: true,
+                controller_name: None,
+            },
+        );
+        let conds = &a.routes[0].parents[0].conditions;
+        assert_eq!(conds[0].reason, "NotAllowedByListeners");
+        assert_eq!(conds[1].reason, "BackendNotFound");
+    }
+
+    #[test]
+    fn unhandled_classes_leave_gateways_unreconciled() {
+        let w = acme(&[("shared-gateway-access", "true")], true);
+        let options = Options {
+            complete: true,
+            controller_name: Some("other.io/ctrl".into()),
+        };
+        let a = analyze(&w, &options);
+        assert_eq!(a.gateways[0].conditions[0].status, ConditionStatus::Unknown);
+        assert_eq!(a.routes[0].parents[0].conditions[0].reason, "Pending");
+        assert!(a.usable_listeners.is_empty());
+    }
+
+    #[test]
+    fn route_counted_once_per_listener() {
+        let mut w = world();
+        w.gateways.push(gateway(
+            "ns",
+            "gw",
+            vec![
+                listener(0, "a", 80, Protocol::Http, None),
+                listener(1, "b", 8080, Protocol::Http, None),
+            ],
+        ));
+        let mut by_section = parent("gw");
+        by_section.section_name = Some("a".into());
+        w.routes
+            .push(http_route("ns", "r", &[parent("gw"), by_section], &[]));
+        let a = analyze(
+            &w,
+            &Options {
+                complete: true,
+                controller_name: None,
+            },
+        );
+        let counts: Vec<u32> = a.gateways[0]
+            .listeners
+            .iter()
+            .map(|l| l.attached_routes)
+            .collect();
+        assert_eq!(counts, [1, 1]);
+        assert_eq!(a.attachments.len(), 3);
+    }
 }

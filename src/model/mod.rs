@@ -38,12 +38,6 @@ pub struct Meta {
     pub order: usize,
 }
 
-impl Default for Origin {
-    fn default() -> Self {
-        Origin::Cluster
-    }
-}
-
 impl Meta {
     pub fn resource(&self) -> ResourceRef {
         ResourceRef {

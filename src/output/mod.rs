@@ -6,6 +6,9 @@ pub mod json;
 pub mod table;
 pub mod yaml;
 
+#[cfg(test)]
+mod fixture;
+
 use clap::ValueEnum;
 
 use crate::diag::resolve::{Resolved, resolve};
@@ -70,6 +73,10 @@ impl Style {
     /// `NO_COLOR` is unset or empty (https://no-color.org).
     pub fn for_terminal(choice: ColorChoice, is_terminal: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style::choose(choice, is_terminal, no_color)
+    }
+
+    fn choose(choice: ColorChoice, is_terminal: bool, no_color: bool) -> Self {
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -86,7 +93,7 @@ impl Style {
 pub fn render(report: &Report<'_>, format: Format, style: &Style) -> String {
     match format {
         Format::Human => human::render(report, style),
-        Format::Table => table::render(report, style),
+        Format::Table => table::render(report),
         Format::Json => json::render(report),
         Format::Yaml => yaml::render(report),
     }
@@ -122,4 +129,19 @@ pub fn object_name(kind: &str, namespace: &str, name: &str) -> String {
         name: name.to_string(),
     }
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_when_asked_or_on_a_terminal_without_no_color() {
+        let color = |choice, terminal, no_color| Style::choose(choice, terminal, no_color).color;
+        assert!(color(ColorChoice::Auto, true, false));
+        assert!(!color(ColorChoice::Auto, true, true));
+        assert!(!color(ColorChoice::Auto, false, false));
+        assert!(color(ColorChoice::Always, false, true));
+        assert!(!color(ColorChoice::Never, true, false));
+    }
 }

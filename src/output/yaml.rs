@@ -1,6 +1,463 @@
-//! stub
+//! `-o yaml`: the input's Gateways, ListenerSets and routes re-emitted with their predicted
+//! `status` (replacing any written one), as a multi-document YAML stream.
+//!
+//! The emitter writes the span tree ([`Node`]) in block style, keys in input order, and
+//! quotes every string a YAML 1.1 or 1.2 reader could take for something else.
+
 use super::Report;
+use super::json::{GatewayStatusJson, RouteStatusJson};
+use crate::diag::Origin;
+use crate::input::Sources;
+use crate::model::Meta;
+use crate::yaml::{Entry, Node, Span, Value};
+
+/// Renders every Gateway, ListenerSet and route, in input order, separated by `---`.
 pub fn render(report: &Report<'_>) -> String {
-    let _ = report;
-    String::new()
+    let analysis = report.analysis;
+    let world = report.world;
+    let mut objects: Vec<(Origin, Option<&Meta>, serde_json::Value)> = Vec::new();
+    for (i, gateway) in analysis.gateways.iter().enumerate() {
+        let status = to_json(&GatewayStatusJson::new(gateway));
+        objects.push((
+            gateway.origin,
+            world.gateways.get(i).map(|g| &g.meta),
+            status,
+        ));
+    }
+    for (i, set) in analysis.listener_sets.iter().enumerate() {
+        let status = to_json(&GatewayStatusJson::new(set));
+        objects.push((
+            set.origin,
+            world.listener_sets.get(i).map(|s| &s.meta),
+            status,
+        ));
+    }
+    for (i, route) in analysis.routes.iter().enumerate() {
+        let status = to_json(&RouteStatusJson::new(route));
+        objects.push((route.origin, world.routes.get(i).map(|r| &r.meta), status));
+    }
+    // Input order: by document, then List item; cluster objects (no position) last.
+    objects.sort_by_key(|(origin, meta, _)| match origin {
+        Origin::Document { doc, item } => (false, *doc, *item, 0),
+        Origin::Cluster => (true, 0, None, meta.map_or(0, |m| m.order)),
+    });
+    let documents: Vec<String> = objects
+        .into_iter()
+        .filter_map(|(origin, meta, status)| {
+            let object = match origin {
+                Origin::Document { .. } => source_object(report.sources, origin)?.clone(),
+                Origin::Cluster => skeleton(meta?),
+            };
+            Some(emit(&with_status(object, from_json(&status))))
+        })
+        .collect();
+    documents.join("---\n")
+}
+
+fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// The node of an object read from a document (the document, or an item of a `List`).
+fn source_object(sources: &Sources, origin: Origin) -> Option<&Node> {
+    let Origin::Document { doc, item } = origin else {
+        return None;
+    };
+    let root = &sources.documents.get(doc)?.root;
+    match item {
+        Some(i) => root.get("items")?.as_seq()?.get(i),
+        None => Some(root),
+    }
+}
+
+/// A minimal object for one read from a cluster (no source text to re-emit).
+fn skeleton(meta: &Meta) -> Node {
+    let mut metadata = vec![entry("name", node(Value::Str(meta.name.clone())))];
+    if !meta.namespace.is_empty() {
+        metadata.push(entry("namespace", node(Value::Str(meta.namespace.clone()))));
+    }
+    node(Value::Map(vec![
+        entry("apiVersion", node(Value::Str(meta.api_version.clone()))),
+        entry("kind", node(Value::Str(meta.kind.clone()))),
+        entry("metadata", node(Value::Map(metadata))),
+    ]))
+}
+
+/// The object with `status` replaced (or appended when absent).
+fn with_status(mut object: Node, status: Node) -> Node {
+    if let Value::Map(entries) = &mut object.value {
+        entries.retain(|e| e.key != "status");
+        entries.push(entry("status", status));
+    }
+    object
+}
+
+fn node(value: Value) -> Node {
+    Node {
+        value,
+        span: Span::default(),
+    }
+}
+
+fn entry(key: &str, value: Node) -> Entry {
+    Entry {
+        key: key.to_string(),
+        key_span: Span::default(),
+        value,
+    }
+}
+
+/// A JSON value as a span-less YAML node (object key order kept).
+pub fn from_json(value: &serde_json::Value) -> Node {
+    use serde_json::Value as Json;
+    node(match value {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Json::String(s) => Value::Str(s.clone()),
+        Json::Array(items) => Value::Seq(items.iter().map(from_json).collect()),
+        Json::Object(map) => Value::Map(map.iter().map(|(k, v)| entry(k, from_json(v))).collect()),
+    })
+}
+
+/// One YAML document (without the `---` marker), ending in a newline.
+pub fn emit(root: &Node) -> String {
+    let mut out = String::new();
+    match &root.value {
+        Value::Map(entries) if !entries.is_empty() => write_map(&mut out, entries, 0),
+        Value::Seq(items) if !items.is_empty() => write_seq(&mut out, items, 0),
+        _ => {
+            out.push_str(&inline(root));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Writes mapping entries at `indent`, the first one without indentation (the caller has
+/// positioned the cursor, e.g. after `- `).
+fn write_map(out: &mut String, entries: &[Entry], indent: usize) {
+    for (i, entry) in entries.iter().enumerate() {
+        if i > 0 {
+            push_indent(out, indent);
+        }
+        out.push_str(&scalar_str(&entry.key));
+        out.push(':');
+        match &entry.value.value {
+            Value::Map(inner) if !inner.is_empty() => {
+                out.push('\n');
+                push_indent(out, indent + 2);
+                write_map(out, inner, indent + 2);
+            }
+            // A sequence under a key sits at the key's indentation, as kubectl writes it.
+            Value::Seq(items) if !items.is_empty() => {
+                out.push('\n');
+                push_indent(out, indent);
+                write_seq(out, items, indent);
+            }
+            _ => {
+                out.push(' ');
+                out.push_str(&inline(&entry.value));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// Writes sequence items at `indent`, the first one without indentation.
+fn write_seq(out: &mut String, items: &[Node], indent: usize) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            push_indent(out, indent);
+        }
+        out.push_str("- ");
+        match &item.value {
+            Value::Map(inner) if !inner.is_empty() => write_map(out, inner, indent + 2),
+            Value::Seq(inner) if !inner.is_empty() => write_seq(out, inner, indent + 2),
+            _ => {
+                out.push_str(&inline(item));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn push_indent(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
+/// A scalar or an empty collection on one line.
+fn inline(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => float(*f),
+        Value::Str(s) => scalar_str(s),
+        Value::Seq(_) => "[]".to_string(),
+        Value::Map(_) => "{}".to_string(),
+    }
+}
+
+fn float(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".to_string()
+    } else if f.is_infinite() {
+        if f > 0.0 { ".inf" } else { "-.inf" }.to_string()
+    } else if f.fract() == 0.0 && f.abs() < 1e15 {
+        // Keep a float a float: `1.0`, not `1`.
+        format!("{f:.1}")
+    } else {
+        f.to_string()
+    }
+}
+
+/// A string, plain when that reads back as the same string, else double-quoted.
+pub fn scalar_str(s: &str) -> String {
+    if is_plain_safe(s) {
+        s.to_string()
+    } else {
+        double_quoted(s)
+    }
+}
+
+/// Whether `s` can be written unquoted and read back as this string by YAML 1.1 and 1.2
+/// readers. Conservative: anything doubtful is quoted.
+fn is_plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    // Indicators that start other syntax; `-`, `?`, `:` start plain scalars only before a
+    // non-space, but quoting them is simpler and never wrong.
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first.is_whitespace() {
+        return false;
+    }
+    if s.ends_with(char::is_whitespace) || s.ends_with(':') {
+        return false;
+    }
+    if s == "<<" || s.contains(": ") || s.contains(" #") || s.chars().any(needs_escape) {
+        return false;
+    }
+    !resolves_to_non_string(s)
+}
+
+/// Whether a plain scalar would be read as null, a boolean or a number (YAML 1.2 core and
+/// the 1.1 forms `yes`/`no`/`on`/`off`/`y`/`n`, sexagesimals, `_` separators, dates).
+fn resolves_to_non_string(s: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf",
+        ".nan",
+    ];
+    if WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
+        return true;
+    }
+    // Anything number-like: a digit (after an optional sign or dot) and only characters
+    // that numbers, dates and sexagesimals use.
+    let unsigned = s.trim_start_matches(['+', '-', '.']);
+    unsigned.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_hexdigit() || "+-._:xXoObBtTzZ ".contains(c))
+}
+
+/// Characters written as `\\u` escapes: controls, line and paragraph separators, BOM.
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::fixture::Fixture;
+    use proptest::prelude::*;
+    use saphyr_parser::{Event, Parser, ScalarStyle};
+
+    /// The scalars of a YAML text, with whether each was plain.
+    fn scalars(text: &str) -> Vec<(String, bool)> {
+        Parser::new_from_str(text)
+            .map(|event| event.map_err(|e| format!("{e}: {text:?}")))
+            .filter_map(|event| match event {
+                Ok((Event::Scalar(value, style, ..), _)) => {
+                    Some(Ok((value.into_owned(), style == ScalarStyle::Plain)))
+                }
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// YAML 1.2 core schema resolution of a plain scalar to a non-string.
+    fn core_non_string(s: &str) -> bool {
+        let re = regex_lite::Regex::new(
+            r"^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))?$",
+        )
+        .expect("valid regex");
+        re.is_match(s)
+    }
+
+    proptest! {
+        #[test]
+        fn strings_read_back_as_the_same_strings(s in any::<String>()) {
+            let text = emit(&node(Value::Map(vec![entry(&s, node(Value::Str(s.clone())))])));
+            let read = scalars(&text);
+            prop_assert_eq!(read.len(), 2);
+            for (value, plain) in read {
+                prop_assert_eq!(&value, &s);
+                prop_assert!(!plain || !core_non_string(&value), "{:?} plain", value);
+            }
+        }
+    }
+
+    /// The tree without positions, for comparing a re-read document with the original.
+    fn without_spans(original: &Node) -> Node {
+        let value = match &original.value {
+            Value::Seq(items) => Value::Seq(items.iter().map(without_spans).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|e| entry(&e.key, without_spans(&e.value)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        node(value)
+    }
+
+    fn parse_documents(text: &str) -> Vec<Node> {
+        let mut sources = Sources::default();
+        sources.files.push(crate::input::SourceFile {
+            name: "test.yaml".to_string(),
+            path: None,
+            text: text.to_string(),
+        });
+        let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        sources
+            .documents
+            .iter()
+            .map(|d| without_spans(&d.root))
+            .collect()
+    }
+
+    #[test]
+    fn real_manifests_round_trip() {
+        let dirs = ["testdata/acme", "testdata/acme-v1beta1"];
+        let mut files = 0;
+        for dir in dirs {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for path in entries.filter_map(|e| Some(e.ok()?.path())) {
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                files += 1;
+                for document in parse_documents(&text) {
+                    let emitted = emit(&document);
+                    assert_eq!(
+                        parse_documents(&emitted),
+                        [document],
+                        "{path:?}:\n{emitted}"
+                    );
+                }
+            }
+        }
+        assert!(files > 0, "no test manifests found");
+    }
+
+    #[test]
+    fn ambiguous_strings_are_quoted() {
+        for s in [
+            "",
+            "on",
+            "No",
+            "null",
+            "~",
+            "true",
+            "80",
+            "0x1F",
+            "1e3",
+            "1_000",
+            "12:30",
+            "2024-01-01",
+            ".5",
+            "-1",
+            "*.example.com",
+            "- a",
+            "a: b",
+            "a #b",
+            " lead",
+            "trail ",
+            "{x}",
+            "@x",
+            "<<",
+            "multi\nline",
+        ] {
+            assert!(scalar_str(s).starts_with('"'), "{s:?} not quoted");
+        }
+        for s in [
+            "web",
+            "gateway.networking.k8s.io/v1",
+            "HTTPRoute",
+            "/path",
+            "v1.2",
+            "a:b",
+            "é",
+        ] {
+            assert_eq!(scalar_str(s), s);
+        }
+        assert_eq!(scalar_str("tab\there \"q\" \\"), r#""tab\there \"q\" \\""#);
+    }
+
+    #[test]
+    fn emits_block_style_in_key_order() {
+        let value = serde_json::json!({
+            "b": 1, "a": [{"x": true, "y": [1.5, 2.0]}, [], {}], "c": {"d": null, "e": [["n"]]}
+        });
+        assert_eq!(
+            emit(&from_json(&value)),
+            "b: 1\na:\n- x: true\n  \"y\":\n  - 1.5\n  - 2.0\n- []\n- {}\nc:\n  d: null\n  e:\n  - - \"n\"\n"
+        );
+    }
+
+    #[test]
+    fn status_is_replaced_and_objects_keep_input_order() {
+        let fixture = Fixture::new();
+        let text = render(&fixture.report());
+        assert_eq!(text.matches("\n---\n").count(), 3);
+        assert_eq!(text.matches("\nstatus:\n").count(), 4, "{text}");
+        assert!(!text.contains("parents: []"));
+        let gateway = text.find("kind: Gateway").unwrap_or(usize::MAX);
+        let route = text.find("name: hr").unwrap_or(0);
+        let bad = text.find("name: bad").unwrap_or(0);
+        let cluster = text.find("name: extra").unwrap_or(0);
+        assert!(gateway < route && route < bad && bad < cluster, "{text}");
+        // The quoted input scalar stays a string.
+        assert!(text.contains("- \"on\"\n"));
+        insta::assert_snapshot!(text);
+    }
 }

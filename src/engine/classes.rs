@@ -1,0 +1,194 @@
+//! GatewayClass handling (§1) and the Gateway-level prerequisites of reconciliation.
+
+use super::index::{Index, Lookup};
+use super::{Options, field};
+use crate::diag::{Diagnostic, FieldPath};
+use crate::model::Gateway;
+
+rule!(
+    GATEWAY_CLASS_NOT_FOUND,
+    "GW3001",
+    "gateway-class-not-found",
+    Error,
+    "A Gateway names a GatewayClass that does not exist",
+    "A Gateway is reconciled only by the controller of its GatewayClass. When the class \
+does not exist no controller picks the Gateway up: its conditions stay \
+`Accepted=Unknown` (`Pending`), no listener is programmed and no route attaches.\n\n\
+```yaml\nspec:\n  gatewayClassName: istio   # no GatewayClass named istio\n```\n\n\
+Fix: set `gatewayClassName` to an installed class (`kubectl get gatewayclass`)."
+);
+
+rule!(
+    GATEWAY_CLASS_NOT_HANDLED,
+    "GW3002",
+    "gateway-class-not-handled",
+    Warning,
+    "A Gateway's GatewayClass belongs to another controller",
+    "With `--controller-name`, only GatewayClasses whose `spec.controllerName` matches are \
+handled. Gateways of other classes are left to their own controller, so gwctl predicts \
+nothing for them (`Accepted=Unknown`, `Pending`).\n\n\
+```yaml\nkind: GatewayClass\nspec:\n  controllerName: example.com/other-controller\n```\n\n\
+Fix: use a class of the controller you target, or drop `--controller-name`."
+);
+
+rule!(
+    GATEWAY_INVALID_PARAMETERS,
+    "GW3009",
+    "gateway-invalid-parameters",
+    Error,
+    "A Gateway's infrastructure.parametersRef does not resolve",
+    "`spec.infrastructure.parametersRef` must name an existing object the implementation \
+understands (gwctl knows core ConfigMaps). Otherwise the Gateway gets `Accepted=False` \
+with reason `InvalidParameters`.\n\n\
+```yaml\nspec:\n  infrastructure:\n    parametersRef: {group: \"\", kind: ConfigMap, name: gw-params}   # missing\n```\n\n\
+Fix: create the referenced object, or remove the parametersRef."
+);
+
+rule!(
+    UNKNOWN_GATEWAY_CLASS,
+    "GW4001",
+    "unknown-gateway-class",
+    Warning,
+    "A Gateway names a GatewayClass the input does not contain",
+    "Without `--complete`, a GatewayClass absent from the input may exist in the cluster, \
+so whether (and by whom) the Gateway is reconciled is unknown: its conditions and those \
+of the routes attaching to it are `Unknown`.\n\n\
+```yaml\nspec:\n  gatewayClassName: cilium   # GatewayClass not among the inputs\n```\n\n\
+Fix: add the GatewayClass manifest to the input, or pass `--complete`."
+);
+
+rule!(
+    UNKNOWN_PARAMETERS,
+    "GW4007",
+    "unknown-gateway-parameters",
+    Warning,
+    "A Gateway's infrastructure.parametersRef names an object the input does not contain",
+    "Without `--complete`, the parameters object may exist in the cluster, so the \
+Gateway's `Accepted` condition is `Unknown`.\n\n\
+```yaml\nspec:\n  infrastructure:\n    parametersRef: {group: \"\", kind: ConfigMap, name: gw-params}\n```\n\n\
+Fix: add the object's manifest to the input, or pass `--complete`."
+);
+
+/// Whether a Gateway is reconciled by the simulated controller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reconciled {
+    Yes,
+    /// Not reconciled (or not known to be): the Gateway's conditions stay
+    /// `Unknown/Pending` with this message.
+    No {
+        message: String,
+    },
+}
+
+pub fn gateway_reconciled(
+    index: &Index,
+    options: &Options,
+    gw: &Gateway,
+    diags: &mut Vec<Diagnostic>,
+) -> Reconciled {
+    let meta = &gw.meta;
+    let me = format!("Gateway {}/{}", meta.namespace, meta.name);
+    let path = FieldPath::parse("spec.gatewayClassName");
+    let Some(class_name) = gw.gateway_class_name.as_deref() else {
+        return Reconciled::No {
+            message: format!("{me} names no GatewayClass"),
+        };
+    };
+    match index.class(class_name) {
+        Lookup::Found(class) => match (&options.controller_name, &class.controller_name) {
+            (Some(wanted), actual) if actual.as_deref() != Some(wanted.as_str()) => {
+                let message = format!(
+                    "{me} uses GatewayClass `{class_name}`, whose controller `{}` is not `{wanted}`; that controller, not the one simulated, reconciles it",
+                    actual.as_deref().unwrap_or("<unset>")
+                );
+                diags.push(
+                    Diagnostic::new(&GATEWAY_CLASS_NOT_HANDLED, message.clone())
+                        .at(field(meta, path))
+                        .help(format!(
+                            "use a GatewayClass whose controllerName is `{wanted}`, or run without --controller-name"
+                        )),
+                );
+                Reconciled::No { message }
+            }
+            _ => Reconciled::Yes,
+        },
+        Lookup::Missing => {
+            let message = format!(
+                "{me} names GatewayClass `{class_name}`, which does not exist; no controller reconciles the Gateway"
+            );
+            diags.push(
+                Diagnostic::new(&GATEWAY_CLASS_NOT_FOUND, message.clone())
+                    .at(field(meta, path))
+                    .help("set gatewayClassName to an installed GatewayClass (see `kubectl get gatewayclass`)"),
+            );
+            Reconciled::No { message }
+        }
+        Lookup::Unknown => {
+            let message = format!(
+                "{me} names GatewayClass `{class_name}`, which is not in the input; whether a controller reconciles the Gateway is unknown"
+            );
+            diags.push(
+                Diagnostic::new(&UNKNOWN_GATEWAY_CLASS, message.clone())
+                    .at(field(meta, path))
+                    .help(format!(
+                        "add the GatewayClass `{class_name}` manifest to the input, or pass --complete if it does not exist"
+                    )),
+            );
+            Reconciled::No { message }
+        }
+    }
+}
+
+/// The `Accepted` verdict of `spec.infrastructure.parametersRef`: `None` when fine,
+/// else `(status False/Unknown, message)`.
+pub fn parameters_problem(
+    index: &Index,
+    gw: &Gateway,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(bool, String)> {
+    let p = gw.infrastructure_parameters_ref.as_ref()?;
+    let meta = &gw.meta;
+    let path = FieldPath::parse("spec.infrastructure.parametersRef");
+    let target = format!(
+        "`{}` {}/{}",
+        if p.group.is_empty() {
+            p.kind.clone()
+        } else {
+            format!("{}/{}", p.group, p.kind)
+        },
+        meta.namespace,
+        p.name
+    );
+    let found = if p.group.is_empty() && p.kind == "ConfigMap" {
+        match index.config_map(&meta.namespace, &p.name) {
+            Lookup::Found(_) => return None,
+            Lookup::Missing => false,
+            Lookup::Unknown => true,
+        }
+    } else {
+        // Parameter kinds are implementation-specific; only the cluster can tell.
+        !index.complete
+    };
+    let me = format!("Gateway {}/{}", meta.namespace, meta.name);
+    if found {
+        let message = format!(
+            "{me}: the infrastructure parameters {target} are not in the input; whether they resolve is unknown"
+        );
+        diags.push(
+            Diagnostic::new(&UNKNOWN_PARAMETERS, message.clone())
+                .at(field(meta, path))
+                .help("add the parameters object's manifest to the input, or pass --complete if it does not exist"),
+        );
+        Some((true, message))
+    } else {
+        let message = format!(
+            "{me}: the infrastructure parameters {target} do not exist or are not supported"
+        );
+        diags.push(
+            Diagnostic::new(&GATEWAY_INVALID_PARAMETERS, message.clone())
+                .at(field(meta, path))
+                .help("create the parameters object (a ConfigMap in the Gateway's namespace), or remove spec.infrastructure.parametersRef"),
+        );
+        Some((false, message))
+    }
+}

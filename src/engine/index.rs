@@ -1,0 +1,119 @@
+//! Lookups built once per analysis, so every check is a hash lookup rather than a scan.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{ConfigMap, GatewayClass, Namespace, ReferenceGrant, Secret, Service, World};
+
+/// The result of looking up an object by name.
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup<T> {
+    Found(T),
+    /// Not in the input, and the input is the whole cluster (`--complete`).
+    Missing,
+    /// Not in the input; it may exist in the cluster.
+    Unknown,
+}
+
+type Key<'w> = (&'w str, &'w str);
+
+pub struct Index<'w> {
+    pub complete: bool,
+    classes: HashMap<&'w str, &'w GatewayClass>,
+    namespaces: HashMap<&'w str, &'w Namespace>,
+    services: HashMap<Key<'w>, &'w Service>,
+    secrets: HashMap<Key<'w>, &'w Secret>,
+    config_maps: HashMap<Key<'w>, &'w ConfigMap>,
+    gateways: HashMap<Key<'w>, usize>,
+    listener_sets: HashMap<Key<'w>, usize>,
+    grants: HashMap<&'w str, Vec<&'w ReferenceGrant>>,
+}
+
+fn by_name<'w, T>(
+    items: &'w [T],
+    meta: impl Fn(&'w T) -> &'w crate::model::Meta,
+) -> HashMap<Key<'w>, &'w T> {
+    let mut map = HashMap::with_capacity(items.len());
+    for item in items {
+        let m = meta(item);
+        // The first definition wins, as a later duplicate would fail to apply.
+        map.entry((m.namespace.as_str(), m.name.as_str()))
+            .or_insert(item);
+    }
+    map
+}
+
+impl<'w> Index<'w> {
+    pub fn new(world: &'w World, complete: bool) -> Self {
+        let mut grants: HashMap<&str, Vec<&ReferenceGrant>> = HashMap::new();
+        for g in &world.reference_grants {
+            grants.entry(g.meta.namespace.as_str()).or_default().push(g);
+        }
+        let mut gateways = HashMap::with_capacity(world.gateways.len());
+        for (i, g) in world.gateways.iter().enumerate() {
+            gateways
+                .entry((g.meta.namespace.as_str(), g.meta.name.as_str()))
+                .or_insert(i);
+        }
+        let mut listener_sets = HashMap::with_capacity(world.listener_sets.len());
+        for (i, l) in world.listener_sets.iter().enumerate() {
+            listener_sets
+                .entry((l.meta.namespace.as_str(), l.meta.name.as_str()))
+                .or_insert(i);
+        }
+        let mut classes = HashMap::new();
+        for c in &world.gateway_classes {
+            classes.entry(c.meta.name.as_str()).or_insert(c);
+        }
+        let mut namespaces = HashMap::new();
+        for n in &world.namespaces {
+            namespaces.entry(n.meta.name.as_str()).or_insert(n);
+        }
+        Index {
+            complete,
+            classes,
+            namespaces,
+            services: by_name(&world.services, |s| &s.meta),
+            secrets: by_name(&world.secrets, |s| &s.meta),
+            config_maps: by_name(&world.config_maps, |s| &s.meta),
+            gateways,
+            listener_sets,
+            grants,
+        }
+    }
+
+    fn lookup<T: Copy>(&self, found: Option<T>) -> Lookup<T> {
+        match found {
+            Some(t) => Lookup::Found(t),
+            None if self.complete => Lookup::Missing,
+            None => Lookup::Unknown,
+        }
+    }
+
+    pub fn class(&self, name: &str) -> Lookup<&'w GatewayClass> {
+        self.lookup(self.classes.get(name).copied())
+    }
+    pub fn service(&self, ns: &str, name: &str) -> Lookup<&'w Service> {
+        self.lookup(self.services.get(&(ns, name)).copied())
+    }
+    pub fn secret(&self, ns: &str, name: &str) -> Lookup<&'w Secret> {
+        self.lookup(self.secrets.get(&(ns, name)).copied())
+    }
+    pub fn config_map(&self, ns: &str, name: &str) -> Lookup<&'w ConfigMap> {
+        self.lookup(self.config_maps.get(&(ns, name)).copied())
+    }
+    pub fn gateway(&self, ns: &str, name: &str) -> Lookup<usize> {
+        self.lookup(self.gateways.get(&(ns, name)).copied())
+    }
+    pub fn listener_set(&self, ns: &str, name: &str) -> Lookup<usize> {
+        self.lookup(self.listener_sets.get(&(ns, name)).copied())
+    }
+    /// The labels of namespace `ns`. With `--complete`, a namespace that is not in the
+    /// input but holds objects has only the label the API server adds.
+    pub fn namespace_labels(&self, ns: &str) -> Option<&'w BTreeMap<String, String>> {
+        self.namespaces.get(ns).map(|n| &n.meta.labels)
+    }
+    /// The ReferenceGrants that live in namespace `ns` (grants sit in the target namespace).
+    pub fn grants_in(&self, ns: &str) -> &[&'w ReferenceGrant] {
+        self.grants.get(ns).map_or(&[], Vec::as_slice)
+    }
+}

@@ -1,0 +1,338 @@
+//! Building the typed model from YAML documents.
+//!
+//! Each document (or each item of a `kind: List`) is checked for its identity (`apiVersion`,
+//! `kind`, `metadata.name`), its apiVersion is checked against the versions the CRDs serve,
+//! and its fields are read tolerantly by [`reader::Reader`], with CRD defaults applied.
+
+mod gateway;
+mod reader;
+mod refs;
+mod resources;
+mod route;
+mod rules;
+#[cfg(test)]
+pub(crate) mod test_support;
+mod validate;
+mod versions;
+
+use super::{Meta, World};
+use crate::diag::{Diagnostic, Origin, ResourceRef};
+use crate::input::Sources;
+use crate::yaml::{Node, Value};
+use reader::{Obj, Path, Reader};
+pub use rules::RULES;
+use rules::{INVALID_DOCUMENT, MISSING_API_VERSION, MISSING_KIND, MISSING_NAME, MISSPELLED_KIND};
+use versions::{ObjectKind, VersionStatus};
+
+/// The top-level fields of an object with a `spec`.
+const OBJECT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
+
+/// The fields of `metadata`.
+const METADATA_FIELDS: &[&str] = &[
+    "name",
+    "namespace",
+    "labels",
+    "annotations",
+    "creationTimestamp",
+    "generation",
+    "generateName",
+    "uid",
+    "resourceVersion",
+    "finalizers",
+    "ownerReferences",
+    "managedFields",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "selfLink",
+];
+
+/// Options that change how objects are read.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Namespace of namespaced objects that do not set one (as `kubectl apply` would).
+    pub default_namespace: String,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            default_namespace: "default".to_string(),
+        }
+    }
+}
+
+/// Reads every document of `sources` into the world.
+pub fn build(sources: &Sources, options: &BuildOptions) -> (World, Vec<Diagnostic>) {
+    let mut builder = Builder {
+        options,
+        world: World::default(),
+        diags: Vec::new(),
+        order: 0,
+    };
+    for (doc, document) in sources.documents.iter().enumerate() {
+        builder.document(&document.root, doc);
+    }
+    (builder.world, builder.diags)
+}
+
+struct Builder<'a> {
+    options: &'a BuildOptions,
+    world: World,
+    diags: Vec<Diagnostic>,
+    /// Objects seen so far: the next object's [`Meta::order`].
+    order: usize,
+}
+
+/// The text of a string field, without reporting anything (to name an object in the
+/// diagnostics about its own identity).
+fn peek<'n>(obj: &Obj<'n, '_>, key: &str) -> Option<&'n str> {
+    obj.get(key)?.as_str()
+}
+
+/// Splits `group/version` (`v1` is the core group).
+fn split_api_version(api_version: &str) -> (&str, &str) {
+    api_version.rsplit_once('/').unwrap_or(("", api_version))
+}
+
+impl Builder<'_> {
+    fn document(&mut self, root: &Node, doc: usize) {
+        if matches!(root.value, Value::Null) {
+            return; // an empty document (`---` at the end of a file) is no object
+        }
+        self.object(root, Origin::Document { doc, item: None }, true);
+    }
+
+    /// Reads one object; `lists` says whether a `*List` object is expanded (not inside one).
+    fn object(&mut self, node: &Node, origin: Origin, lists: bool) {
+        let Value::Map(entries) = &node.value else {
+            let message = format!(
+                "a Kubernetes object must be a mapping, found {}",
+                node.type_name()
+            );
+            let help = matches!(node.value, Value::Seq(_))
+                .then(|| "write one object per document, separated by `---`".to_string());
+            let resource = ResourceRef {
+                kind: String::new(),
+                namespace: String::new(),
+                name: String::new(),
+            };
+            Reader::new(&mut self.diags, resource, origin).report(
+                &INVALID_DOCUMENT,
+                Path::ROOT,
+                message,
+                help,
+            );
+            return;
+        };
+        let root = Obj {
+            entries,
+            path: Path::ROOT,
+        };
+        let metadata = root
+            .get("metadata")
+            .and_then(Node::as_map)
+            .map(|entries| Obj {
+                entries,
+                path: Path::ROOT,
+            });
+        let written_name = metadata.as_ref().and_then(|m| peek(m, "name"));
+        let resource = ResourceRef {
+            kind: peek(&root, "kind").unwrap_or_default().to_string(),
+            namespace: metadata
+                .as_ref()
+                .and_then(|m| peek(m, "namespace"))
+                .unwrap_or_default()
+                .to_string(),
+            name: written_name.unwrap_or_default().to_string(),
+        };
+        let mut r = Reader::new(&mut self.diags, resource, origin);
+        let api_version = r.string(&root, "apiVersion");
+        let kind = r.string(&root, "kind");
+        if api_version.is_none() {
+            r.report(
+                &MISSING_API_VERSION,
+                Path::ROOT,
+                "the object has no `apiVersion`",
+                Some("add e.g. `apiVersion: gateway.networking.k8s.io/v1`".to_string()),
+            );
+        }
+        if kind.is_none() {
+            r.report(&MISSING_KIND, Path::ROOT, "the object has no `kind`", None);
+        }
+        let (Some(api_version), Some(kind)) = (api_version, kind) else {
+            return;
+        };
+        let (group, version) = split_api_version(&api_version);
+        if lists && kind.ends_with("List") {
+            self.list(&root, origin);
+            return;
+        }
+        let Some(spec) = versions::find(group, &kind) else {
+            if let Some(known) = versions::find_ignoring_case(group, &kind) {
+                let message = format!("unknown kind `{kind}` in `{api_version}`");
+                let help = Some(format!(
+                    "kinds are case-sensitive: write `kind: {}`",
+                    known.kind
+                ));
+                r.report(&MISSPELLED_KIND, Path::ROOT.key("kind"), message, help);
+            }
+            let key = if group.is_empty() {
+                kind
+            } else {
+                format!("{group}/{kind}")
+            };
+            *self.world.ignored.entry(key).or_default() += 1;
+            return;
+        };
+        let metadata_path = Path::ROOT.key("metadata");
+        let metadata = r.as_obj(root.get("metadata"), metadata_path);
+        let name = metadata.as_ref().and_then(|m| r.string(m, "name"));
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            let path = if metadata.is_some() {
+                metadata_path
+            } else {
+                Path::ROOT
+            };
+            r.report(
+                &MISSING_NAME,
+                path,
+                format!("the {kind} has no `metadata.name`"),
+                Some("add `metadata.name`".to_string()),
+            );
+            return;
+        };
+        let namespace = if spec.object.namespaced() {
+            let written = metadata.as_ref().and_then(|m| r.string(m, "namespace"));
+            written
+                .filter(|ns| !ns.is_empty())
+                .unwrap_or_else(|| self.options.default_namespace.clone())
+        } else {
+            String::new()
+        };
+        let order = self.order;
+        self.order += 1;
+        let mut r = Reader::new(
+            &mut self.diags,
+            ResourceRef {
+                kind: kind.clone(),
+                namespace: namespace.clone(),
+                name: name.clone(),
+            },
+            origin,
+        );
+        match spec.version_status(version) {
+            VersionStatus::Served => {}
+            VersionStatus::Deprecated(note) => {
+                let message = format!("{kind} `{api_version}` is {note}");
+                r.report(
+                    &rules::DEPRECATED_API_VERSION,
+                    Path::ROOT.key("apiVersion"),
+                    message,
+                    Some(spec.replacement_help()),
+                );
+            }
+            VersionStatus::Unknown => {
+                let message = format!("{kind} is not served in version `{api_version}`");
+                r.report(
+                    &rules::UNKNOWN_API_VERSION,
+                    Path::ROOT.key("apiVersion"),
+                    message,
+                    Some(spec.replacement_help()),
+                );
+            }
+        }
+        let mut meta = Meta {
+            kind,
+            api_version,
+            name,
+            namespace,
+            origin,
+            order,
+            ..Meta::default()
+        };
+        if !matches!(spec.object, ObjectKind::Secret | ObjectKind::ConfigMap) {
+            r.check_fields(&root, OBJECT_FIELDS);
+        }
+        if let Some(metadata) = &metadata {
+            r.check_fields(metadata, METADATA_FIELDS);
+            meta.labels = r.string_map(metadata, "labels");
+            meta.annotations = r.string_map(metadata, "annotations");
+            meta.creation_timestamp = r.string(metadata, "creationTimestamp");
+            meta.generation = r.int(metadata, "generation");
+        }
+        let spec_obj = r.obj(&root, "spec");
+        let world = &mut self.world;
+        match spec.object {
+            ObjectKind::GatewayClass => {
+                world
+                    .gateway_classes
+                    .push(gateway::gateway_class(&mut r, meta, spec_obj.as_ref()))
+            }
+            ObjectKind::Gateway => {
+                world
+                    .gateways
+                    .push(gateway::gateway(&mut r, meta, spec_obj.as_ref()))
+            }
+            ObjectKind::ListenerSet => {
+                if let Some(listener_set) = gateway::listener_set(&mut r, meta, spec_obj.as_ref()) {
+                    world.listener_sets.push(listener_set);
+                }
+            }
+            ObjectKind::Route(kind) => {
+                world
+                    .routes
+                    .push(route::route(&mut r, kind, meta, spec_obj.as_ref()))
+            }
+            ObjectKind::ReferenceGrant => world.reference_grants.push(resources::reference_grant(
+                &mut r,
+                meta,
+                spec_obj.as_ref(),
+            )),
+            ObjectKind::BackendTlsPolicy => {
+                world
+                    .backend_tls_policies
+                    .push(resources::backend_tls_policy(
+                        &mut r,
+                        meta,
+                        spec_obj.as_ref(),
+                    ))
+            }
+            ObjectKind::Namespace => world.namespaces.push(resources::namespace(meta)),
+            ObjectKind::Service => {
+                world
+                    .services
+                    .push(resources::service(&mut r, meta, spec_obj.as_ref()))
+            }
+            ObjectKind::Secret => world.secrets.push(resources::secret(&mut r, meta, &root)),
+            ObjectKind::ConfigMap => world
+                .config_maps
+                .push(resources::config_map(&mut r, meta, &root)),
+        }
+    }
+
+    /// A `kind: List` (or `GatewayList`, ...): each of `items` is an object of its own.
+    fn list(&mut self, root: &Obj<'_, '_>, origin: Origin) {
+        let Origin::Document { doc, .. } = origin else {
+            return;
+        };
+        let resource = ResourceRef {
+            kind: peek(root, "kind").unwrap_or_default().to_string(),
+            namespace: String::new(),
+            name: String::new(),
+        };
+        let items = Reader::new(&mut self.diags, resource, origin).list(root, "items");
+        for (index, item) in items.iter().enumerate() {
+            self.object(
+                item,
+                Origin::Document {
+                    doc,
+                    item: Some(index),
+                },
+                false,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,221 @@
+//! Shapes shared by several kinds: object references, parentRefs, label selectors,
+//! namespace policies.
+
+use super::reader::{Obj, Reader};
+use crate::model::{
+    FromNamespaces, GATEWAY_GROUP, Known, LabelSelector, LabelSelectorRequirement, ObjectRef,
+    ParentRef, RouteNamespaces, SelectorOperator,
+};
+
+pub(super) const FROM_NAMESPACES: &[(&str, FromNamespaces)] = &[
+    ("All", FromNamespaces::All),
+    ("Same", FromNamespaces::Same),
+    ("Selector", FromNamespaces::Selector),
+    ("None", FromNamespaces::None),
+];
+
+const SELECTOR_OPERATORS: &[(&str, SelectorOperator)] = &[
+    ("In", SelectorOperator::In),
+    ("NotIn", SelectorOperator::NotIn),
+    ("Exists", SelectorOperator::Exists),
+    ("DoesNotExist", SelectorOperator::DoesNotExist),
+];
+
+const PARENT_REF_FIELDS: &[&str] = &["group", "kind", "namespace", "name", "sectionName", "port"];
+
+/// A field with a CRD default (`Some`), or a required one (`None`, reported when absent).
+pub(super) fn defaulted(
+    r: &mut Reader<'_>,
+    obj: &Obj<'_, '_>,
+    key: &str,
+    default: Option<&str>,
+) -> String {
+    match (r.string(obj, key), default) {
+        (Some(value), _) => value,
+        (None, Some(default)) => default.to_string(),
+        (None, None) => {
+            if !obj.has(key) {
+                r.missing(obj, key);
+            }
+            String::new()
+        }
+    }
+}
+
+/// An object reference; `None` when `name` is missing (reported).
+pub(super) fn object_ref(
+    r: &mut Reader<'_>,
+    obj: &Obj<'_, '_>,
+    group_default: Option<&str>,
+    kind_default: Option<&str>,
+) -> Option<ObjectRef> {
+    let name = r.required_string(obj, "name");
+    let group = defaulted(r, obj, "group", group_default);
+    let kind = defaulted(r, obj, "kind", kind_default);
+    let namespace = r.string(obj, "namespace");
+    Some(ObjectRef {
+        group,
+        kind,
+        name: name?,
+        namespace,
+    })
+}
+
+/// A parentRef (of a route, or a ListenerSet's `spec.parentRef`) with its CRD defaults;
+/// `None` when `name` is missing (reported).
+pub(super) fn parent_ref(
+    r: &mut Reader<'_>,
+    index: usize,
+    obj: &Obj<'_, '_>,
+    own_namespace: &str,
+) -> Option<ParentRef> {
+    r.check_fields(obj, PARENT_REF_FIELDS);
+    let name = r.required_string(obj, "name");
+    let group = defaulted(r, obj, "group", Some(GATEWAY_GROUP));
+    let kind = defaulted(r, obj, "kind", Some("Gateway"));
+    let written_namespace = r.string(obj, "namespace");
+    let section_name = r.string(obj, "sectionName");
+    let port = r
+        .int(obj, "port")
+        .filter(|&port| r.check_range(port, 1, 65535, obj.path.key("port")));
+    Some(ParentRef {
+        index,
+        group,
+        kind,
+        namespace_set: written_namespace.is_some(),
+        namespace: written_namespace.unwrap_or_else(|| own_namespace.to_string()),
+        name: name?,
+        section_name,
+        port,
+    })
+}
+
+pub(super) fn label_selector(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> LabelSelector {
+    let match_labels = r.string_map(obj, "matchLabels");
+    let match_expressions = r.objs(obj, "matchExpressions", |r, _, expression| {
+        let key = r.required_string(expression, "key");
+        let operator = r.enumerated(expression, "operator", SELECTOR_OPERATORS);
+        if operator.is_none() {
+            r.missing(expression, "operator");
+        }
+        let values = r.strings(expression, "values");
+        Some(LabelSelectorRequirement {
+            key: key?,
+            operator: operator?,
+            values,
+        })
+    });
+    LabelSelector {
+        match_labels,
+        match_expressions,
+    }
+}
+
+/// `namespaces: {from, selector}` of allowedRoutes or allowedListeners.
+pub(super) fn route_namespaces(
+    r: &mut Reader<'_>,
+    obj: Option<&Obj<'_, '_>>,
+    default_from: FromNamespaces,
+) -> RouteNamespaces {
+    let Some(obj) = obj else {
+        return RouteNamespaces {
+            from: Known::Known(default_from),
+            selector: None,
+        };
+    };
+    let from = r
+        .enumerated(obj, "from", FROM_NAMESPACES)
+        .unwrap_or(Known::Known(default_from));
+    let selector = r.obj(obj, "selector").map(|s| label_selector(r, &s));
+    RouteNamespaces { from, selector }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Origin, ResourceRef};
+    use crate::model::build::reader::Path;
+    use crate::model::build::test_support::node;
+    use serde_json::json;
+
+    fn with_reader<T>(f: impl FnOnce(&mut Reader<'_>) -> T) -> (T, Vec<String>) {
+        let mut diags = Vec::new();
+        let mut r = Reader::new(
+            &mut diags,
+            ResourceRef {
+                kind: "HTTPRoute".into(),
+                namespace: "web".into(),
+                name: "r".into(),
+            },
+            Origin::Document { doc: 0, item: None },
+        );
+        let value = f(&mut r);
+        (value, diags.iter().map(|d| d.message.clone()).collect())
+    }
+
+    #[test]
+    fn parent_refs_get_their_crd_defaults() {
+        let root = node(json!({"name": "gw", "port": 8080}));
+        let (parent, diags) = with_reader(|r| {
+            let obj = r.as_obj(Some(&root), Path::ROOT).unwrap();
+            parent_ref(r, 3, &obj, "web")
+        });
+        assert!(diags.is_empty());
+        assert_eq!(
+            parent,
+            Some(ParentRef {
+                index: 3,
+                group: GATEWAY_GROUP.into(),
+                kind: "Gateway".into(),
+                namespace: "web".into(),
+                namespace_set: false,
+                name: "gw".into(),
+                section_name: None,
+                port: Some(8080),
+            })
+        );
+    }
+
+    #[test]
+    fn references_without_a_name_are_dropped_and_reported() {
+        let root = node(json!({"namespace": "infra", "port": 0}));
+        let (parent, diags) = with_reader(|r| {
+            let obj = r.as_obj(Some(&root), Path::ROOT).unwrap();
+            parent_ref(r, 0, &obj, "web")
+        });
+        assert_eq!(parent, None);
+        assert_eq!(
+            diags,
+            vec![
+                "required field `name` is missing".to_string(),
+                "0 is out of range: must be 1-65535".to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn selectors_and_namespace_policies_are_read() {
+        let root = node(json!({"from": "Selector", "selector": {
+            "matchLabels": {"team": "a"},
+            "matchExpressions": [{"key": "env", "operator": "In", "values": ["prod"]},
+                                 {"key": "x", "operator": "in"}]}}));
+        let (namespaces, diags) = with_reader(|r| {
+            let obj = r.as_obj(Some(&root), Path::ROOT).unwrap();
+            route_namespaces(r, Some(&obj), FromNamespaces::Same)
+        });
+        assert_eq!(namespaces.from, Known::Known(FromNamespaces::Selector));
+        let selector = namespaces.selector.unwrap();
+        assert_eq!(
+            selector.match_labels.get("team").map(String::as_str),
+            Some("a")
+        );
+        assert_eq!(selector.match_expressions.len(), 2);
+        assert_eq!(
+            selector.match_expressions[1].operator,
+            Known::Unknown("in".into())
+        );
+        assert_eq!(diags.len(), 1);
+        let (defaulted, _) = with_reader(|r| route_namespaces(r, None, FromNamespaces::None));
+        assert_eq!(defaulted.from, Known::Known(FromNamespaces::None));
+    }
+}

@@ -1,0 +1,155 @@
+//! Core kinds (Namespace, Service, Secret, ConfigMap), ReferenceGrant and BackendTLSPolicy.
+
+use super::reader::{Obj, Reader};
+use super::refs::{defaulted, object_ref};
+use crate::model::{
+    BackendTlsPolicy, ConfigMap, GrantFrom, GrantTo, Meta, Namespace, PolicyTargetRef,
+    ReferenceGrant, Secret, Service, ServicePort,
+};
+
+const SERVICE_PROTOCOLS: &[&str] = &["TCP", "UDP", "SCTP"];
+
+/// The label the API server puts on every Namespace.
+const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+pub(super) fn namespace(mut meta: Meta) -> Namespace {
+    meta.labels
+        .insert(NAMESPACE_NAME_LABEL.to_string(), meta.name.clone());
+    Namespace { meta }
+}
+
+pub(super) fn service(r: &mut Reader<'_>, meta: Meta, spec: Option<&Obj<'_, '_>>) -> Service {
+    let mut service = Service {
+        meta,
+        service_type: None,
+        external_name: None,
+        ports: Vec::new(),
+    };
+    let Some(spec) = spec else {
+        return service;
+    };
+    service.service_type = r.string(spec, "type");
+    service.external_name = r.string(spec, "externalName");
+    service.ports = r.objs(spec, "ports", |r, _, port| {
+        let protocol = defaulted(r, port, "protocol", Some("TCP"));
+        if !SERVICE_PROTOCOLS.contains(&protocol.as_str()) {
+            r.unknown_value(port.path.key("protocol"), &protocol, SERVICE_PROTOCOLS);
+        }
+        let number = r.int(port, "port");
+        if number.is_none() && !port.has("port") {
+            r.missing(port, "port");
+        }
+        Some(ServicePort {
+            name: r.string(port, "name"),
+            port: number.filter(|&n| r.check_range(n, 1, 65535, port.path.key("port"))),
+            protocol,
+            app_protocol: r.string(port, "appProtocol"),
+        })
+    });
+    service
+}
+
+/// The keys of the mappings in `fields` of `root`, without duplicates; values are never kept.
+fn keys(r: &mut Reader<'_>, root: &Obj<'_, '_>, fields: [&str; 2]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for field in fields {
+        if let Some(data) = r.obj(root, field) {
+            for entry in data.entries {
+                if !keys.contains(&entry.key) {
+                    keys.push(entry.key.clone());
+                }
+            }
+        }
+    }
+    keys
+}
+
+pub(super) fn secret(r: &mut Reader<'_>, meta: Meta, root: &Obj<'_, '_>) -> Secret {
+    Secret {
+        meta,
+        secret_type: defaulted(r, root, "type", Some("Opaque")),
+        keys: keys(r, root, ["data", "stringData"]),
+    }
+}
+
+pub(super) fn config_map(r: &mut Reader<'_>, meta: Meta, root: &Obj<'_, '_>) -> ConfigMap {
+    ConfigMap {
+        meta,
+        keys: keys(r, root, ["data", "binaryData"]),
+    }
+}
+
+pub(super) fn reference_grant(
+    r: &mut Reader<'_>,
+    meta: Meta,
+    spec: Option<&Obj<'_, '_>>,
+) -> ReferenceGrant {
+    let mut grant = ReferenceGrant {
+        meta,
+        from: Vec::new(),
+        to: Vec::new(),
+    };
+    let Some(spec) = spec else {
+        r.missing_spec("`from` and `to`");
+        return grant;
+    };
+    grant.from = r.objs(spec, "from", |r, _, from| {
+        Some(GrantFrom {
+            group: defaulted(r, from, "group", None),
+            kind: defaulted(r, from, "kind", None),
+            namespace: defaulted(r, from, "namespace", None),
+        })
+    });
+    grant.to = r.objs(spec, "to", |r, _, to| {
+        Some(GrantTo {
+            group: defaulted(r, to, "group", None),
+            kind: defaulted(r, to, "kind", None),
+            name: r.string(to, "name"),
+        })
+    });
+    grant
+}
+
+pub(super) fn backend_tls_policy(
+    r: &mut Reader<'_>,
+    meta: Meta,
+    spec: Option<&Obj<'_, '_>>,
+) -> BackendTlsPolicy {
+    let mut policy = BackendTlsPolicy {
+        meta,
+        target_refs: Vec::new(),
+        ca_certificate_refs: Vec::new(),
+        well_known_ca_certificates: None,
+        hostname: None,
+        subject_alt_names: Vec::new(),
+    };
+    let Some(spec) = spec else {
+        r.missing_spec("`targetRefs` and `validation`");
+        return policy;
+    };
+    policy.target_refs = r.objs(spec, "targetRefs", |r, _, target| {
+        let name = r.required_string(target, "name");
+        Some(PolicyTargetRef {
+            group: defaulted(r, target, "group", None),
+            kind: defaulted(r, target, "kind", None),
+            name: name?,
+            section_name: r.string(target, "sectionName"),
+        })
+    });
+    let Some(validation) = r.obj(spec, "validation") else {
+        r.missing(spec, "validation");
+        return policy;
+    };
+    policy.ca_certificate_refs = r.objs(&validation, "caCertificateRefs", |r, _, reference| {
+        object_ref(r, reference, None, None)
+    });
+    policy.well_known_ca_certificates = r.string(&validation, "wellKnownCACertificates");
+    policy.hostname = r.required_string(&validation, "hostname");
+    if let Some(hostname) = &policy.hostname {
+        r.check_hostname(hostname, false, validation.path.key("hostname"));
+    }
+    policy.subject_alt_names = r.objs(&validation, "subjectAltNames", |r, _, san| {
+        r.string(san, "hostname").or_else(|| r.string(san, "uri"))
+    });
+    policy
+}

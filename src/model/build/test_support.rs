@@ -1,0 +1,63 @@
+//! Hand-built YAML trees for unit tests: a JSON value becomes a [`Node`] with dummy spans.
+
+use serde_json::Value as Json;
+
+use crate::input::Sources;
+use crate::yaml::{Document, Entry, Node, Span, Value};
+
+pub(crate) fn node(json: Json) -> Node {
+    let value = match json {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or_default()),
+        },
+        Json::String(s) => Value::Str(s),
+        Json::Array(items) => Value::Seq(items.into_iter().map(node).collect()),
+        Json::Object(map) => Value::Map(
+            map.into_iter()
+                .map(|(key, value)| Entry {
+                    key,
+                    key_span: Span::default(),
+                    value: node(value),
+                })
+                .collect(),
+        ),
+    };
+    Node {
+        value,
+        span: Span::default(),
+    }
+}
+
+/// Sources holding one document per JSON value (no files: spans are dummies).
+pub(crate) fn sources(documents: Vec<Json>) -> Sources {
+    Sources {
+        files: Vec::new(),
+        documents: documents
+            .into_iter()
+            .enumerate()
+            .map(|(index, json)| Document {
+                file: 0,
+                index,
+                root: node(json),
+            })
+            .collect(),
+    }
+}
+
+/// Sources holding one file with `text`, parsed by the YAML stage.
+pub(crate) fn parse(text: &str) -> Sources {
+    let mut sources = Sources {
+        files: vec![crate::input::SourceFile {
+            name: "test.yaml".to_string(),
+            path: None,
+            text: text.to_string(),
+        }],
+        documents: Vec::new(),
+    };
+    let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    sources
+}

@@ -1,0 +1,467 @@
+//! A small hand-built report for the renderers' tests: two files, a Gateway, an accepted
+//! and a rejected HTTPRoute, a ListenerSet, and findings at a field, at a raw file
+//! position and on a cluster object.
+
+use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef, Rule, Severity};
+use crate::engine::{
+    Analysis, Attachment, Condition, ConditionStatus, GatewayReport, ListenerId, ListenerOwner,
+    ListenerStatus, ParentRefStatus, RouteParentStatus, RouteReport,
+};
+use crate::input::{SourceFile, Sources};
+use crate::model::{ListenerSet, Meta, ParentRef, RouteKind, World};
+use crate::yaml::{Document, Entry, Node, Span, Value};
+
+pub static NOT_ALLOWED: Rule = Rule {
+    code: "GW1001",
+    name: "route-not-allowed-by-listeners",
+    severity: Severity::Error,
+    summary: "No listener allows the route.",
+    explanation: "```yaml\n```",
+};
+
+pub static SYNTAX: Rule = Rule {
+    code: "GW0002",
+    name: "yaml-syntax",
+    severity: Severity::Error,
+    summary: "Invalid YAML.",
+    explanation: "```yaml\n```",
+};
+
+pub static UNKNOWN_PARENT: Rule = Rule {
+    code: "GW4001",
+    name: "parent-not-in-input",
+    severity: Severity::Warning,
+    summary: "The parent is not in the input.",
+    explanation: "```yaml\n```",
+};
+
+pub const GATEWAYS_YAML: &str = "\
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: gw
+  namespace: infra
+spec:
+  gatewayClassName: example
+  listeners:
+  - name: web
+    port: 80
+    protocol: HTTP
+";
+
+pub const ROUTES_YAML: &str = "\
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: hr
+  namespace: app
+spec:
+  parentRefs:
+  - name: gw
+    namespace: infra
+  rules:
+  - backendRefs:
+    - name: svc
+      port: 8080
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: bad
+  namespace: other
+spec:
+  parentRefs:
+  - name: gw
+    namespace: infra
+    sectionName: web
+  hostnames:
+  - \"on\"
+  - '*.example.com'
+status:
+  parents: []
+";
+
+/// The sources: `gateways.yaml` (document 0) and `routes.yaml` (documents 1 and 2).
+pub fn sources() -> Sources {
+    let mut sources = Sources::default();
+    for (name, text) in [
+        ("gateways.yaml", GATEWAYS_YAML),
+        ("routes.yaml", ROUTES_YAML),
+    ] {
+        let file = sources.files.len();
+        sources.files.push(SourceFile {
+            name: name.to_string(),
+            path: None,
+            text: text.to_string(),
+        });
+        for root in parse(text) {
+            let index = sources.documents.iter().filter(|d| d.file == file).count();
+            sources.documents.push(Document { file, index, root });
+        }
+    }
+    sources
+}
+
+fn condition(type_: &str, status: ConditionStatus, reason: &str) -> Condition {
+    Condition::new(
+        type_,
+        status,
+        reason,
+        format!("{type_} is {}", status.as_str()),
+    )
+}
+
+fn parent(section_name: Option<&str>) -> ParentRefStatus {
+    ParentRefStatus {
+        group: crate::model::GATEWAY_GROUP.to_string(),
+        kind: "Gateway".to_string(),
+        namespace: "infra".to_string(),
+        name: "gw".to_string(),
+        section_name: section_name.map(str::to_string),
+        port: None,
+    }
+}
+
+fn doc(doc: usize) -> Origin {
+    Origin::Document { doc, item: None }
+}
+
+pub fn analysis() -> Analysis {
+    use ConditionStatus::{False, True, Unknown};
+    let listener = ListenerStatus {
+        name: "web".to_string(),
+        attached_routes: 1,
+        supported_kinds: vec![RouteKind::Http.group_kind(), RouteKind::Grpc.group_kind()],
+        conditions: vec![
+            condition("Accepted", True, "Accepted"),
+            condition("Programmed", True, "Programmed"),
+        ],
+    };
+    Analysis {
+        gateways: vec![GatewayReport {
+            namespace: "infra".to_string(),
+            name: "gw".to_string(),
+            gateway_class_name: Some("example".to_string()),
+            origin: doc(0),
+            conditions: vec![
+                condition("Accepted", True, "Accepted"),
+                condition("Programmed", True, "Programmed"),
+            ],
+            listeners: vec![listener],
+            attached_listener_sets: Some(0),
+        }],
+        listener_sets: vec![GatewayReport {
+            namespace: "infra".to_string(),
+            name: "extra".to_string(),
+            gateway_class_name: None,
+            origin: Origin::Cluster,
+            conditions: vec![condition("Accepted", Unknown, "Pending")],
+            listeners: Vec::new(),
+            attached_listener_sets: None,
+        }],
+        routes: vec![
+            RouteReport {
+                kind: RouteKind::Http,
+                namespace: "app".to_string(),
+                name: "hr".to_string(),
+                origin: doc(1),
+                parents: vec![RouteParentStatus {
+                    parent_ref: parent(None),
+                    conditions: vec![
+                        condition("Accepted", True, "Accepted"),
+                        condition("ResolvedRefs", True, "ResolvedRefs"),
+                    ],
+                }],
+            },
+            RouteReport {
+                kind: RouteKind::Http,
+                namespace: "other".to_string(),
+                name: "bad".to_string(),
+                origin: doc(2),
+                parents: vec![RouteParentStatus {
+                    parent_ref: parent(Some("web")),
+                    conditions: vec![
+                        condition("Accepted", False, "NotAllowedByListeners"),
+                        condition("ResolvedRefs", True, "ResolvedRefs"),
+                    ],
+                }],
+            },
+        ],
+        attachments: vec![Attachment {
+            route: 0,
+            parent_ref: 0,
+            listener: ListenerId {
+                owner: ListenerOwner::Gateway(0),
+                index: 0,
+            },
+            hostnames: Vec::new(),
+        }],
+        ..Analysis::default()
+    }
+}
+
+fn resource(kind: &str, namespace: &str, name: &str) -> ResourceRef {
+    ResourceRef {
+        kind: kind.to_string(),
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+    }
+}
+
+/// Findings in sorted order: a raw file position, a field with a related location in another
+/// file, and a cluster object.
+pub fn diagnostics() -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::new(&SYNTAX, "mapping values are not allowed here").at(Location::File {
+            file: 0,
+            span: Span::new(17, 21),
+        }),
+        Diagnostic::new(
+            &NOT_ALLOWED,
+            "listener web of Gateway infra/gw does not allow routes from namespace other",
+        )
+        .at_field(
+            resource("HTTPRoute", "other", "bad"),
+            doc(2),
+            FieldPath::parse("spec.parentRefs[0]"),
+        )
+        .help("set allowedRoutes.namespaces.from: All on listener web")
+        .related(
+            Location::Field {
+                resource: resource("Gateway", "infra", "gw"),
+                origin: doc(0),
+                path: FieldPath::parse("spec.listeners[0].allowedRoutes"),
+            },
+            "this listener only allows routes from its own namespace",
+        )
+        .related(
+            Location::Field {
+                resource: resource("HTTPRoute", "other", "bad"),
+                origin: doc(2),
+                path: FieldPath::parse("spec.hostnames[1]"),
+            },
+            "the route's hostname",
+        ),
+        Diagnostic::new(
+            &UNKNOWN_PARENT,
+            "ListenerSet infra/extra names Gateway infra/gone",
+        )
+        .at_field(
+            resource("ListenerSet", "infra", "extra"),
+            Origin::Cluster,
+            FieldPath::parse("spec.parentRef"),
+        ),
+    ]
+}
+
+pub fn world() -> World {
+    let mut world = World::default();
+    world.ignored.insert("apps/Deployment".to_string(), 2);
+    world.ignored.insert("example.com/Widget".to_string(), 1);
+    world.listener_sets.push(ListenerSet {
+        meta: Meta {
+            kind: "ListenerSet".to_string(),
+            api_version: "gateway.networking.k8s.io/v1".to_string(),
+            name: "extra".to_string(),
+            namespace: "infra".to_string(),
+            ..Meta::default()
+        },
+        parent_ref: ParentRef {
+            index: 0,
+            group: crate::model::GATEWAY_GROUP.to_string(),
+            kind: "Gateway".to_string(),
+            namespace: "infra".to_string(),
+            namespace_set: false,
+            name: "gone".to_string(),
+            section_name: None,
+            port: None,
+        },
+        listeners: Vec::new(),
+    });
+    world
+}
+
+/// A test stand-in for the YAML parser: block mappings, `- ` sequences, plain and quoted
+/// one-line scalars, `[]`, and `---` between documents. Nothing else.
+pub fn parse(text: &str) -> Vec<Node> {
+    let mut docs = Vec::new();
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches('\n');
+        if line == "---" {
+            docs.push(std::mem::take(&mut lines));
+        } else if !line.trim().is_empty() {
+            let indent = line.len() - line.trim_start().len();
+            lines.push(Line {
+                indent,
+                start: offset + indent,
+                content: line.trim_start().to_string(),
+            });
+        }
+        offset += raw.len();
+    }
+    docs.push(lines);
+    docs.into_iter()
+        .map(|mut lines| {
+            let mut i = 0;
+            block(&mut lines, &mut i)
+        })
+        .collect()
+}
+
+struct Line {
+    indent: usize,
+    start: usize,
+    content: String,
+}
+
+fn block(lines: &mut [Line], i: &mut usize) -> Node {
+    let Some(first) = lines.get(*i) else {
+        return Node {
+            value: Value::Null,
+            span: Span::default(),
+        };
+    };
+    let (indent, start) = (first.indent, first.start);
+    let is_item = |l: &Line| l.content == "-" || l.content.starts_with("- ");
+    let mut end = start;
+    if is_item(first) {
+        let mut items = Vec::new();
+        while let Some(line) = lines
+            .get_mut(*i)
+            .filter(|l| l.indent == indent && is_item(l))
+        {
+            // The item's content is a block starting two columns further in.
+            line.indent += 2;
+            line.start += 2;
+            line.content = line.content.get(2..).unwrap_or("").to_string();
+            let item = block(lines, i);
+            end = item.span.end;
+            items.push(item);
+        }
+        return Node {
+            value: Value::Seq(items),
+            span: Span::new(start, end),
+        };
+    }
+    let is_key = |l: &Line| {
+        !l.content.starts_with(['"', '\''])
+            && (l.content.contains(": ") || l.content.ends_with(':'))
+    };
+    if !is_key(first) {
+        let node = scalar(&first.content, start);
+        *i += 1;
+        return node;
+    }
+    let mut entries = Vec::new();
+    while let Some(line) = lines.get(*i).filter(|l| l.indent == indent && !is_item(l)) {
+        let (key, rest) = line.content.split_once(':').unwrap_or((&line.content, ""));
+        let key_span = Span::new(line.start, line.start + key.len());
+        let value_text = rest.trim_start();
+        let value_start = line.start + line.content.len() - value_text.len();
+        let key = key.to_string();
+        let value = if value_text.is_empty() {
+            *i += 1;
+            match lines.get(*i) {
+                Some(next) if next.indent > indent || (next.indent == indent && is_item(next)) => {
+                    block(lines, i)
+                }
+                _ => Node {
+                    value: Value::Null,
+                    span: Span::new(key_span.end, key_span.end),
+                },
+            }
+        } else {
+            *i += 1;
+            scalar(value_text, value_start)
+        };
+        end = value.span.end.max(key_span.end);
+        entries.push(Entry {
+            key,
+            key_span,
+            value,
+        });
+    }
+    Node {
+        value: Value::Map(entries),
+        span: Span::new(start, end),
+    }
+}
+
+fn scalar(text: &str, start: usize) -> Node {
+    let span = Span::new(start, start + text.len());
+    let unquoted = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .or_else(|| text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')));
+    let value = match (unquoted, text) {
+        (Some(s), _) => Value::Str(s.to_string()),
+        (None, "[]") => Value::Seq(Vec::new()),
+        (None, "null" | "~") => Value::Null,
+        (None, "true") => Value::Bool(true),
+        (None, "false") => Value::Bool(false),
+        (None, t) => t
+            .parse()
+            .map_or_else(|_| Value::Str(t.to_string()), Value::Int),
+    };
+    Node { value, span }
+}
+
+/// The pieces of a report, owned, for tests to borrow.
+pub struct Fixture {
+    pub sources: Sources,
+    pub world: World,
+    pub analysis: Analysis,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Fixture {
+    pub fn new() -> Self {
+        Fixture {
+            sources: sources(),
+            world: world(),
+            analysis: analysis(),
+            diagnostics: diagnostics(),
+        }
+    }
+
+    pub fn report(&self) -> super::Report<'_> {
+        super::Report {
+            sources: &self.sources,
+            world: &self.world,
+            analysis: &self.analysis,
+            diagnostics: &self.diagnostics,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stand_in_parser_keeps_spans() {
+        let sources = sources();
+        assert_eq!(sources.documents.len(), 3);
+        let route = &sources.documents[2].root;
+        let host = route
+            .get("spec")
+            .and_then(|s| s.get("hostnames"))
+            .and_then(|h| h.as_seq()?.get(1))
+            .expect("hostname");
+        assert_eq!(host.as_str(), Some("*.example.com"));
+        assert_eq!(
+            &ROUTES_YAML[host.span.start..host.span.end],
+            "'*.example.com'"
+        );
+        let port = sources.documents[0]
+            .root
+            .get("spec")
+            .and_then(|s| s.get("listeners"));
+        let port = port
+            .and_then(|l| l.as_seq()?.first()?.get("port"))
+            .expect("port");
+        assert_eq!(port.value, Value::Int(80));
+    }
+}
