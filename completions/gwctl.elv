@@ -35,6 +35,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
+            cand --max-documents 'Most YAML documents read from one file'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --fail-on 'Exit with 1 when a finding at or above this severity exists'
