@@ -50,8 +50,33 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;simulate' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
+            [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
+            [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
+            [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The Gateway port. Default: every port with a listener for the request')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'The scheme of the connection. Default: the protocol of the port''s listeners')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The Host header (default: none, i.e. the Gateway address, which matches no hostname)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'The TLS SNI (default: the Host without its port)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'The HTTP method')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The path, optionally with `?query`')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'A query parameter (repeatable)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A request header (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header (repeatable)')
+            [CompletionResult]::new('--grpc', '--grpc', [CompletionResultType]::ParameterName, 'A gRPC call: HTTP/2 POST to `/SERVICE/METHOD`, matched by GRPCRoutes')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'The kind of traffic (default http, or grpc with --grpc)')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'A YAML list of requests with expectations; prints a pass/fail table')
+            [CompletionResult]::new('--expect-status', '--expect-status', [CompletionResultType]::ParameterName, 'Exit 0 only if every result has this status code')
+            [CompletionResult]::new('--expect-backend', '--expect-backend', [CompletionResultType]::ParameterName, 'Exit 0 only if every result reaches this Service')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'gwctl;explain' {

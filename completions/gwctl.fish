@@ -50,7 +50,37 @@ always\t''
 never\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s n -l namespace -d 'Namespace of namespaced objects that do not set one' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l max-file-size -d 'Largest file read, in bytes' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l gateway -d 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l port -d 'The Gateway port. Default: every port with a listener for the request' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l scheme -d 'The scheme of the connection. Default: the protocol of the port\'s listeners' -r -f -a "http\t''
+https\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l host -d 'The Host header (default: none, i.e. the Gateway address, which matches no hostname)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l sni -d 'The TLS SNI (default: the Host without its port)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l method -d 'The HTTP method' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l path -d 'The path, optionally with `?query`' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l query -d 'A query parameter (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s H -l header -d 'A request header (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l grpc -d 'A gRPC call: HTTP/2 POST to `/SERVICE/METHOD`, matched by GRPCRoutes' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l protocol -d 'The kind of traffic (default http, or grpc with --grpc)' -r -f -a "http\t''
+grpc\t''
+tls\t''
+tcp\t''
+udp\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l requests -d 'A YAML list of requests with expectations; prints a pass/fail table' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l expect-status -d 'Exit 0 only if every result has this status code' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l expect-backend -d 'Exit 0 only if every result reaches this Service' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s o -l output -d 'Output format' -r -f -a "human\t'A short trace per (Gateway, port)'
+json\t'The `gwctl/v1` SimulationReport'"
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l color -d 'When to use colours (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand explain" -l list -d 'List every rule'
 complete -c gwctl -n "__fish_gwctl_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s h -l help -d 'Print help'

@@ -35,7 +35,7 @@ pub enum Command {
     /// Predict every Gateway's and route's status and report every finding.
     Check(check::CheckArgs),
     /// Route a request offline and explain the outcome.
-    Simulate(simulate::SimulateArgs),
+    Simulate(Box<simulate::SimulateArgs>),
     /// Explain a rule by code (`GW1001`) or name, or list every rule.
     Explain(explain::ExplainArgs),
     /// Print a shell completion script.

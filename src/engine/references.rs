@@ -557,7 +557,7 @@ fn secret_problem(secret: &crate::model::Secret, purpose: Purpose) -> Option<Str
     if !has("tls.crt") || !has("tls.key") {
         return Some("lacks `tls.crt` or `tls.key`".to_string());
     }
-    None
+    secret.tls_data_problem.clone()
 }
 
 /// Checks a Secret/ConfigMap reference made by `referrer_meta` (a Gateway or ListenerSet).

@@ -123,6 +123,10 @@ pub struct Secret {
     pub secret_type: String,
     /// Keys of `data` and `stringData`.
     pub keys: Vec<String>,
+    /// For `kubernetes.io/tls` Secrets read with their data: why `tls.crt`/`tls.key` cannot
+    /// be a certificate and key (not PEM, or identical). Only this verdict is kept, never
+    /// the data; `None` when the data looks right or was not read (cluster metadata).
+    pub tls_data_problem: Option<String>,
 }
 
 #[derive(Debug, Clone)]
