@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
+            [CompletionResult]::new('--max-documents', '--max-documents', [CompletionResultType]::ParameterName, 'Most YAML documents read from one file')
             [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The Gateway port. Default: every port with a listener for the request')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'The scheme of the connection. Default: the protocol of the port''s listeners')

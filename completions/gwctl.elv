@@ -51,6 +51,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
+            cand --max-documents 'Most YAML documents read from one file'
             cand --gateway 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway'
             cand --port 'The Gateway port. Default: every port with a listener for the request'
             cand --scheme 'The scheme of the connection. Default: the protocol of the port''s listeners'
