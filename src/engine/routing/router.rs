@@ -613,7 +613,7 @@ impl<'a> Router<'a> {
         // A GRPCRoute rule without matches has a synthetic match-all entry, not a matchIndex.
         let match_index = (!rule.matches.is_empty()).then_some(c.matcher as usize);
         explanation.push(format!(
-            "{reference} rule {rule_index}{}{} wins",
+            "{reference} rule {rule_index}{}{} wins ({})",
             rule.name
                 .as_deref()
                 .map(|n| format!(" ({n})"))
@@ -621,6 +621,7 @@ impl<'a> Router<'a> {
             match_index
                 .map(|m| format!(" match {m}"))
                 .unwrap_or_default(),
+            self.matcher(&c).map_or_else(String::new, Matcher::describe),
         ));
         result.route = Some(reference);
         result.rule_index = Some(rule_index);
@@ -923,8 +924,11 @@ impl<'a> Router<'a> {
                 if seen.contains(&(c.route as usize)) {
                     continue;
                 }
-                // With a single condition, failing it is no "almost".
-                let Some(matcher) = self.matcher(c).filter(|m| m.conditions() > 1) else {
+                // Failing the only condition is no "almost", unless the path is a look-alike.
+                let Some(matcher) = self
+                    .matcher(c)
+                    .filter(|m| m.near_miss_worthy(&req.incoming))
+                else {
                     continue;
                 };
                 let failures = matcher.failures(&req.incoming, 2);
