@@ -67,7 +67,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__check)
-            opts="-n -o -h --namespace --complete --controller-name --include --exclude --max-file-size --output --fail-on --color --help"
+            opts="-n -o -h --namespace --complete --controller-name --include --exclude --max-file-size --max-documents --output --fail-on --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -94,6 +94,10 @@ _gwctl() {
                     return 0
                     ;;
                 --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-documents)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -233,7 +237,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__simulate)
-            opts="-n -H -o -h --namespace --complete --controller-name --include --exclude --max-file-size --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --help"
+            opts="-n -H -o -h --namespace --complete --controller-name --include --exclude --max-file-size --max-documents --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -260,6 +264,10 @@ _gwctl() {
                     return 0
                     ;;
                 --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-documents)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -2,4 +2,5 @@
 
 mod cli;
 mod conformance;
+mod rules;
 mod simulate_conformance;
