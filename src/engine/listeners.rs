@@ -385,7 +385,7 @@ fn validate(
                     }
                 } else {
                     let message = format!(
-                        "{me} lists route kind `{}/{}` in allowedRoutes.kinds, which a {} listener cannot serve",
+                        "{me} lists route kind `{}/{}` in allowedRoutes.kinds, which a listener of protocol {} cannot serve",
                         gk.group,
                         gk.kind,
                         protocol.as_str()
@@ -398,7 +398,7 @@ fn validate(
                                 path.clone().key("allowedRoutes").key("kinds").index(i),
                             ))
                             .help(format!(
-                                "a {} listener serves {}; remove this entry",
+                                "a listener of protocol {} serves {}; remove this entry",
                                 protocol.as_str(),
                                 names.join(" and ")
                             )),
