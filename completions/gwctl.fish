@@ -37,6 +37,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l controller-name -d
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l max-file-size -d 'Largest file read, in bytes' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l max-documents -d 'Most YAML documents read from one file' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "human\t'Source snippets and a status summary'
 table\t'One row per route parent'
 json\t'The `gwctl/v1` CheckReport'
@@ -60,6 +61,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l controller-name
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l max-file-size -d 'Largest file read, in bytes' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l max-documents -d 'Most YAML documents read from one file' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l gateway -d 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l port -d 'The Gateway port. Default: every port with a listener for the request' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l scheme -d 'The scheme of the connection. Default: the protocol of the port\'s listeners' -r -f -a "http\t''

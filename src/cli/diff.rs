@@ -146,6 +146,7 @@ fn input(args: &DiffArgs, paths: Vec<String>) -> InputArgs {
         include: Vec::new(),
         exclude: args.exclude.clone(),
         max_file_size: None,
+        max_documents: None,
     }
 }
 

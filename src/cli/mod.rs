@@ -69,6 +69,9 @@ pub struct InputArgs {
     /// Largest file read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<usize>,
+    /// Most YAML documents read from one file.
+    #[arg(long, value_name = "N")]
+    pub max_documents: Option<usize>,
 }
 
 /// The result of running the analysis pipeline over the input.
@@ -87,6 +90,9 @@ impl InputArgs {
         let mut limits = crate::yaml::Limits::default();
         if let Some(max) = self.max_file_size {
             limits.max_file_bytes = max;
+        }
+        if let Some(max) = self.max_documents {
+            limits.max_documents = max;
         }
         InputOptions {
             paths: self.paths.clone(),

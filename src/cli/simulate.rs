@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
-use crate::diag::Severity;
+use crate::diag::{Severity, registry};
 use crate::engine::routing::expect::{Check, Expectation, check};
 use crate::engine::routing::{
     NamespacedName, Request, RequestProtocol, RouteResult, Router, Scheme,
@@ -114,11 +114,11 @@ fn execute(args: &SimulateArgs) -> Result<i32, String> {
     let errors = loaded
         .diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| d.severity == Severity::Error && registry::is_reading_rule(d.rule))
         .count();
     if errors > 0 {
         eprintln!(
-            "note: the input has {errors} error(s); `gwctl check` shows them. The simulation uses what was understood."
+            "note: {errors} object(s) or file(s) could not be fully read; `gwctl check` shows why. The simulation uses what was understood."
         );
     }
     if let Some(gateway) = &base.gateway {

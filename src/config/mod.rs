@@ -351,7 +351,7 @@ mod tests {
     #[test]
     fn reads_every_key_by_code_or_name() {
         let (config, problems) = parsed(
-            "severity:\n  GW1001: warning\n  route-without-parents: info\n\
+            "severity:\n  GW1001: warning\n  route-without-parent-refs: info\n\
              ignore: [gw4001]\nexclude: ['**/kustomization.yaml']\nfailOn: warning\n",
         );
         assert!(problems.is_empty(), "{problems:?}");

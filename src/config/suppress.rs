@@ -100,7 +100,7 @@ pub fn apply(config: &Config, world: &World, diagnostics: &mut Vec<Diagnostic>) 
     applied
 }
 
-/// `"GW1001, route-without-parents -- reason"` → the codes with the rules they name.
+/// `"GW1001, route-without-parent-refs -- reason"` → the codes with the rules they name.
 fn parse(value: &str) -> Vec<(String, Option<&'static Rule>, bool)> {
     let codes = value
         .split_once(" -- ")
@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn parses_codes_names_and_a_reason() {
-        let parsed = parse("GW1001, route-without-parents,GW9999 -- hr moves, later");
+        let parsed = parse("GW1001, route-without-parent-refs,GW9999 -- hr moves, later");
         let codes: Vec<(&str, Option<&str>)> = parsed
             .iter()
             .map(|(c, r, _)| (c.as_str(), r.map(|r| r.code)))

@@ -13,6 +13,14 @@ const AREAS: &[&[&Rule]] = &[
     crate::config::RULES,
 ];
 
+/// Whether a rule reports a problem reading the input (files, YAML, object schema), as
+/// opposed to a verdict of the analysis.
+pub fn is_reading_rule(rule: &Rule) -> bool {
+    AREAS[..3]
+        .iter()
+        .any(|area| area.iter().any(|r| r.code == rule.code))
+}
+
 /// Every rule, sorted by code.
 pub fn all() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = AREAS.iter().flat_map(|a| a.iter().copied()).collect();
@@ -30,6 +38,12 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_rules_are_the_input_yaml_and_model_ones() {
+        assert!(crate::model::RULES.iter().all(|r| is_reading_rule(r)));
+        assert!(crate::engine::RULES.iter().all(|r| !is_reading_rule(r)));
+    }
     use std::collections::HashSet;
 
     #[test]

@@ -215,11 +215,19 @@ fn grant_snippet(
     to_name: &str,
 ) -> String {
     format!(
-        "create a ReferenceGrant in namespace `{to_ns}`:\n\
-```yaml\napiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\n\
-metadata: {{name: allow-{from_ns}-{kind_lc}, namespace: {to_ns}}}\nspec:\n\
-  from: [{{group: {from_group}, kind: {from_kind}, namespace: {from_ns}}}]\n\
-  to: [{{group: \"{to_group}\", kind: {to_kind}, name: {to_name}}}]\n```",
+        concat!(
+            "create a ReferenceGrant in namespace `{to_ns}`:\n",
+            "  apiVersion: gateway.networking.k8s.io/v1beta1\n",
+            "  kind: ReferenceGrant\n",
+            "  metadata: {{name: allow-{from_ns}-{kind_lc}, namespace: {to_ns}}}\n",
+            "  spec:\n",
+            "    from: [{{group: {from_group}, kind: {from_kind}, namespace: {from_ns}}}]\n",
+            "    to: [{{group: \"{to_group}\", kind: {to_kind}, name: {to_name}}}]",
+        ),
+        to_ns = to_ns,
+        to_group = to_group,
+        to_kind = to_kind,
+        to_name = to_name,
         from_ns = from.namespace,
         from_group = from.group,
         from_kind = from.kind,

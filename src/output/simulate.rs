@@ -288,17 +288,19 @@ fn request_line(request: &Request) -> String {
 /// One result: a headline and the trace.
 fn result_text(out: &mut String, r: &RouteResult, style: &Style) {
     let port = r.port.map(|p| format!(" port {p}")).unwrap_or_default();
+    // Connections have no status code: the outcome says it all.
+    let status = if r.status_code.is_some() || r.grpc_status.is_some() {
+        format!(" {}", status_text(r))
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "Gateway {}{port}: {} {}\n",
+        "Gateway {}{port}: {}{status}\n",
         r.gateway,
         paint(style, r.is_success(), r.outcome.as_str()),
-        status_text(r)
     ));
     for line in &r.explanation {
         out.push_str(&format!("  {line}\n"));
-    }
-    if let Some(location) = &r.location {
-        out.push_str(&format!("  Location: {location}\n"));
     }
     if r.outcome == Outcome::Routed {
         if let Some(sent) = &r.backend_request {

@@ -3,4 +3,5 @@
 mod cli;
 mod conformance;
 mod formats;
+mod rules;
 mod simulate_conformance;

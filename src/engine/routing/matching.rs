@@ -122,6 +122,19 @@ impl PathMatcher {
             PathMatcher::Regex(None) | PathMatcher::Never => false,
         }
     }
+    /// Whether a path that does not match is a classic look-alike: a prefix that stops inside
+    /// a path element (`/foo` vs `/foobar`), or an Exact path off by a trailing slash.
+    fn look_alike(&self, path: &str) -> Option<&'static str> {
+        match self {
+            PathMatcher::Prefix(p) if !p.is_empty() && path.starts_with(p.as_str()) => {
+                Some(" (PathPrefix matches whole path elements)")
+            }
+            PathMatcher::Exact(v) if v.trim_end_matches('/') == path.trim_end_matches('/') => {
+                Some(" (Exact counts the trailing slash)")
+            }
+            _ => None,
+        }
+    }
     /// The prefix a `ReplacePrefixMatch` replaces, when this is a prefix match.
     pub fn prefix(&self) -> Option<&str> {
         match self {
@@ -214,8 +227,10 @@ impl HttpMatcher {
         let mut out = Vec::new();
         if !self.path.is_match(&req.path) {
             out.push(Failed::Path(format!(
-                "path {} does not match {}",
-                req.path, self.path_written
+                "path {} does not match {}{}",
+                req.path,
+                self.path_written,
+                self.path.look_alike(&req.path).unwrap_or("")
             )));
         }
         if let Some(m) = self.method.as_ref().filter(|m| **m != req.method) {
@@ -368,8 +383,50 @@ impl Matcher {
             Matcher::Grpc(m) => m.failures(req, limit),
         }
     }
-    /// How many conditions the match checks (a near miss needs one failed among several).
-    pub fn conditions(&self) -> usize {
+    /// The conditions, for explanations: `PathPrefix /v2, method POST, 2 headers`.
+    pub fn describe(&self) -> String {
+        let (mut parts, headers, query) = match self {
+            Matcher::Http(m) => {
+                let mut parts = vec![m.path_written.clone()];
+                parts.extend(m.method.as_ref().map(|x| format!("method {x}")));
+                (parts, m.headers.len(), m.query.len())
+            }
+            Matcher::Grpc(m) => {
+                let mut parts = Vec::new();
+                parts.extend(
+                    m.service
+                        .as_ref()
+                        .map(|t| format!("service {}", t.describe())),
+                );
+                parts.extend(
+                    m.method
+                        .as_ref()
+                        .map(|t| format!("method {}", t.describe())),
+                );
+                (parts, m.headers.len(), 0)
+            }
+        };
+        let count = |n: usize, what: &str| match n {
+            0 => None,
+            1 => Some(format!("1 {what}")),
+            n => Some(format!("{n} {what}s")),
+        };
+        parts.extend(count(headers, "header"));
+        parts.extend(count(query, "query parameter"));
+        if parts.is_empty() {
+            "any request".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+    /// Whether one failed condition of this match is worth a near miss: the match checks
+    /// several conditions, or its path is a look-alike of the request's.
+    pub fn near_miss_worthy(&self, req: &Incoming) -> bool {
+        self.conditions() > 1
+            || matches!(self, Matcher::Http(m) if m.path.look_alike(&req.path).is_some())
+    }
+    /// How many conditions the match checks.
+    fn conditions(&self) -> usize {
         match self {
             Matcher::Http(m) => {
                 1 + usize::from(m.method.is_some()) + m.headers.len() + m.query.len()
@@ -525,6 +582,17 @@ mod tests {
         r.method = "GET".to_string();
         assert_eq!(m.failures(&r, 5).len(), 2);
         assert_eq!(m.failures(&r, 1).len(), 1);
+    }
+
+    #[test]
+    fn look_alike_paths_are_explained() {
+        let prefix = Matcher::Http(http(PathMatchType::PathPrefix, "/foo"));
+        let failures = prefix.failures(&req("/foobar"), 2);
+        assert!(failures[0].detail().contains("whole path elements"));
+        assert!(prefix.near_miss_worthy(&req("/foobar")));
+        assert!(!prefix.near_miss_worthy(&req("/other")));
+        let exact = Matcher::Http(http(PathMatchType::Exact, "/foo"));
+        assert!(exact.near_miss_worthy(&req("/foo/")));
     }
 
     #[test]

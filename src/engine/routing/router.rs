@@ -164,7 +164,12 @@ impl<'a> Router<'a> {
     pub fn new(world: &'a World, analysis: &'a Analysis) -> Self {
         let compiled: Vec<CompiledRoute> = world.routes.iter().map(CompiledRoute::new).collect();
         let mut by_age: Vec<usize> = (0..world.routes.len()).collect();
-        by_age.sort_by_cached_key(|&r| world.routes.get(r).map(|route| creation_key(&route.meta)));
+        by_age.sort_by_cached_key(|&r| {
+            world
+                .routes
+                .get(r)
+                .map(|route| Meta::creation_key(&route.meta))
+        });
         let mut rank = vec![0usize; world.routes.len()];
         for (position, &route) in by_age.iter().enumerate() {
             if let Some(slot) = rank.get_mut(route) {
@@ -206,7 +211,7 @@ impl<'a> Router<'a> {
                     world
                         .listener_sets
                         .get(s)
-                        .map(|set| creation_key(&set.meta))
+                        .map(|set| Meta::creation_key(&set.meta))
                 });
                 let from_sets = sets.into_iter().flat_map(|s| {
                     let set = &world.listener_sets[s];
@@ -613,7 +618,7 @@ impl<'a> Router<'a> {
         // A GRPCRoute rule without matches has a synthetic match-all entry, not a matchIndex.
         let match_index = (!rule.matches.is_empty()).then_some(c.matcher as usize);
         explanation.push(format!(
-            "{reference} rule {rule_index}{}{} wins",
+            "{reference} rule {rule_index}{}{} wins ({})",
             rule.name
                 .as_deref()
                 .map(|n| format!(" ({n})"))
@@ -621,6 +626,7 @@ impl<'a> Router<'a> {
             match_index
                 .map(|m| format!(" match {m}"))
                 .unwrap_or_default(),
+            self.matcher(&c).map_or_else(String::new, Matcher::describe),
         ));
         result.route = Some(reference);
         result.rule_index = Some(rule_index);
@@ -923,8 +929,11 @@ impl<'a> Router<'a> {
                 if seen.contains(&(c.route as usize)) {
                     continue;
                 }
-                // With a single condition, failing it is no "almost".
-                let Some(matcher) = self.matcher(c).filter(|m| m.conditions() > 1) else {
+                // Failing the only condition is no "almost", unless the path is a look-alike.
+                let Some(matcher) = self
+                    .matcher(c)
+                    .filter(|m| m.near_miss_worthy(&req.incoming))
+                else {
                     continue;
                 };
                 let failures = matcher.failures(&req.incoming, 2);
@@ -1283,17 +1292,6 @@ fn ports_for(g: &GatewayIndex, request: &Request) -> Vec<i64> {
     ports.sort_unstable();
     ports.dedup();
     ports
-}
-
-/// "Oldest first" (§7.4 steps 7-8): by creationTimestamp, then `{namespace}/{name}`.
-/// Objects without a timestamp come first, in input order: the conformance corpus takes
-/// document order as creation order and writes a timestamp only on objects its tests
-/// create later (`tcproute-multiple-routes-attachment`).
-fn creation_key(meta: &Meta) -> (&str, usize, &str, &str) {
-    match meta.creation_timestamp.as_deref() {
-        Some(ts) => (ts, 0, &meta.namespace, &meta.name),
-        None => ("", meta.order, &meta.namespace, &meta.name),
-    }
 }
 
 fn route_ref(route: &Route) -> RouteRef {
