@@ -3,4 +3,5 @@
 mod cli;
 mod conformance;
 mod rules;
+mod simulate_cli;
 mod simulate_conformance;
