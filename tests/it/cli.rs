@@ -25,7 +25,7 @@ pub struct Run {
 
 impl Run {
     /// The human-facing transcript: exit code, stdout and stderr.
-    fn transcript(&self) -> String {
+    pub fn transcript(&self) -> String {
         format!(
             "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
             self.code, self.stdout, self.stderr
@@ -33,13 +33,13 @@ impl Run {
     }
 
     /// The JSON report on stdout.
-    fn json(&self) -> Result<Value, String> {
+    pub fn json(&self) -> Result<Value, String> {
         serde_json::from_str(&self.stdout)
             .map_err(|e| format!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 
     /// A panic, a crash or an internal error is never acceptable output.
-    fn check_no_panic(&self) -> Result<(), String> {
+    pub fn check_no_panic(&self) -> Result<(), String> {
         if self.stderr.contains("panicked") || self.stderr.contains("RUST_BACKTRACE") {
             return Err(format!("the binary panicked:\n{}", self.stderr));
         }

@@ -4,4 +4,5 @@ mod cli;
 mod conformance;
 mod formats;
 mod rules;
+mod simulate_cli;
 mod simulate_conformance;

@@ -1,0 +1,1210 @@
+//! End-to-end tests of `gwctl simulate`: every command of `testdata/simulate/README.md` (and
+//! the ACME tutorial), the `--expect-*` assertions, `--requests` suites and usage errors.
+//!
+//! Each command runs once in human form (`--color never`) and once with `-o json`; both are
+//! snapshotted, and the facts the README promises (outcome, status, backend, Location, the
+//! request as the backend sees it, response headers, mirrors, near misses, exit code) are read
+//! from the JSON and asserted, so that a blindly accepted snapshot cannot hide a wrong answer.
+
+use serde_json::Value;
+
+use crate::cli::{Run, gwctl};
+
+/// Snapshots `text` under `name`, with the command line as the snapshot's description.
+/// A mismatch is returned as an error (not a panic) so a loop can report every failure.
+fn snapshot(name: &str, command_line: &str, text: &str) -> Result<(), String> {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        insta::with_settings!({description => command_line, omit_expression => true}, {
+            insta::assert_snapshot!(name, text);
+        });
+    }));
+    outcome.map_err(|_| format!("snapshot `{name}` does not match (see above)"))
+}
+
+/// Runs `gwctl simulate ARGS` in human and JSON form, snapshots both, checks that both runs
+/// agree on the exit code, and returns the human run and the JSON report.
+fn simulate_both(name: &str, args: &[&str]) -> Result<(Run, Value), String> {
+    let base = std::iter::once("simulate").chain(args.iter().copied());
+    let human_args: Vec<&str> = base.clone().chain(["--color", "never"]).collect();
+    let json_args: Vec<&str> = base.chain(["-o", "json"]).collect();
+    let human = gwctl(&human_args, None);
+    human.check_no_panic()?;
+    let json = gwctl(&json_args, None);
+    json.check_no_panic()?;
+    let report = json.json()?;
+    let mut errors = Vec::new();
+    if human.code != json.code {
+        errors.push(format!(
+            "exit codes differ: human {} vs json {}",
+            human.code, json.code
+        ));
+    }
+    let human_line = format!("gwctl {}", human_args.join(" "));
+    let json_line = format!("gwctl {}", json_args.join(" "));
+    errors.extend(snapshot(&format!("{name}.human"), &human_line, &human.transcript()).err());
+    let pretty = serde_json::to_string_pretty(&report).unwrap_or_default();
+    errors.extend(snapshot(&format!("{name}.json"), &json_line, &pretty).err());
+    if errors.is_empty() {
+        Ok((human, report))
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+fn str_field<'a>(value: &'a Value, key: &str) -> &'a str {
+    value.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+fn array<'a>(value: &'a Value, key: &str) -> &'a [Value] {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// `ns/name` of an object reference such as `gateway` or `route`.
+fn id(value: &Value) -> String {
+    format!(
+        "{}/{}",
+        str_field(value, "namespace"),
+        str_field(value, "name")
+    )
+}
+
+/// The headers of a JSON object as `(name, value)` pairs, names lower-cased (HTTP header
+/// names are case-insensitive), sorted.
+fn headers(value: Option<&Value>) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = value
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .map(|(k, v)| {
+                    (
+                        k.to_ascii_lowercase(),
+                        v.as_str().unwrap_or("?").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    pairs.sort();
+    pairs
+}
+
+fn expected_headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_string()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// `(name, value)` header pairs.
+type Headers = &'static [(&'static str, &'static str)];
+
+/// What one result (one Gateway port) of a simulation must say. Every field is checked: an
+/// empty list means "none", `None` means "absent or null".
+#[derive(Debug, Clone, Copy)]
+struct Expect {
+    /// `ns/name` of the Gateway.
+    gateway: &'static str,
+    port: u64,
+    listener: &'static str,
+    outcome: &'static str,
+    status: Option<u64>,
+    grpc_status: Option<&'static str>,
+    /// `Kind ns/name` of the winning route.
+    route: Option<&'static str>,
+    /// `ns/name:port`, with ` (Reason)` for an invalid backendRef, in report order.
+    backends: &'static [&'static str],
+    location: Option<&'static str>,
+    /// Host, path and headers of the request as the backend receives it.
+    backend_request: Option<(&'static str, &'static str, Headers)>,
+    response_headers: Headers,
+    /// `ns/name:port percent%`.
+    mirrors: &'static [&'static str],
+    /// `ns/name reason`, in report order.
+    near_misses: &'static [&'static str],
+    /// Substrings the explanation must contain (the cause it names).
+    explains: &'static [&'static str],
+}
+
+const ROUTED: Expect = Expect {
+    gateway: "web/gw",
+    port: 80,
+    listener: "http",
+    outcome: "Routed",
+    status: Some(200),
+    grpc_status: None,
+    route: None,
+    backends: &[],
+    location: None,
+    backend_request: None,
+    response_headers: &[],
+    mirrors: &[],
+    near_misses: &[],
+    explains: &[],
+};
+
+const NOT_FOUND: Expect = Expect {
+    outcome: "NotFound",
+    status: Some(404),
+    ..ROUTED
+};
+
+const ACME: Expect = Expect {
+    gateway: "infra-ns/shared-gateway",
+    listener: "shared-http",
+    ..ROUTED
+};
+
+const REDIRECT: Expect = Expect {
+    outcome: "Redirect",
+    route: Some("HTTPRoute web/redirects"),
+    ..ROUTED
+};
+
+const BACKEND_ERROR: Expect = Expect {
+    outcome: "BackendError",
+    status: Some(500),
+    route: Some("HTTPRoute web/errors"),
+    ..ROUTED
+};
+
+/// A routed L4 connection (TCP, UDP, TLS passthrough): no HTTP status, no request rewrite.
+const CONNECTION: Expect = Expect {
+    status: None,
+    ..ROUTED
+};
+
+/// One command line and what it must answer.
+struct Case {
+    /// The snapshot name.
+    name: &'static str,
+    args: &'static [&'static str],
+    exit: i32,
+    /// One entry per result, in report order.
+    results: &'static [Expect],
+    /// Substrings of the human stdout (the `--expect-*` verdict lines).
+    human: &'static [&'static str],
+    /// `(check, expected, actual, passed)` of the JSON report's `checks`, in order.
+    checks: &'static [(&'static str, &'static str, &'static str, bool)],
+}
+
+const fn case(
+    name: &'static str,
+    args: &'static [&'static str],
+    exit: i32,
+    results: &'static [Expect],
+) -> Case {
+    Case {
+        name,
+        args,
+        exit,
+        results,
+        human: &[],
+        checks: &[],
+    }
+}
+
+const PRODUCT: Expect = Expect {
+    route: Some("HTTPRoute product/cross-namespace"),
+    backends: &["product/product:9080"],
+    backend_request: Some(("", "/product/x", &[])),
+    ..ACME
+};
+
+const HR: Expect = Expect {
+    near_misses: &["hr/cross-namespace NotAllowedByListeners"],
+    explains: &[
+        "HTTPRoute hr/cross-namespace would match",
+        "listener shared-http refused it: NotAllowedByListeners",
+    ],
+    ..Expect {
+        outcome: "NotFound",
+        status: Some(404),
+        ..ACME
+    }
+};
+
+const PATHS: &str = "testdata/simulate/path-precedence";
+const MATCHES: &str = "testdata/simulate/header-query-method";
+const TIES: &str = "testdata/simulate/tie-breaks";
+const HOSTS: &str = "testdata/simulate/hostnames";
+const FILTERS: &str = "testdata/simulate/filters";
+const REDIRECTS: &str = "testdata/simulate/redirects";
+const ERRORS: &str = "testdata/simulate/server-errors";
+const HTTPS: &str = "testdata/simulate/https-misdirected";
+const GRPC: &str = "testdata/simulate/grpc";
+const L4: &str = "testdata/simulate/tcp-udp-tls";
+
+/// A request on the only HTTP listener of a scenario, routed by `route` to Service `backend`
+/// which receives it unchanged (no Host, same path).
+const fn routed(
+    route: &'static str,
+    backends: &'static [&'static str],
+    path: &'static str,
+) -> Expect {
+    Expect {
+        route: Some(route),
+        backends,
+        backend_request: Some(("", path, &[])),
+        ..ROUTED
+    }
+}
+
+const CASES: &[Case] = &[
+    // ----- ACME -----
+    case(
+        "acme-product",
+        &["testdata/acme", "--path", "/product/x"],
+        0,
+        &[PRODUCT],
+    ),
+    case(
+        "acme-careers",
+        &["testdata/acme", "--path", "/careers"],
+        0,
+        &[Expect {
+            route: Some("HTTPRoute careers/cross-namespace"),
+            backends: &["careers/careers:9080"],
+            backend_request: Some(("", "/careers", &[])),
+            ..ACME
+        }],
+    ),
+    case("acme-hr", &["testdata/acme", "--path", "/hr"], 1, &[HR]),
+    // ----- path precedence -----
+    case(
+        "path-exact",
+        &[PATHS, "--path", "/foo/bar/baz"],
+        0,
+        &[routed(
+            "HTTPRoute web/exact",
+            &["web/exact:8080"],
+            "/foo/bar/baz",
+        )],
+    ),
+    case(
+        "path-long-prefix",
+        &[PATHS, "--path", "/foo/bar"],
+        0,
+        &[routed(
+            "HTTPRoute web/long-prefix",
+            &["web/long-prefix:8080"],
+            "/foo/bar",
+        )],
+    ),
+    case(
+        "path-long-prefix-below",
+        &[PATHS, "--path", "/foo/bar/x"],
+        0,
+        &[routed(
+            "HTTPRoute web/long-prefix",
+            &["web/long-prefix:8080"],
+            "/foo/bar/x",
+        )],
+    ),
+    case(
+        "path-whole-elements",
+        &[PATHS, "--path", "/foobar"],
+        1,
+        &[Expect {
+            near_misses: &["web/short-prefix path"],
+            explains: &["PathPrefix /foo (PathPrefix matches whole path elements)"],
+            ..NOT_FOUND
+        }],
+    ),
+    // ----- header, query and method matches -----
+    // Each command adds to the previous one, so every match it wins beats the one before.
+    case(
+        "match-plain",
+        &[MATCHES, "--path", "/v2/x"],
+        0,
+        &[routed(
+            "HTTPRoute web/matches",
+            &["web/plain:8080"],
+            "/v2/x",
+        )],
+    ),
+    case(
+        "match-query",
+        &[MATCHES, "--path", "/v2/x?q=1"],
+        0,
+        &[routed(
+            "HTTPRoute web/matches",
+            &["web/query:8080"],
+            "/v2/x",
+        )],
+    ),
+    case(
+        "match-one-header",
+        &[MATCHES, "--path", "/v2/x?q=1", "-H", "version: two"],
+        0,
+        &[Expect {
+            backend_request: Some(("", "/v2/x", &[("version", "two")])),
+            ..routed("HTTPRoute web/matches", &["web/one-header:8080"], "")
+        }],
+    ),
+    case(
+        "match-two-headers",
+        &[
+            MATCHES,
+            "--path",
+            "/v2/x?q=1",
+            "-H",
+            "version: two",
+            "-H",
+            "Color: blue",
+        ],
+        0,
+        &[Expect {
+            backend_request: Some(("", "/v2/x", &[("version", "two"), ("Color", "blue")])),
+            ..routed("HTTPRoute web/matches", &["web/two-headers:8080"], "")
+        }],
+    ),
+    case(
+        "match-method",
+        &[
+            MATCHES,
+            "--path",
+            "/v2/x?q=1",
+            "--method",
+            "POST",
+            "-H",
+            "version: two",
+            "-H",
+            "Color: blue",
+        ],
+        0,
+        &[Expect {
+            backend_request: Some(("", "/v2/x", &[("version", "two"), ("Color", "blue")])),
+            ..routed("HTTPRoute web/matches", &["web/post:8080"], "")
+        }],
+    ),
+    // ----- tie-breaks -----
+    case(
+        "tie-oldest",
+        &[TIES, "--path", "/same"],
+        0,
+        &[routed("HTTPRoute web/older", &["web/older:8080"], "/same")],
+    ),
+    case(
+        "tie-name-order",
+        &[TIES, "--path", "/twin"],
+        0,
+        &[routed("HTTPRoute web/alpha", &["web/alpha:8080"], "/twin")],
+    ),
+    // ----- hostnames -----
+    case(
+        "host-exact-listener",
+        &[HOSTS, "--host", "shop.example.com", "--path", "/cart"],
+        0,
+        &[Expect {
+            listener: "exact",
+            route: Some("HTTPRoute web/shop"),
+            backends: &["web/shop:8080"],
+            backend_request: Some(("shop.example.com", "/cart", &[])),
+            ..ROUTED
+        }],
+    ),
+    case(
+        "host-listener-isolation",
+        &[HOSTS, "--host", "shop.example.com", "--path", "/other"],
+        1,
+        &[Expect {
+            listener: "exact",
+            near_misses: &["web/catch-all listener", "web/wildcard listener"],
+            explains: &[
+                "web/catch-all would match on listener any",
+                "web/wildcard would match on listener wildcard",
+                "listener isolation",
+            ],
+            ..NOT_FOUND
+        }],
+    ),
+    case(
+        "host-exact-route-hostname",
+        &[HOSTS, "--host", "api.example.com", "--path", "/v1/x"],
+        0,
+        &[Expect {
+            listener: "wildcard",
+            route: Some("HTTPRoute web/api-exact"),
+            backends: &["web/other:8080"],
+            backend_request: Some(("api.example.com", "/v1/x", &[])),
+            ..ROUTED
+        }],
+    ),
+    case(
+        "host-wildcard-route",
+        &[HOSTS, "--host", "api.example.com", "--path", "/v2"],
+        0,
+        &[Expect {
+            listener: "wildcard",
+            route: Some("HTTPRoute web/wildcard"),
+            backends: &["web/wildcard:8080"],
+            backend_request: Some(("api.example.com", "/v2", &[])),
+            ..ROUTED
+        }],
+    ),
+    case(
+        "host-catch-all",
+        &[HOSTS, "--host", "foo.org"],
+        0,
+        &[Expect {
+            listener: "any",
+            route: Some("HTTPRoute web/catch-all"),
+            backends: &["web/catch-all:8080"],
+            backend_request: Some(("foo.org", "/", &[])),
+            ..ROUTED
+        }],
+    ),
+    // ----- filters -----
+    case(
+        "filters-rewrite-headers-mirror",
+        &[
+            FILTERS,
+            "--host",
+            "example.com",
+            "--path",
+            "/prefix/one/two?x=1",
+            "-H",
+            "X-Remove: 1",
+            "-H",
+            "x-add: first",
+        ],
+        0,
+        &[Expect {
+            route: Some("HTTPRoute web/filters"),
+            backends: &["web/app:8080"],
+            backend_request: Some((
+                "internal.example.com",
+                "/one/two",
+                &[("x-add", "first,appended"), ("X-Set", "set-overwrites")],
+            )),
+            response_headers: &[("Cache-Control", "no-store")],
+            mirrors: &["web/mirror:8080 25%"],
+            ..ROUTED
+        }],
+    ),
+    case(
+        "filters-full-path",
+        &[FILTERS, "--path", "/full/a"],
+        0,
+        &[routed(
+            "HTTPRoute web/filters",
+            &["web/app:8080"],
+            "/replaced",
+        )],
+    ),
+    // ----- redirects -----
+    case(
+        "redirect-listener-port",
+        &[
+            REDIRECTS,
+            "--host",
+            "example.org",
+            "--path",
+            "/listener-port",
+        ],
+        0,
+        &[
+            Expect {
+                status: Some(302),
+                location: Some("http://example.org/listener-port"),
+                ..REDIRECT
+            },
+            Expect {
+                port: 8080,
+                listener: "alt",
+                status: Some(302),
+                location: Some("http://example.org:8080/listener-port"),
+                ..REDIRECT
+            },
+        ],
+    ),
+    case(
+        "redirect-https-default-port",
+        &[
+            REDIRECTS,
+            "--host",
+            "example.org",
+            "--port",
+            "8080",
+            "--path",
+            "/to-https/x",
+        ],
+        0,
+        &[Expect {
+            port: 8080,
+            listener: "alt",
+            status: Some(301),
+            location: Some("https://example.org/to-https/x"),
+            ..REDIRECT
+        }],
+    ),
+    case(
+        "redirect-explicit-port",
+        &[REDIRECTS, "--host", "example.org", "--path", "/to-8443"],
+        0,
+        &[
+            Expect {
+                status: Some(302),
+                location: Some("https://example.org:8443/to-8443"),
+                ..REDIRECT
+            },
+            Expect {
+                port: 8080,
+                listener: "alt",
+                status: Some(302),
+                location: Some("https://example.org:8443/to-8443"),
+                ..REDIRECT
+            },
+        ],
+    ),
+    case(
+        "redirect-replace-prefix",
+        &[
+            REDIRECTS,
+            "--host",
+            "example.org",
+            "--port",
+            "8080",
+            "--path",
+            "/old/page",
+        ],
+        0,
+        &[Expect {
+            port: 8080,
+            listener: "alt",
+            status: Some(302),
+            location: Some("http://new.example.org:8080/new/page"),
+            ..REDIRECT
+        }],
+    ),
+    // ----- server errors -----
+    case(
+        "error-missing-service",
+        &[ERRORS, "--complete", "--path", "/missing-service"],
+        1,
+        &[Expect {
+            backends: &["web/ghost:8080 (BackendNotFound)"],
+            explains: &["BackendNotFound", "the Gateway answers 500"],
+            ..BACKEND_ERROR
+        }],
+    ),
+    case(
+        "error-cross-namespace",
+        &[ERRORS, "--complete", "--path", "/cross-namespace"],
+        1,
+        &[Expect {
+            backends: &["other/elsewhere:8080 (RefNotPermitted)"],
+            explains: &["RefNotPermitted", "no ReferenceGrant in namespace `other`"],
+            ..BACKEND_ERROR
+        }],
+    ),
+    case(
+        "error-no-backends",
+        &[ERRORS, "--complete", "--path", "/no-backends"],
+        1,
+        &[Expect {
+            explains: &["rule 2 has no backendRefs", "the Gateway answers 500"],
+            ..BACKEND_ERROR
+        }],
+    ),
+    case(
+        "error-zero-weights",
+        &[ERRORS, "--complete", "--path", "/zero-weights"],
+        1,
+        &[Expect {
+            backends: &["web/app:8080"],
+            explains: &["every backendRef has weight 0", "the Gateway answers 500"],
+            ..BACKEND_ERROR
+        }],
+    ),
+    case(
+        "error-partial",
+        &[ERRORS, "--complete", "--path", "/partial"],
+        0,
+        &[Expect {
+            backends: &["web/app:8080", "web/ghost:8080 (BackendNotFound)"],
+            explains: &[
+                "25% of requests",
+                "get 500",
+                "-> Service web/app:8080 weight 3/4",
+            ],
+            ..routed("HTTPRoute web/errors", &[], "/partial")
+        }],
+    ),
+    // Without --complete a Service missing from the input may exist in the cluster.
+    case(
+        "error-missing-service-open-world",
+        &[ERRORS, "--path", "/missing-service"],
+        0,
+        &[Expect {
+            explains: &["not verified", "whether it exists is unknown"],
+            ..routed(
+                "HTTPRoute web/errors",
+                &["web/ghost:8080"],
+                "/missing-service",
+            )
+        }],
+    ),
+    // ----- HTTPS: SNI and Host -----
+    case(
+        "https-routed",
+        &[HTTPS, "https://example.org/"],
+        0,
+        &[Expect {
+            port: 443,
+            listener: "default",
+            route: Some("HTTPRoute web/first"),
+            backends: &["web/first:8080"],
+            backend_request: Some(("example.org", "/", &[])),
+            ..ROUTED
+        }],
+    ),
+    case(
+        "https-misdirected",
+        &[HTTPS, "https://second.example.org/", "--sni", "example.org"],
+        1,
+        &[Expect {
+            port: 443,
+            listener: "default",
+            outcome: "Misdirected",
+            status: Some(421),
+            explains: &["Host second.example.org belongs to listener second"],
+            ..ROUTED
+        }],
+    ),
+    case(
+        "https-unknown-host",
+        &[HTTPS, "https://unknown.org/"],
+        1,
+        &[Expect {
+            port: 443,
+            listener: "default",
+            near_misses: &["web/first hostname"],
+            explains: &["serves hostname example.org"],
+            ..NOT_FOUND
+        }],
+    ),
+    // ----- gRPC -----
+    case(
+        "grpc-header-match",
+        &[
+            GRPC,
+            "--grpc",
+            "my.pkg.Echo/EchoTwo",
+            "--host",
+            "grpc.example.com",
+            "-H",
+            "version: two",
+        ],
+        0,
+        &[Expect {
+            grpc_status: Some("OK"),
+            route: Some("GRPCRoute web/echo"),
+            backends: &["web/echo-two:8080"],
+            backend_request: Some((
+                "grpc.example.com",
+                "/my.pkg.Echo/EchoTwo",
+                &[("version", "two")],
+            )),
+            ..ROUTED
+        }],
+    ),
+    case(
+        "grpc-service-match",
+        &[
+            GRPC,
+            "--grpc",
+            "my.pkg.Echo/Other",
+            "--host",
+            "grpc.example.com",
+        ],
+        0,
+        &[Expect {
+            grpc_status: Some("OK"),
+            route: Some("GRPCRoute web/echo"),
+            backends: &["web/echo:8080"],
+            backend_request: Some(("grpc.example.com", "/my.pkg.Echo/Other", &[])),
+            ..ROUTED
+        }],
+    ),
+    // gRPC answers "no match" over HTTP 200 with grpc-status 12 (Unimplemented).
+    case(
+        "grpc-unimplemented",
+        &[
+            GRPC,
+            "--grpc",
+            "my.pkg.Other/Echo",
+            "--host",
+            "grpc.example.com",
+        ],
+        1,
+        &[Expect {
+            status: Some(200),
+            grpc_status: Some("Unimplemented"),
+            ..NOT_FOUND
+        }],
+    ),
+    // ----- TCP, UDP, TLS passthrough -----
+    case(
+        "tcp-oldest-route",
+        &[L4, "--protocol", "tcp"],
+        0,
+        &[Expect {
+            port: 9000,
+            listener: "tcp",
+            route: Some("TCPRoute web/tcp-old"),
+            backends: &["web/tcp-old:8080"],
+            explains: &["the oldest of 2 routes"],
+            ..CONNECTION
+        }],
+    ),
+    case(
+        "udp",
+        &[L4, "--protocol", "udp"],
+        0,
+        &[Expect {
+            port: 5300,
+            listener: "udp",
+            route: Some("UDPRoute web/dns"),
+            backends: &["web/dns:8080"],
+            ..CONNECTION
+        }],
+    ),
+    case(
+        "tls-sni",
+        &[L4, "--protocol", "tls", "--sni", "a.secure.example.com"],
+        0,
+        &[Expect {
+            port: 8443,
+            listener: "tls",
+            route: Some("TLSRoute web/tls"),
+            backends: &["web/tls-app:8080"],
+            ..CONNECTION
+        }],
+    ),
+    case(
+        "tls-refused",
+        &[L4, "--protocol", "tls", "--sni", "nope.com"],
+        1,
+        &[Expect {
+            port: 8443,
+            listener: "tls",
+            outcome: "Refused",
+            explains: &["SNI nope.com", "it is refused"],
+            ..CONNECTION
+        }],
+    ),
+    // ----- --expect-status / --expect-backend turn the exit code into an assertion -----
+    Case {
+        human: &["expect status 404: pass (got 404)"],
+        checks: &[("status", "404", "404", true)],
+        ..case(
+            "expect-status-pass",
+            &["testdata/acme", "--path", "/hr", "--expect-status", "404"],
+            0,
+            &[HR],
+        )
+    },
+    Case {
+        human: &["expect status 404: FAIL (got 200)"],
+        checks: &[("status", "404", "200", false)],
+        ..case(
+            "expect-status-fail",
+            &[
+                "testdata/acme",
+                "--path",
+                "/product/x",
+                "--expect-status",
+                "404",
+            ],
+            1,
+            &[PRODUCT],
+        )
+    },
+    Case {
+        human: &["expect backend product/product: pass (got product/product)"],
+        checks: &[("backend", "product/product", "product/product", true)],
+        ..case(
+            "expect-backend-pass",
+            &[
+                "testdata/acme",
+                "--path",
+                "/product/x",
+                "--expect-backend",
+                "product/product",
+            ],
+            0,
+            &[PRODUCT],
+        )
+    },
+    Case {
+        human: &["expect backend careers/careers: FAIL (got product/product)"],
+        checks: &[("backend", "careers/careers", "product/product", false)],
+        ..case(
+            "expect-backend-fail",
+            &[
+                "testdata/acme",
+                "--path",
+                "/product/x",
+                "--expect-backend",
+                "careers/careers",
+            ],
+            1,
+            &[PRODUCT],
+        )
+    },
+];
+
+/// `ns/name:port`, with ` (Reason)` when the backendRef is invalid.
+fn backend(value: &Value) -> String {
+    let port = value
+        .get("port")
+        .and_then(Value::as_u64)
+        .unwrap_or_default();
+    let invalid = value
+        .get("invalid")
+        .map(|i| format!(" ({})", str_field(i, "reason")))
+        .unwrap_or_default();
+    format!("{}:{port}{invalid}", id(value))
+}
+
+fn mirror(value: &Value) -> String {
+    let port = value
+        .get("port")
+        .and_then(Value::as_u64)
+        .unwrap_or_default();
+    let percent = value
+        .get("percent")
+        .and_then(Value::as_f64)
+        .unwrap_or_default();
+    format!("{}:{port} {percent}%", id(value))
+}
+
+fn near_miss(value: &Value) -> String {
+    let route = value.get("route").map(id).unwrap_or_default();
+    format!("{route} {}", str_field(value, "reason"))
+}
+
+/// Compares one fact, recording `what: found X, expected Y` on a mismatch.
+fn compare<T: PartialEq + std::fmt::Debug>(
+    errors: &mut Vec<String>,
+    what: &str,
+    found: T,
+    expected: T,
+) {
+    if found != expected {
+        errors.push(format!("{what}: found {found:?}, expected {expected:?}"));
+    }
+}
+
+/// Checks one result of a `SimulationReport` against `expect`.
+fn check_result(result: &Value, expect: &Expect) -> Vec<String> {
+    let mut errors = Vec::new();
+    let e = &mut errors;
+    let gateway = result.get("gateway").map(id).unwrap_or_default();
+    compare(e, "gateway", gateway.as_str(), expect.gateway);
+    compare(
+        e,
+        "port",
+        result.get("port").and_then(Value::as_u64),
+        Some(expect.port),
+    );
+    compare(
+        e,
+        "listener",
+        str_field(result, "listener"),
+        expect.listener,
+    );
+    compare(e, "outcome", str_field(result, "outcome"), expect.outcome);
+    let status = result.get("statusCode").and_then(Value::as_u64);
+    compare(e, "statusCode", status, expect.status);
+    let grpc_status = result.get("grpcStatus").and_then(Value::as_str);
+    compare(e, "grpcStatus", grpc_status, expect.grpc_status);
+    let route = result
+        .get("route")
+        .filter(|r| !r.is_null())
+        .map(|r| format!("{} {}", str_field(r, "kind"), id(r)));
+    compare(e, "route", route.as_deref(), expect.route);
+    let backends: Vec<String> = array(result, "backends").iter().map(backend).collect();
+    compare(e, "backends", backends, to_strings(expect.backends));
+    let location = result.get("location").and_then(Value::as_str);
+    compare(e, "location", location, expect.location);
+    let backend_request = result.get("backendRequest").filter(|r| !r.is_null());
+    let found_request = backend_request.map(|r| {
+        (
+            str_field(r, "host").to_string(),
+            str_field(r, "path").to_string(),
+            headers(r.get("headers")),
+        )
+    });
+    let expected_request = expect
+        .backend_request
+        .map(|(host, path, h)| (host.to_string(), path.to_string(), expected_headers(h)));
+    compare(e, "backendRequest", found_request, expected_request);
+    compare(
+        e,
+        "responseHeaders",
+        headers(result.get("responseHeaders")),
+        expected_headers(expect.response_headers),
+    );
+    let mirrors: Vec<String> = array(result, "mirrors").iter().map(mirror).collect();
+    compare(e, "mirrors", mirrors, to_strings(expect.mirrors));
+    let near_misses: Vec<String> = array(result, "nearMisses").iter().map(near_miss).collect();
+    compare(e, "nearMisses", near_misses, to_strings(expect.near_misses));
+    let explanation: Vec<&str> = array(result, "explanation")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let explanation = explanation.join("\n");
+    for wanted in expect.explains {
+        if !explanation.contains(wanted) {
+            errors.push(format!(
+                "the explanation does not say {wanted:?}:\n{explanation}"
+            ));
+        }
+    }
+    errors
+}
+
+fn to_strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_string()).collect()
+}
+
+/// `(check, expected, actual, passed)` of a report's `checks`.
+fn checks(report: &Value) -> Vec<(String, String, String, bool)> {
+    array(report, "checks")
+        .iter()
+        .map(|c| {
+            (
+                str_field(c, "check").to_string(),
+                str_field(c, "expected").to_string(),
+                str_field(c, "actual").to_string(),
+                c.get("passed").and_then(Value::as_bool).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn check_case(case: &Case) -> Vec<String> {
+    let (human, report) = match simulate_both(case.name, case.args) {
+        Ok(both) => both,
+        Err(e) => return vec![e],
+    };
+    let mut errors = Vec::new();
+    compare(&mut errors, "exit code", human.code, case.exit);
+    compare(
+        &mut errors,
+        "kind",
+        str_field(&report, "kind"),
+        "SimulationReport",
+    );
+    let results = array(&report, "results");
+    compare(
+        &mut errors,
+        "result count",
+        results.len(),
+        case.results.len(),
+    );
+    for (index, (result, expect)) in results.iter().zip(case.results).enumerate() {
+        errors.extend(
+            check_result(result, expect)
+                .into_iter()
+                .map(|e| format!("result {index}: {e}")),
+        );
+    }
+    for wanted in case.human {
+        if !human.stdout.contains(wanted) {
+            errors.push(format!("the human output does not say {wanted:?}"));
+        }
+    }
+    let expected_checks: Vec<(String, String, String, bool)> = case
+        .checks
+        .iter()
+        .map(|(c, e, a, p)| (c.to_string(), e.to_string(), a.to_string(), *p))
+        .collect();
+    compare(&mut errors, "checks", checks(&report), expected_checks);
+    errors
+}
+
+fn assert_no_errors(errors: Vec<String>) {
+    assert!(errors.is_empty(), "\n{}\n", errors.join("\n"));
+}
+
+/// Every command of `testdata/simulate/README.md` answers what the README says.
+#[test]
+fn simulate_scenarios() {
+    let errors: Vec<String> = CASES
+        .iter()
+        .flat_map(|case| {
+            let command = format!("gwctl simulate {}", case.args.join(" "));
+            check_case(case)
+                .into_iter()
+                .map(move |e| format!("{}: `{command}`: {e}", case.name))
+        })
+        .collect();
+    assert_no_errors(errors);
+}
+
+/// `--requests`: the README's ACME suite passes; a suite with one wrong expectation fails
+/// that case only, and exits 1.
+#[test]
+fn simulate_request_suites() {
+    // (snapshot name, requests file, exit, failed case names)
+    let suites: &[(&str, &str, i32, &[&str])] = &[
+        (
+            "requests-acme",
+            "testdata/simulate/acme-requests.yaml",
+            0,
+            &[],
+        ),
+        (
+            "requests-acme-one-wrong",
+            "testdata/simulate/acme-requests-one-wrong.yaml",
+            1,
+            &["hr is exposed (wrong on purpose)"],
+        ),
+    ];
+    let mut errors = Vec::new();
+    for (name, file, exit, failed) in suites {
+        let (human, report) = match simulate_both(name, &["testdata/acme", "--requests", file]) {
+            Ok(both) => both,
+            Err(e) => {
+                errors.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let mut e = Vec::new();
+        compare(&mut e, "exit code", human.code, *exit);
+        compare(
+            &mut e,
+            "kind",
+            str_field(&report, "kind"),
+            "SimulationSuiteReport",
+        );
+        let cases = array(&report, "cases");
+        let summary = report.get("summary");
+        let count = |key: &str| summary.and_then(|s| s.get(key)).and_then(Value::as_u64);
+        let total = cases.len() as u64;
+        let failed_count = failed.len() as u64;
+        compare(&mut e, "summary.requests", count("requests"), Some(total));
+        compare(
+            &mut e,
+            "summary.failed",
+            count("failed"),
+            Some(failed_count),
+        );
+        compare(
+            &mut e,
+            "summary.passed",
+            count("passed"),
+            Some(total - failed_count),
+        );
+        let found_failed: Vec<&str> = cases
+            .iter()
+            .filter(|c| c.get("passed").and_then(Value::as_bool) != Some(true))
+            .map(|c| str_field(c, "name"))
+            .collect();
+        compare(&mut e, "failed cases", found_failed, failed.to_vec());
+        let verdict = format!(
+            "{} of {total} requests passed, {failed_count} failed",
+            total - failed_count
+        );
+        if !human.stdout.contains(&verdict) {
+            e.push(format!("the human output does not say {verdict:?}"));
+        }
+        errors.extend(e.into_iter().map(|e| format!("{name}: {e}")));
+    }
+    // The wrong expectation is reported with what was expected and what came instead.
+    let wrong = gwctl(
+        &[
+            "simulate",
+            "testdata/acme",
+            "--requests",
+            "testdata/simulate/acme-requests-one-wrong.yaml",
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    let failing_checks: Vec<(String, String, String, bool)> = wrong
+        .json()
+        .map(|report| {
+            array(&report, "cases")
+                .iter()
+                .flat_map(checks)
+                .filter(|c| !c.3)
+                .collect()
+        })
+        .unwrap_or_default();
+    compare(
+        &mut errors,
+        "requests-acme-one-wrong: failing checks",
+        failing_checks,
+        vec![(
+            "status".to_string(),
+            "200".to_string(),
+            "404".to_string(),
+            false,
+        )],
+    );
+    assert_no_errors(errors);
+}
+
+/// A malformed flag value or a Gateway the input lacks is a usage error: exit 2, a message
+/// on stderr, nothing on stdout.
+#[test]
+fn simulate_usage_errors_exit_2() {
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "usage-bad-header",
+            &["simulate", "testdata/acme", "-H", "nocolon"],
+            "header \"nocolon\" is not 'Name: value'",
+        ),
+        (
+            "usage-unknown-gateway",
+            &["simulate", "testdata/acme", "--gateway", "infra-ns/nope"],
+            "Gateway infra-ns/nope is not in the input",
+        ),
+        (
+            "usage-bad-grpc",
+            &["simulate", "testdata/acme", "--grpc", "nomethod"],
+            "is not SERVICE/METHOD",
+        ),
+        (
+            "usage-bad-port",
+            &["simulate", "testdata/acme", "--port", "abc"],
+            "invalid value 'abc' for '--port <N>'",
+        ),
+        (
+            "usage-missing-requests-file",
+            &[
+                "simulate",
+                "testdata/acme",
+                "--requests",
+                "testdata/simulate/no-such-requests.yaml",
+            ],
+            "testdata/simulate/no-such-requests.yaml",
+        ),
+    ];
+    let mut errors = Vec::new();
+    for (name, args, message) in cases {
+        let run = gwctl(args, None);
+        let mut e = Vec::new();
+        e.extend(run.check_no_panic().err());
+        compare(&mut e, "exit code", run.code, 2);
+        if !run.stderr.contains(message) {
+            e.push(format!("stderr does not say {message:?}: {:?}", run.stderr));
+        }
+        compare(&mut e, "stdout", run.stdout.as_str(), "");
+        let command_line = format!("gwctl {}", args.join(" "));
+        e.extend(snapshot(name, &command_line, &run.transcript()).err());
+        errors.extend(e.into_iter().map(|e| format!("{name}: {e}")));
+    }
+    assert_no_errors(errors);
+}
