@@ -163,7 +163,10 @@ fn result_json(r: &RouteResult) -> Value {
             json!({"namespace": l.owner.namespace, "name": l.owner.name}),
         );
     }
-    map.insert("outcome".into(), json!(r.outcome.as_str()));
+    map.insert("outcome".into(), json!(r.outcome.report_name()));
+    if r.outcome.report_name() != r.outcome.as_str() {
+        map.insert("outcomeDetail".into(), json!(r.outcome.as_str()));
+    }
     map.insert("statusCode".into(), json!(r.status_code));
     if let Some(grpc) = r.grpc_status {
         map.insert("grpcStatus".into(), json!(grpc.as_str()));

@@ -921,7 +921,16 @@ fn check_result(result: &Value, expect: &Expect) -> Vec<String> {
         str_field(result, "listener"),
         expect.listener,
     );
-    compare(e, "outcome", str_field(result, "outcome"), expect.outcome);
+    // The report's `outcome` keeps the contract's closed vocabulary; 421 and refused
+    // connections carry their finer name in `outcomeDetail`.
+    let (outcome, detail) = match expect.outcome {
+        "Misdirected" => ("DirectResponse", Some("Misdirected")),
+        "Refused" => ("NotFound", Some("Refused")),
+        other => (other, None),
+    };
+    compare(e, "outcome", str_field(result, "outcome"), outcome);
+    let actual_detail = result.get("outcomeDetail").and_then(Value::as_str);
+    compare(e, "outcomeDetail", actual_detail, detail);
     let status = result.get("statusCode").and_then(Value::as_u64);
     compare(e, "statusCode", status, expect.status);
     let grpc_status = result.get("grpcStatus").and_then(Value::as_str);

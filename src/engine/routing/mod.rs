@@ -149,6 +149,18 @@ impl Outcome {
             Outcome::Refused => "Refused",
         }
     }
+
+    /// The outcome in the closed vocabulary of the `gwctl/v1` SimulationReport (`Routed`,
+    /// `NotFound`, `Redirect`, `DirectResponse`, `BackendError`): a 421 is the Gateway
+    /// answering by itself, a refused connection is a request nothing takes. The finer
+    /// name goes in `outcomeDetail`.
+    pub fn report_name(self) -> &'static str {
+        match self {
+            Outcome::Misdirected => "DirectResponse",
+            Outcome::Refused => "NotFound",
+            other => other.as_str(),
+        }
+    }
 }
 
 /// gRPC status of a gRPC call.
