@@ -10,5 +10,7 @@ pub mod diag;
 pub mod engine;
 pub mod input;
 pub mod model;
+pub mod net;
 pub mod output;
+pub mod probe;
 pub mod yaml;

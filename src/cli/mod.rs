@@ -12,6 +12,7 @@ use crate::model::World;
 pub mod check;
 pub mod completions;
 pub mod explain;
+pub mod probe;
 pub mod simulate;
 
 /// Exit codes: 0 nothing at or above `--fail-on`, 1 findings, 2 usage, I/O or internal errors.
@@ -36,6 +37,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Route a request offline and explain the outcome.
     Simulate(Box<simulate::SimulateArgs>),
+    /// Send the simulated requests to a running Gateway and compare its answers.
+    Probe(Box<probe::ProbeArgs>),
     /// Explain a rule by code (`GW1001`) or name, or list every rule.
     Explain(explain::ExplainArgs),
     /// Print a shell completion script.
@@ -66,6 +69,9 @@ pub struct InputArgs {
     /// Largest file read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<usize>,
+    /// How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s).
+    #[arg(long, value_name = "DURATION", value_parser = crate::net::parse_duration)]
+    pub url_timeout: Option<std::time::Duration>,
 }
 
 /// The result of running the analysis pipeline over the input.
@@ -90,6 +96,7 @@ impl InputArgs {
             include: self.include.clone(),
             exclude: self.exclude.clone(),
             limits,
+            url_timeout: self.url_timeout,
         }
     }
 
@@ -169,6 +176,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Probe(args) => probe::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => completions::run(&args),
     }

@@ -268,7 +268,7 @@ fn parse_url(url: &str) -> Result<Url, String> {
 }
 
 /// `NS/NAME`, or `NAME` in the default namespace.
-fn namespaced(text: &str, default_namespace: &str) -> Result<NamespacedName, String> {
+pub(crate) fn namespaced(text: &str, default_namespace: &str) -> Result<NamespacedName, String> {
     let (namespace, name) = text.split_once('/').unwrap_or((default_namespace, text));
     if namespace.is_empty() || name.is_empty() || name.contains('/') {
         return Err(format!("{text:?} is not NAMESPACE/NAME"));
@@ -358,14 +358,14 @@ fn base_request(args: &SimulateArgs, url: Option<&str>) -> Result<Request, Strin
 
 /// One entry of a `--requests` file.
 #[derive(Debug)]
-struct Entry {
-    name: String,
-    request: Request,
-    expectation: Expectation,
+pub(crate) struct Entry {
+    pub(crate) name: String,
+    pub(crate) request: Request,
+    pub(crate) expectation: Expectation,
 }
 
 /// Reads a `--requests` file: a YAML list (or `{requests: [...]}`) of requests.
-fn read_requests(file: &str, base: &Request, namespace: &str) -> Result<Vec<Entry>, String> {
+pub(crate) fn read_requests(file: &str, base: &Request, namespace: &str) -> Result<Vec<Entry>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("reading {file}: {e}"))?;
     parse_requests(file, &text, base, namespace)
 }

@@ -3,6 +3,7 @@
 
 pub mod human;
 pub mod json;
+pub mod probe;
 pub mod simulate;
 pub mod table;
 pub mod yaml;
