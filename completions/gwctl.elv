@@ -24,6 +24,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --version 'Print version'
             cand check 'Predict every Gateway''s and route''s status and report every finding'
             cand simulate 'Route a request offline and explain the outcome'
+            cand probe 'Send the simulated requests to a running Gateway and compare its answers'
             cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -35,6 +36,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
+            cand --url-timeout 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --fail-on 'Exit with 1 when a finding at or above this severity exists'
@@ -50,6 +52,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
+            cand --url-timeout 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)'
             cand --gateway 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway'
             cand --port 'The Gateway port. Default: every port with a listener for the request'
             cand --scheme 'The scheme of the connection. Default: the protocol of the port''s listeners'
@@ -72,6 +75,29 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'gwctl;probe'= {
+            cand -n 'Namespace of namespaced objects that do not set one'
+            cand --namespace 'Namespace of namespaced objects that do not set one'
+            cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
+            cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
+            cand --max-file-size 'Largest file read, in bytes'
+            cand --url-timeout 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)'
+            cand --address 'Where the Gateway listens: `IP`, `IP:PORT`, `[IPv6]:PORT` or `NAME[:PORT]`. Without a port, each request goes to its Gateway port'
+            cand --gateway 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: the only Gateway'
+            cand --port 'The Gateway port to probe. Default: every port with an HTTP or HTTPS listener'
+            cand --requests 'A YAML list of requests (the `simulate --requests` format). Default: one request per match of every HTTPRoute that names the Gateway'
+            cand --backend-header 'The response header that names the backend that answered (`name` or `ns/name`)'
+            cand --timeout 'How long one request may take (`500ms`, `5s`)'
+            cand --concurrency 'Requests in flight at once'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured with `auto`)'
+            cand --complete 'Treat the input as the whole cluster: an object it does not contain does not exist'
+            cand --insecure 'Accept any TLS certificate (self-signed test Gateways)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'gwctl;explain'= {
             cand --list 'List every rule'
             cand -h 'Print help'
@@ -84,6 +110,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help'= {
             cand check 'Predict every Gateway''s and route''s status and report every finding'
             cand simulate 'Route a request offline and explain the outcome'
+            cand probe 'Send the simulated requests to a running Gateway and compare its answers'
             cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -91,6 +118,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;check'= {
         }
         &'gwctl;help;simulate'= {
+        }
+        &'gwctl;help;probe'= {
         }
         &'gwctl;help;explain'= {
         }

@@ -736,10 +736,7 @@ spec:
             ]
         );
         assert!(probes.iter().all(|p| p.skipped.is_none()));
-        assert!(
-            probes
-                .iter()
-                .all(|p| p.prediction.outcome == Outcome::NotFound)
-        );
+        // No route: nothing is routed, whatever the listeners' state.
+        assert!(probes.iter().all(|p| p.prediction.backends.is_empty()));
     }
 }
