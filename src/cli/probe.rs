@@ -13,8 +13,7 @@ use crate::output::probe as render;
 use crate::output::{ColorChoice, Style};
 use crate::probe::client::{self, Address};
 use crate::probe::{
-    NamedRequest, ProbeResult, Verdict, choose_gateway, http_ports, plan,
-    representative_requests,
+    NamedRequest, ProbeResult, Verdict, choose_gateway, http_ports, plan, representative_requests,
 };
 
 #[derive(Debug, Args)]
@@ -192,7 +191,11 @@ fn exit_code(results: &[ProbeResult]) -> i32 {
         .filter(|r| matches!(r.verdict, Verdict::Failed(_)))
         .count();
     if sent > 0 && failed == sent {
-        if let Some(Verdict::Failed(error)) = results.iter().map(|r| &r.verdict).find(|v| matches!(v, Verdict::Failed(_))) {
+        if let Some(Verdict::Failed(error)) = results
+            .iter()
+            .map(|r| &r.verdict)
+            .find(|v| matches!(v, Verdict::Failed(_)))
+        {
             eprintln!("error: no request got an answer: {error}");
         }
         return EXIT_ERROR;

@@ -365,7 +365,11 @@ pub(crate) struct Entry {
 }
 
 /// Reads a `--requests` file: a YAML list (or `{requests: [...]}`) of requests.
-pub(crate) fn read_requests(file: &str, base: &Request, namespace: &str) -> Result<Vec<Entry>, String> {
+pub(crate) fn read_requests(
+    file: &str,
+    base: &Request,
+    namespace: &str,
+) -> Result<Vec<Entry>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("reading {file}: {e}"))?;
     parse_requests(file, &text, base, namespace)
 }

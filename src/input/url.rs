@@ -29,7 +29,10 @@ pub fn fetch(url: &str, max_bytes: usize, timeout: Duration) -> Result<String, I
         .user_agent(concat!("gwctl/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| fail(format!("cannot set up an HTTP client: {e}")))?;
-    let response = client.get(url).send().map_err(|e| fail(crate::net::describe(&e, timeout)))?;
+    let response = client
+        .get(url)
+        .send()
+        .map_err(|e| fail(crate::net::describe(&e, timeout)))?;
     let status = response.status();
     if !status.is_success() {
         return Err(fail(format!(
@@ -37,7 +40,10 @@ pub fn fetch(url: &str, max_bytes: usize, timeout: Duration) -> Result<String, I
         )));
     }
     let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX);
-    if response.content_length().is_some_and(|length| length > limit) {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
         return Err(fail(too_large(max_bytes)));
     }
     let content_type = response

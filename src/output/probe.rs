@@ -126,7 +126,14 @@ pub fn human(report: &Report<'_>, style: &Style) -> String {
             Verdict::Skipped(reason) => vec![format!("skipped: {reason}")],
         };
         details.push_str(&format!("\n{} ({})\n", request_line(r), r.probe.name));
-        if let Some(route) = &r.probe.prediction.route {
+        // Derived requests are named after their route; others say which route matched.
+        if let Some(route) = r
+            .probe
+            .prediction
+            .route
+            .as_ref()
+            .filter(|&route| *route != r.probe.name)
+        {
             details.push_str(&format!("  predicted route: {route}\n"));
         }
         for line in lines {
@@ -386,10 +393,15 @@ mod tests {
         let results = results();
         let text = human(&report(&results), &Style::plain());
         assert!(
-            text.contains("GET http://127.0.0.1:80/product  200 → product/product  200 → product  agrees"),
+            text.contains(
+                "GET http://127.0.0.1:80/product  200 → product/product  200 → product  agrees"
+            ),
             "{text}"
         );
-        assert!(text.contains("status: predicted 404 (NotFound), observed 200"), "{text}");
+        assert!(
+            text.contains("status: predicted 404 (NotFound), observed 200"),
+            "{text}"
+        );
         assert!(text.contains("no answer: no answer within 5s"), "{text}");
         assert!(
             text.ends_with("3 request(s): 1 agree, 1 disagree, 1 without answer, 0 skipped\n"),
@@ -405,7 +417,10 @@ mod tests {
         assert_eq!(value["apiVersion"], "gwctl/v1");
         assert_eq!(value["summary"]["disagree"], 1);
         assert_eq!(value["results"][0]["agrees"], true);
-        assert_eq!(value["results"][0]["observed"]["backend"]["name"], "product");
+        assert_eq!(
+            value["results"][0]["observed"]["backend"]["name"],
+            "product"
+        );
         assert_eq!(value["results"][1]["predicted"]["statusCode"], 404);
         assert_eq!(value["results"][2]["error"], "no answer within 5s");
     }
@@ -416,7 +431,10 @@ mod tests {
         let xml = junit(&report(&results));
         assert_eq!(xml.matches("<testcase ").count(), 3);
         assert!(xml.contains("failures=\"1\" errors=\"1\""), "{xml}");
-        assert!(xml.contains("<failure message=\"status: predicted 404"), "{xml}");
+        assert!(
+            xml.contains("<failure message=\"status: predicted 404"),
+            "{xml}"
+        );
         assert!(xml.contains("/&lt;&amp;&gt;"), "{xml}");
         assert!(!xml.contains("/<&>"), "{xml}");
     }

@@ -302,7 +302,10 @@ mod tests {
     #[test]
     fn urls_carry_the_sni_name_for_https_and_the_address_for_http() {
         let address = Address::parse("127.0.0.1:8443").unwrap_or_else(|e| panic!("{e}"));
-        let https = url(&address, &probe(Scheme::Https, "shop.example.com:443", "/a?x=1"));
+        let https = url(
+            &address,
+            &probe(Scheme::Https, "shop.example.com:443", "/a?x=1"),
+        );
         assert_eq!(
             https.map(|u| u.to_string()),
             Ok("https://shop.example.com:8443/a?x=1&q=a+b".to_string())

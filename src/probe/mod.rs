@@ -313,7 +313,9 @@ pub fn representative_requests(world: &World, gateway: &NamespacedName) -> Vec<N
             .filter(|p| p.group == GATEWAY_GROUP)
             .filter(|p| match p.kind.as_str() {
                 "Gateway" => p.namespace == gateway.namespace && p.name == gateway.name,
-                _ => listeners.iter().any(|(set, _)| *set == Some(p.name.as_str())),
+                _ => listeners
+                    .iter()
+                    .any(|(set, _)| *set == Some(p.name.as_str())),
             })
             .collect();
         if parents.is_empty() {
@@ -372,10 +374,7 @@ pub fn representative_requests(world: &World, gateway: &NamespacedName) -> Vec<N
                         continue;
                     }
                     requests.push(NamedRequest {
-                        name: format!(
-                            "{route_name} rules[{}].matches[{}]",
-                            rule.index, m.index
-                        ),
+                        name: format!("{route_name} rules[{}].matches[{}]", rule.index, m.index),
                         request: Request {
                             gateway: Some(gateway.clone()),
                             host: host.clone(),
@@ -576,7 +575,10 @@ mod tests {
     #[test]
     fn backend_read_from_header_or_echo_body() {
         let header = observed_backend("x-backend", Some("product/product"), b"");
-        assert_eq!(header.map(|b| b.to_string()), Some("product/product".into()));
+        assert_eq!(
+            header.map(|b| b.to_string()),
+            Some("product/product".into())
+        );
         let body = br#"{"namespace": "gateway-conformance-infra", "pod": "infra-backend-v1-abc"}"#;
         let echo = observed_backend("x-backend", None, body);
         assert_eq!(

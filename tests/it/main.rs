@@ -2,5 +2,5 @@
 
 mod cli;
 mod conformance;
-mod simulate_conformance;
 mod probe;
+mod simulate_conformance;

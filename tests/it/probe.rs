@@ -181,7 +181,14 @@ fn probe_reports_a_gateway_that_routes_hr() {
     );
     assert!(stdout.contains("2 agree, 1 disagree"), "{stdout}");
 
-    let out = gwctl(&["probe", &acme(), "--address", &address.to_string(), "-o", "json"]);
+    let out = gwctl(&[
+        "probe",
+        &acme(),
+        "--address",
+        &address.to_string(),
+        "-o",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["kind"], "ProbeReport");
@@ -219,7 +226,10 @@ fn probe_takes_a_requests_table_and_reads_the_echo_servers_json() {
         } else {
             "careers-1234-xyz"
         };
-        Answer::new(200).body(format!(r#"{{"namespace": "{}", "pod": "{pod}"}}"#, &pod[..pod.find('-').unwrap()]))
+        Answer::new(200).body(format!(
+            r#"{{"namespace": "{}", "pod": "{pod}"}}"#,
+            &pod[..pod.find('-').unwrap()]
+        ))
     });
     let dir = std::env::temp_dir().join(format!("gwctl-probe-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -243,15 +253,28 @@ fn probe_takes_a_requests_table_and_reads_the_echo_servers_json() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["results"][0]["name"], "product page");
-    assert_eq!(report["results"][0]["observed"]["backend"]["source"], "body");
+    assert_eq!(
+        report["results"][0]["observed"]["backend"]["source"],
+        "body"
+    );
     assert_eq!(report["results"][1]["verdict"], "agrees");
 }
 
 #[test]
 fn probe_setup_errors_exit_2() {
     // A port nothing listens on: every request fails, which is a setup error.
-    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let out = gwctl(&["probe", &acme(), "--address", &closed.to_string(), "--timeout", "2s"]);
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let out = gwctl(&[
+        "probe",
+        &acme(),
+        "--address",
+        &closed.to_string(),
+        "--timeout",
+        "2s",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(text(&out.stderr).contains("no request got an answer"));
 
@@ -259,7 +282,14 @@ fn probe_setup_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--address"));
 
-    let out = gwctl(&["probe", &acme(), "--address", "127.0.0.1:1", "--gateway", "nope/gw"]);
+    let out = gwctl(&[
+        "probe",
+        &acme(),
+        "--address",
+        "127.0.0.1:1",
+        "--gateway",
+        "nope/gw",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("not in the input"));
 }
@@ -290,7 +320,9 @@ fn check_reads_manifests_from_a_url() {
         },
         "/image.png" => {
             let mut answer = Answer::new(200).body(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec());
-            answer.headers.push(("content-type", "image/png".to_string()));
+            answer
+                .headers
+                .push(("content-type", "image/png".to_string()));
             answer
         }
         _ => Answer::new(500),
@@ -313,7 +345,10 @@ fn check_reads_manifests_from_a_url() {
     let out = gwctl(&["check", &url("/missing.yaml")]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("/missing.yaml") && stderr.contains("404"), "{stderr}");
+    assert!(
+        stderr.contains("/missing.yaml") && stderr.contains("404"),
+        "{stderr}"
+    );
 
     let started = Instant::now();
     let out = gwctl(&["check", &url("/slow.yaml"), "--url-timeout", "500ms"]);
@@ -325,7 +360,10 @@ fn check_reads_manifests_from_a_url() {
     let out = gwctl(&["check", &url("/image.png")]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("not YAML text") && stderr.contains("image/png"), "{stderr}");
+    assert!(
+        stderr.contains("not YAML text") && stderr.contains("image/png"),
+        "{stderr}"
+    );
 
     let out = gwctl(&["check", &url("/acme.yaml"), "--max-file-size", "100"]);
     assert_eq!(out.status.code(), Some(2));
