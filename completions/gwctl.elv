@@ -24,7 +24,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --version 'Print version'
             cand check 'Predict every Gateway''s and route''s status and report every finding'
             cand simulate 'Route a request offline and explain the outcome'
-            cand diff 'What a change to the manifests changes: route parents, listeners, request outcomes'
+            cand probe 'Send the simulated requests to a running Gateway and compare its answers'
             cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -36,17 +36,12 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
-            cand --max-documents 'Most YAML documents read from one file'
+            cand --url-timeout 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)'
             cand -o 'Output format'
             cand --output 'Output format'
-            cand --fail-on 'Exit with 1 when a finding at or above this severity exists [default: `failOn` of the configuration, else error]'
+            cand --fail-on 'Exit with 1 when a finding at or above this severity exists'
             cand --color 'When to use colours (NO_COLOR is honoured with `auto`)'
-            cand --config 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]'
             cand --complete 'Treat the input as the whole cluster: an object it does not contain does not exist'
-            cand -q 'Human and table output: print nothing when the run passes, only the summary line when it fails'
-            cand --quiet 'Human and table output: print nothing when the run passes, only the summary line when it fails'
-            cand -v 'Also say on stderr which configuration was used, what was read and what was suppressed'
-            cand --verbose 'Also say on stderr which configuration was used, what was read and what was suppressed'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -57,7 +52,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
-            cand --max-documents 'Most YAML documents read from one file'
+            cand --url-timeout 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)'
             cand --gateway 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway'
             cand --port 'The Gateway port. Default: every port with a listener for the request'
             cand --scheme 'The scheme of the connection. Default: the protocol of the port''s listeners'
@@ -80,18 +75,26 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-        &'gwctl;diff'= {
-            cand --git 'Compare the working tree with this git revision (`main`, `HEAD~1`, a commit)'
-            cand --requests 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]'
+        &'gwctl;probe'= {
             cand -n 'Namespace of namespaced objects that do not set one'
             cand --namespace 'Namespace of namespaced objects that do not set one'
             cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
+            cand --max-file-size 'Largest file read, in bytes'
+            cand --url-timeout 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)'
+            cand --address 'Where the Gateway listens: `IP`, `IP:PORT`, `[IPv6]:PORT` or `NAME[:PORT]`. Without a port, each request goes to its Gateway port'
+            cand --gateway 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: the only Gateway'
+            cand --port 'The Gateway port to probe. Default: every port with an HTTP or HTTPS listener'
+            cand --requests 'A YAML list of requests (the `simulate --requests` format). Default: one request per match of every HTTPRoute that names the Gateway'
+            cand --backend-header 'The response header that names the backend that answered (`name` or `ns/name`)'
+            cand --timeout 'How long one request may take (`500ms`, `5s`)'
+            cand --concurrency 'Requests in flight at once'
             cand -o 'Output format'
             cand --output 'Output format'
-            cand --config 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]'
-            cand --complete 'Treat each input as the whole cluster'
-            cand --exit-code 'Exit with 1 when something changed'
+            cand --color 'When to use colours (NO_COLOR is honoured with `auto`)'
+            cand --complete 'Treat the input as the whole cluster: an object it does not contain does not exist'
+            cand --insecure 'Accept any TLS certificate (self-signed test Gateways)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -107,7 +110,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help'= {
             cand check 'Predict every Gateway''s and route''s status and report every finding'
             cand simulate 'Route a request offline and explain the outcome'
-            cand diff 'What a change to the manifests changes: route parents, listeners, request outcomes'
+            cand probe 'Send the simulated requests to a running Gateway and compare its answers'
             cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -116,7 +119,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         }
         &'gwctl;help;simulate'= {
         }
-        &'gwctl;help;diff'= {
+        &'gwctl;help;probe'= {
         }
         &'gwctl;help;explain'= {
         }

@@ -12,5 +12,7 @@ pub mod diff;
 pub mod engine;
 pub mod input;
 pub mod model;
+pub mod net;
 pub mod output;
+pub mod probe;
 pub mod yaml;

@@ -13,6 +13,7 @@ pub mod check;
 pub mod completions;
 pub mod diff;
 pub mod explain;
+pub mod probe;
 pub mod simulate;
 
 /// Exit codes: 0 nothing at or above `--fail-on`, 1 findings, 2 usage, I/O or internal errors.
@@ -39,6 +40,8 @@ pub enum Command {
     Simulate(Box<simulate::SimulateArgs>),
     /// What a change to the manifests changes: route parents, listeners, request outcomes.
     Diff(diff::DiffArgs),
+    /// Send the simulated requests to a running Gateway and compare its answers.
+    Probe(Box<probe::ProbeArgs>),
     /// Explain a rule by code (`GW1001`) or name, or list every rule.
     Explain(explain::ExplainArgs),
     /// Print a shell completion script.
@@ -72,6 +75,9 @@ pub struct InputArgs {
     /// Most YAML documents read from one file.
     #[arg(long, value_name = "N")]
     pub max_documents: Option<usize>,
+    /// How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s).
+    #[arg(long, value_name = "DURATION", value_parser = crate::net::parse_duration)]
+    pub url_timeout: Option<std::time::Duration>,
 }
 
 /// The result of running the analysis pipeline over the input.
@@ -99,6 +105,7 @@ impl InputArgs {
             include: self.include.clone(),
             exclude: self.exclude.clone(),
             limits,
+            url_timeout: self.url_timeout,
         }
     }
 
@@ -179,6 +186,7 @@ pub fn run() -> i32 {
         Command::Check(args) => check::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Probe(args) => probe::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => completions::run(&args),
     }

@@ -277,7 +277,7 @@ fn parse_url(url: &str) -> Result<Url, String> {
 }
 
 /// `NS/NAME`, or `NAME` in the default namespace.
-fn namespaced(text: &str, default_namespace: &str) -> Result<NamespacedName, String> {
+pub(crate) fn namespaced(text: &str, default_namespace: &str) -> Result<NamespacedName, String> {
     let (namespace, name) = text.split_once('/').unwrap_or((default_namespace, text));
     if namespace.is_empty() || name.is_empty() || name.contains('/') {
         return Err(format!("{text:?} is not NAMESPACE/NAME"));
@@ -370,7 +370,7 @@ fn base_request(args: &SimulateArgs, url: Option<&str>) -> Result<Request, Strin
 pub(crate) struct Entry {
     pub(crate) name: String,
     pub(crate) request: Request,
-    expectation: Expectation,
+    pub(crate) expectation: Expectation,
 }
 
 /// Reads a `--requests` file: a YAML list (or `{requests: [...]}`) of requests.

@@ -2,6 +2,7 @@
 //!
 //! Input owns the bytes; every later stage refers to them by [`FileId`] and byte spans.
 
+pub mod url;
 mod walk;
 
 use std::collections::HashSet;
@@ -107,6 +108,8 @@ pub struct InputOptions {
     /// Globs that exclude walked files and directories.
     pub exclude: Vec<String>,
     pub limits: crate::yaml::Limits,
+    /// How long reading a URL input may take (`None`: [`url::DEFAULT_TIMEOUT`]).
+    pub url_timeout: Option<std::time::Duration>,
 }
 
 /// An input that cannot be read at all (exit code 2), as opposed to a bad file, which is a
@@ -122,6 +125,12 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// One input, in argument order: a walked file (or stdin), or a URL.
+enum Input {
+    Walked(Target),
+    Url(String),
+}
+
 /// Reads every input into `sources` (files, then their YAML documents).
 /// Problems with one file's content are diagnostics; the other files are still read.
 /// A path that does not exist, or a bad glob, is an [`InputError`].
@@ -130,18 +139,36 @@ pub fn read(options: &InputOptions, sources: &mut Sources) -> Result<Vec<Diagnos
     let mut targets = Vec::new();
     let mut diagnostics = Vec::new();
     for argument in &options.paths {
-        walk::expand(argument, &filters, &mut targets, &mut diagnostics)?;
+        if url::is_url(argument) {
+            targets.push(Input::Url(argument.clone()));
+        } else {
+            let mut walked = Vec::new();
+            walk::expand(argument, &filters, &mut walked, &mut diagnostics)?;
+            targets.extend(walked.into_iter().map(Input::Walked));
+        }
     }
     // A file named twice (on its own and inside a directory) is read once.
     let mut seen = HashSet::new();
     for target in targets {
-        if let Target::File(path) = &target {
+        if let Input::Walked(Target::File(path)) = &target {
             let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
             if !seen.insert(identity) {
                 continue;
             }
         }
-        let file = load(&target, &options.limits, sources, &mut diagnostics);
+        let file = match &target {
+            Input::Url(address) => {
+                let timeout = options.url_timeout.unwrap_or(url::DEFAULT_TIMEOUT);
+                let text = url::fetch(address, options.limits.max_file_bytes, timeout)?;
+                sources.files.push(SourceFile {
+                    name: address.clone(),
+                    path: None,
+                    text,
+                });
+                Some(sources.files.len() - 1)
+            }
+            Input::Walked(target) => load(target, &options.limits, sources, &mut diagnostics),
+        };
         if let Some(file) = file {
             diagnostics.extend(crate::yaml::parse_file(sources, file, &options.limits));
         }

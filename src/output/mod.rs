@@ -8,6 +8,7 @@ pub mod json;
 pub mod junit;
 pub mod rules_doc;
 pub mod sarif;
+pub mod probe;
 pub mod simulate;
 pub mod table;
 pub mod yaml;

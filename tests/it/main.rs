@@ -5,4 +5,5 @@ mod conformance;
 mod formats;
 mod rules;
 mod simulate_cli;
+mod probe;
 mod simulate_conformance;

@@ -1,0 +1,211 @@
+//! `gwctl probe`: send the simulated requests to a running Gateway and compare.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::simulate::{namespaced, read_requests};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
+use crate::diag::Severity;
+use crate::engine::routing::{Request, Router};
+use crate::output::probe as render;
+use crate::output::{ColorChoice, Style};
+use crate::probe::client::{self, Address};
+use crate::probe::{
+    NamedRequest, ProbeResult, Verdict, choose_gateway, http_ports, plan, representative_requests,
+};
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Where the Gateway listens: `IP`, `IP:PORT`, `[IPv6]:PORT` or `NAME[:PORT]`. Without
+    /// a port, each request goes to its Gateway port.
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub address: Option<String>,
+    /// The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: the only Gateway.
+    #[arg(long, value_name = "NS/NAME")]
+    pub gateway: Option<String>,
+    /// The Gateway port to probe. Default: every port with an HTTP or HTTPS listener.
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// A YAML list of requests (the `simulate --requests` format). Default: one request
+    /// per match of every HTTPRoute that names the Gateway.
+    #[arg(long, value_name = "FILE")]
+    pub requests: Option<String>,
+    /// The response header that names the backend that answered (`name` or `ns/name`).
+    #[arg(long, value_name = "NAME", default_value = "x-backend")]
+    pub backend_header: String,
+    /// How long one request may take (`500ms`, `5s`).
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::net::parse_duration)]
+    pub timeout: Duration,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+    /// Accept any TLS certificate (self-signed test Gateways).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = ProbeFormat::Human)]
+    pub output: ProbeFormat,
+    /// When to use colours (NO_COLOR is honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeFormat {
+    /// A table of predicted and observed answers, and every difference.
+    Human,
+    /// The `gwctl/v1` ProbeReport.
+    Json,
+    /// JUnit XML: one test case per request.
+    Junit,
+}
+
+pub fn run(args: &ProbeArgs) -> i32 {
+    match execute(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn execute(args: &ProbeArgs) -> Result<i32, String> {
+    let address = match &args.address {
+        Some(text) => Address::parse(text)?,
+        None => {
+            return Err("give the Gateway's address with --address IP[:PORT] \
+                        (reading it from the Gateway's status.addresses is not supported yet)"
+                .to_string());
+        }
+    };
+    let loaded = args.input.load().map_err(|e| e.to_string())?;
+    let errors = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        eprintln!(
+            "note: the input has {errors} error(s); `gwctl check` shows them. The predictions use what was understood."
+        );
+    }
+    let wanted = args
+        .gateway
+        .as_deref()
+        .map(|g| namespaced(g, &args.input.namespace))
+        .transpose()?;
+    let gateway = choose_gateway(&loaded.world, wanted.as_ref())?;
+    let ports = http_ports(&loaded.world, &gateway);
+    if address.port.is_some() && args.port.is_none() && ports.len() > 1 {
+        let list: Vec<String> = ports.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "Gateway {gateway} listens on ports {}, and --address names one port: \
+             choose the Gateway port it reaches with --port",
+            list.join(", ")
+        ));
+    }
+    let port = args.port.map(i64::from);
+    let requests: Vec<NamedRequest> = match &args.requests {
+        Some(file) => {
+            let base = Request {
+                gateway: Some(gateway.clone()),
+                port,
+                ..Request::default()
+            };
+            read_requests(file, &base, &args.input.namespace)?
+                .into_iter()
+                .map(|entry| NamedRequest {
+                    name: entry.name,
+                    request: entry.request,
+                })
+                .collect()
+        }
+        None => representative_requests(&loaded.world, &gateway)
+            .into_iter()
+            .map(|mut named| {
+                named.request.port = port;
+                named
+            })
+            .collect(),
+    };
+    if requests.is_empty() {
+        return Err(format!(
+            "nothing to probe: no HTTPRoute names Gateway {gateway} (give --requests FILE)"
+        ));
+    }
+    let router = Router::new(&loaded.world, &loaded.analysis);
+    let probes = plan(&router, &loaded.world, &requests, &address.host);
+    let options = client::Options {
+        timeout: args.timeout,
+        insecure: args.insecure,
+        backend_header: args.backend_header.to_ascii_lowercase(),
+        concurrency: usize::from(args.concurrency),
+    };
+    let answers = client::send_all(&address, &probes, &options)?;
+    let results: Vec<ProbeResult> = probes
+        .into_iter()
+        .zip(answers)
+        .map(|(probe, observation)| ProbeResult {
+            sent_to: address.describe(probe.request.port),
+            verdict: Verdict::of(&probe, observation.as_ref()),
+            observation,
+            probe,
+        })
+        .collect();
+
+    let stdout = std::io::stdout();
+    let style = Style::for_terminal(args.color, stdout.is_terminal());
+    let report = render::Report {
+        gateway: &gateway,
+        address: args.address.as_deref().unwrap_or_default(),
+        results: &results,
+    };
+    let text = match args.output {
+        ProbeFormat::Human => render::human(&report, &style),
+        ProbeFormat::Json => render::json(&report),
+        ProbeFormat::Junit => render::junit(&report),
+    };
+    let mut out = stdout.lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(format!("writing output: {e}"));
+        }
+    }
+    Ok(exit_code(&results))
+}
+
+/// 0 when every request sent agrees; 1 on a disagreement or a request without answer;
+/// 2 when no request got an answer at all (the address is wrong or unreachable).
+fn exit_code(results: &[ProbeResult]) -> i32 {
+    let sent = results
+        .iter()
+        .filter(|r| !matches!(r.verdict, Verdict::Skipped(_)))
+        .count();
+    let failed = results
+        .iter()
+        .filter(|r| matches!(r.verdict, Verdict::Failed(_)))
+        .count();
+    if sent > 0 && failed == sent {
+        if let Some(Verdict::Failed(error)) = results
+            .iter()
+            .map(|r| &r.verdict)
+            .find(|v| matches!(v, Verdict::Failed(_)))
+        {
+            eprintln!("error: no request got an answer: {error}");
+        }
+        return EXIT_ERROR;
+    }
+    if results
+        .iter()
+        .any(|r| matches!(r.verdict, Verdict::Disagrees(_) | Verdict::Failed(_)))
+    {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
