@@ -24,6 +24,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --version 'Print version'
             cand check 'Predict every Gateway''s and route''s status and report every finding'
             cand simulate 'Route a request offline and explain the outcome'
+            cand diff 'What a change to the manifests changes: route parents, listeners, request outcomes'
             cand probe 'Send the simulated requests to a running Gateway and compare its answers'
             cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
             cand completions 'Print a shell completion script'
@@ -36,12 +37,18 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
+            cand --max-documents 'Most YAML documents read from one file'
             cand --url-timeout 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)'
             cand -o 'Output format'
             cand --output 'Output format'
-            cand --fail-on 'Exit with 1 when a finding at or above this severity exists'
+            cand --fail-on 'Exit with 1 when a finding at or above this severity exists [default: `failOn` of the configuration, else error]'
             cand --color 'When to use colours (NO_COLOR is honoured with `auto`)'
+            cand --config 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]'
             cand --complete 'Treat the input as the whole cluster: an object it does not contain does not exist'
+            cand -q 'Human and table output: print nothing when the run passes, only the summary line when it fails'
+            cand --quiet 'Human and table output: print nothing when the run passes, only the summary line when it fails'
+            cand -v 'Also say on stderr which configuration was used, what was read and what was suppressed'
+            cand --verbose 'Also say on stderr which configuration was used, what was read and what was suppressed'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -52,6 +59,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
+            cand --max-documents 'Most YAML documents read from one file'
             cand --url-timeout 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)'
             cand --gateway 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway'
             cand --port 'The Gateway port. Default: every port with a listener for the request'
@@ -75,6 +83,21 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'gwctl;diff'= {
+            cand --git 'Compare the working tree with this git revision (`main`, `HEAD~1`, a commit)'
+            cand --requests 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]'
+            cand -n 'Namespace of namespaced objects that do not set one'
+            cand --namespace 'Namespace of namespaced objects that do not set one'
+            cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --config 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]'
+            cand --complete 'Treat each input as the whole cluster'
+            cand --exit-code 'Exit with 1 when something changed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'gwctl;probe'= {
             cand -n 'Namespace of namespaced objects that do not set one'
             cand --namespace 'Namespace of namespaced objects that do not set one'
@@ -82,6 +105,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
+            cand --max-documents 'Most YAML documents read from one file'
             cand --url-timeout 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)'
             cand --address 'Where the Gateway listens: `IP`, `IP:PORT`, `[IPv6]:PORT` or `NAME[:PORT]`. Without a port, each request goes to its Gateway port'
             cand --gateway 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: the only Gateway'
@@ -110,6 +134,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help'= {
             cand check 'Predict every Gateway''s and route''s status and report every finding'
             cand simulate 'Route a request offline and explain the outcome'
+            cand diff 'What a change to the manifests changes: route parents, listeners, request outcomes'
             cand probe 'Send the simulated requests to a running Gateway and compare its answers'
             cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
             cand completions 'Print a shell completion script'
@@ -118,6 +143,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;check'= {
         }
         &'gwctl;help;simulate'= {
+        }
+        &'gwctl;help;diff'= {
         }
         &'gwctl;help;probe'= {
         }

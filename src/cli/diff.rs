@@ -147,6 +147,7 @@ fn input(args: &DiffArgs, paths: Vec<String>) -> InputArgs {
         exclude: args.exclude.clone(),
         max_file_size: None,
         max_documents: None,
+        url_timeout: None,
     }
 }
 

@@ -3,7 +3,7 @@
 mod cli;
 mod conformance;
 mod formats;
+mod probe;
 mod rules;
 mod simulate_cli;
-mod probe;
 mod simulate_conformance;
