@@ -31,11 +31,14 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "simulate" -d 'Route a r
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "explain" -d 'Explain a rule by code (`GW1001`) or name, or list every rule'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s n -l namespace -d 'Namespace of namespaced objects that do not set one' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l max-file-size -d 'Largest file read, in bytes' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l context -d 'Kubeconfig context (default: its current-context)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l request-timeout -d 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "human\t'Source snippets and a status summary'
 table\t'One row per route parent'
 json\t'The `gwctl/v1` CheckReport'
@@ -48,6 +51,8 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand explain" -l list -d 'List every rule'

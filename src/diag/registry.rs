@@ -4,10 +4,12 @@
 use super::Rule;
 
 /// Every rule's list, by area. Codes: GW0xxx input and YAML, GW01xx object schema,
-/// GW1xxx attachment, GW2xxx references, GW3xxx Gateways and listeners, GW4xxx open world.
+/// GW1xxx attachment, GW2xxx references, GW3xxx Gateways and listeners, GW4xxx open world,
+/// GW6xxx written status compared with the prediction (`--compare-status`).
 const AREAS: &[&[&Rule]] = &[
     crate::input::RULES,
     crate::yaml::RULES,
+    crate::cluster::RULES,
     crate::model::RULES,
     crate::engine::RULES,
 ];
