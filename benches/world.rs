@@ -90,8 +90,8 @@ metadata:
   namespace: {ns}
 type: kubernetes.io/tls
 data:
-  tls.crt: ""
-  tls.key: ""
+  tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJiZW5jaAotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==
+  tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUViZW5jaAotLS0tLUVORCBQUklWQVRFIEtFWS0tLS0tCg==
 "#
     );
 }

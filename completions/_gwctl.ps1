@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Predict every Gateway''s and route''s status and report every finding')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Route a request offline and explain the outcome')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What a change to the manifests changes: route parents, listeners, request outcomes')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a rule by code (`GW1001`) or name, or list every rule')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -42,9 +43,51 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: its current-context)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)')
+            [CompletionResult]::new('--max-documents', '--max-documents', [CompletionResultType]::ParameterName, 'Most YAML documents read from one file')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with 1 when a finding at or above this severity exists')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with 1 when a finding at or above this severity exists [default: `failOn` of the configuration, else error]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]')
+            [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list')
+            [CompletionResult]::new('--compare-status', '--compare-status', [CompletionResultType]::ParameterName, 'Report where the status a controller wrote (in the cluster, or in the input''s `status`) differs from the prediction, and stale statuses')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Human and table output: print nothing when the run passes, only the summary line when it fails')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Human and table output: print nothing when the run passes, only the summary line when it fails')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also say on stderr which configuration was used, what was read and what was suppressed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also say on stderr which configuration was used, what was read and what was suppressed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'gwctl;simulate' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
+            [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
+            [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: its current-context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)')
+            [CompletionResult]::new('--max-documents', '--max-documents', [CompletionResultType]::ParameterName, 'Most YAML documents read from one file')
+            [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The Gateway port. Default: every port with a listener for the request')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'The scheme of the connection. Default: the protocol of the port''s listeners')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The Host header (default: none, i.e. the Gateway address, which matches no hostname)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'The TLS SNI (default: the Host without its port)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'The HTTP method')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The path, optionally with `?query`')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'A query parameter (repeatable)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A request header (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header (repeatable)')
+            [CompletionResult]::new('--grpc', '--grpc', [CompletionResultType]::ParameterName, 'A gRPC call: HTTP/2 POST to `/SERVICE/METHOD`, matched by GRPCRoutes')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'The kind of traffic (default http, or grpc with --grpc)')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'A YAML list of requests with expectations; prints a pass/fail table')
+            [CompletionResult]::new('--expect-status', '--expect-status', [CompletionResultType]::ParameterName, 'Exit 0 only if every result has this status code')
+            [CompletionResult]::new('--expect-backend', '--expect-backend', [CompletionResultType]::ParameterName, 'Exit 0 only if every result reaches this Service')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured with `auto`)')
             [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list')
@@ -53,9 +96,20 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
-        'gwctl;simulate' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+        'gwctl;diff' {
+            [CompletionResult]::new('--git', '--git', [CompletionResultType]::ParameterName, 'Compare the working tree with this git revision (`main`, `HEAD~1`, a commit)')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
+            [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]')
+            [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat each input as the whole cluster')
+            [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit with 1 when something changed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'gwctl;explain' {
@@ -72,6 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         'gwctl;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Predict every Gateway''s and route''s status and report every finding')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Route a request offline and explain the outcome')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What a change to the manifests changes: route parents, listeners, request outcomes')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a rule by code (`GW1001`) or name, or list every rule')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -81,6 +136,9 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;help;simulate' {
+            break
+        }
+        'gwctl;help;diff' {
             break
         }
         'gwctl;help;explain' {

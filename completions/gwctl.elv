@@ -24,6 +24,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --version 'Print version'
             cand check 'Predict every Gateway''s and route''s status and report every finding'
             cand simulate 'Route a request offline and explain the outcome'
+            cand diff 'What a change to the manifests changes: route parents, listeners, request outcomes'
             cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -38,9 +39,50 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --kubeconfig 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)'
             cand --context 'Kubeconfig context (default: its current-context)'
             cand --request-timeout 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)'
+            cand --max-documents 'Most YAML documents read from one file'
             cand -o 'Output format'
             cand --output 'Output format'
-            cand --fail-on 'Exit with 1 when a finding at or above this severity exists'
+            cand --fail-on 'Exit with 1 when a finding at or above this severity exists [default: `failOn` of the configuration, else error]'
+            cand --color 'When to use colours (NO_COLOR is honoured with `auto`)'
+            cand --config 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]'
+            cand --complete 'Treat the input as the whole cluster: an object it does not contain does not exist'
+            cand --cluster 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
+            cand --compare-status 'Report where the status a controller wrote (in the cluster, or in the input''s `status`) differs from the prediction, and stale statuses'
+            cand -q 'Human and table output: print nothing when the run passes, only the summary line when it fails'
+            cand --quiet 'Human and table output: print nothing when the run passes, only the summary line when it fails'
+            cand -v 'Also say on stderr which configuration was used, what was read and what was suppressed'
+            cand --verbose 'Also say on stderr which configuration was used, what was read and what was suppressed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'gwctl;simulate'= {
+            cand -n 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces'
+            cand --namespace 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces'
+            cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
+            cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
+            cand --max-file-size 'Largest file read, in bytes'
+            cand --kubeconfig 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)'
+            cand --context 'Kubeconfig context (default: its current-context)'
+            cand --request-timeout 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)'
+            cand --max-documents 'Most YAML documents read from one file'
+            cand --gateway 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway'
+            cand --port 'The Gateway port. Default: every port with a listener for the request'
+            cand --scheme 'The scheme of the connection. Default: the protocol of the port''s listeners'
+            cand --host 'The Host header (default: none, i.e. the Gateway address, which matches no hostname)'
+            cand --sni 'The TLS SNI (default: the Host without its port)'
+            cand --method 'The HTTP method'
+            cand --path 'The path, optionally with `?query`'
+            cand --query 'A query parameter (repeatable)'
+            cand -H 'A request header (repeatable)'
+            cand --header 'A request header (repeatable)'
+            cand --grpc 'A gRPC call: HTTP/2 POST to `/SERVICE/METHOD`, matched by GRPCRoutes'
+            cand --protocol 'The kind of traffic (default http, or grpc with --grpc)'
+            cand --requests 'A YAML list of requests with expectations; prints a pass/fail table'
+            cand --expect-status 'Exit 0 only if every result has this status code'
+            cand --expect-backend 'Exit 0 only if every result reaches this Service'
+            cand -o 'Output format'
+            cand --output 'Output format'
             cand --color 'When to use colours (NO_COLOR is honoured with `auto`)'
             cand --complete 'Treat the input as the whole cluster: an object it does not contain does not exist'
             cand --cluster 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
@@ -48,9 +90,20 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-        &'gwctl;simulate'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
+        &'gwctl;diff'= {
+            cand --git 'Compare the working tree with this git revision (`main`, `HEAD~1`, a commit)'
+            cand --requests 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]'
+            cand -n 'Namespace of namespaced objects that do not set one'
+            cand --namespace 'Namespace of namespaced objects that do not set one'
+            cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --config 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]'
+            cand --complete 'Treat each input as the whole cluster'
+            cand --exit-code 'Exit with 1 when something changed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'gwctl;explain'= {
             cand --list 'List every rule'
@@ -64,6 +117,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help'= {
             cand check 'Predict every Gateway''s and route''s status and report every finding'
             cand simulate 'Route a request offline and explain the outcome'
+            cand diff 'What a change to the manifests changes: route parents, listeners, request outcomes'
             cand explain 'Explain a rule by code (`GW1001`) or name, or list every rule'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -71,6 +125,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;check'= {
         }
         &'gwctl;help;simulate'= {
+        }
+        &'gwctl;help;diff'= {
         }
         &'gwctl;help;explain'= {
         }

@@ -28,6 +28,7 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_needs_command" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "check" -d 'Predict every Gateway\'s and route\'s status and report every finding'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "simulate" -d 'Route a request offline and explain the outcome'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "diff" -d 'What a change to the manifests changes: route parents, listeners, request outcomes'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "explain" -d 'Explain a rule by code (`GW1001`) or name, or list every rule'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -39,27 +40,82 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l max-file-size -d '
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l context -d 'Kubeconfig context (default: its current-context)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l request-timeout -d 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l max-documents -d 'Most YAML documents read from one file' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "human\t'Source snippets and a status summary'
 table\t'One row per route parent'
 json\t'The `gwctl/v1` CheckReport'
-yaml\t'The input Gateway API objects with their predicted status'"
-complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l fail-on -d 'Exit with 1 when a finding at or above this severity exists' -r -f -a "error\t''
+yaml\t'The input Gateway API objects with their predicted status'
+sarif\t'SARIF 2.1.0, for code scanning'
+github\t'GitHub Actions workflow commands (annotations)'"
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l fail-on -d 'Exit with 1 when a finding at or above this severity exists [default: `failOn` of the configuration, else error]' -r -f -a "error\t''
 warning\t''
 info\t''
 never\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l color -d 'When to use colours (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l config -d 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s q -l quiet -d 'Human and table output: print nothing when the run passes, only the summary line when it fails'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s v -l verbose -d 'Also say on stderr which configuration was used, what was read and what was suppressed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l max-file-size -d 'Largest file read, in bytes' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l context -d 'Kubeconfig context (default: its current-context)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l request-timeout -d 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l max-documents -d 'Most YAML documents read from one file' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l gateway -d 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l port -d 'The Gateway port. Default: every port with a listener for the request' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l scheme -d 'The scheme of the connection. Default: the protocol of the port\'s listeners' -r -f -a "http\t''
+https\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l host -d 'The Host header (default: none, i.e. the Gateway address, which matches no hostname)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l sni -d 'The TLS SNI (default: the Host without its port)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l method -d 'The HTTP method' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l path -d 'The path, optionally with `?query`' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l query -d 'A query parameter (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s H -l header -d 'A request header (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l grpc -d 'A gRPC call: HTTP/2 POST to `/SERVICE/METHOD`, matched by GRPCRoutes' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l protocol -d 'The kind of traffic (default http, or grpc with --grpc)' -r -f -a "http\t''
+grpc\t''
+tls\t''
+tcp\t''
+udp\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l requests -d 'A YAML list of requests with expectations; prints a pass/fail table' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l expect-status -d 'Exit 0 only if every result has this status code' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l expect-backend -d 'Exit 0 only if every result reaches this Service' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s o -l output -d 'Output format' -r -f -a "human\t'A short trace per (Gateway, port)'
+json\t'The `gwctl/v1` SimulationReport'
+junit\t'JUnit XML, one test case per request (for CI test reports)'"
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l color -d 'When to use colours (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l git -d 'Compare the working tree with this git revision (`main`, `HEAD~1`, a commit)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l requests -d 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s n -l namespace -d 'Namespace of namespaced objects that do not set one' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "human\t'One line per change'
+json\t'The `gwctl/v1` DiffReport'"
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l config -d 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l complete -d 'Treat each input as the whole cluster'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l exit-code -d 'Exit with 1 when something changed'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand explain" -l list -d 'List every rule'
 complete -c gwctl -n "__fish_gwctl_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate explain completions help" -f -a "check" -d 'Predict every Gateway\'s and route\'s status and report every finding'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate explain completions help" -f -a "simulate" -d 'Route a request offline and explain the outcome'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate explain completions help" -f -a "explain" -d 'Explain a rule by code (`GW1001`) or name, or list every rule'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate explain completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate explain completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate diff explain completions help" -f -a "check" -d 'Predict every Gateway\'s and route\'s status and report every finding'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate diff explain completions help" -f -a "simulate" -d 'Route a request offline and explain the outcome'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate diff explain completions help" -f -a "diff" -d 'What a change to the manifests changes: route parents, listeners, request outcomes'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate diff explain completions help" -f -a "explain" -d 'Explain a rule by code (`GW1001`) or name, or list every rule'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate diff explain completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from check simulate diff explain completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -8,7 +8,9 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod engine;
 pub mod input;
 pub mod model;

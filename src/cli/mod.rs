@@ -11,6 +11,7 @@ use crate::model::World;
 
 pub mod check;
 pub mod completions;
+pub mod diff;
 pub mod explain;
 pub mod simulate;
 
@@ -35,7 +36,9 @@ pub enum Command {
     /// Predict every Gateway's and route's status and report every finding.
     Check(check::CheckArgs),
     /// Route a request offline and explain the outcome.
-    Simulate(simulate::SimulateArgs),
+    Simulate(Box<simulate::SimulateArgs>),
+    /// What a change to the manifests changes: route parents, listeners, request outcomes.
+    Diff(diff::DiffArgs),
     /// Explain a rule by code (`GW1001`) or name, or list every rule.
     Explain(explain::ExplainArgs),
     /// Print a shell completion script.
@@ -88,6 +91,9 @@ pub struct InputArgs {
     /// `status`) differs from the prediction, and stale statuses.
     #[arg(long)]
     pub compare_status: bool,
+    /// Most YAML documents read from one file.
+    #[arg(long, value_name = "N")]
+    pub max_documents: Option<usize>,
 }
 
 /// Parses kubectl-style durations: `30s`, `1m`, `500ms`, `1h`, or bare seconds.
@@ -124,10 +130,18 @@ pub struct Loaded {
 }
 
 impl InputArgs {
+    /// The namespace of local objects that do not set one.
+    pub fn default_namespace(&self) -> &str {
+        self.namespace.as_deref().unwrap_or("default")
+    }
+
     fn input_options(&self) -> InputOptions {
         let mut limits = crate::yaml::Limits::default();
         if let Some(max) = self.max_file_size {
             limits.max_file_bytes = max;
+        }
+        if let Some(max) = self.max_documents {
+            limits.max_documents = max;
         }
         InputOptions {
             paths: self.paths.clone(),
@@ -164,10 +178,7 @@ impl InputArgs {
             crate::input::read(&self.input_options(), &mut sources)?
         };
         let build_options = crate::model::BuildOptions {
-            default_namespace: self
-                .namespace
-                .clone()
-                .unwrap_or_else(|| "default".to_string()),
+            default_namespace: self.default_namespace().to_string(),
         };
         let mut engine_options = crate::engine::Options {
             complete: self.complete,
@@ -261,6 +272,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => completions::run(&args),
     }

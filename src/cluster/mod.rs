@@ -34,7 +34,7 @@ pub use overlay::overlay;
 const CONTENT_UNKNOWN_ANNOTATION: &str = "gwctl.dev/conformance-stub";
 
 pub static KIND_NOT_INSTALLED: Rule = Rule {
-    code: "GW0050",
+    code: "GW0030",
     name: "cluster-kind-not-installed",
     severity: Severity::Info,
     summary: "The cluster does not serve a Gateway API kind (its CRD is not installed)",
@@ -52,7 +52,7 @@ experimental channel for TLSRoute, TCPRoute, UDPRoute)."#,
 };
 
 pub static LIST_FORBIDDEN: Rule = Rule {
-    code: "GW0051",
+    code: "GW0031",
     name: "cluster-list-forbidden",
     severity: Severity::Warning,
     summary: "The credentials may not list a kind; its objects are unknown",

@@ -145,12 +145,13 @@ impl fmt::Display for ResourceRef {
 }
 
 /// Where an object came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Origin {
     /// A document of an input file; `item` is the index in `items` when the object came
     /// from a `kind: List` document (its field paths are then below `items[item]`).
     Document { doc: DocId, item: Option<usize> },
     /// A live cluster (no file position).
+    #[default]
     Cluster,
 }
 

@@ -9,10 +9,19 @@ use super::Rule;
 const AREAS: &[&[&Rule]] = &[
     crate::input::RULES,
     crate::yaml::RULES,
-    crate::cluster::RULES,
     crate::model::RULES,
+    crate::cluster::RULES,
     crate::engine::RULES,
+    crate::config::RULES,
 ];
+
+/// Whether a rule reports a problem reading the input (files, YAML, object schema, the
+/// cluster), as opposed to a verdict of the analysis.
+pub fn is_reading_rule(rule: &Rule) -> bool {
+    AREAS[..4]
+        .iter()
+        .any(|area| area.iter().any(|r| r.code == rule.code))
+}
 
 /// Every rule, sorted by code.
 pub fn all() -> Vec<&'static Rule> {
@@ -31,6 +40,13 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_rules_are_the_input_yaml_and_model_ones() {
+        assert!(crate::model::RULES.iter().all(|r| is_reading_rule(r)));
+        assert!(crate::cluster::RULES.iter().all(|r| is_reading_rule(r)));
+        assert!(crate::engine::RULES.iter().all(|r| !is_reading_rule(r)));
+    }
     use std::collections::HashSet;
 
     #[test]

@@ -385,7 +385,7 @@ fn validate(
                     }
                 } else {
                     let message = format!(
-                        "{me} lists route kind `{}/{}` in allowedRoutes.kinds, which a {} listener cannot serve",
+                        "{me} lists route kind `{}/{}` in allowedRoutes.kinds, which a listener of protocol {} cannot serve",
                         gk.group,
                         gk.kind,
                         protocol.as_str()
@@ -398,7 +398,7 @@ fn validate(
                                 path.clone().key("allowedRoutes").key("kinds").index(i),
                             ))
                             .help(format!(
-                                "a {} listener serves {}; remove this entry",
+                                "a listener of protocol {} serves {}; remove this entry",
                                 protocol.as_str(),
                                 names.join(" and ")
                             )),
@@ -814,20 +814,11 @@ pub fn analyze(
     }
     for (g, gw) in world.gateways.iter().enumerate() {
         let mut sets = sets_of.get(g).cloned().unwrap_or_default();
-        sets.sort_by_cached_key(|&s| {
-            world.listener_sets.get(s).map(|set| {
-                // Without timestamps, input order stands in for creation order; equal
-                // timestamps fall back to namespace/name as the spec says.
-                let (absent, ts, order) = set.meta.age_key();
-                let order = if absent { order } else { 0 };
-                (
-                    absent,
-                    ts.to_string(),
-                    order,
-                    set.meta.namespace.clone(),
-                    set.meta.name.clone(),
-                )
-            })
+        sets.sort_by_key(|&s| {
+            world
+                .listener_sets
+                .get(s)
+                .map(|set| set.meta.creation_key())
         });
         let mut sources = vec![candidates(
             ListenerOwner::Gateway(g),

@@ -42,6 +42,8 @@ fn field(meta: &Meta, path: FieldPath) -> Location {
     }
 }
 
+pub mod routing;
+
 /// What the analysis may assume about objects the input does not contain.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

@@ -215,11 +215,19 @@ fn grant_snippet(
     to_name: &str,
 ) -> String {
     format!(
-        "create a ReferenceGrant in namespace `{to_ns}`:\n\
-```yaml\napiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\n\
-metadata: {{name: allow-{from_ns}-{kind_lc}, namespace: {to_ns}}}\nspec:\n\
-  from: [{{group: {from_group}, kind: {from_kind}, namespace: {from_ns}}}]\n\
-  to: [{{group: \"{to_group}\", kind: {to_kind}, name: {to_name}}}]\n```",
+        concat!(
+            "create a ReferenceGrant in namespace `{to_ns}`:\n",
+            "  apiVersion: gateway.networking.k8s.io/v1beta1\n",
+            "  kind: ReferenceGrant\n",
+            "  metadata: {{name: allow-{from_ns}-{kind_lc}, namespace: {to_ns}}}\n",
+            "  spec:\n",
+            "    from: [{{group: {from_group}, kind: {from_kind}, namespace: {from_ns}}}]\n",
+            "    to: [{{group: \"{to_group}\", kind: {to_kind}, name: {to_name}}}]",
+        ),
+        to_ns = to_ns,
+        to_group = to_group,
+        to_kind = to_kind,
+        to_name = to_name,
         from_ns = from.namespace,
         from_group = from.group,
         from_kind = from.kind,
@@ -557,7 +565,7 @@ fn secret_problem(secret: &crate::model::Secret, purpose: Purpose) -> Option<Str
     if !has("tls.crt") || !has("tls.key") {
         return Some("lacks `tls.crt` or `tls.key`".to_string());
     }
-    None
+    secret.tls_data_problem.clone()
 }
 
 /// Checks a Secret/ConfigMap reference made by `referrer_meta` (a Gateway or ListenerSet).

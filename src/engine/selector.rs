@@ -64,22 +64,22 @@ pub fn evaluate(
         let (holds, requirement, label_fix) = match expr.operator {
             Known::Known(SelectorOperator::In) => (
                 value.is_some_and(|v| expr.values.contains(v)),
-                format!("with label `{key}` set to one of [{values}]"),
+                format!("labelled `{key}` with a value in [{values}]"),
                 expr.values.first().map(|v| format!("{key}={v}")),
             ),
             Known::Known(SelectorOperator::NotIn) => (
                 value.is_none_or(|v| !expr.values.contains(v)),
-                format!("without label `{key}` set to any of [{values}]"),
+                format!("free of label `{key}` values [{values}]"),
                 Some(format!("{key}-")),
             ),
             Known::Known(SelectorOperator::Exists) => (
                 value.is_some(),
-                format!("with a label `{key}`"),
+                format!("labelled `{key}`"),
                 Some(format!("{key}=<value>")),
             ),
             Known::Known(SelectorOperator::DoesNotExist) => (
                 value.is_none(),
-                format!("without a label `{key}`"),
+                format!("free of the label `{key}`"),
                 Some(format!("{key}-")),
             ),
             // An unknown operator is rejected by the API server (reported by the model);

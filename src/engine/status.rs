@@ -28,6 +28,14 @@ fn cond(type_: &str, v: &Verdict) -> Condition {
 /// Listener conditions, in the order Accepted, Conflicted, ResolvedRefs, Programmed.
 fn listener_conditions(state: &ListenerState, owner: &OwnerState) -> Vec<Condition> {
     use ConditionStatus::*;
+    // No controller has looked at the listener: it carries only the Pending defaults, not
+    // verdicts on conflicts or references nobody made.
+    if let OwnerState::Unknown { message } = owner {
+        return vec![
+            Condition::new("Accepted", Unknown, "Pending", *message),
+            Condition::new("Programmed", Unknown, "Pending", *message),
+        ];
+    }
     let conflicted = match &state.conflicted {
         Some(v) => cond("Conflicted", v),
         None => Condition::new(
@@ -43,11 +51,7 @@ fn listener_conditions(state: &ListenerState, owner: &OwnerState) -> Vec<Conditi
             Condition::new("Accepted", False, reason, *message),
             Condition::new("Programmed", False, reason, *message),
         ),
-        OwnerState::Unknown { message } => (
-            Condition::new("Accepted", Unknown, "Pending", *message),
-            Condition::new("Programmed", Unknown, "Pending", *message),
-        ),
-        OwnerState::InForce => {
+        OwnerState::InForce | OwnerState::Unknown { .. } => {
             let programmed = if state.programmed() {
                 Condition::new(
                     "Programmed",

@@ -87,12 +87,6 @@ pub struct LiveParent {
     pub conditions: Vec<LiveCondition>,
 }
 
-impl Default for Origin {
-    fn default() -> Self {
-        Origin::Cluster
-    }
-}
-
 impl Meta {
     pub fn resource(&self) -> ResourceRef {
         ResourceRef {
@@ -101,12 +95,15 @@ impl Meta {
             name: self.name.clone(),
         }
     }
-    /// Sort key for "oldest first": creation timestamp (absent = newest), then input order.
-    /// RFC 3339 timestamps in UTC (`Z`) as the API server writes them sort as strings.
-    pub fn age_key(&self) -> (bool, &str, usize) {
-        match &self.creation_timestamp {
-            Some(ts) => (false, ts.as_str(), self.order),
-            None => (true, "", self.order),
+    /// Sort key for "oldest first" (spec: creationTimestamp, then `{namespace}/{name}`).
+    /// Objects without a timestamp come first, in input order: the conformance corpus takes
+    /// document order as creation order and writes a timestamp only on objects its tests
+    /// create later (`tcproute-multiple-routes-attachment`). RFC 3339 timestamps in UTC
+    /// (`Z`), as the API server writes them, sort as strings.
+    pub fn creation_key(&self) -> (&str, usize, &str, &str) {
+        match self.creation_timestamp.as_deref() {
+            Some(ts) => (ts, 0, &self.namespace, &self.name),
+            None => ("", self.order, &self.namespace, &self.name),
         }
     }
 }
@@ -178,6 +175,10 @@ pub struct Secret {
     pub secret_type: String,
     /// Keys of `data` and `stringData`.
     pub keys: Vec<String>,
+    /// For `kubernetes.io/tls` Secrets read with their data: why `tls.crt`/`tls.key` cannot
+    /// be a certificate and key (not PEM, or identical). Only this verdict is kept, never
+    /// the data; `None` when the data looks right or was not read (cluster metadata).
+    pub tls_data_problem: Option<String>,
 }
 
 #[derive(Debug, Clone)]

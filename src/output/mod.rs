@@ -1,8 +1,14 @@
 //! Rendering: human (miette snippets), table, JSON (`../shared/docs/report-format.md`), YAML.
 //! Output never analyses: it renders an [`crate::engine::Analysis`] and the sources.
 
+pub mod diff;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod rules_doc;
+pub mod sarif;
+pub mod simulate;
 pub mod table;
 pub mod yaml;
 
@@ -37,6 +43,10 @@ pub enum Format {
     Json,
     /// The input Gateway API objects with their predicted status.
     Yaml,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,6 +106,8 @@ pub fn render(report: &Report<'_>, format: Format, style: &Style) -> String {
         Format::Table => table::render(report),
         Format::Json => json::render(report),
         Format::Yaml => yaml::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
     }
 }
 

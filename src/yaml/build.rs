@@ -5,6 +5,7 @@
 //! stack. Aliases are expanded by cloning, and every node made (clones included) counts
 //! against `max_nodes`, so an alias bomb stops after a bounded amount of work.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
@@ -158,6 +159,7 @@ pub(super) fn parse_chunk(
         stack: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
+        aliased: 0,
         root: None,
         diagnostics,
     };
@@ -173,9 +175,10 @@ pub(super) fn parse_chunk(
                 roots.extend(builder.root.take());
                 builder.anchors.clear();
                 builder.nodes = 0;
+                builder.aliased = 0;
             }
             Event::Scalar(text, style, anchor, tag) => {
-                builder.scalar(&text, style, anchor, tag.as_deref(), span)?
+                builder.scalar(text, style, anchor, tag.as_deref(), span)?
             }
             Event::Alias(anchor) => builder.alias(anchor, span)?,
             Event::SequenceStart(anchor, _) => {
@@ -274,6 +277,10 @@ fn syntax_message(info: &str) -> String {
         "while scanning a quoted scalar, found unexpected end of stream" => {
             "unclosed quoted string"
         }
+        "invalid indentation in flow construct" => {
+            "bad indentation inside `[...]` or `{...}` (is a bracket left unclosed?)"
+        }
+        "while parsing a node, did not find expected node content" => "expected a value here",
         _ => "",
     };
     if !reworded.is_empty() {
@@ -442,6 +449,11 @@ impl MapBuilder {
     }
 }
 
+/// Alias expansions may make at most this fraction (1/n) of `max_nodes`: the API server's
+/// YAML decoder also refuses documents made mostly of expanded aliases, and it keeps the
+/// work an alias bomb causes well below the node limit.
+const ALIASED_SHARE: usize = 10;
+
 struct Builder<'a> {
     file: FileId,
     limits: &'a Limits,
@@ -450,6 +462,8 @@ struct Builder<'a> {
     anchors: HashMap<usize, Anchored>,
     /// Nodes made in the current document, alias expansions included.
     nodes: usize,
+    /// Nodes made by expanding aliases in the current document.
+    aliased: usize,
     root: Option<Node>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
@@ -461,20 +475,24 @@ impl Builder<'_> {
     }
 
     fn check_nodes(&self, span: Span) -> Result<(), Fatal> {
-        if self.nodes > self.limits.max_nodes {
-            return Err(Box::new(
-                Diagnostic::new(
-                    &TOO_MANY_NODES,
-                    format!(
-                        "this document expands to more than {} values; it is not checked",
-                        self.limits.max_nodes
-                    ),
-                )
+        let message = if self.nodes > self.limits.max_nodes {
+            format!(
+                "this document expands to more than {} values; it is not checked",
+                self.limits.max_nodes
+            )
+        } else if self.aliased > self.limits.max_nodes / ALIASED_SHARE {
+            format!(
+                "aliases in this document expand to more than {} values; it is not checked",
+                self.limits.max_nodes / ALIASED_SHARE
+            )
+        } else {
+            return Ok(());
+        };
+        Err(Box::new(
+            Diagnostic::new(&TOO_MANY_NODES, message)
                 .at(file_location(self.file, span))
                 .help("expand fewer aliases, or split the document"),
-            ));
-        }
-        Ok(())
+        ))
     }
 
     fn check_depth(&self, depth: usize, span: Span) -> Result<(), Fatal> {
@@ -502,7 +520,7 @@ impl Builder<'_> {
 
     fn scalar(
         &mut self,
-        text: &str,
+        text: Cow<'_, str>,
         style: ScalarStyle,
         anchor: usize,
         tag: Option<&Tag>,
@@ -514,7 +532,7 @@ impl Builder<'_> {
             let next = if is_merge {
                 Expect::MergeValue
             } else {
-                Expect::Value(text.to_string(), span)
+                Expect::Value(text.into_owned(), span)
             };
             if let Some(frame) = self.stack.last_mut() {
                 frame.last_end = span.end;
@@ -537,7 +555,7 @@ impl Builder<'_> {
 
     fn scalar_value(
         &mut self,
-        text: &str,
+        text: Cow<'_, str>,
         style: ScalarStyle,
         tag: Option<&Tag>,
         span: Span,
@@ -545,7 +563,7 @@ impl Builder<'_> {
         match tag {
             Some(tag) if tag.is_yaml_core_schema() => {
                 let core = CoreTag::from_suffix(&tag.suffix);
-                scalar::resolve_tagged(text, core).unwrap_or_else(|| {
+                scalar::resolve_tagged(&text, core).unwrap_or_else(|| {
                     let diagnostic = Diagnostic::new(
                         &TAG_MISMATCH,
                         format!("`{text}` is not a valid {} value", core.name()),
@@ -553,13 +571,15 @@ impl Builder<'_> {
                     .at(file_location(self.file, span))
                     .help("remove the tag or fix the value; it is read as a string");
                     self.diagnostics.push(diagnostic);
-                    Value::Str(text.to_string())
+                    Value::Str(text.into_owned())
                 })
             }
             // The non-specific tag `!` makes a plain scalar a string.
-            Some(tag) if tag.handle.is_empty() && tag.suffix == "!" => Value::Str(text.to_string()),
-            _ if style == ScalarStyle::Plain => scalar::resolve_plain(text),
-            _ => Value::Str(text.to_string()),
+            Some(tag) if tag.handle.is_empty() && tag.suffix == "!" => {
+                Value::Str(text.into_owned())
+            }
+            _ if style == ScalarStyle::Plain => scalar::resolve_plain(text.into_owned()),
+            _ => Value::Str(text.into_owned()),
         }
     }
 
@@ -577,6 +597,7 @@ impl Builder<'_> {
         self.check_depth(self.stack.len() + height, span)?;
         // Count before cloning, so an alias bomb stops before doing the work.
         self.nodes = self.nodes.saturating_add(size);
+        self.aliased = self.aliased.saturating_add(size);
         self.check_nodes(span)?;
         let mut node = anchored.node.clone();
         node.span = span;

@@ -6,6 +6,8 @@
 //! Streams are split per document before parsing so one malformed document spares the rest.
 
 mod build;
+#[cfg(test)]
+mod proptests;
 mod scalar;
 mod split;
 
@@ -149,6 +151,77 @@ kind: HTTPRoute
 Split the file, or check the directory it came from in parts."#,
 };
 
+/// One chunk's documents (or the error that dropped them), and the problems that did not.
+struct ParsedChunk {
+    start: usize,
+    roots: Result<Vec<Node>, build::Fatal>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn parse_chunk(text: &str, chunk: split::Chunk, file: FileId, limits: &Limits) -> ParsedChunk {
+    let mut diagnostics = Vec::new();
+    let chunk_text = text.get(chunk.start..chunk.end).unwrap_or_default();
+    let roots = build::parse_chunk(chunk_text, chunk.start, file, limits, &mut diagnostics);
+    ParsedChunk {
+        start: chunk.start,
+        roots,
+        diagnostics,
+    }
+}
+
+/// Files at least this large are parsed on several threads. Documents are independent once
+/// split, and the scanner is most of the time spent on a large file.
+const PARALLEL_BYTES: usize = 1 << 20;
+
+/// Parses the chunks, in order.
+fn parse_chunks(
+    text: &str,
+    chunks: &[split::Chunk],
+    file: FileId,
+    limits: &Limits,
+) -> Vec<ParsedChunk> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if threads < 2 || text.len() < PARALLEL_BYTES {
+        return chunks
+            .iter()
+            .map(|chunk| parse_chunk(text, *chunk, file, limits))
+            .collect();
+    }
+    // Contiguous groups of about the same size, one per thread, keep the results in order.
+    let group_bytes = text.len().div_ceil(threads);
+    let mut groups = Vec::with_capacity(threads);
+    let (mut group_start, mut bytes) = (0, 0);
+    for (i, chunk) in chunks.iter().enumerate() {
+        bytes += chunk.end - chunk.start;
+        if bytes >= group_bytes {
+            groups.extend(chunks.get(group_start..=i));
+            (group_start, bytes) = (i + 1, 0);
+        }
+    }
+    groups.extend(chunks.get(group_start..).filter(|rest| !rest.is_empty()));
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = groups
+            .into_iter()
+            .map(|group| {
+                scope.spawn(move || {
+                    group
+                        .iter()
+                        .map(|chunk| parse_chunk(text, *chunk, file, limits))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 /// Rules of the YAML stage.
 pub static RULES: &[&Rule] = &[
     &SYNTAX_ERROR,
@@ -174,22 +247,18 @@ pub fn parse_file(
         return diagnostics;
     };
     let text = source.text.as_str();
+    let chunks = split::split(text);
     // Documents seen, kept or not: a broken document keeps its place in the numbering.
     let mut index = 0;
-    for chunk in split::split(text) {
-        let Some(chunk_text) = text.get(chunk.start..chunk.end) else {
-            continue;
-        };
-        let parsed = build::parse_chunk(chunk_text, chunk.start, file, limits, &mut diagnostics)
-            .map(|roots| {
-                roots
-                    .into_iter()
-                    .filter(|root| !matches!(root.value, Value::Null))
-                    .collect::<Vec<_>>()
-            });
-        let found = parsed.as_ref().map_or(1, Vec::len);
+    for parsed in parse_chunks(text, &chunks, file, limits) {
+        let roots = parsed.roots.map(|roots| {
+            roots
+                .into_iter()
+                .filter(|root| !matches!(root.value, Value::Null))
+                .collect::<Vec<_>>()
+        });
+        let found = roots.as_ref().map_or(1, Vec::len);
         if index + found > limits.max_documents {
-            let start = chunk.start;
             diagnostics.push(
                 Diagnostic::new(
                     &TOO_MANY_DOCUMENTS,
@@ -200,12 +269,13 @@ pub fn parse_file(
                 )
                 .at(Location::File {
                     file,
-                    span: Span::new(start, start),
+                    span: Span::new(parsed.start, parsed.start),
                 }),
             );
             break;
         }
-        match parsed {
+        diagnostics.extend(parsed.diagnostics);
+        match roots {
             Ok(roots) => {
                 for root in roots {
                     sources.documents.push(Document { file, index, root });
@@ -334,6 +404,13 @@ mod tests {
         );
         assert_eq!(position(&sources, &diagnostics[0]), (2, 2));
         assert!(sources.documents.is_empty());
+        let (_, diagnostics) = parse("spec:\n  refs: [{name: gw}\n  hosts: []\n");
+        assert_eq!(
+            diagnostics[0].message,
+            "bad indentation inside `[...]` or `{...}` (is a bracket left unclosed?)"
+        );
+        let (_, diagnostics) = parse("a: \"unclosed\n");
+        assert_eq!(diagnostics[0].message, "unclosed quoted string");
     }
 
     #[test]
@@ -381,11 +458,7 @@ mod tests {
 
     fn nested(depth: usize) -> (String, String) {
         let flow = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-        let mut block = String::new();
-        for level in 0..depth {
-            block.push_str(&" ".repeat(level));
-            block.push_str("a:\n");
-        }
+        let block = format!("{}x\n", "- ".repeat(depth));
         (flow, block)
     }
 
@@ -397,9 +470,16 @@ mod tests {
             assert_eq!(codes(&diagnostics), ["GW0014"]);
             assert!(sources.documents.is_empty());
         }
-        let (flow, _) = nested(100);
-        let (_, diagnostics) = parse(&flow);
-        assert!(diagnostics.is_empty());
+        let (flow, block) = nested(100);
+        let (sources, diagnostics) = parse(&format!("{flow}\n---\n{block}"));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(sources.documents.len(), 2);
+        let mut text = String::new();
+        for level in 0..200 {
+            text.push_str(&" ".repeat(level));
+            text.push_str("a:\n");
+        }
+        assert_eq!(codes(&parse(&text).1), ["GW0014"]);
     }
 
     #[test]
@@ -482,6 +562,29 @@ mod tests {
         assert_eq!(codes(&diagnostics), ["GW0015"]);
         assert_eq!(position(&sources, &diagnostics[0]).0, 4);
         assert_eq!(sources.documents.len(), 2);
+    }
+
+    #[test]
+    fn large_files_keep_document_order() {
+        // Large enough for the parallel path.
+        let mut text = String::new();
+        let mut count = 0;
+        while text.len() <= PARALLEL_BYTES {
+            text.push_str(&format!(
+                "---\nkind: K{count}\nspec: {{a: [1, 2, 3], b: x}}\n"
+            ));
+            count += 1;
+        }
+        text.push_str("---\nbad: [\n---\nkind: last\n");
+        let (sources, diagnostics) = parse(&text);
+        assert_eq!(codes(&diagnostics), ["GW0010"]);
+        assert_eq!(sources.documents.len(), count + 1);
+        for (i, document) in sources.documents.iter().take(count).enumerate() {
+            assert_eq!(document.index, i);
+            let kind = document.root.get("kind").and_then(Node::as_str);
+            assert_eq!(kind, Some(format!("K{i}").as_str()));
+        }
+        assert_eq!(sources.documents.last().map(|d| d.index), Some(count + 1));
     }
 
     #[test]

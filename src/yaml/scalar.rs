@@ -3,17 +3,17 @@
 use super::Value;
 
 /// Resolves a plain (unquoted, untagged) scalar.
-pub(super) fn resolve_plain(text: &str) -> Value {
-    if let Some(value) = null_or_bool(text) {
+pub(super) fn resolve_plain(text: String) -> Value {
+    if let Some(value) = null_or_bool(&text) {
         return value;
     }
-    if let Some(i) = parse_int(text) {
+    if let Some(i) = parse_int(&text) {
         return Value::Int(i);
     }
-    if let Some(f) = parse_float(text) {
+    if let Some(f) = parse_float(&text) {
         return Value::Float(f);
     }
-    Value::Str(text.to_string())
+    Value::Str(text)
 }
 
 /// What a core-schema tag asks a scalar to be.
@@ -181,11 +181,11 @@ mod tests {
             ("80/TCP", Value::Str("80/TCP".into())),
             ("1_000", Value::Str("1_000".into())),
         ] {
-            assert_eq!(resolve_plain(text), expected, "{text:?}");
+            assert_eq!(resolve_plain(text.into()), expected, "{text:?}");
         }
-        assert!(matches!(resolve_plain(".NaN"), Value::Float(f) if f.is_nan()));
+        assert!(matches!(resolve_plain(".NaN".into()), Value::Float(f) if f.is_nan()));
         assert_eq!(
-            resolve_plain("99999999999999999999"),
+            resolve_plain("99999999999999999999".into()),
             Value::Float(99999999999999999999.0)
         );
     }

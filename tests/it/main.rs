@@ -2,4 +2,6 @@
 
 mod cli;
 mod conformance;
+mod formats;
+mod rules;
 mod simulate_conformance;

@@ -21,6 +21,28 @@ const TLS_MODES: &[(&str, TlsMode)] = &[
     ("Passthrough", TlsMode::Passthrough),
 ];
 
+const GATEWAY_CLASS_FIELDS: &[&str] = &["controllerName", "parametersRef", "description"];
+const GATEWAY_FIELDS: &[&str] = &[
+    "gatewayClassName",
+    "listeners",
+    "addresses",
+    "infrastructure",
+    "allowedListeners",
+    "tls",
+    "defaultScope",
+];
+const LISTENER_SET_FIELDS: &[&str] = &["parentRef", "listeners"];
+const LISTENER_FIELDS: &[&str] = &[
+    "name",
+    "hostname",
+    "port",
+    "protocol",
+    "tls",
+    "allowedRoutes",
+];
+const LISTENER_TLS_FIELDS: &[&str] = &["mode", "certificateRefs", "options"];
+const ALLOWED_ROUTES_FIELDS: &[&str] = &["namespaces", "kinds"];
+
 const FRONTEND_VALIDATION_MODES: &[&str] = &["AllowValidOnly", "AllowInsecureFallback"];
 
 pub(super) fn gateway_class(
@@ -37,6 +59,7 @@ pub(super) fn gateway_class(
         r.missing_spec("`controllerName`");
         return class;
     };
+    r.check_fields(spec, GATEWAY_CLASS_FIELDS);
     class.controller_name = r.required_string(spec, "controllerName");
     class.parameters_ref = r
         .obj(spec, "parametersRef")
@@ -68,6 +91,7 @@ pub(super) fn gateway(r: &mut Reader<'_>, meta: Meta, spec: Option<&Obj<'_, '_>>
         r.missing_spec("`gatewayClassName` and `listeners`");
         return gateway;
     };
+    r.check_fields(spec, GATEWAY_FIELDS);
     gateway.gateway_class_name = r.required_string(spec, "gatewayClassName");
     gateway.listeners = listeners(r, spec);
     if let Some(allowed) = r.obj(spec, "allowedListeners") {
@@ -138,6 +162,7 @@ pub(super) fn listener_set(
         r.missing_spec("`parentRef` and `listeners`");
         return None;
     };
+    r.check_fields(spec, LISTENER_SET_FIELDS);
     let listeners = listeners(r, spec);
     let parent = r.obj(spec, "parentRef");
     if parent.is_none() && !spec.has("parentRef") {
@@ -157,6 +182,7 @@ fn listeners(r: &mut Reader<'_>, spec: &Obj<'_, '_>) -> Vec<Listener> {
 
 /// A listener; `None` when it has no name (reported): nothing could refer to it.
 fn listener(r: &mut Reader<'_>, index: usize, obj: &Obj<'_, '_>) -> Option<Listener> {
+    r.check_fields(obj, LISTENER_FIELDS);
     let name = r.required_string(obj, "name");
     let hostname = r.string(obj, "hostname");
     if let Some(hostname) = &hostname {
@@ -168,17 +194,21 @@ fn listener(r: &mut Reader<'_>, index: usize, obj: &Obj<'_, '_>) -> Option<Liste
     }
     let port = port.filter(|&port| r.check_range(port, 1, 65535, obj.path.key("port")));
     let protocol = protocol(r, obj);
-    let tls = r.obj(obj, "tls").map(|tls| ListenerTls {
-        mode: r
-            .enumerated(&tls, "mode", TLS_MODES)
-            .unwrap_or(Known::Known(TlsMode::Terminate)),
-        certificate_refs: r.objs(&tls, "certificateRefs", |r, _, reference| {
-            object_ref(r, reference, Some(""), Some("Secret"))
-        }),
-        options: r.string_map(&tls, "options"),
+    let tls = r.obj(obj, "tls").map(|tls| {
+        r.check_fields(&tls, LISTENER_TLS_FIELDS);
+        ListenerTls {
+            mode: r
+                .enumerated(&tls, "mode", TLS_MODES)
+                .unwrap_or(Known::Known(TlsMode::Terminate)),
+            certificate_refs: r.objs(&tls, "certificateRefs", |r, _, reference| {
+                object_ref(r, reference, Some(""), Some("Secret"))
+            }),
+            options: r.string_map(&tls, "options"),
+        }
     });
     let allowed_routes = match r.obj(obj, "allowedRoutes") {
         Some(allowed) => {
+            r.check_fields(&allowed, ALLOWED_ROUTES_FIELDS);
             let namespaces = r.obj(&allowed, "namespaces");
             AllowedRoutes {
                 namespaces: route_namespaces(r, namespaces.as_ref(), FromNamespaces::Same),

@@ -25,6 +25,28 @@ pub use rules::RULES;
 use rules::{INVALID_DOCUMENT, MISSING_API_VERSION, MISSING_KIND, MISSING_NAME, MISSPELLED_KIND};
 use versions::{ObjectKind, VersionStatus};
 
+/// The top-level fields of an object with a `spec`.
+const OBJECT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
+
+/// The fields of `metadata`.
+const METADATA_FIELDS: &[&str] = &[
+    "name",
+    "namespace",
+    "labels",
+    "annotations",
+    "creationTimestamp",
+    "generation",
+    "generateName",
+    "uid",
+    "resourceVersion",
+    "finalizers",
+    "ownerReferences",
+    "managedFields",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "selfLink",
+];
+
 /// Options that change how objects are read.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -243,7 +265,11 @@ impl Builder<'_> {
             order,
             ..Meta::default()
         };
+        if !matches!(spec.object, ObjectKind::Secret | ObjectKind::ConfigMap) {
+            r.check_fields(&root, OBJECT_FIELDS);
+        }
         if let Some(metadata) = &metadata {
+            r.check_fields(metadata, METADATA_FIELDS);
             meta.labels = r.string_map(metadata, "labels");
             meta.annotations = r.string_map(metadata, "annotations");
             meta.creation_timestamp = r.string(metadata, "creationTimestamp");

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::rules::{INVALID_FIELD_TYPE, MISSING_REQUIRED_FIELD, UNKNOWN_ENUM_VALUE};
+use super::rules::{
+    INVALID_FIELD_TYPE, MISSING_REQUIRED_FIELD, MISSPELLED_FIELD, UNKNOWN_ENUM_VALUE,
+};
 use crate::diag::{Diagnostic, FieldPath, Origin, ResourceRef, Rule};
 use crate::model::Known;
 use crate::yaml::{Entry, Node, Value};
@@ -311,6 +313,21 @@ impl<'d> Reader<'d> {
         self.report(&UNKNOWN_ENUM_VALUE, path, message, help);
     }
 
+    /// Reports each field of `obj` that is not in `known` but close to a field that is
+    /// (unknown fields are dropped by the API server; only likely typos are worth a word).
+    pub(super) fn check_fields(&mut self, obj: &Obj<'_, '_>, known: &[&str]) {
+        for entry in obj.entries {
+            if known.contains(&entry.key.as_str()) {
+                continue;
+            }
+            if let Some(intended) = known.iter().find(|k| is_near_miss(&entry.key, k)) {
+                let message = format!("unknown field `{}` is ignored by the API server", entry.key);
+                let help = Some(format!("did you mean `{intended}`?"));
+                self.report(&MISSPELLED_FIELD, obj.path.key(&entry.key), message, help);
+            }
+        }
+    }
+
     /// A map of strings (labels, annotations, matchLabels).
     pub(super) fn string_map(&mut self, obj: &Obj<'_, '_>, key: &str) -> BTreeMap<String, String> {
         let Some(map) = self.obj(obj, key) else {
@@ -339,6 +356,37 @@ impl<'d> Reader<'d> {
     }
 }
 
+/// Whether `written` looks like a misspelling of `known`: equal up to case, or within a
+/// small edit distance (one edit for short names, two for longer ones).
+fn is_near_miss(written: &str, known: &str) -> bool {
+    if written.eq_ignore_ascii_case(known) {
+        return true;
+    }
+    let allowed = if known.len() <= 4 { 1 } else { 2 };
+    let (a, b) = (written.as_bytes(), known.as_bytes());
+    if a.len().abs_diff(b.len()) > allowed {
+        return false;
+    }
+    // Levenshtein distance with one rolling row; names are short.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut diagonal = row.first().copied().unwrap_or_default();
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            let above = row.get(j + 1).copied().unwrap_or_default();
+            let left = row.get(j).copied().unwrap_or_default();
+            diagonal = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = substitution.min(above + 1).min(left + 1);
+            }
+        }
+    }
+    row.last().is_some_and(|&distance| distance <= allowed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +403,18 @@ mod tests {
             },
             origin: Origin::Document { doc: 0, item: None },
         }
+    }
+
+    #[test]
+    fn near_misses_are_small_edits_of_known_names() {
+        assert!(is_near_miss("hostnames", "hostname"));
+        assert!(is_near_miss("backendRef", "backendRefs"));
+        assert!(is_near_miss("sectionname", "sectionName"));
+        assert!(is_near_miss("prt", "port"));
+        assert!(!is_near_miss("name", "port"));
+        assert!(!is_near_miss("timeouts", "matches"));
+        assert!(!is_near_miss("retry", "name"));
+        assert!(!is_near_miss("kind", "tls"));
     }
 
     #[test]

@@ -21,6 +21,8 @@ const SELECTOR_OPERATORS: &[(&str, SelectorOperator)] = &[
     ("DoesNotExist", SelectorOperator::DoesNotExist),
 ];
 
+const PARENT_REF_FIELDS: &[&str] = &["group", "kind", "namespace", "name", "sectionName", "port"];
+
 /// A field with a CRD default (`Some`), or a required one (`None`, reported when absent).
 pub(super) fn defaulted(
     r: &mut Reader<'_>,
@@ -67,6 +69,7 @@ pub(super) fn parent_ref(
     obj: &Obj<'_, '_>,
     own_namespace: &str,
 ) -> Option<ParentRef> {
+    r.check_fields(obj, PARENT_REF_FIELDS);
     let name = r.required_string(obj, "name");
     let group = defaulted(r, obj, "group", Some(GATEWAY_GROUP));
     let kind = defaulted(r, obj, "kind", Some("Gateway"));

@@ -65,11 +65,72 @@ fn keys(r: &mut Reader<'_>, root: &Obj<'_, '_>, fields: [&str; 2]) -> Vec<String
 }
 
 pub(super) fn secret(r: &mut Reader<'_>, meta: Meta, root: &Obj<'_, '_>) -> Secret {
+    let secret_type = defaulted(r, root, "type", Some("Opaque"));
+    let tls_data_problem = if secret_type == "kubernetes.io/tls" {
+        tls_data_problem(root)
+    } else {
+        None
+    };
     Secret {
         meta,
-        secret_type: defaulted(r, root, "type", Some("Opaque")),
+        secret_type,
         keys: keys(r, root, ["data", "stringData"]),
+        tls_data_problem,
     }
+}
+
+/// Why the `tls.crt`/`tls.key` values of a TLS Secret cannot be a certificate and its key.
+/// Controllers reject such Secrets (`InvalidCertificateRef`); the API server does not.
+/// Values that are absent or not strings are left to the key checks of the engine.
+fn tls_data_problem(root: &Obj<'_, '_>) -> Option<String> {
+    let value = |key: &str| -> Option<Vec<u8>> {
+        let from_data = root
+            .get("data")
+            .and_then(|d| d.get(key))
+            .and_then(|v| v.as_str())
+            .map(|encoded| base64_decode(encoded).unwrap_or_default());
+        from_data.or_else(|| {
+            let text = root.get("stringData")?.get(key)?.as_str()?;
+            Some(text.as_bytes().to_vec())
+        })
+    };
+    let (cert, key) = (value("tls.crt")?, value("tls.key")?);
+    let contains =
+        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+    if !contains(&cert, b"-----BEGIN CERTIFICATE-----") {
+        return Some("its `tls.crt` is not a PEM certificate".into());
+    }
+    if !contains(&key, b"PRIVATE KEY-----") {
+        return Some("its `tls.key` is not a PEM private key".into());
+    }
+    if cert == key {
+        return Some("its `tls.crt` and `tls.key` are identical".into());
+    }
+    None
+}
+
+/// Standard base64 (the encoding of Secret `data`), ignoring whitespace; `None` if invalid.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for byte in text.bytes().filter(|b| !b.is_ascii_whitespace()) {
+        let sextet = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(sextet);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
 }
 
 pub(super) fn config_map(r: &mut Reader<'_>, meta: Meta, root: &Obj<'_, '_>) -> ConfigMap {
@@ -152,4 +213,19 @@ pub(super) fn backend_tls_policy(
         r.string(san, "hostname").or_else(|| r.string(san, "uri"))
     });
     policy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64_decode;
+
+    #[test]
+    fn base64_decodes_padded_and_wrapped_text() {
+        assert_eq!(
+            base64_decode("SGVsbG8gd29ybGQK").as_deref(),
+            Some(&b"Hello world\n"[..])
+        );
+        assert_eq!(base64_decode("YQ==\n").as_deref(), Some(&b"a"[..]));
+        assert_eq!(base64_decode("not base64!"), None);
+    }
 }

@@ -30,6 +30,62 @@ const HTTP_METHODS: &[&str] = &[
 const REDIRECT_SCHEMES: &[&str] = &["http", "https"];
 const REDIRECT_STATUS_CODES: &[i64] = &[301, 302, 303, 307, 308];
 
+const BACKEND_REF_FIELDS: &[&str] = &[
+    "group",
+    "kind",
+    "name",
+    "namespace",
+    "port",
+    "weight",
+    "filters",
+];
+const HTTP_MATCH_FIELDS: &[&str] = &["path", "headers", "queryParams", "method"];
+const GRPC_MATCH_FIELDS: &[&str] = &["method", "headers"];
+const FILTER_FIELDS: &[&str] = &[
+    "type",
+    "requestHeaderModifier",
+    "responseHeaderModifier",
+    "requestRedirect",
+    "urlRewrite",
+    "requestMirror",
+    "cors",
+    "externalAuth",
+    "extensionRef",
+];
+
+/// The fields of a route's `spec`.
+fn spec_fields(kind: RouteKind) -> &'static [&'static str] {
+    match kind {
+        RouteKind::Http | RouteKind::Grpc | RouteKind::Tls => {
+            &["parentRefs", "hostnames", "rules", "useDefaultGateways"]
+        }
+        RouteKind::Tcp | RouteKind::Udp => &["parentRefs", "rules", "useDefaultGateways"],
+    }
+}
+
+/// The fields of a route rule.
+fn rule_fields(kind: RouteKind) -> &'static [&'static str] {
+    match kind {
+        RouteKind::Http => &[
+            "name",
+            "matches",
+            "filters",
+            "backendRefs",
+            "timeouts",
+            "retry",
+            "sessionPersistence",
+        ],
+        RouteKind::Grpc => &[
+            "name",
+            "matches",
+            "filters",
+            "backendRefs",
+            "sessionPersistence",
+        ],
+        RouteKind::Tls | RouteKind::Tcp | RouteKind::Udp => &["name", "backendRefs"],
+    }
+}
+
 /// The `type` of a filter, which names its configuration field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FilterType {
@@ -99,6 +155,7 @@ pub(super) fn route(
         r.missing_spec("`parentRefs` and `rules`");
         return route;
     };
+    r.check_fields(spec, spec_fields(kind));
     let namespace = &route.meta.namespace;
     route.parent_refs = r.objs(spec, "parentRefs", |r, index, obj| {
         parent_ref(r, index, obj, namespace)
@@ -117,6 +174,7 @@ pub(super) fn route(
 }
 
 fn rule(r: &mut Reader<'_>, kind: RouteKind, index: usize, obj: &Obj<'_, '_>) -> RouteRule {
+    r.check_fields(obj, rule_fields(kind));
     let matches = match kind {
         RouteKind::Http => {
             let written = r.objs(obj, "matches", |r, index, m| {
@@ -142,6 +200,7 @@ fn rule(r: &mut Reader<'_>, kind: RouteKind, index: usize, obj: &Obj<'_, '_>) ->
     let filter_types = filter_types(kind);
     let filters = read_filters(r, obj, filter_types);
     let backend_refs = r.objs(obj, "backendRefs", |r, index, backend| {
+        r.check_fields(backend, BACKEND_REF_FIELDS);
         let object = backend_object_ref(r, backend)?;
         let weight = r
             .int(backend, "weight")
@@ -174,6 +233,7 @@ fn default_path() -> PathMatch {
 }
 
 fn http_match(r: &mut Reader<'_>, index: usize, obj: &Obj<'_, '_>) -> HttpMatch {
+    r.check_fields(obj, HTTP_MATCH_FIELDS);
     let path = match r.obj(obj, "path") {
         Some(path) => {
             let match_type = r
@@ -222,6 +282,7 @@ fn value_matches(r: &mut Reader<'_>, obj: &Obj<'_, '_>, key: &str) -> Vec<ValueM
 }
 
 fn grpc_match(r: &mut Reader<'_>, index: usize, obj: &Obj<'_, '_>) -> GrpcMatch {
+    r.check_fields(obj, GRPC_MATCH_FIELDS);
     let mut out = GrpcMatch {
         index,
         match_type: Known::Known(ValueMatchType::Exact),
@@ -267,6 +328,7 @@ fn read_filters(
     }
     let mut seen: Vec<FilterType> = Vec::new();
     r.objs(obj, "filters", |r, index, f| {
+        r.check_fields(f, FILTER_FIELDS);
         let type_path = f.path.key("type");
         let Some(filter_type) = r.enumerated(f, "type", types) else {
             r.missing(f, "type");

@@ -333,6 +333,25 @@ listeners:
 Fix: use a value in the range given in the message."#,
 };
 
+pub static MISSPELLED_FIELD: Rule = Rule {
+    code: "GW0118",
+    name: "misspelled-field",
+    severity: Severity::Warning,
+    summary: "An unknown field is a near-miss of a known one",
+    explanation: r#"The API server silently drops fields its schema does not know, so a misspelled
+field is lost without an error: a listener's `hostnames` (instead of `hostname`) accepts
+every hostname, a rule's `backendRef` (instead of `backendRefs`) sends traffic nowhere.
+gwctl reports unknown fields only when they are close to a known field of that object.
+
+```yaml
+listeners:
+- name: https
+  hostnames: example.com   # the field is `hostname`
+```
+
+Fix: rename the field as the help says."#,
+};
+
 /// Every rule of this stage, in code order.
 pub static RULES: &[&Rule] = &[
     &INVALID_DOCUMENT,
@@ -353,4 +372,5 @@ pub static RULES: &[&Rule] = &[
     &DUPLICATE_FILTER,
     &REDIRECT_WITH_BACKEND_REFS,
     &INVALID_FIELD_VALUE,
+    &MISSPELLED_FIELD,
 ];

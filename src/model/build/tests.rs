@@ -620,7 +620,13 @@ items:
 /// Every conformance case builds without error-level schema diagnostics.
 #[test]
 fn conformance_manifests_build_cleanly() {
-    let cases = std::path::Path::new("/work/shared/conformance/cases");
+    // Where the integration tests find the corpus (`tests/it/conformance.rs`).
+    let cases = match std::env::var_os("GWCTL_CONFORMANCE_DIR") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/cases")
+        }
+    };
     let Ok(entries) = std::fs::read_dir(cases) else {
         return; // the corpus is not on this machine
     };
@@ -661,4 +667,50 @@ fn testdata_builds_cleanly() {
         assert!(diags.is_empty(), "{}: {diags:?}", entry.path().display());
     }
     assert!(files > 0);
+}
+
+#[test]
+fn misspelled_fields_are_reported_other_unknown_fields_are_not() {
+    let (world, diags) = build_json(vec![json!({
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+        "metadata": {"name": "r", "namespace": "web", "label": {"a": "b"}},
+        "spec": {"parentRefs": [{"name": "gw", "sectionname": "http"}],
+                 "hostname": "example.com",
+                 "x-custom": true,
+                 "rules": [{"backendRef": [{"name": "a", "port": 80}], "timeouts": {"request": "1s"}}]}})]);
+    let found: Vec<(&str, String, Option<String>)> = diags
+        .iter()
+        .map(|d| {
+            let Some(Location::Field { path, .. }) = &d.location else {
+                panic!()
+            };
+            (d.rule.code, path.to_string(), d.help.clone())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "GW0118",
+                "metadata.label".to_string(),
+                Some("did you mean `labels`?".to_string())
+            ),
+            (
+                "GW0118",
+                "spec.hostname".to_string(),
+                Some("did you mean `hostnames`?".to_string())
+            ),
+            (
+                "GW0118",
+                "spec.parentRefs[0].sectionname".to_string(),
+                Some("did you mean `sectionName`?".to_string())
+            ),
+            (
+                "GW0118",
+                "spec.rules[0].backendRef".to_string(),
+                Some("did you mean `backendRefs`?".to_string())
+            ),
+        ]
+    );
+    assert!(world.routes[0].rules[0].backend_refs.is_empty());
 }

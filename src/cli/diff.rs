@@ -1,0 +1,247 @@
+//! `gwctl diff`: what a change to the manifests changes in status and in routing.
+//!
+//! `gwctl diff BASE HEAD` compares two inputs; `gwctl diff --git REV [PATHS]` compares
+//! the files of PATHS (default `.`) as they are in revision REV with the working tree. The
+//! revision's files are written to a temporary directory with `git show REV:PATH`.
+//! Exit code 0 unless `--exit-code` (then 1 when something changed, as `git diff`); 2 on
+//! usage or input errors.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+use clap::{Args, ValueEnum};
+
+use super::check::{ConfigArgs, load_configured};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
+use crate::diff::{NamedRequest, Side, describe, diff, representative_requests};
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// BASE and HEAD (files or directories); with --git, the paths to compare [default: .].
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<String>,
+    /// Compare the working tree with this git revision (`main`, `HEAD~1`, a commit).
+    #[arg(long, value_name = "REV")]
+    pub git: Option<String>,
+    /// The requests to compare (a `simulate --requests` file) [default: one request per
+    /// HTTPRoute match].
+    #[arg(long, value_name = "FILE")]
+    pub requests: Option<String>,
+    /// Namespace of namespaced objects that do not set one.
+    #[arg(short = 'n', long, value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    /// Treat each input as the whole cluster.
+    #[arg(long)]
+    pub complete: bool,
+    /// Only handle GatewayClasses with this controllerName.
+    #[arg(long, value_name = "NAME")]
+    pub controller_name: Option<String>,
+    /// Skip walked files and directories matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = DiffFormat::Human)]
+    pub output: DiffFormat,
+    /// Exit with 1 when something changed.
+    #[arg(long)]
+    pub exit_code: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One line per change.
+    Human,
+    /// The `gwctl/v1` DiffReport.
+    Json,
+}
+
+pub fn run(args: &DiffArgs) -> i32 {
+    match execute(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn execute(args: &DiffArgs) -> Result<i32, String> {
+    let (base_paths, head_paths, _checkout) = match &args.git {
+        Some(rev) => {
+            let paths = if args.paths.is_empty() {
+                vec![".".to_string()]
+            } else {
+                args.paths.clone()
+            };
+            let checkout = Checkout::new(rev, &paths)?;
+            (checkout.paths(&paths), paths, Some(checkout))
+        }
+        None => match args.paths.as_slice() {
+            [base, head] => (vec![base.clone()], vec![head.clone()], None),
+            _ => {
+                return Err(
+                    "give BASE and HEAD (two files or directories), or --git REV [PATHS]"
+                        .to_string(),
+                );
+            }
+        },
+    };
+    let base = load_configured(&input(args, base_paths), &args.config)?.loaded;
+    let head = load_configured(&input(args, head_paths), &args.config)?.loaded;
+    let requests = match &args.requests {
+        Some(file) => super::simulate::read_requests(
+            file,
+            &crate::engine::routing::Request::default(),
+            &args.namespace,
+        )?
+        .into_iter()
+        .map(|entry| NamedRequest {
+            name: if entry.name.is_empty() {
+                describe(&entry.request)
+            } else {
+                entry.name
+            },
+            request: entry.request,
+        })
+        .collect(),
+        None => representative_requests(&[&base.world, &head.world]),
+    };
+    let report = diff(
+        Side {
+            world: &base.world,
+            analysis: &base.analysis,
+        },
+        Side {
+            world: &head.world,
+            analysis: &head.analysis,
+        },
+        &requests,
+    );
+    let text = match args.output {
+        DiffFormat::Human => crate::output::diff::human(&report),
+        DiffFormat::Json => crate::output::diff::json(&report),
+    };
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(format!("writing output: {e}"));
+        }
+    }
+    Ok(if args.exit_code && !report.is_empty() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+fn input(args: &DiffArgs, paths: Vec<String>) -> InputArgs {
+    InputArgs {
+        paths,
+        namespace: Some(args.namespace.clone()),
+        complete: args.complete,
+        controller_name: args.controller_name.clone(),
+        include: Vec::new(),
+        exclude: args.exclude.clone(),
+        max_file_size: None,
+        max_documents: None,
+        cluster: false,
+        kubeconfig: None,
+        context: None,
+        request_timeout: std::time::Duration::from_secs(30),
+        compare_status: false,
+    }
+}
+
+/// A revision's manifests, written to a temporary directory (removed on drop).
+struct Checkout {
+    dir: PathBuf,
+}
+
+impl Checkout {
+    /// Writes the YAML and JSON files of `paths` (relative to the working directory) as
+    /// they are in `rev`.
+    fn new(rev: &str, paths: &[String]) -> Result<Self, String> {
+        for path in paths {
+            let escapes = Path::new(path).components().any(|c| {
+                matches!(
+                    c,
+                    Component::ParentDir | Component::RootDir | Component::Prefix(_)
+                )
+            });
+            if escapes {
+                return Err(format!(
+                    "with --git, give paths inside the working directory (got {path})"
+                ));
+            }
+        }
+        let mut list = Command::new("git");
+        list.args(["ls-tree", "-r", "-z", "--name-only", rev, "--"])
+            .args(paths);
+        let names = git_output(&mut list)?;
+        let dir = std::env::temp_dir().join(format!(
+            "gwctl-diff-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let checkout = Checkout { dir };
+        std::fs::create_dir_all(&checkout.dir)
+            .map_err(|e| format!("creating a temporary directory: {e}"))?;
+        for name in String::from_utf8_lossy(&names).split('\0') {
+            let manifest = [".yaml", ".yml", ".json"]
+                .iter()
+                .any(|ext| name.ends_with(ext));
+            let inside = Path::new(name)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+            if !manifest || !inside {
+                continue;
+            }
+            let bytes = git_output(Command::new("git").args(["show", &format!("{rev}:./{name}")]))?;
+            let target = checkout.dir.join(name);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            std::fs::write(&target, bytes).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+        Ok(checkout)
+    }
+
+    /// Where `paths` are in the checkout. A path absent from the revision becomes an empty
+    /// directory: nothing was there.
+    fn paths(&self, paths: &[String]) -> Vec<String> {
+        paths
+            .iter()
+            .map(|p| {
+                let target = self.dir.join(p);
+                if !target.exists() {
+                    let _ = std::fs::create_dir_all(&target);
+                }
+                target.display().to_string()
+            })
+            .collect()
+    }
+}
+
+impl Drop for Checkout {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn git_output(command: &mut Command) -> Result<Vec<u8>, String> {
+    let output = command.output().map_err(|e| format!("running git: {e}"))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(format!(
+            "git failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}

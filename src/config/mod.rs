@@ -1,0 +1,415 @@
+//! Project configuration (`.gwctl.yaml`) and inline suppressions (`gwctl.dev/ignore`).
+//!
+//! The configuration is read with the project's own YAML span tree, so a mistake in it is a
+//! located diagnostic like any other; only a file that cannot be read at all stops the run.
+//! Applying it ([`apply`]) only filters and re-grades diagnostics: the predicted status is
+//! never changed by configuration.
+
+mod suppress;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+pub use suppress::{Applied, IGNORE_ANNOTATION, UNUSED_SUPPRESSION, apply};
+
+use crate::cli::check::FailOn;
+use crate::diag::{Diagnostic, Location, Rule, Severity, registry};
+use crate::input::{SourceFile, Sources};
+use crate::yaml::{Document, Limits, Node, Span, Value};
+
+/// The file name looked for in the working directory and its ancestors.
+pub const FILE_NAME: &str = ".gwctl.yaml";
+
+pub static INVALID_CONFIG: Rule = Rule {
+    code: "GW0060",
+    name: "invalid-config",
+    severity: Severity::Error,
+    summary: "The configuration file has an unknown key, a wrong type or an unknown value",
+    explanation: r#"`.gwctl.yaml` (or the file given with `--config`) is a mapping with these keys:
+
+```yaml
+# .gwctl.yaml
+severity:            # per-rule severity: error, warning or info (code or name)
+  GW1001: warning
+  unknown-backend: info
+ignore: [GW4001]     # rules never reported (code or name)
+exclude:             # like --exclude: walked files and directories to skip
+  - "**/kustomization.yaml"
+failOn: warning      # the default of --fail-on: error, warning, info or never
+```
+
+Anything else (a misspelled key, a code that names no rule, a severity that does not exist)
+is reported at its position and otherwise ignored; the rest of the file still applies.
+Fix the entry, or remove it."#,
+};
+
+/// What `.gwctl.yaml` asks for. Rules are kept by their `&'static` registry entry, so a
+/// name and a code for the same rule mean the same thing.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    /// Severity per rule code.
+    pub severity: BTreeMap<&'static str, Severity>,
+    /// Rule codes never reported.
+    pub ignore: BTreeSet<&'static str>,
+    /// Extra `--exclude` globs.
+    pub exclude: Vec<String>,
+    /// The default of `--fail-on`.
+    pub fail_on: Option<FailOn>,
+}
+
+/// A configuration that could be read, with its source text so that the problems in it can
+/// be shown as snippets.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Config,
+    file: SourceFile,
+    documents: Vec<Document>,
+    /// Located in `file` (as file 0 until [`Loaded::attach`] renumbers them).
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A configuration file that cannot be read (exit code 2).
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Every rule about configuration and suppressions, for the registry.
+pub static RULES: &[&Rule] = &[&UNUSED_SUPPRESSION, &INVALID_CONFIG];
+
+/// The nearest `.gwctl.yaml` in `start` or one of its ancestors.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Reads the configuration at `explicit` (must exist), or the discovered one from the
+/// working directory, or none.
+pub fn load(explicit: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let Ok(cwd) = std::env::current_dir() else {
+                return Ok(None);
+            };
+            match discover(&cwd) {
+                Some(path) => path,
+                None => return Ok(None),
+            }
+        }
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| ConfigError(format!("reading the configuration {}: {e}", path.display())))?;
+    Ok(Some(parse(&path, text)))
+}
+
+/// Parses configuration text; problems are diagnostics, never failures.
+pub fn parse(path: &Path, text: String) -> Loaded {
+    let mut sources = Sources::default();
+    sources.files.push(SourceFile {
+        name: path.display().to_string(),
+        path: Some(path.to_path_buf()),
+        text: text.trim_start_matches('\u{feff}').to_string(),
+    });
+    let mut diagnostics = crate::yaml::parse_file(&mut sources, 0, &Limits::default());
+    let mut config = Config {
+        path: Some(path.to_path_buf()),
+        ..Config::default()
+    };
+    let mut reader = Reader {
+        diagnostics: &mut diagnostics,
+    };
+    for (i, document) in sources.documents.iter().enumerate() {
+        if i > 0 {
+            reader.problem(
+                document.root.span,
+                "the configuration is a single YAML document; this one is ignored",
+                None,
+            );
+            continue;
+        }
+        reader.config(&document.root, &mut config);
+    }
+    let file = sources.files.pop().unwrap_or(SourceFile {
+        name: String::new(),
+        path: None,
+        text: String::new(),
+    });
+    Loaded {
+        config,
+        file,
+        documents: sources.documents,
+        diagnostics,
+    }
+}
+
+impl Loaded {
+    /// Adds the configuration file to `sources` (so its diagnostics render with snippets)
+    /// and returns its diagnostics, located in it.
+    pub fn attach(self, sources: &mut Sources) -> (Config, Vec<Diagnostic>) {
+        let id = sources.files.len();
+        sources.files.push(self.file);
+        sources.documents.extend(
+            self.documents
+                .into_iter()
+                .map(|d| Document { file: id, ..d }),
+        );
+        let diagnostics = self
+            .diagnostics
+            .into_iter()
+            .map(|mut d| {
+                if let Some(Location::File { file, .. }) = &mut d.location {
+                    *file = id;
+                }
+                d
+            })
+            .collect();
+        (self.config, diagnostics)
+    }
+}
+
+/// Reads the configuration tree, reporting what it does not understand.
+struct Reader<'a> {
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn problem(&mut self, span: Span, message: &str, help: Option<String>) {
+        let mut diagnostic =
+            Diagnostic::new(&INVALID_CONFIG, message).at(Location::File { file: 0, span });
+        if let Some(help) = help {
+            diagnostic = diagnostic.help(help);
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn config(&mut self, root: &Node, config: &mut Config) {
+        let Some(entries) = root.as_map() else {
+            self.problem(
+                root.span,
+                &format!(
+                    "the configuration must be a mapping, not {}",
+                    root.type_name()
+                ),
+                Some("see `gwctl explain invalid-config` for the keys".to_string()),
+            );
+            return;
+        };
+        for entry in entries {
+            let value = &entry.value;
+            match entry.key.as_str() {
+                "severity" => self.severity(value, &mut config.severity),
+                "ignore" => {
+                    for item in self.list(value) {
+                        if let Some(rule) = self.rule(item) {
+                            config.ignore.insert(rule.code);
+                        }
+                    }
+                }
+                "exclude" => {
+                    for item in self.list(value) {
+                        match item.as_str() {
+                            Some(glob) => config.exclude.push(glob.to_string()),
+                            None => self.problem(
+                                item.span,
+                                &format!(
+                                    "an exclude glob must be a string, not {}",
+                                    item.type_name()
+                                ),
+                                None,
+                            ),
+                        }
+                    }
+                }
+                "failOn" => {
+                    let parsed = value.as_str().and_then(|s| FailOn::from_str(s, false).ok());
+                    match parsed {
+                        Some(fail_on) => config.fail_on = Some(fail_on),
+                        None => self.problem(
+                            value.span,
+                            "`failOn` must be one of error, warning, info, never",
+                            None,
+                        ),
+                    }
+                }
+                other => self.problem(
+                    entry.key_span,
+                    &format!("unknown configuration key `{other}`"),
+                    Some("the keys are `severity`, `ignore`, `exclude` and `failOn`".to_string()),
+                ),
+            }
+        }
+    }
+
+    fn severity(&mut self, value: &Node, severity: &mut BTreeMap<&'static str, Severity>) {
+        let Some(entries) = value.as_map() else {
+            self.problem(
+                value.span,
+                &format!(
+                    "`severity` must map rule codes to severities, not be {}",
+                    value.type_name()
+                ),
+                Some("e.g. `severity: {GW1001: warning}`".to_string()),
+            );
+            return;
+        };
+        for entry in entries {
+            let Some(rule) = self.rule_named(&entry.key, entry.key_span) else {
+                continue;
+            };
+            match entry.value.as_str().and_then(parse_severity) {
+                Some(level) => {
+                    severity.insert(rule.code, level);
+                }
+                None => self.problem(
+                    entry.value.span,
+                    &format!(
+                        "the severity of {} must be error, warning or info",
+                        rule.code
+                    ),
+                    Some(format!("to turn {} off, list it under `ignore`", rule.code)),
+                ),
+            }
+        }
+    }
+
+    /// The items of a list; a single scalar counts as a list of one.
+    fn list<'n>(&mut self, value: &'n Node) -> Vec<&'n Node> {
+        match &value.value {
+            Value::Seq(items) => items.iter().collect(),
+            Value::Null => Vec::new(),
+            Value::Map(_) => {
+                self.problem(value.span, "expected a list", None);
+                Vec::new()
+            }
+            _ => vec![value],
+        }
+    }
+
+    fn rule(&mut self, node: &Node) -> Option<&'static Rule> {
+        match node.as_str() {
+            Some(name) => self.rule_named(name, node.span),
+            None => {
+                self.problem(
+                    node.span,
+                    &format!("a rule code must be a string, not {}", node.type_name()),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn rule_named(&mut self, name: &str, span: Span) -> Option<&'static Rule> {
+        let rule = registry::find(name);
+        if rule.is_none() {
+            self.problem(
+                span,
+                &format!("`{name}` is not a rule code or name"),
+                Some("`gwctl explain --list` lists every rule".to_string()),
+            );
+        }
+        rule
+    }
+}
+
+fn parse_severity(text: &str) -> Option<Severity> {
+    match text {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> (Config, Vec<String>) {
+        let loaded = parse(Path::new(".gwctl.yaml"), text.to_string());
+        let messages = loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        (loaded.config, messages)
+    }
+
+    #[test]
+    fn reads_every_key_by_code_or_name() {
+        let (config, problems) = parsed(
+            "severity:\n  GW1001: warning\n  route-without-parent-refs: info\n\
+             ignore: [gw4001]\nexclude: ['**/kustomization.yaml']\nfailOn: warning\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(config.severity.get("GW1001"), Some(&Severity::Warning));
+        assert_eq!(config.severity.len(), 2);
+        assert!(config.ignore.contains("GW4001"));
+        assert_eq!(config.exclude, ["**/kustomization.yaml"]);
+        assert_eq!(config.fail_on, Some(FailOn::Warning));
+    }
+
+    #[test]
+    fn mistakes_are_located_and_the_rest_applies() {
+        let text = "severity:\n  GW9999: warning\n  GW1001: loud\nignroe: [GW1001]\nfailOn: maybe\nignore: GW1001\n";
+        let loaded = parse(Path::new("c.yaml"), text.to_string());
+        let mut sources = Sources::default();
+        sources.files.push(SourceFile {
+            name: "input.yaml".into(),
+            path: None,
+            text: String::new(),
+        });
+        let (config, diagnostics) = loaded.attach(&mut sources);
+        assert!(config.ignore.contains("GW1001"));
+        assert!(config.severity.is_empty());
+        let located: Vec<(usize, &str)> = diagnostics
+            .iter()
+            .map(|d| {
+                let resolved =
+                    crate::diag::resolve::resolve(&sources, d.location.as_ref().unwrap()).unwrap();
+                assert_eq!(resolved.file, 1);
+                (resolved.line, d.rule.code)
+            })
+            .collect();
+        assert_eq!(
+            located,
+            [(2, "GW0060"), (3, "GW0060"), (4, "GW0060"), (5, "GW0060")]
+        );
+    }
+
+    #[test]
+    fn a_non_mapping_is_one_problem() {
+        let (config, problems) = parsed("- GW1001\n");
+        assert_eq!(
+            config,
+            Config {
+                path: config.path.clone(),
+                ..Config::default()
+            }
+        );
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn discovery_walks_up() {
+        let root = std::env::temp_dir().join(format!("gwctl-config-{}", std::process::id()));
+        let deep = root.join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(root.join(FILE_NAME), "ignore: []\n").unwrap();
+        assert_eq!(discover(&deep), Some(root.join(FILE_NAME)));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}

@@ -1,0 +1,621 @@
+//! Compiled HTTPRoute and GRPCRoute matches (§7.1-7.3, §9) and their precedence keys (§7.4).
+//!
+//! Routes are compiled once per [`super::Router`]; regular expressions are compiled then,
+//! so evaluating a request never builds one.
+
+use std::cmp::Reverse;
+
+use regex_lite::Regex;
+
+use crate::model::{
+    GrpcMatch, HttpMatch, Known, PathMatch, PathMatchType, Route, RouteKind, RouteMatch,
+    ValueMatch, ValueMatchType,
+};
+
+/// The request as the matchers see it: normalized once per request.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub path: String,
+    pub method: String,
+    /// Names lowercased, in request order (the first value of a repeated header counts).
+    pub headers: Vec<(String, String)>,
+    /// In request order (the first value of a repeated parameter counts).
+    pub query: Vec<(String, String)>,
+    /// `(service, method)` of a gRPC call.
+    pub grpc: Option<(String, String)>,
+}
+
+impl Incoming {
+    pub fn header(&self, lowercase_name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == lowercase_name)
+            .map(|(_, v)| v.as_str())
+    }
+    fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A string matcher: exact, or a full-match regular expression (`None` when it does not
+/// compile, which matches nothing).
+#[derive(Debug, Clone)]
+enum Text {
+    Exact(String),
+    Regex(Option<Regex>),
+}
+
+impl Text {
+    fn new(match_type: &Known<ValueMatchType>, value: &str) -> Self {
+        match match_type {
+            Known::Known(ValueMatchType::RegularExpression) => {
+                Text::Regex(Regex::new(&format!("^(?:{value})$")).ok())
+            }
+            // An unknown type was already reported; compare exactly rather than drop the match.
+            _ => Text::Exact(value.to_string()),
+        }
+    }
+    fn is_match(&self, candidate: &str) -> bool {
+        match self {
+            Text::Exact(v) => v == candidate,
+            Text::Regex(Some(re)) => re.is_match(candidate),
+            Text::Regex(None) => false,
+        }
+    }
+    fn describe(&self) -> String {
+        match self {
+            Text::Exact(v) => format!("= {v:?}"),
+            Text::Regex(Some(re)) => format!("~ {:?}", re.as_str()),
+            Text::Regex(None) => "an invalid regular expression".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct NamedText {
+    /// Lowercased for headers; as written for query parameters.
+    name: String,
+    text: Text,
+}
+
+fn named(matches: &[ValueMatch], lowercase: bool) -> Vec<NamedText> {
+    let mut out: Vec<NamedText> = Vec::with_capacity(matches.len());
+    for m in matches {
+        let name = if lowercase {
+            m.name.to_ascii_lowercase()
+        } else {
+            m.name.clone()
+        };
+        // A later duplicate name is ignored (§7.3).
+        if out.iter().all(|o| o.name != name) {
+            out.push(NamedText {
+                name,
+                text: Text::new(&m.match_type, &m.value),
+            });
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+pub enum PathMatcher {
+    Exact(String),
+    /// The value without its trailing `/` (`""` for `/`).
+    Prefix(String),
+    Regex(Option<Regex>),
+    /// An unknown path match type: matches nothing.
+    Never,
+}
+
+impl PathMatcher {
+    fn is_match(&self, path: &str) -> bool {
+        match self {
+            PathMatcher::Exact(v) => v == path,
+            PathMatcher::Prefix(p) => {
+                path.starts_with(p.as_str())
+                    && (path.len() == p.len() || path.as_bytes().get(p.len()) == Some(&b'/'))
+            }
+            PathMatcher::Regex(Some(re)) => re.is_match(path),
+            PathMatcher::Regex(None) | PathMatcher::Never => false,
+        }
+    }
+    /// Whether a path that does not match is a classic look-alike: a prefix that stops inside
+    /// a path element (`/foo` vs `/foobar`), or an Exact path off by a trailing slash.
+    fn look_alike(&self, path: &str) -> Option<&'static str> {
+        match self {
+            PathMatcher::Prefix(p) if !p.is_empty() && path.starts_with(p.as_str()) => {
+                Some(" (PathPrefix matches whole path elements)")
+            }
+            PathMatcher::Exact(v) if v.trim_end_matches('/') == path.trim_end_matches('/') => {
+                Some(" (Exact counts the trailing slash)")
+            }
+            _ => None,
+        }
+    }
+    /// The prefix a `ReplacePrefixMatch` replaces, when this is a prefix match.
+    pub fn prefix(&self) -> Option<&str> {
+        match self {
+            PathMatcher::Prefix(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// One failed condition of a match, for near-miss explanations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failed {
+    Path(String),
+    Method(String),
+    Header(String),
+    Query(String),
+    GrpcService(String),
+    GrpcMethod(String),
+}
+
+impl Failed {
+    /// The condition's name: `path`, `method`, `header`, `query`, `service`.
+    pub fn condition(&self) -> &'static str {
+        match self {
+            Failed::Path(_) => "path",
+            Failed::Method(_) => "method",
+            Failed::Header(_) => "header",
+            Failed::Query(_) => "query",
+            Failed::GrpcService(_) => "service",
+            Failed::GrpcMethod(_) => "method",
+        }
+    }
+    pub fn detail(&self) -> &str {
+        match self {
+            Failed::Path(d)
+            | Failed::Method(d)
+            | Failed::Header(d)
+            | Failed::Query(d)
+            | Failed::GrpcService(d)
+            | Failed::GrpcMethod(d) => d,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpMatcher {
+    pub path: PathMatcher,
+    path_written: String,
+    method: Option<String>,
+    headers: Vec<NamedText>,
+    query: Vec<NamedText>,
+}
+
+impl HttpMatcher {
+    pub fn new(m: &HttpMatch) -> Self {
+        let path = match m.path.match_type {
+            Known::Known(PathMatchType::Exact) => PathMatcher::Exact(m.path.value.clone()),
+            Known::Known(PathMatchType::PathPrefix) => {
+                PathMatcher::Prefix(m.path.value.trim_end_matches('/').to_string())
+            }
+            Known::Known(PathMatchType::RegularExpression) => {
+                PathMatcher::Regex(Regex::new(&format!("^(?:{})$", m.path.value)).ok())
+            }
+            Known::Unknown(_) => PathMatcher::Never,
+        };
+        let kind = match &m.path.match_type {
+            Known::Known(PathMatchType::Exact) => "Exact",
+            Known::Known(PathMatchType::PathPrefix) => "PathPrefix",
+            Known::Known(PathMatchType::RegularExpression) => "RegularExpression",
+            Known::Unknown(t) => t.as_str(),
+        };
+        HttpMatcher {
+            path,
+            path_written: format!("{kind} {}", m.path.value),
+            method: m.method.clone(),
+            headers: named(&m.headers, true),
+            query: named(&m.query_params, false),
+        }
+    }
+
+    pub fn is_match(&self, req: &Incoming) -> bool {
+        self.path.is_match(&req.path)
+            && self.method.as_ref().is_none_or(|m| *m == req.method)
+            && self.headers.iter().all(|h| header_ok(h, req))
+            && self.query.iter().all(|q| query_ok(q, req))
+    }
+
+    /// Every failed condition, stopping once `limit` are found.
+    pub fn failures(&self, req: &Incoming, limit: usize) -> Vec<Failed> {
+        let mut out = Vec::new();
+        if !self.path.is_match(&req.path) {
+            out.push(Failed::Path(format!(
+                "path {} does not match {}{}",
+                req.path,
+                self.path_written,
+                self.path.look_alike(&req.path).unwrap_or("")
+            )));
+        }
+        if let Some(m) = self.method.as_ref().filter(|m| **m != req.method) {
+            out.push(Failed::Method(format!("method {} is not {m}", req.method)));
+        }
+        for h in self.headers.iter().filter(|h| !header_ok(h, req)) {
+            out.push(Failed::Header(describe_value(
+                "header",
+                h,
+                req.header(&h.name),
+            )));
+        }
+        for q in self.query.iter().filter(|q| !query_ok(q, req)) {
+            out.push(Failed::Query(describe_value(
+                "query parameter",
+                q,
+                req.query_param(&q.name),
+            )));
+        }
+        out.truncate(limit);
+        out
+    }
+
+    /// Precedence among matches of one hostname (§7.4 steps 2-6); smaller sorts first.
+    pub fn precedence(&self) -> HttpPrecedence {
+        let (path_rank, prefix_len) = match &self.path {
+            PathMatcher::Exact(v) => (0, v.len()),
+            // RegularExpression: after Exact, before prefixes (§13.2, our choice).
+            PathMatcher::Regex(_) => (1, 0),
+            PathMatcher::Prefix(p) => (2, p.len()),
+            PathMatcher::Never => (3, 0),
+        };
+        (
+            path_rank,
+            Reverse(prefix_len),
+            self.method.is_none(),
+            Reverse(self.headers.len()),
+            Reverse(self.query.len()),
+        )
+    }
+}
+
+pub type HttpPrecedence = (u8, Reverse<usize>, bool, Reverse<usize>, Reverse<usize>);
+
+fn header_ok(h: &NamedText, req: &Incoming) -> bool {
+    req.header(&h.name).is_some_and(|v| h.text.is_match(v))
+}
+
+fn query_ok(q: &NamedText, req: &Incoming) -> bool {
+    req.query_param(&q.name).is_some_and(|v| q.text.is_match(v))
+}
+
+fn describe_value(what: &str, expected: &NamedText, actual: Option<&str>) -> String {
+    match actual {
+        Some(v) => format!(
+            "{what} {} is {v:?}, the match wants {}",
+            expected.name,
+            expected.text.describe()
+        ),
+        None => format!(
+            "{what} {} is missing, the match wants {}",
+            expected.name,
+            expected.text.describe()
+        ),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GrpcMatcher {
+    service: Option<Text>,
+    method: Option<Text>,
+    service_len: usize,
+    method_len: usize,
+    headers: Vec<NamedText>,
+}
+
+impl GrpcMatcher {
+    pub fn new(m: &GrpcMatch) -> Self {
+        GrpcMatcher {
+            service: m.service.as_deref().map(|s| Text::new(&m.match_type, s)),
+            method: m.method.as_deref().map(|s| Text::new(&m.match_type, s)),
+            service_len: m.service.as_deref().map_or(0, str::len),
+            method_len: m.method.as_deref().map_or(0, str::len),
+            headers: named(&m.headers, true),
+        }
+    }
+
+    pub fn is_match(&self, req: &Incoming) -> bool {
+        self.failures(req, 1).is_empty()
+    }
+
+    pub fn failures(&self, req: &Incoming, limit: usize) -> Vec<Failed> {
+        let mut out = Vec::new();
+        let (service, method) = match &req.grpc {
+            Some((s, m)) => (s.as_str(), m.as_str()),
+            None => ("", ""),
+        };
+        if let Some(t) = self.service.as_ref().filter(|t| !t.is_match(service)) {
+            out.push(Failed::GrpcService(format!(
+                "service {service:?} does not match {}",
+                t.describe()
+            )));
+        }
+        if let Some(t) = self.method.as_ref().filter(|t| !t.is_match(method)) {
+            out.push(Failed::GrpcMethod(format!(
+                "method {method:?} does not match {}",
+                t.describe()
+            )));
+        }
+        for h in self.headers.iter().filter(|h| !header_ok(h, req)) {
+            out.push(Failed::Header(describe_value(
+                "header",
+                h,
+                req.header(&h.name),
+            )));
+        }
+        out.truncate(limit);
+        out
+    }
+
+    /// §9: more characters in the service, then the method, then more header matches.
+    pub fn precedence(&self) -> GrpcPrecedence {
+        (
+            Reverse(self.service_len),
+            Reverse(self.method_len),
+            Reverse(self.headers.len()),
+        )
+    }
+}
+
+pub type GrpcPrecedence = (Reverse<usize>, Reverse<usize>, Reverse<usize>);
+
+/// A compiled `matches[]` entry.
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    Http(HttpMatcher),
+    Grpc(GrpcMatcher),
+}
+
+impl Matcher {
+    pub fn is_match(&self, req: &Incoming) -> bool {
+        match self {
+            Matcher::Http(m) => m.is_match(req),
+            Matcher::Grpc(m) => m.is_match(req),
+        }
+    }
+    pub fn failures(&self, req: &Incoming, limit: usize) -> Vec<Failed> {
+        match self {
+            Matcher::Http(m) => m.failures(req, limit),
+            Matcher::Grpc(m) => m.failures(req, limit),
+        }
+    }
+    /// The conditions, for explanations: `PathPrefix /v2, method POST, 2 headers`.
+    pub fn describe(&self) -> String {
+        let (mut parts, headers, query) = match self {
+            Matcher::Http(m) => {
+                let mut parts = vec![m.path_written.clone()];
+                parts.extend(m.method.as_ref().map(|x| format!("method {x}")));
+                (parts, m.headers.len(), m.query.len())
+            }
+            Matcher::Grpc(m) => {
+                let mut parts = Vec::new();
+                parts.extend(
+                    m.service
+                        .as_ref()
+                        .map(|t| format!("service {}", t.describe())),
+                );
+                parts.extend(
+                    m.method
+                        .as_ref()
+                        .map(|t| format!("method {}", t.describe())),
+                );
+                (parts, m.headers.len(), 0)
+            }
+        };
+        let count = |n: usize, what: &str| match n {
+            0 => None,
+            1 => Some(format!("1 {what}")),
+            n => Some(format!("{n} {what}s")),
+        };
+        parts.extend(count(headers, "header"));
+        parts.extend(count(query, "query parameter"));
+        if parts.is_empty() {
+            "any request".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+    /// Whether one failed condition of this match is worth a near miss: the match checks
+    /// several conditions, or its path is a look-alike of the request's.
+    pub fn near_miss_worthy(&self, req: &Incoming) -> bool {
+        self.conditions() > 1
+            || matches!(self, Matcher::Http(m) if m.path.look_alike(&req.path).is_some())
+    }
+    /// How many conditions the match checks.
+    fn conditions(&self) -> usize {
+        match self {
+            Matcher::Http(m) => {
+                1 + usize::from(m.method.is_some()) + m.headers.len() + m.query.len()
+            }
+            Matcher::Grpc(m) => {
+                usize::from(m.service.is_some()) + usize::from(m.method.is_some()) + m.headers.len()
+            }
+        }
+    }
+}
+
+/// A route's rules, each with its compiled matches. A rule without matches (GRPCRoute, and
+/// TLS/TCP/UDP rules) gets one match-all entry, so every rule has at least one matcher.
+#[derive(Debug, Clone, Default)]
+pub struct CompiledRoute {
+    pub rules: Vec<Vec<Matcher>>,
+}
+
+impl CompiledRoute {
+    pub fn new(route: &Route) -> Self {
+        let match_all = || match route.kind {
+            RouteKind::Grpc => Matcher::Grpc(GrpcMatcher::new(&GrpcMatch {
+                index: 0,
+                match_type: Known::Known(ValueMatchType::Exact),
+                service: None,
+                method: None,
+                headers: Vec::new(),
+            })),
+            _ => Matcher::Http(HttpMatcher::new(&HttpMatch {
+                index: 0,
+                path: PathMatch {
+                    match_type: Known::Known(PathMatchType::PathPrefix),
+                    value: "/".to_string(),
+                },
+                headers: Vec::new(),
+                query_params: Vec::new(),
+                method: None,
+            })),
+        };
+        let rules = route
+            .rules
+            .iter()
+            .map(|rule| {
+                let mut matchers: Vec<Matcher> = rule
+                    .matches
+                    .iter()
+                    .map(|m| match m {
+                        RouteMatch::Http(h) => Matcher::Http(HttpMatcher::new(h)),
+                        RouteMatch::Grpc(g) => Matcher::Grpc(GrpcMatcher::new(g)),
+                    })
+                    .collect();
+                if matchers.is_empty() {
+                    matchers.push(match_all());
+                }
+                matchers
+            })
+            .collect();
+        CompiledRoute { rules }
+    }
+
+    pub fn matcher(&self, rule: usize, index: usize) -> Option<&Matcher> {
+        self.rules.get(rule)?.get(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn http(kind: PathMatchType, value: &str) -> HttpMatcher {
+        HttpMatcher::new(&HttpMatch {
+            index: 0,
+            path: PathMatch {
+                match_type: Known::Known(kind),
+                value: value.to_string(),
+            },
+            headers: Vec::new(),
+            query_params: Vec::new(),
+            method: None,
+        })
+    }
+
+    fn req(path: &str) -> Incoming {
+        Incoming {
+            path: path.to_string(),
+            method: "GET".to_string(),
+            headers: Vec::new(),
+            query: Vec::new(),
+            grpc: None,
+        }
+    }
+
+    #[test]
+    fn prefix_matches_by_path_element() {
+        let m = http(PathMatchType::PathPrefix, "/foo");
+        assert!(m.is_match(&req("/foo")));
+        assert!(m.is_match(&req("/foo/")));
+        assert!(m.is_match(&req("/foo/bar")));
+        assert!(!m.is_match(&req("/foobar")));
+        let trailing = http(PathMatchType::PathPrefix, "/v2/");
+        assert!(trailing.is_match(&req("/v2")));
+        assert!(trailing.is_match(&req("/v2/x")));
+        assert!(!trailing.is_match(&req("/v2x")));
+        assert!(http(PathMatchType::PathPrefix, "/").is_match(&req("/anything")));
+    }
+
+    #[test]
+    fn exact_counts_the_trailing_slash() {
+        let m = http(PathMatchType::Exact, "/foo");
+        assert!(m.is_match(&req("/foo")));
+        assert!(!m.is_match(&req("/foo/")));
+        assert!(!m.is_match(&req("/Foo")));
+    }
+
+    #[test]
+    fn regex_is_a_full_match() {
+        let m = http(PathMatchType::RegularExpression, "/v[0-9]+");
+        assert!(m.is_match(&req("/v12")));
+        assert!(!m.is_match(&req("/v12/x")));
+        assert!(!http(PathMatchType::RegularExpression, "(").is_match(&req("(")));
+    }
+
+    #[test]
+    fn headers_case_insensitive_names_and_query_case_sensitive() {
+        let m = HttpMatcher::new(&HttpMatch {
+            index: 0,
+            path: PathMatch {
+                match_type: Known::Known(PathMatchType::PathPrefix),
+                value: "/".to_string(),
+            },
+            headers: vec![ValueMatch {
+                name: "Version".to_string(),
+                match_type: Known::Known(ValueMatchType::Exact),
+                value: "two".to_string(),
+            }],
+            query_params: vec![ValueMatch {
+                name: "Animal".to_string(),
+                match_type: Known::Known(ValueMatchType::Exact),
+                value: "whale".to_string(),
+            }],
+            method: Some("POST".to_string()),
+        });
+        let mut r = req("/");
+        r.method = "POST".to_string();
+        r.headers = vec![("version".to_string(), "two".to_string())];
+        r.query = vec![("Animal".to_string(), "whale".to_string())];
+        assert!(m.is_match(&r));
+        r.query = vec![("animal".to_string(), "whale".to_string())];
+        assert!(!m.is_match(&r));
+        let failures = m.failures(&r, 5);
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].condition(), "query");
+        r.method = "GET".to_string();
+        assert_eq!(m.failures(&r, 5).len(), 2);
+        assert_eq!(m.failures(&r, 1).len(), 1);
+    }
+
+    #[test]
+    fn look_alike_paths_are_explained() {
+        let prefix = Matcher::Http(http(PathMatchType::PathPrefix, "/foo"));
+        let failures = prefix.failures(&req("/foobar"), 2);
+        assert!(failures[0].detail().contains("whole path elements"));
+        assert!(prefix.near_miss_worthy(&req("/foobar")));
+        assert!(!prefix.near_miss_worthy(&req("/other")));
+        let exact = Matcher::Http(http(PathMatchType::Exact, "/foo"));
+        assert!(exact.near_miss_worthy(&req("/foo/")));
+    }
+
+    #[test]
+    fn precedence_orders_exact_then_longest_prefix() {
+        let exact = http(PathMatchType::Exact, "/a").precedence();
+        let long = http(PathMatchType::PathPrefix, "/abc/def").precedence();
+        let short = http(PathMatchType::PathPrefix, "/abc").precedence();
+        assert!(exact < long && long < short);
+    }
+
+    #[test]
+    fn grpc_unset_fields_match_anything() {
+        let m = GrpcMatcher::new(&GrpcMatch {
+            index: 0,
+            match_type: Known::Known(ValueMatchType::Exact),
+            service: Some("pkg.Svc".to_string()),
+            method: None,
+            headers: Vec::new(),
+        });
+        let mut r = req("/pkg.Svc/Any");
+        r.grpc = Some(("pkg.Svc".to_string(), "Any".to_string()));
+        assert!(m.is_match(&r));
+        r.grpc = Some(("pkg.Other".to_string(), "Any".to_string()));
+        assert_eq!(m.failures(&r, 3)[0].condition(), "service");
+    }
+}

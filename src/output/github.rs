@@ -1,0 +1,103 @@
+//! `-o github`: GitHub Actions workflow commands, one annotation per finding
+//! (`::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=CODE name::message`).
+//!
+//! Escaping follows the runner's rules: `%`, CR and LF in the message; additionally `:` and
+//! `,` in property values.
+
+use super::Report;
+use crate::diag::resolve::{line_column, resolve};
+use crate::diag::{Diagnostic, Severity};
+use crate::input::Sources;
+
+/// One workflow command per finding.
+pub fn render(report: &Report<'_>) -> String {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| command(report.sources, d))
+        .collect()
+}
+
+fn command(sources: &Sources, diagnostic: &Diagnostic) -> String {
+    let name = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let mut properties = Vec::new();
+    let resolved = diagnostic
+        .location
+        .as_ref()
+        .and_then(|l| resolve(sources, l));
+    if let Some((resolved, file)) = resolved.and_then(|r| Some((r, sources.files.get(r.file)?))) {
+        if file.path.is_some() {
+            let (end_line, end_column) = line_column(&file.text, resolved.span.end);
+            properties.push(("file", file.name.replace('\\', "/")));
+            properties.push(("line", resolved.line.to_string()));
+            properties.push(("col", resolved.column.to_string()));
+            properties.push(("endLine", end_line.to_string()));
+            // GitHub's columns are inclusive; columns are ignored across lines.
+            if end_line == resolved.line {
+                let last = end_column.saturating_sub(1).max(resolved.column);
+                properties.push(("endColumn", last.to_string()));
+            }
+        }
+    }
+    properties.push((
+        "title",
+        format!("{} {}", diagnostic.rule.code, diagnostic.rule.name),
+    ));
+    let properties: Vec<String> = properties
+        .into_iter()
+        .map(|(key, value)| format!("{key}={}", escape_property(&value)))
+        .collect();
+    let mut message = diagnostic.message.clone();
+    if let Some(help) = &diagnostic.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{name} {}::{}\n",
+        properties.join(","),
+        escape_data(&message)
+    )
+}
+
+/// Escapes a command's message.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a command property's value.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_the_runner() {
+        assert_eq!(escape_data("100% a\r\nb: c,d"), "100%25 a%0D%0Ab: c,d");
+        assert_eq!(escape_property("a: b,c%"), "a%3A b%2Cc%25");
+    }
+
+    #[test]
+    fn a_finding_without_a_file_has_only_a_title() {
+        static RULE: crate::diag::Rule = crate::diag::Rule {
+            code: "GW9999",
+            name: "test-rule",
+            severity: Severity::Info,
+            summary: "test",
+            explanation: "```yaml\n```",
+        };
+        let diagnostic = Diagnostic::new(&RULE, "50% done\nsecond").help("a, b");
+        assert_eq!(
+            command(&Sources::default(), &diagnostic),
+            "::notice title=GW9999 test-rule::50%25 done%0Asecond%0Ahelp: a, b\n"
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! `simulate -o junit`: the requests of a `--requests` file as a JUnit XML test suite, the
+//! format CI systems (GitLab, Jenkins, Azure, GitHub test reporters) display natively.
+//! One `testcase` per request; a failed expectation is a `failure` naming every check that
+//! failed; the predicted outcomes are the case's `system-out`.
+
+use super::simulate::Case;
+use crate::engine::routing::expect::status_text;
+
+/// The suite as JUnit XML.
+pub fn render(cases: &[Case<'_>]) -> String {
+    let failures = cases.iter().filter(|c| !c.passed()).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"gwctl simulate\" tests=\"{n}\" failures=\"{failures}\" errors=\"0\">\n\
+         \x20 <testsuite name=\"gwctl simulate\" tests=\"{n}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n",
+        n = cases.len(),
+    ));
+    for case in cases {
+        out.push_str(&format!(
+            "    <testcase name=\"{}\" classname=\"gwctl.simulate\">\n",
+            escape(case.name)
+        ));
+        let failed: Vec<String> = case
+            .checks
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| format!("{}: expected {}, got {}", c.what, c.expected, c.actual))
+            .collect();
+        if !failed.is_empty() {
+            out.push_str(&format!(
+                "      <failure type=\"expectation\" message=\"{}\">{}</failure>\n",
+                escape(failed.first().map_or("", String::as_str)),
+                escape(&failed.join("\n")),
+            ));
+        }
+        let outcomes: Vec<String> = case
+            .results
+            .iter()
+            .map(|r| {
+                let mut line = format!("{}", r.gateway);
+                if let Some(port) = r.port {
+                    line.push_str(&format!(":{port}"));
+                }
+                line.push_str(&format!(": {}", status_text(r)));
+                if let Some(route) = &r.route {
+                    line.push_str(&format!(
+                        " via {} {}/{}",
+                        route.kind.as_str(),
+                        route.namespace,
+                        route.name
+                    ));
+                }
+                line
+            })
+            .collect();
+        if !outcomes.is_empty() {
+            out.push_str(&format!(
+                "      <system-out>{}</system-out>\n",
+                escape(&outcomes.join("\n"))
+            ));
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// Escapes text for an XML attribute or element; drops characters XML 1.0 cannot hold.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' | '\r' => out.push_str(&format!("&#{};", u32::from(c))),
+            c if u32::from(c) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::routing::Request;
+    use crate::engine::routing::expect::Check;
+
+    #[test]
+    fn a_failed_check_is_a_failure_and_text_is_escaped() {
+        let request = Request::default();
+        let checks = [
+            Check {
+                what: "status".into(),
+                expected: "200".into(),
+                actual: "404".into(),
+                passed: false,
+            },
+            Check {
+                what: "backend".into(),
+                expected: "a".into(),
+                actual: "a".into(),
+                passed: true,
+            },
+        ];
+        let cases = [
+            Case {
+                name: "hr <home> & \"more\"",
+                request: &request,
+                results: &[],
+                checks: &checks,
+            },
+            Case {
+                name: "ok",
+                request: &request,
+                results: &[],
+                checks: &[],
+            },
+        ];
+        let xml = render(&cases);
+        assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
+        assert!(
+            xml.contains("name=\"hr &lt;home&gt; &amp; &quot;more&quot;\""),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(
+                "<failure type=\"expectation\" message=\"status: expected 200, got 404\">"
+            )
+        );
+        assert_eq!(xml.matches("<failure").count(), 1);
+        assert_eq!(xml.matches("<testcase ").count(), 2);
+    }
+}
