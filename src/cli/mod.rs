@@ -110,7 +110,11 @@ fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         "ms" => value / 1000.0,
         "m" => value * 60.0,
         "h" => value * 3600.0,
-        _ => return Err(format!("unknown unit `{unit}` in `{text}` (use ms, s, m or h)")),
+        _ => {
+            return Err(format!(
+                "unknown unit `{unit}` in `{text}` (use ms, s, m or h)"
+            ));
+        }
     };
     if seconds <= 0.0 || !seconds.is_finite() {
         return Err(format!("`{text}`: the timeout must be positive"));
@@ -190,11 +194,8 @@ impl InputArgs {
                 diagnostics.extend(snapshot.diagnostics);
                 engine_options.complete = true;
                 engine_options.unknown_kinds = snapshot.unknown_kinds;
-                let (mut world, model_diagnostics) = crate::model::build_with_cluster(
-                    &snapshot.objects,
-                    &sources,
-                    &build_options,
-                );
+                let (mut world, model_diagnostics) =
+                    crate::model::build_with_cluster(&snapshot.objects, &sources, &build_options);
                 crate::cluster::overlay(&mut world);
                 (world, model_diagnostics)
             }

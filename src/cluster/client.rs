@@ -64,12 +64,11 @@ impl Client {
         let mut tls = TlsConfig::builder()
             .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .disable_verification(target.insecure);
-        if let Some(ca) = &target.ca_pem {
-            tls = tls.root_certs(RootCerts::new_with_certs(&certificates(
-                ca,
-                "certificate-authority",
-            )?));
-        }
+        let roots = match &target.ca_pem {
+            Some(ca) => certificates(ca, "certificate-authority")?,
+            None => system_roots(),
+        };
+        tls = tls.root_certs(RootCerts::new_with_certs(&roots));
         if let (Some(cert), Some(key)) = (&target.client_cert_pem, &target.client_key_pem) {
             let chain = certificates(cert, "client-certificate")?;
             let key = PrivateKey::from_pem(key).map_err(|e| pem_error("client-key", e))?;
@@ -104,7 +103,9 @@ impl Client {
         if let Some(authorization) = &self.authorization {
             request = request.header("Authorization", authorization);
         }
-        let mut response = request.call().map_err(|e| Failure::Transport(transport(&e)))?;
+        let mut response = request
+            .call()
+            .map_err(|e| Failure::Transport(transport(&e)))?;
         let code = response.status().as_u16();
         let body = response
             .body_mut()
@@ -130,6 +131,40 @@ impl Client {
     }
 }
 
+/// The system CA bundle, for a server the kubeconfig gives no CA for (`$SSL_CERT_FILE`,
+/// else the usual Linux locations). None found: no root, so the handshake fails clearly.
+fn system_roots() -> Vec<Certificate<'static>> {
+    let candidates = std::env::var_os("SSL_CERT_FILE")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain(
+            [
+                "/etc/ssl/certs/ca-certificates.crt",
+                "/etc/pki/tls/certs/ca-bundle.crt",
+                "/etc/ssl/cert.pem",
+            ]
+            .map(std::path::PathBuf::from),
+        );
+    for path in candidates {
+        if let Ok(pem) = std::fs::read(&path)
+            && let Ok(certs) = certificates(&pem, "system CA bundle")
+        {
+            return certs;
+        }
+    }
+    Vec::new()
+}
+
+fn tls_failure(error: &rustls::Error) -> String {
+    let hint = match error {
+        rustls::Error::InvalidCertificate(_) => {
+            " (check the kubeconfig's certificate-authority for this server)"
+        }
+        _ => "",
+    };
+    format!("TLS handshake failed: {error}{hint}")
+}
+
 /// A transport error in words a user can act on.
 fn transport(error: &ureq::Error) -> String {
     match error {
@@ -142,8 +177,11 @@ fn transport(error: &ureq::Error) -> String {
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {
             "the request timed out (see --request-timeout)".to_string()
         }
-        ureq::Error::Io(e) => e.to_string(),
-        ureq::Error::Rustls(e) => format!("TLS handshake failed: {e}"),
+        ureq::Error::Io(e) => match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            Some(tls) => tls_failure(tls),
+            None => e.to_string(),
+        },
+        ureq::Error::Rustls(e) => tls_failure(e),
         ureq::Error::Tls(e) => format!("TLS failed: {e}"),
         other => other.to_string(),
     }

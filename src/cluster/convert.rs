@@ -50,7 +50,10 @@ mod tests {
                 &Value::Null
             ]
         );
-        assert_eq!(n.get("b").and_then(|b| b.get("c")).unwrap().value, Value::Int(-2));
+        assert_eq!(
+            n.get("b").and_then(|b| b.get("c")).unwrap().value,
+            Value::Int(-2)
+        );
         assert_eq!(n.as_map().unwrap()[0].key, "a");
     }
 }

@@ -202,7 +202,11 @@ pub enum Listed {
 /// Reads every page of one list. Items get `apiVersion` and `kind` (lists of built-in
 /// kinds and metadata lists leave them out or name `PartialObjectMetadata`).
 pub fn list(client: &Client, job: &ListJob, progress: &Progress) -> Result<Listed, Failure> {
-    let accept = if job.metadata_only { METADATA_ONLY } else { JSON };
+    let accept = if job.metadata_only {
+        METADATA_ONLY
+    } else {
+        JSON
+    };
     let mut items = Vec::new();
     let mut continue_token: Option<String> = None;
     loop {
@@ -305,7 +309,10 @@ mod tests {
 
     #[test]
     fn query_values_are_percent_encoded() {
-        assert_eq!(encode("type=kubernetes.io/tls"), "type%3Dkubernetes.io%2Ftls");
+        assert_eq!(
+            encode("type=kubernetes.io/tls"),
+            "type%3Dkubernetes.io%2Ftls"
+        );
         assert_eq!(encode("eyJ2Ijo+/="), "eyJ2Ijo%2B%2F%3D");
     }
 
@@ -323,7 +330,13 @@ mod tests {
             metadata_only: false,
             field_selector: None,
         };
-        assert_eq!(route.base_path(), "/apis/gateway.networking.k8s.io/v1/httproutes");
-        assert_eq!(route.resource_name(), "httproutes.gateway.networking.k8s.io");
+        assert_eq!(
+            route.base_path(),
+            "/apis/gateway.networking.k8s.io/v1/httproutes"
+        );
+        assert_eq!(
+            route.resource_name(),
+            "httproutes.gateway.networking.k8s.io"
+        );
     }
 }

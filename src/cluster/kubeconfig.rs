@@ -107,8 +107,8 @@ pub fn load(
         ClusterError(format!("context `{context_name}` is not in the kubeconfig"))
     })?;
     let cluster_name = str_at(context, "cluster").unwrap_or_default();
-    let (cluster_dir, cluster) = named(&configs, "clusters", "cluster", &cluster_name)
-        .ok_or_else(|| {
+    let (cluster_dir, cluster) =
+        named(&configs, "clusters", "cluster", &cluster_name).ok_or_else(|| {
             ClusterError(format!(
                 "cluster `{cluster_name}` of context `{context_name}` is not in the kubeconfig"
             ))
@@ -238,8 +238,8 @@ fn credentials(
 fn run_exec(target: &mut Target, exec: &Node, timeout: Duration) -> Result<(), ClusterError> {
     let command = str_at(exec, "command")
         .ok_or_else(|| ClusterError("the kubeconfig's exec plugin has no command".into()))?;
-    let api_version = str_at(exec, "apiVersion")
-        .unwrap_or_else(|| "client.authentication.k8s.io/v1".to_string());
+    let api_version =
+        str_at(exec, "apiVersion").unwrap_or_else(|| "client.authentication.k8s.io/v1".to_string());
     let mut cmd = Command::new(&command);
     for arg in exec.get("args").and_then(Node::as_seq).unwrap_or_default() {
         if let Some(a) = arg.as_str() {
@@ -261,7 +261,9 @@ fn run_exec(target: &mut Target, exec: &Node, timeout: Duration) -> Result<(), C
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let failed = |why: String| ClusterError(format!("exec credential plugin `{command}` {why}"));
-    let mut child = cmd.spawn().map_err(|e| failed(format!("cannot start: {e}")))?;
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| failed(format!("cannot start: {e}")))?;
     let started = Instant::now();
     // Poll rather than block, so a plugin that hangs (waiting for a browser login) cannot
     // outlive the request timeout.
@@ -302,7 +304,9 @@ fn run_exec(target: &mut Target, exec: &Node, timeout: Duration) -> Result<(), C
         target.client_key_pem = Some(key.as_bytes().to_vec());
     }
     if target.auth == Auth::None && target.client_cert_pem.is_none() {
-        return Err(failed("returned neither a token nor a client certificate".into()));
+        return Err(failed(
+            "returned neither a token nor a client certificate".into(),
+        ));
     }
     Ok(())
 }
@@ -331,7 +335,9 @@ fn in_cluster() -> Option<Target> {
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD.decode(compact).ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .ok()
 }
 
 #[cfg(test)]
@@ -345,7 +351,8 @@ mod tests {
     }
 
     fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("gwctl-kubeconfig-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("gwctl-kubeconfig-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }
@@ -407,7 +414,12 @@ mod tests {
             env_list: Some("/ignored".into()),
             ..Locations::default()
         };
-        assert!(load(&from, None, TIMEOUT).unwrap_err().0.starts_with("cannot read kubeconfig"));
+        assert!(
+            load(&from, None, TIMEOUT)
+                .unwrap_err()
+                .0
+                .starts_with("cannot read kubeconfig")
+        );
         let path = write(
             &dir,
             "config",
@@ -460,16 +472,29 @@ mod tests {
             "sh",
             r#"-c, 'printf "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"%s\"}}" "$TOKEN"'"#,
         );
-        assert_eq!(load_with(ok, TIMEOUT).unwrap().auth, Auth::Bearer("s3cret".into()));
+        assert_eq!(
+            load_with(ok, TIMEOUT).unwrap().auth,
+            Auth::Bearer("s3cret".into())
+        );
         let failing = config("sh", "-c, 'echo denied >&2; exit 3'");
         let err = load_with(failing, TIMEOUT).unwrap_err().0;
-        assert!(err.contains("exited with") && err.contains("denied"), "{err}");
+        assert!(
+            err.contains("exited with") && err.contains("denied"),
+            "{err}"
+        );
         let hanging = config("sleep", "'5'");
         let started = Instant::now();
-        let err = load_with(hanging, Duration::from_millis(200)).unwrap_err().0;
+        let err = load_with(hanging, Duration::from_millis(200))
+            .unwrap_err()
+            .0;
         assert!(err.contains("did not finish"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(3));
         let missing = config("/nonexistent/plugin", "");
-        assert!(load_with(missing, TIMEOUT).unwrap_err().0.contains("cannot start"));
+        assert!(
+            load_with(missing, TIMEOUT)
+                .unwrap_err()
+                .0
+                .contains("cannot start")
+        );
     }
 }

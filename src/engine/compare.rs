@@ -66,7 +66,11 @@ Fix: wait for the controller, or check that it is running and what its logs say.
 
 /// Diagnostics for every written status that differs from `analysis`. With
 /// `controller_name`, only route parent entries written by that controller are read.
-pub fn compare(world: &World, analysis: &Analysis, controller_name: Option<&str>) -> Vec<Diagnostic> {
+pub fn compare(
+    world: &World,
+    analysis: &Analysis,
+    controller_name: Option<&str>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let owners = world
         .gateways
@@ -136,10 +140,7 @@ fn show(status: &str, reason: &str) -> String {
 }
 
 /// How a written condition differs from a predicted one, if it does.
-fn difference(
-    predicted: &Condition,
-    written: &[LiveCondition],
-) -> Option<(String, Option<usize>)> {
+fn difference(predicted: &Condition, written: &[LiveCondition]) -> Option<(String, Option<usize>)> {
     if predicted.status == ConditionStatus::Unknown {
         return None;
     }
@@ -152,17 +153,15 @@ fn difference(
             ),
             None,
         )),
-        Some(c) if c.status != predicted.status.as_str() || c.reason != predicted.reason => {
-            Some((
-                format!(
-                    "the controller wrote {}={}, gwctl predicts {}={expected}",
-                    c.type_,
-                    show(&c.status, &c.reason),
-                    c.type_
-                ),
-                Some(c.index),
-            ))
-        }
+        Some(c) if c.status != predicted.status.as_str() || c.reason != predicted.reason => Some((
+            format!(
+                "the controller wrote {}={}, gwctl predicts {}={expected}",
+                c.type_,
+                show(&c.status, &c.reason),
+                c.type_
+            ),
+            Some(c.index),
+        )),
         Some(_) => None,
     }
 }
@@ -170,7 +169,12 @@ fn difference(
 const HELP: &str = "run `gwctl check` without --compare-status to see why gwctl predicts this; \
 if the manifests are what the controller sees, the controller departs from the Gateway API spec";
 
-fn compare_gateway(meta: &Meta, live: &LiveStatus, report: &GatewayReport, out: &mut Vec<Diagnostic>) {
+fn compare_gateway(
+    meta: &Meta,
+    live: &LiveStatus,
+    report: &GatewayReport,
+    out: &mut Vec<Diagnostic>,
+) {
     let all_conditions = live
         .conditions
         .iter()
@@ -187,9 +191,12 @@ fn compare_gateway(meta: &Meta, live: &LiveStatus, report: &GatewayReport, out: 
                 None => status.clone(),
             };
             out.push(
-                Diagnostic::new(&GATEWAY_STATUS_DIFFERS, format!("{}: {what}", meta.resource()))
-                    .at(at(meta, path))
-                    .help(HELP),
+                Diagnostic::new(
+                    &GATEWAY_STATUS_DIFFERS,
+                    format!("{}: {what}", meta.resource()),
+                )
+                .at(at(meta, path))
+                .help(HELP),
             );
         }
     }
@@ -275,9 +282,7 @@ fn compare_route(
         .iter()
         .filter(|p| controller_name.is_none_or(|c| p.controller_name.as_deref() == Some(c)))
         .collect();
-    if let Some((observed, generation)) =
-        stale(meta, written.iter().flat_map(|p| &p.conditions))
-    {
+    if let Some((observed, generation)) = stale(meta, written.iter().flat_map(|p| &p.conditions)) {
         out.push(stale_diagnostic(meta, observed, generation));
         return;
     }
@@ -292,9 +297,10 @@ fn compare_route(
         let Some(entry) = written.iter().find(|w| same_parent(w, &parent.parent_ref)) else {
             // A controller writes status only for parents it reconciles; silence for a parent
             // gwctl refuses or cannot judge is expected.
-            let accepted = parent.conditions.iter().any(|c| {
-                c.type_ == "Accepted" && c.status == ConditionStatus::True
-            });
+            let accepted = parent
+                .conditions
+                .iter()
+                .any(|c| c.type_ == "Accepted" && c.status == ConditionStatus::True);
             if accepted {
                 out.push(
                     Diagnostic::new(

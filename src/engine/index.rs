@@ -97,7 +97,10 @@ impl<'w> Index<'w> {
     /// Whether every object of this kind is in the input: an absent one does not exist.
     pub fn complete_for(&self, group: &str, kind: &str) -> bool {
         self.complete
-            && !self.unknown_kinds.iter().any(|k| k.group == group && k.kind == kind)
+            && !self
+                .unknown_kinds
+                .iter()
+                .any(|k| k.group == group && k.kind == kind)
     }
 
     fn lookup<T: Copy>(&self, (group, kind): (&str, &str), found: Option<T>) -> Lookup<T> {

@@ -104,7 +104,11 @@ mod tests {
         assert_eq!(status.parents.len(), 2);
         let first = &status.parents[0];
         assert_eq!(
-            (first.group.as_str(), first.kind.as_str(), first.namespace.as_str()),
+            (
+                first.group.as_str(),
+                first.kind.as_str(),
+                first.namespace.as_str()
+            ),
             (GATEWAY_GROUP, "Gateway", "hr")
         );
         assert_eq!(first.section_name.as_deref(), Some("http"));
