@@ -278,3 +278,45 @@ pub fn run() -> i32 {
         Command::Completions(args) => completions::run(&args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_like_kubectl() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("5d").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn namespace_filter_keeps_findings_about_no_object() {
+        static RULE: crate::diag::Rule = crate::diag::Rule {
+            code: "GW9999",
+            name: "test",
+            severity: crate::diag::Severity::Warning,
+            summary: "",
+            explanation: "",
+        };
+        let about = |ns: &str| {
+            Diagnostic::new(&RULE, "m").at_field(
+                crate::diag::ResourceRef {
+                    kind: "HTTPRoute".into(),
+                    namespace: ns.into(),
+                    name: "r".into(),
+                },
+                crate::diag::Origin::Cluster,
+                crate::diag::FieldPath::root(),
+            )
+        };
+        assert!(in_namespace(&about("shop"), "shop"));
+        assert!(!in_namespace(&about("hr"), "shop"));
+        assert!(in_namespace(&Diagnostic::new(&RULE, "no object"), "shop"));
+    }
+}

@@ -335,3 +335,80 @@ fn compare_route(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Origin;
+
+    fn condition(type_: &str, status: ConditionStatus, reason: &str) -> Condition {
+        Condition::new(type_, status, reason, "")
+    }
+
+    fn written(type_: &str, status: &str, reason: &str, observed: Option<i64>) -> LiveCondition {
+        LiveCondition {
+            index: 0,
+            type_: type_.into(),
+            status: status.into(),
+            reason: reason.into(),
+            observed_generation: observed,
+        }
+    }
+
+    #[test]
+    fn only_definite_predictions_that_differ_count() {
+        let accepted = condition("Accepted", ConditionStatus::True, "Accepted");
+        let same = [written("Accepted", "True", "Accepted", None)];
+        assert!(difference(&accepted, &same).is_none());
+        let other_reason = [written("Accepted", "True", "Other", None)];
+        assert!(difference(&accepted, &other_reason).is_some());
+        let (missing, index) = difference(&accepted, &[]).unwrap();
+        assert!(
+            missing.contains("wrote no `Accepted` condition"),
+            "{missing}"
+        );
+        assert_eq!(index, None);
+        let unknown = condition("Accepted", ConditionStatus::Unknown, "Pending");
+        assert!(difference(&unknown, &[]).is_none());
+    }
+
+    #[test]
+    fn stale_compares_observed_with_the_object_generation() {
+        let meta = Meta {
+            generation: Some(3),
+            origin: Origin::Cluster,
+            ..Meta::default()
+        };
+        let conditions = [
+            written("Accepted", "True", "Accepted", Some(3)),
+            written("Programmed", "True", "Programmed", Some(2)),
+        ];
+        assert_eq!(stale(&meta, conditions.iter()), Some((2, 3)));
+        assert_eq!(stale(&meta, conditions[..1].iter()), None);
+        let no_generation = Meta::default();
+        assert_eq!(stale(&no_generation, conditions.iter()), None);
+    }
+
+    #[test]
+    fn parent_entries_match_on_the_defaulted_parent_ref() {
+        let predicted = ParentRefStatus {
+            group: crate::model::GATEWAY_GROUP.into(),
+            kind: "Gateway".into(),
+            namespace: "infra".into(),
+            name: "gw".into(),
+            section_name: Some("http".into()),
+            port: None,
+        };
+        let mut entry = LiveParent {
+            group: predicted.group.clone(),
+            kind: "Gateway".into(),
+            namespace: "infra".into(),
+            name: "gw".into(),
+            section_name: Some("http".into()),
+            ..LiveParent::default()
+        };
+        assert!(same_parent(&entry, &predicted));
+        entry.section_name = None;
+        assert!(!same_parent(&entry, &predicted));
+    }
+}
