@@ -66,6 +66,12 @@ pub struct Logged {
     pub accept: String,
 }
 
+/// A scenario ready to serve: each kind's objects, with server-set metadata, built once.
+struct Served {
+    scenario: Scenario,
+    lists: std::collections::HashMap<String, Vec<Value>>,
+}
+
 pub struct FakeApiServer {
     addr: SocketAddr,
     tls: bool,
@@ -203,7 +209,13 @@ impl FakeApiServer {
         let addr = listener.local_addr().expect("local address");
         let stop = Arc::new(AtomicBool::new(false));
         let log = Arc::new(Mutex::new(Vec::new()));
-        let scenario = Arc::new(scenario);
+        let lists = GATEWAY_KINDS
+            .iter()
+            .map(|(kind, _, _)| *kind)
+            .chain(CORE_KINDS.iter().map(|(kind, _)| *kind))
+            .map(|kind| (kind.to_string(), scenario.objects_of(kind)))
+            .collect();
+        let scenario = Arc::new(Served { scenario, lists });
         let tls_config = tls.then(server_tls_config);
         {
             let (stop, log) = (stop.clone(), log.clone());
@@ -300,7 +312,8 @@ fn server_tls_config() -> Arc<rustls::ServerConfig> {
 }
 
 /// Serves requests on one connection until it closes (keep-alive).
-fn serve(stream: impl Read + Write, scenario: &Scenario, log: &Mutex<Vec<Logged>>) {
+fn serve(stream: impl Read + Write, served: &Served, log: &Mutex<Vec<Logged>>) {
+    let scenario = &served.scenario;
     let mut reader = BufReader::new(stream);
     loop {
         let mut request_line = String::new();
@@ -338,7 +351,7 @@ fn serve(stream: impl Read + Write, scenario: &Scenario, log: &Mutex<Vec<Logged>
         let (code, body) = if authorization != format!("Bearer {}", scenario.token) {
             status(401, "Unauthorized", "Unauthorized")
         } else {
-            respond(scenario, path, query, &accept)
+            respond(served, path, query, &accept)
         };
         let body = body.to_string();
         let reason = match code {
@@ -409,7 +422,8 @@ fn resource_entry(kind: &str, resource: &str, namespaced: bool) -> Value {
            "kind": kind, "verbs": ["get", "list", "watch"]})
 }
 
-fn respond(scenario: &Scenario, path: &str, query: &str, accept: &str) -> (u16, Value) {
+fn respond(served: &Served, path: &str, query: &str, accept: &str) -> (u16, Value) {
+    let scenario = &served.scenario;
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match segments.as_slice() {
         ["version"] => (
@@ -457,7 +471,7 @@ fn respond(scenario: &Scenario, path: &str, query: &str, accept: &str) -> (u16, 
             )
         }
         ["api", "v1", resource] => match CORE_KINDS.iter().find(|(_, r)| r == resource) {
-            Some((kind, _)) => list(scenario, kind, resource, "v1", query, accept),
+            Some((kind, _)) => list(served, kind, resource, "v1", query, accept),
             None => status(
                 404,
                 "NotFound",
@@ -467,7 +481,7 @@ fn respond(scenario: &Scenario, path: &str, query: &str, accept: &str) -> (u16, 
         ["apis", group, version, resource] if *group == GROUP => {
             match served_kinds(scenario, version).find(|(_, r)| r == resource) {
                 Some((kind, _)) => list(
-                    scenario,
+                    served,
                     kind,
                     resource,
                     &format!("{GROUP}/{version}"),
@@ -490,14 +504,14 @@ fn respond(scenario: &Scenario, path: &str, query: &str, accept: &str) -> (u16, 
 }
 
 fn list(
-    scenario: &Scenario,
+    served: &Served,
     kind: &str,
     resource: &str,
     api_version: &str,
     query: &str,
     accept: &str,
 ) -> (u16, Value) {
-    if scenario.forbidden.iter().any(|f| f == resource) {
+    if served.scenario.forbidden.iter().any(|f| f == resource) {
         let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
         let message = format!(
             "{resource}{} is forbidden: User \"tester\" cannot list resource \"{resource}\" in API group \"{group}\" at the cluster scope",
@@ -509,7 +523,7 @@ fn list(
         );
         return status(403, "Forbidden", &message);
     }
-    let mut items = scenario.objects_of(kind);
+    let mut items: Vec<&Value> = served.lists.get(kind).into_iter().flatten().collect();
     if let Some(selector) = query_param(query, "fieldSelector").map(percent_decode) {
         if let Some(wanted) = selector.strip_prefix("type=") {
             items.retain(|i| i["type"].as_str().unwrap_or("Opaque") == wanted);
@@ -524,7 +538,12 @@ fn list(
         .filter(|&l| l > 0)
         .unwrap_or(usize::MAX);
     let end = start.saturating_add(limit).min(total);
-    let page: Vec<Value> = items.drain(start.min(total)..end).collect();
+    let page: Vec<Value> = items
+        .get(start.min(total)..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|&i| i.clone())
+        .collect();
     let mut metadata = json!({"resourceVersion": "1"});
     if end < total {
         metadata["continue"] = json!(end.to_string());
