@@ -70,8 +70,15 @@ fn verdicts(report: &Value) -> BTreeMap<String, Vec<String>> {
             parents.flat_map(|p| conditions(&p["conditions"])).collect(),
         );
     }
-    for gateway in report["gateways"].as_array().into_iter().flatten() {
-        let key = format!("Gateway {}/{}", gateway["namespace"], gateway["name"]);
+    let owners = ["gateways", "listenerSets"].into_iter().flat_map(|list| {
+        report[list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(move |owner| (list, owner))
+    });
+    for (list, gateway) in owners {
+        let key = format!("{list} {}/{}", gateway["namespace"], gateway["name"]);
         let mut v = conditions(&gateway["status"]["conditions"]);
         for l in gateway["status"]["listeners"]
             .as_array()
@@ -533,3 +540,50 @@ fn kubectl_lists_the_fake_servers_routes() {
         );
     }
 }
+
+/// Every case of the conformance corpus, served by the fake API server, gives the verdicts
+/// of its files (`$GWCTL_CONFORMANCE_DIR`, as `conformance.rs`).
+#[test]
+fn conformance_cases_from_the_cluster_give_the_verdicts_of_the_files() {
+    let cases = match std::env::var_os("GWCTL_CONFORMANCE_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => root().join("../shared/conformance/cases"),
+    };
+    let mut names: Vec<String> = std::fs::read_dir(&cases)
+        .unwrap_or_else(|e| panic!("conformance corpus not found at {}: {e}", cases.display()))
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    let dir = temp_dir("conformance");
+    let mut differences = Vec::new();
+    for name in &names {
+        let manifests = cases.join(name).join("manifests.yaml");
+        let manifests = manifests.to_str().expect("utf-8 path");
+        let scenario = Scenario {
+            token: "t".into(),
+            objects: super::fake_apiserver::read_manifests(Path::new(manifests)),
+            ..Scenario::default()
+        };
+        let server = FakeApiServer::start(scenario, false);
+        let config = server.kubeconfig(&dir.join(name), "t");
+        let cluster = gwctl(&[
+            "check",
+            "--cluster",
+            "--kubeconfig",
+            config.to_str().unwrap(),
+            "-o",
+            "json",
+        ]);
+        let files = gwctl(&["check", "--complete", manifests, "-o", "json"]);
+        if verdicts(&cluster.json()) != verdicts(&files.json()) {
+            differences.push(name.clone());
+        }
+    }
+    assert_eq!(
+        differences, KNOWN_CLUSTER_DIFFERENCES,
+        "cases whose verdicts differ"
+    );
+}
+
+/// Cases whose cluster verdicts differ from the files', and why.
+const KNOWN_CLUSTER_DIFFERENCES: &[&str] = &[];

@@ -105,6 +105,19 @@ fn json_of(node: &Node) -> Value {
     }
 }
 
+/// Every object of a manifests file (`kind: List` items included).
+pub fn read_manifests(path: &Path) -> Vec<Value> {
+    read_yaml(path)
+        .into_iter()
+        .flat_map(|doc| match doc["items"].as_array() {
+            Some(items) if doc["kind"].as_str().is_some_and(|k| k.ends_with("List")) => {
+                items.clone()
+            }
+            _ => vec![doc],
+        })
+        .collect()
+}
+
 /// Every document of a YAML file.
 fn read_yaml(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path)
