@@ -35,12 +35,15 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;check' {
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
-            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: its current-context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)')
             [CompletionResult]::new('--max-documents', '--max-documents', [CompletionResultType]::ParameterName, 'Most YAML documents read from one file')
             [CompletionResult]::new('--url-timeout', '--url-timeout', [CompletionResultType]::ParameterName, 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -49,6 +52,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured with `auto`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]')
             [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list')
+            [CompletionResult]::new('--compare-status', '--compare-status', [CompletionResultType]::ParameterName, 'Report where the status a controller wrote (in the cluster, or in the input''s `status`) differs from the prediction, and stale statuses')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Human and table output: print nothing when the run passes, only the summary line when it fails')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Human and table output: print nothing when the run passes, only the summary line when it fails')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also say on stderr which configuration was used, what was read and what was suppressed')
@@ -58,12 +63,15 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;simulate' {
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
-            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: its current-context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)')
             [CompletionResult]::new('--max-documents', '--max-documents', [CompletionResultType]::ParameterName, 'Most YAML documents read from one file')
             [CompletionResult]::new('--url-timeout', '--url-timeout', [CompletionResultType]::ParameterName, 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)')
             [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway')
@@ -85,6 +93,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured with `auto`)')
             [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list')
+            [CompletionResult]::new('--compare-status', '--compare-status', [CompletionResultType]::ParameterName, 'Report where the status a controller wrote (in the cluster, or in the input''s `status`) differs from the prediction, and stale statuses')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -106,12 +116,15 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;probe' {
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
-            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects that do not set one')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: its current-context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)')
             [CompletionResult]::new('--max-documents', '--max-documents', [CompletionResultType]::ParameterName, 'Most YAML documents read from one file')
             [CompletionResult]::new('--url-timeout', '--url-timeout', [CompletionResultType]::ParameterName, 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Where the Gateway listens: `IP`, `IP:PORT`, `[IPv6]:PORT` or `NAME[:PORT]`. Without a port, each request goes to its Gateway port')
@@ -125,6 +138,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured with `auto`)')
             [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list')
+            [CompletionResult]::new('--compare-status', '--compare-status', [CompletionResultType]::ParameterName, 'Report where the status a controller wrote (in the cluster, or in the input''s `status`) differs from the prediction, and stale statuses')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate (self-signed test Gateways)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -3,9 +3,11 @@
 //! The pipeline is visible in the module tree:
 //! `input` (walk, stdin) → `yaml` (span tree) → `model` (tolerant typed objects) →
 //! `engine` (attachment, references, status; request routing) → `diag` → `output`.
+//! `cluster` reads a live cluster as input (`--cluster`).
 //! Analysis never prints; output never analyses.
 
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod diag;
 pub mod diff;

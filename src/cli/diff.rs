@@ -140,7 +140,7 @@ fn execute(args: &DiffArgs) -> Result<i32, String> {
 fn input(args: &DiffArgs, paths: Vec<String>) -> InputArgs {
     InputArgs {
         paths,
-        namespace: args.namespace.clone(),
+        namespace: Some(args.namespace.clone()),
         complete: args.complete,
         controller_name: args.controller_name.clone(),
         include: Vec::new(),
@@ -148,6 +148,11 @@ fn input(args: &DiffArgs, paths: Vec<String>) -> InputArgs {
         max_file_size: None,
         max_documents: None,
         url_timeout: None,
+        cluster: false,
+        kubeconfig: None,
+        context: None,
+        request_timeout: std::time::Duration::from_secs(30),
+        compare_status: false,
     }
 }
 

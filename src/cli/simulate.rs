@@ -150,7 +150,7 @@ fn execute(args: &SimulateArgs) -> Result<i32, String> {
 
     let (text, passed) = match &args.requests {
         Some(file) => {
-            let entries = read_requests(file, &base, &args.input.namespace)?;
+            let entries = read_requests(file, &base, args.input.default_namespace())?;
             let runs: Vec<(Vec<RouteResult>, Vec<Check>)> = entries
                 .iter()
                 .map(|e| {
@@ -183,7 +183,7 @@ fn execute(args: &SimulateArgs) -> Result<i32, String> {
                 backend: args
                     .expect_backend
                     .as_deref()
-                    .map(|b| namespaced(b, &args.input.namespace))
+                    .map(|b| namespaced(b, args.input.default_namespace()))
                     .transpose()?,
                 ..Expectation::default()
             };
@@ -335,7 +335,7 @@ fn base_request(args: &SimulateArgs, url: Option<&str>) -> Result<Request, Strin
         gateway: args
             .gateway
             .as_deref()
-            .map(|g| namespaced(g, &args.input.namespace))
+            .map(|g| namespaced(g, args.input.default_namespace()))
             .transpose()?,
         port: args.port.map(i64::from).or(url.as_ref().map(|u| u.port)),
         scheme: args

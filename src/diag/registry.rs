@@ -4,19 +4,21 @@
 use super::Rule;
 
 /// Every rule's list, by area. Codes: GW0xxx input and YAML, GW01xx object schema,
-/// GW1xxx attachment, GW2xxx references, GW3xxx Gateways and listeners, GW4xxx open world.
+/// GW1xxx attachment, GW2xxx references, GW3xxx Gateways and listeners, GW4xxx open world,
+/// GW6xxx written status compared with the prediction (`--compare-status`).
 const AREAS: &[&[&Rule]] = &[
     crate::input::RULES,
     crate::yaml::RULES,
     crate::model::RULES,
+    crate::cluster::RULES,
     crate::engine::RULES,
     crate::config::RULES,
 ];
 
-/// Whether a rule reports a problem reading the input (files, YAML, object schema), as
-/// opposed to a verdict of the analysis.
+/// Whether a rule reports a problem reading the input (files, YAML, object schema, the
+/// cluster), as opposed to a verdict of the analysis.
 pub fn is_reading_rule(rule: &Rule) -> bool {
-    AREAS[..3]
+    AREAS[..4]
         .iter()
         .any(|area| area.iter().any(|r| r.code == rule.code))
 }
@@ -42,6 +44,7 @@ mod tests {
     #[test]
     fn reading_rules_are_the_input_yaml_and_model_ones() {
         assert!(crate::model::RULES.iter().all(|r| is_reading_rule(r)));
+        assert!(crate::cluster::RULES.iter().all(|r| is_reading_rule(r)));
         assert!(crate::engine::RULES.iter().all(|r| !is_reading_rule(r)));
     }
     use std::collections::HashSet;

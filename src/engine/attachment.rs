@@ -139,7 +139,7 @@ Fix: add the parent's manifest to the input, or pass `--complete`."
 pub fn namespace_matches(index: &Index, sel: &LabelSelector, ns: &str) -> SelectorMatch {
     match index.namespace_labels(ns) {
         Some(labels) => selector::evaluate(sel, ns, Some(labels)),
-        None if index.complete => {
+        None if index.complete_for("", "Namespace") => {
             let labels = BTreeMap::from([(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())]);
             selector::evaluate(sel, ns, Some(&labels))
         }

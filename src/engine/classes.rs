@@ -167,7 +167,7 @@ pub fn parameters_problem(
         }
     } else {
         // Parameter kinds are implementation-specific; only the cluster can tell.
-        !index.complete
+        !index.complete_for(&p.group, &p.kind)
     };
     let me = format!("Gateway {}/{}", meta.namespace, meta.name);
     if found {

@@ -1,8 +1,11 @@
 //! Lookups built once per analysis, so every check is a hash lookup rather than a scan.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::model::{ConfigMap, GatewayClass, Namespace, ReferenceGrant, Secret, Service, World};
+use crate::model::{
+    ConfigMap, GATEWAY_GROUP, GatewayClass, GroupKind, Namespace, ReferenceGrant, Secret, Service,
+    World,
+};
 
 /// The result of looking up an object by name.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +21,9 @@ type Key<'w> = (&'w str, &'w str);
 
 pub struct Index<'w> {
     pub complete: bool,
+    /// Kinds whose objects stay unknown even when `complete` (a cluster that refused to
+    /// list them).
+    unknown_kinds: BTreeSet<GroupKind>,
     classes: HashMap<&'w str, &'w GatewayClass>,
     namespaces: HashMap<&'w str, &'w Namespace>,
     services: HashMap<Key<'w>, &'w Service>,
@@ -70,6 +76,7 @@ impl<'w> Index<'w> {
         }
         Index {
             complete,
+            unknown_kinds: BTreeSet::new(),
             classes,
             namespaces,
             services: by_name(&world.services, |s| &s.meta),
@@ -81,31 +88,50 @@ impl<'w> Index<'w> {
         }
     }
 
-    fn lookup<T: Copy>(&self, found: Option<T>) -> Lookup<T> {
+    /// Marks kinds whose absent objects are unknown even when the input is complete.
+    pub fn with_unknown_kinds(mut self, kinds: &BTreeSet<GroupKind>) -> Self {
+        self.unknown_kinds.clone_from(kinds);
+        self
+    }
+
+    /// Whether every object of this kind is in the input: an absent one does not exist.
+    pub fn complete_for(&self, group: &str, kind: &str) -> bool {
+        self.complete
+            && !self
+                .unknown_kinds
+                .iter()
+                .any(|k| k.group == group && k.kind == kind)
+    }
+
+    fn lookup<T: Copy>(&self, (group, kind): (&str, &str), found: Option<T>) -> Lookup<T> {
         match found {
             Some(t) => Lookup::Found(t),
-            None if self.complete => Lookup::Missing,
+            None if self.complete_for(group, kind) => Lookup::Missing,
             None => Lookup::Unknown,
         }
     }
 
     pub fn class(&self, name: &str) -> Lookup<&'w GatewayClass> {
-        self.lookup(self.classes.get(name).copied())
+        let found = self.classes.get(name).copied();
+        self.lookup((GATEWAY_GROUP, "GatewayClass"), found)
     }
     pub fn service(&self, ns: &str, name: &str) -> Lookup<&'w Service> {
-        self.lookup(self.services.get(&(ns, name)).copied())
+        self.lookup(("", "Service"), self.services.get(&(ns, name)).copied())
     }
     pub fn secret(&self, ns: &str, name: &str) -> Lookup<&'w Secret> {
-        self.lookup(self.secrets.get(&(ns, name)).copied())
+        self.lookup(("", "Secret"), self.secrets.get(&(ns, name)).copied())
     }
     pub fn config_map(&self, ns: &str, name: &str) -> Lookup<&'w ConfigMap> {
-        self.lookup(self.config_maps.get(&(ns, name)).copied())
+        let found = self.config_maps.get(&(ns, name)).copied();
+        self.lookup(("", "ConfigMap"), found)
     }
     pub fn gateway(&self, ns: &str, name: &str) -> Lookup<usize> {
-        self.lookup(self.gateways.get(&(ns, name)).copied())
+        let found = self.gateways.get(&(ns, name)).copied();
+        self.lookup((GATEWAY_GROUP, "Gateway"), found)
     }
     pub fn listener_set(&self, ns: &str, name: &str) -> Lookup<usize> {
-        self.lookup(self.listener_sets.get(&(ns, name)).copied())
+        let found = self.listener_sets.get(&(ns, name)).copied();
+        self.lookup((GATEWAY_GROUP, "ListenerSet"), found)
     }
     /// The labels of namespace `ns`. With `--complete`, a namespace that is not in the
     /// input but holds objects has only the label the API server adds.

@@ -3,6 +3,8 @@
 //!
 //! Entry point: [`analyze`]. It never prints; it returns an [`Analysis`].
 
+use std::collections::BTreeSet;
+
 use crate::diag::{Diagnostic, FieldPath, Location, Origin};
 use crate::model::{GroupKind, Meta, RouteKind, World};
 
@@ -21,6 +23,7 @@ macro_rules! rule {
 
 mod attachment;
 mod classes;
+pub mod compare;
 mod hostname;
 mod index;
 mod listeners;
@@ -50,6 +53,9 @@ pub struct Options {
     /// Only GatewayClasses with this `controllerName` are handled (others: Gateways stay
     /// unreconciled). `None` = every class is handled.
     pub controller_name: Option<String>,
+    /// Kinds whose objects stay unknown even when `complete`: a cluster that refused to
+    /// list them (403) is complete except for them.
+    pub unknown_kinds: BTreeSet<GroupKind>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -253,6 +259,10 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &listeners::LISTENER_INVALID_ROUTE_KINDS,
     &listeners::LISTENERSET_NOT_ALLOWED,
     &listeners::LISTENERSET_PARENT_NOT_FOUND,
+    &compare::ROUTE_STATUS_DIFFERS,
+    &compare::LISTENER_STATUS_DIFFERS,
+    &compare::GATEWAY_STATUS_DIFFERS,
+    &compare::STATUS_STALE,
 ];
 
 /// Predicts every Gateway's, ListenerSet's and route's status.
@@ -267,7 +277,8 @@ pub static RULES: &[&crate::diag::Rule] = &[
 ///   for listeners; Accepted, Programmed(, ResolvedRefs) for Gateways and ListenerSets;
 ///   Accepted, ResolvedRefs for route parents.
 pub fn analyze(world: &World, options: &Options) -> Analysis {
-    let index = index::Index::new(world, options.complete);
+    let index =
+        index::Index::new(world, options.complete).with_unknown_kinds(&options.unknown_kinds);
     let mut diagnostics = Vec::new();
     let reconciled: Vec<classes::Reconciled> = world
         .gateways
@@ -417,7 +428,7 @@ mod tests {
             &acme(&[], true),
             &Options {
                 complete: true,
-                controller_name: None,
+                ..Options::default()
             },
         );
         let accepted = &a.routes[0].parents[0].conditions[0];
@@ -501,7 +512,7 @@ mod tests {
             &w,
             &Options {
                 complete: true,
-                controller_name: None,
+                ..Options::default()
             },
         );
         let conds = &a.routes[0].parents[0].conditions;
@@ -515,6 +526,7 @@ mod tests {
         let options = Options {
             complete: true,
             controller_name: Some("other.io/ctrl".into()),
+            ..Options::default()
         };
         let a = analyze(&w, &options);
         assert_eq!(a.gateways[0].conditions[0].status, ConditionStatus::Unknown);
@@ -541,7 +553,7 @@ mod tests {
             &w,
             &Options {
                 complete: true,
-                controller_name: None,
+                ..Options::default()
             },
         );
         let counts: Vec<u32> = a.gateways[0]

@@ -263,7 +263,7 @@ fn cross_namespace(
     let (meta, path) = site;
     let what = format!("{to_kind} {to_ns}/{to_name}");
     let me = format!("{} {}/{}", meta.kind, meta.namespace, meta.name);
-    if index.complete {
+    if index.complete_for(GATEWAY_GROUP, "ReferenceGrant") {
         let message = format!(
             "{me} references {what} in another namespace, and no ReferenceGrant in namespace `{to_ns}` allows {} from namespace `{}` to reference it",
             from.kind, from.namespace

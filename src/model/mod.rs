@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use crate::diag::{Origin, ResourceRef};
 
 mod build;
-pub use build::{BuildOptions, RULES, build};
+pub use build::{BuildOptions, RULES, build, build_with_cluster};
 
 /// The API group of Gateway API kinds.
 pub const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
@@ -36,6 +36,55 @@ pub struct Meta {
     pub origin: Origin,
     /// Position in the input (document order), the stand-in for creation order.
     pub order: usize,
+    /// The `.status` a controller wrote (Gateways, ListenerSets and routes read from a
+    /// cluster, or from `kubectl get -o yaml` output); only `--compare-status` reads it.
+    pub live_status: Option<Box<LiveStatus>>,
+}
+
+/// A `.status` as a controller wrote it, read without judgement (it is not user input).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveStatus {
+    /// `status.conditions` (Gateways, ListenerSets).
+    pub conditions: Vec<LiveCondition>,
+    /// `status.listeners` (Gateways, ListenerSets).
+    pub listeners: Vec<LiveListener>,
+    /// `status.parents` (routes).
+    pub parents: Vec<LiveParent>,
+}
+
+/// One written condition; `index` is its position in its `conditions` list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveCondition {
+    pub index: usize,
+    pub type_: String,
+    /// `True`, `False` or `Unknown` as written.
+    pub status: String,
+    pub reason: String,
+    pub observed_generation: Option<i64>,
+}
+
+/// One entry of `status.listeners`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveListener {
+    pub index: usize,
+    pub name: String,
+    pub attached_routes: Option<i64>,
+    pub conditions: Vec<LiveCondition>,
+}
+
+/// One entry of a route's `status.parents`: the parentRef as echoed, with CRD defaults
+/// applied (group `gateway.networking.k8s.io`, kind `Gateway`, the route's namespace).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveParent {
+    pub index: usize,
+    pub group: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub section_name: Option<String>,
+    pub port: Option<i64>,
+    pub controller_name: Option<String>,
+    pub conditions: Vec<LiveCondition>,
 }
 
 impl Meta {

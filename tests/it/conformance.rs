@@ -74,7 +74,7 @@ fn analyze_case(manifests: &Path) -> Analysis {
         &world,
         &Options {
             complete: true,
-            controller_name: None,
+            ..Options::default()
         },
     )
 }

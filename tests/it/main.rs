@@ -1,7 +1,9 @@
 //! The one integration-test binary (one link keeps 2-core CI fast).
 
 mod cli;
+mod cluster;
 mod conformance;
+mod fake_apiserver;
 mod formats;
 mod probe;
 mod rules;

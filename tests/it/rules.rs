@@ -6,6 +6,7 @@
 //! `args` whose words (one or more per line, `#` starts a comment) replace `--complete`;
 //! the open-world rules (GW4xxx) use it to run without `--complete`. Words in `err.args` or
 //! `ok.args` are added for that side only (the configuration rules differ in `--config`).
+//! The cluster rules (GW003x) are exercised against the fake API server in `cluster.rs`.
 
 use std::path::Path;
 
@@ -77,6 +78,11 @@ fn every_rule_has_a_fixture_pair_that_triggers_it() {
     let mut missing = Vec::new();
     let mut failures = Vec::new();
     for rule in &rules {
+        // Cluster reading rules need an API server: `tests/it/cluster.rs` triggers them
+        // against the fake one.
+        if gwctl::cluster::RULES.iter().any(|r| r.code == rule.code) {
+            continue;
+        }
         let relative_dir = format!("{RULES_DIR}/{}", rule.name);
         let rule_dir = root.join(&relative_dir);
         let (Some(err), Some(ok)) = (

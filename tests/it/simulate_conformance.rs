@@ -442,7 +442,7 @@ fn simulate_meets_the_conformance_requests() {
             &world,
             &gwctl::engine::Options {
                 complete: true,
-                controller_name: None,
+                ..gwctl::engine::Options::default()
             },
         );
         let router = Router::new(&world, &analysis);

@@ -5,6 +5,7 @@
 //! and its fields are read tolerantly by [`reader::Reader`], with CRD defaults applied.
 
 mod gateway;
+mod live;
 mod reader;
 mod refs;
 mod resources;
@@ -63,12 +64,26 @@ impl Default for BuildOptions {
 
 /// Reads every document of `sources` into the world.
 pub fn build(sources: &Sources, options: &BuildOptions) -> (World, Vec<Diagnostic>) {
+    build_with_cluster(&[], sources, options)
+}
+
+/// Reads objects listed from a cluster (with [`Origin::Cluster`]), then every document of
+/// `sources`; the cluster's objects come first in [`Meta::order`]. Replacing cluster
+/// objects by local ones of the same identity is the caller's choice (`cluster::overlay`).
+pub fn build_with_cluster(
+    cluster: &[Node],
+    sources: &Sources,
+    options: &BuildOptions,
+) -> (World, Vec<Diagnostic>) {
     let mut builder = Builder {
         options,
         world: World::default(),
         diags: Vec::new(),
         order: 0,
     };
+    for object in cluster {
+        builder.object(object, Origin::Cluster, false);
+    }
     for (doc, document) in sources.documents.iter().enumerate() {
         builder.document(&document.root, doc);
     }
@@ -259,6 +274,12 @@ impl Builder<'_> {
             meta.annotations = r.string_map(metadata, "annotations");
             meta.creation_timestamp = r.string(metadata, "creationTimestamp");
             meta.generation = r.int(metadata, "generation");
+        }
+        if matches!(
+            spec.object,
+            ObjectKind::Gateway | ObjectKind::ListenerSet | ObjectKind::Route(_)
+        ) {
+            meta.live_status = live::read(node, &meta.namespace).map(Box::new);
         }
         let spec_obj = r.obj(&root, "spec");
         let world = &mut self.world;

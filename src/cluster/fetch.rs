@@ -1,0 +1,342 @@
+//! What is read from the API server: discovery of the served Gateway API versions, then
+//! every list, paginated, on a few threads.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+use super::client::{Client, Failure};
+use super::progress::Progress;
+use crate::model::{EXPERIMENTAL_GROUP, GATEWAY_GROUP};
+
+/// Items per page (`limit`), as kubectl uses.
+pub const PAGE_SIZE: usize = 500;
+/// Lists read at once.
+const THREADS: usize = 4;
+
+const JSON: &str = "application/json";
+/// Lists of metadata only: the server leaves out `data` (no Secret content crosses the wire).
+/// No fallback type is offered, so a server that cannot do this fails rather than sending
+/// full objects.
+const METADATA_ONLY: &str = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+
+/// Gateway API kinds read, in the main group.
+pub const GATEWAY_KINDS: &[&str] = &[
+    "GatewayClass",
+    "Gateway",
+    "ListenerSet",
+    "HTTPRoute",
+    "GRPCRoute",
+    "TLSRoute",
+    "TCPRoute",
+    "UDPRoute",
+    "ReferenceGrant",
+    "BackendTLSPolicy",
+];
+/// Experimental kinds read when served; their absence is not worth a note.
+const EXPERIMENTAL_KINDS: &[&str] = &["XListenerSet"];
+
+/// One list to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListJob {
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    /// The plural resource name (`httproutes`).
+    pub resource: String,
+    /// Only metadata (Secrets, ConfigMaps).
+    pub metadata_only: bool,
+    /// `fieldSelector`, e.g. `type=kubernetes.io/tls`.
+    pub field_selector: Option<String>,
+}
+
+impl ListJob {
+    fn core(kind: &str, resource: &str, metadata_only: bool) -> Self {
+        ListJob {
+            group: String::new(),
+            version: "v1".into(),
+            kind: kind.into(),
+            resource: resource.into(),
+            metadata_only,
+            field_selector: None,
+        }
+    }
+
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    fn base_path(&self) -> String {
+        if self.group.is_empty() {
+            format!("/api/{}/{}", self.version, self.resource)
+        } else {
+            format!("/apis/{}/{}/{}", self.group, self.version, self.resource)
+        }
+    }
+
+    /// `httproutes.gateway.networking.k8s.io` (`secrets` for the core group).
+    pub fn resource_name(&self) -> String {
+        if self.group.is_empty() {
+            self.resource.clone()
+        } else {
+            format!("{}.{}", self.resource, self.group)
+        }
+    }
+}
+
+/// The outcome of discovery.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub jobs: Vec<ListJob>,
+    /// Gateway API kinds the server does not serve (CRD not installed).
+    pub missing: Vec<String>,
+}
+
+/// Picks the served version of each Gateway API kind: the group's preferred version when
+/// it serves the kind, else the first version the group lists that does.
+pub fn discover(client: &Client) -> Result<Plan, Failure> {
+    let groups = client.get("/apis", JSON)?;
+    let mut plan = Plan {
+        jobs: vec![
+            ListJob::core("Namespace", "namespaces", false),
+            ListJob::core("Service", "services", false),
+            ListJob::core("Secret", "secrets", true),
+            ListJob {
+                field_selector: Some("type=kubernetes.io/tls".into()),
+                ..ListJob::core("Secret", "secrets", true)
+            },
+            ListJob::core("ConfigMap", "configmaps", true),
+        ],
+        missing: Vec::new(),
+    };
+    for (group, kinds, noted) in [
+        (GATEWAY_GROUP, GATEWAY_KINDS, true),
+        (EXPERIMENTAL_GROUP, EXPERIMENTAL_KINDS, false),
+    ] {
+        let served = served_kinds(client, &groups, group)?;
+        for &kind in kinds {
+            match served.get(kind) {
+                Some((version, resource)) => plan.jobs.push(ListJob {
+                    group: group.into(),
+                    version: version.clone(),
+                    kind: kind.into(),
+                    resource: resource.clone(),
+                    metadata_only: false,
+                    field_selector: None,
+                }),
+                None if noted => plan.missing.push(kind.to_string()),
+                None => {}
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// kind -> (version, resource) for one group, in preference order.
+fn served_kinds(
+    client: &Client,
+    groups: &Value,
+    group: &str,
+) -> Result<BTreeMap<String, (String, String)>, Failure> {
+    let mut served = BTreeMap::new();
+    let Some(entry) = groups["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|g| g["name"] == group)
+    else {
+        return Ok(served);
+    };
+    let preferred = entry["preferredVersion"]["version"].as_str();
+    let mut versions: Vec<&str> = entry["versions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["version"].as_str())
+        .collect();
+    if let Some(p) = preferred {
+        versions.sort_by_key(|v| *v != p);
+    }
+    for version in versions {
+        let resources = match client.get(&format!("/apis/{group}/{version}"), JSON) {
+            Ok(r) => r,
+            // A version dropped between the two requests.
+            Err(Failure::Status { code: 404, .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        for resource in resources["resources"].as_array().into_iter().flatten() {
+            let (Some(name), Some(kind)) = (resource["name"].as_str(), resource["kind"].as_str())
+            else {
+                continue;
+            };
+            let listable = resource["verbs"]
+                .as_array()
+                .is_none_or(|verbs| verbs.iter().any(|v| v == "list"));
+            // Subresources (`httproutes/status`) share the kind.
+            if !name.contains('/') && listable {
+                served
+                    .entry(kind.to_string())
+                    .or_insert_with(|| (version.to_string(), name.to_string()));
+            }
+        }
+    }
+    Ok(served)
+}
+
+/// What one list gave.
+#[derive(Debug)]
+pub enum Listed {
+    Items(Vec<Value>),
+    /// 403: the user may not list this resource.
+    Forbidden(String),
+    /// 404: the resource went away after discovery.
+    Gone,
+}
+
+/// Reads every page of one list. Items get `apiVersion` and `kind` (lists of built-in
+/// kinds and metadata lists leave them out or name `PartialObjectMetadata`).
+pub fn list(client: &Client, job: &ListJob, progress: &Progress) -> Result<Listed, Failure> {
+    let accept = if job.metadata_only {
+        METADATA_ONLY
+    } else {
+        JSON
+    };
+    let mut items = Vec::new();
+    let mut continue_token: Option<String> = None;
+    loop {
+        let mut path = format!("{}?limit={PAGE_SIZE}", job.base_path());
+        if let Some(selector) = &job.field_selector {
+            path.push_str(&format!("&fieldSelector={}", encode(selector)));
+        }
+        if let Some(token) = &continue_token {
+            path.push_str(&format!("&continue={}", encode(token)));
+        }
+        let mut page = match client.get(&path, accept) {
+            Ok(page) => page,
+            Err(Failure::Status { code: 403, message }) => return Ok(Listed::Forbidden(message)),
+            Err(Failure::Status { code: 404, .. }) => return Ok(Listed::Gone),
+            Err(e) => return Err(e),
+        };
+        if let Some(Value::Array(page_items)) = page.get_mut("items").map(Value::take) {
+            progress.objects(page_items.len());
+            for mut item in page_items {
+                if let Some(object) = item.as_object_mut() {
+                    object.insert("apiVersion".into(), Value::String(job.api_version()));
+                    object.insert("kind".into(), Value::String(job.kind.clone()));
+                }
+                items.push(item);
+            }
+        }
+        continue_token = page["metadata"]["continue"]
+            .as_str()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if continue_token.is_none() {
+            return Ok(Listed::Items(items));
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Runs every job on a few threads; results come back in job order. The first transport
+/// or unexpected failure stops the remaining jobs.
+pub fn list_all(
+    client: &Client,
+    jobs: &[ListJob],
+    progress: &Progress,
+) -> Result<Vec<Listed>, Failure> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Listed, Failure>>>> =
+        Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..THREADS.min(jobs.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    if failed.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let result = list(client, job, progress);
+                    if result.is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    progress.list_done();
+                    if let Ok(mut results) = results.lock() {
+                        if let Some(slot) = results.get_mut(i) {
+                            *slot = Some(result);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let results = results.into_inner().unwrap_or_default();
+    let mut out = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Some(Ok(listed)) => out.push(listed),
+            Some(Err(e)) => return Err(e),
+            // Skipped after another job failed; that failure is returned above or below.
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(
+            encode("type=kubernetes.io/tls"),
+            "type%3Dkubernetes.io%2Ftls"
+        );
+        assert_eq!(encode("eyJ2Ijo+/="), "eyJ2Ijo%2B%2F%3D");
+    }
+
+    #[test]
+    fn paths_and_names_of_core_and_group_resources() {
+        let core = ListJob::core("Secret", "secrets", true);
+        assert_eq!(core.base_path(), "/api/v1/secrets");
+        assert_eq!(core.api_version(), "v1");
+        assert_eq!(core.resource_name(), "secrets");
+        let route = ListJob {
+            group: GATEWAY_GROUP.into(),
+            version: "v1".into(),
+            kind: "HTTPRoute".into(),
+            resource: "httproutes".into(),
+            metadata_only: false,
+            field_selector: None,
+        };
+        assert_eq!(
+            route.base_path(),
+            "/apis/gateway.networking.k8s.io/v1/httproutes"
+        );
+        assert_eq!(
+            route.resource_name(),
+            "httproutes.gateway.networking.k8s.io"
+        );
+    }
+}

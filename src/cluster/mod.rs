@@ -1,0 +1,266 @@
+//! Reading a live cluster (`--cluster`): the Gateway API objects, Namespaces, Services and
+//! the metadata of Secrets and ConfigMaps, as model input with [`Origin::Cluster`].
+//!
+//! Read-only and blocking: discovery picks the served version of each Gateway API kind,
+//! then the lists run on a few threads, page by page. Secrets and ConfigMaps are listed as
+//! metadata only, so their data never leaves the API server.
+//!
+//! Why not the `kube` crate: it needs tokio, hyper, tower and k8s-openapi, about four
+//! times the build of the rest of gwctl on a 2-core machine, for a handful of GETs; a
+//! small blocking client (ureq with rustls and ring) and kubectl's kubeconfig rules
+//! ([`kubeconfig`]) cover what gwctl needs.
+//!
+//! [`Origin::Cluster`]: crate::diag::Origin::Cluster
+
+mod client;
+mod convert;
+mod fetch;
+pub mod kubeconfig;
+mod overlay;
+mod progress;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::diag::{Diagnostic, Rule, Severity};
+use crate::model::GroupKind;
+use crate::yaml::Node;
+
+pub use overlay::overlay;
+
+/// The annotation that tells the engine a Secret's or ConfigMap's content is unknown but
+/// presumed valid (the engine's conformance stubs): only metadata is read from a cluster.
+const CONTENT_UNKNOWN_ANNOTATION: &str = "gwctl.dev/conformance-stub";
+
+pub static KIND_NOT_INSTALLED: Rule = Rule {
+    code: "GW0030",
+    name: "cluster-kind-not-installed",
+    severity: Severity::Info,
+    summary: "The cluster does not serve a Gateway API kind (its CRD is not installed)",
+    explanation: r#"gwctl reads every Gateway API kind the cluster serves, in the version
+discovery says is served. A kind whose CustomResourceDefinition is not installed is skipped;
+routes of that kind cannot exist in the cluster.
+
+```yaml
+# kubectl get crd tlsroutes.gateway.networking.k8s.io
+# Error from server (NotFound): ... not found
+```
+
+Fix: nothing, if the kind is not used; otherwise install the Gateway API CRDs (the
+experimental channel for TLSRoute, TCPRoute, UDPRoute)."#,
+};
+
+pub static LIST_FORBIDDEN: Rule = Rule {
+    code: "GW0031",
+    name: "cluster-list-forbidden",
+    severity: Severity::Warning,
+    summary: "The credentials may not list a kind; its objects are unknown",
+    explanation: r#"A cluster is the whole world (as with `--complete`), except for kinds the
+user may not list: the API server answered 403 Forbidden, so gwctl does not know which
+objects of that kind exist, and every condition that depends on one is `Unknown`.
+
+```yaml
+# Role or ClusterRole rule that allows the list:
+- apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["referencegrants"]
+  verbs: ["list"]
+```
+
+Fix: grant `list` on the resource (a ClusterRole, as gwctl reads all namespaces), or accept
+the `Unknown` conditions."#,
+};
+
+/// Rules of cluster reading.
+pub static RULES: &[&Rule] = &[&KIND_NOT_INSTALLED, &LIST_FORBIDDEN];
+
+/// How to reach the cluster.
+#[derive(Debug, Clone)]
+pub struct ClusterOptions {
+    /// `--kubeconfig`.
+    pub kubeconfig: Option<PathBuf>,
+    /// `--context`.
+    pub context: Option<String>,
+    /// Per request, and for an exec credential plugin.
+    pub timeout: Duration,
+    /// Draw a progress line on stderr.
+    pub progress: bool,
+}
+
+/// A failure to read the cluster at all: one line, exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterError(pub String);
+
+impl std::fmt::Display for ClusterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ClusterError {}
+
+/// What was read.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Every object, as span trees for the model builder.
+    pub objects: Vec<Node>,
+    /// Notes and warnings (kinds not installed, lists forbidden).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Kinds the user may not list: their objects are unknown.
+    pub unknown_kinds: BTreeSet<GroupKind>,
+}
+
+/// Reads the cluster the kubeconfig (or the in-cluster environment) points at.
+pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
+    let locations = kubeconfig::Locations {
+        explicit: options.kubeconfig.clone(),
+        env_list: std::env::var("KUBECONFIG").ok(),
+        home: std::env::var_os("HOME").map(PathBuf::from),
+    };
+    let target = kubeconfig::load(&locations, options.context.as_deref(), options.timeout)?;
+    let client = client::Client::new(&target, options.timeout)?;
+    let failed = |failure: client::Failure| {
+        let context = target
+            .context
+            .as_ref()
+            .map(|c| format!(" (context `{c}`)"))
+            .unwrap_or_default();
+        ClusterError(format!(
+            "cannot read the cluster at {}{context}: {}",
+            target.server,
+            failure.describe()
+        ))
+    };
+    let mut progress = progress::Progress::new(options.progress, &target.server);
+    let plan = fetch::discover(&client).map_err(failed)?;
+    progress.set_lists(plan.jobs.len());
+    let listed = fetch::list_all(&client, &plan.jobs, &progress);
+    progress.finish();
+    let listed = listed.map_err(failed)?;
+    let mut snapshot = Snapshot::default();
+    for kind in &plan.missing {
+        snapshot.diagnostics.push(
+            Diagnostic::new(
+                &KIND_NOT_INSTALLED,
+                format!(
+                    "the cluster does not serve {kind} ({} CRD not installed): skipped",
+                    crate::model::GATEWAY_GROUP
+                ),
+            )
+            .help(format!(
+                "install the Gateway API CRDs if you use {kind}s (`kubectl get crd | grep gateway`)"
+            )),
+        );
+    }
+    // The TLS-typed Secrets come from a second list of the same resource.
+    let mut tls_secrets = BTreeSet::new();
+    for (job, result) in plan.jobs.iter().zip(&listed) {
+        if job.field_selector.is_some()
+            && let fetch::Listed::Items(items) = result
+        {
+            tls_secrets.extend(items.iter().map(identity));
+        }
+    }
+    for (job, result) in plan.jobs.into_iter().zip(listed) {
+        match result {
+            fetch::Listed::Items(items) if job.field_selector.is_none() => {
+                for mut item in items {
+                    if job.metadata_only {
+                        describe_content(&mut item, &job.kind, &tls_secrets);
+                    }
+                    snapshot.objects.push(convert::node(item));
+                }
+            }
+            fetch::Listed::Items(_) | fetch::Listed::Gone => {}
+            fetch::Listed::Forbidden(message) => {
+                let (group, resource) = (job.group.clone(), job.resource.clone());
+                snapshot.diagnostics.push(
+                    Diagnostic::new(
+                        &LIST_FORBIDDEN,
+                        format!(
+                            "may not list {} in {}: {message}; every {} is unknown",
+                            job.resource_name(),
+                            target.server,
+                            job.kind
+                        ),
+                    )
+                    .help(format!(
+                        "grant the rule `{{apiGroups: [\"{group}\"], resources: [\"{resource}\"], verbs: [\"list\"]}}` in a ClusterRole bound to the user"
+                    )),
+                );
+                snapshot
+                    .unknown_kinds
+                    .insert(GroupKind::new(&job.group, &job.kind));
+                if job.kind == "ListenerSet" || job.kind == "XListenerSet" {
+                    snapshot
+                        .unknown_kinds
+                        .insert(GroupKind::new(crate::model::GATEWAY_GROUP, "ListenerSet"));
+                }
+            }
+        }
+    }
+    Ok(snapshot)
+}
+
+fn identity(item: &serde_json::Value) -> (String, String) {
+    let metadata = &item["metadata"];
+    let text = |key: &str| metadata[key].as_str().unwrap_or_default().to_string();
+    (text("namespace"), text("name"))
+}
+
+/// A metadata-only Secret or ConfigMap: what the API server guarantees about its content.
+/// A `kubernetes.io/tls` Secret has `tls.crt` and `tls.key` (the server validates that);
+/// anything else about the content is unknown, and ConfigMaps (CA bundles) are presumed
+/// valid rather than reported on content gwctl did not read.
+fn describe_content(
+    item: &mut serde_json::Value,
+    kind: &str,
+    tls_secrets: &BTreeSet<(String, String)>,
+) {
+    let is_tls = kind == "Secret" && tls_secrets.contains(&identity(item));
+    let Some(object) = item.as_object_mut() else {
+        return;
+    };
+    if is_tls {
+        object.insert("type".into(), "kubernetes.io/tls".into());
+        object.insert(
+            "data".into(),
+            serde_json::json!({"tls.crt": "", "tls.key": ""}),
+        );
+    } else if kind == "ConfigMap" {
+        let metadata = object
+            .entry("metadata")
+            .or_insert_with(|| serde_json::json!({}));
+        if let Some(metadata) = metadata.as_object_mut() {
+            let annotations = metadata
+                .entry("annotations")
+                .or_insert_with(|| serde_json::json!({}));
+            if let Some(annotations) = annotations.as_object_mut() {
+                annotations.insert(CONTENT_UNKNOWN_ANNOTATION.into(), "true".into());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_only_objects_get_what_the_server_guarantees() {
+        let tls: BTreeSet<_> = [("ns".to_string(), "cert".to_string())].into();
+        let mut secret = serde_json::json!({"metadata": {"name": "cert", "namespace": "ns"}});
+        describe_content(&mut secret, "Secret", &tls);
+        assert_eq!(secret["type"], "kubernetes.io/tls");
+        assert!(secret["data"].get("tls.key").is_some());
+        let mut other = serde_json::json!({"metadata": {"name": "x", "namespace": "ns"}});
+        describe_content(&mut other, "Secret", &tls);
+        assert!(other.get("type").is_none());
+        let mut config_map = serde_json::json!({"metadata": {"name": "ca", "namespace": "ns"}});
+        describe_content(&mut config_map, "ConfigMap", &tls);
+        assert_eq!(
+            config_map["metadata"]["annotations"][CONTENT_UNKNOWN_ANNOTATION],
+            "true"
+        );
+    }
+}

@@ -1,0 +1,414 @@
+//! `--compare-status`: where the status a controller wrote differs from the prediction.
+//!
+//! Only objects that carry a written status are compared, and only predictions that are
+//! definite (`True`/`False`): an `Unknown` prediction has nothing to disagree with.
+//! A status written for an older generation is reported as stale instead of as a list of
+//! differences, since those would be expected until the controller catches up.
+
+use super::{Analysis, Condition, ConditionStatus, GatewayReport, ParentRefStatus, RouteReport};
+use crate::diag::{Diagnostic, FieldPath, Location};
+use crate::model::{LiveCondition, LiveParent, LiveStatus, Meta, World};
+
+rule!(
+    ROUTE_STATUS_DIFFERS,
+    "GW6001",
+    "route-status-differs",
+    Warning,
+    "A route parent's written status differs from the prediction",
+    "With `--compare-status`, gwctl compares the `status.parents` a controller wrote with \
+the status it predicts from the Gateway API specification. A difference means the \
+controller departs from the spec, or that the input is not what the controller sees.\n\n\
+```yaml\nstatus:\n  parents:\n  - parentRef: {name: shared-gateway, namespace: infra-ns}\n    conditions:\n    - type: Accepted\n      status: \"True\"    # gwctl predicts False/NotAllowedByListeners\n```\n\n\
+Fix: run `gwctl check` without `--compare-status` to see why gwctl predicts what it \
+does; if the manifests are right, check the controller's version and logs."
+);
+
+rule!(
+    LISTENER_STATUS_DIFFERS,
+    "GW6002",
+    "listener-status-differs",
+    Warning,
+    "A listener's written status differs from the prediction",
+    "With `--compare-status`, each entry of a Gateway's or ListenerSet's \
+`status.listeners` is compared with the prediction: its conditions and \
+`attachedRoutes`.\n\n\
+```yaml\nstatus:\n  listeners:\n  - name: shared-http\n    attachedRoutes: 3     # gwctl predicts 2\n```\n\n\
+Fix: compare the routes gwctl counts (`gwctl check -o table`) with the ones the \
+controller counts; a controller that counts refused routes departs from the spec."
+);
+
+rule!(
+    GATEWAY_STATUS_DIFFERS,
+    "GW6003",
+    "gateway-status-differs",
+    Warning,
+    "A Gateway's or ListenerSet's written condition differs from the prediction",
+    "With `--compare-status`, the `status.conditions` of each Gateway and ListenerSet are \
+compared with the prediction.\n\n\
+```yaml\nstatus:\n  conditions:\n  - type: Accepted\n    status: \"False\"   # gwctl predicts True/Accepted\n    reason: InvalidParameters\n```\n\n\
+Fix: run `gwctl check` to see the prediction's reasons; if the manifests are right, \
+check the controller's version and logs."
+);
+
+rule!(
+    STATUS_STALE,
+    "GW6004",
+    "status-stale",
+    Warning,
+    "The written status is for an older generation of the object",
+    "A controller records the `metadata.generation` it acted on as each condition's \
+`observedGeneration`. A lower value means the controller has not processed the latest \
+change yet (it is busy, failing, or not running), so the written status says nothing \
+about the current spec.\n\n\
+```yaml\nmetadata:\n  generation: 4\nstatus:\n  conditions:\n  - type: Accepted\n    observedGeneration: 3   # stale\n```\n\n\
+Fix: wait for the controller, or check that it is running and what its logs say."
+);
+
+/// Diagnostics for every written status that differs from `analysis`. With
+/// `controller_name`, only route parent entries written by that controller are read.
+pub fn compare(
+    world: &World,
+    analysis: &Analysis,
+    controller_name: Option<&str>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let owners = world
+        .gateways
+        .iter()
+        .map(|g| &g.meta)
+        .zip(&analysis.gateways)
+        .chain(
+            world
+                .listener_sets
+                .iter()
+                .map(|s| &s.meta)
+                .zip(&analysis.listener_sets),
+        );
+    for (meta, report) in owners {
+        if let Some(live) = &meta.live_status {
+            compare_gateway(meta, live, report, &mut out);
+        }
+    }
+    for (route, report) in world.routes.iter().zip(&analysis.routes) {
+        if let Some(live) = &route.meta.live_status {
+            compare_route(&route.meta, live, report, controller_name, &mut out);
+        }
+    }
+    out
+}
+
+fn at(meta: &Meta, path: FieldPath) -> Location {
+    Location::Field {
+        resource: meta.resource(),
+        origin: meta.origin,
+        path,
+    }
+}
+
+/// The first condition written for an older generation than the object's.
+fn stale<'a>(
+    meta: &Meta,
+    mut conditions: impl Iterator<Item = &'a LiveCondition>,
+) -> Option<(i64, i64)> {
+    let generation = meta.generation?;
+    conditions.find_map(|c| {
+        c.observed_generation
+            .filter(|&observed| observed < generation)
+            .map(|observed| (observed, generation))
+    })
+}
+
+fn stale_diagnostic(meta: &Meta, observed: i64, generation: i64) -> Diagnostic {
+    Diagnostic::new(
+        &STATUS_STALE,
+        format!(
+            "{}: the status was written for generation {observed}, the object is at \
+             generation {generation}; the controller has not caught up",
+            meta.resource()
+        ),
+    )
+    .at(at(meta, FieldPath::root().key("status")))
+    .help("wait for the controller, or check that it runs and what its logs say")
+}
+
+fn show(status: &str, reason: &str) -> String {
+    if reason.is_empty() {
+        status.to_string()
+    } else {
+        format!("{status}/{reason}")
+    }
+}
+
+/// How a written condition differs from a predicted one, if it does.
+fn difference(predicted: &Condition, written: &[LiveCondition]) -> Option<(String, Option<usize>)> {
+    if predicted.status == ConditionStatus::Unknown {
+        return None;
+    }
+    let expected = show(predicted.status.as_str(), &predicted.reason);
+    match written.iter().find(|c| c.type_ == predicted.type_) {
+        None => Some((
+            format!(
+                "the controller wrote no `{}` condition; gwctl predicts {expected}",
+                predicted.type_
+            ),
+            None,
+        )),
+        Some(c) if c.status != predicted.status.as_str() || c.reason != predicted.reason => Some((
+            format!(
+                "the controller wrote {}={}, gwctl predicts {}={expected}",
+                c.type_,
+                show(&c.status, &c.reason),
+                c.type_
+            ),
+            Some(c.index),
+        )),
+        Some(_) => None,
+    }
+}
+
+const HELP: &str = "run `gwctl check` without --compare-status to see why gwctl predicts this; \
+if the manifests are what the controller sees, the controller departs from the Gateway API spec";
+
+fn compare_gateway(
+    meta: &Meta,
+    live: &LiveStatus,
+    report: &GatewayReport,
+    out: &mut Vec<Diagnostic>,
+) {
+    let all_conditions = live
+        .conditions
+        .iter()
+        .chain(live.listeners.iter().flat_map(|l| &l.conditions));
+    if let Some((observed, generation)) = stale(meta, all_conditions) {
+        out.push(stale_diagnostic(meta, observed, generation));
+        return;
+    }
+    let status = FieldPath::root().key("status");
+    for predicted in &report.conditions {
+        if let Some((what, index)) = difference(predicted, &live.conditions) {
+            let path = match index {
+                Some(i) => status.clone().key("conditions").index(i),
+                None => status.clone(),
+            };
+            out.push(
+                Diagnostic::new(
+                    &GATEWAY_STATUS_DIFFERS,
+                    format!("{}: {what}", meta.resource()),
+                )
+                .at(at(meta, path))
+                .help(HELP),
+            );
+        }
+    }
+    for listener in &report.listeners {
+        let definite = listener
+            .conditions
+            .iter()
+            .all(|c| c.status != ConditionStatus::Unknown);
+        let Some(written) = live.listeners.iter().find(|l| l.name == listener.name) else {
+            if definite {
+                out.push(
+                    Diagnostic::new(
+                        &LISTENER_STATUS_DIFFERS,
+                        format!(
+                            "{}: the controller wrote no status for listener `{}`",
+                            meta.resource(),
+                            listener.name
+                        ),
+                    )
+                    .at(at(meta, status.clone().key("listeners")))
+                    .help(HELP),
+                );
+            }
+            continue;
+        };
+        let path = status.clone().key("listeners").index(written.index);
+        let mut what = Vec::new();
+        if definite
+            && written
+                .attached_routes
+                .is_some_and(|n| n != i64::from(listener.attached_routes))
+        {
+            what.push(format!(
+                "attachedRoutes is {}, gwctl predicts {}",
+                written.attached_routes.unwrap_or_default(),
+                listener.attached_routes
+            ));
+        }
+        what.extend(
+            listener
+                .conditions
+                .iter()
+                .filter_map(|c| difference(c, &written.conditions))
+                .map(|(w, _)| w),
+        );
+        if !what.is_empty() {
+            out.push(
+                Diagnostic::new(
+                    &LISTENER_STATUS_DIFFERS,
+                    format!(
+                        "{} listener `{}`: {}",
+                        meta.resource(),
+                        listener.name,
+                        what.join("; ")
+                    ),
+                )
+                .at(at(meta, path))
+                .help(HELP),
+            );
+        }
+    }
+}
+
+/// Whether a written parent entry is the one for this parentRef.
+fn same_parent(written: &LiveParent, predicted: &ParentRefStatus) -> bool {
+    written.group == predicted.group
+        && written.kind == predicted.kind
+        && written.namespace == predicted.namespace
+        && written.name == predicted.name
+        && written.section_name == predicted.section_name
+        && written.port == predicted.port
+}
+
+fn compare_route(
+    meta: &Meta,
+    live: &LiveStatus,
+    report: &RouteReport,
+    controller_name: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let written: Vec<&LiveParent> = live
+        .parents
+        .iter()
+        .filter(|p| controller_name.is_none_or(|c| p.controller_name.as_deref() == Some(c)))
+        .collect();
+    if let Some((observed, generation)) = stale(meta, written.iter().flat_map(|p| &p.conditions)) {
+        out.push(stale_diagnostic(meta, observed, generation));
+        return;
+    }
+    for (index, parent) in report.parents.iter().enumerate() {
+        let spec_path = FieldPath::root().key("spec").key("parentRefs").index(index);
+        let name = format!(
+            "{} parentRefs[{index}] ({}/{})",
+            meta.resource(),
+            parent.parent_ref.namespace,
+            parent.parent_ref.name
+        );
+        let Some(entry) = written.iter().find(|w| same_parent(w, &parent.parent_ref)) else {
+            // A controller writes status only for parents it reconciles; silence for a parent
+            // gwctl refuses or cannot judge is expected.
+            let accepted = parent
+                .conditions
+                .iter()
+                .any(|c| c.type_ == "Accepted" && c.status == ConditionStatus::True);
+            if accepted {
+                out.push(
+                    Diagnostic::new(
+                        &ROUTE_STATUS_DIFFERS,
+                        format!(
+                            "{name}: the controller wrote no status for this parent; gwctl \
+                             predicts Accepted=True"
+                        ),
+                    )
+                    .at(at(meta, spec_path))
+                    .help(HELP),
+                );
+            }
+            continue;
+        };
+        for predicted in &parent.conditions {
+            if let Some((what, condition)) = difference(predicted, &entry.conditions) {
+                let mut path = FieldPath::root()
+                    .key("status")
+                    .key("parents")
+                    .index(entry.index);
+                if let Some(c) = condition {
+                    path = path.key("conditions").index(c);
+                }
+                out.push(
+                    Diagnostic::new(&ROUTE_STATUS_DIFFERS, format!("{name}: {what}"))
+                        .at(at(meta, path))
+                        .related(at(meta, spec_path.clone()), "the parentRef")
+                        .help(HELP),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Origin;
+
+    fn condition(type_: &str, status: ConditionStatus, reason: &str) -> Condition {
+        Condition::new(type_, status, reason, "")
+    }
+
+    fn written(type_: &str, status: &str, reason: &str, observed: Option<i64>) -> LiveCondition {
+        LiveCondition {
+            index: 0,
+            type_: type_.into(),
+            status: status.into(),
+            reason: reason.into(),
+            observed_generation: observed,
+        }
+    }
+
+    #[test]
+    fn only_definite_predictions_that_differ_count() {
+        let accepted = condition("Accepted", ConditionStatus::True, "Accepted");
+        let same = [written("Accepted", "True", "Accepted", None)];
+        assert!(difference(&accepted, &same).is_none());
+        let other_reason = [written("Accepted", "True", "Other", None)];
+        assert!(difference(&accepted, &other_reason).is_some());
+        let (missing, index) = difference(&accepted, &[]).unwrap();
+        assert!(
+            missing.contains("wrote no `Accepted` condition"),
+            "{missing}"
+        );
+        assert_eq!(index, None);
+        let unknown = condition("Accepted", ConditionStatus::Unknown, "Pending");
+        assert!(difference(&unknown, &[]).is_none());
+    }
+
+    #[test]
+    fn stale_compares_observed_with_the_object_generation() {
+        let meta = Meta {
+            generation: Some(3),
+            origin: Origin::Cluster,
+            ..Meta::default()
+        };
+        let conditions = [
+            written("Accepted", "True", "Accepted", Some(3)),
+            written("Programmed", "True", "Programmed", Some(2)),
+        ];
+        assert_eq!(stale(&meta, conditions.iter()), Some((2, 3)));
+        assert_eq!(stale(&meta, conditions[..1].iter()), None);
+        let no_generation = Meta::default();
+        assert_eq!(stale(&no_generation, conditions.iter()), None);
+    }
+
+    #[test]
+    fn parent_entries_match_on_the_defaulted_parent_ref() {
+        let predicted = ParentRefStatus {
+            group: crate::model::GATEWAY_GROUP.into(),
+            kind: "Gateway".into(),
+            namespace: "infra".into(),
+            name: "gw".into(),
+            section_name: Some("http".into()),
+            port: None,
+        };
+        let mut entry = LiveParent {
+            group: predicted.group.clone(),
+            kind: "Gateway".into(),
+            namespace: "infra".into(),
+            name: "gw".into(),
+            section_name: Some("http".into()),
+            ..LiveParent::default()
+        };
+        assert!(same_parent(&entry, &predicted));
+        entry.section_name = None;
+        assert!(!same_parent(&entry, &predicted));
+    }
+}
