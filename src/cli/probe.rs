@@ -97,7 +97,7 @@ fn execute(args: &ProbeArgs) -> Result<i32, String> {
     let wanted = args
         .gateway
         .as_deref()
-        .map(|g| namespaced(g, &args.input.default_namespace()))
+        .map(|g| namespaced(g, args.input.default_namespace()))
         .transpose()?;
     let gateway = choose_gateway(&loaded.world, wanted.as_ref())?;
     let ports = http_ports(&loaded.world, &gateway);
@@ -117,7 +117,7 @@ fn execute(args: &ProbeArgs) -> Result<i32, String> {
                 port,
                 ..Request::default()
             };
-            read_requests(file, &base, &args.input.default_namespace())?
+            read_requests(file, &base, args.input.default_namespace())?
                 .into_iter()
                 .map(|entry| NamedRequest {
                     name: entry.name,
