@@ -13,7 +13,7 @@
 //! [`Origin::Cluster`]: crate::diag::Origin::Cluster
 
 mod client;
-mod convert;
+pub(crate) mod convert;
 mod fetch;
 pub mod kubeconfig;
 mod overlay;

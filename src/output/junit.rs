@@ -66,7 +66,7 @@ pub fn render(cases: &[Case<'_>]) -> String {
 }
 
 /// Escapes text for an XML attribute or element; drops characters XML 1.0 cannot hold.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::Style;
+use super::junit::escape;
 use super::table::{finish, plain_table};
 use crate::engine::routing::{NamespacedName, Outcome};
 use crate::probe::{Observation, Prediction, ProbeResult, Verdict, backend_list};
@@ -239,30 +240,11 @@ pub fn json(report: &Report<'_>) -> String {
     text
 }
 
-/// Text safe inside XML attributes and elements (control characters other than tab and
-/// newline are not allowed in XML 1.0 and are dropped).
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// JUnit XML: one `testcase` per request; a disagreement is a `failure`, no answer an
 /// `error`.
 pub fn junit(report: &Report<'_>) -> String {
     let c = Counts::of(report.results);
-    let suite = xml_escape(&format!("gwctl probe {}", report.gateway));
+    let suite = escape(&format!("gwctl probe {}", report.gateway));
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<testsuites name=\"gwctl probe\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
@@ -279,13 +261,13 @@ pub fn junit(report: &Report<'_>) -> String {
         c.skipped
     ));
     for r in report.results {
-        let name = xml_escape(&format!("{} ({})", request_line(r), r.probe.name));
+        let name = escape(&format!("{} ({})", request_line(r), r.probe.name));
         let open = format!("    <testcase classname=\"{suite}\" name=\"{name}\"");
         let body = |tag: &str, message: &str, text: &str| {
             format!(
                 "{open}>\n      <{tag} message=\"{}\">{}</{tag}>\n    </testcase>\n",
-                xml_escape(message),
-                xml_escape(text)
+                escape(message),
+                escape(text)
             )
         };
         let predicted = predicted_text(&r.probe.prediction);
@@ -304,7 +286,7 @@ pub fn junit(report: &Report<'_>) -> String {
             Verdict::Skipped(reason) => {
                 format!(
                     "{open}>\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                    xml_escape(reason)
+                    escape(reason)
                 )
             }
         });

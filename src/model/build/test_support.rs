@@ -3,33 +3,9 @@
 use serde_json::Value as Json;
 
 use crate::input::Sources;
-use crate::yaml::{Document, Entry, Node, Span, Value};
+use crate::yaml::Document;
 
-pub(crate) fn node(json: Json) -> Node {
-    let value = match json {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(b),
-        Json::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or_default()),
-        },
-        Json::String(s) => Value::Str(s),
-        Json::Array(items) => Value::Seq(items.into_iter().map(node).collect()),
-        Json::Object(map) => Value::Map(
-            map.into_iter()
-                .map(|(key, value)| Entry {
-                    key,
-                    key_span: Span::default(),
-                    value: node(value),
-                })
-                .collect(),
-        ),
-    };
-    Node {
-        value,
-        span: Span::default(),
-    }
-}
+pub(crate) use crate::cluster::convert::node;
 
 /// Sources holding one document per JSON value (no files: spans are dummies).
 pub(crate) fn sources(documents: Vec<Json>) -> Sources {
