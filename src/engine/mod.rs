@@ -31,7 +31,7 @@ mod references;
 mod selector;
 mod status;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 /// A field of an object, as a diagnostic location.
 fn field(meta: &Meta, path: FieldPath) -> Location {

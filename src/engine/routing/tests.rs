@@ -4,12 +4,13 @@
 
 use super::*;
 use crate::diag::Origin;
+use crate::engine::testing::listener;
 use crate::engine::{Analysis, Attachment, ListenerOwner, Refusal};
 use crate::model::{
-    AllowedRoutes, BackendObjectRef, BackendRef, Filter, FilterKind, Gateway, GrpcMatch,
-    HeaderModifier, HttpMatch, Known, Listener, Meta, ParentRef, PathMatch, PathMatchType,
-    PathModifier, Protocol, RequestMirror, RequestRedirect, Route, RouteMatch, RouteNamespaces,
-    RouteRule, UrlRewrite, ValueMatch, ValueMatchType, World,
+    BackendObjectRef, BackendRef, Filter, FilterKind, Gateway, GrpcMatch, HeaderModifier,
+    HttpMatch, Known, Listener, Meta, ParentRef, PathMatch, PathMatchType, PathModifier, Protocol,
+    RequestMirror, RequestRedirect, Route, RouteMatch, RouteNamespaces, RouteRule, UrlRewrite,
+    ValueMatch, ValueMatchType, World,
 };
 
 fn meta(kind: &str, namespace: &str, name: &str, order: usize) -> Meta {
@@ -20,27 +21,6 @@ fn meta(kind: &str, namespace: &str, name: &str, order: usize) -> Meta {
         origin: Origin::Cluster,
         order,
         ..Meta::default()
-    }
-}
-
-fn listener(
-    index: usize,
-    name: &str,
-    port: i64,
-    protocol: Protocol,
-    hostname: Option<&str>,
-) -> Listener {
-    Listener {
-        index,
-        name: name.to_string(),
-        hostname: hostname.map(str::to_string),
-        port: Some(port),
-        protocol: Known::Known(protocol),
-        tls: None,
-        allowed_routes: AllowedRoutes {
-            namespaces: RouteNamespaces::default(),
-            kinds: None,
-        },
     }
 }
 
