@@ -3,7 +3,6 @@
 //! Anything but YAML text is refused with an [`InputError`] (exit 2): the user named this
 //! input, so a wrong answer is a usage problem rather than a finding.
 
-use std::io::Read;
 use std::time::Duration;
 
 use super::InputError;
@@ -12,7 +11,7 @@ use super::InputError;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Redirects followed (GitHub release and raw links redirect once or twice).
-const MAX_REDIRECTS: usize = 5;
+const MAX_REDIRECTS: u32 = 5;
 
 /// Whether an input argument is a URL rather than a path.
 pub fn is_url(argument: &str) -> bool {
@@ -21,18 +20,20 @@ pub fn is_url(argument: &str) -> bool {
 
 /// The text at `url`: at most `max_bytes`, within `timeout`.
 pub fn fetch(url: &str, max_bytes: usize, timeout: Duration) -> Result<String, InputError> {
-    crate::net::install_crypto_provider();
     let fail = |what: String| InputError(format!("{url}: {what}"));
-    let client = reqwest::blocking::Client::builder()
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
-        .user_agent(concat!("gwctl/", env!("CARGO_PKG_VERSION")))
+    let wording = crate::net::Wording {
+        timeout,
+        timeout_option: "--url-timeout",
+        certificate_hint: "the server's certificate is not trusted by the system's CA bundle",
+    };
+    let agent = crate::net::agent_config(crate::net::tls(false).build(), timeout)
+        .max_redirects(MAX_REDIRECTS)
         .build()
-        .map_err(|e| fail(format!("cannot set up an HTTP client: {e}")))?;
-    let response = client
+        .new_agent();
+    let mut response = agent
         .get(url)
-        .send()
-        .map_err(|e| fail(crate::net::describe(&e, timeout)))?;
+        .call()
+        .map_err(|e| fail(wording.describe(&e)))?;
     let status = response.status();
     if !status.is_success() {
         return Err(fail(format!(
@@ -41,6 +42,7 @@ pub fn fetch(url: &str, max_bytes: usize, timeout: Duration) -> Result<String, I
     }
     let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX);
     if response
+        .body()
         .content_length()
         .is_some_and(|length| length > limit)
     {
@@ -48,17 +50,19 @@ pub fn fetch(url: &str, max_bytes: usize, timeout: Duration) -> Result<String, I
     }
     let content_type = response
         .headers()
-        .get(reqwest::header::CONTENT_TYPE)
+        .get(ureq::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let mut bytes = Vec::new();
-    response
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(format!("reading the answer: {}", io_cause(&e, timeout))))?;
-    if bytes.len() > max_bytes {
-        return Err(fail(too_large(max_bytes)));
-    }
+    let bytes = match response.body_mut().with_config().limit(limit).read_to_vec() {
+        Ok(bytes) => bytes,
+        Err(ureq::Error::BodyExceedsLimit(_)) => return Err(fail(too_large(max_bytes))),
+        Err(e) => {
+            return Err(fail(format!(
+                "reading the answer: {}",
+                wording.describe(&e)
+            )));
+        }
+    };
     text(bytes).ok_or_else(|| {
         fail(format!(
             "the answer is not YAML text (binary content{})",
@@ -82,20 +86,6 @@ fn text(mut bytes: Vec<u8>) -> Option<String> {
         return None;
     }
     String::from_utf8(bytes).ok()
-}
-
-/// A read error of the body, where a timeout shows as an I/O error wrapping reqwest's.
-fn io_cause(error: &std::io::Error, timeout: Duration) -> String {
-    match error
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
-    {
-        Some(inner) => crate::net::describe(inner, timeout),
-        None if error.kind() == std::io::ErrorKind::TimedOut => {
-            format!("no answer within {}", crate::net::show_duration(timeout))
-        }
-        None => error.to_string(),
-    }
 }
 
 #[cfg(test)]

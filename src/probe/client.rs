@@ -7,7 +7,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use reqwest::header::{HOST, HeaderName, HeaderValue, LOCATION};
+use ureq::http::header::{HOST, HeaderName, HeaderValue, LOCATION};
+use ureq::http::{Method, Uri};
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use super::{Observation, Probe, observed_backend};
 use crate::engine::routing::Scheme;
@@ -119,6 +122,26 @@ fn strip_port(host: &str) -> &str {
     }
 }
 
+/// Resolves every URL to the `--address` IP at the URL's port, so that an HTTPS request
+/// can name its SNI host in the URL (ureq takes SNI from there) and still reach the address.
+#[derive(Debug)]
+struct ToAddress(IpAddr);
+
+impl Resolver for ToAddress {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        _config: &ureq::config::Config,
+        _timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        // `url` always writes the port.
+        let port = uri.port_u16().ok_or(ureq::Error::HostNotFound)?;
+        let mut addresses = self.empty();
+        addresses.push(SocketAddr::new(self.0, port));
+        Ok(addresses)
+    }
+}
+
 /// Sends every probe that is not skipped, `options.concurrency` at a time. The answers
 /// come back in the probes' order; `None` for skipped probes.
 pub fn send_all(
@@ -126,28 +149,18 @@ pub fn send_all(
     probes: &[Probe],
     options: &Options,
 ) -> Result<Vec<Option<Result<Observation, String>>>, String> {
-    crate::net::install_crypto_provider();
-    let mut builder = reqwest::blocking::Client::builder()
-        .timeout(options.timeout)
-        .connect_timeout(options.timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .tls_danger_accept_invalid_certs(options.insecure)
-        .user_agent(concat!("gwctl-probe/", env!("CARGO_PKG_VERSION")));
-    // HTTPS requests name their SNI host in the URL; that host must reach the address.
-    let mut names: Vec<(String, SocketAddr)> = probes
-        .iter()
-        .filter(|p| p.scheme == Scheme::Https && p.skipped.is_none())
-        .filter_map(|p| Some((sni_name(p)?, address.socket(p.request.port)?)))
-        .collect();
-    names.sort();
-    names.dedup_by(|a, b| a.0 == b.0);
-    for (name, socket) in &names {
-        builder = builder.resolve(name, *socket);
-    }
-    let client = builder
-        .build()
-        .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+    let config =
+        crate::net::agent_config(crate::net::tls(options.insecure).build(), options.timeout)
+            .max_redirects(0)
+            .proxy(None)
+            .user_agent(concat!("gwctl-probe/", env!("CARGO_PKG_VERSION")))
+            .build();
+    let agent = ureq::Agent::with_parts(config, DefaultConnector::new(), ToAddress(address.ip));
+    let wording = crate::net::Wording {
+        timeout: options.timeout,
+        timeout_option: "--timeout",
+        certificate_hint: "--insecure accepts any certificate",
+    };
 
     let answers: Mutex<Vec<Option<Result<Observation, String>>>> =
         Mutex::new(vec![None; probes.len()]);
@@ -164,7 +177,7 @@ pub fn send_all(
                     if probe.skipped.is_some() {
                         continue;
                     }
-                    let answer = send(&client, address, probe, options);
+                    let answer = send(&agent, &wording, address, probe, options);
                     if let Ok(mut answers) = answers.lock() {
                         if let Some(slot) = answers.get_mut(index) {
                             *slot = Some(answer);
@@ -180,8 +193,8 @@ pub fn send_all(
 }
 
 /// The URL a probe requests: the SNI name (HTTPS) or the address, the connection port,
-/// the simulated path and query.
-fn url(address: &Address, probe: &Probe) -> Result<reqwest::Url, String> {
+/// the simulated path and query (percent-encoded as a browser would).
+fn url(address: &Address, probe: &Probe) -> Result<Uri, String> {
     let socket = address
         .socket(probe.request.port)
         .ok_or("no port to connect to (give --address IP:PORT)")?;
@@ -189,31 +202,75 @@ fn url(address: &Address, probe: &Probe) -> Result<reqwest::Url, String> {
         (Scheme::Https, Some(name)) => format!("{name}:{}", socket.port()),
         _ => socket.to_string(),
     };
-    let path = if probe.request.path.starts_with('/') {
-        probe.request.path.clone()
-    } else {
-        format!("/{}", probe.request.path)
+    let (path, query) = match probe.request.path.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (probe.request.path.as_str(), None),
     };
-    let mut url = reqwest::Url::parse(&format!("{}://{authority}{path}", probe.scheme.as_str()))
-        .map_err(|e| format!("cannot build a URL for {path:?}: {e}"))?;
-    if !probe.request.query.is_empty() {
-        let mut pairs = url.query_pairs_mut();
-        for (key, value) in &probe.request.query {
-            pairs.append_pair(key, value);
+    let mut target = String::new();
+    if !path.starts_with('/') {
+        target.push('/');
+    }
+    percent_encode(path, b"/", &mut target);
+    let mut query_text = String::new();
+    if let Some(query) = query {
+        percent_encode(query, b"/?", &mut query_text);
+    }
+    for (key, value) in &probe.request.query {
+        if !query_text.is_empty() {
+            query_text.push('&');
+        }
+        form_encode(key, &mut query_text);
+        query_text.push('=');
+        form_encode(value, &mut query_text);
+    }
+    if query.is_some() || !query_text.is_empty() {
+        target.push('?');
+        target.push_str(&query_text);
+    }
+    format!("{}://{authority}{target}", probe.scheme.as_str())
+        .parse()
+        .map_err(|e| format!("cannot build a URL for {:?}: {e}", probe.request.path))
+}
+
+/// Appends `text`, with every byte that may not stand in a path or query as `%XX`:
+/// unreserved characters, sub-delimiters, `:`, `@`, `%` and `extra` stay as they are.
+fn percent_encode(text: &str, extra: &[u8], out: &mut String) {
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=:@%".contains(&byte)
+            || extra.contains(&byte)
+        {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
         }
     }
-    Ok(url)
+}
+
+/// Appends `text` as `application/x-www-form-urlencoded` (space as `+`).
+fn form_encode(text: &str, out: &mut String) {
+    for byte in text.bytes() {
+        match byte {
+            b' ' => out.push('+'),
+            b'*' | b'-' | b'.' | b'_' => out.push(char::from(byte)),
+            _ if byte.is_ascii_alphanumeric() => out.push(char::from(byte)),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
 }
 
 fn send(
-    client: &reqwest::blocking::Client,
+    agent: &ureq::Agent,
+    wording: &crate::net::Wording,
     address: &Address,
     probe: &Probe,
     options: &Options,
 ) -> Result<Observation, String> {
-    let method = reqwest::Method::from_bytes(probe.request.method.as_bytes())
+    let method = Method::from_bytes(probe.request.method.as_bytes())
         .map_err(|_| format!("invalid method {:?}", probe.request.method))?;
-    let mut request = client.request(method, url(address, probe)?);
+    let mut request = ureq::http::Request::builder()
+        .method(method)
+        .uri(url(address, probe)?);
     if let Some(host) = &probe.request.host {
         let value =
             HeaderValue::from_str(host).map_err(|_| format!("invalid Host header {host:?}"))?;
@@ -226,9 +283,10 @@ fn send(
             .map_err(|_| format!("invalid value of header {name}: {value:?}"))?;
         request = request.header(name, value);
     }
-    let response = request
-        .send()
-        .map_err(|e| crate::net::describe(&e, options.timeout))?;
+    let request = request
+        .body(())
+        .map_err(|e| format!("cannot build the request: {e}"))?;
+    let mut response = agent.run(request).map_err(|e| wording.describe(&e))?;
     let header = |name: &str| {
         response
             .headers()
@@ -242,7 +300,11 @@ fn send(
     let mut body = Vec::new();
     // A body that cannot be read in time only hides the echo server's JSON; the status
     // and headers are the answer.
-    let _ = response.take(MAX_BODY).read_to_end(&mut body);
+    let _ = response
+        .body_mut()
+        .as_reader()
+        .take(MAX_BODY)
+        .read_to_end(&mut body);
     Ok(Observation {
         status_code,
         location,
@@ -317,7 +379,7 @@ mod tests {
         );
         let by_ip = url(&address, &probe(Scheme::Https, "127.0.0.1", "/"));
         assert_eq!(
-            by_ip.map(|u| u.host_str().map(str::to_string)),
+            by_ip.map(|u| u.host().map(str::to_string)),
             Ok(Some("127.0.0.1".to_string()))
         );
         let no_port = Address::parse("127.0.0.1").unwrap_or_else(|e| panic!("{e}"));
