@@ -33,6 +33,7 @@ fn sources() -> Sources {
             name: "world.yaml".into(),
             path: None,
             text: text().to_string(),
+            ..Default::default()
         }],
         documents: Vec::new(),
     }

@@ -26,6 +26,7 @@ fn loaded() -> &'static (World, Analysis) {
                 name: "world.yaml".into(),
                 path: None,
                 text: world::generate(),
+                ..Default::default()
             }],
             documents: Vec::new(),
         };

@@ -394,6 +394,7 @@ fn parse_requests(
         name: file.to_string(),
         path: None,
         text: text.to_string(),
+        ..Default::default()
     });
     let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
     if let Some(d) = diagnostics.first() {

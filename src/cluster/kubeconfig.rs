@@ -140,6 +140,7 @@ fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
         name: path.display().to_string(),
         path: Some(path.to_path_buf()),
         text,
+        ..Default::default()
     });
     let diagnostics = crate::yaml::parse_file(&mut sources, 0, &Limits::default());
     if let Some(d) = diagnostics.first() {

@@ -122,6 +122,7 @@ pub fn parse(path: &Path, text: String) -> Loaded {
         name: path.display().to_string(),
         path: Some(path.to_path_buf()),
         text: text.trim_start_matches('\u{feff}').to_string(),
+        ..Default::default()
     });
     let mut diagnostics = crate::yaml::parse_file(&mut sources, 0, &Limits::default());
     let mut config = Config {
@@ -146,6 +147,7 @@ pub fn parse(path: &Path, text: String) -> Loaded {
         name: String::new(),
         path: None,
         text: String::new(),
+        ..Default::default()
     });
     Loaded {
         config,
@@ -371,6 +373,7 @@ mod tests {
             name: "input.yaml".into(),
             path: None,
             text: String::new(),
+            ..Default::default()
         });
         let (config, diagnostics) = loaded.attach(&mut sources);
         assert!(config.ignore.contains("GW1001"));

@@ -31,8 +31,7 @@ pub fn resolve(sources: &Sources, location: &Location) -> Option<Resolved> {
             (document.file, find(node, path).span)
         }
     };
-    let text = &sources.files.get(file)?.text;
-    let (line, column) = line_column(text, span.start);
+    let (line, column) = sources.files.get(file)?.line_column(span.start);
     Some(Resolved {
         file,
         span,
@@ -73,34 +72,4 @@ fn find<'a>(root: &'a Node, path: &FieldPath) -> NodeRef<'a> {
 struct NodeRef<'a> {
     span: Span,
     node: &'a Node,
-}
-
-/// 1-based line and character column of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_column_counts_characters() {
-        let text = "a: 1\nbé: 2\n";
-        assert_eq!(line_column(text, 0), (1, 1));
-        assert_eq!(line_column(text, 5), (2, 1));
-        assert_eq!(line_column(text, 9), (2, 4));
-    }
 }

@@ -20,7 +20,7 @@ pub type FileId = usize;
 pub type DocId = usize;
 
 /// One input file (or stdin), decoded to UTF-8 text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceFile {
     /// The name shown to users: the path as given/walked, or `<stdin>`.
     pub name: String,
@@ -28,6 +28,37 @@ pub struct SourceFile {
     pub path: Option<PathBuf>,
     /// The text, with a leading BOM removed. CRLF is kept as it is (spans index this text).
     pub text: String,
+    /// Where each line starts, built on first use: positions of every object and finding
+    /// are looked up in it, so a 20,000-route file is not rescanned per object.
+    pub line_index: LineIndex,
+}
+
+/// The byte offsets at which the lines of a text start, computed once.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex(std::sync::OnceLock<Vec<usize>>);
+
+impl SourceFile {
+    /// 1-based line and character column of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let text = &self.text;
+        let starts = self.line_index.0.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        // The last line start at or before the offset.
+        let line = starts.partition_point(|&start| start <= offset).max(1);
+        let line_start = starts.get(line - 1).copied().unwrap_or(0);
+        let column = text
+            .get(line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (line, column)
+    }
 }
 
 /// Everything read: files, and the YAML documents parsed from them.
@@ -164,6 +195,7 @@ pub fn read(options: &InputOptions, sources: &mut Sources) -> Result<Vec<Diagnos
                     name: address.clone(),
                     path: None,
                     text,
+                    ..Default::default()
                 });
                 Some(sources.files.len() - 1)
             }
@@ -215,7 +247,12 @@ fn load(
             Some(Diagnostic::new(&UNREADABLE, format!("{name}: {error}")).at(at_start)),
         ),
     };
-    sources.files.push(SourceFile { name, path, text });
+    sources.files.push(SourceFile {
+        name,
+        path,
+        text,
+        ..Default::default()
+    });
     match problem {
         Some(problem) => {
             diagnostics.push(problem);
@@ -278,6 +315,20 @@ fn decode(mut bytes: Vec<u8>, file: FileId) -> (String, Option<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn line_column_counts_characters_and_survives_odd_offsets() {
+        let file = super::SourceFile {
+            text: "a: 1\nbé: 2\n".into(),
+            ..Default::default()
+        };
+        assert_eq!(file.line_column(0), (1, 1));
+        assert_eq!(file.line_column(5), (2, 1));
+        assert_eq!(file.line_column(9), (2, 4));
+        // Inside the two-byte é: the column of é itself.
+        assert_eq!(file.line_column(7), (2, 2));
+        assert_eq!(file.line_column(1_000), (3, 1));
+    }
+
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -444,7 +495,7 @@ mod tests {
             panic!("{diagnostics:?}");
         };
         let text = &sources.files[*file].text;
-        assert_eq!(crate::diag::resolve::line_column(text, span.start), (2, 11));
+        assert_eq!(sources.files[*file].line_column(span.start), (2, 11));
         assert_eq!(&text[span.start..span.end], "\u{FFFD}");
     }
 
@@ -511,7 +562,7 @@ mod hostile_tests {
                     panic!("{d:?}");
                 };
                 let source = &sources.files[*file];
-                let (line, _) = crate::diag::resolve::line_column(&source.text, span.start);
+                let (line, _) = source.line_column(span.start);
                 let name = source.path.as_ref().unwrap().file_name().unwrap();
                 (format!("{}:{line}", name.to_string_lossy()), d.rule.code)
             })

@@ -93,6 +93,7 @@ pub fn sources() -> Sources {
             name: name.to_string(),
             path: None,
             text: text.to_string(),
+            ..Default::default()
         });
         for root in parse(text) {
             let index = sources.documents.iter().filter(|d| d.file == file).count();

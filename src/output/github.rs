@@ -5,7 +5,7 @@
 //! `,` in property values.
 
 use super::Report;
-use crate::diag::resolve::{line_column, resolve};
+use crate::diag::resolve::resolve;
 use crate::diag::{Diagnostic, Severity};
 use crate::input::Sources;
 
@@ -31,7 +31,7 @@ fn command(sources: &Sources, diagnostic: &Diagnostic) -> String {
         .and_then(|l| resolve(sources, l));
     if let Some((resolved, file)) = resolved.and_then(|r| Some((r, sources.files.get(r.file)?))) {
         if file.path.is_some() {
-            let (end_line, end_column) = line_column(&file.text, resolved.span.end);
+            let (end_line, end_column) = file.line_column(resolved.span.end);
             properties.push(("file", file.name.replace('\\', "/")));
             properties.push(("line", resolved.line.to_string()));
             properties.push(("col", resolved.column.to_string()));

@@ -10,7 +10,7 @@
 use serde_json::{Value, json};
 
 use super::Report;
-use crate::diag::resolve::{Resolved, line_column, resolve};
+use crate::diag::resolve::{Resolved, resolve};
 use crate::diag::{Diagnostic, Location, Rule, Severity, registry};
 use crate::input::Sources;
 
@@ -131,7 +131,7 @@ fn physical_location(sources: &Sources, location: &Location) -> Option<Value> {
     file.path.as_ref()?;
     Some(json!({
         "artifactLocation": artifact(&file.name),
-        "region": region(&file.text, &resolved),
+        "region": region(file, &resolved),
     }))
 }
 
@@ -149,8 +149,8 @@ fn artifact(name: &str) -> Value {
     }
 }
 
-fn region(text: &str, resolved: &Resolved) -> Value {
-    let (end_line, end_column) = line_column(text, resolved.span.end.max(resolved.span.start));
+fn region(file: &crate::input::SourceFile, resolved: &Resolved) -> Value {
+    let (end_line, end_column) = file.line_column(resolved.span.end.max(resolved.span.start));
     json!({
         "startLine": resolved.line,
         "startColumn": resolved.column,

@@ -352,6 +352,7 @@ mod tests {
             name: "test.yaml".to_string(),
             path: None,
             text: text.to_string(),
+            ..Default::default()
         });
         let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
         assert!(diagnostics.is_empty(), "{diagnostics:?}");

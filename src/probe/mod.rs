@@ -525,6 +525,7 @@ mod tests {
             name: "test.yaml".into(),
             path: None,
             text: text.into(),
+            ..Default::default()
         });
         crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
         let options = crate::model::BuildOptions {

@@ -294,7 +294,14 @@ pub fn parse_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::resolve::line_column;
+    /// Line and column of `offset` in `text`, as renderers compute them.
+    fn line_column(text: &str, offset: usize) -> (usize, usize) {
+        let file = crate::input::SourceFile {
+            text: text.to_string(),
+            ..Default::default()
+        };
+        file.line_column(offset)
+    }
     use crate::input::{SourceFile, Sources};
     use std::time::{Duration, Instant};
 
@@ -304,6 +311,7 @@ mod tests {
             name: "test.yaml".into(),
             path: None,
             text: text.into(),
+            ..Default::default()
         });
         let diagnostics = parse_file(&mut sources, 0, limits);
         (sources, diagnostics)
@@ -320,9 +328,7 @@ mod tests {
     /// Line and column of a diagnostic's file location.
     fn position(sources: &Sources, diagnostic: &Diagnostic) -> (usize, usize) {
         match &diagnostic.location {
-            Some(Location::File { file, span }) => {
-                line_column(&sources.file(*file).text, span.start)
-            }
+            Some(Location::File { file, span }) => sources.file(*file).line_column(span.start),
             other => panic!("not a file location: {other:?}"),
         }
     }

@@ -132,6 +132,7 @@ fn parse(text: &str) -> (Sources, Vec<crate::diag::Diagnostic>) {
         name: "prop.yaml".into(),
         path: None,
         text: text.to_string(),
+        ..Default::default()
     });
     let diagnostics = parse_file(&mut sources, 0, &Limits::default());
     (sources, diagnostics)

@@ -35,6 +35,7 @@ fn parse_yaml(path: &Path) -> Node {
             name: path.display().to_string(),
             path: Some(path.to_path_buf()),
             text,
+            ..Default::default()
         }],
         documents: Vec::new(),
     };
@@ -60,6 +61,7 @@ fn analyze_case(manifests: &Path) -> Analysis {
             name: manifests.display().to_string(),
             path: Some(manifests.to_path_buf()),
             text,
+            ..Default::default()
         }],
         documents: Vec::new(),
     };

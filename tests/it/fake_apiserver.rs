@@ -127,6 +127,7 @@ fn read_yaml(path: &Path) -> Vec<Value> {
         name: path.display().to_string(),
         path: None,
         text,
+        ..Default::default()
     });
     gwctl::yaml::parse_file(&mut sources, 0, &Limits::default());
     sources.documents.iter().map(|d| json_of(&d.root)).collect()

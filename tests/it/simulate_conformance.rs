@@ -31,6 +31,7 @@ fn read_yaml(path: &Path) -> Sources {
         name: path.display().to_string(),
         path: Some(path.to_path_buf()),
         text,
+        ..Default::default()
     });
     let diagnostics = gwctl::yaml::parse_file(&mut sources, 0, &gwctl::yaml::Limits::default());
     assert!(

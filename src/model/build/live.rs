@@ -90,6 +90,7 @@ mod tests {
             name: "t.yaml".into(),
             path: None,
             text: text.into(),
+            ..Default::default()
         });
         crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
         sources.documents.remove(0).root

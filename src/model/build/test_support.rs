@@ -30,6 +30,7 @@ pub(crate) fn parse(text: &str) -> Sources {
             name: "test.yaml".to_string(),
             path: None,
             text: text.to_string(),
+            ..Default::default()
         }],
         documents: Vec::new(),
     };
