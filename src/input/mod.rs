@@ -38,26 +38,41 @@ pub struct SourceFile {
 pub struct LineIndex(std::sync::OnceLock<Vec<usize>>);
 
 impl SourceFile {
+    fn line_starts(&self) -> &[usize] {
+        self.line_index.0.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
     /// 1-based line and character column of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let text = &self.text;
-        let starts = self.line_index.0.get_or_init(|| {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
         let mut offset = offset.min(text.len());
         while offset > 0 && !text.is_char_boundary(offset) {
             offset -= 1;
         }
         // The last line start at or before the offset.
-        let line = starts.partition_point(|&start| start <= offset).max(1);
-        let line_start = starts.get(line - 1).copied().unwrap_or(0);
+        let line = self
+            .line_starts()
+            .partition_point(|&start| start <= offset)
+            .max(1);
+        let line_start = self.line_start(line);
         let column = text
             .get(line_start..offset)
             .map_or(0, |s| s.chars().count())
             + 1;
         (line, column)
+    }
+
+    /// Byte offset at which 1-based `line` starts (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        let starts = self.line_starts();
+        match line.checked_sub(1) {
+            Some(i) => starts.get(i).copied().unwrap_or(self.text.len()),
+            None => 0,
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use super::{Report, Style, file_name, object_name, object_position};
 use crate::diag::resolve::{Resolved, resolve};
 use crate::diag::{Diagnostic, Location, Origin, Severity};
 use crate::engine::{Condition, ConditionStatus, GatewayReport};
-use crate::input::Sources;
+use crate::input::{SourceFile, Sources};
 use crate::yaml::Span;
 
 /// Renders the status overview, the findings and the summary line.
@@ -285,10 +285,7 @@ pub fn render_diagnostic(
             Severity::Info => miette::Severity::Advice,
         },
         help: diagnostic.help.as_deref(),
-        source: text.map(|f| NamedText {
-            name: &f.name,
-            text: &f.text,
-        }),
+        source: text.map(|file| NamedText { file }),
         labels,
     };
     let mut out = String::new();
@@ -389,11 +386,12 @@ impl miette::Diagnostic for Snippet<'_> {
     }
 }
 
-/// A borrowed file text with its display name (miette's `NamedSource` wants ownership).
+/// A borrowed file as miette's source (its `NamedSource` wants ownership). miette reads
+/// a span by scanning its source from the start, so it is handed only the lines around the
+/// span, found through the file's line index: rendering stays linear in the findings.
 #[derive(Debug)]
 struct NamedText<'a> {
-    name: &'a str,
-    text: &'a str,
+    file: &'a SourceFile,
 }
 
 impl SourceCode for NamedText<'_> {
@@ -403,16 +401,24 @@ impl SourceCode for NamedText<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let (line, _) = self.file.line_column(span.offset());
+        let first_line = line.saturating_sub(context_lines_before).max(1);
+        let window_start = self.file.line_start(first_line);
+        let window = self.file.text.get(window_start..).unwrap_or_default();
+        let relative = miette::SourceSpan::new(
+            span.offset().saturating_sub(window_start).into(),
+            span.len(),
+        );
+        let contents = window.read_span(&relative, context_lines_before, context_lines_after)?;
+        let found = contents.span();
         Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.name.to_string(),
+            self.file.name.clone(),
             contents.data(),
-            *contents.span(),
-            contents.line(),
+            miette::SourceSpan::new((found.offset() + window_start).into(), found.len()),
+            contents.line() + first_line - 1,
             contents.column(),
-            contents.line_count(),
+            // miette counts the lines from the start of the source to the window's end.
+            contents.line_count() + first_line - 1,
         )))
     }
 }
