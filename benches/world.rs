@@ -10,6 +10,9 @@ pub const ROUTES: usize = 20_000;
 /// The whole world as one multi-document YAML stream.
 pub fn generate() -> String {
     let mut out = String::with_capacity(24 << 20);
+    out.push_str(
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata:\n  name: bench\nspec:\n  controllerName: example.com/bench\n",
+    );
     for g in 0..GATEWAYS {
         let ns = format!("infra-{}", g % 10);
         if g < 10 {
