@@ -86,6 +86,20 @@ fn listener_conditions(state: &ListenerState, owner: &OwnerState) -> Vec<Conditi
     vec![accepted, conflicted, resolved, programmed]
 }
 
+/// The listeners of an owner in force that can carry traffic.
+fn usable_listeners<'a>(
+    owner: ListenerOwner,
+    states: &'a [ListenerState],
+    owner_state: &OwnerState,
+) -> impl Iterator<Item = ListenerId> + 'a {
+    let in_force = matches!(owner_state, OwnerState::InForce);
+    states
+        .iter()
+        .enumerate()
+        .filter(move |(_, st)| in_force && st.attachable())
+        .map(move |(index, _)| ListenerId { owner, index })
+}
+
 fn listener_statuses(
     owner: ListenerOwner,
     listeners: &[Listener],
@@ -240,15 +254,7 @@ pub fn assemble(
             None => (Vec::new(), OwnerState::Unknown { message: "" }),
         };
         let owner = ListenerOwner::ListenerSet(s);
-        if matches!(owner_state, OwnerState::InForce) {
-            usable.extend(
-                states
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, st)| st.attachable())
-                    .map(|(index, _)| ListenerId { owner, index }),
-            );
-        }
+        usable.extend(usable_listeners(owner, states, &owner_state));
         set_reports.push(GatewayReport {
             namespace: set.meta.namespace.clone(),
             name: set.meta.name.clone(),
@@ -309,15 +315,7 @@ pub fn assemble(
                 (conditions, OwnerState::InForce)
             }
         };
-        if matches!(owner_state, OwnerState::InForce) {
-            usable.extend(
-                states
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, st)| st.attachable())
-                    .map(|(index, _)| ListenerId { owner, index }),
-            );
-        }
+        usable.extend(usable_listeners(owner, states, &owner_state));
         gateway_reports.push(GatewayReport {
             namespace: gw.meta.namespace.clone(),
             name: gw.meta.name.clone(),

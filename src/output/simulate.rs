@@ -422,27 +422,13 @@ mod tests {
     use crate::model::RouteKind;
 
     fn not_found() -> RouteResult {
-        let mut r = crate::engine::routing::RouteResult {
-            gateway: NamespacedName {
-                namespace: "infra-ns".into(),
-                name: "shared-gateway".into(),
-            },
-            port: Some(80),
-            listener: None,
-            outcome: Outcome::NotFound,
-            status_code: Some(404),
-            grpc_status: None,
-            location: None,
-            route: None,
-            rule_index: None,
-            match_index: None,
-            backends: Vec::new(),
-            backend_request: None,
-            response_headers: Vec::new(),
-            mirrors: Vec::new(),
-            near_misses: Vec::new(),
-            explanation: vec!["no HTTPRoute matches".into()],
+        let gateway = NamespacedName {
+            namespace: "infra-ns".into(),
+            name: "shared-gateway".into(),
         };
+        let mut r = crate::engine::routing::RouteResult::new(gateway, Some(80), Outcome::NotFound);
+        r.status_code = Some(404);
+        r.explanation = vec!["no HTTPRoute matches".into()];
         r.near_misses.push(crate::engine::routing::NearMiss {
             route: RouteRef {
                 kind: RouteKind::Http,

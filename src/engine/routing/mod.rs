@@ -291,7 +291,8 @@ pub struct RouteResult {
 }
 
 impl RouteResult {
-    fn new(gateway: NamespacedName, port: Option<i64>, outcome: Outcome) -> Self {
+    /// A result with only its Gateway, port and outcome; the router fills in the rest.
+    pub(crate) fn new(gateway: NamespacedName, port: Option<i64>, outcome: Outcome) -> Self {
         RouteResult {
             gateway,
             port,
