@@ -7,6 +7,8 @@ use std::cmp::Reverse;
 
 use regex_lite::Regex;
 
+use super::table::PathKey;
+
 use crate::model::{
     GrpcMatch, HttpMatch, Known, PathMatch, PathMatchType, Route, RouteKind, RouteMatch,
     ValueMatch, ValueMatchType,
@@ -419,11 +421,28 @@ impl Matcher {
             parts.join(", ")
         }
     }
-    /// Whether one failed condition of this match is worth a near miss: the match checks
-    /// several conditions, or its path is a look-alike of the request's.
+    /// Whether one failed condition of this match is worth a near miss. An HTTP match on
+    /// another path is no "almost" (a 404 would list every route with a method or header
+    /// match); its path must take the request or be a look-alike of the request's path. A
+    /// gRPC match must check several conditions.
     pub fn near_miss_worthy(&self, req: &Incoming) -> bool {
-        self.conditions() > 1
-            || matches!(self, Matcher::Http(m) if m.path.look_alike(&req.path).is_some())
+        match self {
+            Matcher::Http(m) => {
+                m.path.is_match(&req.path) || m.path.look_alike(&req.path).is_some()
+            }
+            Matcher::Grpc(_) => self.conditions() > 1,
+        }
+    }
+    /// How the routing tables index this match by path.
+    pub fn path_key(&self) -> PathKey<'_> {
+        match self {
+            Matcher::Http(m) => match &m.path {
+                PathMatcher::Exact(v) => PathKey::Exact(v),
+                PathMatcher::Prefix(p) => PathKey::Prefix(p),
+                PathMatcher::Regex(_) | PathMatcher::Never => PathKey::Unindexed,
+            },
+            Matcher::Grpc(_) => PathKey::Unindexed,
+        }
     }
     /// How many conditions the match checks.
     fn conditions(&self) -> usize {

@@ -12,6 +12,7 @@ mod filters;
 mod hostname;
 mod matching;
 mod router;
+mod table;
 
 pub use router::Router;
 

@@ -9,10 +9,9 @@ use crate::model::{
 };
 
 use super::filters::{RedirectContext, modify_headers, redirect_location, rewrite_path};
-use super::hostname::{
-    host_matches, listener_specificity, normalize_host, suffixes, wildcard_suffix,
-};
+use super::hostname::{host_matches, listener_specificity, normalize_host};
 use super::matching::{CompiledRoute, Incoming, Matcher};
+use super::table::{HostTable, HostTableBuilder, PathKey};
 use super::{
     Backend, BackendRequest, GrpcStatus, ListenerRef, Mirror, NamespacedName, NearMiss, Outcome,
     Request, RequestProtocol, RouteRef, RouteResult, Scheme,
@@ -29,92 +28,19 @@ struct Candidate {
     matcher: u32,
 }
 
-/// A listener's candidates indexed by effective hostname, each list in precedence order.
-#[derive(Debug, Default)]
-struct HostTable {
-    exact: HashMap<String, Vec<Candidate>>,
-    /// Keyed by the wildcard's suffix (`*.example.com` → `.example.com`).
-    wildcard: HashMap<String, Vec<Candidate>>,
-    /// Routes with no effective hostname: every host.
-    any: Vec<Candidate>,
+/// A match of a route whose parentRef was refused: `refusal` indexes `Analysis::refusals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Refused {
+    refusal: u32,
+    candidate: Candidate,
 }
 
-impl HostTable {
-    fn insert(&mut self, hostnames: &[String], candidate: Candidate) {
-        if hostnames.is_empty() {
-            self.any.push(candidate);
-        }
-        for hostname in hostnames {
-            match wildcard_suffix(hostname) {
-                Some(suffix) => self.wildcard.entry(suffix).or_default().push(candidate),
-                None => self
-                    .exact
-                    .entry(hostname.to_ascii_lowercase())
-                    .or_default()
-                    .push(candidate),
-            }
-        }
-    }
-
-    fn lists_mut(&mut self) -> impl Iterator<Item = &mut Vec<Candidate>> {
-        self.exact
-            .values_mut()
-            .chain(self.wildcard.values_mut())
-            .chain(std::iter::once(&mut self.any))
-    }
-
-    /// Sorts every list by `key` and drops duplicates (a route attached twice).
-    fn finish<K: Ord>(&mut self, key: impl Fn(&Candidate) -> K) {
-        for list in self.lists_mut() {
-            list.sort_by_cached_key(|c| key(c));
-            list.dedup();
-        }
-    }
-
-    /// The lists whose hostname matches `host`, most specific hostname first (§7.4 step 1):
-    /// exact, then wildcards from the longest suffix, then routes without hostnames.
-    fn lists_for<'t>(&'t self, host: Option<&'t str>) -> impl Iterator<Item = &'t [Candidate]> {
-        let exact = host.and_then(|h| self.exact.get(h));
-        let wildcards = host
-            .into_iter()
-            .flat_map(suffixes)
-            .filter_map(|s| self.wildcard.get(s));
-        exact
-            .into_iter()
-            .chain(wildcards)
-            .chain(std::iter::once(&self.any))
-            .map(Vec::as_slice)
-    }
-
-    /// The lists whose hostname does NOT match `host`, with that hostname.
-    fn lists_not_for<'t>(
-        &'t self,
-        host: Option<&'t str>,
-    ) -> impl Iterator<Item = (String, &'t [Candidate])> {
-        let exact = self
-            .exact
-            .iter()
-            .filter(move |(h, _)| Some(h.as_str()) != host)
-            .map(|(h, l)| (h.clone(), l.as_slice()));
-        let wildcard = self
-            .wildcard
-            .iter()
-            .filter(move |(suffix, _)| {
-                host.is_none_or(|h| !(h.len() > suffix.len() && h.ends_with(suffix.as_str())))
-            })
-            .map(|(suffix, l)| (format!("*{suffix}"), l.as_slice()));
-        exact.chain(wildcard)
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.exact
-            .values()
-            .chain(self.wildcard.values())
-            .map(Vec::len)
-            .sum::<usize>()
-            + self.any.len()
-    }
+/// A listener's tables while the router is built.
+#[derive(Default)]
+struct ListenerTables {
+    http: HostTableBuilder<Candidate>,
+    grpc: HostTableBuilder<Candidate>,
+    l4: HostTableBuilder<Candidate>,
 }
 
 #[derive(Debug)]
@@ -125,10 +51,10 @@ struct ListenerIndex {
     /// Lowercased.
     hostname: Option<String>,
     usable: bool,
-    http: HostTable,
-    grpc: HostTable,
+    http: HostTable<Candidate>,
+    grpc: HostTable<Candidate>,
     /// TLSRoutes (by SNI), TCPRoutes and UDPRoutes, oldest first.
-    l4: HostTable,
+    l4: HostTable<Candidate>,
 }
 
 #[derive(Debug)]
@@ -136,8 +62,9 @@ struct GatewayIndex {
     name: NamespacedName,
     /// The Gateway's own listeners, then those of its ListenerSets (oldest first).
     listeners: Vec<ListenerIndex>,
-    /// Indices into `Analysis::refusals` of route parentRefs aimed at this Gateway.
-    refusals: Vec<usize>,
+    /// The matches of HTTP and gRPC routes whose parentRef aimed at this Gateway was refused,
+    /// indexed by the routes' own hostnames.
+    refused: HostTable<Refused>,
     /// The address a request without Host is sent to.
     address: String,
 }
@@ -148,6 +75,8 @@ pub struct Router<'a> {
     analysis: &'a Analysis,
     compiled: Vec<CompiledRoute>,
     gateways: Vec<GatewayIndex>,
+    /// Positions in `gateways` (several when the input defines a Gateway twice).
+    gateway_by_name: HashMap<NamespacedName, Vec<usize>>,
 }
 
 /// The request, normalized once.
@@ -237,7 +166,7 @@ impl<'a> Router<'a> {
                 GatewayIndex {
                     name,
                     listeners,
-                    refusals: Vec::new(),
+                    refused: HostTable::default(),
                     address: g
                         .addresses
                         .iter()
@@ -258,46 +187,96 @@ impl<'a> Router<'a> {
             }
         }
 
+        let candidates = |route: usize| {
+            let rules = compiled.get(route).map_or(&[][..], |c| &c.rules);
+            rules.iter().enumerate().flat_map(move |(rule, matchers)| {
+                (0..matchers.len()).map(move |matcher| Candidate {
+                    route: route as u32,
+                    rule: rule as u32,
+                    matcher: matcher as u32,
+                })
+            })
+        };
+        let mut tables: Vec<Vec<ListenerTables>> = gateways
+            .iter()
+            .map(|g| {
+                g.listeners
+                    .iter()
+                    .map(|_| ListenerTables::default())
+                    .collect()
+            })
+            .collect();
         for attachment in &analysis.attachments {
             let Some(&(gi, li)) = position.get(&attachment.listener) else {
                 continue;
             };
             let (Some(route), Some(listener)) = (
                 world.routes.get(attachment.route),
-                gateways.get_mut(gi).and_then(|g| g.listeners.get_mut(li)),
+                tables.get_mut(gi).and_then(|g| g.get_mut(li)),
             ) else {
                 continue;
             };
-            let table = match route.kind {
-                RouteKind::Http => &mut listener.http,
-                RouteKind::Grpc => &mut listener.grpc,
-                RouteKind::Tls | RouteKind::Tcp | RouteKind::Udp => &mut listener.l4,
-            };
-            let route_index = attachment.route as u32;
             match route.kind {
                 RouteKind::Http | RouteKind::Grpc => {
-                    let rules = compiled.get(attachment.route).map_or(&[][..], |c| &c.rules);
-                    for (rule, matchers) in rules.iter().enumerate() {
-                        for matcher in 0..matchers.len() {
-                            table.insert(
-                                &attachment.hostnames,
-                                Candidate {
-                                    route: route_index,
-                                    rule: rule as u32,
-                                    matcher: matcher as u32,
-                                },
-                            );
-                        }
+                    let table = match route.kind {
+                        RouteKind::Grpc => &mut listener.grpc,
+                        _ => &mut listener.http,
+                    };
+                    for candidate in candidates(attachment.route) {
+                        table.insert(&attachment.hostnames, candidate);
                     }
                 }
-                RouteKind::Tls | RouteKind::Tcp | RouteKind::Udp => table.insert(
+                RouteKind::Tls | RouteKind::Tcp | RouteKind::Udp => listener.l4.insert(
                     &attachment.hostnames,
                     Candidate {
-                        route: route_index,
+                        route: attachment.route as u32,
                         rule: 0,
                         matcher: 0,
                     },
                 ),
+            }
+        }
+
+        let listener_set_by_name: HashMap<(&str, &str), usize> = world
+            .listener_sets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.meta.namespace.as_str(), s.meta.name.as_str()), i))
+            .collect();
+        let mut refused: Vec<HostTableBuilder<Refused>> = gateways
+            .iter()
+            .map(|_| HostTableBuilder::default())
+            .collect();
+        for (ri, refusal) in analysis.refusals.iter().enumerate() {
+            let Some(route) = world.routes.get(refusal.route) else {
+                continue;
+            };
+            if !matches!(route.kind, RouteKind::Http | RouteKind::Grpc) {
+                continue;
+            }
+            let gateway = match refusal.listener {
+                Some(id) => owner_gateway(id.owner),
+                None => route.parent_refs.get(refusal.parent_ref).and_then(|p| {
+                    let name = (p.namespace.as_str(), p.name.as_str());
+                    match p.kind.as_str() {
+                        "Gateway" => gateway_by_name.get(&name).copied(),
+                        _ => listener_set_by_name
+                            .get(&name)
+                            .copied()
+                            .and_then(set_gateway),
+                    }
+                }),
+            };
+            if let Some(table) = gateway.and_then(|g| refused.get_mut(g)) {
+                for candidate in candidates(refusal.route) {
+                    table.insert(
+                        &route.hostnames,
+                        Refused {
+                            refusal: ri as u32,
+                            candidate,
+                        },
+                    );
+                }
             }
         }
 
@@ -307,65 +286,64 @@ impl<'a> Router<'a> {
                 .get(c.route as usize)
                 .and_then(|r| r.matcher(c.rule as usize, c.matcher as usize))
         };
-        for g in &mut gateways {
-            for l in &mut g.listeners {
-                l.http.finish(|c| {
-                    let precedence = match matcher_of(c) {
-                        Some(Matcher::Http(m)) => Some(m.precedence()),
-                        _ => None,
-                    };
-                    (precedence, rank_of(c), c.rule, c.matcher)
-                });
-                l.grpc.finish(|c| {
-                    let precedence = match matcher_of(c) {
-                        Some(Matcher::Grpc(m)) => Some(m.precedence()),
-                        _ => None,
-                    };
-                    (precedence, rank_of(c), c.rule, c.matcher)
-                });
-                l.l4.finish(|c| rank_of(c));
+        let path_of = |c: &Candidate| matcher_of(c).map_or(PathKey::Unindexed, Matcher::path_key);
+        for (g, (g_tables, g_refused)) in gateways.iter_mut().zip(tables.into_iter().zip(refused)) {
+            for (l, t) in g.listeners.iter_mut().zip(g_tables) {
+                l.http = t.http.finish(
+                    |c| {
+                        let precedence = match matcher_of(c) {
+                            Some(Matcher::Http(m)) => Some(m.precedence()),
+                            _ => None,
+                        };
+                        (precedence, rank_of(c), c.rule, c.matcher)
+                    },
+                    path_of,
+                );
+                l.grpc = t.grpc.finish(
+                    |c| {
+                        let precedence = match matcher_of(c) {
+                            Some(Matcher::Grpc(m)) => Some(m.precedence()),
+                            _ => None,
+                        };
+                        (precedence, rank_of(c), c.rule, c.matcher)
+                    },
+                    path_of,
+                );
+                l.l4 = t.l4.finish(rank_of, |_| PathKey::Unindexed);
             }
+            // Refusals keep the analysis' order: the first refused parentRef explains first.
+            g.refused = g_refused.finish(
+                |r| (r.refusal, r.candidate.rule, r.candidate.matcher),
+                |r| path_of(&r.candidate),
+            );
         }
 
-        for (ri, refusal) in analysis.refusals.iter().enumerate() {
-            let gateway = match refusal.listener {
-                Some(id) => owner_gateway(id.owner),
-                None => world
-                    .routes
-                    .get(refusal.route)
-                    .and_then(|r| r.parent_refs.get(refusal.parent_ref))
-                    .and_then(|p| match p.kind.as_str() {
-                        "Gateway" => gateway_by_name
-                            .get(&(p.namespace.as_str(), p.name.as_str()))
-                            .copied(),
-                        _ => world
-                            .listener_sets
-                            .iter()
-                            .position(|s| s.meta.namespace == p.namespace && s.meta.name == p.name)
-                            .and_then(set_gateway),
-                    }),
-            };
-            if let Some(g) = gateway.and_then(|g| gateways.get_mut(g)) {
-                g.refusals.push(ri);
-            }
+        let mut gateway_by_name: HashMap<NamespacedName, Vec<usize>> = HashMap::new();
+        for (i, g) in gateways.iter().enumerate() {
+            gateway_by_name.entry(g.name.clone()).or_default().push(i);
         }
-
         Router {
             world,
             analysis,
             compiled,
             gateways,
+            gateway_by_name,
         }
     }
 
     /// Routes `request` on every (Gateway, port) it selects.
     pub fn route(&self, request: &Request) -> Vec<RouteResult> {
         let prepared = prepare(request);
-        let selected: Vec<&GatewayIndex> = self
-            .gateways
-            .iter()
-            .filter(|g| request.gateway.as_ref().is_none_or(|want| *want == g.name))
-            .collect();
+        let selected: Vec<&GatewayIndex> = match &request.gateway {
+            Some(want) => self
+                .gateway_by_name
+                .get(want)
+                .into_iter()
+                .flatten()
+                .filter_map(|&g| self.gateways.get(g))
+                .collect(),
+            None => self.gateways.iter().collect(),
+        };
         if selected.is_empty() {
             let name = request.gateway.clone().unwrap_or_default();
             let mut result = RouteResult::new(name.clone(), request.port, Outcome::Refused);
@@ -521,7 +499,7 @@ impl<'a> Router<'a> {
                 .map_or_else(|| "any hostname".to_string(), |h| format!("hostname {h}")),
         )];
         let is_grpc = req.request.protocol == RequestProtocol::Grpc;
-        let tables: &[&HostTable] = if is_grpc {
+        let tables: &[&HostTable<Candidate>] = if is_grpc {
             &[&listener.grpc, &listener.http]
         } else {
             &[&listener.http]
@@ -571,15 +549,14 @@ impl<'a> Router<'a> {
 
     fn first_match(
         &self,
-        table: &HostTable,
+        table: &HostTable<Candidate>,
         host: Option<&str>,
         incoming: &Incoming,
     ) -> Option<Candidate> {
-        table.lists_for(host).find_map(|list| {
-            list.iter()
-                .find(|c| self.matcher(c).is_some_and(|m| m.is_match(incoming)))
-                .copied()
-        })
+        table
+            .lookup(host, &incoming.path, false)
+            .find(|c| self.matcher(c).is_some_and(|m| m.is_match(incoming)))
+            .copied()
     }
 
     fn matcher(&self, c: &Candidate) -> Option<&Matcher> {
@@ -846,12 +823,12 @@ impl<'a> Router<'a> {
         let mut out = Vec::new();
 
         // 1. Refused parentRefs whose route would take the request.
+        let refusals = g
+            .refused
+            .lookup(host, &req.incoming.path, false)
+            .filter_map(|r| Some((r, self.analysis.refusals.get(r.refusal as usize)?)));
         let mut refused = 0;
-        for refusal in g
-            .refusals
-            .iter()
-            .filter_map(|&i| self.analysis.refusals.get(i))
-        {
+        for (entry, refusal) in refusals {
             if refused >= MAX_NEAR_MISSES {
                 break;
             }
@@ -861,37 +838,31 @@ impl<'a> Router<'a> {
             let Some(route) = self.world.routes.get(refusal.route) else {
                 continue;
             };
-            if !on_this_port || !wanted_kinds.contains(&route.kind) || seen.contains(&refusal.route)
+            if !on_this_port
+                || !wanted_kinds.contains(&route.kind)
+                || seen.contains(&refusal.route)
+                || !self
+                    .matcher(&entry.candidate)
+                    .is_some_and(|m| m.is_match(&req.incoming))
             {
                 continue;
             }
-            let host_ok = if route.hostnames.is_empty() {
-                true
-            } else {
-                host.is_some_and(|h| route.hostnames.iter().any(|p| host_matches(h, p)))
-            };
-            let matches = self
-                .compiled
-                .get(refusal.route)
-                .is_some_and(|c| c.rules.iter().flatten().any(|m| m.is_match(&req.incoming)));
-            if host_ok && matches {
-                seen.insert(refusal.route);
-                refused += 1;
-                let target = refusal
-                    .listener
-                    .and_then(|id| family.iter().find(|l| l.reference.id == id))
-                    .map(|l| format!("listener {}", l.reference.name))
-                    .unwrap_or_else(|| format!("Gateway {}", g.name));
-                let reference = route_ref(route);
-                out.push(NearMiss {
-                    message: format!(
-                        "{reference} would match, but {target} refused it: {} ({})",
-                        refusal.reason, refusal.message
-                    ),
-                    route: reference,
-                    reason: refusal.reason.clone(),
-                });
-            }
+            seen.insert(refusal.route);
+            refused += 1;
+            let target = refusal
+                .listener
+                .and_then(|id| family.iter().find(|l| l.reference.id == id))
+                .map(|l| format!("listener {}", l.reference.name))
+                .unwrap_or_else(|| format!("Gateway {}", g.name));
+            let reference = route_ref(route);
+            out.push(NearMiss {
+                message: format!(
+                    "{reference} would match, but {target} refused it: {} ({})",
+                    refusal.reason, refusal.message
+                ),
+                route: reference,
+                reason: refusal.reason.clone(),
+            });
         }
 
         // 2. Routes on another listener of this port: the Host selected a more specific one.
@@ -922,14 +893,13 @@ impl<'a> Router<'a> {
         // 3. Attached routes for this host whose match fails on exactly one condition.
         let mut one_off = 0;
         'tables: for table in self.tables_for(listener, req) {
-            for c in table.lists_for(host).flatten() {
+            for c in table.lookup(host, &req.incoming.path, true) {
                 if one_off >= MAX_NEAR_MISSES {
                     break 'tables;
                 }
                 if seen.contains(&(c.route as usize)) {
                     continue;
                 }
-                // Failing the only condition is no "almost", unless the path is a look-alike.
                 let Some(matcher) = self
                     .matcher(c)
                     .filter(|m| m.near_miss_worthy(&req.incoming))
@@ -959,28 +929,26 @@ impl<'a> Router<'a> {
         // 4. Attached routes that match everything but the hostname.
         let mut other_host = 0;
         'hosts: for table in self.tables_for(listener, req) {
-            for (hostname, list) in table.lists_not_for(host) {
-                for c in list {
-                    if other_host >= MAX_NEAR_MISSES {
-                        break 'hosts;
-                    }
-                    if seen.contains(&(c.route as usize))
-                        || !self.matcher(c).is_some_and(|m| m.is_match(&req.incoming))
-                    {
-                        continue;
-                    }
-                    seen.insert(c.route as usize);
-                    other_host += 1;
-                    if let Some(reference) = self.route_ref(c.route as usize) {
-                        out.push(NearMiss {
-                            message: format!(
-                                "{reference} matches the request but serves hostname {hostname}, not {}",
-                                host.unwrap_or("the Gateway address")
-                            ),
-                            route: reference,
-                            reason: "hostname".to_string(),
-                        });
-                    }
+            for (c, hostname) in table.other_hosts(host, &req.incoming.path) {
+                if other_host >= MAX_NEAR_MISSES {
+                    break 'hosts;
+                }
+                if seen.contains(&(c.route as usize))
+                    || !self.matcher(c).is_some_and(|m| m.is_match(&req.incoming))
+                {
+                    continue;
+                }
+                seen.insert(c.route as usize);
+                other_host += 1;
+                if let Some(reference) = self.route_ref(c.route as usize) {
+                    out.push(NearMiss {
+                        message: format!(
+                            "{reference} matches the request but serves hostname {hostname}, not {}",
+                            host.unwrap_or("the Gateway address")
+                        ),
+                        route: reference,
+                        reason: "hostname".to_string(),
+                    });
                 }
             }
         }
@@ -991,7 +959,7 @@ impl<'a> Router<'a> {
         &self,
         listener: &'l ListenerIndex,
         req: &Prepared<'_>,
-    ) -> Vec<&'l HostTable> {
+    ) -> Vec<&'l HostTable<Candidate>> {
         if req.request.protocol == RequestProtocol::Grpc {
             vec![&listener.grpc, &listener.http]
         } else {
@@ -1047,7 +1015,7 @@ impl<'a> Router<'a> {
         let Some((list, c)) = listener
             .l4
             .lists_for(sni.as_deref())
-            .find_map(|list| Some((list, *list.first()?)))
+            .find_map(|list| Some((list.all(), *list.all().first()?)))
         else {
             result.explanation.push(format!(
                 "no route attached to listener {} takes this connection{}: it is refused",

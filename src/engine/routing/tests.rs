@@ -332,17 +332,19 @@ fn exact_beats_longer_prefix_and_longest_prefix_wins() {
 fn prefix_is_element_wise_and_404_names_the_near_miss() {
     let mut with_method = prefix("/foo");
     with_method.method = Some("GET".to_string());
+    let mut other_path = prefix("/bar");
+    other_path.method = Some("GET".to_string());
     let w = http_world(vec![
         http_route(
             "foo",
             &[],
             vec![rule(vec![with_method], vec![backend("foo", 1)])],
         ),
-        // A path-only match that fails its only condition is no near miss.
+        // A match on another path is no near miss, even when its method matches.
         http_route(
             "bar",
             &[],
-            vec![rule(vec![prefix("/bar")], vec![backend("bar", 1)])],
+            vec![rule(vec![other_path], vec![backend("bar", 1)])],
         ),
     ]);
     let r = run(&w, &get("/foobar"));
@@ -1040,5 +1042,43 @@ fn many_routes_are_indexed_by_hostname() {
             .route(&host(&format!("h{i}.example.com"), "/x"))
             .remove(0);
         assert_eq!(backend_of(&r), Some(format!("r{i}")));
+    }
+    // An unknown host: the routes serving other hostnames are named, at most five.
+    let r = router.route(&host("nobody.example.com", "/x")).remove(0);
+    assert_eq!(r.outcome, Outcome::NotFound);
+    assert_eq!(r.near_misses.len(), 5);
+    assert!(r.near_misses.iter().all(|n| n.reason == "hostname"));
+}
+
+#[test]
+fn many_routes_on_one_hostname_are_indexed_by_path() {
+    let routes: Vec<Route> = (0..2000)
+        .map(|i| {
+            let name = format!("r{i}");
+            let mut exact = prefix(&format!("/r{i}/health"));
+            exact.path.match_type = Known::Known(PathMatchType::Exact);
+            http_route(
+                &name,
+                &[],
+                vec![rule(
+                    vec![prefix(&format!("/r{i}")), exact],
+                    vec![backend(&name, 1)],
+                )],
+            )
+        })
+        .collect();
+    let w = http_world(routes);
+    let analysis = analyze(&w);
+    let router = Router::new(&w, &analysis);
+    for i in (0..2000).step_by(97) {
+        let r = router.route(&get(&format!("/r{i}/health"))).remove(0);
+        assert_eq!(backend_of(&r), Some(format!("r{i}")));
+        assert_eq!(r.match_index, Some(1), "Exact outranks the prefix");
+        let r = router.route(&get(&format!("/r{i}x"))).remove(0);
+        assert_eq!(r.outcome, Outcome::NotFound);
+        // `/r{i}` stops inside the element `/r{i}x`: the longest look-alike comes first
+        // (shorter ones like `/r9` for `/r97x` follow).
+        assert!(r.near_misses.iter().all(|n| n.reason == "path"), "{r:#?}");
+        assert_eq!(r.near_misses[0].route.name, format!("r{i}"));
     }
 }
