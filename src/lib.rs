@@ -16,5 +16,6 @@ pub mod input;
 pub mod model;
 pub mod net;
 pub mod output;
+pub mod parallel;
 pub mod probe;
 pub mod yaml;

@@ -7,6 +7,7 @@
 pub mod registry;
 pub mod resolve;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::input::{DocId, FileId};
@@ -51,10 +52,11 @@ pub struct Rule {
     pub explanation: &'static str,
 }
 
-/// One step of a field path.
+/// One step of a field path. Keys are mostly literals (`spec`, `rules`): borrowed, so
+/// building a path on the analysis' happy path does not allocate per key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Segment {
-    Key(String),
+    Key(Cow<'static, str>),
     Index(usize),
 }
 
@@ -73,20 +75,20 @@ impl FieldPath {
         while !rest.is_empty() {
             if let Some(after) = rest.strip_prefix("[\"") {
                 let end = after.find("\"]").unwrap_or(after.len());
-                segs.push(Segment::Key(after[..end].to_string()));
+                segs.push(Segment::Key(after[..end].to_string().into()));
                 rest = after.get(end + 2..).unwrap_or("");
             } else if let Some(after) = rest.strip_prefix('[') {
                 let end = after.find(']').unwrap_or(after.len());
                 match after[..end].parse() {
                     Ok(i) => segs.push(Segment::Index(i)),
-                    Err(_) => segs.push(Segment::Key(after[..end].to_string())),
+                    Err(_) => segs.push(Segment::Key(after[..end].to_string().into())),
                 }
                 rest = after.get(end + 1..).unwrap_or("");
             } else {
                 let rest_trimmed = rest.strip_prefix('.').unwrap_or(rest);
                 let end = rest_trimmed.find(['.', '[']).unwrap_or(rest_trimmed.len());
                 if end > 0 {
-                    segs.push(Segment::Key(rest_trimmed[..end].to_string()));
+                    segs.push(Segment::Key(rest_trimmed[..end].to_string().into()));
                 }
                 rest = &rest_trimmed[end..];
                 if end == 0 && rest.starts_with('.') {
@@ -96,7 +98,7 @@ impl FieldPath {
         }
         FieldPath(segs)
     }
-    pub fn key(mut self, k: impl Into<String>) -> Self {
+    pub fn key(mut self, k: impl Into<Cow<'static, str>>) -> Self {
         self.0.push(Segment::Key(k.into()));
         self
     }

@@ -176,11 +176,13 @@ fn uses_hostnames(kind: RouteKind) -> bool {
     matches!(kind, RouteKind::Http | RouteKind::Grpc | RouteKind::Tls)
 }
 
-fn listener_desc(l: &Listener, parent: &Meta) -> String {
-    format!(
-        "listener `{}` of {} {}/{}",
-        l.name, parent.kind, parent.namespace, parent.name
-    )
+/// "listener `name` of Kind ns/name", written only when a message is.
+struct ListenerDesc<'a>(&'a Listener, &'a Meta);
+
+impl std::fmt::Display for ListenerDesc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "listener `{}` of {}", self.0.name, self.1.named())
+    }
 }
 
 fn admit(
@@ -191,18 +193,20 @@ fn admit(
     id: ListenerId,
     l: &Listener,
 ) -> Admission {
-    let lpath = FieldPath::root()
-        .key("spec")
-        .key("listeners")
-        .index(l.index);
-    let desc = listener_desc(l, parent.meta);
+    // Paths for diagnostics, built only when one is reported.
+    let lpath = || {
+        let path = FieldPath::root().key("spec").key("listeners");
+        path.index(l.index)
+    };
+    let ns_path = || lpath().key("allowedRoutes").key("namespaces");
+    let desc = ListenerDesc(l, parent.meta);
     let route_ns = &route.meta.namespace;
     let kind = route.kind.as_str();
     let Some(state) = listeners.get(id) else {
         return Admission::Refused {
             message: format!("{desc} is unknown"),
             help: String::new(),
-            related: field(parent.meta, lpath),
+            related: field(parent.meta, lpath()),
         };
     };
     if !state.attachable() {
@@ -212,7 +216,7 @@ fn admit(
                 state.accepted.reason, state.accepted.message
             ),
             help: format!("fix {desc} first (see its diagnostic)"),
-            related: field(parent.meta, lpath),
+            related: field(parent.meta, lpath()),
         };
     }
     if !state.supports(route.kind) {
@@ -240,14 +244,13 @@ fn admit(
             related: field(
                 parent.meta,
                 if l.allowed_routes.kinds.is_some() {
-                    lpath.key("allowedRoutes").key("kinds")
+                    lpath().key("allowedRoutes").key("kinds")
                 } else {
-                    lpath.key("protocol")
+                    lpath().key("protocol")
                 },
             ),
         };
     }
-    let ns_path = lpath.clone().key("allowedRoutes").key("namespaces");
     let owner_ns = &parent.meta.namespace;
     match &l.allowed_routes.namespaces.from {
         Known::Known(FromNamespaces::All) => {}
@@ -263,22 +266,23 @@ fn admit(
                     related: field(
                         parent.meta,
                         if l.allowed_routes.namespaces.selector.is_some() {
-                            ns_path
+                            ns_path()
                         } else {
-                            lpath
+                            lpath()
                         },
                     ),
                 };
             }
         }
         Known::Known(FromNamespaces::Selector) => {
+            let empty = LabelSelector::default();
             let sel = l
                 .allowed_routes
                 .namespaces
                 .selector
-                .clone()
-                .unwrap_or_default();
-            match namespace_matches(index, &sel, route_ns) {
+                .as_ref()
+                .unwrap_or(&empty);
+            match namespace_matches(index, sel, route_ns) {
                 SelectorMatch::Match => {}
                 SelectorMatch::NoMatch(failed) => {
                     let lacks: Vec<String> = failed.iter().map(|f| f.requirement.clone()).collect();
@@ -295,20 +299,20 @@ fn admit(
                     return Admission::Refused {
                         message: format!(
                             "{desc} only admits routes from {}, and namespace `{route_ns}` is not {}",
-                            selector::describe(&sel),
+                            selector::describe(sel),
                             lacks.join(" and ")
                         ),
                         help: format!(
                             "{label_cmd}change the listener's `allowedRoutes.namespaces` to admit namespace `{route_ns}`"
                         ),
-                        related: field(parent.meta, ns_path),
+                        related: field(parent.meta, ns_path()),
                     };
                 }
                 SelectorMatch::Unknown => {
                     return Admission::NamespaceUnknown {
                         message: format!(
                             "{desc} admits routes from {}; whether namespace `{route_ns}` is one depends on its labels, and Namespace `{route_ns}` is not in the input",
-                            selector::describe(&sel)
+                            selector::describe(sel)
                         ),
                     };
                 }
@@ -318,7 +322,7 @@ fn admit(
             return Admission::Refused {
                 message: format!("{desc} admits no routes (allowedRoutes.namespaces.from is not All, Same or Selector)"),
                 help: "set the listener's `allowedRoutes.namespaces.from` to `Same`, `All` or `Selector`".into(),
-                related: field(parent.meta, ns_path),
+                related: field(parent.meta, ns_path()),
             };
         }
     }
@@ -337,7 +341,7 @@ fn admit(
                 listener_host.unwrap_or(""),
                 route.hostnames.join(", ")
             ),
-            related: field(parent.meta, lpath.key("hostname")),
+            related: field(parent.meta, lpath().key("hostname")),
         },
     }
 }
@@ -361,18 +365,17 @@ pub fn judge_parent(
     refusals: &mut Vec<Refusal>,
     diags: &mut Vec<Diagnostic>,
 ) -> Verdict {
-    let me = format!(
-        "{} {}/{}",
-        route.kind.as_str(),
-        route.meta.namespace,
-        route.meta.name
-    );
-    let ppath = FieldPath::root()
-        .key("spec")
-        .key("parentRefs")
-        .index(p.index);
-    let at = field(&route.meta, ppath.clone());
-    let target = format!("{} {}/{}", p.kind, p.namespace, p.name);
+    let me = route.named();
+    // Where diagnostics point: built only when one is reported.
+    let at = || {
+        let path = FieldPath::root().key("spec").key("parentRefs");
+        field(&route.meta, path.index(p.index))
+    };
+    let target = crate::model::Named {
+        kind: &p.kind,
+        namespace: &p.namespace,
+        name: &p.name,
+    };
     let mut refuse = |listener: Option<ListenerId>, reason: &str, message: &str| {
         refusals.push(Refusal {
             route: r,
@@ -400,7 +403,7 @@ pub fn judge_parent(
         );
         diags.push(
             Diagnostic::new(&ROUTE_UNSUPPORTED_PARENT_KIND, message.clone())
-                .at(at)
+                .at(at())
                 .help(
                     "reference a Gateway (the default kind) or a ListenerSet (`kind: ListenerSet`)",
                 ),
@@ -417,7 +420,7 @@ pub fn judge_parent(
                 let message = format!("{me} cannot be judged on {target}: {message}");
                 diags.push(
                     Diagnostic::new(&ROUTE_PARENT_NOT_RECONCILED, message.clone())
-                        .at(at)
+                        .at(at())
                         .help("fix the Gateway's gatewayClassName (see the diagnostic on the Gateway)")
                         .related(field(&gw.meta, FieldPath::parse("spec.gatewayClassName")), "the Gateway's class"),
                 );
@@ -440,7 +443,7 @@ pub fn judge_parent(
                         format!("{me} cannot attach to {target}, which is not accepted: {message}");
                     diags.push(
                         Diagnostic::new(&ROUTE_NOT_ALLOWED_BY_LISTENERS, message.clone())
-                            .at(at)
+                            .at(at())
                             .help("make the ListenerSet's Gateway accept it (see the diagnostic on the ListenerSet)")
                             .related(field(&set.meta, FieldPath::parse("spec.parentRef")), "the ListenerSet's parent"),
                     );
@@ -450,7 +453,7 @@ pub fn judge_parent(
                 Some(SetParent::Unknown { message }) => {
                     let message = format!("{me} cannot be judged on {target}: {message}");
                     diags.push(
-                        Diagnostic::new(&ROUTE_PARENT_NOT_RECONCILED, message.clone()).at(at),
+                        Diagnostic::new(&ROUTE_PARENT_NOT_RECONCILED, message.clone()).at(at()),
                     );
                     return unknown(message, &mut refuse);
                 }
@@ -474,7 +477,7 @@ pub fn judge_parent(
             };
             diags.push(
                 Diagnostic::new(&ROUTE_PARENT_NOT_FOUND, message.clone())
-                    .at(at)
+                    .at(at())
                     .help(help),
             );
             refuse(None, "NoMatchingParent", &message);
@@ -486,7 +489,7 @@ pub fn judge_parent(
             );
             diags.push(
                 Diagnostic::new(&UNKNOWN_PARENT, message.clone())
-                    .at(at)
+                    .at(at())
                     .help(format!("add the manifest of {target} to the input, or pass --complete if it does not exist")),
             );
             return unknown(message, &mut refuse);
@@ -545,7 +548,7 @@ pub fn judge_parent(
         }
         diags.push(
             Diagnostic::new(&ROUTE_NO_MATCHING_LISTENER, message.clone())
-                .at(at)
+                .at(at())
                 .help(help)
                 .related(
                     field(parent.meta, FieldPath::parse("spec.listeners")),
@@ -600,7 +603,7 @@ pub fn judge_parent(
         let message = format!("{me}: whether {target} admits the route is unknown: {first}");
         diags.push(
             Diagnostic::new(&UNKNOWN_NAMESPACE, message.clone())
-                .at(at)
+                .at(at())
                 .help(format!(
                     "add the manifest of Namespace `{}` to the input (`kubectl get namespace {} -o yaml`), or pass --complete",
                     route.meta.namespace, route.meta.namespace
@@ -614,7 +617,7 @@ pub fn judge_parent(
         let mut d = Diagnostic::new(&ROUTE_NO_MATCHING_HOSTNAME, message.clone())
             .at(field(&route.meta, FieldPath::parse("spec.hostnames")))
             .help("add a hostname the listener serves to spec.hostnames, or change the listener's hostname")
-            .related(at, "the parentRef");
+            .related(at(), "the parentRef");
         for (_, related) in host_failures {
             d = d.related(related, "the listener's hostname");
         }
@@ -632,7 +635,7 @@ pub fn judge_parent(
         .map(|(_, h, _)| h.clone())
         .unwrap_or_default();
     let mut d = Diagnostic::new(&ROUTE_NOT_ALLOWED_BY_LISTENERS, message.clone())
-        .at(at)
+        .at(at())
         .help(help);
     for (_, _, related) in refused {
         d = d.related(related, "the listener that refuses the route");

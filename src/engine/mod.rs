@@ -292,20 +292,81 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         reconciled: &reconciled,
         listeners: &listener_states,
     };
+    // Routes are judged independently (attachedRoutes is counted afterwards): many of them
+    // on several threads, merged in order.
     let mut attachments = Vec::new();
     let mut refusals = Vec::new();
     let mut routes = Vec::with_capacity(world.routes.len());
     let mut backends = Vec::with_capacity(world.routes.len());
-    for (r, route) in world.routes.iter().enumerate() {
+    let parts = crate::parallel::map_groups(
+        &world.routes,
+        |route| 1 + route.rules.len(),
+        PARALLEL_ROUTE_RULES,
+        |offset, group| judge_routes(&ctx, &index, offset, group),
+    );
+    for part in parts {
+        attachments.extend(part.attachments);
+        refusals.extend(part.refusals);
+        routes.extend(part.routes);
+        backends.extend(part.backends);
+        diagnostics.extend(part.diagnostics);
+    }
+    let reports = status::assemble(
+        world,
+        &index,
+        &reconciled,
+        &listener_states,
+        &attachments,
+        &mut diagnostics,
+    );
+    Analysis {
+        gateways: reports.gateways,
+        listener_sets: reports.listener_sets,
+        routes,
+        attachments,
+        refusals,
+        backends,
+        usable_listeners: reports.usable_listeners,
+        diagnostics,
+    }
+}
+
+/// Below this many routes and rules, judging routes on one thread is quicker.
+const PARALLEL_ROUTE_RULES: usize = 4_000;
+
+/// What judging a group of routes found, in route order.
+#[derive(Default)]
+struct JudgedRoutes {
+    routes: Vec<RouteReport>,
+    attachments: Vec<Attachment>,
+    refusals: Vec<Refusal>,
+    backends: Vec<Vec<Vec<BackendVerdict>>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Judges every parentRef and backendRef of `group`, the routes from `world.routes[offset]`.
+fn judge_routes(
+    ctx: &attachment::Ctx,
+    index: &index::Index,
+    offset: usize,
+    group: &[crate::model::Route],
+) -> JudgedRoutes {
+    let JudgedRoutes {
+        mut routes,
+        mut attachments,
+        mut refusals,
+        mut backends,
+        mut diagnostics,
+    } = JudgedRoutes::default();
+    for (r, route) in group.iter().enumerate() {
+        let r = offset + r;
         if route.parent_refs.is_empty() {
             diagnostics.push(
                 Diagnostic::new(
                     &attachment::ROUTE_WITHOUT_PARENTS,
                     format!(
-                        "{} {}/{} has no parentRefs and attaches to no Gateway",
-                        route.kind.as_str(),
-                        route.meta.namespace,
-                        route.meta.name
+                        "{} has no parentRefs and attaches to no Gateway",
+                        route.named()
                     ),
                 )
                 .at(field(&route.meta, FieldPath::parse("spec")))
@@ -317,7 +378,7 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
             .iter()
             .map(|p| {
                 attachment::judge_parent(
-                    &ctx,
+                    ctx,
                     r,
                     route,
                     p,
@@ -327,7 +388,7 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
                 )
             })
             .collect();
-        let (verdicts, resolved) = references::route_backends(&index, route, &mut diagnostics);
+        let (verdicts, resolved) = references::route_backends(index, route, &mut diagnostics);
         let parents = route
             .parent_refs
             .iter()
@@ -366,22 +427,11 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         });
         backends.push(verdicts);
     }
-    let reports = status::assemble(
-        world,
-        &index,
-        &reconciled,
-        &listener_states,
-        &attachments,
-        &mut diagnostics,
-    );
-    Analysis {
-        gateways: reports.gateways,
-        listener_sets: reports.listener_sets,
+    JudgedRoutes {
         routes,
         attachments,
         refusals,
         backends,
-        usable_listeners: reports.usable_listeners,
         diagnostics,
     }
 }

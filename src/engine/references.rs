@@ -262,7 +262,7 @@ fn cross_namespace(
     }
     let (meta, path) = site;
     let what = format!("{to_kind} {to_ns}/{to_name}");
-    let me = format!("{} {}/{}", meta.kind, meta.namespace, meta.name);
+    let me = meta.named();
     if index.complete_for(GATEWAY_GROUP, "ReferenceGrant") {
         let message = format!(
             "{me} references {what} in another namespace, and no ReferenceGrant in namespace `{to_ns}` allows {} from namespace `{}` to reference it",
@@ -323,7 +323,7 @@ pub fn check_backend(
     diags: &mut Vec<Diagnostic>,
 ) -> BackendVerdict {
     let meta = &route.meta;
-    let me = format!("{} {}/{}", meta.kind, meta.namespace, meta.name);
+    let me = meta.named();
     if !(obj.group.is_empty() && obj.kind == "Service") {
         let gk = if obj.group.is_empty() {
             obj.kind.clone()
@@ -577,10 +577,7 @@ pub fn check_object_ref(
     path: FieldPath,
     diags: &mut Vec<Diagnostic>,
 ) -> RefOutcome {
-    let me = format!(
-        "{} {}/{}",
-        referrer_meta.kind, referrer_meta.namespace, referrer_meta.name
-    );
+    let me = referrer_meta.named();
     let what = purpose.describe();
     if !(r.group.is_empty() && purpose.kinds().contains(&r.kind.as_str())) {
         let gk = if r.group.is_empty() {
@@ -746,12 +743,7 @@ pub fn route_backends(
         all.push(verdicts);
     }
     seen.iter().for_each(&mut note);
-    let me = format!(
-        "{} {}/{}",
-        route.kind.as_str(),
-        route.meta.namespace,
-        route.meta.name
-    );
+    let me = route.named();
     let verdict = match (first_invalid, first_unknown) {
         (Some((reason, message)), _) => Verdict::new(ConditionStatus::False, &reason, message),
         (None, Some(message)) => Verdict::new(ConditionStatus::Unknown, "Pending", message),

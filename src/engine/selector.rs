@@ -59,39 +59,42 @@ pub fn evaluate(
     }
     for expr in &selector.match_expressions {
         let value = labels.get(&expr.key);
+        let holds = match expr.operator {
+            Known::Known(SelectorOperator::In) => value.is_some_and(|v| expr.values.contains(v)),
+            Known::Known(SelectorOperator::NotIn) => value.is_none_or(|v| !expr.values.contains(v)),
+            Known::Known(SelectorOperator::Exists) => value.is_some(),
+            Known::Known(SelectorOperator::DoesNotExist) => value.is_none(),
+            // An unknown operator is rejected by the API server (reported by the model);
+            // it selects nothing.
+            Known::Unknown(_) => false,
+        };
+        if holds {
+            continue;
+        }
         let key = &expr.key;
-        let values = expr.values.join(", ");
-        let (holds, requirement, label_fix) = match expr.operator {
+        let values = || expr.values.join(", ");
+        let (requirement, label_fix) = match &expr.operator {
             Known::Known(SelectorOperator::In) => (
-                value.is_some_and(|v| expr.values.contains(v)),
-                format!("labelled `{key}` with a value in [{values}]"),
+                format!("labelled `{key}` with a value in [{}]", values()),
                 expr.values.first().map(|v| format!("{key}={v}")),
             ),
             Known::Known(SelectorOperator::NotIn) => (
-                value.is_none_or(|v| !expr.values.contains(v)),
-                format!("free of label `{key}` values [{values}]"),
+                format!("free of label `{key}` values [{}]", values()),
                 Some(format!("{key}-")),
             ),
-            Known::Known(SelectorOperator::Exists) => (
-                value.is_some(),
-                format!("labelled `{key}`"),
-                Some(format!("{key}=<value>")),
-            ),
+            Known::Known(SelectorOperator::Exists) => {
+                (format!("labelled `{key}`"), Some(format!("{key}=<value>")))
+            }
             Known::Known(SelectorOperator::DoesNotExist) => (
-                value.is_none(),
                 format!("free of the label `{key}`"),
                 Some(format!("{key}-")),
             ),
-            // An unknown operator is rejected by the API server (reported by the model);
-            // it selects nothing.
-            Known::Unknown(ref op) => (false, format!("matching operator `{op}`"), None),
+            Known::Unknown(op) => (format!("matching operator `{op}`"), None),
         };
-        if !holds {
-            failed.push(FailedTerm {
-                requirement,
-                label_fix,
-            });
-        }
+        failed.push(FailedTerm {
+            requirement,
+            label_fix,
+        });
     }
     if failed.is_empty() {
         SelectorMatch::Match

@@ -175,7 +175,7 @@ fn listeners_verdict(states: &[ListenerState], me: &str) -> (Verdict, bool) {
 }
 
 fn owner_name(meta: &Meta) -> String {
-    format!("{} {}/{}", meta.kind, meta.namespace, meta.name)
+    meta.named().to_string()
 }
 
 pub struct Reports {

@@ -87,7 +87,30 @@ pub struct LiveParent {
     pub conditions: Vec<LiveCondition>,
 }
 
+/// `Kind namespace/name`, written when displayed: messages name objects on every path,
+/// and most are never built into a string.
+#[derive(Debug, Clone, Copy)]
+pub struct Named<'a> {
+    pub kind: &'a str,
+    pub namespace: &'a str,
+    pub name: &'a str,
+}
+
+impl std::fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}/{}", self.kind, self.namespace, self.name)
+    }
+}
+
 impl Meta {
+    /// `Kind namespace/name`, for messages.
+    pub fn named(&self) -> Named<'_> {
+        Named {
+            kind: &self.kind,
+            namespace: &self.namespace,
+            name: &self.name,
+        }
+    }
     pub fn resource(&self) -> ResourceRef {
         ResourceRef {
             kind: self.kind.clone(),
@@ -420,6 +443,17 @@ pub struct Route {
     pub rules: Vec<RouteRule>,
 }
 
+impl Route {
+    /// `HTTPRoute namespace/name` (the canonical kind), for messages.
+    pub fn named(&self) -> Named<'_> {
+        Named {
+            kind: self.kind.as_str(),
+            namespace: &self.meta.namespace,
+            name: &self.meta.name,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RouteRule {
     pub index: usize,
@@ -625,4 +659,70 @@ pub struct World {
     pub config_maps: Vec<ConfigMap>,
     /// Objects of other kinds, counted by `apiVersion`'s group and kind (`apps/Deployment`).
     pub ignored: BTreeMap<String, usize>,
+}
+
+impl World {
+    /// Appends the objects of `later`, read after this world's, whose [`Meta::order`] counts
+    /// from 0: they are renumbered from `order_offset`.
+    pub fn append(&mut self, later: World, order_offset: usize) {
+        fn extend<T>(
+            into: &mut Vec<T>,
+            from: Vec<T>,
+            offset: usize,
+            meta: fn(&mut T) -> &mut Meta,
+        ) {
+            into.extend(from.into_iter().map(|mut item| {
+                meta(&mut item).order += offset;
+                item
+            }));
+        }
+        // Destructured, so a new kind of object cannot be forgotten here.
+        let World {
+            gateway_classes,
+            gateways,
+            listener_sets,
+            routes,
+            reference_grants,
+            backend_tls_policies,
+            namespaces,
+            services,
+            secrets,
+            config_maps,
+            ignored,
+        } = later;
+        extend(
+            &mut self.gateway_classes,
+            gateway_classes,
+            order_offset,
+            |o| &mut o.meta,
+        );
+        extend(&mut self.gateways, gateways, order_offset, |o| &mut o.meta);
+        extend(&mut self.listener_sets, listener_sets, order_offset, |o| {
+            &mut o.meta
+        });
+        extend(&mut self.routes, routes, order_offset, |o| &mut o.meta);
+        extend(
+            &mut self.reference_grants,
+            reference_grants,
+            order_offset,
+            |o| &mut o.meta,
+        );
+        extend(
+            &mut self.backend_tls_policies,
+            backend_tls_policies,
+            order_offset,
+            |o| &mut o.meta,
+        );
+        extend(&mut self.namespaces, namespaces, order_offset, |o| {
+            &mut o.meta
+        });
+        extend(&mut self.services, services, order_offset, |o| &mut o.meta);
+        extend(&mut self.secrets, secrets, order_offset, |o| &mut o.meta);
+        extend(&mut self.config_maps, config_maps, order_offset, |o| {
+            &mut o.meta
+        });
+        for (kind, count) in ignored {
+            *self.ignored.entry(kind).or_default() += count;
+        }
+    }
 }

@@ -169,57 +169,28 @@ fn parse_chunk(text: &str, chunk: split::Chunk, file: FileId, limits: &Limits) -
     }
 }
 
-/// Files at least this large are parsed on several threads. Documents are independent once
-/// split, and the scanner is most of the time spent on a large file.
-const PARALLEL_BYTES: usize = 1 << 20;
-
-/// Parses the chunks, in order.
+/// Parses the chunks, in order; a large file on several threads (documents are independent
+/// once split, and the scanner is most of the time spent on a large file).
 fn parse_chunks(
     text: &str,
     chunks: &[split::Chunk],
     file: FileId,
     limits: &Limits,
 ) -> Vec<ParsedChunk> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    if threads < 2 || text.len() < PARALLEL_BYTES {
-        return chunks
-            .iter()
-            .map(|chunk| parse_chunk(text, *chunk, file, limits))
-            .collect();
-    }
-    // Contiguous groups of about the same size, one per thread, keep the results in order.
-    let group_bytes = text.len().div_ceil(threads);
-    let mut groups = Vec::with_capacity(threads);
-    let (mut group_start, mut bytes) = (0, 0);
-    for (i, chunk) in chunks.iter().enumerate() {
-        bytes += chunk.end - chunk.start;
-        if bytes >= group_bytes {
-            groups.extend(chunks.get(group_start..=i));
-            (group_start, bytes) = (i + 1, 0);
-        }
-    }
-    groups.extend(chunks.get(group_start..).filter(|rest| !rest.is_empty()));
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = groups
-            .into_iter()
-            .map(|group| {
-                scope.spawn(move || {
-                    group
-                        .iter()
-                        .map(|chunk| parse_chunk(text, *chunk, file, limits))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    crate::parallel::map_groups(
+        chunks,
+        |chunk| chunk.end - chunk.start,
+        crate::parallel::MIN_PARALLEL_BYTES,
+        |_, group| {
+            group
+                .iter()
+                .map(|chunk| parse_chunk(text, *chunk, file, limits))
+                .collect::<Vec<_>>()
+        },
+    )
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Rules of the YAML stage.
@@ -575,7 +546,7 @@ mod tests {
         // Large enough for the parallel path.
         let mut text = String::new();
         let mut count = 0;
-        while text.len() <= PARALLEL_BYTES {
+        while text.len() <= crate::parallel::MIN_PARALLEL_BYTES {
             text.push_str(&format!(
                 "---\nkind: K{count}\nspec: {{a: [1, 2, 3], b: x}}\n"
             ));

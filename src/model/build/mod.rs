@@ -19,6 +19,7 @@ mod versions;
 use super::{Meta, World};
 use crate::diag::{Diagnostic, Origin, ResourceRef};
 use crate::input::Sources;
+use crate::parallel;
 use crate::yaml::{Node, Value};
 use reader::{Obj, Path, Reader};
 pub use rules::RULES;
@@ -75,17 +76,33 @@ pub fn build_with_cluster(
     sources: &Sources,
     options: &BuildOptions,
 ) -> (World, Vec<Diagnostic>) {
-    let mut builder = Builder {
-        options,
-        world: World::default(),
-        diags: Vec::new(),
-        order: 0,
-    };
+    let mut builder = Builder::new(options);
     for object in cluster {
         builder.object(object, Origin::Cluster, false);
     }
-    for (doc, document) in sources.documents.iter().enumerate() {
-        builder.document(&document.root, doc);
+    // Documents are read independently: many of them on several threads, merged in order.
+    let parts = parallel::map_groups(
+        &sources.documents,
+        |document| {
+            document
+                .root
+                .span
+                .end
+                .saturating_sub(document.root.span.start)
+        },
+        parallel::MIN_PARALLEL_BYTES,
+        |offset, documents| {
+            let mut part = Builder::new(options);
+            for (i, document) in documents.iter().enumerate() {
+                part.document(&document.root, offset + i);
+            }
+            part
+        },
+    );
+    for part in parts {
+        builder.world.append(part.world, builder.order);
+        builder.diags.extend(part.diags);
+        builder.order += part.order;
     }
     (builder.world, builder.diags)
 }
@@ -109,7 +126,16 @@ fn split_api_version(api_version: &str) -> (&str, &str) {
     api_version.rsplit_once('/').unwrap_or(("", api_version))
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(options: &'a BuildOptions) -> Self {
+        Builder {
+            options,
+            world: World::default(),
+            diags: Vec::new(),
+            order: 0,
+        }
+    }
+
     fn document(&mut self, root: &Node, doc: usize) {
         if matches!(root.value, Value::Null) {
             return; // an empty document (`---` at the end of a file) is no object

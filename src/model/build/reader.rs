@@ -56,7 +56,7 @@ impl<'a> Path<'a> {
         for step in steps.into_iter().rev() {
             field_path = match step {
                 Step::Root => field_path,
-                Step::Key(k) => field_path.key(k),
+                Step::Key(k) => field_path.key(k.to_string()),
                 Step::Index(i) => field_path.index(i),
             };
         }
