@@ -615,3 +615,62 @@ mod tests {
         assert_eq!(a.attachments.len(), 3);
     }
 }
+
+#[cfg(test)]
+mod parallel_tests {
+    use super::testing::*;
+    use super::*;
+    use crate::model::Protocol;
+
+    /// Enough routes to be judged in groups on several threads: every result must keep
+    /// route order, as on one thread.
+    #[test]
+    fn routes_judged_in_groups_keep_route_order() {
+        let mut w = world();
+        w.gateways.push(gateway(
+            "apps",
+            "gw",
+            vec![listener(0, "http", 80, Protocol::Http, None)],
+        ));
+        let mut p = parent("gw");
+        p.namespace = "apps".into();
+        p.namespace_set = true;
+        let n = 3 * PARALLEL_ROUTE_RULES;
+        for i in 0..n {
+            // `from: Same`: the routes outside `apps` are refused.
+            let ns = if i % 2 == 0 { "apps" } else { "other" };
+            w.routes
+                .push(http_route(ns, &format!("r{i}"), &[p.clone()], &[]));
+        }
+        let a = analyze(
+            &w,
+            &Options {
+                complete: true,
+                ..Options::default()
+            },
+        );
+        let attached: Vec<usize> = a.attachments.iter().map(|x| x.route).collect();
+        let refused: Vec<usize> = a.refusals.iter().map(|x| x.route).collect();
+        assert_eq!(attached, (0..n).step_by(2).collect::<Vec<_>>());
+        assert_eq!(refused, (1..n).step_by(2).collect::<Vec<_>>());
+        assert!(
+            a.routes
+                .iter()
+                .enumerate()
+                .all(|(i, r)| r.name == format!("r{i}"))
+        );
+        assert_eq!(a.backends.len(), n);
+        let refused_in_findings: Vec<String> = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.code == attachment::ROUTE_NOT_ALLOWED_BY_LISTENERS.code)
+            .filter_map(|d| d.message.split_whitespace().nth(1).map(str::to_string))
+            .collect();
+        let expected: Vec<String> = (1..n).step_by(2).map(|i| format!("other/r{i}")).collect();
+        assert_eq!(refused_in_findings, expected);
+        assert_eq!(
+            a.gateways[0].listeners[0].attached_routes as usize,
+            n.div_ceil(2)
+        );
+    }
+}

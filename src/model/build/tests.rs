@@ -714,3 +714,42 @@ fn misspelled_fields_are_reported_other_unknown_fields_are_not() {
     );
     assert!(world.routes[0].rules[0].backend_refs.is_empty());
 }
+
+#[test]
+fn a_large_input_read_on_several_threads_keeps_input_order() {
+    // Over `parallel::MIN_PARALLEL_BYTES`, so the documents are read in groups.
+    let mut text = String::new();
+    let mut n = 0;
+    while text.len() <= crate::parallel::MIN_PARALLEL_BYTES * 2 {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns-{n}\n  labelz: {{}}\n\
+             ---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d-{n}\n\
+             ---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s-{n}\n  namespace: ns-{n}\n"
+        ));
+        n += 1;
+    }
+    let (world, diags) = build(&super::test_support::parse(&text), &BuildOptions::default());
+    assert_eq!(world.namespaces.len(), n);
+    assert_eq!(world.services.len(), n);
+    assert_eq!(world.ignored.get("apps/Deployment"), Some(&n));
+    for (i, (ns, svc)) in world.namespaces.iter().zip(&world.services).enumerate() {
+        assert_eq!(ns.meta.name, format!("ns-{i}"));
+        assert_eq!((ns.meta.order, svc.meta.order), (2 * i, 2 * i + 1));
+    }
+    // One misspelled-field finding per Namespace, in document order.
+    let docs: Vec<usize> = diags
+        .iter()
+        .filter_map(|d| match &d.location {
+            Some(Location::Field {
+                origin: Origin::Document { doc, .. },
+                ..
+            }) => Some(*doc),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(docs.len(), n);
+    assert!(
+        docs.windows(2).all(|w| w[0] < w[1]),
+        "findings out of order"
+    );
+}
