@@ -106,17 +106,25 @@ pub fn load_configured(input: &InputArgs, config: &ConfigArgs) -> Result<Configu
 }
 
 pub fn run(args: &CheckArgs) -> i32 {
-    let Configured {
-        loaded,
-        config,
-        applied,
-    } = match load_configured(&args.input, &args.config) {
+    let configured = match load_configured(&args.input, &args.config) {
         Ok(configured) => configured,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
         }
     };
+    let code = report(args, &configured);
+    configured.loaded.free_at_exit();
+    code
+}
+
+/// Writes the report; returns the exit code.
+fn report(args: &CheckArgs, configured: &Configured) -> i32 {
+    let Configured {
+        loaded,
+        config,
+        applied,
+    } = configured;
     let report = Report {
         sources: &loaded.sources,
         world: &loaded.world,
@@ -126,7 +134,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
     let failed = fail_on.fails(&loaded.diagnostics);
     if args.verbose {
-        eprint!("{}", verbose_notes(&loaded, &config, applied, fail_on));
+        eprint!("{}", verbose_notes(loaded, config, *applied, fail_on));
     }
     let stdout = std::io::stdout();
     let style = Style::for_terminal(args.color, stdout.is_terminal());

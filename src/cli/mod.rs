@@ -139,6 +139,15 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Loaded {
+    /// Leaves the input's memory to the end of the process: freeing hundreds of megabytes
+    /// of small allocations one by one costs more (0.5 s on a 24 MB input) than the
+    /// operating system reclaiming the pages. Call only on a command's way out.
+    pub fn free_at_exit(self) {
+        std::mem::forget(self);
+    }
+}
+
 impl InputArgs {
     /// The namespace of local objects that do not set one.
     pub fn default_namespace(&self) -> &str {

@@ -111,6 +111,13 @@ fn execute(args: &SimulateArgs) -> Result<i32, String> {
     let (input, url) = split_url(&args.input)?;
     let base = base_request(args, url.as_deref())?;
     let loaded = input.load().map_err(|e| e.to_string())?;
+    let code = simulate(args, &base, &loaded);
+    loaded.free_at_exit();
+    code
+}
+
+/// Routes the request (or the `--requests` file) through `loaded` and writes the result.
+fn simulate(args: &SimulateArgs, base: &Request, loaded: &super::Loaded) -> Result<i32, String> {
     let errors = loaded
         .diagnostics
         .iter()
@@ -150,7 +157,7 @@ fn execute(args: &SimulateArgs) -> Result<i32, String> {
 
     let (text, passed) = match &args.requests {
         Some(file) => {
-            let entries = read_requests(file, &base, args.input.default_namespace())?;
+            let entries = read_requests(file, base, args.input.default_namespace())?;
             let runs: Vec<(Vec<RouteResult>, Vec<Check>)> = entries
                 .iter()
                 .map(|e| {
@@ -187,16 +194,16 @@ fn execute(args: &SimulateArgs) -> Result<i32, String> {
                     .transpose()?,
                 ..Expectation::default()
             };
-            let results = router.route(&base);
+            let results = router.route(base);
             let checks = check(&expectation, &results);
             let passed = checks.iter().all(|c| c.passed);
             let shown: &[Check] = if expectation.is_empty() { &[] } else { &checks };
             let text = match args.output {
-                SimulateFormat::Human => render::human(&base, &results, shown, &style),
-                SimulateFormat::Json => render::json(&base, &results, shown),
+                SimulateFormat::Human => render::human(base, &results, shown, &style),
+                SimulateFormat::Json => render::json(base, &results, shown),
                 SimulateFormat::Junit => crate::output::junit::render(&[Case {
                     name: "request",
-                    request: &base,
+                    request: base,
                     results: &results,
                     checks: shown,
                 }]),

@@ -56,19 +56,42 @@ fn checks_json(checks: &[Check]) -> Value {
 /// The report of a `--requests` run: every case with its results and checks.
 pub fn suite_json(cases: &[Case<'_>]) -> String {
     let passed = cases.iter().filter(|c| c.passed()).count();
-    let report = json!({
-        "apiVersion": "gwctl/v1",
-        "kind": "SimulationSuiteReport",
-        "summary": {"requests": cases.len(), "passed": passed, "failed": cases.len() - passed},
-        "cases": cases.iter().map(|c| json!({
-            "name": c.name,
-            "passed": c.passed(),
-            "request": request_json(c.request),
-            "checks": checks_json(c.checks),
-            "results": c.results.iter().map(result_json).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    });
-    pretty(&report)
+    let report = SuiteReport {
+        api_version: "gwctl/v1",
+        kind: "SimulationSuiteReport",
+        summary: json!({"requests": cases.len(), "passed": passed, "failed": cases.len() - passed}),
+        cases: SuiteCases(cases),
+    };
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SuiteReport<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    summary: Value,
+    cases: SuiteCases<'a>,
+}
+
+/// The cases, each turned into JSON only while it is written: a run of 100,000 requests
+/// never holds the whole report as a JSON tree.
+struct SuiteCases<'a>(&'a [Case<'a>]);
+
+impl serde::Serialize for SuiteCases<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|c| {
+            json!({
+                "name": c.name,
+                "passed": c.passed(),
+                "request": request_json(c.request),
+                "checks": checks_json(c.checks),
+                "results": c.results.iter().map(result_json).collect::<Vec<_>>(),
+            })
+        }))
+    }
 }
 
 fn pretty(value: &Value) -> String {
