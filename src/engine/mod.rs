@@ -216,7 +216,9 @@ pub struct Analysis {
     pub listener_sets: Vec<GatewayReport>,
     /// In `World::routes` order.
     pub routes: Vec<RouteReport>,
+    /// Sorted by route, then parentRef (the order routes are judged in).
     pub attachments: Vec<Attachment>,
+    /// Sorted by route, then parentRef.
     pub refusals: Vec<Refusal>,
     /// `backends[route][rule][backend_ref]`.
     pub backends: Vec<Vec<Vec<BackendVerdict>>>,

@@ -103,10 +103,17 @@ pub fn parent_name(parent: &ParentRefStatus) -> String {
 /// Names of the listeners a route's parentRef attached to, comma-separated; `None` when
 /// it attached to none.
 pub fn attached_listeners(analysis: &Analysis, route: usize, parent_ref: usize) -> Option<String> {
+    // Attachments are sorted by (route, parentRef): a binary search, not a scan per row.
+    let key = (route, parent_ref);
+    let start = analysis
+        .attachments
+        .partition_point(|a| (a.route, a.parent_ref) < key);
     let names: Vec<&str> = analysis
         .attachments
+        .get(start..)
+        .unwrap_or_default()
         .iter()
-        .filter(|a| a.route == route && a.parent_ref == parent_ref)
+        .take_while(|a| (a.route, a.parent_ref) == key)
         .filter_map(|a| {
             let owner = match a.listener.owner {
                 ListenerOwner::Gateway(i) => analysis.gateways.get(i),
