@@ -253,7 +253,7 @@ fn cross_namespace(
     index: &Index,
     from: &Referrer,
     (to_group, to_kind, to_ns, to_name): (&str, &str, &str, &str),
-    site: (&Meta, FieldPath),
+    site: (&Meta, &FieldPath),
     not_permitted: &'static Rule,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RefOutcome> {
@@ -270,7 +270,7 @@ fn cross_namespace(
         );
         diags.push(
             Diagnostic::new(not_permitted, message.clone())
-                .at(field(meta, path))
+                .at(field(meta, path.clone()))
                 .help(grant_snippet(from, to_group, to_kind, to_ns, to_name)),
         );
         Some(RefOutcome::Invalid {
@@ -283,7 +283,7 @@ fn cross_namespace(
         );
         diags.push(
             Diagnostic::new(&UNKNOWN_REFERENCE_GRANT, message.clone())
-                .at(field(meta, path))
+                .at(field(meta, path.clone()))
                 .help(format!(
                     "add the ReferenceGrants of namespace `{to_ns}` to the input, or pass --complete if there are none (then: {})",
                     grant_snippet(from, to_group, to_kind, to_ns, to_name)
@@ -355,7 +355,7 @@ pub fn check_backend(
         index,
         &from,
         ("", "Service", ns, &obj.name),
-        (meta, path.clone()),
+        (meta, &path),
         &BACKEND_REF_NOT_PERMITTED,
         diags,
     ) {
@@ -617,7 +617,7 @@ pub fn check_object_ref(
         index,
         &from,
         ("", &r.kind, ns, &r.name),
-        (referrer_meta, path.clone()),
+        (referrer_meta, &path),
         &SECRET_REF_NOT_PERMITTED,
         diags,
     );

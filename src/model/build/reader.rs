@@ -81,7 +81,10 @@ pub(super) struct Obj<'n, 'p> {
 
 impl<'n> Obj<'n, '_> {
     pub(super) fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|e| e.key == key).map(|e| &e.value)
+        self.entries
+            .iter()
+            .find(|e| same_key(&e.key, key))
+            .map(|e| &e.value)
     }
 
     /// Whether the field is written with a non-null value.
@@ -89,6 +92,12 @@ impl<'n> Obj<'n, '_> {
         self.get(key)
             .is_some_and(|node| !matches!(node.value, Value::Null))
     }
+}
+
+/// Key equality, length and first byte first: keys are compared for every field of every
+/// object, and most comparisons fail on those.
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 /// Reads the fields of one object, collecting diagnostics located in it.
@@ -317,7 +326,7 @@ impl<'d> Reader<'d> {
     /// (unknown fields are dropped by the API server; only likely typos are worth a word).
     pub(super) fn check_fields(&mut self, obj: &Obj<'_, '_>, known: &[&str]) {
         for entry in obj.entries {
-            if known.contains(&entry.key.as_str()) {
+            if known.iter().any(|k| same_key(k, &entry.key)) {
                 continue;
             }
             if let Some(intended) = known.iter().find(|k| is_near_miss(&entry.key, k)) {
