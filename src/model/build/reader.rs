@@ -211,7 +211,7 @@ impl<'d> Reader<'d> {
         let text = match &node.value {
             Value::Str(s) => {
                 if let Some(boolean) = node.yaml11_boolean() {
-                    self.yaml11_boolean(path, s, boolean);
+                    self.report_yaml11_boolean(path, s, boolean);
                 }
                 return Some(s.clone());
             }
@@ -228,7 +228,7 @@ impl<'d> Reader<'d> {
         Some(text)
     }
 
-    fn yaml11_boolean(&mut self, path: Path<'_>, text: &str, boolean: bool) {
+    fn report_yaml11_boolean(&mut self, path: Path<'_>, text: &str, boolean: bool) {
         let message = format!(
             "{} is the unquoted `{text}`, which Kubernetes reads as the boolean {boolean} (YAML 1.1), not a string",
             path.name()
