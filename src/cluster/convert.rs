@@ -27,6 +27,7 @@ pub fn node(value: serde_json::Value) -> Node {
     Node {
         value,
         span: Span::default(),
+        plain: false,
     }
 }
 

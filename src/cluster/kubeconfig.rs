@@ -158,6 +158,7 @@ fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
         .unwrap_or(Node {
             value: crate::yaml::Value::Null,
             span: crate::yaml::Span::default(),
+            plain: false,
         }))
 }
 

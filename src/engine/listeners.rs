@@ -36,9 +36,10 @@ rule!(
     "A listener combines fields in a way the API rejects",
     "The API server (CRD validation) rejects: `tls` on HTTP, TCP or UDP listeners; \
 `hostname` on TCP or UDP listeners; HTTPS or TLS-Terminate listeners without \
-`tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS listeners without `tls`; \
-hostnames that are not DNS names. gwctl predicts `Accepted=False` \
-(`UnsupportedValue`) for such a listener.\n\n\
+`tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS listeners without `tls`. \
+gwctl predicts `Accepted=False` (`UnsupportedValue`) for such a listener, as it does for \
+a listener whose port or hostname the schema rules report (`invalid-field-value`, \
+`invalid-hostname`, ...).\n\n\
 ```yaml\nlisteners:\n- name: db\n  port: 5432\n  protocol: TCP\n  hostname: db.example.com   # TCP listeners cannot have a hostname\n```\n\n\
 Fix: remove or correct the offending field."
 );
@@ -216,64 +217,85 @@ fn terminates_tls(l: &Listener) -> bool {
     }
 }
 
-/// Structural problems the API server would reject, as (field, message, help).
-fn invalid_value(l: &Listener) -> Option<(FieldPath, String, String)> {
+/// A listener value the API server would reject.
+enum InvalidValue {
+    /// A field the object-schema rules report where the model reads it (a missing or
+    /// out-of-range port, a malformed hostname): one problem, one finding, so only the
+    /// listener's condition says it again.
+    Schema(String),
+    /// A combination of fields only this stage checks, reported here.
+    Combination {
+        at: FieldPath,
+        problem: String,
+        help: String,
+    },
+}
+
+impl InvalidValue {
+    fn combination(at: FieldPath, problem: impl Into<String>, help: impl Into<String>) -> Self {
+        InvalidValue::Combination {
+            at,
+            problem: problem.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// The first structural problem of the listener that the API server would reject.
+fn invalid_value(l: &Listener) -> Option<InvalidValue> {
     let path = listener_path(l.index);
     let protocol = l.protocol.known()?;
     let proto = protocol.as_str();
     if l.port.is_none() {
-        return Some((
-            path.key("port"),
-            "has no valid port".into(),
-            "set `port` to a number from 1 to 65535".into(),
-        ));
+        return Some(InvalidValue::Schema("has no valid port".into()));
     }
     if let Some(h) = &l.hostname {
         if matches!(protocol, Protocol::Tcp | Protocol::Udp) {
-            return Some((
+            return Some(InvalidValue::combination(
                 path.key("hostname"),
                 format!("is a {proto} listener with a hostname, which {proto} cannot match on"),
-                "remove `hostname` (TCP and UDP listeners match every connection on their port)"
-                    .into(),
+                "remove `hostname` (TCP and UDP listeners match every connection on their port)",
             ));
         }
         if let Some(why) = hostname::invalid_reason(h) {
-            return Some((
-                path.key("hostname"),
-                format!("has hostname `{h}`, which is not valid: {why}"),
-                "use a DNS name such as `example.com` or `*.example.com`".into(),
-            ));
+            return Some(InvalidValue::Schema(format!(
+                "has hostname `{h}`, which is not valid: {why}"
+            )));
         }
     }
     match (protocol, &l.tls) {
-        (Protocol::Http | Protocol::Tcp | Protocol::Udp, Some(_)) => Some((
-            path.key("tls"),
-            format!(
-                "is a {proto} listener with a `tls` section, which only HTTPS and TLS listeners may have"
-            ),
-            "remove `tls`, or change the protocol to HTTPS/TLS if this listener should terminate TLS".into(),
-        )),
-        (Protocol::Https | Protocol::Tls, None) => Some((
+        (Protocol::Http | Protocol::Tcp | Protocol::Udp, Some(_)) => {
+            Some(InvalidValue::combination(
+                path.key("tls"),
+                format!(
+                    "is a {proto} listener with a `tls` section, which only HTTPS and TLS listeners may have"
+                ),
+                "remove `tls`, or change the protocol to HTTPS/TLS if this listener should terminate TLS",
+            ))
+        }
+        (Protocol::Https | Protocol::Tls, None) => Some(InvalidValue::combination(
             path.clone(),
             format!("is a {proto} listener without `tls`"),
             if protocol == Protocol::Https {
-                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret".into()
+                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret"
             } else {
-                "add `tls.mode: Passthrough`, or `tls.mode: Terminate` with certificateRefs".into()
+                "add `tls.mode: Passthrough`, or `tls.mode: Terminate` with certificateRefs"
             },
         )),
-        (Protocol::Https, Some(t)) if t.mode == Known::Known(TlsMode::Passthrough) => Some((
-            path.key("tls").key("mode"),
-            "is an HTTPS listener with `tls.mode: Passthrough`; HTTPS always terminates TLS".into(),
-            "use `protocol: TLS` for passthrough, or `mode: Terminate`".into(),
-        )),
+        (Protocol::Https, Some(t)) if t.mode == Known::Known(TlsMode::Passthrough) => {
+            Some(InvalidValue::combination(
+                path.key("tls").key("mode"),
+                "is an HTTPS listener with `tls.mode: Passthrough`; HTTPS always terminates TLS",
+                "use `protocol: TLS` for passthrough, or `mode: Terminate`",
+            ))
+        }
         (_, Some(t))
             if terminates_tls(l) && t.certificate_refs.is_empty() && t.options.is_empty() =>
         {
-            Some((
+            Some(InvalidValue::combination(
                 path.key("tls"),
-                "terminates TLS but has no `tls.certificateRefs`".into(),
-                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret".into(),
+                "terminates TLS but has no `tls.certificateRefs`",
+                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret",
             ))
         }
         _ => None,
@@ -360,12 +382,25 @@ fn validate(
     };
     let protocol = match &l.protocol {
         Known::Known(p) => *p,
+        // A missing or malformed protocol: the object-schema rules report it.
+        Known::Unknown(p) if p.is_empty() => {
+            let message = format!("{me} has no valid protocol");
+            state.accepted = Verdict::new(ConditionStatus::False, "UnsupportedProtocol", message);
+            return state;
+        }
         Known::Unknown(p) => {
             let message = format!("{me} uses protocol `{p}`, which is not supported");
+            let help = match Protocol::ALL
+                .into_iter()
+                .find(|core| core.as_str().eq_ignore_ascii_case(p))
+            {
+                Some(core) => format!("protocols are case-sensitive: write `{}`", core.as_str()),
+                None => "use HTTP, HTTPS, TLS, TCP or UDP".to_string(),
+            };
             diags.push(
                 Diagnostic::new(&LISTENER_UNSUPPORTED_PROTOCOL, message.clone())
                     .at(field(owner_meta, path.key("protocol")))
-                    .help("use HTTP, HTTPS, TLS, TCP or UDP"),
+                    .help(help),
             );
             state.accepted = Verdict::new(ConditionStatus::False, "UnsupportedProtocol", message);
             return state;
@@ -409,13 +444,19 @@ fn validate(
         }
         _ => state.supported_kinds = allowed.iter().map(|k| k.group_kind()).collect(),
     }
-    if let Some((at, problem, help)) = invalid_value(l) {
-        let message = format!("{me} {problem}");
-        diags.push(
-            Diagnostic::new(&LISTENER_INVALID_VALUE, message.clone())
-                .at(field(owner_meta, at))
-                .help(help),
-        );
+    if let Some(invalid) = invalid_value(l) {
+        let message = match invalid {
+            InvalidValue::Schema(problem) => format!("{me} {problem}"),
+            InvalidValue::Combination { at, problem, help } => {
+                let message = format!("{me} {problem}");
+                diags.push(
+                    Diagnostic::new(&LISTENER_INVALID_VALUE, message.clone())
+                        .at(field(owner_meta, at))
+                        .help(help),
+                );
+                message
+            }
+        };
         state.accepted = Verdict::new(ConditionStatus::False, "UnsupportedValue", message);
         return with_kinds_problem(state, kinds_problem);
     }
@@ -959,5 +1000,45 @@ mod tests {
         );
         assert_eq!(ls.gateways[0][1].accepted.reason, "UnsupportedProtocol");
         assert!(ls.gateways[0][1].supported_kinds.is_empty());
+    }
+
+    #[test]
+    fn schema_problems_set_conditions_without_a_second_finding() {
+        let mut w = world();
+        let mut no_port = listener(0, "a", 80, Protocol::Http, None);
+        no_port.port = None;
+        let bad_host = listener(1, "b", 81, Protocol::Http, Some("Bad.Example"));
+        let mut no_protocol = listener(2, "c", 82, Protocol::Http, None);
+        no_protocol.protocol = Known::Unknown(String::new());
+        let mut lower_case = listener(3, "d", 83, Protocol::Http, None);
+        lower_case.protocol = Known::Unknown("http".into());
+        w.gateways.push(gateway(
+            "infra",
+            "gw",
+            vec![no_port, bad_host, no_protocol, lower_case],
+        ));
+        let (ls, diags) = run(&w);
+        let reasons: Vec<&str> = ls.gateways[0]
+            .iter()
+            .map(|l| l.accepted.reason.as_str())
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "UnsupportedValue",
+                "UnsupportedValue",
+                "UnsupportedProtocol",
+                "UnsupportedProtocol"
+            ]
+        );
+        // Only the case variant is the controller's own finding; the model reports the rest.
+        let found: Vec<(&str, Option<&str>)> = diags
+            .iter()
+            .map(|d| (d.rule.code, d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [("GW3003", Some("protocols are case-sensitive: write `HTTP`"))]
+        );
     }
 }

@@ -51,10 +51,10 @@ rule!(
     "GW2004",
     "backend-port-not-found",
     Error,
-    "A backendRef port is missing or not a port of the Service",
-    "A Service backendRef needs a `port`, and it must be one of the Service's \
-`spec.ports[].port` (not a targetPort). Otherwise the backend cannot be resolved \
-(`ResolvedRefs=False`, reason `BackendNotFound`).\n\n\
+    "A backendRef port is not a port of the Service",
+    "A Service backendRef's `port` must be one of the Service's `spec.ports[].port` \
+(not a targetPort). Otherwise the backend cannot be resolved (`ResolvedRefs=False`, \
+reason `BackendNotFound`). A missing `port` is `backend-ref-without-port` (GW0110).\n\n\
 ```yaml\nbackendRefs:\n- name: web-svc\n  port: 8080   # the Service only exposes port 80\n```\n\n\
 Fix: use one of the Service's ports."
 );
@@ -430,17 +430,13 @@ fn check_service_port(
     let meta = &route.meta;
     let svc_name = format!("{}/{}", svc.meta.namespace, svc.meta.name);
     let Some(port) = obj.port else {
-        let message = format!(
-            "the backendRef to Service {svc_name} has no `port`, which a Service backend requires"
-        );
-        diags.push(
-            Diagnostic::new(&BACKEND_PORT_NOT_FOUND, message.clone())
-                .at(field(meta, path.clone()))
-                .help(ports_help(svc)),
-        );
+        // The object-schema rules report the missing (or invalid) port where the model
+        // reads it (the CRD's validation rejects it); the condition still says why.
         return BackendVerdict::Invalid {
             reason: "BackendNotFound".into(),
-            message,
+            message: format!(
+                "the backendRef to Service {svc_name} has no valid `port`, which a Service backend requires"
+            ),
         };
     };
     if svc.service_type.as_deref() == Some("ExternalName") {
@@ -814,5 +810,23 @@ mod tests {
             check_backend(&complete, &route, &missing_port.object, path, &mut diags),
             BackendVerdict::Invalid { ref reason, .. } if reason == "BackendNotFound"
         ));
+    }
+
+    #[test]
+    fn a_backend_without_port_is_unresolved_and_left_to_the_schema_rule() {
+        let mut w = world();
+        w.services.push(service("web", "api", &[80]));
+        let mut reference = backend(None, "api", 80);
+        reference.object.port = None;
+        let route = http_route("web", "r", &[parent("gw")], &[reference]);
+        let obj = &route.rules[0].backend_refs[0].object;
+        let path = FieldPath::parse("spec.rules[0].backendRefs[0]");
+        let mut diags = Vec::new();
+        let index = Index::new(&w, true);
+        assert!(matches!(
+            check_backend(&index, &route, obj, path, &mut diags),
+            BackendVerdict::Invalid { ref reason, .. } if reason == "BackendNotFound"
+        ));
+        assert!(diags.is_empty(), "{diags:?}");
     }
 }

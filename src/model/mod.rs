@@ -287,6 +287,20 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// The core protocols, in the order the docs list them.
+    pub const ALL: [Protocol; 5] = [
+        Protocol::Http,
+        Protocol::Https,
+        Protocol::Tls,
+        Protocol::Tcp,
+        Protocol::Udp,
+    ];
+
+    /// The core protocol spelled exactly `name` (protocols are case-sensitive).
+    pub fn from_name(name: &str) -> Option<Protocol> {
+        Protocol::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Protocol::Http => "HTTP",

@@ -322,6 +322,7 @@ fn block(lines: &mut [Line], i: &mut usize) -> Node {
         return Node {
             value: Value::Null,
             span: Span::default(),
+            plain: false,
         };
     };
     let (indent, start) = (first.indent, first.start);
@@ -344,6 +345,7 @@ fn block(lines: &mut [Line], i: &mut usize) -> Node {
         return Node {
             value: Value::Seq(items),
             span: Span::new(start, end),
+            plain: false,
         };
     }
     let is_key = |l: &Line| {
@@ -371,6 +373,7 @@ fn block(lines: &mut [Line], i: &mut usize) -> Node {
                 _ => Node {
                     value: Value::Null,
                     span: Span::new(key_span.end, key_span.end),
+                    plain: true,
                 },
             }
         } else {
@@ -387,6 +390,7 @@ fn block(lines: &mut [Line], i: &mut usize) -> Node {
     Node {
         value: Value::Map(entries),
         span: Span::new(start, end),
+        plain: false,
     }
 }
 
@@ -406,7 +410,11 @@ fn scalar(text: &str, start: usize) -> Node {
             .parse()
             .map_or_else(|_| Value::Str(t.to_string()), Value::Int),
     };
-    Node { value, span }
+    Node {
+        value,
+        span,
+        plain: unquoted.is_none(),
+    }
 }
 
 /// The pieces of a report, owned, for tests to borrow.

@@ -96,6 +96,7 @@ fn node(value: Value) -> Node {
     Node {
         value,
         span: Span::default(),
+        plain: false,
     }
 }
 

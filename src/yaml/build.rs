@@ -542,10 +542,11 @@ impl Builder<'_> {
             }
             return Ok(());
         }
+        let plain = style == ScalarStyle::Plain && tag.is_none();
         let value = self.scalar_value(text, style, tag, span);
         self.complete(
             Built {
-                node: Node { value, span },
+                node: Node { value, span, plain },
                 size: 1,
                 height: 0,
             },
@@ -633,7 +634,11 @@ impl Builder<'_> {
         };
         self.complete(
             Built {
-                node: Node { value, span },
+                node: Node {
+                    value,
+                    span,
+                    plain: false,
+                },
                 size: frame.size,
                 height: frame.height,
             },
@@ -718,7 +723,12 @@ impl Builder<'_> {
                 let merged = match built.node.value {
                     Value::Map(_) => Ok(vec![built.node]),
                     Value::Seq(items) if items.iter().all(|i| i.as_map().is_some()) => Ok(items),
-                    other => Err(Node { value: other, span }.type_name()),
+                    other => Err(Node {
+                        value: other,
+                        span,
+                        plain: false,
+                    }
+                    .type_name()),
                 };
                 match merged {
                     Ok(maps) => map.merges.extend(maps),

@@ -36,6 +36,10 @@ impl Span {
 pub struct Node {
     pub value: Value,
     pub span: Span,
+    /// Written as a plain scalar (unquoted and untagged): the only form whose type depends on
+    /// the reader's schema (see [`Node::yaml11_boolean`]). False for collections and for
+    /// nodes that were not parsed from YAML text; an alias keeps its anchored node's.
+    pub plain: bool,
 }
 
 /// A value resolved with the YAML 1.2 core schema (quoted scalars are always strings).
@@ -116,6 +120,16 @@ impl Node {
             .iter()
             .find(|e| e.key == key)
             .map(|e| &e.value)
+    }
+    /// The boolean a YAML 1.1 reader takes this string for: a plain `yes`, `no`, `on`, `off`,
+    /// `y` or `n` (lower, capitalised or upper case). Kubernetes decodes manifests as YAML 1.1
+    /// (sigs.k8s.io/yaml), so these are booleans there, while this tree (YAML 1.2) keeps
+    /// them as strings.
+    pub fn yaml11_boolean(&self) -> Option<bool> {
+        match &self.value {
+            Value::Str(text) if self.plain => scalar::yaml11_boolean(text),
+            _ => None,
+        }
     }
     /// A short name of the value's type, for messages ("a string", "a mapping").
     pub fn type_name(&self) -> &'static str {
@@ -527,6 +541,28 @@ mod tests {
         assert_eq!(value("d"), Value::Str("eighty".into()));
         assert_eq!(value("e"), Value::Str("80".into()));
         assert_eq!(value("f"), Value::Int(80));
+    }
+
+    #[test]
+    fn plain_scalars_are_marked_for_their_yaml11_reading() {
+        let (sources, diagnostics) = parse(
+            "a: yes\nb: 'yes'\nc: !!str no\nd: ! on\ne: |-\n  off\nf: [N, 80]\ng: &x Y\nh: *x\n",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let root = &sources.document(0).root;
+        let reading = |key: &str| root.get(key).unwrap().yaml11_boolean();
+        assert_eq!(reading("a"), Some(true));
+        assert_eq!(reading("b"), None);
+        assert_eq!(reading("c"), None);
+        assert_eq!(reading("d"), None);
+        assert_eq!(reading("e"), None);
+        let f = root.get("f").unwrap();
+        assert!(!f.plain);
+        let items = f.as_seq().unwrap();
+        assert_eq!(items[0].yaml11_boolean(), Some(false));
+        assert!(items[1].plain && items[1].yaml11_boolean().is_none());
+        assert_eq!(reading("g"), Some(true));
+        assert_eq!(reading("h"), Some(true));
     }
 
     #[test]

@@ -83,6 +83,20 @@ fn null_or_bool(text: &str) -> Option<Value> {
     }
 }
 
+/// The YAML 1.1 booleans that YAML 1.2 reads as strings, as go-yaml v2 lists them (the
+/// three casings only: `yEs` is a string in both).
+pub(super) fn yaml11_boolean(text: &str) -> Option<bool> {
+    // The longest word is 3 bytes: longer texts (nearly every string) stop here.
+    if text.len() > 3 {
+        return None;
+    }
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
+}
+
 /// `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`. A decimal too large for `i64` is left to
 /// the float rule, as the core schema's int has no size bound but ours does.
 fn parse_int(text: &str) -> Option<i64> {
@@ -188,6 +202,32 @@ mod tests {
             resolve_plain("99999999999999999999".into()),
             Value::Float(99999999999999999999.0)
         );
+    }
+
+    #[test]
+    fn yaml11_booleans_are_the_go_yaml_v2_words() {
+        for (text, expected) in [
+            ("yes", Some(true)),
+            ("Yes", Some(true)),
+            ("YES", Some(true)),
+            ("y", Some(true)),
+            ("Y", Some(true)),
+            ("on", Some(true)),
+            ("ON", Some(true)),
+            ("no", Some(false)),
+            ("N", Some(false)),
+            ("Off", Some(false)),
+            ("OFF", Some(false)),
+            ("yEs", None),
+            ("oN", None),
+            ("nO", None),
+            ("yes!", None),
+            ("", None),
+            ("true", None),
+            ("offline", None),
+        ] {
+            assert_eq!(yaml11_boolean(text), expected, "{text:?}");
+        }
     }
 
     #[test]

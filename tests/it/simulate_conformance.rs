@@ -107,6 +107,7 @@ fn request_of(entry: &Node, world: &gwctl::model::World) -> Request {
     let empty = Node {
         value: Value::Map(Vec::new()),
         span: Default::default(),
+        plain: false,
     };
     let r = entry.get("request").unwrap_or(&empty);
     let protocol = match field(entry, "protocol").as_deref() {
@@ -455,6 +456,7 @@ fn simulate_meets_the_conformance_requests() {
             let empty = Node {
                 value: Value::Map(Vec::new()),
                 span: Default::default(),
+                plain: false,
             };
             let expect = entry.get("expect").unwrap_or(&empty);
             let problems = match results.as_slice() {

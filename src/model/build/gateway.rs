@@ -2,19 +2,12 @@
 
 use super::reader::{Obj, Reader};
 use super::refs::{defaulted, object_ref, parent_ref, route_namespaces};
+use super::rules::INVALID_FIELD_VALUE;
 use crate::model::{
     AllowedRoutes, FromNamespaces, FrontendValidation, GATEWAY_GROUP, Gateway, GatewayAddress,
     GatewayClass, GatewayTls, GroupKind, Known, Listener, ListenerSet, ListenerTls, Meta,
     ParametersRef, Protocol, TlsMode,
 };
-
-const PROTOCOLS: &[(&str, Protocol)] = &[
-    ("HTTP", Protocol::Http),
-    ("HTTPS", Protocol::Https),
-    ("TLS", Protocol::Tls),
-    ("TCP", Protocol::Tcp),
-    ("UDP", Protocol::Udp),
-];
 
 const TLS_MODES: &[(&str, TlsMode)] = &[
     ("Terminate", TlsMode::Terminate),
@@ -234,9 +227,11 @@ fn listener(r: &mut Reader<'_>, index: usize, obj: &Obj<'_, '_>) -> Option<Liste
     })
 }
 
-/// The listener protocol. Any protocol name is valid in the schema (implementations may
-/// support more, e.g. `example.com/proto`), so only a case-variant of a core protocol is
-/// reported here; an unsupported protocol is the controller's finding.
+/// The listener protocol. The schema accepts any protocol name (implementations may
+/// support more, e.g. `example.com/proto`, and the pattern allows `http`), so a protocol
+/// that is not a core one, a case variant included, is the controller's finding (the
+/// engine's), not the schema's. `Unknown("")` when the field is missing or malformed
+/// (reported here).
 fn protocol(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> Known<Protocol> {
     let Some(text) = r.string(obj, "protocol") else {
         if !obj.has("protocol") {
@@ -244,15 +239,14 @@ fn protocol(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> Known<Protocol> {
         }
         return Known::Unknown(String::new());
     };
-    if let Some((_, protocol)) = PROTOCOLS.iter().find(|(name, _)| *name == text) {
-        return Known::Known(*protocol);
+    if text.is_empty() {
+        let message = "`protocol` must not be empty";
+        r.report(
+            &INVALID_FIELD_VALUE,
+            obj.path.key("protocol"),
+            message,
+            None,
+        );
     }
-    if PROTOCOLS
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case(&text))
-    {
-        let names: Vec<&str> = PROTOCOLS.iter().map(|(name, _)| *name).collect();
-        r.unknown_value(obj.path.key("protocol"), &text, &names);
-    }
-    Known::Unknown(text)
+    Protocol::from_name(&text).map_or(Known::Unknown(text), Known::Known)
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::rules::{
     INVALID_FIELD_TYPE, MISSING_REQUIRED_FIELD, MISSPELLED_FIELD, UNKNOWN_ENUM_VALUE,
+    YAML11_BOOLEAN_STRING,
 };
 use crate::diag::{Diagnostic, FieldPath, Origin, ResourceRef, Rule};
 use crate::model::Known;
@@ -212,11 +213,17 @@ impl<'d> Reader<'d> {
     }
 
     /// A string at `node`. A boolean or number is reported (Kubernetes rejects it) and read
-    /// as its text, which is what the author meant.
+    /// as its text, which is what the author meant; so is a string that Kubernetes' YAML 1.1
+    /// decoder takes for a boolean.
     pub(super) fn as_string(&mut self, node: Option<&Node>, path: Path<'_>) -> Option<String> {
         let node = present(node)?;
         let text = match &node.value {
-            Value::Str(s) => return Some(s.clone()),
+            Value::Str(s) => {
+                if let Some(boolean) = node.yaml11_boolean() {
+                    self.report_yaml11_boolean(path, s, boolean);
+                }
+                return Some(s.clone());
+            }
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
             Value::Float(f) => f.to_string(),
@@ -228,6 +235,15 @@ impl<'d> Reader<'d> {
         let help = Some(format!("quote the value: \"{text}\""));
         self.wrong_type(path, "a string", node, help);
         Some(text)
+    }
+
+    fn report_yaml11_boolean(&mut self, path: Path<'_>, text: &str, boolean: bool) {
+        let message = format!(
+            "{} is the unquoted `{text}`, which Kubernetes reads as the boolean {boolean} (YAML 1.1), not a string",
+            path.name()
+        );
+        let help = Some(format!("quote the value: \"{text}\""));
+        self.report(&YAML11_BOOLEAN_STRING, path, message, help);
     }
 
     pub(super) fn string(&mut self, obj: &Obj<'_, '_>, key: &str) -> Option<String> {
@@ -479,6 +495,52 @@ mod tests {
             ]
         );
         assert!(diags.iter().all(|d| d.rule.code == "GW0104"));
+    }
+
+    #[test]
+    fn plain_yaml11_booleans_in_string_fields_are_reported_and_kept() {
+        let sources = crate::model::build::test_support::parse(
+            "a: yes\nb: \"yes\"\nc: !!str on\nd: [Off, oFF, n]\ne: {k: NO}\nf: yesterday\ng: &x y\nh: *x\n",
+        );
+        let root = &sources.document(0).root;
+        let mut diags = Vec::new();
+        let mut r = reader(&mut diags);
+        let obj = r.as_obj(Some(root), Path::ROOT).unwrap();
+        assert_eq!(r.string(&obj, "a").as_deref(), Some("yes"));
+        assert_eq!(r.string(&obj, "b").as_deref(), Some("yes"));
+        assert_eq!(r.string(&obj, "c").as_deref(), Some("on"));
+        assert_eq!(r.strings(&obj, "d"), ["Off", "oFF", "n"]);
+        assert_eq!(
+            r.string_map(&obj, "e").get("k").map(String::as_str),
+            Some("NO")
+        );
+        assert_eq!(r.string(&obj, "f").as_deref(), Some("yesterday"));
+        assert_eq!(r.string(&obj, "g").as_deref(), Some("y"));
+        assert_eq!(r.string(&obj, "h").as_deref(), Some("y"));
+        let found: Vec<(String, String)> = diags
+            .iter()
+            .map(|d| {
+                assert_eq!(d.rule.code, "GW0120");
+                let Some(crate::diag::Location::Field { path, .. }) = &d.location else {
+                    panic!("unlocated")
+                };
+                (path.to_string(), d.help.clone().unwrap_or_default())
+            })
+            .collect();
+        let expected = [
+            ("a", "yes"),
+            ("d[0]", "Off"),
+            ("d[2]", "n"),
+            ("e.k", "NO"),
+            ("g", "y"),
+            ("h", "y"),
+        ]
+        .map(|(path, text)| (path.to_string(), format!("quote the value: \"{text}\"")));
+        assert_eq!(found, expected);
+        assert_eq!(
+            diags[0].message,
+            "`a` is the unquoted `yes`, which Kubernetes reads as the boolean true (YAML 1.1), not a string"
+        );
     }
 
     #[test]

@@ -352,6 +352,28 @@ listeners:
 Fix: rename the field as the help says."#,
 };
 
+pub static YAML11_BOOLEAN_STRING: Rule = Rule {
+    code: "GW0120",
+    name: "yaml11-boolean-string",
+    severity: Severity::Error,
+    summary: "An unquoted `yes`, `no`, `on`, `off`, `y` or `n` is a boolean to Kubernetes",
+    explanation: r#"gwctl reads YAML 1.2, where a plain `yes` is a string. `kubectl` and the API
+server read manifests as YAML 1.1 (sigs.k8s.io/yaml), where the unquoted words `y`, `yes`,
+`on` (true) and `n`, `no`, `off` (false), in lower, capitalised or upper case, are
+booleans. A boolean where the schema wants a string is rejected (`cannot unmarshal bool
+into Go struct field ... of type string`), and so is one in a map of strings such as
+`labels` or `matchLabels`. gwctl reports the field and reads it as the string written.
+
+```yaml
+matches:
+- headers:
+  - name: x-canary
+    value: yes           # sent as `true`: the route is rejected
+```
+
+Fix: quote the value: `value: "yes"`."#,
+};
+
 /// Every rule of this stage, in code order.
 pub static RULES: &[&Rule] = &[
     &INVALID_DOCUMENT,
@@ -373,4 +395,5 @@ pub static RULES: &[&Rule] = &[
     &REDIRECT_WITH_BACKEND_REFS,
     &INVALID_FIELD_VALUE,
     &MISSPELLED_FIELD,
+    &YAML11_BOOLEAN_STRING,
 ];

@@ -248,6 +248,37 @@ fn gateways_get_their_crd_defaults() {
 }
 
 #[test]
+fn an_empty_protocol_is_the_schema_s_finding_a_case_variant_is_not() {
+    let (world, diags) = build_json(vec![json!({
+    "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+    "metadata": {"name": "g", "namespace": "ns"},
+    "spec": {"gatewayClassName": "c", "listeners": [
+        {"name": "a", "port": 80, "protocol": ""},
+        {"name": "b", "port": 81, "protocol": "https"},
+    ]}})]);
+    assert_eq!(
+        findings(&diags),
+        vec![(
+            "GW0117",
+            "Gateway ns/g".to_string(),
+            "spec.listeners[0].protocol".to_string()
+        )]
+    );
+    let protocols: Vec<&Known<Protocol>> = world.gateways[0]
+        .listeners
+        .iter()
+        .map(|l| &l.protocol)
+        .collect();
+    assert_eq!(
+        protocols,
+        [
+            &Known::Unknown(String::new()),
+            &Known::Unknown("https".into())
+        ]
+    );
+}
+
+#[test]
 fn listener_field_problems_are_located() {
     let (world, diags) = build_json(vec![json!({
     "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
@@ -267,7 +298,6 @@ fn listener_field_problems_are_located() {
         vec![
             ("GW0104", "metadata.labels.expose".to_string()),
             ("GW0104", "spec.listeners[0].port".to_string()),
-            ("GW0105", "spec.listeners[0].protocol".to_string()),
             ("GW0106", "spec.listeners[1]".to_string()),
             ("GW0113", "spec.listeners[2].hostname".to_string()),
             ("GW0117", "spec.listeners[2].port".to_string()),
