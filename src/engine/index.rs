@@ -17,6 +17,16 @@ pub enum Lookup<T> {
     Unknown,
 }
 
+impl<T> Lookup<T> {
+    /// The object, when found.
+    pub fn found(self) -> Option<T> {
+        match self {
+            Lookup::Found(t) => Some(t),
+            Lookup::Missing | Lookup::Unknown => None,
+        }
+    }
+}
+
 type Key<'w> = (&'w str, &'w str);
 
 /// Each map holds one object per name. `model::build` keeps one object per identity (the

@@ -183,7 +183,10 @@ mod tests {
                 (r.meta.name.as_str(), host, r.meta.order)
             })
             .collect();
-        assert_eq!(kept, [("web", "third.example", 0), ("api", "api.example", 1)]);
+        assert_eq!(
+            kept,
+            [("web", "third.example", 0), ("api", "api.example", 1)]
+        );
         let help = diags.first().and_then(|d| d.help.as_deref()).unwrap_or("");
         assert!(help.contains("rename"), "{help}");
     }
