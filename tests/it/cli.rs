@@ -457,7 +457,7 @@ fn yaml_status_of_classes_and_route_parent_controllers() {
     assert!(ours.contains("status:\n  conditions:\n  - type: Accepted\n    status: \"True\"\n    reason: Accepted\n"), "{ours}");
     let theirs = find("name: theirs\n");
     assert!(!theirs.contains("status:"), "{theirs}");
-    let route = find("kind: HTTPRoute");
+    let route = find("\nkind: HTTPRoute\n");
     assert_eq!(
         route
             .matches("    controllerName: example.com/ours\n")

@@ -2,6 +2,7 @@
 //! as `kubectl apply` does, and is reported.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use super::rules::DUPLICATE_OBJECT;
 use super::split_api_version;
@@ -63,13 +64,14 @@ fn dedupe<T>(objects: &mut Vec<T>, meta: fn(&mut T) -> &mut Meta, diags: &mut Ve
             HashMap::with_capacity(objects.len());
         for (i, object) in objects.iter_mut().enumerate() {
             let later: &Meta = meta(object);
-            match first.get(&identity(later)) {
-                Some(&(f, earlier)) => {
+            match first.entry(identity(later)) {
+                Entry::Occupied(seen) => {
+                    let &(f, earlier) = seen.get();
                     diags.push(report(earlier, later));
                     replaced.push((f, i));
                 }
-                None => {
-                    first.insert(identity(later), (i, later));
+                Entry::Vacant(slot) => {
+                    slot.insert((i, later));
                 }
             }
         }
@@ -139,8 +141,8 @@ mod tests {
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
     }
 
-    /// `(line-free location, related location)` of every duplicate-object finding, as
-    /// `(doc, doc of the first definition)`.
+    /// Of every duplicate-object finding: the document it points at and the document of
+    /// its related location (the first definition), both at `metadata.name`.
     fn duplicates(diags: &[Diagnostic]) -> Vec<(Option<usize>, Option<usize>)> {
         let doc = |location: &Location| match location {
             Location::Field {
