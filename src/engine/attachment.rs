@@ -347,6 +347,55 @@ fn admit(
 }
 
 /// Everything the analysis needs to judge one route's parentRefs.
+/// The kinds of object a route attaches to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ParentKind {
+    Gateway,
+    /// `ListenerSet`, or the older experimental `XListenerSet`.
+    ListenerSet,
+}
+
+impl ParentKind {
+    fn of(p: &ParentRef) -> Option<Self> {
+        match (p.group.as_str(), p.kind.as_str()) {
+            (GATEWAY_GROUP, "Gateway") => Some(ParentKind::Gateway),
+            (GATEWAY_GROUP, "ListenerSet") | (EXPERIMENTAL_GROUP, "XListenerSet") => {
+                Some(ParentKind::ListenerSet)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The `spec.controllerName` of the GatewayClass of the Gateway that `p` names, directly or
+/// through a ListenerSet: the controller that writes the route's status entry for `p`.
+/// `None` when a link of that chain (ListenerSet, Gateway, class, controllerName) is not in
+/// the input.
+pub fn parent_controller<'w>(ctx: &Ctx<'_, 'w>, p: &ParentRef) -> Option<&'w str> {
+    let gateway = match ParentKind::of(p)? {
+        ParentKind::Gateway => ctx.index.gateway(&p.namespace, &p.name).found()?,
+        ParentKind::ListenerSet => {
+            let set = ctx.index.listener_set(&p.namespace, &p.name).found()?;
+            let parent = &ctx.world.listener_sets.get(set)?.parent_ref;
+            if ParentKind::of(parent) != Some(ParentKind::Gateway) {
+                return None;
+            }
+            ctx.index.gateway(&parent.namespace, &parent.name).found()?
+        }
+    };
+    let class_name = ctx
+        .world
+        .gateways
+        .get(gateway)?
+        .gateway_class_name
+        .as_deref()?;
+    ctx.index
+        .class(class_name)
+        .found()?
+        .controller_name
+        .as_deref()
+}
+
 pub struct Ctx<'a, 'w> {
     pub world: &'w World,
     pub index: &'a Index<'w>,
@@ -389,12 +438,11 @@ pub fn judge_parent(
         refuse(None, "Pending", &message);
         Verdict::new(ConditionStatus::Unknown, "Pending", message)
     };
-    let is_gateway = p.group == GATEWAY_GROUP && p.kind == "Gateway";
-    let is_set = (p.group == GATEWAY_GROUP && p.kind == "ListenerSet")
-        || (p.group == EXPERIMENTAL_GROUP && p.kind == "XListenerSet");
+    let parent_kind = ParentKind::of(p);
+    let is_gateway = parent_kind == Some(ParentKind::Gateway);
     let lookup = if is_gateway {
         ctx.index.gateway(&p.namespace, &p.name)
-    } else if is_set {
+    } else if parent_kind == Some(ParentKind::ListenerSet) {
         ctx.index.listener_set(&p.namespace, &p.name)
     } else {
         let message = format!(

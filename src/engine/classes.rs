@@ -1,9 +1,9 @@
 //! GatewayClass handling (§1) and the Gateway-level prerequisites of reconciliation.
 
 use super::index::{Index, Lookup};
-use super::{Options, field};
+use super::{Condition, ConditionStatus, GatewayClassReport, Options, field};
 use crate::diag::{Diagnostic, FieldPath};
-use crate::model::Gateway;
+use crate::model::{Gateway, GatewayClass};
 
 rule!(
     GATEWAY_CLASS_NOT_FOUND,
@@ -80,6 +80,45 @@ pub enum Reconciled {
     },
 }
 
+/// Whether the simulated controller handles `class`: every class without
+/// `--controller-name`, else the classes whose `spec.controllerName` is that one.
+pub fn handles(options: &Options, class: &GatewayClass) -> bool {
+    options
+        .controller_name
+        .as_ref()
+        .is_none_or(|wanted| class.controller_name.as_ref() == Some(wanted))
+}
+
+/// The status the simulated controller writes on `class`: `Accepted=True`, since gwctl
+/// treats `parametersRef` as opaque (semantics §1) and nothing else can make a handled class
+/// unacceptable; no conditions for a class it does not handle, whose status is another
+/// controller's to write.
+pub fn class_report(options: &Options, class: &GatewayClass) -> GatewayClassReport {
+    let meta = &class.meta;
+    let conditions = if handles(options, class) {
+        let message = match &class.controller_name {
+            Some(controller) => format!(
+                "GatewayClass {} is accepted by controller `{controller}`",
+                meta.name
+            ),
+            None => format!("GatewayClass {} is accepted", meta.name),
+        };
+        vec![Condition::new(
+            "Accepted",
+            ConditionStatus::True,
+            "Accepted",
+            message,
+        )]
+    } else {
+        Vec::new()
+    };
+    GatewayClassReport {
+        name: meta.name.clone(),
+        origin: meta.origin,
+        conditions,
+    }
+}
+
 pub fn gateway_reconciled(
     index: &Index,
     options: &Options,
@@ -95,11 +134,11 @@ pub fn gateway_reconciled(
         };
     };
     match index.class(class_name) {
-        Lookup::Found(class) => match (&options.controller_name, &class.controller_name) {
-            (Some(wanted), actual) if actual.as_deref() != Some(wanted.as_str()) => {
+        Lookup::Found(class) => match &options.controller_name {
+            Some(wanted) if !handles(options, class) => {
                 let message = format!(
                     "{me} uses GatewayClass `{class_name}`, whose controller `{}` is not `{wanted}`; that controller, not the one simulated, reconciles it",
-                    actual.as_deref().unwrap_or("<unset>")
+                    class.controller_name.as_deref().unwrap_or("<unset>")
                 );
                 diags.push(
                     Diagnostic::new(&GATEWAY_CLASS_NOT_HANDLED, message.clone())

@@ -17,8 +17,21 @@ pub enum Lookup<T> {
     Unknown,
 }
 
+impl<T> Lookup<T> {
+    /// The object, when found.
+    pub fn found(self) -> Option<T> {
+        match self {
+            Lookup::Found(t) => Some(t),
+            Lookup::Missing | Lookup::Unknown => None,
+        }
+    }
+}
+
 type Key<'w> = (&'w str, &'w str);
 
+/// Each map holds one object per name. `model::build` keeps one object per identity (the
+/// last definition, as `kubectl apply` leaves it: rule `duplicate-object`); should a world
+/// built otherwise hold two, the later one wins here too (`insert` replaces).
 pub struct Index<'w> {
     pub complete: bool,
     /// Kinds whose objects stay unknown even when `complete` (a cluster that refused to
@@ -41,9 +54,7 @@ fn by_name<'w, T>(
     let mut map = HashMap::with_capacity(items.len());
     for item in items {
         let m = meta(item);
-        // The first definition wins, as a later duplicate would fail to apply.
-        map.entry((m.namespace.as_str(), m.name.as_str()))
-            .or_insert(item);
+        map.insert((m.namespace.as_str(), m.name.as_str()), item);
     }
     map
 }
@@ -56,23 +67,19 @@ impl<'w> Index<'w> {
         }
         let mut gateways = HashMap::with_capacity(world.gateways.len());
         for (i, g) in world.gateways.iter().enumerate() {
-            gateways
-                .entry((g.meta.namespace.as_str(), g.meta.name.as_str()))
-                .or_insert(i);
+            gateways.insert((g.meta.namespace.as_str(), g.meta.name.as_str()), i);
         }
         let mut listener_sets = HashMap::with_capacity(world.listener_sets.len());
         for (i, l) in world.listener_sets.iter().enumerate() {
-            listener_sets
-                .entry((l.meta.namespace.as_str(), l.meta.name.as_str()))
-                .or_insert(i);
+            listener_sets.insert((l.meta.namespace.as_str(), l.meta.name.as_str()), i);
         }
         let mut classes = HashMap::new();
         for c in &world.gateway_classes {
-            classes.entry(c.meta.name.as_str()).or_insert(c);
+            classes.insert(c.meta.name.as_str(), c);
         }
         let mut namespaces = HashMap::new();
         for n in &world.namespaces {
-            namespaces.entry(n.meta.name.as_str()).or_insert(n);
+            namespaces.insert(n.meta.name.as_str(), n);
         }
         Index {
             complete,

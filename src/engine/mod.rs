@@ -152,6 +152,20 @@ pub struct ParentRefStatus {
 #[derive(Debug, Clone)]
 pub struct RouteParentStatus {
     pub parent_ref: ParentRefStatus,
+    /// `controllerName`: the `spec.controllerName` of the GatewayClass of the parent
+    /// Gateway (of the ListenerSet's Gateway for a ListenerSet parent); `None` when the
+    /// input does not tell it (parent, Gateway or class missing).
+    pub controller_name: Option<String>,
+    pub conditions: Vec<Condition>,
+}
+
+/// Predicted status of a GatewayClass.
+#[derive(Debug, Clone)]
+pub struct GatewayClassReport {
+    pub name: String,
+    pub origin: Origin,
+    /// `status.conditions`; empty for a class the simulated controller does not handle
+    /// (`--controller-name`): its status is another controller's to write.
     pub conditions: Vec<Condition>,
 }
 
@@ -210,6 +224,8 @@ pub enum BackendVerdict {
 /// Everything the analysis found.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
+    /// In `World::gateway_classes` order.
+    pub gateway_classes: Vec<GatewayClassReport>,
     /// In `World::gateways` order.
     pub gateways: Vec<GatewayReport>,
     /// In `World::listener_sets` order.
@@ -321,7 +337,13 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         &attachments,
         &mut diagnostics,
     );
+    let gateway_classes = world
+        .gateway_classes
+        .iter()
+        .map(|class| classes::class_report(options, class))
+        .collect();
     Analysis {
+        gateway_classes,
         gateways: reports.gateways,
         listener_sets: reports.listener_sets,
         routes,
@@ -404,6 +426,7 @@ fn judge_routes(
                     section_name: p.section_name.clone(),
                     port: p.port,
                 },
+                controller_name: attachment::parent_controller(ctx, p).map(str::to_string),
                 conditions: vec![
                     Condition::new(
                         "Accepted",
@@ -615,6 +638,85 @@ mod tests {
             .collect();
         assert_eq!(counts, [1, 1]);
         assert_eq!(a.attachments.len(), 3);
+    }
+
+    #[test]
+    fn route_parents_carry_the_controller_of_their_gateways_class() {
+        let mut w = world();
+        let http = |name| vec![listener(0, name, 80, Protocol::Http, None)];
+        w.gateways.push(gateway("ns", "gw", http("a")));
+        let mut classless = gateway("ns", "classless", http("a"));
+        classless.gateway_class_name = Some("missing".into());
+        w.gateways.push(classless);
+        w.listener_sets
+            .push(listener_set("ns", "set", "gw", http("s")));
+        w.listener_sets
+            .push(listener_set("ns", "stray", "absent", http("s")));
+        let set = |name: &str| crate::model::ParentRef {
+            kind: "ListenerSet".into(),
+            ..parent(name)
+        };
+        let service = crate::model::ParentRef {
+            group: String::new(),
+            kind: "Service".into(),
+            ..parent("gw")
+        };
+        let parents = [
+            parent("gw"),
+            set("set"),
+            parent("classless"),
+            parent("absent"),
+            set("stray"),
+            service,
+        ];
+        w.routes.push(http_route("ns", "r", &parents, &[]));
+        let a = analyze(&w, &Options::default());
+        let controllers: Vec<Option<&str>> = a.routes[0]
+            .parents
+            .iter()
+            .map(|p| p.controller_name.as_deref())
+            .collect();
+        let ours = Some("example.com/controller");
+        assert_eq!(controllers, [ours, ours, None, None, None, None]);
+    }
+
+    #[test]
+    fn only_handled_gateway_classes_are_accepted() {
+        let mut w = world();
+        w.gateway_classes.push(crate::model::GatewayClass {
+            meta: meta("GatewayClass", "", "other"),
+            controller_name: Some("other.io/ctrl".into()),
+            parameters_ref: None,
+        });
+        let verdicts = |options: &Options| -> Vec<(String, Vec<(ConditionStatus, String)>)> {
+            analyze(&w, options)
+                .gateway_classes
+                .into_iter()
+                .map(|c| {
+                    let conditions = c.conditions.into_iter().map(|c| (c.status, c.reason));
+                    (c.name, conditions.collect())
+                })
+                .collect()
+        };
+        let accepted = || vec![(ConditionStatus::True, "Accepted".to_string())];
+        assert_eq!(
+            verdicts(&Options::default()),
+            [
+                ("gc".to_string(), accepted()),
+                ("other".to_string(), accepted())
+            ]
+        );
+        let options = Options {
+            controller_name: Some("other.io/ctrl".into()),
+            ..Options::default()
+        };
+        assert_eq!(
+            verdicts(&options),
+            [
+                ("gc".to_string(), Vec::new()),
+                ("other".to_string(), accepted())
+            ]
+        );
     }
 }
 

@@ -123,6 +123,9 @@ fn parent(section_name: Option<&str>) -> ParentRefStatus {
     }
 }
 
+/// The controller of the parent Gateway's class.
+const CONTROLLER: &str = "example.com/gateway-controller";
+
 fn doc(doc: usize) -> Origin {
     Origin::Document { doc, item: None }
 }
@@ -168,6 +171,7 @@ pub fn analysis() -> Analysis {
                 origin: doc(1),
                 parents: vec![RouteParentStatus {
                     parent_ref: parent(None),
+                    controller_name: Some(CONTROLLER.to_string()),
                     conditions: vec![
                         condition("Accepted", True, "Accepted"),
                         condition("ResolvedRefs", True, "ResolvedRefs"),
@@ -181,6 +185,7 @@ pub fn analysis() -> Analysis {
                 origin: doc(2),
                 parents: vec![RouteParentStatus {
                     parent_ref: parent(Some("web")),
+                    controller_name: Some(CONTROLLER.to_string()),
                     conditions: vec![
                         condition("Accepted", False, "NotAllowedByListeners"),
                         condition("ResolvedRefs", True, "ResolvedRefs"),

@@ -8,7 +8,8 @@ use super::{Report, file_name, object_position};
 use crate::diag::resolve::resolve;
 use crate::diag::{Diagnostic, Location, Origin, Severity};
 use crate::engine::{
-    Condition, ConditionStatus, GatewayReport, ListenerStatus, ParentRefStatus, RouteReport,
+    Condition, ConditionStatus, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus,
+    RouteReport,
 };
 use crate::input::Sources;
 use crate::model::GroupKind;
@@ -202,6 +203,20 @@ impl GatewayStatusJson {
     }
 }
 
+/// `GatewayClassStatus` as the handling controller writes it (`-o yaml` only).
+#[derive(Debug, Serialize)]
+pub struct GatewayClassStatusJson {
+    pub conditions: Vec<ConditionJson>,
+}
+
+impl GatewayClassStatusJson {
+    pub fn new(class: &GatewayClassReport) -> Self {
+        GatewayClassStatusJson {
+            conditions: ConditionJson::all(&class.conditions),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListenerJson {
@@ -300,6 +315,7 @@ impl RouteStatusJson {
                 .iter()
                 .map(|p| RouteParentJson {
                     parent_ref: ParentRefJson::new(&p.parent_ref),
+                    controller_name: p.controller_name.clone(),
                     conditions: ConditionJson::all(&p.conditions),
                 })
                 .collect(),
@@ -311,6 +327,10 @@ impl RouteStatusJson {
 #[serde(rename_all = "camelCase")]
 pub struct RouteParentJson {
     pub parent_ref: ParentRefJson,
+    /// Required by the Gateway API; omitted only when the input does not tell it (the
+    /// parent's Gateway or its GatewayClass is not in the input), rather than guessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub controller_name: Option<String>,
     pub conditions: Vec<ConditionJson>,
 }
 

@@ -1,27 +1,43 @@
-//! `-o yaml`: the input's Gateways, ListenerSets and routes re-emitted with their predicted
-//! `status` (replacing any written one), as a multi-document YAML stream.
+//! `-o yaml`: the input's GatewayClasses, Gateways, ListenerSets and routes re-emitted with
+//! their predicted `status` (replacing any written one), as a multi-document YAML stream. A
+//! GatewayClass the simulated controller does not handle (`--controller-name`) is emitted
+//! without `status`: that is another controller's to write.
+//!
+//! Conditions carry `type`, `status`, `reason` and `message`, as in `-o json`: no
+//! `observedGeneration` or `lastTransitionTime`, which only a running controller knows.
 //!
 //! The emitter writes the span tree ([`Node`]) in block style, keys in input order, and
 //! quotes every string a YAML 1.1 or 1.2 reader could take for something else.
 
 use super::Report;
-use super::json::{GatewayStatusJson, RouteStatusJson};
+use super::json::{GatewayClassStatusJson, GatewayStatusJson, RouteStatusJson};
 use crate::diag::Origin;
 use crate::input::Sources;
 use crate::model::Meta;
 use crate::yaml::{Entry, Node, Span, Value};
 
-/// Renders every Gateway, ListenerSet and route, in input order, separated by `---`.
+/// Renders every GatewayClass, Gateway, ListenerSet and route, in input order, separated
+/// by `---`.
 pub fn render(report: &Report<'_>) -> String {
     let analysis = report.analysis;
     let world = report.world;
-    let mut objects: Vec<(Origin, Option<&Meta>, serde_json::Value)> = Vec::new();
+    // (where it was read, its metadata, its predicted status if any)
+    let mut objects: Vec<(Origin, Option<&Meta>, Option<serde_json::Value>)> = Vec::new();
+    for (i, class) in analysis.gateway_classes.iter().enumerate() {
+        let status =
+            (!class.conditions.is_empty()).then(|| to_json(&GatewayClassStatusJson::new(class)));
+        objects.push((
+            class.origin,
+            world.gateway_classes.get(i).map(|c| &c.meta),
+            status,
+        ));
+    }
     for (i, gateway) in analysis.gateways.iter().enumerate() {
         let status = to_json(&GatewayStatusJson::new(gateway));
         objects.push((
             gateway.origin,
             world.gateways.get(i).map(|g| &g.meta),
-            status,
+            Some(status),
         ));
     }
     for (i, set) in analysis.listener_sets.iter().enumerate() {
@@ -29,12 +45,16 @@ pub fn render(report: &Report<'_>) -> String {
         objects.push((
             set.origin,
             world.listener_sets.get(i).map(|s| &s.meta),
-            status,
+            Some(status),
         ));
     }
     for (i, route) in analysis.routes.iter().enumerate() {
         let status = to_json(&RouteStatusJson::new(route));
-        objects.push((route.origin, world.routes.get(i).map(|r| &r.meta), status));
+        objects.push((
+            route.origin,
+            world.routes.get(i).map(|r| &r.meta),
+            Some(status),
+        ));
     }
     // Input order: by document, then List item; cluster objects (no position) last.
     objects.sort_by_key(|(origin, meta, _)| match origin {
@@ -48,7 +68,8 @@ pub fn render(report: &Report<'_>) -> String {
                 Origin::Document { .. } => source_object(report.sources, origin)?.clone(),
                 Origin::Cluster => skeleton(meta?),
             };
-            Some(emit(&with_status(object, from_json(&status))))
+            let status = status.as_ref().map(from_json);
+            Some(emit(&with_status(object, status)))
         })
         .collect();
     documents.join("---\n")
@@ -83,11 +104,12 @@ fn skeleton(meta: &Meta) -> Node {
     ]))
 }
 
-/// The object with `status` replaced (or appended when absent).
-fn with_status(mut object: Node, status: Node) -> Node {
+/// The object with `status` replaced (or appended when absent), or removed when there is
+/// no prediction.
+fn with_status(mut object: Node, status: Option<Node>) -> Node {
     if let Value::Map(entries) = &mut object.value {
         entries.retain(|e| e.key != "status");
-        entries.push(entry("status", status));
+        entries.extend(status.map(|status| entry("status", status)));
     }
     object
 }
@@ -447,6 +469,49 @@ mod tests {
     }
 
     #[test]
+    fn gateway_classes_get_a_status_only_when_handled() {
+        let class = |name: &str, status: &str| {
+            format!(
+                "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata:\n  \
+                 name: {name}\nspec:\n  controllerName: example.com/{name}\n{status}"
+            )
+        };
+        let written = "status:\n  conditions: []\n";
+        let text = format!(
+            "{}---\n{}",
+            class("ours", written),
+            class("theirs", written)
+        );
+        let mut sources = Sources::default();
+        sources.files.push(crate::input::SourceFile {
+            name: "classes.yaml".to_string(),
+            text,
+            ..Default::default()
+        });
+        crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
+        let (world, _) = crate::model::build(&sources, &crate::model::BuildOptions::default());
+        let options = crate::engine::Options {
+            controller_name: Some("example.com/ours".to_string()),
+            ..crate::engine::Options::default()
+        };
+        let analysis = crate::engine::analyze(&world, &options);
+        let report = Report {
+            sources: &sources,
+            world: &world,
+            analysis: &analysis,
+            diagnostics: &[],
+        };
+        let expected = format!(
+            "{}status:\n  conditions:\n  - type: Accepted\n    status: \"True\"\n    \
+             reason: Accepted\n    message: GatewayClass ours is accepted by controller \
+             `example.com/ours`\n---\n{}",
+            class("ours", ""),
+            class("theirs", "")
+        );
+        assert_eq!(render(&report), expected);
+    }
+
+    #[test]
     fn status_is_replaced_and_objects_keep_input_order() {
         let fixture = Fixture::new();
         let text = render(&fixture.report());
@@ -460,6 +525,13 @@ mod tests {
         assert!(gateway < route && route < bad && bad < cluster, "{text}");
         // The quoted input scalar stays a string.
         assert!(text.contains("- \"on\"\n"));
+        // Every route parent names its controller, between parentRef and conditions.
+        assert_eq!(
+            text.matches("\n    controllerName: example.com/gateway-controller\n    conditions:\n")
+                .count(),
+            2,
+            "{text}"
+        );
         insta::assert_snapshot!(text);
     }
 }

@@ -432,6 +432,43 @@ fn acme_as_yaml_with_status() {
     snapshot("acme.yaml", &args.join(" "), &run.transcript()).unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// GatewayClasses get a predicted status only when handled; route parents carry the
+/// controllerName of their Gateway's class (through a ListenerSet too), omitted when unknown.
+#[test]
+fn yaml_status_of_classes_and_route_parent_controllers() {
+    let args = [
+        "check",
+        "testdata/yaml-status",
+        "--controller-name",
+        "example.com/ours",
+        "-o",
+        "yaml",
+    ];
+    let run = gwctl(&args, None);
+    run.check_no_panic().unwrap_or_else(|e| panic!("{e}"));
+    let documents: Vec<&str> = run.stdout.split("---\n").collect();
+    let find = |needle: &str| {
+        documents
+            .iter()
+            .find(|d| d.contains(needle))
+            .unwrap_or_else(|| panic!("no document with `{needle}`:\n{}", run.stdout))
+    };
+    let ours = find("name: ours\n");
+    assert!(ours.contains("status:\n  conditions:\n  - type: Accepted\n    status: \"True\"\n    reason: Accepted\n"), "{ours}");
+    let theirs = find("name: theirs\n");
+    assert!(!theirs.contains("status:"), "{theirs}");
+    let route = find("\nkind: HTTPRoute\n");
+    assert_eq!(
+        route
+            .matches("    controllerName: example.com/ours\n")
+            .count(),
+        2,
+        "{route}"
+    );
+    assert_eq!(route.matches("  - parentRef:").count(), 3, "{route}");
+    snapshot("yaml-status", &args.join(" "), &run.transcript()).unwrap_or_else(|e| panic!("{e}"));
+}
+
 // ----- one scenario per failure mode -----
 
 /// Whether a scenario runs with `--complete` (the input is the whole cluster) or not.

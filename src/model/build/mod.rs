@@ -4,6 +4,7 @@
 //! `kind`, `metadata.name`), its apiVersion is checked against the versions the CRDs serve,
 //! and its fields are read tolerantly by [`reader::Reader`], with CRD defaults applied.
 
+mod duplicates;
 mod gateway;
 mod live;
 mod reader;
@@ -69,8 +70,10 @@ pub fn build(sources: &Sources, options: &BuildOptions) -> (World, Vec<Diagnosti
 }
 
 /// Reads objects listed from a cluster (with [`Origin::Cluster`]), then every document of
-/// `sources`; the cluster's objects come first in [`Meta::order`]. Replacing cluster
-/// objects by local ones of the same identity is the caller's choice (`cluster::overlay`).
+/// `sources`; the cluster's objects come first in [`Meta::order`]. An object defined twice
+/// (in the files, or in the cluster's listing) is reported and only its last definition is
+/// kept; replacing cluster objects by local ones of the same identity is the caller's
+/// choice (`cluster::overlay`).
 pub fn build_with_cluster(
     cluster: &[Node],
     sources: &Sources,
@@ -104,6 +107,8 @@ pub fn build_with_cluster(
         builder.diags.extend(part.diags);
         builder.order += part.order;
     }
+    // After merging: copies of an object may have been read on different threads.
+    duplicates::drop_duplicates(&mut builder.world, &mut builder.diags);
     (builder.world, builder.diags)
 }
 

@@ -352,6 +352,41 @@ listeners:
 Fix: rename the field as the help says."#,
 };
 
+pub static DUPLICATE_OBJECT: Rule = Rule {
+    code: "GW0119",
+    name: "duplicate-object",
+    severity: Severity::Error,
+    summary: "The input defines the same object twice",
+    explanation: r#"Two documents define the same object: the same API group, kind, namespace and
+name (the apiVersion does not matter: `gateway.networking.k8s.io/v1` and `/v1beta1`
+HTTPRoutes of one name are one object). `kubectl apply -f dir/` applies them in turn and the
+later definition replaces the earlier one, which silently disappears: usually a copy-pasted
+route that kept its name, or a Gateway defined in two files.
+
+gwctl does what `kubectl apply` does: it judges only the **last** definition (status, other
+findings, `simulate`), and drops the earlier ones. The object keeps the first definition's
+place in creation order, since the first apply created it. Findings about the fields of an
+earlier definition (schema errors) are still reported. A local file that replaces an
+object read from a cluster (`--cluster`) is an overlay, not a duplicate.
+
+```yaml
+# routes/web.yaml
+kind: HTTPRoute
+metadata:
+  name: web
+  namespace: shop
+---
+# routes/api.yaml, copied from web.yaml
+kind: HTTPRoute
+metadata:
+  name: web              # same name: replaces the route above
+  namespace: shop
+```
+
+Fix: rename one of the objects (when both are meant to exist), or remove the one that is
+not meant."#,
+};
+
 pub static YAML11_BOOLEAN_STRING: Rule = Rule {
     code: "GW0120",
     name: "yaml11-boolean-string",
@@ -395,5 +430,6 @@ pub static RULES: &[&Rule] = &[
     &REDIRECT_WITH_BACKEND_REFS,
     &INVALID_FIELD_VALUE,
     &MISSPELLED_FIELD,
+    &DUPLICATE_OBJECT,
     &YAML11_BOOLEAN_STRING,
 ];
