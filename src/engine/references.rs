@@ -428,14 +428,15 @@ fn check_service_port(
     diags: &mut Vec<Diagnostic>,
 ) -> BackendVerdict {
     let meta = &route.meta;
-    let svc_name = format!("{}/{}", svc.meta.namespace, svc.meta.name);
+    // `Service ns/name`, written only into a message.
+    let service = svc.meta.named();
     let Some(port) = obj.port else {
         // The object-schema rules report the missing (or invalid) port where the model
         // reads it (the CRD's validation rejects it); the condition still says why.
         return BackendVerdict::Invalid {
             reason: "BackendNotFound".into(),
             message: format!(
-                "the backendRef to Service {svc_name} has no valid `port`, which a Service backend requires"
+                "the backendRef to {service} has no valid `port`, which a Service backend requires"
             ),
         };
     };
@@ -444,7 +445,7 @@ fn check_service_port(
         return BackendVerdict::Valid;
     }
     let Some(svc_port) = svc.ports.iter().find(|p| p.port == Some(port)) else {
-        let message = format!("Service {svc_name} has no port {port}");
+        let message = format!("{service} has no port {port}");
         diags.push(
             Diagnostic::new(&BACKEND_PORT_NOT_FOUND, message.clone())
                 .at(field(meta, path.clone().key("port")))
@@ -459,7 +460,7 @@ fn check_service_port(
         && !app_protocol_supported(route.kind, app)
     {
         let message = format!(
-            "port {port} of Service {svc_name} declares appProtocol `{app}`, which a {} cannot use",
+            "port {port} of {service} declares appProtocol `{app}`, which a {} cannot use",
             route.kind.as_str()
         );
         diags.push(
@@ -723,22 +724,29 @@ pub fn route_backends(
                 })
                 .collect()
         };
+    // Every verdict is noted in field order: the first failure decides the condition.
     let mut all = Vec::with_capacity(route.rules.len());
-    let mut seen = Vec::new();
     for rule in &route.rules {
         let rpath = FieldPath::root().key("spec").key("rules").index(rule.index);
         let mut verdicts = Vec::with_capacity(rule.backend_refs.len());
         for b in &rule.backend_refs {
             let bpath = rpath.clone().key("backendRefs").index(b.index);
             let v = check_backend(index, route, &b.object, bpath.clone(), diags);
-            seen.push(v.clone());
-            seen.extend(mirrors(&b.filters, bpath.key("filters"), diags));
+            note(&v);
+            if !b.filters.is_empty() {
+                mirrors(&b.filters, bpath.key("filters"), diags)
+                    .iter()
+                    .for_each(&mut note);
+            }
             verdicts.push(v);
         }
-        seen.extend(mirrors(&rule.filters, rpath.key("filters"), diags));
+        if !rule.filters.is_empty() {
+            mirrors(&rule.filters, rpath.key("filters"), diags)
+                .iter()
+                .for_each(&mut note);
+        }
         all.push(verdicts);
     }
-    seen.iter().for_each(&mut note);
     let me = route.named();
     let verdict = match (first_invalid, first_unknown) {
         (Some((reason, message)), _) => Verdict::new(ConditionStatus::False, &reason, message),
