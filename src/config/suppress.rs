@@ -53,7 +53,8 @@ pub struct Applied {
 /// nothing), then those the configuration ignores, and applies its severities.
 pub fn apply(config: &Config, world: &World, diagnostics: &mut Vec<Diagnostic>) -> Applied {
     let mut applied = Applied::default();
-    let mut suppressions: HashMap<ResourceRef, Suppression<'_>> = metas(world)
+    let mut suppressions: HashMap<ResourceRef, Suppression<'_>> = world
+        .metas()
         .filter_map(|meta| {
             let value = meta.annotations.get(IGNORE_ANNOTATION)?;
             Some((
@@ -157,35 +158,6 @@ fn unused_diagnostics(suppression: &Suppression<'_>) -> Vec<Diagnostic> {
             .help("correct the code (`gwctl explain --list` lists every rule)"),
         })
         .collect()
-}
-
-/// The metadata of every object that can carry an annotation.
-fn metas(world: &World) -> impl Iterator<Item = &Meta> {
-    let World {
-        gateway_classes,
-        gateways,
-        listener_sets,
-        routes,
-        reference_grants,
-        backend_tls_policies,
-        namespaces,
-        services,
-        secrets,
-        config_maps,
-        ignored: _,
-    } = world;
-    gateway_classes
-        .iter()
-        .map(|o| &o.meta)
-        .chain(gateways.iter().map(|o| &o.meta))
-        .chain(listener_sets.iter().map(|o| &o.meta))
-        .chain(routes.iter().map(|o| &o.meta))
-        .chain(reference_grants.iter().map(|o| &o.meta))
-        .chain(backend_tls_policies.iter().map(|o| &o.meta))
-        .chain(namespaces.iter().map(|o| &o.meta))
-        .chain(services.iter().map(|o| &o.meta))
-        .chain(secrets.iter().map(|o| &o.meta))
-        .chain(config_maps.iter().map(|o| &o.meta))
 }
 
 #[cfg(test)]

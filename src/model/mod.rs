@@ -675,67 +675,82 @@ pub struct World {
     pub ignored: BTreeMap<String, usize>,
 }
 
+/// An object the model reads (every kind a [`World`] holds).
+pub trait Object: Sized {
+    fn meta(&self) -> &Meta;
+    fn meta_mut(&mut self) -> &mut Meta;
+    /// The objects of this kind in `world`.
+    fn of(world: &mut World) -> &mut Vec<Self>;
+}
+
+macro_rules! objects {
+    ($($kind:ty => $field:ident),* $(,)?) => {
+        $(impl Object for $kind {
+            fn meta(&self) -> &Meta {
+                &self.meta
+            }
+            fn meta_mut(&mut self) -> &mut Meta {
+                &mut self.meta
+            }
+            fn of(world: &mut World) -> &mut Vec<Self> {
+                &mut world.$field
+            }
+        })*
+
+        impl World {
+            /// Runs `visitor` on the objects of each kind, in this order.
+            pub fn visit_kinds(&mut self, visitor: &mut impl KindVisitor) {
+                // Destructured, so a kind missing from `objects!` does not compile.
+                let World { $($field,)* ignored: _ } = self;
+                $(visitor.visit($field);)*
+            }
+            /// The metadata of every object, kind by kind.
+            pub fn metas(&self) -> impl Iterator<Item = &Meta> {
+                std::iter::empty()$(.chain(self.$field.iter().map(Object::meta)))*
+            }
+        }
+    };
+}
+
+objects! {
+    GatewayClass => gateway_classes,
+    Gateway => gateways,
+    ListenerSet => listener_sets,
+    Route => routes,
+    ReferenceGrant => reference_grants,
+    BackendTlsPolicy => backend_tls_policies,
+    Namespace => namespaces,
+    Service => services,
+    Secret => secrets,
+    ConfigMap => config_maps,
+}
+
+/// Something done to the objects of each kind of a [`World`] (see [`World::visit_kinds`]).
+pub trait KindVisitor {
+    fn visit<T: Object>(&mut self, objects: &mut Vec<T>);
+}
+
 impl World {
     /// Appends the objects of `later`, read after this world's, whose [`Meta::order`] counts
     /// from 0: they are renumbered from `order_offset`.
-    pub fn append(&mut self, later: World, order_offset: usize) {
-        fn extend<T>(
-            into: &mut Vec<T>,
-            from: Vec<T>,
-            offset: usize,
-            meta: fn(&mut T) -> &mut Meta,
-        ) {
-            into.extend(from.into_iter().map(|mut item| {
-                meta(&mut item).order += offset;
-                item
-            }));
+    pub fn append(&mut self, mut later: World, order_offset: usize) {
+        struct Append<'w> {
+            into: &'w mut World,
+            order_offset: usize,
         }
-        // Destructured, so a new kind of object cannot be forgotten here.
-        let World {
-            gateway_classes,
-            gateways,
-            listener_sets,
-            routes,
-            reference_grants,
-            backend_tls_policies,
-            namespaces,
-            services,
-            secrets,
-            config_maps,
-            ignored,
-        } = later;
-        extend(
-            &mut self.gateway_classes,
-            gateway_classes,
+        impl KindVisitor for Append<'_> {
+            fn visit<T: Object>(&mut self, objects: &mut Vec<T>) {
+                T::of(self.into).extend(objects.drain(..).map(|mut object| {
+                    object.meta_mut().order += self.order_offset;
+                    object
+                }));
+            }
+        }
+        later.visit_kinds(&mut Append {
+            into: self,
             order_offset,
-            |o| &mut o.meta,
-        );
-        extend(&mut self.gateways, gateways, order_offset, |o| &mut o.meta);
-        extend(&mut self.listener_sets, listener_sets, order_offset, |o| {
-            &mut o.meta
         });
-        extend(&mut self.routes, routes, order_offset, |o| &mut o.meta);
-        extend(
-            &mut self.reference_grants,
-            reference_grants,
-            order_offset,
-            |o| &mut o.meta,
-        );
-        extend(
-            &mut self.backend_tls_policies,
-            backend_tls_policies,
-            order_offset,
-            |o| &mut o.meta,
-        );
-        extend(&mut self.namespaces, namespaces, order_offset, |o| {
-            &mut o.meta
-        });
-        extend(&mut self.services, services, order_offset, |o| &mut o.meta);
-        extend(&mut self.secrets, secrets, order_offset, |o| &mut o.meta);
-        extend(&mut self.config_maps, config_maps, order_offset, |o| {
-            &mut o.meta
-        });
-        for (kind, count) in ignored {
+        for (kind, count) in later.ignored {
             *self.ignored.entry(kind).or_default() += count;
         }
     }

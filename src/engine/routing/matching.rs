@@ -372,7 +372,21 @@ pub enum Matcher {
     Grpc(GrpcMatcher),
 }
 
+/// A match's precedence among the matches of one hostname; smaller sorts first. HTTP and
+/// gRPC matches sit in separate tables, so the two kinds are never compared in practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Precedence {
+    Http(HttpPrecedence),
+    Grpc(GrpcPrecedence),
+}
+
 impl Matcher {
+    pub fn precedence(&self) -> Precedence {
+        match self {
+            Matcher::Http(m) => Precedence::Http(m.precedence()),
+            Matcher::Grpc(m) => Precedence::Grpc(m.precedence()),
+        }
+    }
     pub fn is_match(&self, req: &Incoming) -> bool {
         match self {
             Matcher::Http(m) => m.is_match(req),

@@ -289,26 +289,14 @@ impl<'a> Router<'a> {
         let path_of = |c: &Candidate| matcher_of(c).map_or(PathKey::Unindexed, Matcher::path_key);
         for (g, (g_tables, g_refused)) in gateways.iter_mut().zip(tables.into_iter().zip(refused)) {
             for (l, t) in g.listeners.iter_mut().zip(g_tables) {
-                l.http = t.http.finish(
-                    |c| {
-                        let precedence = match matcher_of(c) {
-                            Some(Matcher::Http(m)) => Some(m.precedence()),
-                            _ => None,
-                        };
-                        (precedence, rank_of(c), c.rule, c.matcher)
-                    },
-                    path_of,
-                );
-                l.grpc = t.grpc.finish(
-                    |c| {
-                        let precedence = match matcher_of(c) {
-                            Some(Matcher::Grpc(m)) => Some(m.precedence()),
-                            _ => None,
-                        };
-                        (precedence, rank_of(c), c.rule, c.matcher)
-                    },
-                    path_of,
-                );
+                // §7.4 and §9: the match's precedence, then the oldest route, then rule
+                // and match order.
+                let key = |c: &Candidate| {
+                    let precedence = matcher_of(c).map(Matcher::precedence);
+                    (precedence, rank_of(c), c.rule, c.matcher)
+                };
+                l.http = t.http.finish(key, path_of);
+                l.grpc = t.grpc.finish(key, path_of);
                 l.l4 = t.l4.finish(rank_of, |_| PathKey::Unindexed);
             }
             // Refusals keep the analysis' order: the first refused parentRef explains first.

@@ -7,37 +7,20 @@ use std::collections::hash_map::Entry;
 use super::rules::DUPLICATE_OBJECT;
 use super::split_api_version;
 use crate::diag::{Diagnostic, FieldPath, Location, Origin};
-use crate::model::{Meta, World};
+use crate::model::{KindVisitor, Meta, Object, World};
 
 /// Keeps one object per identity in every kind of `world`: the last definition, in the
 /// first one's place (and creation order). Objects read from a cluster and local ones are
 /// compared only among themselves: a local object replacing a cluster one is the
 /// overlay's business (`cluster::overlay`), not a mistake.
 pub(super) fn drop_duplicates(world: &mut World, diags: &mut Vec<Diagnostic>) {
-    // Destructured, so a new kind of object cannot be forgotten here.
-    let World {
-        gateway_classes,
-        gateways,
-        listener_sets,
-        routes,
-        reference_grants,
-        backend_tls_policies,
-        namespaces,
-        services,
-        secrets,
-        config_maps,
-        ignored: _,
-    } = world;
-    dedupe(gateway_classes, |o| &mut o.meta, diags);
-    dedupe(gateways, |o| &mut o.meta, diags);
-    dedupe(listener_sets, |o| &mut o.meta, diags);
-    dedupe(routes, |o| &mut o.meta, diags);
-    dedupe(reference_grants, |o| &mut o.meta, diags);
-    dedupe(backend_tls_policies, |o| &mut o.meta, diags);
-    dedupe(namespaces, |o| &mut o.meta, diags);
-    dedupe(services, |o| &mut o.meta, diags);
-    dedupe(secrets, |o| &mut o.meta, diags);
-    dedupe(config_maps, |o| &mut o.meta, diags);
+    struct Dedupe<'d>(&'d mut Vec<Diagnostic>);
+    impl KindVisitor for Dedupe<'_> {
+        fn visit<T: Object>(&mut self, objects: &mut Vec<T>) {
+            dedupe(objects, self.0);
+        }
+    }
+    world.visit_kinds(&mut Dedupe(diags));
 }
 
 /// What makes two definitions one object: group (not version), kind, namespace and name,
@@ -56,14 +39,14 @@ fn identity(meta: &Meta) -> Identity<'_> {
 }
 
 /// `objects` of one kind, in input order, with one object per identity.
-fn dedupe<T>(objects: &mut Vec<T>, meta: fn(&mut T) -> &mut Meta, diags: &mut Vec<Diagnostic>) {
+fn dedupe<T: Object>(objects: &mut Vec<T>, diags: &mut Vec<Diagnostic>) {
     // (first definition, later definition) index pairs, in input order.
     let mut replaced: Vec<(usize, usize)> = Vec::new();
     {
         let mut first: HashMap<Identity<'_>, (usize, &Meta)> =
             HashMap::with_capacity(objects.len());
-        for (i, object) in objects.iter_mut().enumerate() {
-            let later: &Meta = meta(object);
+        for (i, object) in objects.iter().enumerate() {
+            let later: &Meta = object.meta();
             match first.entry(identity(later)) {
                 Entry::Occupied(seen) => {
                     let &(f, earlier) = seen.get();
@@ -83,10 +66,10 @@ fn dedupe<T>(objects: &mut Vec<T>, meta: fn(&mut T) -> &mut Meta, diags: &mut Ve
     for &(f, later) in &replaced {
         // The later definition moves into the first one's place; a third one moves in
         // after it, so the last definition stays.
-        let order = objects.get_mut(f).map(|o| meta(o).order);
+        let order = objects.get_mut(f).map(|o| o.meta().order);
         objects.swap(f, later);
         if let (Some(order), Some(kept)) = (order, objects.get_mut(f)) {
-            meta(kept).order = order;
+            kept.meta_mut().order = order;
         }
         if let Some(d) = dropped.get_mut(later) {
             *d = true;
