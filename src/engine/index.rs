@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::{
     ConfigMap, GATEWAY_GROUP, GatewayClass, GroupKind, Namespace, ReferenceGrant, Secret, Service,
-    World,
+    World, positions_by_name,
 };
 
 /// The result of looking up an object by name.
@@ -65,14 +65,6 @@ impl<'w> Index<'w> {
         for g in &world.reference_grants {
             grants.entry(g.meta.namespace.as_str()).or_default().push(g);
         }
-        let mut gateways = HashMap::with_capacity(world.gateways.len());
-        for (i, g) in world.gateways.iter().enumerate() {
-            gateways.insert((g.meta.namespace.as_str(), g.meta.name.as_str()), i);
-        }
-        let mut listener_sets = HashMap::with_capacity(world.listener_sets.len());
-        for (i, l) in world.listener_sets.iter().enumerate() {
-            listener_sets.insert((l.meta.namespace.as_str(), l.meta.name.as_str()), i);
-        }
         let mut classes = HashMap::new();
         for c in &world.gateway_classes {
             classes.insert(c.meta.name.as_str(), c);
@@ -89,8 +81,8 @@ impl<'w> Index<'w> {
             services: by_name(&world.services, |s| &s.meta),
             secrets: by_name(&world.secrets, |s| &s.meta),
             config_maps: by_name(&world.config_maps, |s| &s.meta),
-            gateways,
-            listener_sets,
+            gateways: positions_by_name(&world.gateways),
+            listener_sets: positions_by_name(&world.listener_sets),
             grants,
         }
     }

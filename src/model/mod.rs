@@ -725,6 +725,17 @@ objects! {
     ConfigMap => config_maps,
 }
 
+/// Positions of `objects` by `(namespace, name)`.
+pub fn positions_by_name<T: Object>(
+    objects: &[T],
+) -> std::collections::HashMap<(&str, &str), usize> {
+    objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| ((o.meta().namespace.as_str(), o.meta().name.as_str()), i))
+        .collect()
+}
+
 /// Something done to the objects of each kind of a [`World`] (see [`World::visit_kinds`]).
 pub trait KindVisitor {
     fn visit<T: Object>(&mut self, objects: &mut Vec<T>);

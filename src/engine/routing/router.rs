@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::engine::{Analysis, BackendVerdict, ListenerId, ListenerOwner};
 use crate::model::{
     Filter, FilterKind, Known, Listener, Meta, Protocol, Route, RouteKind, RouteRule, World,
+    positions_by_name,
 };
 
 use super::filters::{RedirectContext, modify_headers, redirect_location, rewrite_path};
@@ -107,12 +108,7 @@ impl<'a> Router<'a> {
         }
 
         let usable: HashSet<ListenerId> = analysis.usable_listeners.iter().copied().collect();
-        let gateway_by_name: HashMap<(&str, &str), usize> = world
-            .gateways
-            .iter()
-            .enumerate()
-            .map(|(i, g)| ((g.meta.namespace.as_str(), g.meta.name.as_str()), i))
-            .collect();
+        let gateway_by_name = positions_by_name(&world.gateways);
         let set_gateway = |set: usize| -> Option<usize> {
             let parent = &world.listener_sets.get(set)?.parent_ref;
             gateway_by_name
@@ -237,12 +233,7 @@ impl<'a> Router<'a> {
             }
         }
 
-        let listener_set_by_name: HashMap<(&str, &str), usize> = world
-            .listener_sets
-            .iter()
-            .enumerate()
-            .map(|(i, s)| ((s.meta.namespace.as_str(), s.meta.name.as_str()), i))
-            .collect();
+        let listener_set_by_name = positions_by_name(&world.listener_sets);
         let mut refused: Vec<HostTableBuilder<Refused>> = gateways
             .iter()
             .map(|_| HostTableBuilder::default())
