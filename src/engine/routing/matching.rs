@@ -380,7 +380,75 @@ pub enum Precedence {
     Grpc(GrpcPrecedence),
 }
 
+/// `larger` over `smaller` as "N over M".
+fn counts(larger: usize, smaller: usize) -> String {
+    format!("{larger} over {smaller}")
+}
+
+impl PathMatcher {
+    fn kind(&self) -> &'static str {
+        match self {
+            PathMatcher::Exact(_) => "an Exact",
+            PathMatcher::Prefix(_) => "a PathPrefix",
+            PathMatcher::Regex(_) => "a RegularExpression",
+            PathMatcher::Never => "an unknown",
+        }
+    }
+}
+
 impl Matcher {
+    /// Why this match ranks before `other` among the matches of one hostname (§7.4 steps
+    /// 2-6, §9): the first precedence criterion that differs. `None` when they rank equal
+    /// (the routes' age decides) or are of different kinds.
+    pub fn outranks(&self, other: &Matcher) -> Option<String> {
+        match (self, other) {
+            (Matcher::Http(a), Matcher::Http(b)) => {
+                let (pa, pb) = (a.precedence(), b.precedence());
+                if pa.0 != pb.0 {
+                    Some(format!(
+                        "{} path match outranks {} one",
+                        a.path.kind(),
+                        b.path.kind()
+                    ))
+                } else if pa.1 != pb.1 {
+                    Some(format!(
+                        "the longer path ({} characters)",
+                        counts(pa.1.0, pb.1.0)
+                    ))
+                } else if pa.2 != pb.2 {
+                    Some("a method match outranks none".to_string())
+                } else if pa.3 != pb.3 {
+                    Some(format!("more header matches ({})", counts(pa.3.0, pb.3.0)))
+                } else if pa.4 != pb.4 {
+                    Some(format!(
+                        "more query parameter matches ({})",
+                        counts(pa.4.0, pb.4.0)
+                    ))
+                } else {
+                    None
+                }
+            }
+            (Matcher::Grpc(a), Matcher::Grpc(b)) => {
+                let (pa, pb) = (a.precedence(), b.precedence());
+                if pa.0 != pb.0 {
+                    Some(format!(
+                        "the longer service match ({} characters)",
+                        counts(pa.0.0, pb.0.0)
+                    ))
+                } else if pa.1 != pb.1 {
+                    Some(format!(
+                        "the longer method match ({} characters)",
+                        counts(pa.1.0, pb.1.0)
+                    ))
+                } else if pa.2 != pb.2 {
+                    Some(format!("more header matches ({})", counts(pa.2.0, pb.2.0)))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
     pub fn precedence(&self) -> Precedence {
         match self {
             Matcher::Http(m) => Precedence::Http(m.precedence()),
@@ -626,6 +694,29 @@ mod tests {
         assert!(!prefix.near_miss_worthy(&req("/other")));
         let exact = Matcher::Http(http(PathMatchType::Exact, "/foo"));
         assert!(exact.near_miss_worthy(&req("/foo/")));
+    }
+
+    #[test]
+    fn outranks_names_the_deciding_criterion() {
+        let m = |kind, value| Matcher::Http(http(kind, value));
+        let exact = m(PathMatchType::Exact, "/a");
+        let long = m(PathMatchType::PathPrefix, "/abc/def");
+        let short = m(PathMatchType::PathPrefix, "/abc");
+        assert_eq!(
+            exact.outranks(&long).as_deref(),
+            Some("an Exact path match outranks a PathPrefix one")
+        );
+        assert_eq!(
+            long.outranks(&short).as_deref(),
+            Some("the longer path (8 over 4 characters)")
+        );
+        let mut with_method = http(PathMatchType::PathPrefix, "/abc");
+        with_method.method = Some("GET".to_string());
+        assert_eq!(
+            Matcher::Http(with_method).outranks(&short).as_deref(),
+            Some("a method match outranks none")
+        );
+        assert_eq!(short.outranks(&short), None);
     }
 
     #[test]

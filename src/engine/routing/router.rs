@@ -483,11 +483,20 @@ impl<'a> Router<'a> {
         } else {
             &[&listener.http]
         };
-        let found = tables
-            .iter()
-            .find_map(|t| self.first_match(t, req.host.as_deref(), &req.incoming));
+        let found = tables.iter().find_map(|t| {
+            let winner = self.first_match(t, req.host.as_deref(), &req.incoming)?;
+            Some((winner, self.runner_up(t, req, winner)))
+        });
         let mut result = match found {
-            Some(candidate) => self.matched(g, port, listener, candidate, req, &mut explanation),
+            Some((candidate, runner_up)) => {
+                let wins_at = explanation.len();
+                let result = self.matched(g, port, listener, candidate, req, &mut explanation);
+                // Right after the "wins" line.
+                if let Some(line) = runner_up {
+                    explanation.insert((wins_at + 1).min(explanation.len()), line);
+                }
+                result
+            }
             None => {
                 let mut result = RouteResult::new(g.name.clone(), Some(port), Outcome::NotFound);
                 explanation.push(format!(
@@ -536,6 +545,63 @@ impl<'a> Router<'a> {
             .lookup(host, &incoming.path, false)
             .find(|c| self.matcher(c).is_some_and(|m| m.is_match(incoming)))
             .copied()
+    }
+
+    /// The next candidate of another rule that also matches the request, and why `winner`
+    /// goes first (§7.4): a more specific hostname, a higher-ranked match, the older route,
+    /// or the earlier rule. `None` when nothing else matches.
+    fn runner_up(
+        &self,
+        table: &HostTable<Candidate>,
+        req: &Prepared<'_>,
+        winner: Candidate,
+    ) -> Option<String> {
+        let same_rule = |c: &Candidate| c.route == winner.route && c.rule == winner.rule;
+        let mut winner_depth = None;
+        let (depth, other) = table
+            .lists_for(req.host.as_deref())
+            .enumerate()
+            .flat_map(|(depth, list)| {
+                list.lookup(&req.incoming.path, false)
+                    .map(move |c| (depth, c))
+            })
+            .filter(|(_, c)| self.matcher(c).is_some_and(|m| m.is_match(&req.incoming)))
+            .find(|&(depth, c)| {
+                if same_rule(c) {
+                    winner_depth.get_or_insert(depth);
+                    false
+                } else {
+                    true
+                }
+            })?;
+        let (Some(winning), Some(losing)) = (self.matcher(&winner), self.matcher(other)) else {
+            return None;
+        };
+        let why = if winner_depth.is_some_and(|d| d < depth) {
+            "a more specific hostname".to_string()
+        } else if let Some(why) = winning.outranks(losing) {
+            why
+        } else if other.route != winner.route {
+            let (w, o) = (
+                self.world.routes.get(winner.route as usize)?,
+                self.world.routes.get(other.route as usize)?,
+            );
+            match (&w.meta.creation_timestamp, &o.meta.creation_timestamp) {
+                (Some(a), Some(b)) if a == b => {
+                    "equal age: the first by namespace/name".to_string()
+                }
+                (None, None) => "the older route (read first; no creationTimestamp)".to_string(),
+                _ => "the older route (creationTimestamp)".to_string(),
+            }
+        } else {
+            "the earlier rule of the route".to_string()
+        };
+        Some(format!(
+            "it goes before {} rule {} ({}), which also matches: {why}",
+            self.route_ref(other.route as usize)?,
+            other.rule,
+            losing.describe()
+        ))
     }
 
     fn matcher(&self, c: &Candidate) -> Option<&Matcher> {

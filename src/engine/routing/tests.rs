@@ -435,15 +435,39 @@ fn ties_go_to_the_oldest_route_then_namespace_and_name() {
             vec![rule(vec![prefix("/")], vec![backend("a", 1)])],
         ),
     ]);
+    // The trace names the route that lost and what decided.
+    let decided = |w: &World| {
+        let r = run(w, &get("/"));
+        let line = r
+            .explanation
+            .iter()
+            .find(|e| e.starts_with("it goes before"));
+        (backend_of(&r), line.cloned().unwrap_or_default())
+    };
     // Same (absent) timestamp: document order decides.
-    assert_eq!(backend_of(&run(&w, &get("/"))).as_deref(), Some("b"));
+    let (backend, why) = decided(&w);
+    assert_eq!(backend.as_deref(), Some("b"));
+    assert!(
+        why.contains("infra/a rule 0") && why.ends_with("read first; no creationTimestamp)"),
+        "{why}"
+    );
     w.routes[0].meta.creation_timestamp = Some("2024-01-02T00:00:00Z".to_string());
     w.routes[1].meta.creation_timestamp = Some("2024-01-01T00:00:00Z".to_string());
-    assert_eq!(backend_of(&run(&w, &get("/"))).as_deref(), Some("a"));
+    let (backend, why) = decided(&w);
+    assert_eq!(backend.as_deref(), Some("a"));
+    assert!(
+        why.ends_with("the older route (creationTimestamp)"),
+        "{why}"
+    );
     w.routes[0].meta.creation_timestamp = w.routes[1].meta.creation_timestamp.clone();
     w.routes[0].meta.order = 1;
     w.routes[1].meta.order = 1;
-    assert_eq!(backend_of(&run(&w, &get("/"))).as_deref(), Some("a"));
+    let (backend, why) = decided(&w);
+    assert_eq!(backend.as_deref(), Some("a"));
+    assert!(
+        why.ends_with("equal age: the first by namespace/name"),
+        "{why}"
+    );
 }
 
 #[test]
@@ -459,6 +483,12 @@ fn first_rule_and_match_of_a_route_win_ties() {
     let r = run(&w, &get("/y"));
     assert_eq!(backend_of(&r).as_deref(), Some("first"));
     assert_eq!((r.rule_index, r.match_index), (Some(0), Some(1)));
+    assert!(
+        r.explanation
+            .iter()
+            .any(|e| e.contains("infra/r rule 1") && e.ends_with("the earlier rule of the route")),
+        "{r:#?}"
+    );
 }
 
 #[test]
