@@ -13,7 +13,7 @@ use miette::{
 
 use super::json::Summary;
 use super::table::{attached_listeners, parent_name};
-use super::{Report, Style, file_name, object_name, object_position};
+use super::{Color, Report, Style, file_name, object_name, object_position};
 use crate::diag::resolve::{Resolved, resolve};
 use crate::diag::{Diagnostic, Location, Origin, Severity};
 use crate::engine::{Condition, ConditionStatus, GatewayReport};
@@ -142,7 +142,7 @@ fn conditions(conditions: &[Condition], style: &Style) -> String {
             if c.reason != c.type_ {
                 text.push_str(&format!(" ({})", c.reason));
             }
-            paint(style, condition_color(c), &text)
+            style.paint(condition_color(c), false, &text)
         })
         .collect();
     parts.join(", ")
@@ -160,24 +160,6 @@ fn condition_color(condition: &Condition) -> Color {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Color {
-    Red,
-    Green,
-    Yellow,
-}
-
-fn paint(style: &Style, color: Color, text: &str) -> String {
-    if !style.color {
-        return text.to_string();
-    }
-    let code = match color {
-        Color::Red => 31,
-        Color::Green => 32,
-        Color::Yellow => 33,
-    };
-    format!("\x1b[{code}m{text}\x1b[0m")
-}
 
 // ---------------------------------------------------------------------------------------
 // Summary line

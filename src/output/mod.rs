@@ -67,10 +67,37 @@ pub struct Style {
     pub width: usize,
 }
 
+/// A terminal colour.
+#[derive(Debug, Clone, Copy)]
+pub enum Color {
+    Red,
+    Green,
+    Yellow,
+}
+
 /// The width used everywhere, so output does not depend on the terminal's size.
 pub const WIDTH: usize = 100;
 
 impl Style {
+    /// `text` in `color` (and bold) when colour is on; as it is otherwise.
+    pub fn paint(&self, color: Color, bold: bool, text: &str) -> String {
+        if !self.color {
+            return text.to_string();
+        }
+        let code = match color {
+            Color::Red => 31,
+            Color::Green => 32,
+            Color::Yellow => 33,
+        };
+        let weight = if bold { "1;" } else { "" };
+        format!("\x1b[{weight}{code}m{text}\x1b[0m")
+    }
+
+    /// A pass/fail verdict: bold green or bold red.
+    pub fn verdict(&self, good: bool, text: &str) -> String {
+        self.paint(if good { Color::Green } else { Color::Red }, true, text)
+    }
+
     /// No colour, Unicode, [`WIDTH`] columns: what tests and pipes get.
     pub fn plain() -> Self {
         Style {
@@ -156,5 +183,17 @@ mod tests {
         assert!(!color(ColorChoice::Auto, false, false));
         assert!(color(ColorChoice::Always, false, true));
         assert!(!color(ColorChoice::Never, true, false));
+    }
+
+    #[test]
+    fn verdicts_are_bold_and_plain_style_paints_nothing() {
+        let coloured = Style {
+            color: true,
+            ..Style::plain()
+        };
+        assert_eq!(coloured.verdict(true, "pass"), "\x1b[1;32mpass\x1b[0m");
+        assert_eq!(coloured.verdict(false, "FAIL"), "\x1b[1;31mFAIL\x1b[0m");
+        assert_eq!(coloured.paint(Color::Yellow, false, "?"), "\x1b[33m?\x1b[0m");
+        assert_eq!(Style::plain().verdict(true, "pass"), "pass");
     }
 }

@@ -92,15 +92,6 @@ fn observed_text(r: &ProbeResult) -> String {
     }
 }
 
-fn paint(style: &Style, good: bool, text: &str) -> String {
-    if style.color {
-        let code = if good { "32" } else { "31" };
-        format!("\x1b[1;{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
-
 /// The table, then each difference, failure and skip, then a summary line.
 pub fn human(report: &Report<'_>, style: &Style) -> String {
     let mut out = format!(
@@ -114,7 +105,7 @@ pub fn human(report: &Report<'_>, style: &Style) -> String {
             request_line(r),
             predicted_text(&r.probe.prediction),
             observed_text(r),
-            paint(style, good, r.verdict.as_str()),
+            style.verdict(good, r.verdict.as_str()),
         ]);
     }
     out.push_str(&finish(&table));
@@ -151,7 +142,7 @@ pub fn human(report: &Report<'_>, style: &Style) -> String {
         c.failed,
         c.skipped
     );
-    out.push_str(&paint(style, c.disagree + c.failed == 0, &summary));
+    out.push_str(&style.verdict(c.disagree + c.failed == 0, &summary));
     out
 }
 

@@ -265,15 +265,6 @@ fn result_json(r: &RouteResult) -> Value {
     Value::Object(map)
 }
 
-fn paint(style: &Style, good: bool, text: &str) -> String {
-    if style.color {
-        let code = if good { "32" } else { "31" };
-        format!("\x1b[1;{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
-
 /// `GET shop.example.com /cart?id=7`, and the gRPC call or protocol when not plain HTTP.
 fn request_line(request: &Request) -> String {
     let host = request.host.as_deref().unwrap_or("(no Host)");
@@ -323,7 +314,7 @@ fn result_text(out: &mut String, r: &RouteResult, style: &Style) {
     out.push_str(&format!(
         "Gateway {}{port}: {}{status}\n",
         r.gateway,
-        paint(style, r.is_success(), r.outcome.as_str()),
+        style.verdict(r.is_success(), r.outcome.as_str()),
     ));
     for line in &r.explanation {
         out.push_str(&format!("  {line}\n"));
@@ -380,7 +371,7 @@ pub fn human(
         out.push('\n');
     }
     for k in checks {
-        let verdict = paint(style, k.passed, if k.passed { "pass" } else { "FAIL" });
+        let verdict = style.verdict(k.passed, if k.passed { "pass" } else { "FAIL" });
         out.push_str(&format!(
             "expect {} {}: {verdict} (got {})\n",
             k.what, k.expected, k.actual
@@ -419,7 +410,7 @@ pub fn suite_human(cases: &[Case<'_>], style: &Style) -> String {
             c.name.to_string(),
             results,
             checks,
-            paint(style, c.passed(), verdict),
+            style.verdict(c.passed(), verdict),
         ]);
     }
     let mut out = finish(&table);
