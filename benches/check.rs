@@ -29,12 +29,7 @@ fn text() -> &'static str {
 
 fn sources() -> Sources {
     Sources {
-        files: vec![SourceFile {
-            name: "world.yaml".into(),
-            path: None,
-            text: text().to_string(),
-            ..Default::default()
-        }],
+        files: vec![SourceFile::in_memory("world.yaml", text().to_string())],
         documents: Vec::new(),
     }
 }

@@ -22,12 +22,7 @@ fn loaded() -> &'static (World, Analysis) {
     static LOADED: OnceLock<(World, Analysis)> = OnceLock::new();
     LOADED.get_or_init(|| {
         let mut sources = Sources {
-            files: vec![SourceFile {
-                name: "world.yaml".into(),
-                path: None,
-                text: world::generate(),
-                ..Default::default()
-            }],
+            files: vec![SourceFile::in_memory("world.yaml", world::generate())],
             documents: Vec::new(),
         };
         yaml::parse_file(&mut sources, 0, &Limits::default());

@@ -397,12 +397,7 @@ fn parse_requests(
     namespace: &str,
 ) -> Result<Vec<Entry>, String> {
     let mut sources = Sources::default();
-    sources.files.push(SourceFile {
-        name: file.to_string(),
-        path: None,
-        text: text.to_string(),
-        ..Default::default()
-    });
+    sources.files.push(SourceFile::in_memory(file, text));
     let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
     if let Some(d) = diagnostics.first() {
         return Err(format!("{file}: {}", d.message));

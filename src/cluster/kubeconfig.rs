@@ -136,12 +136,7 @@ pub fn load(
 /// Parses a kubeconfig file with the project's own YAML reader.
 fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
     let mut sources = Sources::default();
-    sources.files.push(SourceFile {
-        name: path.display().to_string(),
-        path: Some(path.to_path_buf()),
-        text,
-        ..Default::default()
-    });
+    sources.files.push(SourceFile::on_disk(path, text));
     let diagnostics = crate::yaml::parse_file(&mut sources, 0, &Limits::default());
     if let Some(d) = diagnostics.first() {
         return Err(ClusterError(format!(

@@ -118,12 +118,10 @@ pub fn load(explicit: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
 /// Parses configuration text; problems are diagnostics, never failures.
 pub fn parse(path: &Path, text: String) -> Loaded {
     let mut sources = Sources::default();
-    sources.files.push(SourceFile {
-        name: path.display().to_string(),
-        path: Some(path.to_path_buf()),
-        text: text.trim_start_matches('\u{feff}').to_string(),
-        ..Default::default()
-    });
+    sources.files.push(SourceFile::on_disk(
+        path,
+        text.trim_start_matches('\u{feff}').to_string(),
+    ));
     let mut diagnostics = crate::yaml::parse_file(&mut sources, 0, &Limits::default());
     let mut config = Config {
         path: Some(path.to_path_buf()),
@@ -143,12 +141,7 @@ pub fn parse(path: &Path, text: String) -> Loaded {
         }
         reader.config(&document.root, &mut config);
     }
-    let file = sources.files.pop().unwrap_or(SourceFile {
-        name: String::new(),
-        path: None,
-        text: String::new(),
-        ..Default::default()
-    });
+    let file = sources.files.pop().unwrap_or(SourceFile::default());
     Loaded {
         config,
         file,
@@ -369,12 +362,9 @@ mod tests {
         let text = "severity:\n  GW9999: warning\n  GW1001: loud\nignroe: [GW1001]\nfailOn: maybe\nignore: GW1001\n";
         let loaded = parse(Path::new("c.yaml"), text.to_string());
         let mut sources = Sources::default();
-        sources.files.push(SourceFile {
-            name: "input.yaml".into(),
-            path: None,
-            text: String::new(),
-            ..Default::default()
-        });
+        sources
+            .files
+            .push(SourceFile::in_memory("input.yaml", String::new()));
         let (config, diagnostics) = loaded.attach(&mut sources);
         assert!(config.ignore.contains("GW1001"));
         assert!(config.severity.is_empty());

@@ -38,6 +38,26 @@ pub struct SourceFile {
 pub struct LineIndex(std::sync::OnceLock<Vec<usize>>);
 
 impl SourceFile {
+    /// A file that is not on disk (stdin, a URL, a cluster listing, a test's text).
+    pub fn in_memory(name: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            name: name.into(),
+            path: None,
+            text: text.into(),
+            ..SourceFile::default()
+        }
+    }
+
+    /// A file read from `path`, named by it.
+    pub fn on_disk(path: &std::path::Path, text: impl Into<String>) -> Self {
+        SourceFile {
+            name: path.display().to_string(),
+            path: Some(path.to_path_buf()),
+            text: text.into(),
+            ..SourceFile::default()
+        }
+    }
+
     fn line_starts(&self) -> &[usize] {
         self.line_index.0.get_or_init(|| {
             std::iter::once(0)
@@ -206,12 +226,9 @@ pub fn read(options: &InputOptions, sources: &mut Sources) -> Result<Vec<Diagnos
             Input::Url(address) => {
                 let timeout = options.url_timeout.unwrap_or(url::DEFAULT_TIMEOUT);
                 let text = url::fetch(address, options.limits.max_file_bytes, timeout)?;
-                sources.files.push(SourceFile {
-                    name: address.clone(),
-                    path: None,
-                    text,
-                    ..Default::default()
-                });
+                sources
+                    .files
+                    .push(SourceFile::in_memory(address.clone(), text));
                 Some(sources.files.len() - 1)
             }
             Input::Walked(target) => load(target, &options.limits, sources, &mut diagnostics),

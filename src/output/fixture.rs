@@ -89,12 +89,7 @@ pub fn sources() -> Sources {
         ("routes.yaml", ROUTES_YAML),
     ] {
         let file = sources.files.len();
-        sources.files.push(SourceFile {
-            name: name.to_string(),
-            path: None,
-            text: text.to_string(),
-            ..Default::default()
-        });
+        sources.files.push(SourceFile::in_memory(name, text));
         for root in parse(text) {
             let index = sources.documents.iter().filter(|d| d.file == file).count();
             sources.documents.push(Document { file, index, root });

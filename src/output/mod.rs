@@ -193,7 +193,10 @@ mod tests {
         };
         assert_eq!(coloured.verdict(true, "pass"), "\x1b[1;32mpass\x1b[0m");
         assert_eq!(coloured.verdict(false, "FAIL"), "\x1b[1;31mFAIL\x1b[0m");
-        assert_eq!(coloured.paint(Color::Yellow, false, "?"), "\x1b[33m?\x1b[0m");
+        assert_eq!(
+            coloured.paint(Color::Yellow, false, "?"),
+            "\x1b[33m?\x1b[0m"
+        );
         assert_eq!(Style::plain().verdict(true, "pass"), "pass");
     }
 }

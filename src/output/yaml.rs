@@ -371,12 +371,9 @@ mod tests {
 
     fn parse_documents(text: &str) -> Vec<Node> {
         let mut sources = Sources::default();
-        sources.files.push(crate::input::SourceFile {
-            name: "test.yaml".to_string(),
-            path: None,
-            text: text.to_string(),
-            ..Default::default()
-        });
+        sources
+            .files
+            .push(crate::input::SourceFile::in_memory("test.yaml", text));
         let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         sources
@@ -483,11 +480,9 @@ mod tests {
             class("theirs", written)
         );
         let mut sources = Sources::default();
-        sources.files.push(crate::input::SourceFile {
-            name: "classes.yaml".to_string(),
-            text,
-            ..Default::default()
-        });
+        sources
+            .files
+            .push(crate::input::SourceFile::in_memory("classes.yaml", text));
         crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
         let (world, _) = crate::model::build(&sources, &crate::model::BuildOptions::default());
         let options = crate::engine::Options {

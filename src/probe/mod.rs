@@ -521,12 +521,7 @@ mod tests {
 
     fn world_from(text: &str) -> World {
         let mut sources = Sources::default();
-        sources.files.push(SourceFile {
-            name: "test.yaml".into(),
-            path: None,
-            text: text.into(),
-            ..Default::default()
-        });
+        sources.files.push(SourceFile::in_memory("test.yaml", text));
         crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
         let options = crate::model::BuildOptions {
             default_namespace: "default".into(),

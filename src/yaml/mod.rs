@@ -292,12 +292,7 @@ mod tests {
 
     fn parse_with(text: &str, limits: &Limits) -> (Sources, Vec<Diagnostic>) {
         let mut sources = Sources::default();
-        sources.files.push(SourceFile {
-            name: "test.yaml".into(),
-            path: None,
-            text: text.into(),
-            ..Default::default()
-        });
+        sources.files.push(SourceFile::in_memory("test.yaml", text));
         let diagnostics = parse_file(&mut sources, 0, limits);
         (sources, diagnostics)
     }

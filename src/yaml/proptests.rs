@@ -128,12 +128,7 @@ fn from_node(node: &Node) -> Tree {
 
 fn parse(text: &str) -> (Sources, Vec<crate::diag::Diagnostic>) {
     let mut sources = Sources::default();
-    sources.files.push(SourceFile {
-        name: "prop.yaml".into(),
-        path: None,
-        text: text.to_string(),
-        ..Default::default()
-    });
+    sources.files.push(SourceFile::in_memory("prop.yaml", text));
     let diagnostics = parse_file(&mut sources, 0, &Limits::default());
     (sources, diagnostics)
 }

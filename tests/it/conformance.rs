@@ -31,12 +31,7 @@ fn parse_yaml(path: &Path) -> Node {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut sources = Sources {
-        files: vec![SourceFile {
-            name: path.display().to_string(),
-            path: Some(path.to_path_buf()),
-            text,
-            ..Default::default()
-        }],
+        files: vec![SourceFile::on_disk(path, text)],
         documents: Vec::new(),
     };
     let diags = yaml::parse_file(&mut sources, 0, &Limits::default());
@@ -57,12 +52,7 @@ fn analyze_case(manifests: &Path) -> Analysis {
     let text = std::fs::read_to_string(manifests)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", manifests.display()));
     let mut sources = Sources {
-        files: vec![SourceFile {
-            name: manifests.display().to_string(),
-            path: Some(manifests.to_path_buf()),
-            text,
-            ..Default::default()
-        }],
+        files: vec![SourceFile::on_disk(manifests, text)],
         documents: Vec::new(),
     };
     yaml::parse_file(&mut sources, 0, &Limits::default());

@@ -123,12 +123,9 @@ fn read_yaml(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut sources = Sources::default();
-    sources.files.push(SourceFile {
-        name: path.display().to_string(),
-        path: None,
-        text,
-        ..Default::default()
-    });
+    sources
+        .files
+        .push(SourceFile::in_memory(path.display().to_string(), text));
     gwctl::yaml::parse_file(&mut sources, 0, &Limits::default());
     sources.documents.iter().map(|d| json_of(&d.root)).collect()
 }

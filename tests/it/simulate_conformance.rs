@@ -27,12 +27,7 @@ fn read_yaml(path: &Path) -> Sources {
     let text =
         std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let mut sources = Sources::default();
-    sources.files.push(SourceFile {
-        name: path.display().to_string(),
-        path: Some(path.to_path_buf()),
-        text,
-        ..Default::default()
-    });
+    sources.files.push(SourceFile::on_disk(path, text));
     let diagnostics = gwctl::yaml::parse_file(&mut sources, 0, &gwctl::yaml::Limits::default());
     assert!(
         diagnostics.is_empty(),

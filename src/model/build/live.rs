@@ -86,12 +86,7 @@ mod tests {
 
     fn parse(text: &str) -> Node {
         let mut sources = Sources::default();
-        sources.files.push(SourceFile {
-            name: "t.yaml".into(),
-            path: None,
-            text: text.into(),
-            ..Default::default()
-        });
+        sources.files.push(SourceFile::in_memory("t.yaml", text));
         crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
         sources.documents.remove(0).root
     }

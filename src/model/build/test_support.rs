@@ -26,12 +26,7 @@ pub(crate) fn sources(documents: Vec<Json>) -> Sources {
 /// Sources holding one file with `text`, parsed by the YAML stage.
 pub(crate) fn parse(text: &str) -> Sources {
     let mut sources = Sources {
-        files: vec![crate::input::SourceFile {
-            name: "test.yaml".to_string(),
-            path: None,
-            text: text.to_string(),
-            ..Default::default()
-        }],
+        files: vec![crate::input::SourceFile::in_memory("test.yaml", text)],
         documents: Vec::new(),
     };
     let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
