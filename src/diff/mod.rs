@@ -418,7 +418,9 @@ mod tests {
 
     #[test]
     fn representative_requests_go_to_the_parent_gateways_only() {
-        use crate::engine::testing::{gateway, http_route, listener_set, parent, world};
+        use crate::engine::testing::{
+            gateway, http_route, listener_set, parent, path_match, world,
+        };
         let mut w = world();
         for name in ["a", "b", "c"] {
             w.gateways.push(gateway("infra", name, Vec::new()));
@@ -432,16 +434,8 @@ mod tests {
         to_set.kind = "ListenerSet".into();
         let mut route = http_route("apps", "r", &[to_a, to_set], &[]);
         for rule in &mut route.rules {
-            rule.matches.push(RouteMatch::Http(crate::model::HttpMatch {
-                index: 0,
-                path: crate::model::PathMatch {
-                    match_type: Known::Known(PathMatchType::PathPrefix),
-                    value: "/".into(),
-                },
-                headers: Vec::new(),
-                query_params: Vec::new(),
-                method: None,
-            }));
+            rule.matches
+                .push(RouteMatch::Http(path_match(PathMatchType::PathPrefix, "/")));
         }
         w.routes.push(route);
         let requests = representative_requests(&[&w]);

@@ -95,6 +95,20 @@ pub fn parent(name: &str) -> ParentRef {
     }
 }
 
+/// An HTTPRoute match on the path alone.
+pub fn path_match(kind: PathMatchType, value: &str) -> HttpMatch {
+    HttpMatch {
+        index: 0,
+        path: PathMatch {
+            match_type: Known::Known(kind),
+            value: value.to_string(),
+        },
+        headers: Vec::new(),
+        query_params: Vec::new(),
+        method: None,
+    }
+}
+
 pub fn backend(ns: Option<&str>, name: &str, port: i64) -> BackendRef {
     BackendRef {
         index: 0,

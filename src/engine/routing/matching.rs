@@ -598,16 +598,7 @@ mod tests {
     use super::*;
 
     fn http(kind: PathMatchType, value: &str) -> HttpMatcher {
-        HttpMatcher::new(&HttpMatch {
-            index: 0,
-            path: PathMatch {
-                match_type: Known::Known(kind),
-                value: value.to_string(),
-            },
-            headers: Vec::new(),
-            query_params: Vec::new(),
-            method: None,
-        })
+        HttpMatcher::new(&crate::engine::testing::path_match(kind, value))
     }
 
     fn req(path: &str) -> Incoming {

@@ -4,11 +4,11 @@
 
 use super::*;
 use crate::diag::Origin;
-use crate::engine::testing::listener;
+use crate::engine::testing::{self, listener, path_match as path};
 use crate::engine::{Analysis, Attachment, ListenerOwner, Refusal};
 use crate::model::{
     BackendObjectRef, BackendRef, Filter, FilterKind, Gateway, GrpcMatch, HeaderModifier,
-    HttpMatch, Known, Listener, Meta, ParentRef, PathMatch, PathMatchType, PathModifier, Protocol,
+    HttpMatch, Known, Listener, Meta, ParentRef, PathMatchType, PathModifier, Protocol,
     RequestMirror, RequestRedirect, Route, RouteMatch, RouteNamespaces, RouteRule, UrlRewrite,
     ValueMatch, ValueMatchType, World,
 };
@@ -36,19 +36,6 @@ fn gateway(name: &str, listeners: Vec<Listener>) -> Gateway {
     }
 }
 
-fn path(kind: PathMatchType, value: &str) -> HttpMatch {
-    HttpMatch {
-        index: 0,
-        path: PathMatch {
-            match_type: Known::Known(kind),
-            value: value.to_string(),
-        },
-        headers: Vec::new(),
-        query_params: Vec::new(),
-        method: None,
-    }
-}
-
 fn prefix(value: &str) -> HttpMatch {
     path(PathMatchType::PathPrefix, value)
 }
@@ -67,16 +54,8 @@ fn value(name: &str, v: &str) -> ValueMatch {
 
 fn backend(name: &str, weight: i64) -> BackendRef {
     BackendRef {
-        index: 0,
-        object: BackendObjectRef {
-            group: String::new(),
-            kind: "Service".to_string(),
-            name: name.to_string(),
-            namespace: None,
-            port: Some(8080),
-        },
         weight,
-        filters: Vec::new(),
+        ..testing::backend(None, name, 8080)
     }
 }
 
