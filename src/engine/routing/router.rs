@@ -76,8 +76,9 @@ pub struct Router<'a> {
     analysis: &'a Analysis,
     compiled: Vec<CompiledRoute>,
     gateways: Vec<GatewayIndex>,
-    /// Positions in `gateways` (several when the input defines a Gateway twice).
-    gateway_by_name: HashMap<NamespacedName, Vec<usize>>,
+    /// Positions in `gateways`. Names are unique: the model keeps one definition of an
+    /// object (GW0119) and the cluster overlay replaces cluster objects by local ones.
+    gateway_by_name: HashMap<NamespacedName, usize>,
 }
 
 /// The request, normalized once.
@@ -297,10 +298,11 @@ impl<'a> Router<'a> {
             );
         }
 
-        let mut gateway_by_name: HashMap<NamespacedName, Vec<usize>> = HashMap::new();
-        for (i, g) in gateways.iter().enumerate() {
-            gateway_by_name.entry(g.name.clone()).or_default().push(i);
-        }
+        let gateway_by_name = gateways
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.name.clone(), i))
+            .collect();
         Router {
             world,
             analysis,
@@ -317,9 +319,8 @@ impl<'a> Router<'a> {
             Some(want) => self
                 .gateway_by_name
                 .get(want)
+                .and_then(|&g| self.gateways.get(g))
                 .into_iter()
-                .flatten()
-                .filter_map(|&g| self.gateways.get(g))
                 .collect(),
             None => self.gateways.iter().collect(),
         };
