@@ -74,17 +74,39 @@ pub fn gwctl(args: &[&str], stdin: Option<&str>) -> Run {
 /// Snapshots `text` under `name`, with the command line as the snapshot's description.
 /// A mismatch is returned as an error (not a panic) so a loop can report every failure.
 fn snapshot(name: &str, command_line: &str, text: &str) -> Result<(), String> {
+    snapshot_of("cli", name, command_line, text)
+}
+
+/// [`snapshot`] for the tests of `module`: the file is `it__{module}__{name}.snap`, the name
+/// insta gives an assertion written in that module.
+pub(crate) fn snapshot_of(
+    module: &str,
+    name: &str,
+    command_line: &str,
+    text: &str,
+) -> Result<(), String> {
+    let file = format!("it__{module}__{name}");
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        insta::with_settings!({description => command_line, omit_expression => true}, {
-            insta::assert_snapshot!(name, text);
+        insta::with_settings!({
+            description => command_line,
+            omit_expression => true,
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!(file.as_str(), text);
         });
     }));
     outcome.map_err(|_| format!("snapshot `{name}` does not match (see above)"))
 }
 
-/// Runs `args` twice, in human (`--color never`) and JSON form, snapshots both, and returns
-/// the JSON run's exit code and report after checking that both runs agree on the exit code.
-fn run_both(name: &str, args: &[&str], stdin: Option<&str>) -> Result<(i32, Value), String> {
+/// Runs `args` twice, in human (`--color never`) and JSON form, snapshots both (as the
+/// tests of `module`), and returns the human run and the JSON report after checking that
+/// both runs agree on the exit code.
+pub(crate) fn run_both(
+    module: &str,
+    name: &str,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> Result<(Run, Value), String> {
     let human_args: Vec<&str> = args.iter().copied().chain(["--color", "never"]).collect();
     let human = gwctl(&human_args, stdin);
     human.check_no_panic()?;
@@ -101,14 +123,20 @@ fn run_both(name: &str, args: &[&str], stdin: Option<&str>) -> Result<(i32, Valu
     }
     let human_line = format!("gwctl {}", human_args.join(" "));
     let json_line = format!("gwctl {}", json_args.join(" "));
-    errors.extend(snapshot(&format!("{name}.human"), &human_line, &human.transcript()).err());
+    let human_text = human.transcript();
+    errors.extend(snapshot_of(module, &format!("{name}.human"), &human_line, &human_text).err());
     let pretty = serde_json::to_string_pretty(&report).unwrap_or_default();
-    errors.extend(snapshot(&format!("{name}.json"), &json_line, &pretty).err());
+    errors.extend(snapshot_of(module, &format!("{name}.json"), &json_line, &pretty).err());
     if errors.is_empty() {
-        Ok((json.code, report))
+        Ok((human, report))
     } else {
         Err(errors.join("\n"))
     }
+}
+
+/// [`run_both`] for `gwctl check` tests: the exit code and the report.
+fn check_both(name: &str, args: &[&str], stdin: Option<&str>) -> Result<(i32, Value), String> {
+    run_both("cli", name, args, stdin).map(|(run, report)| (run.code, report))
 }
 
 // ----- facts read from the JSON report -----
@@ -312,7 +340,7 @@ fn acme() {
     let mut errors = Vec::new();
     for dir in ["acme", "acme-v1beta1"] {
         let path = format!("testdata/{dir}");
-        match run_both(dir, &["check", &path], None) {
+        match check_both(dir, &["check", &path], None) {
             Ok((code, report)) => {
                 errors.extend(
                     check_facts(&report, code, 1, ACME_FACTS)
@@ -354,7 +382,7 @@ fn acme_stream() -> String {
 
 #[test]
 fn acme_from_stdin() {
-    let (code, report) = run_both("acme-stdin", &["check", "-"], Some(&acme_stream()))
+    let (code, report) = check_both("acme-stdin", &["check", "-"], Some(&acme_stream()))
         .unwrap_or_else(|e| panic!("{e}"));
     let mut errors = check_facts(&report, code, 1, ACME_FACTS);
     let hr_file = array(&report, "diagnostics")
@@ -370,7 +398,8 @@ fn acme_from_stdin() {
 #[test]
 fn exclude_drops_files_from_a_walk() {
     let args = ["check", "testdata/acme", "--exclude", "**/hr.yaml"];
-    let (code, report) = run_both("acme-exclude-hr", &args, None).unwrap_or_else(|e| panic!("{e}"));
+    let (code, report) =
+        check_both("acme-exclude-hr", &args, None).unwrap_or_else(|e| panic!("{e}"));
     let mut errors = check_facts(
         &report,
         code,
@@ -874,7 +903,7 @@ fn scenarios() {
             World::Complete => (vec!["check", "--complete", &path], scenario.dir.to_string()),
             World::Open => (vec!["check", &path], format!("{}.open-world", scenario.dir)),
         };
-        match run_both(&name, &args, None) {
+        match check_both(&name, &args, None) {
             Ok((code, report)) => errors.extend(
                 check_facts(&report, code, scenario.exit, scenario.facts)
                     .into_iter()
@@ -904,7 +933,7 @@ fn hostile_input_is_reported_and_the_rest_still_checked() {
     );
     let mut args = vec!["check", "--complete"];
     args.extend(files.iter().map(String::as_str));
-    let (code, report) = run_both("hostile", &args, None).unwrap_or_else(|e| panic!("{e}"));
+    let (code, report) = check_both("hostile", &args, None).unwrap_or_else(|e| panic!("{e}"));
     let mut errors = Vec::new();
     if code != 1 {
         errors.push(format!("exit code {code}, expected 1"));

@@ -8,47 +8,19 @@
 
 use serde_json::Value;
 
-use crate::cli::{Run, gwctl};
+use crate::cli::{Run, gwctl, run_both, snapshot_of};
 
-/// Snapshots `text` under `name`, with the command line as the snapshot's description.
-/// A mismatch is returned as an error (not a panic) so a loop can report every failure.
 fn snapshot(name: &str, command_line: &str, text: &str) -> Result<(), String> {
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        insta::with_settings!({description => command_line, omit_expression => true}, {
-            insta::assert_snapshot!(name, text);
-        });
-    }));
-    outcome.map_err(|_| format!("snapshot `{name}` does not match (see above)"))
+    snapshot_of("simulate_cli", name, command_line, text)
 }
 
 /// Runs `gwctl simulate ARGS` in human and JSON form, snapshots both, checks that both runs
 /// agree on the exit code, and returns the human run and the JSON report.
 fn simulate_both(name: &str, args: &[&str]) -> Result<(Run, Value), String> {
-    let base = std::iter::once("simulate").chain(args.iter().copied());
-    let human_args: Vec<&str> = base.clone().chain(["--color", "never"]).collect();
-    let json_args: Vec<&str> = base.chain(["-o", "json"]).collect();
-    let human = gwctl(&human_args, None);
-    human.check_no_panic()?;
-    let json = gwctl(&json_args, None);
-    json.check_no_panic()?;
-    let report = json.json()?;
-    let mut errors = Vec::new();
-    if human.code != json.code {
-        errors.push(format!(
-            "exit codes differ: human {} vs json {}",
-            human.code, json.code
-        ));
-    }
-    let human_line = format!("gwctl {}", human_args.join(" "));
-    let json_line = format!("gwctl {}", json_args.join(" "));
-    errors.extend(snapshot(&format!("{name}.human"), &human_line, &human.transcript()).err());
-    let pretty = serde_json::to_string_pretty(&report).unwrap_or_default();
-    errors.extend(snapshot(&format!("{name}.json"), &json_line, &pretty).err());
-    if errors.is_empty() {
-        Ok((human, report))
-    } else {
-        Err(errors.join("\n"))
-    }
+    let args: Vec<&str> = std::iter::once("simulate")
+        .chain(args.iter().copied())
+        .collect();
+    run_both("simulate_cli", name, &args, None)
 }
 
 fn str_field<'a>(value: &'a Value, key: &str) -> &'a str {
