@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::cli::{Run, gwctl, run_both, snapshot_of};
+use crate::cli::{Run, array, gwctl, run_both, snapshot_of, str_field};
 
 fn snapshot(name: &str, command_line: &str, text: &str) -> Result<(), String> {
     snapshot_of("simulate_cli", name, command_line, text)
@@ -21,18 +21,6 @@ fn simulate_both(name: &str, args: &[&str]) -> Result<(Run, Value), String> {
         .chain(args.iter().copied())
         .collect();
     run_both("simulate_cli", name, &args, None)
-}
-
-fn str_field<'a>(value: &'a Value, key: &str) -> &'a str {
-    value.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn array<'a>(value: &'a Value, key: &str) -> &'a [Value] {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
 }
 
 /// `ns/name` of an object reference such as `gateway` or `route`.
