@@ -9,8 +9,9 @@ mod world;
 use std::sync::OnceLock;
 
 use gwctl::engine::{self, Options};
-use gwctl::input::{SourceFile, Sources};
+use gwctl::input::Sources;
 use gwctl::model::{self, BuildOptions};
+use gwctl::source::SourceFile;
 use gwctl::yaml::{self, Limits};
 
 fn main() {
@@ -27,43 +28,37 @@ fn text() -> &'static str {
     TEXT.get_or_init(world::generate)
 }
 
-fn sources() -> Sources {
-    Sources {
-        files: vec![SourceFile::in_memory("world.yaml", text().to_string())],
-        documents: Vec::new(),
-    }
+fn file() -> SourceFile {
+    SourceFile::in_memory("world.yaml", text().to_string())
 }
 
 /// Parsing the bytes into the span tree, nothing else: the baseline.
 #[divan::bench(sample_count = 5)]
 fn parse_only(bencher: divan::Bencher) {
-    bencher
-        .with_inputs(sources)
-        .bench_local_values(|mut sources| {
-            let diagnostics = yaml::parse_file(&mut sources, 0, &Limits::default());
-            (sources, diagnostics)
-        });
+    bencher.with_inputs(file).bench_local_values(|file| {
+        let parsed = yaml::parse(&file.text, 0, &Limits::default());
+        (file, parsed)
+    });
 }
 
 /// The whole check: span tree, model, engine.
 #[divan::bench(sample_count = 5)]
 fn check(bencher: divan::Bencher) {
-    bencher
-        .with_inputs(sources)
-        .bench_local_values(|mut sources| {
-            let mut diagnostics = yaml::parse_file(&mut sources, 0, &Limits::default());
-            let build = BuildOptions {
-                default_namespace: "default".into(),
-            };
-            let (world, model_diagnostics) = model::build(&sources, &build);
-            diagnostics.extend(model_diagnostics);
-            let analysis = engine::analyze(
-                &world,
-                &Options {
-                    complete: true,
-                    ..Options::default()
-                },
-            );
-            (sources, world, analysis, diagnostics)
-        });
+    bencher.with_inputs(file).bench_local_values(|file| {
+        let mut sources = Sources::default();
+        let mut diagnostics = sources.add(file, &Limits::default());
+        let build = BuildOptions {
+            default_namespace: "default".into(),
+        };
+        let (world, model_diagnostics) = model::build(&sources, &build);
+        diagnostics.extend(model_diagnostics);
+        let analysis = engine::analyze(
+            &world,
+            &Options {
+                complete: true,
+                ..Options::default()
+            },
+        );
+        (sources, world, analysis, diagnostics)
+    });
 }

@@ -8,9 +8,10 @@ use std::sync::OnceLock;
 
 use gwctl::engine::routing::{NamespacedName, Request, Router};
 use gwctl::engine::{self, Analysis, Options};
-use gwctl::input::{SourceFile, Sources};
+use gwctl::input::Sources;
 use gwctl::model::{self, BuildOptions, World};
-use gwctl::yaml::{self, Limits};
+use gwctl::source::SourceFile;
+use gwctl::yaml::Limits;
 
 const REQUESTS: usize = 100_000;
 
@@ -21,11 +22,11 @@ fn main() {
 fn loaded() -> &'static (World, Analysis) {
     static LOADED: OnceLock<(World, Analysis)> = OnceLock::new();
     LOADED.get_or_init(|| {
-        let mut sources = Sources {
-            files: vec![SourceFile::in_memory("world.yaml", world::generate())],
-            documents: Vec::new(),
-        };
-        yaml::parse_file(&mut sources, 0, &Limits::default());
+        let mut sources = Sources::default();
+        sources.add(
+            SourceFile::in_memory("world.yaml", world::generate()),
+            &Limits::default(),
+        );
         let (world, _) = model::build(
             &sources,
             &BuildOptions {

@@ -18,4 +18,6 @@ pub mod net;
 pub mod output;
 pub mod parallel;
 pub mod probe;
+pub mod rules;
+pub mod source;
 pub mod yaml;

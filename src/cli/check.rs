@@ -7,8 +7,7 @@ use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, Loaded, sort_diagnostics};
-use crate::config::{Applied, Config};
-use crate::diag::{Diagnostic, Severity};
+use crate::config::{Applied, Config, FailOn};
 use crate::output::human::summary_line;
 use crate::output::json::Summary;
 use crate::output::{ColorChoice, Format, Report, Style};
@@ -48,29 +47,14 @@ pub struct ConfigArgs {
     pub path: Option<PathBuf>,
 }
 
-/// The least severity that fails the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
-}
-
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        }
+/// `--fail-on` takes the configuration's own values, by their names.
+impl ValueEnum for FailOn {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FailOn::ALL
     }
 
-    /// Whether these findings fail the run.
-    pub fn fails(self, diagnostics: &[Diagnostic]) -> bool {
-        self.threshold()
-            .is_some_and(|t| diagnostics.iter().any(|d| d.severity >= t))
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
     }
 }
 
@@ -85,7 +69,8 @@ pub struct Configured {
 /// Reads the configuration and the input, runs the analysis, then applies the
 /// configuration's `exclude`, `ignore` and `severity` and the objects' suppressions.
 pub fn load_configured(input: &InputArgs, config: &ConfigArgs) -> Result<Configured, String> {
-    let found = crate::config::load(config.path.as_deref()).map_err(|e| e.to_string())?;
+    let rules = crate::rules::all();
+    let found = crate::config::load(config.path.as_deref(), rules).map_err(|e| e.to_string())?;
     let mut input = input.clone();
     if let Some(found) = &found {
         input.exclude.extend(found.config.exclude.iter().cloned());
@@ -96,7 +81,7 @@ pub fn load_configured(input: &InputArgs, config: &ConfigArgs) -> Result<Configu
         None => (Config::default(), Vec::new()),
     };
     loaded.diagnostics.append(&mut problems);
-    let applied = crate::config::apply(&config, &loaded.world, &mut loaded.diagnostics);
+    let applied = crate::config::apply(&config, &loaded.world, &mut loaded.diagnostics, rules);
     sort_diagnostics(&loaded.sources, &mut loaded.diagnostics);
     Ok(Configured {
         loaded,
@@ -162,9 +147,7 @@ fn verbose_notes(loaded: &Loaded, config: &Config, applied: Applied, fail_on: Fa
         .path
         .as_ref()
         .map_or_else(|| "none".to_string(), |p| p.display().to_string());
-    let fail_on = fail_on
-        .to_possible_value()
-        .map_or_else(String::new, |v| v.get_name().to_string());
+    let fail_on = fail_on.as_str();
     format!(
         "gwctl: configuration: {config_name}\n\
          gwctl: read {files} file(s), {documents} YAML document(s)\n\
@@ -175,28 +158,4 @@ fn verbose_notes(loaded: &Loaded, config: &Config, applied: Applied, fail_on: Fa
         suppressed = applied.suppressed,
         ignored = applied.ignored,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diag::Rule;
-
-    static RULE: Rule = Rule {
-        code: "GW9999",
-        name: "test-rule",
-        severity: Severity::Warning,
-        summary: "test",
-        explanation: "```yaml\n```",
-    };
-
-    #[test]
-    fn fail_on_compares_severities() {
-        let warning = vec![Diagnostic::new(&RULE, "w")];
-        assert!(!FailOn::Error.fails(&warning));
-        assert!(FailOn::Warning.fails(&warning));
-        assert!(FailOn::Info.fails(&warning));
-        assert!(!FailOn::Never.fails(&warning));
-        assert!(!FailOn::Info.fails(&[]));
-    }
 }

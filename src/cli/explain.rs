@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::diag::{Rule, registry};
+use crate::diag::Rule;
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -17,11 +17,11 @@ pub struct ExplainArgs {
 
 pub fn run(args: &ExplainArgs) -> i32 {
     if args.list {
-        print!("{}", list(&registry::all()));
+        print!("{}", list(crate::rules::all()));
         return EXIT_OK;
     }
     let wanted = args.rule.as_deref().unwrap_or_default();
-    match registry::find(wanted) {
+    match crate::rules::find(wanted) {
         Some(rule) => {
             print!("{}", explain(rule));
             EXIT_OK
@@ -57,12 +57,13 @@ pub fn list(rules: &[&Rule]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Severity;
+    use crate::diag::{Severity, Stage};
 
     static RULE: Rule = Rule {
         code: "GW9999",
         name: "test-rule",
         severity: Severity::Warning,
+        stage: Stage::Analysis,
         summary: "A test rule.",
         explanation: "It explains.\n\n```yaml\nkind: Gateway\n```\n",
     };

@@ -4,8 +4,8 @@
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::diag::Diagnostic;
-use crate::diag::resolve::resolve;
 use crate::engine::Analysis;
+use crate::input::resolve;
 use crate::input::{InputError, InputOptions, Sources};
 use crate::model::World;
 
@@ -318,6 +318,7 @@ mod tests {
             code: "GW9999",
             name: "test",
             severity: crate::diag::Severity::Warning,
+            stage: crate::diag::Stage::Analysis,
             summary: "",
             explanation: "",
         };

@@ -5,12 +5,11 @@ use std::io::{IsTerminal, Write};
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
-use crate::diag::{Severity, registry};
+use crate::diag::Severity;
 use crate::engine::routing::expect::{Check, Expectation, check};
 use crate::engine::routing::{
     NamespacedName, Request, RequestProtocol, RouteResult, Router, Scheme,
 };
-use crate::input::{SourceFile, Sources};
 use crate::output::ColorChoice;
 use crate::output::Style;
 use crate::output::simulate::{self as render, Case};
@@ -121,7 +120,7 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &super::Loaded) -> Resu
     let errors = loaded
         .diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error && registry::is_reading_rule(d.rule))
+        .filter(|d| d.severity == Severity::Error && d.rule.stage.reads_input())
         .count();
     if errors > 0 {
         eprintln!(
@@ -396,9 +395,7 @@ fn parse_requests(
     base: &Request,
     namespace: &str,
 ) -> Result<Vec<Entry>, String> {
-    let mut sources = Sources::default();
-    sources.files.push(SourceFile::in_memory(file, text));
-    let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
+    let (documents, diagnostics) = crate::yaml::parse(text, 0, &crate::yaml::Limits::default());
     if let Some(d) = diagnostics.first() {
         return Err(format!("{file}: {}", d.message));
     }
@@ -409,7 +406,7 @@ fn parse_requests(
             + 1;
         format!("{file}:{line}: {message}")
     };
-    let Some(root) = sources.documents.first().map(|d| &d.root) else {
+    let Some(root) = documents.first().map(|d| &d.root) else {
         return Ok(Vec::new());
     };
     let list = root.get("requests").unwrap_or(root);

@@ -1,7 +1,8 @@
 //! Listed objects (JSON) as YAML span trees, so they go through the same model builder as
 //! files. Cluster objects have no file position: every span is empty.
 
-use crate::yaml::{Entry, Node, Span, Value};
+use crate::source::Span;
+use crate::yaml::{Entry, Node, Value};
 
 /// The span tree of a JSON value.
 pub fn node(value: serde_json::Value) -> Node {

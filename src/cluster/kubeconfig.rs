@@ -9,7 +9,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::ClusterError;
-use crate::input::{SourceFile, Sources};
 use crate::yaml::{Limits, Node};
 
 /// Where to connect and how to authenticate.
@@ -135,9 +134,7 @@ pub fn load(
 
 /// Parses a kubeconfig file with the project's own YAML reader.
 fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
-    let mut sources = Sources::default();
-    sources.files.push(SourceFile::on_disk(path, text));
-    let diagnostics = crate::yaml::parse_file(&mut sources, 0, &Limits::default());
+    let (documents, diagnostics) = crate::yaml::parse(&text, 0, &Limits::default());
     if let Some(d) = diagnostics.first() {
         return Err(ClusterError(format!(
             "cannot parse kubeconfig {}: {}",
@@ -145,14 +142,13 @@ fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
             d.message
         )));
     }
-    Ok(sources
-        .documents
+    Ok(documents
         .into_iter()
         .next()
         .map(|d| d.root)
         .unwrap_or(Node {
             value: crate::yaml::Value::Null,
-            span: crate::yaml::Span::default(),
+            span: crate::source::Span::default(),
             plain: false,
         }))
 }

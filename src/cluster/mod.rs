@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::diag::{Diagnostic, Rule, Severity, Stage};
 use crate::model::GroupKind;
 use crate::yaml::Node;
 
@@ -37,6 +37,7 @@ pub static KIND_NOT_INSTALLED: Rule = Rule {
     code: "GW0030",
     name: "cluster-kind-not-installed",
     severity: Severity::Info,
+    stage: Stage::Cluster,
     summary: "The cluster does not serve a Gateway API kind (its CRD is not installed)",
     explanation: r#"gwctl reads every Gateway API kind the cluster serves, in the version
 discovery says is served. A kind whose CustomResourceDefinition is not installed is skipped;
@@ -55,6 +56,7 @@ pub static LIST_FORBIDDEN: Rule = Rule {
     code: "GW0031",
     name: "cluster-list-forbidden",
     severity: Severity::Warning,
+    stage: Stage::Cluster,
     summary: "The credentials may not list a kind; its objects are unknown",
     explanation: r#"A cluster is the whole world (as with `--complete`), except for kinds the
 user may not list: the API server answered 403 Forbidden, so gwctl does not know which

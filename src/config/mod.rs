@@ -10,14 +10,12 @@ mod suppress;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
-
 pub use suppress::{Applied, IGNORE_ANNOTATION, UNUSED_SUPPRESSION, apply};
 
-use crate::cli::check::FailOn;
-use crate::diag::{Diagnostic, Location, Rule, Severity, registry};
-use crate::input::{SourceFile, Sources};
-use crate::yaml::{Document, Limits, Node, Span, Value};
+use crate::diag::{Diagnostic, Location, Rule, Severity, Stage, find_rule};
+use crate::input::Sources;
+use crate::source::{SourceFile, Span};
+use crate::yaml::{Document, Limits, Node, Value};
 
 /// The file name looked for in the working directory and its ancestors.
 pub const FILE_NAME: &str = ".gwctl.yaml";
@@ -26,6 +24,7 @@ pub static INVALID_CONFIG: Rule = Rule {
     code: "GW0060",
     name: "invalid-config",
     severity: Severity::Error,
+    stage: Stage::Config,
     summary: "The configuration file has an unknown key, a wrong type or an unknown value",
     explanation: r#"`.gwctl.yaml` (or the file given with `--config`) is a mapping with these keys:
 
@@ -44,6 +43,51 @@ Anything else (a misspelled key, a code that names no rule, a severity that does
 is reported at its position and otherwise ignored; the rest of the file still applies.
 Fix the entry, or remove it."#,
 };
+
+/// The least severity that fails the run (`failOn`, `--fail-on`): a policy over
+/// severities, so the configuration owns it and the command line only names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    /// Every value, in the order `--help` lists them.
+    pub const ALL: [FailOn; 4] = [FailOn::Error, FailOn::Warning, FailOn::Info, FailOn::Never];
+
+    /// The name written in `.gwctl.yaml` and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Info => "info",
+            FailOn::Never => "never",
+        }
+    }
+
+    /// The value named `text` (exactly, as written in `.gwctl.yaml`).
+    pub fn parse(text: &str) -> Option<Self> {
+        FailOn::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+
+    /// Whether these findings fail the run.
+    pub fn fails(self, diagnostics: &[Diagnostic]) -> bool {
+        self.threshold()
+            .is_some_and(|t| diagnostics.iter().any(|d| d.severity >= t))
+    }
+}
 
 /// What `.gwctl.yaml` asks for. Rules are kept by their `&'static` registry entry, so a
 /// name and a code for the same rule mean the same thing.
@@ -64,11 +108,11 @@ pub struct Config {
 /// A configuration that could be read, with its source text so that the problems in it can
 /// be shown as snippets.
 #[derive(Debug)]
-pub struct Loaded {
+pub struct ConfigFile {
     pub config: Config,
     file: SourceFile,
     documents: Vec<Document>,
-    /// Located in `file` (as file 0 until [`Loaded::attach`] renumbers them).
+    /// Located in `file` (as file 0 until [`ConfigFile::attach`] renumbers them).
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -96,8 +140,12 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads the configuration at `explicit` (must exist), or the discovered one from the
-/// working directory, or none.
-pub fn load(explicit: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
+/// working directory, or none. `rules` is the catalog its rule codes and names are looked
+/// up in (`crate::rules::all`).
+pub fn load(
+    explicit: Option<&Path>,
+    rules: &[&'static Rule],
+) -> Result<Option<ConfigFile>, ConfigError> {
     let path = match explicit {
         Some(path) => path.to_path_buf(),
         None => {
@@ -112,25 +160,22 @@ pub fn load(explicit: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
     };
     let text = std::fs::read_to_string(&path)
         .map_err(|e| ConfigError(format!("reading the configuration {}: {e}", path.display())))?;
-    Ok(Some(parse(&path, text)))
+    Ok(Some(parse(&path, text, rules)))
 }
 
 /// Parses configuration text; problems are diagnostics, never failures.
-pub fn parse(path: &Path, text: String) -> Loaded {
-    let mut sources = Sources::default();
-    sources.files.push(SourceFile::on_disk(
-        path,
-        text.trim_start_matches('\u{feff}').to_string(),
-    ));
-    let mut diagnostics = crate::yaml::parse_file(&mut sources, 0, &Limits::default());
+pub fn parse(path: &Path, text: String, rules: &[&'static Rule]) -> ConfigFile {
+    let file = SourceFile::on_disk(path, text.trim_start_matches('\u{feff}').to_string());
+    let (documents, mut diagnostics) = crate::yaml::parse(&file.text, 0, &Limits::default());
     let mut config = Config {
         path: Some(path.to_path_buf()),
         ..Config::default()
     };
     let mut reader = Reader {
         diagnostics: &mut diagnostics,
+        rules,
     };
-    for (i, document) in sources.documents.iter().enumerate() {
+    for (i, document) in documents.iter().enumerate() {
         if i > 0 {
             reader.problem(
                 document.root.span,
@@ -141,16 +186,15 @@ pub fn parse(path: &Path, text: String) -> Loaded {
         }
         reader.config(&document.root, &mut config);
     }
-    let file = sources.files.pop().unwrap_or(SourceFile::default());
-    Loaded {
+    ConfigFile {
         config,
         file,
-        documents: sources.documents,
+        documents,
         diagnostics,
     }
 }
 
-impl Loaded {
+impl ConfigFile {
     /// Adds the configuration file to `sources` (so its diagnostics render with snippets)
     /// and returns its diagnostics, located in it.
     pub fn attach(self, sources: &mut Sources) -> (Config, Vec<Diagnostic>) {
@@ -178,6 +222,7 @@ impl Loaded {
 /// Reads the configuration tree, reporting what it does not understand.
 struct Reader<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
+    rules: &'a [&'static Rule],
 }
 
 impl Reader<'_> {
@@ -229,7 +274,7 @@ impl Reader<'_> {
                     }
                 }
                 "failOn" => {
-                    let parsed = value.as_str().and_then(|s| FailOn::from_str(s, false).ok());
+                    let parsed = value.as_str().and_then(FailOn::parse);
                     match parsed {
                         Some(fail_on) => config.fail_on = Some(fail_on),
                         None => self.problem(
@@ -308,7 +353,7 @@ impl Reader<'_> {
     }
 
     fn rule_named(&mut self, name: &str, span: Span) -> Option<&'static Rule> {
-        let rule = registry::find(name);
+        let rule = find_rule(self.rules, name);
         if rule.is_none() {
             self.problem(
                 span,
@@ -334,7 +379,11 @@ mod tests {
     use super::*;
 
     fn parsed(text: &str) -> (Config, Vec<String>) {
-        let loaded = parse(Path::new(".gwctl.yaml"), text.to_string());
+        let loaded = parse(
+            Path::new(".gwctl.yaml"),
+            text.to_string(),
+            crate::rules::all(),
+        );
         let messages = loaded
             .diagnostics
             .iter()
@@ -360,7 +409,7 @@ mod tests {
     #[test]
     fn mistakes_are_located_and_the_rest_applies() {
         let text = "severity:\n  GW9999: warning\n  GW1001: loud\nignroe: [GW1001]\nfailOn: maybe\nignore: GW1001\n";
-        let loaded = parse(Path::new("c.yaml"), text.to_string());
+        let loaded = parse(Path::new("c.yaml"), text.to_string(), crate::rules::all());
         let mut sources = Sources::default();
         sources
             .files
@@ -372,7 +421,7 @@ mod tests {
             .iter()
             .map(|d| {
                 let resolved =
-                    crate::diag::resolve::resolve(&sources, d.location.as_ref().unwrap()).unwrap();
+                    crate::input::resolve(&sources, d.location.as_ref().unwrap()).unwrap();
                 assert_eq!(resolved.file, 1);
                 (resolved.line, d.rule.code)
             })
@@ -404,5 +453,25 @@ mod tests {
         std::fs::write(root.join(FILE_NAME), "ignore: []\n").unwrap();
         assert_eq!(discover(&deep), Some(root.join(FILE_NAME)));
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn fail_on_compares_severities() {
+        static RULE: Rule = Rule {
+            code: "GW9999",
+            name: "test-rule",
+            severity: Severity::Warning,
+            stage: Stage::Analysis,
+            summary: "test",
+            explanation: "```yaml\n```",
+        };
+        let warning = vec![Diagnostic::new(&RULE, "w")];
+        assert!(!FailOn::Error.fails(&warning));
+        assert!(FailOn::Warning.fails(&warning));
+        assert!(FailOn::Info.fails(&warning));
+        assert!(!FailOn::Never.fails(&warning));
+        assert!(!FailOn::Info.fails(&[]));
+        assert_eq!(FailOn::parse("warning"), Some(FailOn::Warning));
+        assert_eq!(FailOn::parse("Warning"), None);
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::Config;
-use crate::diag::{Diagnostic, FieldPath, Location, ResourceRef, Rule, Severity, registry};
+use crate::diag::{Diagnostic, FieldPath, Location, ResourceRef, Rule, Severity, Stage, find_rule};
 use crate::model::{Meta, World};
 
 /// The annotation that suppresses findings about the object that carries it.
@@ -13,6 +13,7 @@ pub static UNUSED_SUPPRESSION: Rule = Rule {
     code: "GW0050",
     name: "unused-suppression",
     severity: Severity::Warning,
+    stage: Stage::Config,
     summary: "A `gwctl.dev/ignore` annotation names a rule that reports nothing about its object",
     explanation: r#"The annotation `gwctl.dev/ignore` suppresses the listed rules (codes or
 names, separated by commas) for findings about the object that carries it. A reason may follow
@@ -50,8 +51,14 @@ pub struct Applied {
 }
 
 /// Removes the findings that annotations suppress (reporting the suppressions that suppress
-/// nothing), then those the configuration ignores, and applies its severities.
-pub fn apply(config: &Config, world: &World, diagnostics: &mut Vec<Diagnostic>) -> Applied {
+/// nothing), then those the configuration ignores, and applies its severities. `rules` is
+/// the catalog the annotations' codes and names are looked up in (`crate::rules::all`).
+pub fn apply(
+    config: &Config,
+    world: &World,
+    diagnostics: &mut Vec<Diagnostic>,
+    rules: &[&'static Rule],
+) -> Applied {
     let mut applied = Applied::default();
     let mut suppressions: HashMap<ResourceRef, Suppression<'_>> = world
         .metas()
@@ -61,7 +68,7 @@ pub fn apply(config: &Config, world: &World, diagnostics: &mut Vec<Diagnostic>) 
                 meta.resource(),
                 Suppression {
                     meta,
-                    entries: parse(value),
+                    entries: parse(value, rules),
                 },
             ))
         })
@@ -102,7 +109,7 @@ pub fn apply(config: &Config, world: &World, diagnostics: &mut Vec<Diagnostic>) 
 }
 
 /// `"GW1001, route-without-parent-refs -- reason"` → the codes with the rules they name.
-fn parse(value: &str) -> Vec<(String, Option<&'static Rule>, bool)> {
+fn parse(value: &str, rules: &[&'static Rule]) -> Vec<(String, Option<&'static Rule>, bool)> {
     let codes = value
         .split_once(" -- ")
         .map_or(value, |(codes, _reason)| codes);
@@ -110,7 +117,7 @@ fn parse(value: &str) -> Vec<(String, Option<&'static Rule>, bool)> {
         .split(',')
         .map(str::trim)
         .filter(|code| !code.is_empty())
-        .map(|code| (code.to_string(), registry::find(code), false))
+        .map(|code| (code.to_string(), find_rule(rules, code), false))
         .collect()
 }
 
@@ -166,7 +173,10 @@ mod tests {
 
     #[test]
     fn parses_codes_names_and_a_reason() {
-        let parsed = parse("GW1001, route-without-parent-refs,GW9999 -- hr moves, later");
+        let parsed = parse(
+            "GW1001, route-without-parent-refs,GW9999 -- hr moves, later",
+            crate::rules::all(),
+        );
         let codes: Vec<(&str, Option<&str>)> = parsed
             .iter()
             .map(|(c, r, _)| (c.as_str(), r.map(|r| r.code)))
@@ -175,7 +185,7 @@ mod tests {
         assert_eq!(codes[0], ("GW1001", Some("GW1001")));
         assert!(codes[1].1.is_some());
         assert_eq!(codes[2], ("GW9999", None));
-        assert!(parse(" -- only a reason").is_empty());
+        assert!(parse(" -- only a reason", crate::rules::all()).is_empty());
     }
 
     #[test]
@@ -189,7 +199,12 @@ mod tests {
             Diagnostic::new(&UNUSED_SUPPRESSION, "a"),
             Diagnostic::new(&super::super::INVALID_CONFIG, "b"),
         ];
-        let applied = apply(&config, &World::default(), &mut diagnostics);
+        let applied = apply(
+            &config,
+            &World::default(),
+            &mut diagnostics,
+            crate::rules::all(),
+        );
         assert_eq!(
             applied,
             Applied {

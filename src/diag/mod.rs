@@ -1,17 +1,18 @@
-//! Diagnostics: what the analysis found, with symbolic locations.
+//! Diagnostics: the vocabulary of findings (severity, rule, symbolic location).
 //!
-//! A finding points at an object and a field path (`spec.parentRefs[0]`); the renderer
-//! resolves that path to a span in the source document only when it prints (as zizmor does),
-//! so analysis code never deals with line numbers.
-
-pub mod registry;
-pub mod resolve;
+//! A finding points at an object and a field path (`spec.parentRefs[0]`); the path is
+//! resolved to a span in the source document only when a renderer prints it
+//! (`input::resolve`), so analysis code never deals with line numbers. Unlike zizmor, which
+//! makes a location concrete when the finding is built, resolution is lazy: a defaulted
+//! field falls back to its nearest written ancestor, and a cluster object has no text.
+//!
+//! This module is plain vocabulary: it imports only [`crate::source`]. The catalog of every
+//! rule is [`crate::rules`], at the top of the crate.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::input::{DocId, FileId};
-use crate::yaml::Span;
+use crate::source::{DocId, FileId, Span};
 
 /// Severity of a finding, ordered from least to most severe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,8 +38,38 @@ impl fmt::Display for Severity {
     }
 }
 
+/// The stage of the pipeline that reports a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// Reading files, stdin and URLs (GW000x).
+    Input,
+    /// Parsing YAML (GW001x).
+    Yaml,
+    /// Reading a live cluster (GW003x).
+    Cluster,
+    /// Configuration and suppressions (GW005x, GW006x).
+    Config,
+    /// Reading objects against their schema: identity, types, enums, CRD validations (GW01xx).
+    Schema,
+    /// The analysis: attachment, references, listeners, open world, written status (GW1xxx
+    /// and above).
+    Analysis,
+}
+
+impl Stage {
+    /// Whether the stage reads the input (files, YAML, object schema, the cluster), as
+    /// opposed to configuring or analysing it: a reading problem means some input was not
+    /// (fully) understood.
+    pub fn reads_input(self) -> bool {
+        matches!(
+            self,
+            Stage::Input | Stage::Yaml | Stage::Cluster | Stage::Schema
+        )
+    }
+}
+
 /// A check's identity and documentation. Each check declares one `static Rule` beside
-/// its code; [`registry::RULES`] lists them all.
+/// its code; [`crate::rules::all`] lists them all.
 #[derive(Debug)]
 pub struct Rule {
     /// Stable code, e.g. `GW1001`. Never reused.
@@ -46,6 +77,8 @@ pub struct Rule {
     /// Stable kebab-case name, e.g. `route-not-allowed-by-listeners`.
     pub name: &'static str,
     pub severity: Severity,
+    /// The stage that reports it.
+    pub stage: Stage,
     /// One line.
     pub summary: &'static str,
     /// Markdown: what it means, why it matters, an example and the fix.
@@ -229,6 +262,16 @@ impl Diagnostic {
         self.severity = severity;
         self
     }
+}
+
+/// The rule of `rules` with this code (case-insensitive) or kebab-case name. Stages that
+/// name rules (the configuration, suppressions) are handed the catalog rather than
+/// importing it, as it sits above them.
+pub fn find_rule(rules: &[&'static Rule], code_or_name: &str) -> Option<&'static Rule> {
+    rules
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
 impl PartialEq for Rule {

@@ -15,6 +15,7 @@ macro_rules! rule {
             code: $code,
             name: $slug,
             severity: crate::diag::Severity::$severity,
+            stage: crate::diag::Stage::Analysis,
             summary: $summary,
             explanation: $explanation,
         };
@@ -243,7 +244,7 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Every rule of the engine, for the registry.
+/// Every rule of the engine, for the registry (`crate::rules`).
 pub static RULES: &[&crate::diag::Rule] = &[
     &attachment::ROUTE_NOT_ALLOWED_BY_LISTENERS,
     &attachment::ROUTE_NO_MATCHING_HOSTNAME,

@@ -1,114 +1,47 @@
-//! Reading input: files, directories (gitignore-aware, sorted, include/exclude globs) and stdin.
+//! Reading input: files, directories (gitignore-aware, sorted, include/exclude globs), stdin
+//! and URLs, parsed into YAML documents; and resolving a finding's location to a position.
 //!
-//! Input owns the bytes; every later stage refers to them by [`FileId`] and byte spans.
+//! Input owns the bytes ([`Sources`]); every later stage refers to them by [`FileId`] and
+//! byte spans.
 
+mod resolve;
 pub mod url;
 mod walk;
 
 use std::collections::HashSet;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, Location, Rule, Severity};
-use crate::yaml::{Limits, Span};
+use crate::diag::{Diagnostic, Location, Rule, Severity, Stage};
+use crate::source::{DocId, FileId, SourceFile, Span};
+use crate::yaml::{Document, Limits};
+pub use resolve::{Resolved, resolve};
 use walk::{Filters, Target};
-
-/// Index of a file in [`Sources::files`].
-pub type FileId = usize;
-/// Index of a document in [`Sources::documents`].
-pub type DocId = usize;
-
-/// One input file (or stdin), decoded to UTF-8 text.
-#[derive(Debug, Clone, Default)]
-pub struct SourceFile {
-    /// The name shown to users: the path as given/walked, or `<stdin>`.
-    pub name: String,
-    /// The filesystem path, when the input came from a file.
-    pub path: Option<PathBuf>,
-    /// The text, with a leading BOM removed. CRLF is kept as it is (spans index this text).
-    pub text: String,
-    /// Where each line starts, built on first use: positions of every object and finding
-    /// are looked up in it, so a 20,000-route file is not rescanned per object.
-    pub line_index: LineIndex,
-}
-
-/// The byte offsets at which the lines of a text start, computed once.
-#[derive(Debug, Clone, Default)]
-pub struct LineIndex(std::sync::OnceLock<Vec<usize>>);
-
-impl SourceFile {
-    /// A file that is not on disk (stdin, a URL, a cluster listing, a test's text).
-    pub fn in_memory(name: impl Into<String>, text: impl Into<String>) -> Self {
-        SourceFile {
-            name: name.into(),
-            path: None,
-            text: text.into(),
-            ..SourceFile::default()
-        }
-    }
-
-    /// A file read from `path`, named by it.
-    pub fn on_disk(path: &std::path::Path, text: impl Into<String>) -> Self {
-        SourceFile {
-            name: path.display().to_string(),
-            path: Some(path.to_path_buf()),
-            text: text.into(),
-            ..SourceFile::default()
-        }
-    }
-
-    fn line_starts(&self) -> &[usize] {
-        self.line_index.0.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        })
-    }
-
-    /// 1-based line and character column of a byte offset.
-    pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let text = &self.text;
-        let mut offset = offset.min(text.len());
-        while offset > 0 && !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        // The last line start at or before the offset.
-        let line = self
-            .line_starts()
-            .partition_point(|&start| start <= offset)
-            .max(1);
-        let line_start = self.line_start(line);
-        let column = text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
-        (line, column)
-    }
-
-    /// Byte offset at which 1-based `line` starts (the end of the text past the last line).
-    pub fn line_start(&self, line: usize) -> usize {
-        let starts = self.line_starts();
-        match line.checked_sub(1) {
-            Some(i) => starts.get(i).copied().unwrap_or(self.text.len()),
-            None => 0,
-        }
-    }
-}
 
 /// Everything read: files, and the YAML documents parsed from them.
 #[derive(Debug, Default)]
 pub struct Sources {
     pub files: Vec<SourceFile>,
-    pub documents: Vec<crate::yaml::Document>,
+    pub documents: Vec<Document>,
 }
 
 impl Sources {
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id]
     }
-    pub fn document(&self, id: DocId) -> &crate::yaml::Document {
+    pub fn document(&self, id: DocId) -> &Document {
         &self.documents[id]
+    }
+
+    /// Adds `file` and the YAML documents parsed from its text; returns the parser's
+    /// diagnostics (syntax errors, duplicate keys, exceeded limits).
+    pub fn add(&mut self, file: SourceFile, limits: &Limits) -> Vec<Diagnostic> {
+        let id = self.files.len();
+        let (documents, diagnostics) = crate::yaml::parse(&file.text, id, limits);
+        self.files.push(file);
+        self.documents.extend(documents);
+        diagnostics
     }
 }
 
@@ -116,6 +49,7 @@ pub static FILE_TOO_LARGE: Rule = Rule {
     code: "GW0001",
     name: "input-file-too-large",
     severity: Severity::Error,
+    stage: Stage::Input,
     summary: "A file is larger than the size limit and is not read",
     explanation: r#"gwctl does not read files beyond a size limit (256 MiB by default), so that a
 stray artifact in a manifests directory cannot exhaust memory. The file is skipped; the other
@@ -132,6 +66,7 @@ pub static INVALID_UTF8: Rule = Rule {
     code: "GW0002",
     name: "input-invalid-utf8",
     severity: Severity::Error,
+    stage: Stage::Input,
     summary: "A file is not valid UTF-8",
     explanation: r#"YAML read by Kubernetes must be UTF-8. The file has a byte sequence that is
 not UTF-8 (often a file saved as Latin-1 or UTF-16), so it is not checked; the position of
@@ -150,6 +85,7 @@ pub static UNREADABLE: Rule = Rule {
     code: "GW0003",
     name: "input-unreadable",
     severity: Severity::Error,
+    stage: Stage::Input,
     summary: "A file or directory cannot be read",
     explanation: r#"A file or directory found while walking the inputs cannot be read, usually
 for lack of permission, so its manifests are not checked.
@@ -173,7 +109,7 @@ pub struct InputOptions {
     pub include: Vec<String>,
     /// Globs that exclude walked files and directories.
     pub exclude: Vec<String>,
-    pub limits: crate::yaml::Limits,
+    pub limits: Limits,
     /// How long reading a URL input may take (`None`: [`url::DEFAULT_TIMEOUT`]).
     pub url_timeout: Option<std::time::Duration>,
 }
@@ -226,28 +162,25 @@ pub fn read(options: &InputOptions, sources: &mut Sources) -> Result<Vec<Diagnos
             Input::Url(address) => {
                 let timeout = options.url_timeout.unwrap_or(url::DEFAULT_TIMEOUT);
                 let text = url::fetch(address, options.limits.max_file_bytes, timeout)?;
-                sources
-                    .files
-                    .push(SourceFile::in_memory(address.clone(), text));
-                Some(sources.files.len() - 1)
+                Some(SourceFile::in_memory(address.clone(), text))
             }
             Input::Walked(target) => load(target, &options.limits, sources, &mut diagnostics),
         };
         if let Some(file) = file {
-            diagnostics.extend(crate::yaml::parse_file(sources, file, &options.limits));
+            diagnostics.extend(sources.add(file, &options.limits));
         }
     }
     Ok(diagnostics)
 }
 
-/// Reads one input into `sources`. Returns its id when it holds text to parse; a file that
-/// cannot be read is still added (without text) so that its diagnostic names it.
+/// Reads one input. Returns it when it holds text to parse; a file that cannot be read is
+/// added to `sources` (without text) so that its diagnostic names it.
 fn load(
     target: &Target,
     limits: &Limits,
     sources: &mut Sources,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<FileId> {
+) -> Option<SourceFile> {
     let (name, path) = match target {
         Target::Stdin => ("<stdin>".to_string(), None),
         Target::File(path) => (path.display().to_string(), Some(path.clone())),
@@ -279,18 +212,19 @@ fn load(
             Some(Diagnostic::new(&UNREADABLE, format!("{name}: {error}")).at(at_start)),
         ),
     };
-    sources.files.push(SourceFile {
+    let source = SourceFile {
         name,
         path,
         text,
-        ..Default::default()
-    });
+        ..SourceFile::default()
+    };
     match problem {
         Some(problem) => {
             diagnostics.push(problem);
+            sources.files.push(source);
             None
         }
-        None => Some(file),
+        None => Some(source),
     }
 }
 
@@ -347,21 +281,8 @@ fn decode(mut bytes: Vec<u8>, file: FileId) -> (String, Option<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn line_column_counts_characters_and_survives_odd_offsets() {
-        let file = super::SourceFile {
-            text: "a: 1\nbé: 2\n".into(),
-            ..Default::default()
-        };
-        assert_eq!(file.line_column(0), (1, 1));
-        assert_eq!(file.line_column(5), (2, 1));
-        assert_eq!(file.line_column(9), (2, 4));
-        // Inside the two-byte é: the column of é itself.
-        assert_eq!(file.line_column(7), (2, 2));
-        assert_eq!(file.line_column(1_000), (3, 1));
-    }
-
     use super::*;
+    use std::path::PathBuf;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A temporary directory, removed on drop.

@@ -2,19 +2,21 @@
 //! and a rejected HTTPRoute, a ListenerSet, and findings at a field, at a raw file
 //! position and on a cluster object.
 
-use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef, Rule, Severity};
+use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef, Rule, Severity, Stage};
 use crate::engine::{
     Analysis, Attachment, Condition, ConditionStatus, GatewayReport, ListenerId, ListenerOwner,
     ListenerStatus, ParentRefStatus, RouteParentStatus, RouteReport,
 };
-use crate::input::{SourceFile, Sources};
+use crate::input::Sources;
 use crate::model::{ListenerSet, Meta, ParentRef, RouteKind, World};
-use crate::yaml::{Document, Entry, Node, Span, Value};
+use crate::source::{SourceFile, Span};
+use crate::yaml::{Document, Entry, Node, Value};
 
 pub static NOT_ALLOWED: Rule = Rule {
     code: "GW1001",
     name: "route-not-allowed-by-listeners",
     severity: Severity::Error,
+    stage: Stage::Analysis,
     summary: "No listener allows the route.",
     explanation: "```yaml\n```",
 };
@@ -23,6 +25,7 @@ pub static SYNTAX: Rule = Rule {
     code: "GW0002",
     name: "yaml-syntax",
     severity: Severity::Error,
+    stage: Stage::Yaml,
     summary: "Invalid YAML.",
     explanation: "```yaml\n```",
 };
@@ -31,6 +34,7 @@ pub static UNKNOWN_PARENT: Rule = Rule {
     code: "GW4001",
     name: "parent-not-in-input",
     severity: Severity::Warning,
+    stage: Stage::Analysis,
     summary: "The parent is not in the input.",
     explanation: "```yaml\n```",
 };

@@ -5,9 +5,9 @@
 //! `,` in property values.
 
 use super::Report;
-use crate::diag::resolve::resolve;
 use crate::diag::{Diagnostic, Severity};
 use crate::input::Sources;
+use crate::input::resolve;
 
 /// One workflow command per finding.
 pub fn render(report: &Report<'_>) -> String {
@@ -91,6 +91,7 @@ mod tests {
             code: "GW9999",
             name: "test-rule",
             severity: Severity::Info,
+            stage: crate::diag::Stage::Analysis,
             summary: "test",
             explanation: "```yaml\n```",
         };

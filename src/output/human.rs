@@ -14,11 +14,11 @@ use miette::{
 use super::json::Summary;
 use super::table::{attached_listeners, parent_name};
 use super::{Color, Report, Style, file_name, object_name, object_position};
-use crate::diag::resolve::{Resolved, resolve};
 use crate::diag::{Diagnostic, Location, Origin, Severity};
 use crate::engine::{Condition, ConditionStatus, GatewayReport};
-use crate::input::{SourceFile, Sources};
-use crate::yaml::Span;
+use crate::input::Sources;
+use crate::input::{Resolved, resolve};
+use crate::source::{SourceFile, Span};
 
 /// Renders the status overview, the findings and the summary line.
 pub fn render(report: &Report<'_>, style: &Style) -> String {

@@ -5,13 +5,13 @@
 use serde::Serialize;
 
 use super::{Report, file_name, object_position};
-use crate::diag::resolve::resolve;
 use crate::diag::{Diagnostic, Location, Origin, Severity};
 use crate::engine::{
     Condition, ConditionStatus, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus,
     RouteReport,
 };
 use crate::input::Sources;
+use crate::input::resolve;
 use crate::model::GroupKind;
 
 /// Renders the report as pretty-printed JSON with a final newline.

@@ -18,10 +18,10 @@ mod fixture;
 
 use clap::ValueEnum;
 
-use crate::diag::resolve::{Resolved, resolve};
 use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef};
 use crate::engine::Analysis;
 use crate::input::Sources;
+use crate::input::{Resolved, resolve};
 use crate::model::World;
 
 /// What `check` renders: the analysis, and the sources its locations point into.

@@ -1,8 +1,8 @@
-//! `docs/rules.md`, generated from the rules' own documentation (the registry), so the
-//! published reference cannot drift from `gwctl explain`. A test keeps the committed file
-//! current.
+//! `docs/rules.md`, generated from the rules' own documentation (the registry,
+//! `crate::rules`), so the published reference cannot drift from `gwctl explain`. A test
+//! keeps the committed file current.
 
-use crate::diag::{Rule, registry};
+use crate::diag::Rule;
 
 /// The whole of `docs/rules.md`.
 pub fn render(rules: &[&Rule]) -> String {
@@ -45,7 +45,7 @@ fn anchor(rule: &Rule) -> String {
 
 /// `docs/rules.md` for every rule of the registry.
 pub fn current() -> String {
-    render(&registry::all())
+    render(crate::rules::all())
 }
 
 #[cfg(test)]
@@ -72,7 +72,7 @@ mod tests {
     #[test]
     fn every_rule_has_a_row_and_a_section() {
         let text = current();
-        for rule in registry::all() {
+        for rule in crate::rules::all() {
             assert!(text.contains(&format!("\n## {} {}\n", rule.code, rule.name)));
             assert!(text.contains(&format!("| [{}](#", rule.code)));
         }

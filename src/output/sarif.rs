@@ -10,19 +10,19 @@
 use serde_json::{Value, json};
 
 use super::Report;
-use crate::diag::resolve::{Resolved, resolve};
-use crate::diag::{Diagnostic, Location, Rule, Severity, registry};
+use crate::diag::{Diagnostic, Location, Rule, Severity};
 use crate::input::Sources;
+use crate::input::{Resolved, resolve};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Renders the findings as a SARIF log with one run.
 pub fn render(report: &Report<'_>) -> String {
-    let rules = registry::all();
+    let rules = crate::rules::all();
     let results: Vec<Value> = report
         .diagnostics
         .iter()
-        .map(|d| result(report.sources, &rules, d))
+        .map(|d| result(report.sources, rules, d))
         .collect();
     let log = json!({
         "$schema": SCHEMA,
@@ -149,7 +149,7 @@ fn artifact(name: &str) -> Value {
     }
 }
 
-fn region(file: &crate::input::SourceFile, resolved: &Resolved) -> Value {
+fn region(file: &crate::source::SourceFile, resolved: &Resolved) -> Value {
     let (end_line, end_column) = file.line_column(resolved.span.end.max(resolved.span.start));
     json!({
         "startLine": resolved.line,
@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_a_descriptor_with_help() {
-        for rule in registry::all() {
+        for rule in crate::rules::all() {
             let d = descriptor(rule);
             assert_eq!(d["id"], rule.code);
             assert!(

@@ -14,7 +14,8 @@ use super::json::{GatewayClassStatusJson, GatewayStatusJson, RouteStatusJson};
 use crate::diag::Origin;
 use crate::input::Sources;
 use crate::model::Meta;
-use crate::yaml::{Entry, Node, Span, Value};
+use crate::source::Span;
+use crate::yaml::{Entry, Node, Value};
 
 /// Renders every GatewayClass, Gateway, ListenerSet and route, in input order, separated
 /// by `---`.
@@ -370,17 +371,9 @@ mod tests {
     }
 
     fn parse_documents(text: &str) -> Vec<Node> {
-        let mut sources = Sources::default();
-        sources
-            .files
-            .push(crate::input::SourceFile::in_memory("test.yaml", text));
-        let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
+        let (documents, diagnostics) = crate::yaml::parse(text, 0, &crate::yaml::Limits::default());
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        sources
-            .documents
-            .iter()
-            .map(|d| without_spans(&d.root))
-            .collect()
+        documents.iter().map(|d| without_spans(&d.root)).collect()
     }
 
     #[test]
@@ -480,10 +473,10 @@ mod tests {
             class("theirs", written)
         );
         let mut sources = Sources::default();
-        sources
-            .files
-            .push(crate::input::SourceFile::in_memory("classes.yaml", text));
-        crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
+        sources.add(
+            crate::source::SourceFile::in_memory("classes.yaml", text),
+            &crate::yaml::Limits::default(),
+        );
         let (world, _) = crate::model::build(&sources, &crate::model::BuildOptions::default());
         let options = crate::engine::Options {
             controller_name: Some("example.com/ours".to_string()),

@@ -517,12 +517,15 @@ pub struct ProbeResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{SourceFile, Sources};
+    use crate::input::Sources;
+    use crate::source::SourceFile;
 
     fn world_from(text: &str) -> World {
         let mut sources = Sources::default();
-        sources.files.push(SourceFile::in_memory("test.yaml", text));
-        crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
+        sources.add(
+            SourceFile::in_memory("test.yaml", text),
+            &crate::yaml::Limits::default(),
+        );
         let options = crate::model::BuildOptions {
             default_namespace: "default".into(),
         };

@@ -12,13 +12,14 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
 use super::scalar::{self, CoreTag};
 use super::{Entry, Limits, Node, Span, Value};
-use crate::diag::{Diagnostic, Location, Rule, Severity};
-use crate::input::FileId;
+use crate::diag::{Diagnostic, Location, Rule, Severity, Stage};
+use crate::source::FileId;
 
 pub static SYNTAX_ERROR: Rule = Rule {
     code: "GW0010",
     name: "yaml-syntax-error",
     severity: Severity::Error,
+    stage: Stage::Yaml,
     summary: "A document is not valid YAML",
     explanation: r#"The document cannot be parsed as YAML, so none of its objects are checked
 (the other documents of the file still are). `kubectl apply` would reject the whole file.
@@ -40,6 +41,7 @@ pub static DUPLICATE_KEY: Rule = Rule {
     code: "GW0011",
     name: "yaml-duplicate-key",
     severity: Severity::Error,
+    stage: Stage::Yaml,
     summary: "A mapping has the same key twice",
     explanation: r#"The Kubernetes API server's strict decoder rejects an object with a
 duplicate field, and tools that accept it silently keep only one of the values. gwctl keeps
@@ -58,6 +60,7 @@ pub static COMPLEX_KEY: Rule = Rule {
     code: "GW0012",
     name: "yaml-complex-key",
     severity: Severity::Error,
+    stage: Stage::Yaml,
     summary: "A mapping key is a list or a mapping",
     explanation: r#"Kubernetes objects are JSON: every mapping key must be a string. A key that
 is itself a list or a mapping cannot be represented and the entry is ignored.
@@ -74,6 +77,7 @@ pub static TOO_MANY_NODES: Rule = Rule {
     code: "GW0013",
     name: "yaml-too-many-nodes",
     severity: Severity::Error,
+    stage: Stage::Yaml,
     summary: "A document expands to too many values (alias bomb?)",
     explanation: r#"With aliases expanded, the document holds more values than the limit. A few
 lines of anchors and aliases can expand exponentially ("billion laughs"), so gwctl stops
@@ -93,6 +97,7 @@ pub static TOO_DEEP: Rule = Rule {
     code: "GW0014",
     name: "yaml-too-deep",
     severity: Severity::Error,
+    stage: Stage::Yaml,
     summary: "A document nests collections too deeply",
     explanation: r#"The document nests lists and mappings deeper than the limit. No Kubernetes
 object needs that; deep nesting is usually generated or hostile input, and the document is
@@ -109,6 +114,7 @@ pub static TAG_MISMATCH: Rule = Rule {
     code: "GW0016",
     name: "yaml-tag-mismatch",
     severity: Severity::Error,
+    stage: Stage::Yaml,
     summary: "A tagged value does not fit its tag",
     explanation: r#"A core tag (`!!int`, `!!bool`, `!!float`, `!!null`) forces a value's type, and
 the text does not have that type; the API server's decoder rejects it. gwctl reads the value
@@ -125,6 +131,7 @@ pub static INVALID_MERGE: Rule = Rule {
     code: "GW0017",
     name: "yaml-invalid-merge",
     severity: Severity::Error,
+    stage: Stage::Yaml,
     summary: "A merge key (`<<`) is given something other than mappings",
     explanation: r#"The merge key `<<` copies the entries of a mapping (or of each mapping of a
 list) into the mapping that contains it. Anything else cannot be merged and is ignored.

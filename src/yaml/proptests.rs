@@ -4,9 +4,10 @@
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use super::{Limits, Node, Span, Value, parse_file};
+use super::{Limits, Node, Value};
 use crate::diag::Location;
-use crate::input::{SourceFile, Sources};
+use crate::input::Sources;
+use crate::source::{SourceFile, Span};
 
 /// A generated value; no floats, whose text forms do not round-trip exactly.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,8 +129,7 @@ fn from_node(node: &Node) -> Tree {
 
 fn parse(text: &str) -> (Sources, Vec<crate::diag::Diagnostic>) {
     let mut sources = Sources::default();
-    sources.files.push(SourceFile::in_memory("prop.yaml", text));
-    let diagnostics = parse_file(&mut sources, 0, &Limits::default());
+    let diagnostics = sources.add(SourceFile::in_memory("prop.yaml", text), &Limits::default());
     (sources, diagnostics)
 }
 

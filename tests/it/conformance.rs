@@ -15,8 +15,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use gwctl::engine::{self, Analysis, Condition, GatewayReport, Options};
-use gwctl::input::{SourceFile, Sources};
+use gwctl::input::Sources;
 use gwctl::model::{self, BuildOptions};
+use gwctl::source::SourceFile;
 use gwctl::yaml::{self, Limits, Node, Value};
 
 fn cases_dir() -> PathBuf {
@@ -30,18 +31,13 @@ fn cases_dir() -> PathBuf {
 fn parse_yaml(path: &Path) -> Node {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let mut sources = Sources {
-        files: vec![SourceFile::on_disk(path, text)],
-        documents: Vec::new(),
-    };
-    let diags = yaml::parse_file(&mut sources, 0, &Limits::default());
+    let (documents, diags) = yaml::parse(&text, 0, &Limits::default());
     assert!(
         diags.is_empty(),
         "{}: YAML errors: {diags:?}",
         path.display()
     );
-    sources
-        .documents
+    documents
         .into_iter()
         .next()
         .map(|d| d.root)
@@ -51,11 +47,8 @@ fn parse_yaml(path: &Path) -> Node {
 fn analyze_case(manifests: &Path) -> Analysis {
     let text = std::fs::read_to_string(manifests)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", manifests.display()));
-    let mut sources = Sources {
-        files: vec![SourceFile::on_disk(manifests, text)],
-        documents: Vec::new(),
-    };
-    yaml::parse_file(&mut sources, 0, &Limits::default());
+    let mut sources = Sources::default();
+    sources.add(SourceFile::on_disk(manifests, text), &Limits::default());
     let (world, _) = model::build(
         &sources,
         &BuildOptions {

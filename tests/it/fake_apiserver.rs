@@ -21,7 +21,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use gwctl::input::{SourceFile, Sources};
 use gwctl::yaml::{Limits, Node, Value as YamlValue};
 use serde_json::{Value, json};
 
@@ -122,12 +121,8 @@ pub fn read_manifests(path: &Path) -> Vec<Value> {
 fn read_yaml(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let mut sources = Sources::default();
-    sources
-        .files
-        .push(SourceFile::in_memory(path.display().to_string(), text));
-    gwctl::yaml::parse_file(&mut sources, 0, &Limits::default());
-    sources.documents.iter().map(|d| json_of(&d.root)).collect()
+    let (documents, _) = gwctl::yaml::parse(&text, 0, &Limits::default());
+    documents.iter().map(|d| json_of(&d.root)).collect()
 }
 
 fn yaml_files(path: &Path) -> Vec<PathBuf> {

@@ -103,7 +103,7 @@ fn sarif_on_acme() {
             .starts_with("https://")
     );
     let rules = driver["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), gwctl::diag::registry::all().len());
+    assert_eq!(rules.len(), gwctl::rules::all().len());
     for rule in rules {
         for key in ["id", "name"] {
             assert!(rule[key].is_string(), "{rule}");

@@ -74,10 +74,10 @@ fn reported_codes(args: &[String], path: &str) -> Result<Vec<String>, String> {
 #[test]
 fn every_rule_has_a_fixture_pair_that_triggers_it() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let rules = gwctl::diag::registry::all();
+    let rules = gwctl::rules::all();
     let mut missing = Vec::new();
     let mut failures = Vec::new();
-    for rule in &rules {
+    for rule in rules {
         // Cluster reading rules need an API server: `tests/it/cluster.rs` triggers them
         // against the fake one.
         if gwctl::cluster::RULES.iter().any(|r| r.code == rule.code) {

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use gwctl::engine::routing::{
     NamespacedName, Request, RequestProtocol, RouteResult, Router, Scheme,
 };
-use gwctl::input::{SourceFile, Sources};
+use gwctl::input::Sources;
+use gwctl::source::SourceFile;
 use gwctl::yaml::{Node, Value};
 
 fn corpus_dir() -> PathBuf {
@@ -27,8 +28,10 @@ fn read_yaml(path: &Path) -> Sources {
     let text =
         std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let mut sources = Sources::default();
-    sources.files.push(SourceFile::on_disk(path, text));
-    let diagnostics = gwctl::yaml::parse_file(&mut sources, 0, &gwctl::yaml::Limits::default());
+    let diagnostics = sources.add(
+        SourceFile::on_disk(path, text),
+        &gwctl::yaml::Limits::default(),
+    );
     assert!(
         diagnostics.is_empty(),
         "{}: {:?}",

@@ -82,13 +82,10 @@ fn int(node: &Node, key: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{SourceFile, Sources};
 
     fn parse(text: &str) -> Node {
-        let mut sources = Sources::default();
-        sources.files.push(SourceFile::in_memory("t.yaml", text));
-        crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
-        sources.documents.remove(0).root
+        let (mut documents, _) = crate::yaml::parse(text, 0, &crate::yaml::Limits::default());
+        documents.remove(0).root
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The object-schema rules (GW0100-GW0199): what the API server's schema and CEL validation
 //! would reject or warn about before any controller sees the object.
 
-use crate::diag::{Rule, Severity};
+use crate::diag::{Rule, Severity, Stage};
 
 pub static INVALID_DOCUMENT: Rule = Rule {
     code: "GW0100",
     name: "invalid-document",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "A document is not a Kubernetes object (its root is not a mapping)",
     explanation: r#"Every YAML document must be a mapping with `apiVersion`, `kind` and `metadata`.
 A list, a plain string or a number at the top level is not an object; the document is skipped.
@@ -24,6 +25,7 @@ pub static MISSING_API_VERSION: Rule = Rule {
     code: "GW0101",
     name: "missing-api-version",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "An object has no `apiVersion`",
     explanation: r#"Without `apiVersion` the API server cannot tell which schema the object uses and
 rejects it. gwctl skips the object.
@@ -41,6 +43,7 @@ pub static MISSING_KIND: Rule = Rule {
     code: "GW0102",
     name: "missing-kind",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "An object has no `kind`",
     explanation: r#"Without `kind` the object cannot be created. gwctl skips it.
 
@@ -57,6 +60,7 @@ pub static MISSING_NAME: Rule = Rule {
     code: "GW0103",
     name: "missing-name",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "An object has no `metadata.name`",
     explanation: r#"Every object needs a name (`generateName` is not enough for `kubectl apply`, and
 nothing could refer to the generated name). gwctl skips the object.
@@ -75,6 +79,7 @@ pub static INVALID_FIELD_TYPE: Rule = Rule {
     code: "GW0104",
     name: "invalid-field-type",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "A field has the wrong type (e.g. a number where a string is expected)",
     explanation: r#"The API server rejects an object whose field has the wrong type. Common causes are
 unquoted label values (`true`, `1.0`), quoted numbers (`port: "80"`) and a single value
@@ -100,6 +105,7 @@ pub static UNKNOWN_ENUM_VALUE: Rule = Rule {
     code: "GW0105",
     name: "unknown-enum-value",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "A field has a value outside its allowed set",
     explanation: r#"Fields such as `allowedRoutes.namespaces.from`, `path.type`, `filters[].type`,
 `tls.mode` or a selector `operator` only accept listed values, case-sensitively. The API
@@ -118,6 +124,7 @@ pub static MISSING_REQUIRED_FIELD: Rule = Rule {
     code: "GW0106",
     name: "missing-required-field",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "A required field is missing",
     explanation: r#"The schema requires this field (a listener's `name`, a parentRef's `name`, a
 filter's configuration for its `type`, ...). The API server rejects the object. gwctl skips
@@ -136,6 +143,7 @@ pub static DEPRECATED_API_VERSION: Rule = Rule {
     code: "GW0107",
     name: "deprecated-api-version",
     severity: Severity::Warning,
+    stage: Stage::Schema,
     summary: "A Gateway API kind uses a deprecated or no longer served apiVersion",
     explanation: r#"Older Gateway API versions are deprecated or not served any more by the current
 CRDs (for example `v1alpha2` TCPRoute is served only by the experimental channel, and
@@ -154,6 +162,7 @@ pub static UNKNOWN_API_VERSION: Rule = Rule {
     code: "GW0108",
     name: "unknown-api-version",
     severity: Severity::Warning,
+    stage: Stage::Schema,
     summary: "A known kind uses an apiVersion that no CRD serves",
     explanation: r#"The kind is known but the version is not one the Gateway API CRDs (or core
 Kubernetes) define, so the API server will not accept the object. gwctl still reads it with
@@ -171,6 +180,7 @@ pub static MISSPELLED_KIND: Rule = Rule {
     code: "GW0109",
     name: "misspelled-kind",
     severity: Severity::Warning,
+    stage: Stage::Schema,
     summary: "A kind differs from a Gateway API or core kind only in letter case",
     explanation: r#"Kinds are case-sensitive: `HttpRoute` is not `HTTPRoute`. The API server does not
 know the misspelled kind, and gwctl ignores the object.
@@ -187,6 +197,7 @@ pub static BACKEND_REF_WITHOUT_PORT: Rule = Rule {
     code: "GW0110",
     name: "backend-ref-without-port",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "A backendRef to a Service has no `port`",
     explanation: r#"A Service has no default port, so the CRD's validation requires `port` when a
 backendRef (or a mirror's backendRef) names a Service. The API server rejects the route.
@@ -203,6 +214,7 @@ pub static REDIRECT_WITH_REWRITE: Rule = Rule {
     code: "GW0111",
     name: "redirect-with-rewrite",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "A rule combines `RequestRedirect` with `URLRewrite`",
     explanation: r#"A redirect answers the client and a rewrite changes the request sent to a backend;
 the two cannot be combined in one rule (CRD validation).
@@ -222,6 +234,7 @@ pub static REPLACE_PREFIX_WITHOUT_PATH_PREFIX: Rule = Rule {
     code: "GW0112",
     name: "replace-prefix-without-path-prefix",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "`ReplacePrefixMatch` is used without exactly one `PathPrefix` match",
     explanation: r#"`replacePrefixMatch` replaces the matched prefix, so the rule must have exactly one
 match, and that match must be a `PathPrefix` path match (CRD validation).
@@ -243,6 +256,7 @@ pub static INVALID_HOSTNAME: Rule = Rule {
     code: "GW0113",
     name: "invalid-hostname",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "A hostname is an IP address or not a valid DNS name",
     explanation: r#"Hostnames must be lowercase DNS names (RFC 1123), optionally starting with one `*.`
 wildcard label where a wildcard is allowed. IP addresses are not allowed. The API server
@@ -262,6 +276,7 @@ pub static INVALID_PATH_VALUE: Rule = Rule {
     code: "GW0114",
     name: "invalid-path-value",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "An `Exact`/`PathPrefix` path is not an absolute, normalized path",
     explanation: r#"`Exact` and `PathPrefix` values must start with `/` and must not contain `//`,
 `/./`, `/../`, `%2f`, `%2F` or `#`, nor end with `/.` or `/..` (CRD validation).
@@ -280,6 +295,7 @@ pub static DUPLICATE_FILTER: Rule = Rule {
     code: "GW0115",
     name: "duplicate-filter",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "A filter type appears more than once in one rule or backendRef",
     explanation: r#"Only `RequestMirror` and `ExtensionRef` may repeat; every other filter type may
 appear at most once in a rule's (or a backendRef's) `filters` (CRD validation).
@@ -299,6 +315,7 @@ pub static REDIRECT_WITH_BACKEND_REFS: Rule = Rule {
     code: "GW0116",
     name: "redirect-with-backend-refs",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "A rule with a `RequestRedirect` filter also has `backendRefs`",
     explanation: r#"A redirect answers the client itself, so the rule must not also send traffic to
 backends (CRD validation).
@@ -319,6 +336,7 @@ pub static INVALID_FIELD_VALUE: Rule = Rule {
     code: "GW0117",
     name: "invalid-field-value",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "A field's value is out of range or malformed",
     explanation: r#"Ports must be 1-65535, weights 0-1000000, a mirror percent 0-100, a redirect
 `statusCode` one of 301, 302, 303, 307, 308, and so on. The API server rejects the object.
@@ -337,6 +355,7 @@ pub static MISSPELLED_FIELD: Rule = Rule {
     code: "GW0118",
     name: "misspelled-field",
     severity: Severity::Warning,
+    stage: Stage::Schema,
     summary: "An unknown field is a near-miss of a known one",
     explanation: r#"The API server silently drops fields its schema does not know, so a misspelled
 field is lost without an error: a listener's `hostnames` (instead of `hostname`) accepts
@@ -356,6 +375,7 @@ pub static DUPLICATE_OBJECT: Rule = Rule {
     code: "GW0119",
     name: "duplicate-object",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "The input defines the same object twice",
     explanation: r#"Two documents define the same object: the same API group, kind, namespace and
 name (the apiVersion does not matter: `gateway.networking.k8s.io/v1` and `/v1beta1`
@@ -391,6 +411,7 @@ pub static YAML11_BOOLEAN_STRING: Rule = Rule {
     code: "GW0120",
     name: "yaml11-boolean-string",
     severity: Severity::Error,
+    stage: Stage::Schema,
     summary: "An unquoted `yes`, `no`, `on`, `off`, `y` or `n` is a boolean to Kubernetes",
     explanation: r#"gwctl reads YAML 1.2, where a plain `yes` is a string. `kubectl` and the API
 server read manifests as YAML 1.1 (sigs.k8s.io/yaml), where the unquoted words `y`, `yes`,

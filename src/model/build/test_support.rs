@@ -25,11 +25,11 @@ pub(crate) fn sources(documents: Vec<Json>) -> Sources {
 
 /// Sources holding one file with `text`, parsed by the YAML stage.
 pub(crate) fn parse(text: &str) -> Sources {
-    let mut sources = Sources {
-        files: vec![crate::input::SourceFile::in_memory("test.yaml", text)],
-        documents: Vec::new(),
-    };
-    let diagnostics = crate::yaml::parse_file(&mut sources, 0, &crate::yaml::Limits::default());
+    let mut sources = Sources::default();
+    let diagnostics = sources.add(
+        crate::source::SourceFile::in_memory("test.yaml", text),
+        &crate::yaml::Limits::default(),
+    );
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     sources
 }

@@ -639,7 +639,7 @@ items:
             let resolved = d
                 .location
                 .as_ref()
-                .and_then(|l| crate::diag::resolve::resolve(&sources, l))
+                .and_then(|l| crate::input::resolve(&sources, l))
                 .expect("resolves");
             (d.rule.code, resolved.line, resolved.column)
         })

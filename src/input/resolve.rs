@@ -1,8 +1,9 @@
-//! Resolving symbolic locations to file positions, for renderers.
+//! Resolving symbolic locations to file positions, for renderers and for sorting findings.
 
-use super::{FieldPath, Location, Origin, Segment};
-use crate::input::{FileId, Sources};
-use crate::yaml::{Node, Span, Value};
+use super::Sources;
+use crate::diag::{FieldPath, Location, Origin, Segment};
+use crate::source::{FileId, Span};
+use crate::yaml::{Node, Value};
 
 /// A location resolved to a file position. `line` and `column` are 1-based; the column
 /// counts characters.

@@ -1,0 +1,119 @@
+//! The words every stage shares about source text: byte spans, file and document ids, and
+//! the text of one input file with its line index.
+//!
+//! A leaf: it imports nothing from the crate, so the diagnostics, the YAML parser and the
+//! input readers can all speak of positions without depending on each other.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Index of a file in `input::Sources::files`.
+pub type FileId = usize;
+/// Index of a document in `input::Sources::documents`.
+pub type DocId = usize;
+
+/// A half-open byte range `[start, end)` into a [`SourceFile`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+/// One input file (or stdin), decoded to UTF-8 text.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFile {
+    /// The name shown to users: the path as given/walked, or `<stdin>`.
+    pub name: String,
+    /// The filesystem path, when the input came from a file.
+    pub path: Option<PathBuf>,
+    /// The text, with a leading BOM removed. CRLF is kept as it is (spans index this text).
+    pub text: String,
+    /// Where each line starts, built on first use: positions of every object and finding
+    /// are looked up in it, so a 20,000-route file is not rescanned per object.
+    pub line_index: LineIndex,
+}
+
+/// The byte offsets at which the lines of a text start, computed once.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex(OnceLock<Vec<usize>>);
+
+impl SourceFile {
+    /// A file that is not on disk (stdin, a URL, a cluster listing, a test's text).
+    pub fn in_memory(name: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            name: name.into(),
+            path: None,
+            text: text.into(),
+            ..SourceFile::default()
+        }
+    }
+
+    /// A file read from `path`, named by it.
+    pub fn on_disk(path: &Path, text: impl Into<String>) -> Self {
+        SourceFile {
+            name: path.display().to_string(),
+            path: Some(path.to_path_buf()),
+            text: text.into(),
+            ..SourceFile::default()
+        }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_index.0.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let text = &self.text;
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        // The last line start at or before the offset.
+        let line = self
+            .line_starts()
+            .partition_point(|&start| start <= offset)
+            .max(1);
+        let line_start = self.line_start(line);
+        let column = text
+            .get(line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (line, column)
+    }
+
+    /// Byte offset at which 1-based `line` starts (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        let starts = self.line_starts();
+        match line.checked_sub(1) {
+            Some(i) => starts.get(i).copied().unwrap_or(self.text.len()),
+            None => 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters_and_survives_odd_offsets() {
+        let file = SourceFile::in_memory("t.yaml", "a: 1\nbé: 2\n");
+        assert_eq!(file.line_column(0), (1, 1));
+        assert_eq!(file.line_column(5), (2, 1));
+        assert_eq!(file.line_column(9), (2, 4));
+        // Inside the two-byte é: the column of é itself.
+        assert_eq!(file.line_column(7), (2, 2));
+        assert_eq!(file.line_column(1_000), (3, 1));
+    }
+}
