@@ -13,7 +13,7 @@ use crate::engine::routing::{
 use crate::output::ColorChoice;
 use crate::output::Style;
 use crate::output::simulate::{self as render, Case};
-use crate::yaml::{Node, Value};
+use crate::yaml::Node;
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -401,12 +401,12 @@ fn parse_requests(
     }
     let at = |node: &Node, message: String| -> String {
         let line = text
-            .get(..node.span.start)
+            .get(..node.span().start)
             .map_or(0, |t| t.matches('\n').count())
             + 1;
         format!("{file}:{line}: {message}")
     };
-    let Some(root) = documents.first().map(|d| &d.root) else {
+    let Some(root) = documents.first().map(|d| d.root()) else {
         return Ok(Vec::new());
     };
     let list = root.get("requests").unwrap_or(root);
@@ -423,13 +423,7 @@ fn parse_requests(
 type Located<'n, T> = Result<T, (&'n Node, String)>;
 
 fn scalar(node: &Node) -> Option<String> {
-    match &node.value {
-        Value::Str(s) => Some(s.clone()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        _ => None,
-    }
+    node.scalar_text().map(|text| text.into_owned())
 }
 
 fn string<'n>(node: &'n Node, key: &str) -> Located<'n, Option<String>> {
@@ -437,7 +431,7 @@ fn string<'n>(node: &'n Node, key: &str) -> Located<'n, Option<String>> {
         None => Ok(None),
         Some(v) => scalar(v).map(Some).ok_or((
             v,
-            format!("`{key}` must be a string, not {}", v.type_name()),
+            format!("`{key}` must be a string, not {}", v.kind_name()),
         )),
     }
 }
@@ -445,15 +439,15 @@ fn string<'n>(node: &'n Node, key: &str) -> Located<'n, Option<String>> {
 fn number<'n>(node: &'n Node, key: &str) -> Located<'n, Option<i64>> {
     match node.get(key) {
         None => Ok(None),
-        Some(v) => match &v.value {
-            Value::Int(i) => Ok(Some(*i)),
-            Value::Str(s) => s
+        Some(v) => match (v.as_int(), v.as_str()) {
+            (Some(i), _) => Ok(Some(i)),
+            (None, Some(s)) => s
                 .parse()
                 .map(Some)
                 .map_err(|_| (v, format!("`{key}` must be a number"))),
-            _ => Err((
+            (None, None) => Err((
                 v,
-                format!("`{key}` must be a number, not {}", v.type_name()),
+                format!("`{key}` must be a number, not {}", v.kind_name()),
             )),
         },
     }
@@ -469,9 +463,9 @@ fn string_map<'n>(node: &'n Node, key: &str) -> Located<'n, Option<Vec<(String, 
     entries
         .iter()
         .map(|e| {
-            scalar(&e.value)
-                .map(|value| (e.key.clone(), value))
-                .ok_or((&e.value, format!("`{key}.{}` must be a string", e.key)))
+            scalar(e.value())
+                .map(|value| (e.key().to_string(), value))
+                .ok_or((e.value(), format!("`{key}.{}` must be a string", e.key())))
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Some)

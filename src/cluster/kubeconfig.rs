@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::ClusterError;
-use crate::yaml::{Limits, Node};
+use crate::yaml::{Document, Limits, Node};
 
 /// Where to connect and how to authenticate.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -119,10 +119,10 @@ pub fn load(
         server: server.trim_end_matches('/').to_string(),
         context: Some(context_name.clone()),
         ca_pem: file_or_data(cluster, "certificate-authority", &cluster_dir)?,
-        insecure: matches!(
-            cluster.get("insecure-skip-tls-verify").map(|n| &n.value),
-            Some(crate::yaml::Value::Bool(true))
-        ),
+        insecure: cluster
+            .get("insecure-skip-tls-verify")
+            .and_then(Node::as_bool)
+            == Some(true),
         ..Target::default()
     };
     let user_name = str_at(context, "user").unwrap_or_default();
@@ -145,12 +145,8 @@ fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
     Ok(documents
         .into_iter()
         .next()
-        .map(|d| d.root)
-        .unwrap_or(Node {
-            value: crate::yaml::Value::Null,
-            span: crate::source::Span::default(),
-            plain: false,
-        }))
+        .map(Document::into_root)
+        .unwrap_or_else(Node::null))
 }
 
 fn str_at(node: &Node, key: &str) -> Option<String> {

@@ -1,5 +1,7 @@
 //! Reading a live cluster (`--cluster`): the Gateway API objects, Namespaces, Services and
-//! the metadata of Secrets and ConfigMaps, as model input with [`Origin::Cluster`].
+//! the metadata of Secrets and ConfigMaps, as model input with [`Origin::Cluster`]. Listed
+//! objects (JSON) become span trees without positions ([`Node::from_json`]), so they go
+//! through the same model builder as files.
 //!
 //! Read-only and blocking: discovery picks the served version of each Gateway API kind,
 //! then the lists run on a few threads, page by page. Secrets and ConfigMaps are listed as
@@ -13,7 +15,6 @@
 //! [`Origin::Cluster`]: crate::diag::Origin::Cluster
 
 mod client;
-pub(crate) mod convert;
 mod fetch;
 pub mod kubeconfig;
 mod overlay;
@@ -170,7 +171,7 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
                     if job.metadata_only {
                         describe_content(&mut item, &job.kind, &tls_secrets);
                     }
-                    snapshot.objects.push(convert::node(item));
+                    snapshot.objects.push(Node::from_json(item));
                 }
             }
             fetch::Listed::Items(_) | fetch::Listed::Gone => {}

@@ -15,7 +15,7 @@ pub use suppress::{Applied, IGNORE_ANNOTATION, UNUSED_SUPPRESSION, apply};
 use crate::diag::{Diagnostic, Location, Rule, Severity, Stage, find_rule};
 use crate::input::Sources;
 use crate::source::{SourceFile, Span};
-use crate::yaml::{Document, Limits, Node, Value};
+use crate::yaml::{Document, Limits, Node, View};
 
 /// The file name looked for in the working directory and its ancestors.
 pub const FILE_NAME: &str = ".gwctl.yaml";
@@ -178,13 +178,13 @@ pub fn parse(path: &Path, text: String, rules: &[&'static Rule]) -> ConfigFile {
     for (i, document) in documents.iter().enumerate() {
         if i > 0 {
             reader.problem(
-                document.root.span,
+                document.root().span(),
                 "the configuration is a single YAML document; this one is ignored",
                 None,
             );
             continue;
         }
-        reader.config(&document.root, &mut config);
+        reader.config(document.root(), &mut config);
     }
     ConfigFile {
         config,
@@ -200,11 +200,12 @@ impl ConfigFile {
     pub fn attach(self, sources: &mut Sources) -> (Config, Vec<Diagnostic>) {
         let id = sources.files.len();
         sources.files.push(self.file);
-        sources.documents.extend(
-            self.documents
-                .into_iter()
-                .map(|d| Document { file: id, ..d }),
-        );
+        sources
+            .documents
+            .extend(self.documents.into_iter().map(|mut d| {
+                d.file = id;
+                d
+            }));
         let diagnostics = self
             .diagnostics
             .into_iter()
@@ -238,18 +239,18 @@ impl Reader<'_> {
     fn config(&mut self, root: &Node, config: &mut Config) {
         let Some(entries) = root.as_map() else {
             self.problem(
-                root.span,
+                root.span(),
                 &format!(
                     "the configuration must be a mapping, not {}",
-                    root.type_name()
+                    root.kind_name()
                 ),
                 Some("see `gwctl explain invalid-config` for the keys".to_string()),
             );
             return;
         };
         for entry in entries {
-            let value = &entry.value;
-            match entry.key.as_str() {
+            let value = entry.value();
+            match entry.key() {
                 "severity" => self.severity(value, &mut config.severity),
                 "ignore" => {
                     for item in self.list(value) {
@@ -263,10 +264,10 @@ impl Reader<'_> {
                         match item.as_str() {
                             Some(glob) => config.exclude.push(glob.to_string()),
                             None => self.problem(
-                                item.span,
+                                item.span(),
                                 &format!(
                                     "an exclude glob must be a string, not {}",
-                                    item.type_name()
+                                    item.kind_name()
                                 ),
                                 None,
                             ),
@@ -278,14 +279,14 @@ impl Reader<'_> {
                     match parsed {
                         Some(fail_on) => config.fail_on = Some(fail_on),
                         None => self.problem(
-                            value.span,
+                            value.span(),
                             "`failOn` must be one of error, warning, info, never",
                             None,
                         ),
                     }
                 }
                 other => self.problem(
-                    entry.key_span,
+                    entry.key_span(),
                     &format!("unknown configuration key `{other}`"),
                     Some("the keys are `severity`, `ignore`, `exclude` and `failOn`".to_string()),
                 ),
@@ -296,25 +297,25 @@ impl Reader<'_> {
     fn severity(&mut self, value: &Node, severity: &mut BTreeMap<&'static str, Severity>) {
         let Some(entries) = value.as_map() else {
             self.problem(
-                value.span,
+                value.span(),
                 &format!(
                     "`severity` must map rule codes to severities, not be {}",
-                    value.type_name()
+                    value.kind_name()
                 ),
                 Some("e.g. `severity: {GW1001: warning}`".to_string()),
             );
             return;
         };
         for entry in entries {
-            let Some(rule) = self.rule_named(&entry.key, entry.key_span) else {
+            let Some(rule) = self.rule_named(entry.key(), entry.key_span()) else {
                 continue;
             };
-            match entry.value.as_str().and_then(parse_severity) {
+            match entry.value().as_str().and_then(parse_severity) {
                 Some(level) => {
                     severity.insert(rule.code, level);
                 }
                 None => self.problem(
-                    entry.value.span,
+                    entry.value().span(),
                     &format!(
                         "the severity of {} must be error, warning or info",
                         rule.code
@@ -327,11 +328,11 @@ impl Reader<'_> {
 
     /// The items of a list; a single scalar counts as a list of one.
     fn list<'n>(&mut self, value: &'n Node) -> Vec<&'n Node> {
-        match &value.value {
-            Value::Seq(items) => items.iter().collect(),
-            Value::Null => Vec::new(),
-            Value::Map(_) => {
-                self.problem(value.span, "expected a list", None);
+        match value.view() {
+            View::Seq(items) => items.iter().collect(),
+            View::Null => Vec::new(),
+            View::Map(_) => {
+                self.problem(value.span(), "expected a list", None);
                 Vec::new()
             }
             _ => vec![value],
@@ -340,11 +341,11 @@ impl Reader<'_> {
 
     fn rule(&mut self, node: &Node) -> Option<&'static Rule> {
         match node.as_str() {
-            Some(name) => self.rule_named(name, node.span),
+            Some(name) => self.rule_named(name, node.span()),
             None => {
                 self.problem(
-                    node.span,
-                    &format!("a rule code must be a string, not {}", node.type_name()),
+                    node.span(),
+                    &format!("a rule code must be a string, not {}", node.kind_name()),
                     None,
                 );
                 None

@@ -535,7 +535,7 @@ mod hostile_tests {
         let names: Vec<_> = sources
             .documents
             .iter()
-            .filter_map(|d| d.root.get("metadata")?.get("name")?.as_str())
+            .filter_map(|d| d.root().get("metadata")?.get("name")?.as_str())
             .collect();
         assert_eq!(
             names,

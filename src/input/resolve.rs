@@ -3,7 +3,7 @@
 use super::Sources;
 use crate::diag::{FieldPath, Location, Origin, Segment};
 use crate::source::{FileId, Span};
-use crate::yaml::{Node, Value};
+use crate::yaml::Node;
 
 /// A location resolved to a file position. `line` and `column` are 1-based; the column
 /// counts characters.
@@ -25,11 +25,11 @@ pub fn resolve(sources: &Sources, location: &Location) -> Option<Resolved> {
                 return None;
             };
             let document = sources.documents.get(doc)?;
-            let mut node = &document.root;
+            let mut node = document.root();
             if let Some(i) = item {
                 node = node.get("items").and_then(|items| items.as_seq()?.get(i))?;
             }
-            (document.file, find(node, path).span)
+            (document.file, find(node, path))
         }
     };
     let (line, column) = sources.files.get(file)?.line_column(span.start);
@@ -41,36 +41,27 @@ pub fn resolve(sources: &Sources, location: &Location) -> Option<Resolved> {
     })
 }
 
-/// The node at `path`, or the deepest existing ancestor of it. For a key, the span covers
-/// the key and its value so the underline starts at the field's name.
-fn find<'a>(root: &'a Node, path: &FieldPath) -> NodeRef<'a> {
-    let mut current = NodeRef {
-        span: root.span,
-        node: root,
-    };
+/// The span of the node at `path`, or of the deepest existing ancestor of it. For a key, the
+/// span covers the key and its value so the underline starts at the field's name.
+fn find(root: &Node, path: &FieldPath) -> Span {
+    let mut node = root;
+    let mut span = root.span();
     for seg in &path.0 {
-        let next = match (seg, &current.node.value) {
-            (Segment::Key(k), Value::Map(entries)) => {
-                entries.iter().find(|e| &e.key == k).map(|e| NodeRef {
-                    span: Span::new(e.key_span.start, e.value.span.end.max(e.key_span.end)),
-                    node: &e.value,
-                })
-            }
-            (Segment::Index(i), Value::Seq(items)) => items.get(*i).map(|n| NodeRef {
-                span: n.span,
-                node: n,
+        let next = match seg {
+            Segment::Key(k) => node.as_map().and_then(|map| map.entry(k)).map(|e| {
+                let value = e.value();
+                let span = Span::new(e.key_span().start, value.span().end.max(e.key_span().end));
+                (value, span)
             }),
-            _ => None,
+            Segment::Index(i) => node
+                .as_seq()
+                .and_then(|items| items.get(*i))
+                .map(|n| (n, n.span())),
         };
         match next {
-            Some(n) => current = n,
+            Some((n, s)) => (node, span) = (n, s),
             None => break,
         }
     }
-    current
-}
-
-struct NodeRef<'a> {
-    span: Span,
-    node: &'a Node,
+    span
 }

@@ -10,7 +10,7 @@ use crate::engine::{
 use crate::input::Sources;
 use crate::model::{ListenerSet, Meta, ParentRef, RouteKind, World};
 use crate::source::{SourceFile, Span};
-use crate::yaml::{Document, Entry, Node, Value};
+use crate::yaml::Limits;
 
 pub static NOT_ALLOWED: Rule = Rule {
     code: "GW1001",
@@ -92,12 +92,8 @@ pub fn sources() -> Sources {
         ("gateways.yaml", GATEWAYS_YAML),
         ("routes.yaml", ROUTES_YAML),
     ] {
-        let file = sources.files.len();
-        sources.files.push(SourceFile::in_memory(name, text));
-        for root in parse(text) {
-            let index = sources.documents.iter().filter(|d| d.file == file).count();
-            sources.documents.push(Document { file, index, root });
-        }
+        let diagnostics = sources.add(SourceFile::in_memory(name, text), &Limits::default());
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
     }
     sources
 }
@@ -286,141 +282,6 @@ pub fn world() -> World {
     world
 }
 
-/// A test stand-in for the YAML parser: block mappings, `- ` sequences, plain and quoted
-/// one-line scalars, `[]`, and `---` between documents. Nothing else.
-pub fn parse(text: &str) -> Vec<Node> {
-    let mut docs = Vec::new();
-    let mut lines = Vec::new();
-    let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
-        let line = raw.trim_end_matches('\n');
-        if line == "---" {
-            docs.push(std::mem::take(&mut lines));
-        } else if !line.trim().is_empty() {
-            let indent = line.len() - line.trim_start().len();
-            lines.push(Line {
-                indent,
-                start: offset + indent,
-                content: line.trim_start().to_string(),
-            });
-        }
-        offset += raw.len();
-    }
-    docs.push(lines);
-    docs.into_iter()
-        .map(|mut lines| {
-            let mut i = 0;
-            block(&mut lines, &mut i)
-        })
-        .collect()
-}
-
-struct Line {
-    indent: usize,
-    start: usize,
-    content: String,
-}
-
-fn block(lines: &mut [Line], i: &mut usize) -> Node {
-    let Some(first) = lines.get(*i) else {
-        return Node {
-            value: Value::Null,
-            span: Span::default(),
-            plain: false,
-        };
-    };
-    let (indent, start) = (first.indent, first.start);
-    let is_item = |l: &Line| l.content == "-" || l.content.starts_with("- ");
-    let mut end = start;
-    if is_item(first) {
-        let mut items = Vec::new();
-        while let Some(line) = lines
-            .get_mut(*i)
-            .filter(|l| l.indent == indent && is_item(l))
-        {
-            // The item's content is a block starting two columns further in.
-            line.indent += 2;
-            line.start += 2;
-            line.content = line.content.get(2..).unwrap_or("").to_string();
-            let item = block(lines, i);
-            end = item.span.end;
-            items.push(item);
-        }
-        return Node {
-            value: Value::Seq(items),
-            span: Span::new(start, end),
-            plain: false,
-        };
-    }
-    let is_key = |l: &Line| {
-        !l.content.starts_with(['"', '\''])
-            && (l.content.contains(": ") || l.content.ends_with(':'))
-    };
-    if !is_key(first) {
-        let node = scalar(&first.content, start);
-        *i += 1;
-        return node;
-    }
-    let mut entries = Vec::new();
-    while let Some(line) = lines.get(*i).filter(|l| l.indent == indent && !is_item(l)) {
-        let (key, rest) = line.content.split_once(':').unwrap_or((&line.content, ""));
-        let key_span = Span::new(line.start, line.start + key.len());
-        let value_text = rest.trim_start();
-        let value_start = line.start + line.content.len() - value_text.len();
-        let key = key.to_string();
-        let value = if value_text.is_empty() {
-            *i += 1;
-            match lines.get(*i) {
-                Some(next) if next.indent > indent || (next.indent == indent && is_item(next)) => {
-                    block(lines, i)
-                }
-                _ => Node {
-                    value: Value::Null,
-                    span: Span::new(key_span.end, key_span.end),
-                    plain: true,
-                },
-            }
-        } else {
-            *i += 1;
-            scalar(value_text, value_start)
-        };
-        end = value.span.end.max(key_span.end);
-        entries.push(Entry {
-            key,
-            key_span,
-            value,
-        });
-    }
-    Node {
-        value: Value::Map(entries),
-        span: Span::new(start, end),
-        plain: false,
-    }
-}
-
-fn scalar(text: &str, start: usize) -> Node {
-    let span = Span::new(start, start + text.len());
-    let unquoted = text
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .or_else(|| text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')));
-    let value = match (unquoted, text) {
-        (Some(s), _) => Value::Str(s.to_string()),
-        (None, "[]") => Value::Seq(Vec::new()),
-        (None, "null" | "~") => Value::Null,
-        (None, "true") => Value::Bool(true),
-        (None, "false") => Value::Bool(false),
-        (None, t) => t
-            .parse()
-            .map_or_else(|_| Value::Str(t.to_string()), Value::Int),
-    };
-    Node {
-        value,
-        span,
-        plain: unquoted.is_none(),
-    }
-}
-
 /// The pieces of a report, owned, for tests to borrow.
 pub struct Fixture {
     pub sources: Sources,
@@ -454,10 +315,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stand_in_parser_keeps_spans() {
+    fn sources_keep_spans() {
         let sources = sources();
         assert_eq!(sources.documents.len(), 3);
-        let route = &sources.documents[2].root;
+        let route = sources.documents[2].root();
         let host = route
             .get("spec")
             .and_then(|s| s.get("hostnames"))
@@ -465,16 +326,16 @@ mod tests {
             .expect("hostname");
         assert_eq!(host.as_str(), Some("*.example.com"));
         assert_eq!(
-            &ROUTES_YAML[host.span.start..host.span.end],
+            &ROUTES_YAML[host.span().start..host.span().end],
             "'*.example.com'"
         );
         let port = sources.documents[0]
-            .root
+            .root()
             .get("spec")
             .and_then(|s| s.get("listeners"));
         let port = port
             .and_then(|l| l.as_seq()?.first()?.get("port"))
             .expect("port");
-        assert_eq!(port.value, Value::Int(80));
+        assert_eq!(port.as_int(), Some(80));
     }
 }

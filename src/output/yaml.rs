@@ -14,8 +14,7 @@ use super::json::{GatewayClassStatusJson, GatewayStatusJson, RouteStatusJson};
 use crate::diag::Origin;
 use crate::input::Sources;
 use crate::model::Meta;
-use crate::source::Span;
-use crate::yaml::{Entry, Node, Value};
+use crate::yaml::{Map, Node, Seq, View};
 
 /// Renders every GatewayClass, Gateway, ListenerSet and route, in input order, separated
 /// by `---`.
@@ -65,12 +64,14 @@ pub fn render(report: &Report<'_>) -> String {
     let documents: Vec<String> = objects
         .into_iter()
         .filter_map(|(origin, meta, status)| {
+            let status = status.map(Node::from_json);
             let object = match origin {
-                Origin::Document { .. } => source_object(report.sources, origin)?.clone(),
-                Origin::Cluster => skeleton(meta?),
+                Origin::Document { .. } => {
+                    with_status(source_object(report.sources, origin)?, status)
+                }
+                Origin::Cluster => with_status(&skeleton(meta?), status),
             };
-            let status = status.as_ref().map(from_json);
-            Some(emit(&with_status(object, status)))
+            Some(emit(&object))
         })
         .collect();
     documents.join("---\n")
@@ -85,7 +86,7 @@ fn source_object(sources: &Sources, origin: Origin) -> Option<&Node> {
     let Origin::Document { doc, item } = origin else {
         return None;
     };
-    let root = &sources.documents.get(doc)?.root;
+    let root = sources.documents.get(doc)?.root();
     match item {
         Some(i) => root.get("items")?.as_seq()?.get(i),
         None => Some(root),
@@ -94,65 +95,36 @@ fn source_object(sources: &Sources, origin: Origin) -> Option<&Node> {
 
 /// A minimal object for one read from a cluster (no source text to re-emit).
 fn skeleton(meta: &Meta) -> Node {
-    let mut metadata = vec![entry("name", node(Value::Str(meta.name.clone())))];
+    let mut metadata = vec![("name".to_string(), Node::string(&meta.name))];
     if !meta.namespace.is_empty() {
-        metadata.push(entry("namespace", node(Value::Str(meta.namespace.clone()))));
+        metadata.push(("namespace".to_string(), Node::string(&meta.namespace)));
     }
-    node(Value::Map(vec![
-        entry("apiVersion", node(Value::Str(meta.api_version.clone()))),
-        entry("kind", node(Value::Str(meta.kind.clone()))),
-        entry("metadata", node(Value::Map(metadata))),
-    ]))
+    Node::map([
+        ("apiVersion".to_string(), Node::string(&meta.api_version)),
+        ("kind".to_string(), Node::string(&meta.kind)),
+        ("metadata".to_string(), Node::map(metadata)),
+    ])
 }
 
 /// The object with `status` replaced (or appended when absent), or removed when there is
 /// no prediction.
-fn with_status(mut object: Node, status: Option<Node>) -> Node {
-    if let Value::Map(entries) = &mut object.value {
-        entries.retain(|e| e.key != "status");
-        entries.extend(status.map(|status| entry("status", status)));
-    }
-    object
-}
-
-fn node(value: Value) -> Node {
-    Node {
-        value,
-        span: Span::default(),
-        plain: false,
-    }
-}
-
-fn entry(key: &str, value: Node) -> Entry {
-    Entry {
-        key: key.to_string(),
-        key_span: Span::default(),
-        value,
-    }
-}
-
-/// A JSON value as a span-less YAML node (object key order kept).
-pub fn from_json(value: &serde_json::Value) -> Node {
-    use serde_json::Value as Json;
-    node(match value {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Json::String(s) => Value::Str(s.clone()),
-        Json::Array(items) => Value::Seq(items.iter().map(from_json).collect()),
-        Json::Object(map) => Value::Map(map.iter().map(|(k, v)| entry(k, from_json(v))).collect()),
-    })
+fn with_status(object: &Node, status: Option<Node>) -> Node {
+    let Some(entries) = object.as_map() else {
+        return object.clone();
+    };
+    let kept = entries
+        .iter()
+        .filter(|e| e.key() != "status")
+        .map(|e| (e.key().to_string(), e.value().clone()));
+    Node::map(kept.chain(status.map(|status| ("status".to_string(), status))))
 }
 
 /// One YAML document (without the `---` marker), ending in a newline.
 pub fn emit(root: &Node) -> String {
     let mut out = String::new();
-    match &root.value {
-        Value::Map(entries) if !entries.is_empty() => write_map(&mut out, entries, 0),
-        Value::Seq(items) if !items.is_empty() => write_seq(&mut out, items, 0),
+    match root.view() {
+        View::Map(entries) if !entries.is_empty() => write_map(&mut out, entries, 0),
+        View::Seq(items) if !items.is_empty() => write_seq(&mut out, items, 0),
         _ => {
             out.push_str(&inline(root));
             out.push('\n');
@@ -163,28 +135,28 @@ pub fn emit(root: &Node) -> String {
 
 /// Writes mapping entries at `indent`, the first one without indentation (the caller has
 /// positioned the cursor, e.g. after `- `).
-fn write_map(out: &mut String, entries: &[Entry], indent: usize) {
+fn write_map(out: &mut String, entries: Map<'_>, indent: usize) {
     for (i, entry) in entries.iter().enumerate() {
         if i > 0 {
             push_indent(out, indent);
         }
-        out.push_str(&scalar_str(&entry.key));
+        out.push_str(&scalar_str(entry.key()));
         out.push(':');
-        match &entry.value.value {
-            Value::Map(inner) if !inner.is_empty() => {
+        match entry.value().view() {
+            View::Map(inner) if !inner.is_empty() => {
                 out.push('\n');
                 push_indent(out, indent + 2);
                 write_map(out, inner, indent + 2);
             }
             // A sequence under a key sits at the key's indentation, as kubectl writes it.
-            Value::Seq(items) if !items.is_empty() => {
+            View::Seq(items) if !items.is_empty() => {
                 out.push('\n');
                 push_indent(out, indent);
                 write_seq(out, items, indent);
             }
             _ => {
                 out.push(' ');
-                out.push_str(&inline(&entry.value));
+                out.push_str(&inline(entry.value()));
                 out.push('\n');
             }
         }
@@ -192,15 +164,15 @@ fn write_map(out: &mut String, entries: &[Entry], indent: usize) {
 }
 
 /// Writes sequence items at `indent`, the first one without indentation.
-fn write_seq(out: &mut String, items: &[Node], indent: usize) {
+fn write_seq(out: &mut String, items: Seq<'_>, indent: usize) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             push_indent(out, indent);
         }
         out.push_str("- ");
-        match &item.value {
-            Value::Map(inner) if !inner.is_empty() => write_map(out, inner, indent + 2),
-            Value::Seq(inner) if !inner.is_empty() => write_seq(out, inner, indent + 2),
+        match item.view() {
+            View::Map(inner) if !inner.is_empty() => write_map(out, inner, indent + 2),
+            View::Seq(inner) if !inner.is_empty() => write_seq(out, inner, indent + 2),
             _ => {
                 out.push_str(&inline(item));
                 out.push('\n');
@@ -215,14 +187,14 @@ fn push_indent(out: &mut String, indent: usize) {
 
 /// A scalar or an empty collection on one line.
 fn inline(node: &Node) -> String {
-    match &node.value {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => float(*f),
-        Value::Str(s) => scalar_str(s),
-        Value::Seq(_) => "[]".to_string(),
-        Value::Map(_) => "{}".to_string(),
+    match node.view() {
+        View::Null => "null".to_string(),
+        View::Bool(b) => b.to_string(),
+        View::Int(i) => i.to_string(),
+        View::Float(f) => float(f),
+        View::Str(s) => scalar_str(s),
+        View::Seq(_) => "[]".to_string(),
+        View::Map(_) => "{}".to_string(),
     }
 }
 
@@ -345,7 +317,7 @@ mod tests {
     proptest! {
         #[test]
         fn strings_read_back_as_the_same_strings(s in any::<String>()) {
-            let text = emit(&node(Value::Map(vec![entry(&s, node(Value::Str(s.clone())))])));
+            let text = emit(&Node::map([(s.clone(), Node::string(s.clone()))]));
             let read = scalars(&text);
             prop_assert_eq!(read.len(), 2);
             for (value, plain) in read {
@@ -357,23 +329,25 @@ mod tests {
 
     /// The tree without positions, for comparing a re-read document with the original.
     fn without_spans(original: &Node) -> Node {
-        let value = match &original.value {
-            Value::Seq(items) => Value::Seq(items.iter().map(without_spans).collect()),
-            Value::Map(entries) => Value::Map(
+        match original.view() {
+            View::Null => Node::null(),
+            View::Bool(b) => Node::bool(b),
+            View::Int(i) => Node::int(i),
+            View::Float(f) => Node::float(f),
+            View::Str(s) => Node::string(s),
+            View::Seq(items) => Node::seq(items.iter().map(without_spans).collect()),
+            View::Map(entries) => Node::map(
                 entries
                     .iter()
-                    .map(|e| entry(&e.key, without_spans(&e.value)))
-                    .collect(),
+                    .map(|e| (e.key().to_string(), without_spans(e.value()))),
             ),
-            other => other.clone(),
-        };
-        node(value)
+        }
     }
 
     fn parse_documents(text: &str) -> Vec<Node> {
         let (documents, diagnostics) = crate::yaml::parse(text, 0, &crate::yaml::Limits::default());
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        documents.iter().map(|d| without_spans(&d.root)).collect()
+        documents.iter().map(|d| without_spans(d.root())).collect()
     }
 
     #[test]
@@ -453,7 +427,7 @@ mod tests {
             "b": 1, "a": [{"x": true, "y": [1.5, 2.0]}, [], {}], "c": {"d": null, "e": [["n"]]}
         });
         assert_eq!(
-            emit(&from_json(&value)),
+            emit(&Node::from_json(value)),
             "b: 1\na:\n- x: true\n  \"y\":\n  - 1.5\n  - 2.0\n- []\n- {}\nc:\n  d: null\n  e:\n  - - \"n\"\n"
         );
     }

@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
 use super::scalar::{self, CoreTag};
-use super::{Entry, Limits, Node, Span, Value};
+use super::{Limits, Node, Pair, Value};
 use crate::diag::{Diagnostic, Location, Rule, Severity, Stage};
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 
 pub static SYNTAX_ERROR: Rule = Rule {
     code: "GW0010",
@@ -398,7 +398,7 @@ const INDEXED_MAP_LEN: usize = 16;
 
 #[derive(Default)]
 struct MapBuilder {
-    entries: Vec<Entry>,
+    entries: Vec<Pair>,
     index: Option<HashMap<String, usize>>,
     next: Expect,
     /// Mappings given to merge keys, in order.
@@ -425,7 +425,7 @@ impl MapBuilder {
         }
     }
 
-    fn push(&mut self, entry: Entry) {
+    fn push(&mut self, entry: Pair) {
         if let Some(index) = &mut self.index {
             index.insert(entry.key.clone(), self.entries.len());
         }
@@ -690,7 +690,7 @@ impl Builder<'_> {
                         &COMPLEX_KEY,
                         format!(
                             "a mapping key must be a string, not {}; the entry is ignored",
-                            built.node.type_name()
+                            built.node.kind_name()
                         ),
                     )
                     .at(file_location(self.file, built.node.span));
@@ -698,7 +698,7 @@ impl Builder<'_> {
                 }
             },
             Expect::Value(key, key_span) => {
-                let entry = Entry {
+                let entry = Pair {
                     key,
                     key_span,
                     value: built.node,
@@ -730,12 +730,7 @@ impl Builder<'_> {
                 let merged = match built.node.value {
                     Value::Map(_) => Ok(vec![built.node]),
                     Value::Seq(items) if items.iter().all(|i| i.as_map().is_some()) => Ok(items),
-                    other => Err(Node {
-                        value: other,
-                        span,
-                        plain: false,
-                    }
-                    .type_name()),
+                    other => Err(other.kind_name()),
                 };
                 match merged {
                     Ok(maps) => map.merges.extend(maps),

@@ -6,6 +6,7 @@
 //! Streams are split per document before parsing so one malformed document spares the rest.
 
 mod build;
+mod node;
 #[cfg(test)]
 mod proptests;
 mod scalar;
@@ -15,39 +16,11 @@ pub use build::{
     COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, SYNTAX_ERROR, TAG_MISMATCH, TOO_DEEP, TOO_MANY_NODES,
 };
 
+pub use node::{Entries, Entry, Map, Node, Seq, View};
+use node::{Pair, Value};
+
 use crate::diag::{Diagnostic, Location, Rule, Severity, Stage};
 use crate::source::{FileId, Span};
-
-/// A YAML value with its span.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub value: Value,
-    pub span: Span,
-    /// Written as a plain scalar (unquoted and untagged): the only form whose type depends on
-    /// the reader's schema (see [`Node::yaml11_boolean`]). False for collections and for
-    /// nodes that were not parsed from YAML text; an alias keeps its anchored node's.
-    pub plain: bool,
-}
-
-/// A value resolved with the YAML 1.2 core schema (quoted scalars are always strings).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
-}
-
-/// A mapping entry. Keys are scalars (a complex key is a parse diagnostic and is skipped).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub key: String,
-    pub key_span: Span,
-    pub value: Node,
-}
 
 /// One YAML document of a file.
 #[derive(Debug, Clone)]
@@ -55,7 +28,19 @@ pub struct Document {
     pub file: FileId,
     /// 0-based position of the document in its file.
     pub index: usize,
-    pub root: Node,
+    root: Node,
+}
+
+impl Document {
+    pub fn new(file: FileId, index: usize, root: Node) -> Self {
+        Document { file, index, root }
+    }
+    pub fn root(&self) -> &Node {
+        &self.root
+    }
+    pub fn into_root(self) -> Node {
+        self.root
+    }
 }
 
 /// Explicit bounds so hostile input fails fast with a diagnostic instead of exhausting memory.
@@ -78,56 +63,6 @@ impl Default for Limits {
             max_documents: 1_000_000,
             max_depth: 128,
             max_nodes: 5_000_000,
-        }
-    }
-}
-
-impl Node {
-    pub fn as_map(&self) -> Option<&[Entry]> {
-        match &self.value {
-            Value::Map(entries) => Some(entries),
-            _ => None,
-        }
-    }
-    pub fn as_seq(&self) -> Option<&[Node]> {
-        match &self.value {
-            Value::Seq(items) => Some(items),
-            _ => None,
-        }
-    }
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.value {
-            Value::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-    /// The entry for `key` in a mapping.
-    pub fn get(&self, key: &str) -> Option<&Node> {
-        self.as_map()?
-            .iter()
-            .find(|e| e.key == key)
-            .map(|e| &e.value)
-    }
-    /// The boolean a YAML 1.1 reader takes this string for: a plain `yes`, `no`, `on`, `off`,
-    /// `y` or `n` (lower, capitalised or upper case). Kubernetes decodes manifests as YAML 1.1
-    /// (sigs.k8s.io/yaml), so these are booleans there, while this tree (YAML 1.2) keeps
-    /// them as strings.
-    pub fn yaml11_boolean(&self) -> Option<bool> {
-        match &self.value {
-            Value::Str(text) if self.plain => scalar::yaml11_boolean(text),
-            _ => None,
-        }
-    }
-    /// A short name of the value's type, for messages ("a string", "a mapping").
-    pub fn type_name(&self) -> &'static str {
-        match self.value {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Int(_) => "an integer",
-            Value::Float(_) => "a number",
-            Value::Str(_) => "a string",
-            Value::Seq(_) => "a list",
-            Value::Map(_) => "a mapping",
         }
     }
 }
@@ -221,7 +156,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Vec<D
         let roots = parsed.roots.map(|roots| {
             roots
                 .into_iter()
-                .filter(|root| !matches!(root.value, Value::Null))
+                .filter(|root| !root.is_null())
                 .collect::<Vec<_>>()
         });
         let found = roots.as_ref().map_or(1, Vec::len);

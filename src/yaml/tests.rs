@@ -55,18 +55,18 @@ fn spans_point_at_keys_and_values() {
     let text = "kind: HTTPRoute\nspec:\n  hostnames:\n  - a.example\n  - 'b'\n  port: 80\n";
     let (sources, diagnostics) = parse(text);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let root = &sources.document(0).root;
+    let root = sources.document(0).root();
     let spec = root.get("spec").unwrap();
-    let entry = &spec.as_map().unwrap()[0];
-    assert_eq!(entry.key, "hostnames");
-    assert_eq!(line_column(text, entry.key_span.start), (3, 3));
-    let hosts = entry.value.as_seq().unwrap();
-    assert_eq!(slice(text, hosts[0].span), "a.example");
-    assert_eq!(slice(text, hosts[1].span), "'b'");
-    assert_eq!(line_column(text, hosts[1].span.start), (5, 5));
-    assert_eq!(spec.get("port").unwrap().value, Value::Int(80));
-    assert_eq!(slice(text, entry.value.span), "- a.example\n  - 'b'");
-    assert_eq!(slice(text, root.span), text.trim_end());
+    let entry = spec.as_map().unwrap().iter().next().unwrap();
+    assert_eq!(entry.key(), "hostnames");
+    assert_eq!(line_column(text, entry.key_span().start), (3, 3));
+    let hosts: Vec<&Node> = entry.value().as_seq().unwrap().iter().collect();
+    assert_eq!(slice(text, hosts[0].span()), "a.example");
+    assert_eq!(slice(text, hosts[1].span()), "'b'");
+    assert_eq!(line_column(text, hosts[1].span().start), (5, 5));
+    assert_eq!(spec.get("port").unwrap().view(), View::Int(80));
+    assert_eq!(slice(text, entry.value().span()), "- a.example\n  - 'b'");
+    assert_eq!(slice(text, root.span()), text.trim_end());
 }
 
 #[test]
@@ -74,17 +74,20 @@ fn spans_are_bytes_with_crlf_and_non_ascii_text() {
     let text = "é: ü\r\nnäme: \"x ÿ\"\r\nlist: [1, zwölf]\r\n";
     let (sources, diagnostics) = parse(text);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let root = &sources.document(0).root;
-    let entries = root.as_map().unwrap();
-    assert_eq!(slice(text, entries[0].key_span), "é");
-    assert_eq!(slice(text, entries[0].value.span), "ü");
-    assert_eq!(slice(text, entries[1].key_span), "näme");
-    assert_eq!(slice(text, entries[1].value.span), "\"x ÿ\"");
-    assert_eq!(entries[1].value.as_str(), Some("x ÿ"));
-    let list = &entries[2].value;
-    assert_eq!(slice(text, list.span), "[1, zwölf]");
-    assert_eq!(slice(text, list.as_seq().unwrap()[1].span), "zwölf");
-    assert_eq!(line_column(text, list.span.start), (3, 7));
+    let root = sources.document(0).root();
+    let entries: Vec<Entry<'_>> = root.as_map().unwrap().iter().collect();
+    assert_eq!(slice(text, entries[0].key_span()), "é");
+    assert_eq!(slice(text, entries[0].value().span()), "ü");
+    assert_eq!(slice(text, entries[1].key_span()), "näme");
+    assert_eq!(slice(text, entries[1].value().span()), "\"x ÿ\"");
+    assert_eq!(entries[1].value().as_str(), Some("x ÿ"));
+    let list = entries[2].value();
+    assert_eq!(slice(text, list.span()), "[1, zwölf]");
+    assert_eq!(
+        slice(text, list.as_seq().unwrap().get(1).unwrap().span()),
+        "zwölf"
+    );
+    assert_eq!(line_column(text, list.span().start), (3, 7));
 }
 
 #[test]
@@ -96,12 +99,17 @@ fn a_broken_document_spares_the_others() {
     let kinds: Vec<_> = sources
         .documents
         .iter()
-        .map(|d| (d.index, d.root.get("kind").and_then(Node::as_str).unwrap()))
+        .map(|d| {
+            (
+                d.index,
+                d.root().get("kind").and_then(Node::as_str).unwrap(),
+            )
+        })
         .collect();
     assert_eq!(kinds, [(0, "A"), (2, "C")]);
     // Spans of later documents are offsets in the whole file.
-    let c = sources.document(1).root.get("kind").unwrap();
-    assert_eq!(line_column(text, c.span.start), (6, 7));
+    let c = sources.document(1).root().get("kind").unwrap();
+    assert_eq!(line_column(text, c.span().start), (6, 7));
 }
 
 #[test]
@@ -151,17 +159,17 @@ fn small_aliases_and_merge_keys_expand() {
     let text = "base: &base {port: 80, name: web}\nlistener:\n  <<: *base\n  name: api\nmany:\n  <<: [{a: 1}, {a: 2, b: 2}]\nlist: &l [1]\ncopy: *l\n";
     let (sources, diagnostics) = parse(text);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let root = &sources.document(0).root;
+    let root = sources.document(0).root();
     let listener = root.get("listener").unwrap();
     assert_eq!(listener.get("name").unwrap().as_str(), Some("api"));
-    assert_eq!(listener.get("port").unwrap().value, Value::Int(80));
+    assert_eq!(listener.get("port").unwrap().view(), View::Int(80));
     assert_eq!(listener.as_map().unwrap().len(), 2);
     let many = root.get("many").unwrap();
-    assert_eq!(many.get("a").unwrap().value, Value::Int(1));
-    assert_eq!(many.get("b").unwrap().value, Value::Int(2));
+    assert_eq!(many.get("a").unwrap().view(), View::Int(1));
+    assert_eq!(many.get("b").unwrap().view(), View::Int(2));
     let copy = root.get("copy").unwrap();
-    assert_eq!(slice(text, copy.span), "*l");
-    assert_eq!(copy.as_seq().unwrap()[0].value, Value::Int(1));
+    assert_eq!(slice(text, copy.span()), "*l");
+    assert_eq!(copy.as_seq().unwrap().first().unwrap().as_int(), Some(1));
 }
 
 #[test]
@@ -169,9 +177,9 @@ fn invalid_merge_and_complex_keys_are_reported() {
     let (sources, diagnostics) = parse("a:\n  <<: 3\n  b: 1\n? [x]\n: y\nc: 2\n");
     assert_eq!(codes(&diagnostics), ["GW0017", "GW0012"]);
     assert_eq!(position(&sources, &diagnostics[1]), (4, 3));
-    let root = &sources.document(0).root;
+    let root = sources.document(0).root();
     assert_eq!(root.as_map().unwrap().len(), 2);
-    assert_eq!(root.get("c").unwrap().value, Value::Int(2));
+    assert_eq!(root.get("c").unwrap().view(), View::Int(2));
 }
 
 fn nested(depth: usize) -> (String, String) {
@@ -219,8 +227,8 @@ fn duplicate_keys_keep_the_last_value() {
     assert_eq!(codes(&diagnostics), ["GW0011"]);
     assert_eq!(position(&sources, &diagnostics[0]), (3, 1));
     assert_eq!(diagnostics[0].related.len(), 1);
-    let root = &sources.document(0).root;
-    assert_eq!(root.get("a").unwrap().value, Value::Int(3));
+    let root = sources.document(0).root();
+    assert_eq!(root.get("a").unwrap().view(), View::Int(3));
     assert_eq!(root.as_map().unwrap().len(), 2);
     // Large mappings use an index; duplicates are still found.
     let mut big: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
@@ -228,7 +236,7 @@ fn duplicate_keys_keep_the_last_value() {
     let (sources, diagnostics) = parse(&big);
     assert_eq!(codes(&diagnostics), ["GW0011"]);
     assert_eq!(
-        sources.document(0).root.get("k50").unwrap().as_str(),
+        sources.document(0).root().get("k50").unwrap().as_str(),
         Some("last")
     );
 }
@@ -238,7 +246,7 @@ fn json_is_yaml() {
     let text = r#"{"kind": "Gateway", "spec": {"listeners": [{"port": 80, "tls": null, "x": 1.5, "y": true}]}}"#;
     let (sources, diagnostics) = parse(text);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let root = &sources.document(0).root;
+    let root = sources.document(0).root();
     assert_eq!(root.get("kind").unwrap().as_str(), Some("Gateway"));
     let listener = &root
         .get("spec")
@@ -246,12 +254,14 @@ fn json_is_yaml() {
         .get("listeners")
         .unwrap()
         .as_seq()
-        .unwrap()[0];
-    assert_eq!(listener.get("port").unwrap().value, Value::Int(80));
-    assert_eq!(listener.get("tls").unwrap().value, Value::Null);
-    assert_eq!(listener.get("x").unwrap().value, Value::Float(1.5));
-    assert_eq!(listener.get("y").unwrap().value, Value::Bool(true));
-    assert_eq!(slice(text, root.span), text);
+        .unwrap()
+        .first()
+        .unwrap();
+    assert_eq!(listener.get("port").unwrap().view(), View::Int(80));
+    assert_eq!(listener.get("tls").unwrap().view(), View::Null);
+    assert_eq!(listener.get("x").unwrap().view(), View::Float(1.5));
+    assert_eq!(listener.get("y").unwrap().view(), View::Bool(true));
+    assert_eq!(slice(text, root.span()), text);
 }
 
 #[test]
@@ -259,14 +269,14 @@ fn tags_and_quotes_decide_types() {
     let (sources, diagnostics) =
         parse("a: !!str 80\nb: \"80\"\nc: !!int \"80\"\nd: !!int eighty\ne: ! 80\nf: !custom 80\n");
     assert_eq!(codes(&diagnostics), ["GW0016"]);
-    let root = &sources.document(0).root;
-    let value = |k: &str| root.get(k).unwrap().value.clone();
-    assert_eq!(value("a"), Value::Str("80".into()));
-    assert_eq!(value("b"), Value::Str("80".into()));
-    assert_eq!(value("c"), Value::Int(80));
-    assert_eq!(value("d"), Value::Str("eighty".into()));
-    assert_eq!(value("e"), Value::Str("80".into()));
-    assert_eq!(value("f"), Value::Int(80));
+    let root = sources.document(0).root();
+    let value = |k: &str| root.get(k).unwrap().view();
+    assert_eq!(value("a"), View::Str("80"));
+    assert_eq!(value("b"), View::Str("80"));
+    assert_eq!(value("c"), View::Int(80));
+    assert_eq!(value("d"), View::Str("eighty"));
+    assert_eq!(value("e"), View::Str("80"));
+    assert_eq!(value("f"), View::Int(80));
 }
 
 #[test]
@@ -274,7 +284,7 @@ fn plain_scalars_are_marked_for_their_yaml11_reading() {
     let (sources, diagnostics) =
         parse("a: yes\nb: 'yes'\nc: !!str no\nd: ! on\ne: |-\n  off\nf: [N, 80]\ng: &x Y\nh: *x\n");
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let root = &sources.document(0).root;
+    let root = sources.document(0).root();
     let reading = |key: &str| root.get(key).unwrap().yaml11_boolean();
     assert_eq!(reading("a"), Some(true));
     assert_eq!(reading("b"), None);
@@ -282,10 +292,10 @@ fn plain_scalars_are_marked_for_their_yaml11_reading() {
     assert_eq!(reading("d"), None);
     assert_eq!(reading("e"), None);
     let f = root.get("f").unwrap();
-    assert!(!f.plain);
-    let items = f.as_seq().unwrap();
+    assert!(!f.is_plain());
+    let items: Vec<&Node> = f.as_seq().unwrap().iter().collect();
     assert_eq!(items[0].yaml11_boolean(), Some(false));
-    assert!(items[1].plain && items[1].yaml11_boolean().is_none());
+    assert!(items[1].is_plain() && items[1].yaml11_boolean().is_none());
     assert_eq!(reading("g"), Some(true));
     assert_eq!(reading("h"), Some(true));
 }
@@ -319,7 +329,7 @@ fn large_files_keep_document_order() {
     assert_eq!(sources.documents.len(), count + 1);
     for (i, document) in sources.documents.iter().take(count).enumerate() {
         assert_eq!(document.index, i);
-        let kind = document.root.get("kind").and_then(Node::as_str);
+        let kind = document.root().get("kind").and_then(Node::as_str);
         assert_eq!(kind, Some(format!("K{i}").as_str()));
     }
     assert_eq!(sources.documents.last().map(|d| d.index), Some(count + 1));

@@ -18,7 +18,7 @@ use gwctl::engine::{self, Analysis, Condition, GatewayReport, Options};
 use gwctl::input::Sources;
 use gwctl::model::{self, BuildOptions};
 use gwctl::source::SourceFile;
-use gwctl::yaml::{self, Limits, Node, Value};
+use gwctl::yaml::{self, Document, Limits, Node, Seq};
 
 fn cases_dir() -> PathBuf {
     match std::env::var_os("GWCTL_CONFORMANCE_DIR") {
@@ -40,7 +40,7 @@ fn parse_yaml(path: &Path) -> Node {
     documents
         .into_iter()
         .next()
-        .map(|d| d.root)
+        .map(Document::into_root)
         .unwrap_or_else(|| panic!("{}: no YAML document", path.display()))
 }
 
@@ -65,32 +65,26 @@ fn analyze_case(manifests: &Path) -> Analysis {
 }
 
 fn s<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
-    node.get(key).and_then(|n| match &n.value {
-        Value::Str(s) => Some(s.as_str()),
-        _ => None,
-    })
+    node.get(key).and_then(Node::as_str)
 }
 
 fn int(node: &Node, key: &str) -> Option<i64> {
-    node.get(key).and_then(|n| match n.value {
-        Value::Int(i) => Some(i),
-        _ => None,
-    })
+    node.get(key).and_then(Node::as_int)
 }
 
 fn flag(node: &Node, key: &str) -> bool {
-    matches!(node.get(key).map(|n| &n.value), Some(Value::Bool(true)))
+    node.get(key).and_then(Node::as_bool) == Some(true)
 }
 
-fn seq<'a>(node: &'a Node, key: &str) -> &'a [Node] {
-    node.get(key).and_then(Node::as_seq).unwrap_or(&[])
+fn seq<'a>(node: &'a Node, key: &str) -> Seq<'a> {
+    node.get(key).and_then(Node::as_seq).unwrap_or_default()
 }
 
 /// Checks expected conditions against actual ones; one expectation per condition.
 fn conditions(
     out: &mut Vec<(String, Result<(), String>)>,
     id: &str,
-    expected: &[Node],
+    expected: Seq<'_>,
     actual: Option<&[Condition]>,
 ) {
     for c in expected {

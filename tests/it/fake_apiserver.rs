@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use gwctl::yaml::{Limits, Node, Value as YamlValue};
+use gwctl::yaml::{Limits, Node, View};
 use serde_json::{Value, json};
 
 const GROUP: &str = "gateway.networking.k8s.io";
@@ -88,17 +88,17 @@ fn tls_file(name: &str) -> PathBuf {
 
 /// A YAML span tree as JSON.
 fn json_of(node: &Node) -> Value {
-    match &node.value {
-        YamlValue::Null => Value::Null,
-        YamlValue::Bool(b) => json!(b),
-        YamlValue::Int(i) => json!(i),
-        YamlValue::Float(f) => json!(f),
-        YamlValue::Str(s) => json!(s),
-        YamlValue::Seq(items) => Value::Array(items.iter().map(json_of).collect()),
-        YamlValue::Map(entries) => Value::Object(
+    match node.view() {
+        View::Null => Value::Null,
+        View::Bool(b) => json!(b),
+        View::Int(i) => json!(i),
+        View::Float(f) => json!(f),
+        View::Str(s) => json!(s),
+        View::Seq(items) => Value::Array(items.iter().map(json_of).collect()),
+        View::Map(entries) => Value::Object(
             entries
                 .iter()
-                .map(|e| (e.key.clone(), json_of(&e.value)))
+                .map(|e| (e.key().to_string(), json_of(e.value())))
                 .collect(),
         ),
     }
@@ -122,7 +122,7 @@ fn read_yaml(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let (documents, _) = gwctl::yaml::parse(&text, 0, &Limits::default());
-    documents.iter().map(|d| json_of(&d.root)).collect()
+    documents.iter().map(|d| json_of(d.root())).collect()
 }
 
 fn yaml_files(path: &Path) -> Vec<PathBuf> {

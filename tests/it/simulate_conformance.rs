@@ -14,7 +14,7 @@ use gwctl::engine::routing::{
 };
 use gwctl::input::Sources;
 use gwctl::source::SourceFile;
-use gwctl::yaml::{Node, Value};
+use gwctl::yaml::{Document, Node, View};
 
 fn corpus_dir() -> PathBuf {
     match std::env::var_os("GWCTL_CONFORMANCE_DIR") {
@@ -47,15 +47,15 @@ fn parse_yaml(path: &Path) -> Node {
         .documents
         .into_iter()
         .next()
-        .map(|d| d.root)
+        .map(Document::into_root)
         .unwrap_or_else(|| panic!("{} is empty", path.display()))
 }
 
 fn text(node: &Node) -> Option<String> {
-    match &node.value {
-        Value::Str(s) => Some(s.clone()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+    match node.view() {
+        View::Str(s) => Some(s.to_string()),
+        View::Int(i) => Some(i.to_string()),
+        View::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
@@ -73,7 +73,7 @@ fn pairs(node: Option<&Node>) -> Vec<(String, String)> {
         .map(|entries| {
             entries
                 .iter()
-                .filter_map(|e| Some((e.key.clone(), text(&e.value)?)))
+                .filter_map(|e| Some((e.key().to_string(), text(e.value())?)))
                 .collect()
         })
         .unwrap_or_default()
@@ -102,11 +102,7 @@ fn request_of(entry: &Node, world: &gwctl::model::World) -> Request {
         .find(|g| g.meta.namespace == gateway.namespace && g.meta.name == gateway.name)
         .and_then(|g| g.listeners.first())
         .and_then(|l| l.port);
-    let empty = Node {
-        value: Value::Map(Vec::new()),
-        span: Default::default(),
-        plain: false,
-    };
+    let empty = Node::map([]);
     let r = entry.get("request").unwrap_or(&empty);
     let protocol = match field(entry, "protocol").as_deref() {
         Some("grpc") => RequestProtocol::Grpc,
@@ -364,7 +360,7 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
     for mirror in expect
         .get("mirroredTo")
         .and_then(Node::as_seq)
-        .unwrap_or(&[])
+        .unwrap_or_default()
     {
         let (ns, name) = (field(mirror, "namespace"), field(mirror, "name"));
         let found = result.mirrors.iter().any(|m| {
@@ -384,7 +380,7 @@ fn known_differences() -> BTreeMap<String, String> {
     let items = root
         .get("differences")
         .and_then(Node::as_seq)
-        .unwrap_or(&[]);
+        .unwrap_or_default();
     items
         .iter()
         .map(|item| {
@@ -426,7 +422,10 @@ fn simulate_meets_the_conformance_requests() {
         if field(&expect, "static").as_deref() != Some("true") {
             continue;
         }
-        let requests = expect.get("requests").and_then(Node::as_seq).unwrap_or(&[]);
+        let requests = expect
+            .get("requests")
+            .and_then(Node::as_seq)
+            .unwrap_or_default();
         if requests.is_empty() {
             continue;
         }
@@ -451,11 +450,7 @@ fn simulate_meets_the_conformance_requests() {
             let key = format!("{name}#{index}");
             let request = request_of(entry, &world);
             let results = router.route(&request);
-            let empty = Node {
-                value: Value::Map(Vec::new()),
-                span: Default::default(),
-                plain: false,
-            };
+            let empty = Node::map([]);
             let expect = entry.get("expect").unwrap_or(&empty);
             let problems = match results.as_slice() {
                 [result] => mismatches(expect, &request, result),

@@ -4,7 +4,7 @@
 //! an entry of the wrong shape is skipped.
 
 use crate::model::{GATEWAY_GROUP, LiveCondition, LiveListener, LiveParent, LiveStatus};
-use crate::yaml::{Node, Value};
+use crate::yaml::Node;
 
 /// The object's `status`, or `None` when it has none (never reconciled, or a manifest).
 /// `namespace` is the object's, the default of an echoed parentRef's namespace.
@@ -64,7 +64,7 @@ fn entries<'n>(node: &'n Node, key: &str) -> impl Iterator<Item = (usize, &'n No
     node.get(key)
         .and_then(Node::as_seq)
         .unwrap_or_default()
-        .iter()
+        .into_iter()
         .enumerate()
 }
 
@@ -73,10 +73,7 @@ fn string(node: &Node, key: &str) -> Option<String> {
 }
 
 fn int(node: &Node, key: &str) -> Option<i64> {
-    match node.get(key)?.value {
-        Value::Int(i) => Some(i),
-        _ => None,
-    }
+    node.get(key)?.as_int()
 }
 
 #[cfg(test)]
@@ -85,7 +82,7 @@ mod tests {
 
     fn parse(text: &str) -> Node {
         let (mut documents, _) = crate::yaml::parse(text, 0, &crate::yaml::Limits::default());
-        documents.remove(0).root
+        documents.remove(0).into_root()
     }
 
     #[test]

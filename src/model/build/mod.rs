@@ -21,7 +21,7 @@ use super::{Meta, World};
 use crate::diag::{Diagnostic, Origin, ResourceRef};
 use crate::input::Sources;
 use crate::parallel;
-use crate::yaml::{Node, Value};
+use crate::yaml::Node;
 use reader::{Obj, Path, Reader};
 pub use rules::RULES;
 use rules::{INVALID_DOCUMENT, MISSING_API_VERSION, MISSING_KIND, MISSING_NAME, MISSPELLED_KIND};
@@ -87,17 +87,14 @@ pub fn build_with_cluster(
     let parts = parallel::map_groups(
         &sources.documents,
         |document| {
-            document
-                .root
-                .span
-                .end
-                .saturating_sub(document.root.span.start)
+            let span = document.root().span();
+            span.end.saturating_sub(span.start)
         },
         parallel::MIN_PARALLEL_BYTES,
         |offset, documents| {
             let mut part = Builder::new(options);
             for (i, document) in documents.iter().enumerate() {
-                part.document(&document.root, offset + i);
+                part.document(document.root(), offset + i);
             }
             part
         },
@@ -142,7 +139,7 @@ impl<'a> Builder<'a> {
     }
 
     fn document(&mut self, root: &Node, doc: usize) {
-        if matches!(root.value, Value::Null) {
+        if root.is_null() {
             return; // an empty document (`---` at the end of a file) is no object
         }
         self.object(root, Origin::Document { doc, item: None }, true);
@@ -150,12 +147,14 @@ impl<'a> Builder<'a> {
 
     /// Reads one object; `lists` says whether a `*List` object is expanded (not inside one).
     fn object(&mut self, node: &Node, origin: Origin, lists: bool) {
-        let Value::Map(entries) = &node.value else {
+        let Some(entries) = node.as_map() else {
             let message = format!(
                 "a Kubernetes object must be a mapping, found {}",
-                node.type_name()
+                node.kind_name()
             );
-            let help = matches!(node.value, Value::Seq(_))
+            let help = node
+                .as_seq()
+                .is_some()
                 .then(|| "write one object per document, separated by `---`".to_string());
             let resource = ResourceRef {
                 kind: String::new(),

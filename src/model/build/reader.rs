@@ -9,7 +9,7 @@ use super::rules::{
 };
 use crate::diag::{Diagnostic, FieldPath, Origin, ResourceRef, Rule};
 use crate::model::Known;
-use crate::yaml::{Entry, Node, Value};
+use crate::yaml::{Map, Node, Seq};
 
 /// A field path kept as a chain of borrowed steps on the stack, so reading a field costs
 /// no allocation; it becomes a [`FieldPath`] only when a diagnostic needs it.
@@ -76,7 +76,7 @@ impl<'a> Path<'a> {
 /// A mapping node and where it is.
 #[derive(Clone, Copy)]
 pub(super) struct Obj<'n, 'p> {
-    pub(super) entries: &'n [Entry],
+    pub(super) entries: Map<'n>,
     pub(super) path: Path<'p>,
 }
 
@@ -84,14 +84,13 @@ impl<'n> Obj<'n, '_> {
     pub(super) fn get(&self, key: &str) -> Option<&'n Node> {
         self.entries
             .iter()
-            .find(|e| same_key(&e.key, key))
-            .map(|e| &e.value)
+            .find(|e| same_key(e.key(), key))
+            .map(|e| e.value())
     }
 
     /// Whether the field is written with a non-null value.
     pub(super) fn has(&self, key: &str) -> bool {
-        self.get(key)
-            .is_some_and(|node| !matches!(node.value, Value::Null))
+        self.get(key).is_some_and(|node| !node.is_null())
     }
 }
 
@@ -110,7 +109,7 @@ pub(super) struct Reader<'d> {
 
 /// A present, non-null node.
 fn present(node: Option<&Node>) -> Option<&Node> {
-    node.filter(|n| !matches!(n.value, Value::Null))
+    node.filter(|n| !n.is_null())
 }
 
 impl<'d> Reader<'d> {
@@ -146,7 +145,7 @@ impl<'d> Reader<'d> {
         let message = format!(
             "{} must be {expected}, found {}",
             path.name(),
-            node.type_name()
+            node.kind_name()
         );
         self.report(&INVALID_FIELD_TYPE, path, message, help);
     }
@@ -158,9 +157,9 @@ impl<'d> Reader<'d> {
         path: Path<'p>,
     ) -> Option<Obj<'n, 'p>> {
         let node = present(node)?;
-        match &node.value {
-            Value::Map(entries) => Some(Obj { entries, path }),
-            _ => {
+        match node.as_map() {
+            Some(entries) => Some(Obj { entries, path }),
+            None => {
                 self.wrong_type(path, "a mapping", node, None);
                 None
             }
@@ -177,16 +176,16 @@ impl<'d> Reader<'d> {
     }
 
     /// The list in field `key` (absent, null or the wrong type: empty).
-    pub(super) fn list<'n>(&mut self, obj: &Obj<'n, '_>, key: &str) -> &'n [Node] {
+    pub(super) fn list<'n>(&mut self, obj: &Obj<'n, '_>, key: &str) -> Seq<'n> {
         let Some(node) = present(obj.get(key)) else {
-            return &[];
+            return Seq::default();
         };
-        match &node.value {
-            Value::Seq(items) => items,
-            _ => {
+        match node.as_seq() {
+            Some(items) => items,
+            None => {
                 let help = Some(format!("write a list: `{key}:` followed by `- ` items"));
                 self.wrong_type(obj.path.key(key), "a list", node, help);
-                &[]
+                Seq::default()
             }
         }
     }
@@ -217,21 +216,17 @@ impl<'d> Reader<'d> {
     /// decoder takes for a boolean.
     pub(super) fn as_string(&mut self, node: Option<&Node>, path: Path<'_>) -> Option<String> {
         let node = present(node)?;
-        let text = match &node.value {
-            Value::Str(s) => {
-                if let Some(boolean) = node.yaml11_boolean() {
-                    self.report_yaml11_boolean(path, s, boolean);
-                }
-                return Some(s.clone());
+        if let Some(s) = node.as_str() {
+            if let Some(boolean) = node.yaml11_boolean() {
+                self.report_yaml11_boolean(path, s, boolean);
             }
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => i.to_string(),
-            Value::Float(f) => f.to_string(),
-            _ => {
-                self.wrong_type(path, "a string", node, None);
-                return None;
-            }
+            return Some(s.to_string());
+        }
+        let Some(text) = node.scalar_text() else {
+            self.wrong_type(path, "a string", node, None);
+            return None;
         };
+        let text = text.into_owned();
         let help = Some(format!("quote the value: \"{text}\""));
         self.wrong_type(path, "a string", node, help);
         Some(text)
@@ -273,19 +268,13 @@ impl<'d> Reader<'d> {
     /// An integer at `node`. A quoted integer is reported and read as the integer.
     pub(super) fn as_int(&mut self, node: Option<&Node>, path: Path<'_>) -> Option<i64> {
         let node = present(node)?;
-        match &node.value {
-            Value::Int(i) => Some(*i),
-            Value::Str(s) => {
-                let parsed = s.trim().parse::<i64>().ok();
-                let help = parsed.map(|n| format!("remove the quotes: {n}"));
-                self.wrong_type(path, "an integer", node, help);
-                parsed
-            }
-            _ => {
-                self.wrong_type(path, "an integer", node, None);
-                None
-            }
+        if let Some(i) = node.as_int() {
+            return Some(i);
         }
+        let parsed = node.as_str().and_then(|s| s.trim().parse::<i64>().ok());
+        let help = parsed.map(|n| format!("remove the quotes: {n}"));
+        self.wrong_type(path, "an integer", node, help);
+        parsed
     }
 
     pub(super) fn int(&mut self, obj: &Obj<'_, '_>, key: &str) -> Option<i64> {
@@ -295,15 +284,11 @@ impl<'d> Reader<'d> {
     /// A number (integer or decimal) in field `key`.
     pub(super) fn number(&mut self, obj: &Obj<'_, '_>, key: &str) -> Option<f64> {
         let node = present(obj.get(key))?;
-        match node.value {
-            Value::Float(f) => Some(f),
-            #[allow(clippy::cast_precision_loss)] // percentages and small counts
-            Value::Int(i) => Some(i as f64),
-            _ => {
-                self.wrong_type(obj.path.key(key), "a number", node, None);
-                None
-            }
+        let number = node.as_number();
+        if number.is_none() {
+            self.wrong_type(obj.path.key(key), "a number", node, None);
         }
+        number
     }
 
     /// An enum field: a value from `allowed` (matched exactly), else reported and kept as
@@ -342,13 +327,14 @@ impl<'d> Reader<'d> {
     /// (unknown fields are dropped by the API server; only likely typos are worth a word).
     pub(super) fn check_fields(&mut self, obj: &Obj<'_, '_>, known: &[&str]) {
         for entry in obj.entries {
-            if known.iter().any(|k| same_key(k, &entry.key)) {
+            let key = entry.key();
+            if known.iter().any(|k| same_key(k, key)) {
                 continue;
             }
-            if let Some(intended) = known.iter().find(|k| is_near_miss(&entry.key, k)) {
-                let message = format!("unknown field `{}` is ignored by the API server", entry.key);
+            if let Some(intended) = known.iter().find(|k| is_near_miss(key, k)) {
+                let message = format!("unknown field `{key}` is ignored by the API server");
                 let help = Some(format!("did you mean `{intended}`?"));
-                self.report(&MISSPELLED_FIELD, obj.path.key(&entry.key), message, help);
+                self.report(&MISSPELLED_FIELD, obj.path.key(key), message, help);
             }
         }
     }
@@ -362,9 +348,9 @@ impl<'d> Reader<'d> {
             .iter()
             .map(|entry| {
                 let value = self
-                    .as_string(Some(&entry.value), map.path.key(&entry.key))
+                    .as_string(Some(entry.value()), map.path.key(entry.key()))
                     .unwrap_or_default();
-                (entry.key.clone(), value)
+                (entry.key().to_string(), value)
             })
             .collect()
     }
@@ -502,7 +488,7 @@ mod tests {
         let sources = crate::model::build::test_support::parse(
             "a: yes\nb: \"yes\"\nc: !!str on\nd: [Off, oFF, n]\ne: {k: NO}\nf: yesterday\ng: &x y\nh: *x\n",
         );
-        let root = &sources.document(0).root;
+        let root = sources.document(0).root();
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
         let obj = r.as_obj(Some(root), Path::ROOT).unwrap();

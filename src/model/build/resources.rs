@@ -55,8 +55,8 @@ fn keys(r: &mut Reader<'_>, root: &Obj<'_, '_>, fields: [&str; 2]) -> Vec<String
     for field in fields {
         if let Some(data) = r.obj(root, field) {
             for entry in data.entries {
-                if !keys.contains(&entry.key) {
-                    keys.push(entry.key.clone());
+                if !keys.iter().any(|k| k == entry.key()) {
+                    keys.push(entry.key().to_string());
                 }
             }
         }

@@ -3,9 +3,12 @@
 use serde_json::Value as Json;
 
 use crate::input::Sources;
-use crate::yaml::Document;
+use crate::yaml::{Document, Node};
 
-pub(crate) use crate::cluster::convert::node;
+/// The span tree of a JSON value.
+pub(crate) fn node(json: Json) -> Node {
+    Node::from_json(json)
+}
 
 /// Sources holding one document per JSON value (no files: spans are dummies).
 pub(crate) fn sources(documents: Vec<Json>) -> Sources {
@@ -14,11 +17,7 @@ pub(crate) fn sources(documents: Vec<Json>) -> Sources {
         documents: documents
             .into_iter()
             .enumerate()
-            .map(|(index, json)| Document {
-                file: 0,
-                index,
-                root: node(json),
-            })
+            .map(|(index, json)| Document::new(0, index, node(json)))
             .collect(),
     }
 }
