@@ -8,9 +8,9 @@ mod world;
 
 use std::sync::OnceLock;
 
-use gwctl::engine::{self, Options};
+use gwctl::engine::Options;
 use gwctl::input::Sources;
-use gwctl::model::{self, BuildOptions};
+use gwctl::pipeline::{Inputs, Plan};
 use gwctl::source::SourceFile;
 use gwctl::yaml::{self, Limits};
 
@@ -41,24 +41,28 @@ fn parse_only(bencher: divan::Bencher) {
     });
 }
 
-/// The whole check: span tree, model, engine.
+/// The plan of `gwctl check --complete` (without a configuration file).
+fn plan() -> Plan {
+    Plan {
+        engine: Options {
+            complete: true,
+            ..Options::default()
+        },
+        ..Plan::default()
+    }
+}
+
+/// The whole check: span tree, model, engine, sorted findings (the CLI's pipeline).
 #[divan::bench(sample_count = 5)]
 fn check(bencher: divan::Bencher) {
+    let plan = plan();
     bencher.with_inputs(file).bench_local_values(|file| {
         let mut sources = Sources::default();
-        let mut diagnostics = sources.add(file, &Limits::default());
-        let build = BuildOptions {
-            default_namespace: "default".into(),
-        };
-        let (world, model_diagnostics) = model::build(&sources, &build);
-        diagnostics.extend(model_diagnostics);
-        let analysis = engine::analyze(
-            &world,
-            &Options {
-                complete: true,
-                ..Options::default()
-            },
-        );
-        (sources, world, analysis, diagnostics)
+        let diagnostics = sources.add(file, &Limits::default());
+        plan.analyze(Inputs {
+            sources,
+            diagnostics,
+            ..Inputs::default()
+        })
     });
 }

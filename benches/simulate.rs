@@ -6,10 +6,10 @@ mod world;
 
 use std::sync::OnceLock;
 
+use gwctl::engine::Options;
 use gwctl::engine::routing::{NamespacedName, Request, Router};
-use gwctl::engine::{self, Analysis, Options};
 use gwctl::input::Sources;
-use gwctl::model::{self, BuildOptions, World};
+use gwctl::pipeline::{Inputs, Loaded, Plan};
 use gwctl::source::SourceFile;
 use gwctl::yaml::Limits;
 
@@ -19,28 +19,26 @@ fn main() {
     divan::main();
 }
 
-fn loaded() -> &'static (World, Analysis) {
-    static LOADED: OnceLock<(World, Analysis)> = OnceLock::new();
+fn loaded() -> &'static Loaded {
+    static LOADED: OnceLock<Loaded> = OnceLock::new();
     LOADED.get_or_init(|| {
         let mut sources = Sources::default();
-        sources.add(
+        let diagnostics = sources.add(
             SourceFile::in_memory("world.yaml", world::generate()),
             &Limits::default(),
         );
-        let (world, _) = model::build(
-            &sources,
-            &BuildOptions {
-                default_namespace: "default".into(),
-            },
-        );
-        let analysis = engine::analyze(
-            &world,
-            &Options {
+        let plan = Plan {
+            engine: Options {
                 complete: true,
                 ..Options::default()
             },
-        );
-        (world, analysis)
+            ..Plan::default()
+        };
+        plan.analyze(Inputs {
+            sources,
+            diagnostics,
+            ..Inputs::default()
+        })
     })
 }
 
@@ -78,14 +76,14 @@ fn requests() -> Vec<Request> {
 
 #[divan::bench(sample_count = 3)]
 fn build_router(bencher: divan::Bencher) {
-    let (world, analysis) = loaded();
-    bencher.bench_local(|| Router::new(world, analysis));
+    let loaded = loaded();
+    bencher.bench_local(|| Router::new(&loaded.world, &loaded.analysis));
 }
 
 #[divan::bench(sample_count = 3)]
 fn route_100k(bencher: divan::Bencher) {
-    let (world, analysis) = loaded();
-    let router = Router::new(world, analysis);
+    let loaded = loaded();
+    let router = Router::new(&loaded.world, &loaded.analysis);
     let requests = requests();
     bencher.bench_local(|| {
         requests

@@ -17,6 +17,7 @@ pub mod model;
 pub mod net;
 pub mod output;
 pub mod parallel;
+pub mod pipeline;
 pub mod probe;
 pub mod rules;
 pub mod source;

@@ -4,13 +4,12 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
-use std::path::PathBuf;
-
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, Loaded, sort_diagnostics};
-use crate::config::{Applied, Config, FailOn};
+use super::{ConfigArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
+use crate::config::FailOn;
 use crate::output::human::summary_line;
 use crate::output::json::Summary;
 use crate::output::{ColorChoice, Format, Report, Style};
+use crate::pipeline::Loaded;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -38,15 +37,6 @@ pub struct CheckArgs {
     pub verbose: bool,
 }
 
-/// The configuration flag, shared by the commands that report findings.
-#[derive(Debug, Clone, Args)]
-pub struct ConfigArgs {
-    /// The configuration file [default: the nearest `.gwctl.yaml` from the working
-    /// directory up].
-    #[arg(long = "config", value_name = "FILE")]
-    pub path: Option<PathBuf>,
-}
-
 /// `--fail-on` takes the configuration's own values, by their names.
 impl ValueEnum for FailOn {
     fn value_variants<'a>() -> &'a [Self] {
@@ -58,68 +48,36 @@ impl ValueEnum for FailOn {
     }
 }
 
-/// The analysis with the configuration and the suppressions applied.
-#[derive(Debug)]
-pub struct Configured {
-    pub loaded: Loaded,
-    pub config: Config,
-    pub applied: Applied,
-}
-
-/// Reads the configuration and the input, runs the analysis, then applies the
-/// configuration's `exclude`, `ignore` and `severity` and the objects' suppressions.
-pub fn load_configured(input: &InputArgs, config: &ConfigArgs) -> Result<Configured, String> {
-    let rules = crate::rules::all();
-    let found = crate::config::load(config.path.as_deref(), rules).map_err(|e| e.to_string())?;
-    let mut input = input.clone();
-    if let Some(found) = &found {
-        input.exclude.extend(found.config.exclude.iter().cloned());
-    }
-    let mut loaded = input.load().map_err(|e| e.to_string())?;
-    let (config, mut problems) = match found {
-        Some(found) => found.attach(&mut loaded.sources),
-        None => (Config::default(), Vec::new()),
-    };
-    loaded.diagnostics.append(&mut problems);
-    let applied = crate::config::apply(&config, &loaded.world, &mut loaded.diagnostics, rules);
-    sort_diagnostics(&loaded.sources, &mut loaded.diagnostics);
-    Ok(Configured {
-        loaded,
-        config,
-        applied,
-    })
-}
-
 pub fn run(args: &CheckArgs) -> i32 {
-    let configured = match load_configured(&args.input, &args.config) {
-        Ok(configured) => configured,
+    let mut plan = args.input.plan();
+    plan.configuration = Some(args.config.configuration());
+    let loaded = match plan.load() {
+        Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
         }
     };
-    let code = report(args, &configured);
-    configured.loaded.free_at_exit();
+    let code = report(args, &loaded);
+    loaded.free_at_exit();
     code
 }
 
 /// Writes the report; returns the exit code.
-fn report(args: &CheckArgs, configured: &Configured) -> i32 {
-    let Configured {
-        loaded,
-        config,
-        applied,
-    } = configured;
+fn report(args: &CheckArgs, loaded: &Loaded) -> i32 {
     let report = Report {
         sources: &loaded.sources,
         world: &loaded.world,
         analysis: &loaded.analysis,
         diagnostics: &loaded.diagnostics,
     };
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
+    let fail_on = args
+        .fail_on
+        .or(loaded.config.fail_on)
+        .unwrap_or(FailOn::Error);
     let failed = fail_on.fails(&loaded.diagnostics);
     if args.verbose {
-        eprint!("{}", verbose_notes(loaded, config, *applied, fail_on));
+        eprint!("{}", verbose_notes(loaded, fail_on));
     }
     let stdout = std::io::stdout();
     let style = Style::for_terminal(args.color, stdout.is_terminal());
@@ -142,8 +100,9 @@ fn report(args: &CheckArgs, configured: &Configured) -> i32 {
 }
 
 /// What `--verbose` adds on stderr.
-fn verbose_notes(loaded: &Loaded, config: &Config, applied: Applied, fail_on: FailOn) -> String {
-    let config_name = config
+fn verbose_notes(loaded: &Loaded, fail_on: FailOn) -> String {
+    let config_name = loaded
+        .config
         .path
         .as_ref()
         .map_or_else(|| "none".to_string(), |p| p.display().to_string());
@@ -155,7 +114,7 @@ fn verbose_notes(loaded: &Loaded, config: &Config, applied: Applied, fail_on: Fa
          gwctl: failing on {fail_on} and above\n",
         files = loaded.sources.files.len(),
         documents = loaded.sources.documents.len(),
-        suppressed = applied.suppressed,
-        ignored = applied.ignored,
+        suppressed = loaded.applied.suppressed,
+        ignored = loaded.applied.ignored,
     )
 }

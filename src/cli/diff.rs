@@ -12,9 +12,10 @@ use std::process::Command;
 
 use clap::{Args, ValueEnum};
 
-use super::check::{ConfigArgs, load_configured};
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
+use super::{ConfigArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::diff::{NamedRequest, Side, describe, diff, representative_requests};
+use crate::input::InputOptions;
+use crate::pipeline::Plan;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -89,8 +90,8 @@ fn execute(args: &DiffArgs) -> Result<i32, String> {
             }
         },
     };
-    let base = load_configured(&input(args, base_paths), &args.config)?.loaded;
-    let head = load_configured(&input(args, head_paths), &args.config)?.loaded;
+    let base = plan(args, base_paths).load().map_err(|e| e.to_string())?;
+    let head = plan(args, head_paths).load().map_err(|e| e.to_string())?;
     let requests = match &args.requests {
         Some(file) => super::simulate::read_requests(
             file,
@@ -137,22 +138,24 @@ fn execute(args: &DiffArgs) -> Result<i32, String> {
     })
 }
 
-fn input(args: &DiffArgs, paths: Vec<String>) -> InputArgs {
-    InputArgs {
-        paths,
-        namespace: Some(args.namespace.clone()),
-        complete: args.complete,
-        controller_name: args.controller_name.clone(),
-        include: Vec::new(),
-        exclude: args.exclude.clone(),
-        max_file_size: None,
-        max_documents: None,
-        url_timeout: None,
-        cluster: false,
-        kubeconfig: None,
-        context: None,
-        request_timeout: std::time::Duration::from_secs(30),
-        compare_status: false,
+/// The pipeline of one side: its paths, with the configuration.
+fn plan(args: &DiffArgs, paths: Vec<String>) -> Plan {
+    Plan {
+        input: InputOptions {
+            paths,
+            exclude: args.exclude.clone(),
+            ..InputOptions::default()
+        },
+        build: crate::model::BuildOptions {
+            default_namespace: args.namespace.clone(),
+        },
+        engine: crate::engine::Options {
+            complete: args.complete,
+            controller_name: args.controller_name.clone(),
+            ..crate::engine::Options::default()
+        },
+        configuration: Some(args.config.configuration()),
+        ..Plan::default()
     }
 }
 

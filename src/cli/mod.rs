@@ -1,13 +1,13 @@
-//! The command line: argument parsing and wiring of the pipeline. The only place that
-//! decides exit codes.
+//! The command line: argument parsing, and mapping results to exit codes (the only place
+//! that decides them). Each subcommand turns its flags into a [`crate::pipeline::Plan`],
+//! runs it, and hands the result to a renderer; subcommands do not import each other.
+
+use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use crate::diag::Diagnostic;
-use crate::engine::Analysis;
-use crate::input::resolve;
-use crate::input::{InputError, InputOptions, Sources};
-use crate::model::World;
+use crate::input::InputOptions;
+use crate::pipeline::{Configuration, Plan};
 
 pub mod check;
 pub mod completions;
@@ -128,23 +128,22 @@ fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
-/// The result of running the analysis pipeline over the input.
-#[derive(Debug)]
-pub struct Loaded {
-    pub sources: Sources,
-    pub world: World,
-    /// `analysis.diagnostics` is moved into [`Loaded::diagnostics`].
-    pub analysis: Analysis,
-    /// Every finding (input, YAML, model, engine), in [`sort_diagnostics`] order.
-    pub diagnostics: Vec<Diagnostic>,
+/// The configuration flag, shared by the commands that report findings.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// The configuration file [default: the nearest `.gwctl.yaml` from the working
+    /// directory up].
+    #[arg(long = "config", value_name = "FILE")]
+    pub path: Option<PathBuf>,
 }
 
-impl Loaded {
-    /// Leaves the input's memory to the end of the process: freeing hundreds of megabytes
-    /// of small allocations one by one costs more (0.5 s on a 24 MB input) than the
-    /// operating system reclaiming the pages. Call only on a command's way out.
-    pub fn free_at_exit(self) {
-        std::mem::forget(self);
+impl ConfigArgs {
+    /// Read the configuration and apply it, with every rule of gwctl as its catalog.
+    pub fn configuration(&self) -> Configuration {
+        Configuration {
+            path: self.path.clone(),
+            rules: crate::rules::all(),
+        }
     }
 }
 
@@ -171,105 +170,30 @@ impl InputArgs {
         }
     }
 
-    /// Reads the input and runs the whole analysis: input → model → engine.
-    pub fn load(&self) -> Result<Loaded, InputError> {
-        if self.paths.is_empty() && !self.cluster {
-            return Err(InputError(
-                "no input given: name files or directories, or `-` to read stdin \
-                 (e.g. `kubectl get gateways,httproutes -A -o yaml | gwctl check -`)"
-                    .to_string(),
-            ));
+    /// The pipeline these flags describe (without configuration: see [`ConfigArgs`]).
+    pub fn plan(&self) -> Plan {
+        let cluster = self.cluster.then(|| crate::cluster::ClusterOptions {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            timeout: self.request_timeout,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        });
+        Plan {
+            input: self.input_options(),
+            cluster,
+            build: crate::model::BuildOptions {
+                default_namespace: self.default_namespace().to_string(),
+            },
+            engine: crate::engine::Options {
+                complete: self.complete,
+                controller_name: self.controller_name.clone(),
+                ..crate::engine::Options::default()
+            },
+            compare_status: self.compare_status,
+            findings_namespace: self.namespace.clone().filter(|_| self.cluster),
+            configuration: None,
         }
-        let cluster = if self.cluster {
-            let options = crate::cluster::ClusterOptions {
-                kubeconfig: self.kubeconfig.clone(),
-                context: self.context.clone(),
-                timeout: self.request_timeout,
-                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-            };
-            Some(crate::cluster::read(&options).map_err(|e| InputError(e.0))?)
-        } else {
-            None
-        };
-        let mut sources = Sources::default();
-        let mut diagnostics = if self.paths.is_empty() {
-            Vec::new()
-        } else {
-            crate::input::read(&self.input_options(), &mut sources)?
-        };
-        let build_options = crate::model::BuildOptions {
-            default_namespace: self.default_namespace().to_string(),
-        };
-        let mut engine_options = crate::engine::Options {
-            complete: self.complete,
-            controller_name: self.controller_name.clone(),
-            ..crate::engine::Options::default()
-        };
-        let (world, model_diagnostics) = match cluster {
-            Some(snapshot) => {
-                diagnostics.extend(snapshot.diagnostics);
-                engine_options.complete = true;
-                engine_options.unknown_kinds = snapshot.unknown_kinds;
-                let (mut world, model_diagnostics) =
-                    crate::model::build_with_cluster(&snapshot.objects, &sources, &build_options);
-                crate::cluster::overlay(&mut world);
-                (world, model_diagnostics)
-            }
-            None => crate::model::build(&sources, &build_options),
-        };
-        diagnostics.extend(model_diagnostics);
-        let mut analysis = crate::engine::analyze(&world, &engine_options);
-        diagnostics.append(&mut analysis.diagnostics);
-        if self.compare_status {
-            diagnostics.extend(crate::engine::compare::compare(
-                &world,
-                &analysis,
-                self.controller_name.as_deref(),
-            ));
-        }
-        if let (true, Some(ns)) = (self.cluster, &self.namespace) {
-            diagnostics.retain(|d| in_namespace(d, ns));
-        }
-        sort_diagnostics(&sources, &mut diagnostics);
-        Ok(Loaded {
-            sources,
-            world,
-            analysis,
-            diagnostics,
-        })
     }
-}
-
-/// Whether a finding is about an object of namespace `ns`; findings about no object (a
-/// list the cluster refused) concern every namespace and are kept.
-fn in_namespace(diagnostic: &Diagnostic, ns: &str) -> bool {
-    match &diagnostic.location {
-        Some(crate::diag::Location::Field { resource, .. }) => resource.namespace == ns,
-        _ => true,
-    }
-}
-
-/// Sorts findings by file, line, column and code; findings without a file position
-/// (cluster objects, none at all) come last, by resource and message.
-pub fn sort_diagnostics(sources: &Sources, diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_cached_key(|d| {
-        let position = d
-            .location
-            .as_ref()
-            .and_then(|l| resolve(sources, l))
-            .map(|r| (r.file, r.line, r.column));
-        let resource = match &d.location {
-            Some(crate::diag::Location::Field { resource, .. }) => Some(resource.clone()),
-            _ => None,
-        };
-        (
-            position.is_none(),
-            position,
-            d.rule.code,
-            resource,
-            d.message.clone(),
-        )
-    });
 }
 
 /// The CLI definition, for completions.
@@ -310,31 +234,5 @@ mod tests {
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("5d").is_err());
         assert!(parse_duration("soon").is_err());
-    }
-
-    #[test]
-    fn namespace_filter_keeps_findings_about_no_object() {
-        static RULE: crate::diag::Rule = crate::diag::Rule {
-            code: "GW9999",
-            name: "test",
-            severity: crate::diag::Severity::Warning,
-            stage: crate::diag::Stage::Analysis,
-            summary: "",
-            explanation: "",
-        };
-        let about = |ns: &str| {
-            Diagnostic::new(&RULE, "m").at_field(
-                crate::diag::ResourceRef {
-                    kind: "HTTPRoute".into(),
-                    namespace: ns.into(),
-                    name: "r".into(),
-                },
-                crate::diag::Origin::Cluster,
-                crate::diag::FieldPath::root(),
-            )
-        };
-        assert!(in_namespace(&about("shop"), "shop"));
-        assert!(!in_namespace(&about("hr"), "shop"));
-        assert!(in_namespace(&Diagnostic::new(&RULE, "no object"), "shop"));
     }
 }

@@ -83,7 +83,7 @@ fn execute(args: &ProbeArgs) -> Result<i32, String> {
                 .to_string());
         }
     };
-    let loaded = args.input.load().map_err(|e| e.to_string())?;
+    let loaded = args.input.plan().load().map_err(|e| e.to_string())?;
     let errors = loaded
         .diagnostics
         .iter()

@@ -13,6 +13,7 @@ use crate::engine::routing::{
 use crate::output::ColorChoice;
 use crate::output::Style;
 use crate::output::simulate::{self as render, Case};
+use crate::pipeline::Loaded;
 use crate::yaml::Node;
 
 #[derive(Debug, Args)]
@@ -109,14 +110,14 @@ pub fn run(args: &SimulateArgs) -> i32 {
 fn execute(args: &SimulateArgs) -> Result<i32, String> {
     let (input, url) = split_url(&args.input)?;
     let base = base_request(args, url.as_deref())?;
-    let loaded = input.load().map_err(|e| e.to_string())?;
+    let loaded = input.plan().load().map_err(|e| e.to_string())?;
     let code = simulate(args, &base, &loaded);
     loaded.free_at_exit();
     code
 }
 
 /// Routes the request (or the `--requests` file) through `loaded` and writes the result.
-fn simulate(args: &SimulateArgs, base: &Request, loaded: &super::Loaded) -> Result<i32, String> {
+fn simulate(args: &SimulateArgs, base: &Request, loaded: &Loaded) -> Result<i32, String> {
     let errors = loaded
         .diagnostics
         .iter()
