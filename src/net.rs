@@ -123,8 +123,9 @@ impl Wording {
     }
 }
 
-/// A duration as written on the command line: `500ms`, `5s`, `2m`, or a bare number of
-/// seconds.
+/// A duration as written on the command line, kubectl-style: `500ms`, `5s`, `1.5s`, `2m`,
+/// `1h`, or a bare number of seconds. Every duration flag reads it (`--request-timeout`,
+/// `--url-timeout`, `probe --timeout`).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
@@ -138,7 +139,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "ms" => value / 1000.0,
         "" | "s" => value,
         "m" => value * 60.0,
-        _ => return Err(format!("{text:?}: unknown unit {unit:?} (use ms, s or m)")),
+        "h" => value * 3600.0,
+        _ => {
+            return Err(format!(
+                "{text:?}: unknown unit {unit:?} (use ms, s, m or h)"
+            ));
+        }
     };
     Duration::try_from_secs_f64(seconds)
         .ok()
@@ -166,9 +172,12 @@ mod tests {
         assert_eq!(parse_duration("2"), Ok(Duration::from_secs(2)));
         assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
         assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration(" 30s "), Ok(Duration::from_secs(30)));
         assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("5h").is_err());
+        assert!(parse_duration("5d").is_err());
         assert!(parse_duration("fast").is_err());
+        assert!(parse_duration("soon").is_err());
         assert!(parse_duration("").is_err());
     }
 

@@ -5,14 +5,17 @@
 //! The command line fills a `Plan` from its flags and maps the result to an exit code; the
 //! benchmarks call [`Plan::analyze`] on text they generate. Nothing here prints.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cluster::{ClusterError, ClusterOptions, Snapshot};
 use crate::config::{Applied, Config, ConfigError, ConfigFile};
 use crate::diag::{Diagnostic, Location, Rule};
 use crate::engine::Analysis;
+use crate::engine::routing::Request;
+use crate::engine::routing::requests::NamedRequest;
 use crate::input::{InputError, InputOptions, Sources, resolve};
 use crate::model::{BuildOptions, World};
+use crate::source::SourceFile;
 
 /// What to read and how to analyse it.
 #[derive(Debug, Clone, Default)]
@@ -197,6 +200,43 @@ impl Plan {
             applied,
         }
     }
+}
+
+/// A `--requests` file, read.
+#[derive(Debug)]
+pub struct RequestsFile {
+    /// The file alone: its problems are located in it.
+    pub sources: Sources,
+    /// The entries that could be read.
+    pub requests: Vec<NamedRequest>,
+    /// Its YAML and shape problems, in file order; any of them makes the suite unusable.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a `--requests` file with the same span-tree reader as manifests. Each entry starts
+/// from `defaults`; `NAME` references are in `namespace`. A file that cannot be read at all
+/// is an error.
+pub fn read_requests(
+    path: &str,
+    defaults: &Request,
+    namespace: &str,
+) -> Result<RequestsFile, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Input(InputError(format!("reading {path}: {e}"))))?;
+    let mut sources = Sources::default();
+    let mut diagnostics = sources.add(
+        SourceFile::on_disk(Path::new(path), text),
+        &crate::yaml::Limits::default(),
+    );
+    let (requests, problems) =
+        crate::engine::routing::requests::read(&sources.documents, defaults, namespace);
+    diagnostics.extend(problems);
+    sort_diagnostics(&sources, &mut diagnostics);
+    Ok(RequestsFile {
+        sources,
+        requests,
+        diagnostics,
+    })
 }
 
 /// Whether a finding is about an object of namespace `ns`; findings about no object (a

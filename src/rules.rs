@@ -10,13 +10,15 @@ use crate::diag::{Rule, find_rule};
 
 /// Every rule's list, by area. Codes: GW0xxx input and YAML, GW01xx object schema,
 /// GW1xxx attachment, GW2xxx references, GW3xxx Gateways and listeners, GW4xxx open world,
-/// GW6xxx written status compared with the prediction (`--compare-status`).
+/// GW6xxx written status compared with the prediction (`--compare-status`), GW7xxx
+/// `--requests` files.
 const AREAS: &[&[&Rule]] = &[
     crate::input::RULES,
     crate::yaml::RULES,
     crate::model::RULES,
     crate::cluster::RULES,
     crate::engine::RULES,
+    crate::engine::routing::requests::RULES,
     crate::config::RULES,
 ];
 
@@ -43,12 +45,13 @@ mod tests {
 
     #[test]
     fn each_area_declares_its_stage() {
-        let stages: [(&[&Rule], &[Stage]); 6] = [
+        let stages: [(&[&Rule], &[Stage]); 7] = [
             (crate::input::RULES, &[Stage::Input]),
             (crate::yaml::RULES, &[Stage::Yaml]),
             (crate::model::RULES, &[Stage::Schema]),
             (crate::cluster::RULES, &[Stage::Cluster]),
             (crate::engine::RULES, &[Stage::Analysis]),
+            (crate::engine::routing::requests::RULES, &[Stage::Input]),
             (crate::config::RULES, &[Stage::Config]),
         ];
         for (rules, allowed) in stages {
@@ -61,7 +64,7 @@ mod tests {
                 );
             }
         }
-        // The reading rules are the input, YAML, schema and cluster ones.
+        // The reading rules are the input, YAML, schema, cluster and requests-file ones.
         let reading: Vec<&str> = all()
             .iter()
             .filter(|r| r.stage.reads_input())
@@ -70,7 +73,7 @@ mod tests {
         assert!(
             reading
                 .iter()
-                .all(|c| c.starts_with("GW00") || c.starts_with("GW01"))
+                .all(|c| ["GW00", "GW01", "GW7"].iter().any(|p| c.starts_with(p)))
         );
         assert!(!reading.contains(&"GW0050") && !reading.contains(&"GW0060"));
         assert!(reading.contains(&"GW0030") && reading.contains(&"GW0101"));

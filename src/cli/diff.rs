@@ -12,8 +12,10 @@ use std::process::Command;
 
 use clap::{Args, ValueEnum};
 
-use super::{ConfigArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::diff::{NamedRequest, Side, describe, diff, representative_requests};
+use super::{ConfigArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, requests_file};
+use crate::diff::{Side, diff};
+use crate::engine::routing::Request;
+use crate::engine::routing::requests::{Purpose, describe, representative_requests};
 use crate::input::InputOptions;
 use crate::pipeline::Plan;
 
@@ -93,22 +95,16 @@ fn execute(args: &DiffArgs) -> Result<i32, String> {
     let base = plan(args, base_paths).load().map_err(|e| e.to_string())?;
     let head = plan(args, head_paths).load().map_err(|e| e.to_string())?;
     let requests = match &args.requests {
-        Some(file) => super::simulate::read_requests(
-            file,
-            &crate::engine::routing::Request::default(),
-            &args.namespace,
-        )?
-        .into_iter()
-        .map(|entry| NamedRequest {
-            name: if entry.name.is_empty() {
-                describe(&entry.request)
-            } else {
-                entry.name
-            },
-            request: entry.request,
-        })
-        .collect(),
-        None => representative_requests(&[&base.world, &head.world]),
+        Some(file) => requests_file(file, &Request::default(), &args.namespace)?
+            .into_iter()
+            .map(|mut named| {
+                if named.name.is_empty() {
+                    named.name = describe(&named.request);
+                }
+                named
+            })
+            .collect(),
+        None => representative_requests(&[&base.world, &head.world], Purpose::Compare),
     };
     let report = diff(
         Side {

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use crate::input::InputOptions;
+use crate::engine::routing::Request;
+use crate::engine::routing::requests::NamedRequest;
+use crate::input::{InputOptions, resolve};
 use crate::pipeline::{Configuration, Plan};
 
 pub mod check;
@@ -88,7 +90,7 @@ pub struct InputArgs {
     pub context: Option<String>,
     /// Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is
     /// seconds).
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::net::parse_duration)]
     pub request_timeout: std::time::Duration,
     /// Report where the status a controller wrote (in the cluster, or in the input's
     /// `status`) differs from the prediction, and stale statuses.
@@ -100,32 +102,6 @@ pub struct InputArgs {
     /// How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s).
     #[arg(long, value_name = "DURATION", value_parser = crate::net::parse_duration)]
     pub url_timeout: Option<std::time::Duration>,
-}
-
-/// Parses kubectl-style durations: `30s`, `1m`, `500ms`, `1h`, or bare seconds.
-fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    let split = text
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration such as 30s, 1m or 500ms"))?;
-    let seconds = match unit {
-        "" | "s" => value,
-        "ms" => value / 1000.0,
-        "m" => value * 60.0,
-        "h" => value * 3600.0,
-        _ => {
-            return Err(format!(
-                "unknown unit `{unit}` in `{text}` (use ms, s, m or h)"
-            ));
-        }
-    };
-    if seconds <= 0.0 || !seconds.is_finite() {
-        return Err(format!("`{text}`: the timeout must be positive"));
-    }
-    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 /// The configuration flag, shared by the commands that report findings.
@@ -196,6 +172,33 @@ impl InputArgs {
     }
 }
 
+/// The entries of a `--requests` file. Its problems fail the command, one line each
+/// (`FILE:LINE: message`), as the suite would not mean what it says.
+pub fn requests_file(
+    path: &str,
+    defaults: &Request,
+    namespace: &str,
+) -> Result<Vec<NamedRequest>, String> {
+    let file =
+        crate::pipeline::read_requests(path, defaults, namespace).map_err(|e| e.to_string())?;
+    if file.diagnostics.is_empty() {
+        return Ok(file.requests);
+    }
+    let lines: Vec<String> = file
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let line = d
+                .location
+                .as_ref()
+                .and_then(|l| resolve(&file.sources, l))
+                .map_or(1, |r| r.line);
+            format!("{path}:{line}: {}", d.message)
+        })
+        .collect();
+    Err(lines.join("\nerror: "))
+}
+
 /// The CLI definition, for completions.
 pub fn command() -> clap::Command {
     Cli::command()
@@ -217,22 +220,5 @@ pub fn run() -> i32 {
         Command::Probe(args) => probe::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => completions::run(&args),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn durations_read_like_kubectl() {
-        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("2"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("5d").is_err());
-        assert!(parse_duration("soon").is_err());
     }
 }

@@ -5,16 +5,17 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::simulate::{namespaced, read_requests};
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, requests_file};
 use crate::diag::Severity;
-use crate::engine::routing::{Request, Router};
+use crate::engine::routing::requests::{
+    NamedRequest, Purpose, namespaced, representative_requests,
+};
+use crate::engine::routing::{NamespacedName, Request, Router};
 use crate::output::probe as render;
 use crate::output::{ColorChoice, Style};
+use crate::pipeline::Loaded;
 use crate::probe::client::{self, Address};
-use crate::probe::{
-    NamedRequest, ProbeResult, Verdict, choose_gateway, http_ports, plan, representative_requests,
-};
+use crate::probe::{ProbeResult, Verdict, choose_gateway, http_ports, plan};
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -109,55 +110,8 @@ fn execute(args: &ProbeArgs) -> Result<i32, String> {
             list.join(", ")
         ));
     }
-    let port = args.port.map(i64::from);
-    let requests: Vec<NamedRequest> = match &args.requests {
-        Some(file) => {
-            let base = Request {
-                gateway: Some(gateway.clone()),
-                port,
-                ..Request::default()
-            };
-            read_requests(file, &base, args.input.default_namespace())?
-                .into_iter()
-                .map(|entry| NamedRequest {
-                    name: entry.name,
-                    request: entry.request,
-                })
-                .collect()
-        }
-        None => representative_requests(&loaded.world, &gateway)
-            .into_iter()
-            .map(|mut named| {
-                named.request.port = port;
-                named
-            })
-            .collect(),
-    };
-    if requests.is_empty() {
-        return Err(format!(
-            "nothing to probe: no HTTPRoute names Gateway {gateway} (give --requests FILE)"
-        ));
-    }
-    let router = Router::new(&loaded.world, &loaded.analysis);
-    let probes = plan(&router, &loaded.world, &requests, &address.host);
-    let options = client::Options {
-        timeout: args.timeout,
-        insecure: args.insecure,
-        backend_header: args.backend_header.to_ascii_lowercase(),
-        concurrency: usize::from(args.concurrency),
-    };
-    let answers = client::send_all(&address, &probes, &options)?;
-    let results: Vec<ProbeResult> = probes
-        .into_iter()
-        .zip(answers)
-        .map(|(probe, observation)| ProbeResult {
-            sent_to: address.describe(probe.request.port),
-            verdict: Verdict::of(&probe, observation.as_ref()),
-            observation,
-            probe,
-        })
-        .collect();
-
+    let requests = requests(args, &loaded, &gateway)?;
+    let results = probe(args, &loaded, &address, &requests)?;
     let stdout = std::io::stdout();
     let style = Style::for_terminal(args.color, stdout.is_terminal());
     let report = render::Report {
@@ -177,6 +131,67 @@ fn execute(args: &ProbeArgs) -> Result<i32, String> {
         }
     }
     Ok(exit_code(&results))
+}
+
+/// The requests to send to `gateway` (on `--port`, if given): the `--requests` file, or
+/// one per match of the routes that name the Gateway.
+fn requests(
+    args: &ProbeArgs,
+    loaded: &Loaded,
+    gateway: &NamespacedName,
+) -> Result<Vec<NamedRequest>, String> {
+    let port = args.port.map(i64::from);
+    let requests = match &args.requests {
+        Some(file) => {
+            let defaults = Request {
+                gateway: Some(gateway.clone()),
+                port,
+                ..Request::default()
+            };
+            requests_file(file, &defaults, args.input.default_namespace())?
+        }
+        None => representative_requests(&[&loaded.world], Purpose::Probe(gateway))
+            .into_iter()
+            .map(|mut named| {
+                named.request.port = port;
+                named
+            })
+            .collect(),
+    };
+    if requests.is_empty() {
+        return Err(format!(
+            "nothing to probe: no HTTPRoute names Gateway {gateway} (give --requests FILE)"
+        ));
+    }
+    Ok(requests)
+}
+
+/// Routes every request, sends it to `address` and compares the answers.
+fn probe(
+    args: &ProbeArgs,
+    loaded: &Loaded,
+    address: &Address,
+    requests: &[NamedRequest],
+) -> Result<Vec<ProbeResult>, String> {
+    let router = Router::new(&loaded.world, &loaded.analysis);
+    let probes = plan(&router, &loaded.world, requests, &address.host);
+    let options = client::Options {
+        timeout: args.timeout,
+        insecure: args.insecure,
+        backend_header: args.backend_header.to_ascii_lowercase(),
+        concurrency: usize::from(args.concurrency),
+    };
+    let answers = client::send_all(address, &probes, &options)?;
+    Ok(probes
+        .into_iter()
+        .zip(answers)
+        .map(|(probe, observation)| ProbeResult {
+            sent_to: address.describe(probe.request.port),
+            verdict: Verdict::of(&probe, observation.as_ref()),
+            observation,
+            probe,
+        })
+        .collect())
 }
 
 /// 0 when every request sent agrees; 1 on a disagreement or a request without answer;

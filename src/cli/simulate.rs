@@ -4,17 +4,16 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, requests_file};
 use crate::diag::Severity;
 use crate::engine::routing::expect::{Check, Expectation, check};
-use crate::engine::routing::{
-    NamespacedName, Request, RequestProtocol, RouteResult, Router, Scheme,
+use crate::engine::routing::requests::{
+    NamedRequest, grpc_call, header, namespaced, parse_url, query_pair,
 };
-use crate::output::ColorChoice;
-use crate::output::Style;
+use crate::engine::routing::{Request, RequestProtocol, RouteResult, Router, Scheme};
 use crate::output::simulate::{self as render, Case};
+use crate::output::{ColorChoice, Style};
 use crate::pipeline::Loaded;
-use crate::yaml::Node;
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -129,87 +128,34 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &Loaded) -> Result<i32,
         );
     }
     if let Some(gateway) = &base.gateway {
-        let known = loaded
-            .world
-            .gateways
+        let gateways = &loaded.world.gateways;
+        let known = gateways
             .iter()
             .any(|g| g.meta.namespace == gateway.namespace && g.meta.name == gateway.name);
         if !known {
-            let names: Vec<String> = loaded
-                .world
-                .gateways
+            let names: Vec<String> = gateways
                 .iter()
                 .map(|g| format!("{}/{}", g.meta.namespace, g.meta.name))
                 .collect();
+            let names = if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            };
             return Err(format!(
-                "Gateway {gateway} is not in the input (Gateways: {})",
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
+                "Gateway {gateway} is not in the input (Gateways: {names})"
             ));
         }
     }
     let router = Router::new(&loaded.world, &loaded.analysis);
     let stdout = std::io::stdout();
     let style = Style::for_terminal(args.color, stdout.is_terminal());
-
     let (text, passed) = match &args.requests {
         Some(file) => {
-            let entries = read_requests(file, base, args.input.default_namespace())?;
-            let runs: Vec<(Vec<RouteResult>, Vec<Check>)> = entries
-                .iter()
-                .map(|e| {
-                    let results = router.route(&e.request);
-                    let checks = check(&e.expectation, &results);
-                    (results, checks)
-                })
-                .collect();
-            let cases: Vec<Case<'_>> = entries
-                .iter()
-                .zip(&runs)
-                .map(|(e, (results, checks))| Case {
-                    name: &e.name,
-                    request: &e.request,
-                    results,
-                    checks,
-                })
-                .collect();
-            let passed = cases.iter().all(Case::passed);
-            let text = match args.output {
-                SimulateFormat::Human => render::suite_human(&cases, &style),
-                SimulateFormat::Json => render::suite_json(&cases),
-                SimulateFormat::Junit => crate::output::junit::render(&cases),
-            };
-            (text, passed)
+            let requests = requests_file(file, base, args.input.default_namespace())?;
+            suite(args, &router, &requests, &style)
         }
-        None => {
-            let expectation = Expectation {
-                status: args.expect_status,
-                backend: args
-                    .expect_backend
-                    .as_deref()
-                    .map(|b| namespaced(b, args.input.default_namespace()))
-                    .transpose()?,
-                ..Expectation::default()
-            };
-            let results = router.route(base);
-            let checks = check(&expectation, &results);
-            let passed = checks.iter().all(|c| c.passed);
-            let shown: &[Check] = if expectation.is_empty() { &[] } else { &checks };
-            let text = match args.output {
-                SimulateFormat::Human => render::human(base, &results, shown, &style),
-                SimulateFormat::Json => render::json(base, &results, shown),
-                SimulateFormat::Junit => crate::output::junit::render(&[Case {
-                    name: "request",
-                    request: base,
-                    results: &results,
-                    checks: shown,
-                }]),
-            };
-            (text, passed)
-        }
+        None => single(args, &router, base, &style)?,
     };
     let mut out = stdout.lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -218,6 +164,74 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &Loaded) -> Result<i32,
         }
     }
     Ok(if passed { EXIT_OK } else { EXIT_FINDINGS })
+}
+
+/// The rendered results of a `--requests` suite, and whether every case passed.
+fn suite(
+    args: &SimulateArgs,
+    router: &Router<'_>,
+    requests: &[NamedRequest],
+    style: &Style,
+) -> (String, bool) {
+    let runs: Vec<(Vec<RouteResult>, Vec<Check>)> = requests
+        .iter()
+        .map(|r| {
+            let results = router.route(&r.request);
+            let checks = check(&r.expectation, &results);
+            (results, checks)
+        })
+        .collect();
+    let cases: Vec<Case<'_>> = requests
+        .iter()
+        .zip(&runs)
+        .map(|(r, (results, checks))| Case {
+            name: &r.name,
+            request: &r.request,
+            results,
+            checks,
+        })
+        .collect();
+    let passed = cases.iter().all(Case::passed);
+    let text = match args.output {
+        SimulateFormat::Human => render::suite_human(&cases, style),
+        SimulateFormat::Json => render::suite_json(&cases),
+        SimulateFormat::Junit => crate::output::junit::render(&cases),
+    };
+    (text, passed)
+}
+
+/// The rendered result of the one request the flags describe, with the `--expect-*`
+/// checks, and whether they passed.
+fn single(
+    args: &SimulateArgs,
+    router: &Router<'_>,
+    request: &Request,
+    style: &Style,
+) -> Result<(String, bool), String> {
+    let expectation = Expectation {
+        status: args.expect_status,
+        backend: args
+            .expect_backend
+            .as_deref()
+            .map(|b| namespaced(b, args.input.default_namespace()))
+            .transpose()?,
+        ..Expectation::default()
+    };
+    let results = router.route(request);
+    let checks = check(&expectation, &results);
+    let passed = checks.iter().all(|c| c.passed);
+    let shown: &[Check] = if expectation.is_empty() { &[] } else { &checks };
+    let text = match args.output {
+        SimulateFormat::Human => render::human(request, &results, shown, style),
+        SimulateFormat::Json => render::json(request, &results, shown),
+        SimulateFormat::Junit => crate::output::junit::render(&[Case {
+            name: "request",
+            request,
+            results: &results,
+            checks: shown,
+        }]),
+    };
+    Ok((text, passed))
 }
 
 /// Separates a URL positional from the input paths.
@@ -233,90 +247,6 @@ fn split_url(input: &InputArgs) -> Result<(InputArgs, Option<String>), String> {
     let mut rest = input.clone();
     rest.paths = paths;
     Ok((rest, urls.into_iter().next()))
-}
-
-/// The parts of a URL: scheme, Host header (with port when written), port, path with query.
-#[derive(Debug, PartialEq, Eq)]
-struct Url {
-    scheme: Scheme,
-    host: String,
-    port: i64,
-    path: String,
-}
-
-fn parse_url(url: &str) -> Result<Url, String> {
-    let (scheme, rest) = if let Some(rest) = url.strip_prefix("http://") {
-        (Scheme::Http, rest)
-    } else if let Some(rest) = url.strip_prefix("https://") {
-        (Scheme::Https, rest)
-    } else {
-        return Err(format!("{url:?} is not an http:// or https:// URL"));
-    };
-    let split = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(split);
-    let authority = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    if authority.is_empty() {
-        return Err(format!("{url:?} has no host"));
-    }
-    let port = match authority.rsplit_once(':') {
-        Some((_, port)) if !authority.ends_with(']') => port
-            .parse::<u16>()
-            .map_err(|_| format!("{url:?} has an invalid port {port:?}"))
-            .map(i64::from)?,
-        _ => match scheme {
-            Scheme::Http => 80,
-            Scheme::Https => 443,
-        },
-    };
-    let path = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("/{path}")
-    };
-    Ok(Url {
-        scheme,
-        host: authority.to_string(),
-        port,
-        path,
-    })
-}
-
-/// `NS/NAME`, or `NAME` in the default namespace.
-pub(crate) fn namespaced(text: &str, default_namespace: &str) -> Result<NamespacedName, String> {
-    let (namespace, name) = text.split_once('/').unwrap_or((default_namespace, text));
-    if namespace.is_empty() || name.is_empty() || name.contains('/') {
-        return Err(format!("{text:?} is not NAMESPACE/NAME"));
-    }
-    Ok(NamespacedName {
-        namespace: namespace.to_string(),
-        name: name.to_string(),
-    })
-}
-
-fn grpc_call(text: &str) -> Result<(String, String), String> {
-    let trimmed = text.trim_start_matches('/');
-    match trimmed.rsplit_once('/') {
-        Some((service, method)) if !service.is_empty() && !method.is_empty() => {
-            Ok((service.to_string(), method.to_string()))
-        }
-        _ => Err(format!("{text:?} is not SERVICE/METHOD")),
-    }
-}
-
-fn header(text: &str) -> Result<(String, String), String> {
-    match text.split_once(':') {
-        Some((name, value)) if !name.trim().is_empty() => {
-            Ok((name.trim().to_string(), value.trim().to_string()))
-        }
-        _ => Err(format!("header {text:?} is not 'Name: value'")),
-    }
-}
-
-fn query_pair(text: &str) -> (String, String) {
-    let (k, v) = text.split_once('=').unwrap_or((text, ""));
-    (k.to_string(), v.to_string())
 }
 
 fn protocol(arg: ProtocolArg) -> RequestProtocol {
@@ -370,305 +300,4 @@ fn base_request(args: &SimulateArgs, url: Option<&str>) -> Result<Request, Strin
         protocol,
         backend_response_headers: Vec::new(),
     })
-}
-
-/// One entry of a `--requests` file.
-#[derive(Debug)]
-pub(crate) struct Entry {
-    pub(crate) name: String,
-    pub(crate) request: Request,
-    pub(crate) expectation: Expectation,
-}
-
-/// Reads a `--requests` file: a YAML list (or `{requests: [...]}`) of requests.
-pub(crate) fn read_requests(
-    file: &str,
-    base: &Request,
-    namespace: &str,
-) -> Result<Vec<Entry>, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("reading {file}: {e}"))?;
-    parse_requests(file, &text, base, namespace)
-}
-
-fn parse_requests(
-    file: &str,
-    text: &str,
-    base: &Request,
-    namespace: &str,
-) -> Result<Vec<Entry>, String> {
-    let (documents, diagnostics) = crate::yaml::parse(text, 0, &crate::yaml::Limits::default());
-    if let Some(d) = diagnostics.first() {
-        return Err(format!("{file}: {}", d.message));
-    }
-    let at = |node: &Node, message: String| -> String {
-        let line = text
-            .get(..node.span().start)
-            .map_or(0, |t| t.matches('\n').count())
-            + 1;
-        format!("{file}:{line}: {message}")
-    };
-    let Some(root) = documents.first().map(|d| d.root()) else {
-        return Ok(Vec::new());
-    };
-    let list = root.get("requests").unwrap_or(root);
-    let items = list
-        .as_seq()
-        .ok_or_else(|| at(list, "expected a list of requests".to_string()))?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| parse_entry(item, i, base, namespace).map_err(|(node, m)| at(node, m)))
-        .collect()
-}
-
-type Located<'n, T> = Result<T, (&'n Node, String)>;
-
-fn scalar(node: &Node) -> Option<String> {
-    node.scalar_text().map(|text| text.into_owned())
-}
-
-fn string<'n>(node: &'n Node, key: &str) -> Located<'n, Option<String>> {
-    match node.get(key) {
-        None => Ok(None),
-        Some(v) => scalar(v).map(Some).ok_or((
-            v,
-            format!("`{key}` must be a string, not {}", v.kind_name()),
-        )),
-    }
-}
-
-fn number<'n>(node: &'n Node, key: &str) -> Located<'n, Option<i64>> {
-    match node.get(key) {
-        None => Ok(None),
-        Some(v) => match (v.as_int(), v.as_str()) {
-            (Some(i), _) => Ok(Some(i)),
-            (None, Some(s)) => s
-                .parse()
-                .map(Some)
-                .map_err(|_| (v, format!("`{key}` must be a number"))),
-            (None, None) => Err((
-                v,
-                format!("`{key}` must be a number, not {}", v.kind_name()),
-            )),
-        },
-    }
-}
-
-fn string_map<'n>(node: &'n Node, key: &str) -> Located<'n, Option<Vec<(String, String)>>> {
-    let Some(v) = node.get(key) else {
-        return Ok(None);
-    };
-    let entries = v
-        .as_map()
-        .ok_or((v, format!("`{key}` must be a mapping of names to values")))?;
-    entries
-        .iter()
-        .map(|e| {
-            scalar(e.value())
-                .map(|value| (e.key().to_string(), value))
-                .ok_or((e.value(), format!("`{key}.{}` must be a string", e.key())))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
-}
-
-/// Places an error at `item.key` (or `item` when the key is absent).
-fn at_key<'n, T>(item: &'n Node, key: &str, result: Result<T, String>) -> Located<'n, T> {
-    result.map_err(|m| (item.get(key).unwrap_or(item), m))
-}
-
-fn parse_entry<'n>(
-    item: &'n Node,
-    index: usize,
-    base: &Request,
-    namespace: &str,
-) -> Located<'n, Entry> {
-    if item.as_map().is_none() {
-        return Err((item, format!("request {index} must be a mapping")));
-    }
-    let mut request = base.clone();
-    if let Some(url) = string(item, "url")? {
-        let url = at_key(item, "url", parse_url(&url))?;
-        request.scheme = Some(url.scheme);
-        request.host = Some(url.host);
-        request.port = Some(url.port);
-        request.path = url.path;
-    }
-    if let Some(g) = string(item, "gateway")? {
-        request.gateway = Some(at_key(item, "gateway", namespaced(&g, namespace))?);
-    }
-    if let Some(port) = number(item, "port")? {
-        request.port = Some(port);
-    }
-    if let Some(scheme) = string(item, "scheme")? {
-        request.scheme = Some(match scheme.to_ascii_lowercase().as_str() {
-            "http" => Scheme::Http,
-            "https" => Scheme::Https,
-            _ => return Err((item, format!("scheme {scheme:?} is not http or https"))),
-        });
-    }
-    if let Some(host) = string(item, "host")? {
-        request.host = Some(host);
-    }
-    if let Some(sni) = string(item, "sni")? {
-        request.sni = Some(sni);
-    }
-    if let Some(method) = string(item, "method")? {
-        request.method = method.to_ascii_uppercase();
-    }
-    if let Some(path) = string(item, "path")? {
-        request.path = path;
-    }
-    if let Some(query) = string_map(item, "query")? {
-        request.query = query;
-    }
-    if let Some(headers) = string_map(item, "headers")? {
-        request.headers = headers;
-    }
-    if let Some(grpc) = string(item, "grpc")? {
-        request.grpc = Some(at_key(item, "grpc", grpc_call(&grpc))?);
-        request.protocol = RequestProtocol::Grpc;
-    }
-    if let Some(p) = string(item, "protocol")? {
-        request.protocol = match ProtocolArg::from_str(&p, true) {
-            Ok(arg) => protocol(arg),
-            Err(_) => {
-                return Err((
-                    item,
-                    format!("protocol {p:?} is not http, grpc, tls, tcp or udp"),
-                ));
-            }
-        };
-    }
-    let mut expectation = Expectation::default();
-    if let Some(expect) = item.get("expect") {
-        if expect.as_map().is_none() {
-            return Err((expect, "`expect` must be a mapping".to_string()));
-        }
-        expectation.status = number(expect, "status")?
-            .map(|s| u16::try_from(s).map_err(|_| (expect, format!("status {s} is out of range"))))
-            .transpose()?;
-        if let Some(b) = string(expect, "backend")? {
-            expectation.backend = Some(
-                namespaced(&b, namespace)
-                    .map_err(|m| (expect.get("backend").unwrap_or(expect), m))?,
-            );
-        }
-        expectation.location = string(expect, "location")?;
-        expectation.backend_path = string(expect, "path")?;
-        expectation.backend_headers = string_map(expect, "headers")?.unwrap_or_default();
-    }
-    let name = string(item, "name")?.unwrap_or_else(|| {
-        format!(
-            "#{} {} {}{}",
-            index + 1,
-            request.method,
-            request.host.as_deref().unwrap_or(""),
-            request.path
-        )
-    });
-    Ok(Entry {
-        name,
-        request,
-        expectation,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_give_scheme_host_port_and_path() {
-        assert_eq!(
-            parse_url("http://shop.example.com:8080/cart?id=7"),
-            Ok(Url {
-                scheme: Scheme::Http,
-                host: "shop.example.com:8080".into(),
-                port: 8080,
-                path: "/cart?id=7".into(),
-            })
-        );
-        let u = parse_url("https://api.example.com").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            (u.port, u.path.as_str(), u.scheme),
-            (443, "/", Scheme::Https)
-        );
-        assert_eq!(
-            parse_url("http://h?x=1").map(|u| u.path),
-            Ok("/?x=1".to_string())
-        );
-        assert!(parse_url("http://h:99999/").is_err());
-        assert!(parse_url("ftp://h/").is_err());
-    }
-
-    #[test]
-    fn flag_values_parse() {
-        assert_eq!(header("x-version: 2"), Ok(("x-version".into(), "2".into())));
-        assert!(header("nope").is_err());
-        assert_eq!(
-            grpc_call("my.pkg.Service/Method"),
-            Ok(("my.pkg.Service".into(), "Method".into()))
-        );
-        assert!(grpc_call("Service").is_err());
-        assert_eq!(
-            namespaced("gw", "default").map(|n| n.to_string()),
-            Ok("default/gw".to_string())
-        );
-        assert!(namespaced("a/b/c", "default").is_err());
-        assert_eq!(query_pair("q=1"), ("q".into(), "1".into()));
-    }
-
-    #[test]
-    fn requests_file_entries_and_expectations() {
-        let text = r#"
-- name: product
-  url: http://shop.example.com/product/x
-  headers: {x-version: "2"}
-  expect:
-    status: 200
-    backend: product/product
-    path: /product/x
-- gateway: infra-ns/shared-gateway
-  port: 8080
-  path: /hr
-  expect: {status: 404}
-"#;
-        let base = Request::default();
-        let entries =
-            parse_requests("r.yaml", text, &base, "default").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(entries.len(), 2);
-        assert_eq!(entries[0].name, "product");
-        assert_eq!(entries[0].request.host.as_deref(), Some("shop.example.com"));
-        assert_eq!(entries[0].request.port, Some(80));
-        assert_eq!(
-            entries[0].request.headers,
-            vec![("x-version".into(), "2".into())]
-        );
-        assert_eq!(entries[0].expectation.status, Some(200));
-        assert_eq!(
-            entries[0].expectation.backend_path.as_deref(),
-            Some("/product/x")
-        );
-        assert_eq!(entries[1].request.port, Some(8080));
-        assert_eq!(entries[1].expectation.status, Some(404));
-        assert!(entries[1].name.contains("/hr"));
-    }
-
-    #[test]
-    fn requests_file_errors_are_located() {
-        let err = parse_requests(
-            "r.yaml",
-            "- path: /a\n- port: [1]\n",
-            &Request::default(),
-            "d",
-        )
-        .err()
-        .unwrap_or_default();
-        assert!(err.starts_with("r.yaml:2:"), "{err}");
-        let err = parse_requests("r.yaml", "a: b\n", &Request::default(), "d")
-            .err()
-            .unwrap_or_default();
-        assert!(err.contains("expected a list"), "{err}");
-    }
 }

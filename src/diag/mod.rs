@@ -41,7 +41,7 @@ impl fmt::Display for Severity {
 /// The stage of the pipeline that reports a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stage {
-    /// Reading files, stdin and URLs (GW000x).
+    /// Reading files, stdin and URLs (GW000x), and `--requests` files (GW7xxx).
     Input,
     /// Parsing YAML (GW001x).
     Yaml,

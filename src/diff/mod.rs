@@ -2,26 +2,20 @@
 //! listeners' `attachedRoutes`, and the outcome of requests ("after this change `/hr`
 //! returns 404"). Compares two analyses; never prints.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::engine::routing::{NamespacedName, Request, RouteResult, Router};
+use crate::engine::routing::requests::NamedRequest;
+use crate::engine::routing::{RouteResult, Router};
 use crate::engine::{Analysis, GatewayReport, RouteReport};
-use crate::model::{GATEWAY_GROUP, Known, PathMatchType, RouteMatch, ValueMatchType, World};
+use crate::model::World;
 
 /// One side of the comparison.
 #[derive(Debug, Clone, Copy)]
 pub struct Side<'a> {
     pub world: &'a World,
     pub analysis: &'a Analysis,
-}
-
-/// A request to compare, with the name shown for it.
-#[derive(Debug, Clone)]
-pub struct NamedRequest {
-    pub name: String,
-    pub request: Request,
 }
 
 /// Everything that differs, in a stable order (`gwctl/v1` `DiffReport`).
@@ -261,126 +255,6 @@ fn parent_name(parent: &crate::engine::ParentRefStatus) -> String {
     name
 }
 
-/// One representative request per HTTPRoute match of either side: the path (a prefix as
-/// itself, an exact path as written; regular expressions are skipped), the method, and the
-/// exact headers and query parameters, sent to each of the route's hostnames (a wildcard
-/// `*.example.com` as `wildcard.example.com`) or, without hostnames, with no Host; and to
-/// each Gateway the route's parentRefs name (directly or through a ListenerSet), so the
-/// number of routings grows with the routes, not with routes times Gateways.
-pub fn representative_requests(worlds: &[&World]) -> Vec<NamedRequest> {
-    let mut seen = BTreeSet::new();
-    let mut requests = Vec::new();
-    for world in worlds {
-        let set_gateways: HashMap<(&str, &str), NamespacedName> = world
-            .listener_sets
-            .iter()
-            .map(|s| {
-                let gateway = NamespacedName {
-                    namespace: s.parent_ref.namespace.clone(),
-                    name: s.parent_ref.name.clone(),
-                };
-                ((s.meta.namespace.as_str(), s.meta.name.as_str()), gateway)
-            })
-            .collect();
-        for route in &world.routes {
-            let mut gateways: Vec<NamespacedName> = route
-                .parent_refs
-                .iter()
-                .filter(|p| p.group == GATEWAY_GROUP)
-                .filter_map(|p| match p.kind.as_str() {
-                    "Gateway" => Some(NamespacedName {
-                        namespace: p.namespace.clone(),
-                        name: p.name.clone(),
-                    }),
-                    _ => set_gateways
-                        .get(&(p.namespace.as_str(), p.name.as_str()))
-                        .cloned(),
-                })
-                .collect();
-            gateways.sort();
-            gateways.dedup();
-            let hosts: Vec<Option<String>> = if route.hostnames.is_empty() {
-                vec![None]
-            } else {
-                route
-                    .hostnames
-                    .iter()
-                    .map(|h| Some(h.replacen('*', "wildcard", 1)))
-                    .collect()
-            };
-            for rule in &route.rules {
-                for matched in &rule.matches {
-                    let RouteMatch::Http(m) = matched else {
-                        continue;
-                    };
-                    let Known::Known(PathMatchType::Exact | PathMatchType::PathPrefix) =
-                        m.path.match_type
-                    else {
-                        continue;
-                    };
-                    let exact =
-                        |values: &[crate::model::ValueMatch]| -> Option<Vec<(String, String)>> {
-                            values
-                                .iter()
-                                .map(|v| match v.match_type {
-                                    Known::Known(ValueMatchType::Exact) => {
-                                        Some((v.name.clone(), v.value.clone()))
-                                    }
-                                    _ => None,
-                                })
-                                .collect()
-                        };
-                    let (Some(headers), Some(query)) = (exact(&m.headers), exact(&m.query_params))
-                    else {
-                        continue;
-                    };
-                    for (gateway, host) in gateways
-                        .iter()
-                        .flat_map(|g| hosts.iter().map(move |h| (g, h)))
-                    {
-                        let request = Request {
-                            gateway: Some(gateway.clone()),
-                            host: host.clone(),
-                            method: m.method.clone().unwrap_or_else(|| "GET".to_string()),
-                            path: m.path.value.clone(),
-                            headers: headers.clone(),
-                            query: query.clone(),
-                            ..Request::default()
-                        };
-                        let name = describe(&request);
-                        if seen.insert((gateway.clone(), name.clone())) {
-                            requests.push(NamedRequest { name, request });
-                        }
-                    }
-                }
-            }
-        }
-    }
-    requests
-}
-
-/// `GET http://example.com/hr?a=b [x-env: canary]`, or `GET /hr` without a Host.
-pub fn describe(request: &Request) -> String {
-    let mut text = format!("{} ", request.method);
-    if let Some(host) = &request.host {
-        text.push_str(&format!("http://{host}"));
-    }
-    text.push_str(&request.path);
-    let query: Vec<String> = request
-        .query
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    if !query.is_empty() {
-        text.push(if request.path.contains('?') { '&' } else { '?' });
-        text.push_str(&query.join("&"));
-    }
-    for (name, value) in &request.headers {
-        text.push_str(&format!(" [{name}: {value}]"));
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,52 +272,5 @@ mod tests {
                 ("d", None, Some(4))
             ]
         );
-    }
-
-    #[test]
-    fn describes_requests() {
-        let request = Request {
-            host: Some("example.com".into()),
-            path: "/hr".into(),
-            query: vec![("a".into(), "b".into())],
-            headers: vec![("x-env".into(), "canary".into())],
-            ..Request::default()
-        };
-        assert_eq!(
-            describe(&request),
-            "GET http://example.com/hr?a=b [x-env: canary]"
-        );
-        assert_eq!(describe(&Request::default()), "GET /");
-    }
-
-    #[test]
-    fn representative_requests_go_to_the_parent_gateways_only() {
-        use crate::engine::testing::{
-            gateway, http_route, listener_set, parent, path_match, world,
-        };
-        let mut w = world();
-        for name in ["a", "b", "c"] {
-            w.gateways.push(gateway("infra", name, Vec::new()));
-        }
-        let mut set = listener_set("apps", "set", "b", Vec::new());
-        set.parent_ref.namespace = "infra".into();
-        w.listener_sets.push(set);
-        let mut to_a = parent("a");
-        to_a.namespace = "infra".into();
-        let mut to_set = parent("set");
-        to_set.kind = "ListenerSet".into();
-        let mut route = http_route("apps", "r", &[to_a, to_set], &[]);
-        for rule in &mut route.rules {
-            rule.matches
-                .push(RouteMatch::Http(path_match(PathMatchType::PathPrefix, "/")));
-        }
-        w.routes.push(route);
-        let requests = representative_requests(&[&w]);
-        let gateways: Vec<String> = requests
-            .iter()
-            .filter_map(|r| r.request.gateway.as_ref().map(ToString::to_string))
-            .collect();
-        // Gateway `c` serves no route: no request is sent to it.
-        assert_eq!(gateways, ["infra/a", "infra/b"]);
     }
 }

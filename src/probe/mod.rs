@@ -1,28 +1,17 @@
 //! `gwctl probe`: the simulator's predictions checked against a running Gateway.
 //!
 //! This module plans the requests (from a `--requests` table, or one representative request
-//! per route match), turns each simulated result into a [`Prediction`], and compares it with
-//! what the Gateway answered ([`Observation`]). It does no I/O: [`client`] sends the
-//! requests.
+//! per route match: `engine::routing::requests`), turns each simulated result into a
+//! [`Prediction`], and compares it with what the Gateway answered ([`Observation`]). It does
+//! no I/O: [`client`] sends the requests.
 
 pub mod client;
 
-use std::collections::HashSet;
-
+use crate::engine::routing::requests::{NamedRequest, http_listeners};
 use crate::engine::routing::{
     NamespacedName, Outcome, Request, RequestProtocol, RouteResult, Router, Scheme,
 };
-use crate::model::{
-    GATEWAY_GROUP, HttpMatch, Listener, PathMatchType, Protocol, RouteKind, RouteMatch,
-    ValueMatchType, World,
-};
-
-/// A named request before it is routed.
-#[derive(Debug, Clone)]
-pub struct NamedRequest {
-    pub name: String,
-    pub request: Request,
-}
+use crate::model::{Protocol, World};
 
 /// One request to send: a simulated request fixed to one Gateway port, and its prediction.
 #[derive(Debug, Clone)]
@@ -247,31 +236,6 @@ pub fn choose_gateway(
     }
 }
 
-/// The HTTP and HTTPS listeners of `gateway`, its own and its ListenerSets'.
-fn http_listeners<'w>(
-    world: &'w World,
-    gateway: &NamespacedName,
-) -> impl Iterator<Item = (Option<&'w str>, &'w Listener)> {
-    let own = world
-        .gateways
-        .iter()
-        .filter(move |g| g.meta.namespace == gateway.namespace && g.meta.name == gateway.name)
-        .flat_map(|g| g.listeners.iter().map(|l| (None, l)));
-    let from_sets = world
-        .listener_sets
-        .iter()
-        .filter(move |s| {
-            s.parent_ref.namespace == gateway.namespace && s.parent_ref.name == gateway.name
-        })
-        .flat_map(|s| s.listeners.iter().map(|l| (Some(s.meta.name.as_str()), l)));
-    own.chain(from_sets).filter(|(_, l)| {
-        matches!(
-            l.protocol.known(),
-            Some(Protocol::Http) | Some(Protocol::Https)
-        )
-    })
-}
-
 /// The ports of `gateway` with an HTTP or HTTPS listener, ascending.
 pub fn http_ports(world: &World, gateway: &NamespacedName) -> Vec<i64> {
     let mut ports: Vec<i64> = http_listeners(world, gateway)
@@ -287,135 +251,6 @@ pub fn port_scheme(world: &World, gateway: &NamespacedName, port: i64) -> Scheme
     let plain = http_listeners(world, gateway)
         .any(|(_, l)| l.port == Some(port) && l.protocol.known() == Some(Protocol::Http));
     if plain { Scheme::Http } else { Scheme::Https }
-}
-
-/// A concrete host for a hostname pattern: `*.example.com` becomes `probe.example.com`.
-fn concrete_host(pattern: &str) -> String {
-    match pattern.strip_prefix("*.") {
-        Some(suffix) => format!("probe.{suffix}"),
-        None => pattern.to_string(),
-    }
-}
-
-/// One representative request per match of every HTTPRoute whose parentRefs name
-/// `gateway` (or one of its ListenerSets), attached or not, so that refused routes are
-/// probed too (their requests should be 404). Hosts are the route's hostnames, else the
-/// hostnames of the listeners it names. Matches that only a regular expression describes
-/// are left out. Identical requests are sent once.
-pub fn representative_requests(world: &World, gateway: &NamespacedName) -> Vec<NamedRequest> {
-    let listeners: Vec<(Option<&str>, &Listener)> = http_listeners(world, gateway).collect();
-    let mut seen = HashSet::new();
-    let mut requests = Vec::new();
-    for route in world.routes.iter().filter(|r| r.kind == RouteKind::Http) {
-        let parents: Vec<_> = route
-            .parent_refs
-            .iter()
-            .filter(|p| p.group == GATEWAY_GROUP)
-            .filter(|p| match p.kind.as_str() {
-                "Gateway" => p.namespace == gateway.namespace && p.name == gateway.name,
-                _ => listeners
-                    .iter()
-                    .any(|(set, _)| *set == Some(p.name.as_str())),
-            })
-            .collect();
-        if parents.is_empty() {
-            continue;
-        }
-        let hosts: Vec<Option<String>> = if route.hostnames.is_empty() {
-            let mut hosts: Vec<Option<String>> = listeners
-                .iter()
-                .filter(|(set, l)| {
-                    parents.iter().any(|p| {
-                        let owner_ok = match p.kind.as_str() {
-                            "Gateway" => set.is_none(),
-                            _ => *set == Some(p.name.as_str()),
-                        };
-                        owner_ok
-                            && p.section_name.as_ref().is_none_or(|s| *s == l.name)
-                            && p.port.is_none_or(|port| l.port == Some(port))
-                    })
-                })
-                .map(|(_, l)| l.hostname.as_deref().map(concrete_host))
-                .collect();
-            hosts.sort();
-            hosts.dedup();
-            if hosts.is_empty() {
-                hosts.push(None);
-            }
-            hosts
-        } else {
-            route
-                .hostnames
-                .iter()
-                .map(|h| Some(concrete_host(h)))
-                .collect()
-        };
-        let route_name = format!(
-            "{} {}/{}",
-            route.kind.as_str(),
-            route.meta.namespace,
-            route.meta.name
-        );
-        for rule in &route.rules {
-            for m in &rule.matches {
-                let RouteMatch::Http(m) = m else { continue };
-                let Some((method, path, headers, query)) = representative(m) else {
-                    continue;
-                };
-                for host in &hosts {
-                    let key = (
-                        host.clone(),
-                        method.clone(),
-                        path.clone(),
-                        headers.clone(),
-                        query.clone(),
-                    );
-                    if !seen.insert(key) {
-                        continue;
-                    }
-                    requests.push(NamedRequest {
-                        name: format!("{route_name} rules[{}].matches[{}]", rule.index, m.index),
-                        request: Request {
-                            gateway: Some(gateway.clone()),
-                            host: host.clone(),
-                            method: method.clone(),
-                            path: path.clone(),
-                            headers: headers.clone(),
-                            query: query.clone(),
-                            ..Request::default()
-                        },
-                    });
-                }
-            }
-        }
-    }
-    requests
-}
-
-type Pairs = Vec<(String, String)>;
-
-/// The method, path, headers and query of a request that takes `m`; `None` when a part
-/// is a regular expression.
-fn representative(m: &HttpMatch) -> Option<(String, String, Pairs, Pairs)> {
-    let path = match m.path.match_type.known()? {
-        PathMatchType::Exact | PathMatchType::PathPrefix => m.path.value.clone(),
-        PathMatchType::RegularExpression => return None,
-    };
-    let exact = |values: &[crate::model::ValueMatch]| -> Option<Pairs> {
-        values
-            .iter()
-            .map(|v| match v.match_type.known()? {
-                ValueMatchType::Exact => Some((v.name.clone(), v.value.clone())),
-                ValueMatchType::RegularExpression => None,
-            })
-            .collect()
-    };
-    Some((
-        m.method.clone().unwrap_or_else(|| "GET".to_string()),
-        path,
-        exact(&m.headers)?,
-        exact(&m.query_params)?,
-    ))
 }
 
 /// Routes every request and fixes each result to its Gateway port: one [`Probe`] per
@@ -517,6 +352,7 @@ pub struct ProbeResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::routing::requests::{Purpose, representative_requests};
     use crate::input::Sources;
     use crate::source::SourceFile;
 
@@ -669,7 +505,7 @@ spec:
 "#;
         let world = world_from(&format!("{GATEWAY}{routes}"));
         let gateway = ns("infra", "gw");
-        let requests = representative_requests(&world, &gateway);
+        let requests = representative_requests(&[&world], Purpose::Probe(&gateway));
         let shown: Vec<String> = requests
             .iter()
             .map(|r| {
@@ -723,6 +559,7 @@ spec:
                 gateway: Some(ns("infra", "gw")),
                 ..Request::default()
             },
+            expectation: Default::default(),
         }];
         let probes = plan(&router, &world, &requests, "192.0.2.1");
         let ports: Vec<_> = probes

@@ -1177,3 +1177,36 @@ fn simulate_usage_errors_exit_2() {
     }
     assert_no_errors(errors);
 }
+
+/// A `--requests` file with entries of the wrong shape: each problem is reported at its line
+/// (GW7001, `requests-file-invalid`), and nothing is routed.
+#[test]
+fn requests_file_problems_are_located() {
+    let file = "testdata/simulate/invalid-requests.yaml";
+    let run = gwctl(&["simulate", "testdata/acme", "--requests", file], None);
+    let mut errors = Vec::new();
+    errors.extend(run.check_no_panic().err());
+    compare(&mut errors, "exit code", run.code, 2);
+    compare(&mut errors, "stdout", run.stdout.as_str(), "");
+    compare(
+        &mut errors,
+        "stderr",
+        run.stderr.as_str(),
+        &format!(
+            "error: {file}:6: `port` must be a number, not a list\n\
+             error: {file}:8: \"a/b/c\" is not NAMESPACE/NAME\n"
+        ),
+    );
+    // The README's suite is the same format, done right.
+    let ok = gwctl(
+        &[
+            "simulate",
+            "testdata/acme",
+            "--requests",
+            "testdata/simulate/acme-requests.yaml",
+        ],
+        None,
+    );
+    compare(&mut errors, "exit code of the valid suite", ok.code, 0);
+    assert_no_errors(errors);
+}

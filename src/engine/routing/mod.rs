@@ -11,6 +11,7 @@ pub mod expect;
 mod filters;
 mod hostname;
 mod matching;
+pub mod requests;
 mod router;
 mod table;
 
