@@ -8,143 +8,16 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
+use super::rules::{
+    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, SYNTAX_ERROR, TAG_MISMATCH, TOO_MANY_NODES,
+};
 use super::scalar::{self, CoreTag};
+use super::scanner::{Offsets, syntax_error, too_deep};
 use super::{Limits, Node, Pair, Value};
-use crate::diag::{Diagnostic, Location, Rule, Severity, Stage};
+use crate::diag::{Diagnostic, Location};
 use crate::source::{FileId, Span};
-
-pub static SYNTAX_ERROR: Rule = Rule {
-    code: "GW0010",
-    name: "yaml-syntax-error",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A document is not valid YAML",
-    explanation: r#"The document cannot be parsed as YAML, so none of its objects are checked
-(the other documents of the file still are). `kubectl apply` would reject the whole file.
-
-Common causes are tabs used for indentation, a missing `:` after a key, an unclosed quote
-or bracket, and inconsistent indentation:
-
-```yaml
-spec:
-  parentRefs:
-  - name: gw
-   sectionName: web   # indented by 3 instead of 4
-```
-
-Fix the indentation or quoting at the position shown; a YAML-aware editor helps."#,
-};
-
-pub static DUPLICATE_KEY: Rule = Rule {
-    code: "GW0011",
-    name: "yaml-duplicate-key",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A mapping has the same key twice",
-    explanation: r#"The Kubernetes API server's strict decoder rejects an object with a
-duplicate field, and tools that accept it silently keep only one of the values. gwctl keeps
-the last one.
-
-```yaml
-spec:
-  hostnames: ["a.example.com"]
-  hostnames: ["b.example.com"]   # duplicate: which one did you mean?
-```
-
-Remove one of the keys, or merge their values."#,
-};
-
-pub static COMPLEX_KEY: Rule = Rule {
-    code: "GW0012",
-    name: "yaml-complex-key",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A mapping key is a list or a mapping",
-    explanation: r#"Kubernetes objects are JSON: every mapping key must be a string. A key that
-is itself a list or a mapping cannot be represented and the entry is ignored.
-
-```yaml
-? [a, b]
-: value
-```
-
-Use a plain string key."#,
-};
-
-pub static TOO_MANY_NODES: Rule = Rule {
-    code: "GW0013",
-    name: "yaml-too-many-nodes",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A document expands to too many values (alias bomb?)",
-    explanation: r#"With aliases expanded, the document holds more values than the limit. A few
-lines of anchors and aliases can expand exponentially ("billion laughs"), so gwctl stops
-counting and drops the document instead of exhausting memory.
-
-```yaml
-a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]
-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-# ... each level multiplies the size by 9
-```
-
-Write the values out, or use fewer nested aliases."#,
-};
-
-pub static TOO_DEEP: Rule = Rule {
-    code: "GW0014",
-    name: "yaml-too-deep",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A document nests collections too deeply",
-    explanation: r#"The document nests lists and mappings deeper than the limit. No Kubernetes
-object needs that; deep nesting is usually generated or hostile input, and the document is
-dropped.
-
-```yaml
-a: [[[[[[[[[[[[[[[[[[[[ ... ]]]]]]]]]]]]]]]]]]]]
-```
-
-Flatten the structure."#,
-};
-
-pub static TAG_MISMATCH: Rule = Rule {
-    code: "GW0016",
-    name: "yaml-tag-mismatch",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A tagged value does not fit its tag",
-    explanation: r#"A core tag (`!!int`, `!!bool`, `!!float`, `!!null`) forces a value's type, and
-the text does not have that type; the API server's decoder rejects it. gwctl reads the value
-as a string.
-
-```yaml
-port: !!int eighty
-```
-
-Remove the tag, or fix the value (`port: 80`)."#,
-};
-
-pub static INVALID_MERGE: Rule = Rule {
-    code: "GW0017",
-    name: "yaml-invalid-merge",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A merge key (`<<`) is given something other than mappings",
-    explanation: r#"The merge key `<<` copies the entries of a mapping (or of each mapping of a
-list) into the mapping that contains it. Anything else cannot be merged and is ignored.
-
-```yaml
-base: &base {port: 80}
-listener:
-  <<: [*base, 443]   # 443 is not a mapping
-  name: web
-```
-
-Merge only mappings: `<<: *base` or `<<: [*base, *other]`."#,
-};
 
 /// An error that drops the document; boxed as it is rare and large.
 pub(super) type Fatal = Box<Diagnostic>;
@@ -226,142 +99,6 @@ fn span_is_empty(span: Span) -> bool {
     span.start == span.end
 }
 
-fn syntax_error(
-    error: &ScanError,
-    offsets: &mut Offsets,
-    file: FileId,
-    limits: &Limits,
-) -> Diagnostic {
-    let start = offsets.byte(error.marker().index());
-    // Underline the character at the error, unless it is a line break or the end.
-    let width = offsets
-        .text
-        .get(start - offsets.base..)
-        .and_then(|rest| rest.chars().next())
-        .filter(|c| *c != '\n' && *c != '\r')
-        .map_or(0, char::len_utf8);
-    let location = file_location(file, Span::new(start, start + width));
-    // The scanner has its own bound on flow nesting (255), which it can hit before the
-    // builder sees the events of the levels beyond ours.
-    if error.info() == "recursion limit exceeded" {
-        return too_deep(limits, location);
-    }
-    Diagnostic::new(&SYNTAX_ERROR, syntax_message(error.info())).at(location)
-}
-
-fn too_deep(limits: &Limits, location: Location) -> Diagnostic {
-    Diagnostic::new(
-        &TOO_DEEP,
-        format!(
-            "collections nest more than {} levels deep here; the document is not checked",
-            limits.max_depth
-        ),
-    )
-    .at(location)
-}
-
-/// The parser's message, reworded where it speaks in parser terms.
-fn syntax_message(info: &str) -> String {
-    let reworded = match info {
-        "simple key expect ':'" => "expected `:` after a mapping key",
-        "simple key expected" => "expected a mapping key",
-        "mapping values are not allowed in this context" => {
-            "unexpected `:` here (check the indentation, or quote a value that contains \": \")"
-        }
-        "tabs disallowed within this context (block indentation)"
-        | "tabs disallowed in this context" => "tabs cannot be used for indentation",
-        "while parsing node, found unknown anchor" => "this alias refers to an undefined anchor",
-        "while parsing a block mapping, did not find expected key" => {
-            "expected a mapping key at this indentation"
-        }
-        "while parsing a block collection, did not find expected '-' indicator" => {
-            "expected a list item (`- `) at this indentation"
-        }
-        "while parsing a flow sequence, expected ',' or ']'" => "expected `,` or `]` in a list",
-        "while parsing a flow mapping, did not find expected ',' or '}'" => {
-            "expected `,` or `}` in a mapping"
-        }
-        "while scanning a quoted scalar, found unexpected end of stream" => {
-            "unclosed quoted string"
-        }
-        "invalid indentation in flow construct" => {
-            "bad indentation inside `[...]` or `{...}` (is a bracket left unclosed?)"
-        }
-        "while parsing a node, did not find expected node content" => "expected a value here",
-        _ => "",
-    };
-    if !reworded.is_empty() {
-        return reworded.to_string();
-    }
-    // "while parsing a X, did not find Y" reads better as "did not find Y (in a X)".
-    let message = match info.split_once(", ") {
-        Some((context, rest)) if context.starts_with("while ") => format!("{rest} ({context})"),
-        _ => info.to_string(),
-    };
-    message.replace(['<', '>'], "")
-}
-
-/// Converts the parser's character indices within a chunk to byte offsets in the file.
-/// Events arrive nearly in text order, so a cursor that moves from the last position makes
-/// the conversion linear overall; an ASCII chunk needs no conversion at all.
-struct Offsets<'a> {
-    text: &'a str,
-    base: usize,
-    ascii: bool,
-    cursor_chars: usize,
-    cursor_bytes: usize,
-}
-
-impl<'a> Offsets<'a> {
-    fn new(text: &'a str, base: usize) -> Self {
-        Offsets {
-            text,
-            base,
-            ascii: text.is_ascii(),
-            cursor_chars: 0,
-            cursor_bytes: 0,
-        }
-    }
-
-    fn byte(&mut self, char_index: usize) -> usize {
-        if self.ascii {
-            return self.base + char_index.min(self.text.len());
-        }
-        while self.cursor_chars < char_index {
-            match self
-                .text
-                .get(self.cursor_bytes..)
-                .and_then(|s| s.chars().next())
-            {
-                Some(c) => {
-                    self.cursor_bytes += c.len_utf8();
-                    self.cursor_chars += 1;
-                }
-                None => break,
-            }
-        }
-        while self.cursor_chars > char_index {
-            match self
-                .text
-                .get(..self.cursor_bytes)
-                .and_then(|s| s.chars().next_back())
-            {
-                Some(c) => {
-                    self.cursor_bytes -= c.len_utf8();
-                    self.cursor_chars -= 1;
-                }
-                None => break,
-            }
-        }
-        self.base + self.cursor_bytes
-    }
-
-    fn span(&mut self, start: usize, end: usize) -> Span {
-        let start = self.byte(start);
-        Span::new(start, self.byte(end).max(start))
-    }
-}
-
 /// A finished node with the figures the limits need.
 struct Built {
     node: Node,
@@ -439,6 +176,80 @@ impl MapBuilder {
                     .collect(),
             );
         }
+    }
+
+    /// Places a finished node as the next key or value; returns the problem with it (a
+    /// complex key, a duplicate key, a merge of something else than mappings).
+    fn place(&mut self, node: Node, file: FileId) -> Option<Diagnostic> {
+        match std::mem::take(&mut self.next) {
+            Expect::Key => match scalar_key(&node.value) {
+                Some(key) => self.next = Expect::Value(key, node.span),
+                None => {
+                    self.next = Expect::SkippedValue;
+                    let diagnostic = Diagnostic::new(
+                        &COMPLEX_KEY,
+                        format!(
+                            "a mapping key must be a string, not {}; the entry is ignored",
+                            node.kind_name()
+                        ),
+                    )
+                    .at(file_location(file, node.span));
+                    return Some(diagnostic);
+                }
+            },
+            Expect::Value(key, key_span) => {
+                let entry = Pair {
+                    key,
+                    key_span,
+                    value: node,
+                };
+                match self.position(&entry.key) {
+                    Some(first) => {
+                        let first_span = self.entries.get(first).map(|e| e.key_span);
+                        let diagnostic = Diagnostic::new(
+                            &DUPLICATE_KEY,
+                            format!("duplicate key `{}`", entry.key),
+                        )
+                        .at(file_location(file, key_span))
+                        .help("remove one of the two entries; the last one is used");
+                        let diagnostic = match first_span {
+                            Some(span) => {
+                                diagnostic.related(file_location(file, span), "first defined here")
+                            }
+                            None => diagnostic,
+                        };
+                        if let Some(slot) = self.entries.get_mut(first) {
+                            *slot = entry;
+                        }
+                        return Some(diagnostic);
+                    }
+                    None => self.push(entry),
+                }
+            }
+            Expect::MergeValue => {
+                let span = node.span;
+                let merged = match node.value {
+                    Value::Map(_) => Ok(vec![node]),
+                    Value::Seq(items) if items.iter().all(|i| i.as_map().is_some()) => Ok(items),
+                    other => Err(other.kind_name()),
+                };
+                match merged {
+                    Ok(maps) => self.merges.extend(maps),
+                    Err(found) => {
+                        let diagnostic = Diagnostic::new(
+                            &INVALID_MERGE,
+                            format!(
+                                "the merge key `<<` needs a mapping or a list of mappings, not {found}"
+                            ),
+                        )
+                        .at(file_location(file, span));
+                        return Some(diagnostic);
+                    }
+                }
+            }
+            Expect::SkippedValue => {}
+        }
+        None
     }
 
     /// Adds the entries of the merged mappings whose keys the mapping does not have itself;
@@ -681,72 +492,8 @@ impl Builder<'_> {
             }
             Collection::Map(map) => map,
         };
-        match std::mem::take(&mut map.next) {
-            Expect::Key => match scalar_key(&built.node.value) {
-                Some(key) => map.next = Expect::Value(key, built.node.span),
-                None => {
-                    map.next = Expect::SkippedValue;
-                    let diagnostic = Diagnostic::new(
-                        &COMPLEX_KEY,
-                        format!(
-                            "a mapping key must be a string, not {}; the entry is ignored",
-                            built.node.kind_name()
-                        ),
-                    )
-                    .at(file_location(self.file, built.node.span));
-                    self.diagnostics.push(diagnostic);
-                }
-            },
-            Expect::Value(key, key_span) => {
-                let entry = Pair {
-                    key,
-                    key_span,
-                    value: built.node,
-                };
-                match map.position(&entry.key) {
-                    Some(first) => {
-                        let first_span = map.entries.get(first).map(|e| e.key_span);
-                        let diagnostic = Diagnostic::new(
-                            &DUPLICATE_KEY,
-                            format!("duplicate key `{}`", entry.key),
-                        )
-                        .at(file_location(self.file, key_span))
-                        .help("remove one of the two entries; the last one is used");
-                        let diagnostic = match first_span {
-                            Some(span) => diagnostic
-                                .related(file_location(self.file, span), "first defined here"),
-                            None => diagnostic,
-                        };
-                        self.diagnostics.push(diagnostic);
-                        if let Some(slot) = map.entries.get_mut(first) {
-                            *slot = entry;
-                        }
-                    }
-                    None => map.push(entry),
-                }
-            }
-            Expect::MergeValue => {
-                let span = built.node.span;
-                let merged = match built.node.value {
-                    Value::Map(_) => Ok(vec![built.node]),
-                    Value::Seq(items) if items.iter().all(|i| i.as_map().is_some()) => Ok(items),
-                    other => Err(other.kind_name()),
-                };
-                match merged {
-                    Ok(maps) => map.merges.extend(maps),
-                    Err(found) => {
-                        let diagnostic = Diagnostic::new(
-                            &INVALID_MERGE,
-                            format!(
-                                "the merge key `<<` needs a mapping or a list of mappings, not {found}"
-                            ),
-                        )
-                        .at(file_location(self.file, span));
-                        self.diagnostics.push(diagnostic);
-                    }
-                }
-            }
-            Expect::SkippedValue => {}
+        if let Some(diagnostic) = map.place(built.node, self.file) {
+            self.diagnostics.push(diagnostic);
         }
         Ok(())
     }

@@ -9,17 +9,20 @@ mod build;
 mod node;
 #[cfg(test)]
 mod proptests;
+mod rules;
 mod scalar;
+mod scanner;
 mod split;
 
-pub use build::{
-    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, SYNTAX_ERROR, TAG_MISMATCH, TOO_DEEP, TOO_MANY_NODES,
+pub use rules::{
+    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, RULES, SYNTAX_ERROR, TAG_MISMATCH, TOO_DEEP,
+    TOO_MANY_DOCUMENTS, TOO_MANY_NODES,
 };
 
 pub use node::{Entries, Entry, Map, Node, Seq, View};
 use node::{Pair, Value};
 
-use crate::diag::{Diagnostic, Location, Rule, Severity, Stage};
+use crate::diag::{Diagnostic, Location};
 use crate::source::{FileId, Span};
 
 /// One YAML document of a file.
@@ -67,27 +70,6 @@ impl Default for Limits {
     }
 }
 
-pub static TOO_MANY_DOCUMENTS: Rule = Rule {
-    code: "GW0015",
-    name: "yaml-too-many-documents",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A file holds more documents than the limit",
-    explanation: r#"gwctl reads at most a fixed number of YAML documents (separated by `---`)
-from one file, so that a hostile or runaway file cannot exhaust memory. The documents after
-the limit are not checked.
-
-```yaml
-kind: HTTPRoute
----
-kind: HTTPRoute
----
-# ... a million more
-```
-
-Split the file, or check the directory it came from in parts."#,
-};
-
 /// One chunk's documents (or the error that dropped them), and the problems that did not.
 struct ParsedChunk {
     start: usize,
@@ -129,18 +111,6 @@ fn parse_chunks(
     .flatten()
     .collect()
 }
-
-/// Rules of the YAML stage.
-pub static RULES: &[&Rule] = &[
-    &SYNTAX_ERROR,
-    &DUPLICATE_KEY,
-    &COMPLEX_KEY,
-    &TOO_MANY_NODES,
-    &TOO_DEEP,
-    &TOO_MANY_DOCUMENTS,
-    &TAG_MISMATCH,
-    &INVALID_MERGE,
-];
 
 /// Parses every document of the text of file `file` (the id its diagnostics and documents
 /// carry). Returns the documents and diagnostics for syntax errors, duplicate keys and
