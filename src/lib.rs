@@ -1,9 +1,10 @@
 //! gwctl: predict what a conformant Gateway API controller does with a set of manifests.
 //!
-//! The pipeline is visible in the module tree:
-//! `input` (walk, stdin) → `yaml` (span tree) → `model` (tolerant typed objects) →
-//! `engine` (attachment, references, status; request routing) → `diag` → `output`.
-//! `cluster` reads a live cluster as input (`--cluster`).
+//! The layers, bottom first (`tests/it/architecture.rs` checks them): `source` (spans and
+//! ids) → `diag` (the vocabulary of findings) → `yaml` (span tree) → `input` (files, stdin,
+//! URLs; location resolution) → `model` (tolerant typed objects) → `engine` (attachment,
+//! references, status; request routing) → `cluster`, `config` → `pipeline` (one run of
+//! every stage) → `diff`, `probe` → `output` → `rules` (the registry) → `cli`.
 //! Analysis never prints; output never analyses.
 
 pub mod cli;
