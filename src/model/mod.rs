@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use crate::diag::{Origin, ResourceRef};
 
-mod build;
-pub use build::{BuildOptions, RULES, build, build_with_cluster};
+mod read;
+pub use read::{BuildOptions, RULES, build, build_with_cluster};
 
 /// The API group of Gateway API kinds.
 pub const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
