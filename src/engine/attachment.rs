@@ -1,13 +1,13 @@
 //! The attachment handshake (§3): parentRef selection, listener admission (kind,
 //! namespace, hostname) and the route's `Accepted` condition for each parentRef.
 
-use std::collections::BTreeMap;
-
 use super::classes::Reconciled;
-use super::index::{Index, Lookup};
-use super::listeners::{Listeners, SetParent, Verdict};
-use super::selector::{self, NAMESPACE_NAME_LABEL, SelectorMatch};
-use super::{Attachment, ConditionStatus, ListenerId, ListenerOwner, Refusal, field, hostname};
+use super::conditions::{ConditionStatus, ListenerId, ListenerOwner, Verdict};
+use super::hostname;
+use super::index::{Index, Lookup, UNKNOWN_PARENT};
+use super::listeners::{Listeners, SetParent};
+use super::report::{Attachment, Refusal};
+use super::selector::{self, SelectorMatch, UNKNOWN_NAMESPACE, namespace_matches};
 use crate::diag::{Diagnostic, FieldPath, Location};
 use crate::model::{
     EXPERIMENTAL_GROUP, FromNamespaces, GATEWAY_GROUP, Known, LabelSelector, Listener, Meta,
@@ -108,45 +108,6 @@ traffic (mesh routes aside).\n\n\
 Fix: add a parentRef naming the Gateway (and listener) that should serve the route."
 );
 
-rule!(
-    UNKNOWN_NAMESPACE,
-    "GW4002",
-    "unknown-namespace",
-    Warning,
-    "A namespace selector depends on a Namespace the input does not contain",
-    "`allowedRoutes.namespaces.from: Selector` (and `allowedListeners`) match Namespace \
-labels. Without `--complete`, a Namespace absent from the input may exist with any \
-labels, so admission is `Unknown` (only `kubernetes.io/metadata.name` is known).\n\n\
-```yaml\nselector:\n  matchLabels: {shared-gateway-access: \"true\"}   # Namespace hr not in the input\n```\n\n\
-Fix: add the Namespace manifest (`kubectl get namespace hr -o yaml`) to the input, or \
-pass `--complete`."
-);
-
-rule!(
-    UNKNOWN_PARENT,
-    "GW4006",
-    "unknown-parent",
-    Warning,
-    "A parentRef names a Gateway or ListenerSet the input does not contain",
-    "Without `--complete`, a parent absent from the input may exist in the cluster, so \
-whether the route attaches is `Unknown`.\n\n\
-```yaml\nparentRefs:\n- {name: shared-gateway, namespace: infra-ns}   # not among the inputs\n```\n\n\
-Fix: add the parent's manifest to the input, or pass `--complete`."
-);
-
-/// Evaluates a namespace selector for namespace `ns`. With `--complete`, a Namespace
-/// not in the input has only the label the API server adds.
-pub fn namespace_matches(index: &Index, sel: &LabelSelector, ns: &str) -> SelectorMatch {
-    match index.namespace_labels(ns) {
-        Some(labels) => selector::evaluate(sel, ns, Some(labels)),
-        None if index.complete_for("", "Namespace") => {
-            let labels = BTreeMap::from([(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())]);
-            selector::evaluate(sel, ns, Some(&labels))
-        }
-        None => selector::evaluate(sel, ns, None),
-    }
-}
-
 /// One listener's verdict on a route.
 enum Admission {
     Allowed(Vec<String>),
@@ -206,7 +167,7 @@ fn admit(
         return Admission::Refused {
             message: format!("{desc} is unknown"),
             help: String::new(),
-            related: field(parent.meta, lpath()),
+            related: parent.meta.at(lpath()),
         };
     };
     if !state.attachable() {
@@ -216,7 +177,7 @@ fn admit(
                 state.accepted.reason, state.accepted.message
             ),
             help: format!("fix {desc} first (see its diagnostic)"),
-            related: field(parent.meta, lpath()),
+            related: parent.meta.at(lpath()),
         };
     }
     if !state.supports(route.kind) {
@@ -241,14 +202,11 @@ fn admit(
             help: format!(
                 "attach the {kind} to a listener whose protocol serves it, or list {kind} in the listener's allowedRoutes.kinds if the protocol allows it"
             ),
-            related: field(
-                parent.meta,
-                if l.allowed_routes.kinds.is_some() {
-                    lpath().key("allowedRoutes").key("kinds")
-                } else {
-                    lpath().key("protocol")
-                },
-            ),
+            related: parent.meta.at(if l.allowed_routes.kinds.is_some() {
+                lpath().key("allowedRoutes").key("kinds")
+            } else {
+                lpath().key("protocol")
+            }),
         };
     }
     let owner_ns = &parent.meta.namespace;
@@ -263,14 +221,13 @@ fn admit(
                     help: format!(
                         "set the listener's `allowedRoutes.namespaces.from` to `All`, or to `Selector` matching namespace `{route_ns}`; or move the route into namespace `{owner_ns}`"
                     ),
-                    related: field(
-                        parent.meta,
-                        if l.allowed_routes.namespaces.selector.is_some() {
+                    related: parent
+                        .meta
+                        .at(if l.allowed_routes.namespaces.selector.is_some() {
                             ns_path()
                         } else {
                             lpath()
-                        },
-                    ),
+                        }),
                 };
             }
         }
@@ -305,7 +262,7 @@ fn admit(
                         help: format!(
                             "{label_cmd}change the listener's `allowedRoutes.namespaces` to admit namespace `{route_ns}`"
                         ),
-                        related: field(parent.meta, ns_path()),
+                        related: parent.meta.at(ns_path()),
                     };
                 }
                 SelectorMatch::Unknown => {
@@ -322,7 +279,7 @@ fn admit(
             return Admission::Refused {
                 message: format!("{desc} admits no routes (allowedRoutes.namespaces.from is not All, Same or Selector)"),
                 help: "set the listener's `allowedRoutes.namespaces.from` to `Same`, `All` or `Selector`".into(),
-                related: field(parent.meta, ns_path()),
+                related: parent.meta.at(ns_path()),
             };
         }
     }
@@ -341,7 +298,7 @@ fn admit(
                 listener_host.unwrap_or(""),
                 route.hostnames.join(", ")
             ),
-            related: field(parent.meta, lpath().key("hostname")),
+            related: parent.meta.at(lpath().key("hostname")),
         },
     }
 }
@@ -418,7 +375,7 @@ pub fn judge_parent(
     // Where diagnostics point: built only when one is reported.
     let at = || {
         let path = FieldPath::root().key("spec").key("parentRefs");
-        field(&route.meta, path.index(p.index))
+        route.meta.at(path.index(p.index))
     };
     let target = crate::model::Named {
         kind: &p.kind,
@@ -470,7 +427,7 @@ pub fn judge_parent(
                     Diagnostic::new(&ROUTE_PARENT_NOT_RECONCILED, message.clone())
                         .at(at())
                         .help("fix the Gateway's gatewayClassName (see the diagnostic on the Gateway)")
-                        .related(field(&gw.meta, FieldPath::parse("spec.gatewayClassName")), "the Gateway's class"),
+                        .related(gw.meta.at(FieldPath::parse("spec.gatewayClassName")), "the Gateway's class"),
                 );
                 return unknown(message, &mut refuse);
             }
@@ -493,7 +450,7 @@ pub fn judge_parent(
                         Diagnostic::new(&ROUTE_NOT_ALLOWED_BY_LISTENERS, message.clone())
                             .at(at())
                             .help("make the ListenerSet's Gateway accept it (see the diagnostic on the ListenerSet)")
-                            .related(field(&set.meta, FieldPath::parse("spec.parentRef")), "the ListenerSet's parent"),
+                            .related(set.meta.at(FieldPath::parse("spec.parentRef")), "the ListenerSet's parent"),
                     );
                     refuse(None, "NotAllowedByListeners", &message);
                     return Verdict::new(ConditionStatus::False, "NotAllowedByListeners", message);
@@ -599,7 +556,7 @@ pub fn judge_parent(
                 .at(at())
                 .help(help)
                 .related(
-                    field(parent.meta, FieldPath::parse("spec.listeners")),
+                    parent.meta.at(FieldPath::parse("spec.listeners")),
                     "the parent's listeners",
                 ),
         );
@@ -663,7 +620,7 @@ pub fn judge_parent(
         let reasons: Vec<&str> = host_failures.iter().map(|(m, _)| m.as_str()).collect();
         let message = format!("{me} cannot attach to {target}: {}", reasons.join("; "));
         let mut d = Diagnostic::new(&ROUTE_NO_MATCHING_HOSTNAME, message.clone())
-            .at(field(&route.meta, FieldPath::parse("spec.hostnames")))
+            .at(route.meta.at(FieldPath::parse("spec.hostnames")))
             .help("add a hostname the listener serves to spec.hostnames, or change the listener's hostname")
             .related(at(), "the parentRef");
         for (_, related) in host_failures {

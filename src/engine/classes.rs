@@ -1,7 +1,8 @@
 //! GatewayClass handling (§1) and the Gateway-level prerequisites of reconciliation.
 
+use super::conditions::{ConditionStatus, Verdict, reasons, types};
 use super::index::{Index, Lookup};
-use super::{Condition, ConditionStatus, GatewayClassReport, Options, field};
+use super::report::GatewayClassReport;
 use crate::diag::{Diagnostic, FieldPath};
 use crate::model::{Gateway, GatewayClass};
 
@@ -82,20 +83,17 @@ pub enum Reconciled {
 
 /// Whether the simulated controller handles `class`: every class without
 /// `--controller-name`, else the classes whose `spec.controllerName` is that one.
-pub fn handles(options: &Options, class: &GatewayClass) -> bool {
-    options
-        .controller_name
-        .as_ref()
-        .is_none_or(|wanted| class.controller_name.as_ref() == Some(wanted))
+pub fn handles(controller_name: Option<&str>, class: &GatewayClass) -> bool {
+    controller_name.is_none_or(|wanted| class.controller_name.as_deref() == Some(wanted))
 }
 
 /// The status the simulated controller writes on `class`: `Accepted=True`, since gwctl
 /// treats `parametersRef` as opaque (semantics §1) and nothing else can make a handled class
 /// unacceptable; no conditions for a class it does not handle, whose status is another
 /// controller's to write.
-pub fn class_report(options: &Options, class: &GatewayClass) -> GatewayClassReport {
+pub fn class_report(controller_name: Option<&str>, class: &GatewayClass) -> GatewayClassReport {
     let meta = &class.meta;
-    let conditions = if handles(options, class) {
+    let conditions = if handles(controller_name, class) {
         let message = match &class.controller_name {
             Some(controller) => format!(
                 "GatewayClass {} is accepted by controller `{controller}`",
@@ -103,12 +101,10 @@ pub fn class_report(options: &Options, class: &GatewayClass) -> GatewayClassRepo
             ),
             None => format!("GatewayClass {} is accepted", meta.name),
         };
-        vec![Condition::new(
-            "Accepted",
-            ConditionStatus::True,
-            "Accepted",
-            message,
-        )]
+        vec![
+            Verdict::new(ConditionStatus::True, reasons::ACCEPTED, message)
+                .condition(types::ACCEPTED),
+        ]
     } else {
         Vec::new()
     };
@@ -121,7 +117,7 @@ pub fn class_report(options: &Options, class: &GatewayClass) -> GatewayClassRepo
 
 pub fn gateway_reconciled(
     index: &Index,
-    options: &Options,
+    controller_name: Option<&str>,
     gw: &Gateway,
     diags: &mut Vec<Diagnostic>,
 ) -> Reconciled {
@@ -134,15 +130,15 @@ pub fn gateway_reconciled(
         };
     };
     match index.class(class_name) {
-        Lookup::Found(class) => match &options.controller_name {
-            Some(wanted) if !handles(options, class) => {
+        Lookup::Found(class) => match controller_name {
+            Some(wanted) if !handles(controller_name, class) => {
                 let message = format!(
                     "{me} uses GatewayClass `{class_name}`, whose controller `{}` is not `{wanted}`; that controller, not the one simulated, reconciles it",
                     class.controller_name.as_deref().unwrap_or("<unset>")
                 );
                 diags.push(
                     Diagnostic::new(&GATEWAY_CLASS_NOT_HANDLED, message.clone())
-                        .at(field(meta, path))
+                        .at(meta.at(path))
                         .help(format!(
                             "use a GatewayClass whose controllerName is `{wanted}`, or run without --controller-name"
                         )),
@@ -157,7 +153,7 @@ pub fn gateway_reconciled(
             );
             diags.push(
                 Diagnostic::new(&GATEWAY_CLASS_NOT_FOUND, message.clone())
-                    .at(field(meta, path))
+                    .at(meta.at(path))
                     .help("set gatewayClassName to an installed GatewayClass (see `kubectl get gatewayclass`)"),
             );
             Reconciled::No { message }
@@ -168,7 +164,7 @@ pub fn gateway_reconciled(
             );
             diags.push(
                 Diagnostic::new(&UNKNOWN_GATEWAY_CLASS, message.clone())
-                    .at(field(meta, path))
+                    .at(meta.at(path))
                     .help(format!(
                         "add the GatewayClass `{class_name}` manifest to the input, or pass --complete if it does not exist"
                     )),
@@ -215,7 +211,7 @@ pub fn parameters_problem(
         );
         diags.push(
             Diagnostic::new(&UNKNOWN_PARAMETERS, message.clone())
-                .at(field(meta, path))
+                .at(meta.at(path))
                 .help("add the parameters object's manifest to the input, or pass --complete if it does not exist"),
         );
         Some((true, message))
@@ -225,7 +221,7 @@ pub fn parameters_problem(
         );
         diags.push(
             Diagnostic::new(&GATEWAY_INVALID_PARAMETERS, message.clone())
-                .at(field(meta, path))
+                .at(meta.at(path))
                 .help("create the parameters object (a ConfigMap in the Gateway's namespace), or remove spec.infrastructure.parametersRef"),
         );
         Some((false, message))

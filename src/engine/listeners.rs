@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use super::attachment::{UNKNOWN_NAMESPACE, UNKNOWN_PARENT, namespace_matches};
 use super::classes::Reconciled;
-use super::index::{Index, Lookup};
+use super::conditions::{ConditionStatus, ListenerId, ListenerOwner, Verdict};
+use super::hostname;
+use super::index::{Index, Lookup, UNKNOWN_PARENT};
 use super::references::{Purpose, RefOutcome, check_object_ref};
-use super::selector::{self, SelectorMatch};
-use super::{ConditionStatus, ListenerId, ListenerOwner, field, hostname};
-use crate::diag::{Diagnostic, FieldPath};
+use super::selector::{self, SelectorMatch, UNKNOWN_NAMESPACE, namespace_matches};
+use crate::diag::{Diagnostic, FieldPath, Location};
 use crate::model::{
     FromNamespaces, GATEWAY_GROUP, Gateway, GroupKind, Known, Listener, ListenerSet, Meta,
     Protocol, RouteKind, TlsMode, World,
@@ -101,27 +101,6 @@ and its listeners serve nothing.\n\n\
 ```yaml\nkind: ListenerSet\nspec:\n  parentRef: {name: gatway}   # typo\n```\n\n\
 Fix: correct the parentRef's name and namespace."
 );
-
-/// A computed condition verdict (type is implied by the field holding it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
-    pub status: ConditionStatus,
-    pub reason: String,
-    pub message: String,
-}
-
-impl Verdict {
-    pub fn new(status: ConditionStatus, reason: &str, message: impl Into<String>) -> Self {
-        Verdict {
-            status,
-            reason: reason.to_string(),
-            message: message.into(),
-        }
-    }
-    pub fn is_true(&self) -> bool {
-        self.status == ConditionStatus::True
-    }
-}
 
 /// Everything computed about one listener.
 #[derive(Debug, Clone)]
@@ -399,7 +378,7 @@ fn validate(
             };
             diags.push(
                 Diagnostic::new(&LISTENER_UNSUPPORTED_PROTOCOL, message.clone())
-                    .at(field(owner_meta, path.key("protocol")))
+                    .at(owner_meta.at(path.key("protocol")))
                     .help(help),
             );
             state.accepted = Verdict::new(ConditionStatus::False, "UnsupportedProtocol", message);
@@ -428,10 +407,11 @@ fn validate(
                     let names: Vec<&str> = allowed.iter().map(|k| k.as_str()).collect();
                     diags.push(
                         Diagnostic::new(&LISTENER_INVALID_ROUTE_KINDS, message.clone())
-                            .at(field(
-                                owner_meta,
-                                path.clone().key("allowedRoutes").key("kinds").index(i),
-                            ))
+                            .at(owner_meta.at(path
+                                .clone()
+                                .key("allowedRoutes")
+                                .key("kinds")
+                                .index(i)))
                             .help(format!(
                                 "a listener of protocol {} serves {}; remove this entry",
                                 protocol.as_str(),
@@ -451,7 +431,7 @@ fn validate(
                 let message = format!("{me} {problem}");
                 diags.push(
                     Diagnostic::new(&LISTENER_INVALID_VALUE, message.clone())
-                        .at(field(owner_meta, at))
+                        .at(owner_meta.at(at))
                         .help(help),
                 );
                 message
@@ -547,7 +527,7 @@ fn admits_set(
                     );
                     diags.push(
                         Diagnostic::new(&UNKNOWN_NAMESPACE, message.clone())
-                            .at(field(&set.meta, FieldPath::parse("spec.parentRef")))
+                            .at(set.meta.at(FieldPath::parse("spec.parentRef")))
                             .help(format!("add the manifest of Namespace `{ns}` to the input, or pass --complete")),
                     );
                     return SetParent::Unknown { message };
@@ -571,11 +551,11 @@ fn admits_set(
     let message = format!("{me} is not allowed: {why}");
     diags.push(
         Diagnostic::new(&LISTENERSET_NOT_ALLOWED, message.clone())
-            .at(field(&set.meta, FieldPath::parse("spec.parentRef")))
+            .at(set.meta.at(FieldPath::parse("spec.parentRef")))
             .help(format!(
                 "set `spec.allowedListeners.namespaces.from` on {gw_name} to `All`, `Same` (if in the same namespace) or a `Selector` matching namespace `{ns}`"
             ))
-            .related(field(&gw.meta, FieldPath::parse("spec.allowedListeners")), "the Gateway's ListenerSet policy"),
+            .related(gw.meta.at(FieldPath::parse("spec.allowedListeners")), "the Gateway's ListenerSet policy"),
     );
     SetParent::Rejected {
         reason: "NotAllowed",
@@ -600,7 +580,7 @@ fn set_parent(
         );
         diags.push(
             Diagnostic::new(&LISTENERSET_PARENT_NOT_FOUND, message.clone())
-                .at(field(&set.meta, path))
+                .at(set.meta.at(path))
                 .help("point spec.parentRef at a Gateway"),
         );
         return SetParent::Rejected {
@@ -629,7 +609,7 @@ fn set_parent(
             );
             diags.push(
                 Diagnostic::new(&LISTENERSET_PARENT_NOT_FOUND, message.clone())
-                    .at(field(&set.meta, path))
+                    .at(set.meta.at(path))
                     .help("correct spec.parentRef's name and namespace"),
             );
             SetParent::Rejected {
@@ -644,7 +624,7 @@ fn set_parent(
             );
             diags.push(
                 Diagnostic::new(&UNKNOWN_PARENT, message.clone())
-                    .at(field(&set.meta, path))
+                    .at(set.meta.at(path))
                     .help(format!(
                         "add the manifest of Gateway {}/{} to the input, or pass --complete",
                         p.namespace, p.name
@@ -706,7 +686,7 @@ fn resolve_conflicts(
     let mut kept: HashMap<i64, Vec<Candidate>> = HashMap::new();
     for source in sources {
         // First against the listeners of earlier sources, which win...
-        let beaten: Vec<Option<(&'static str, String, Location2)>> = source
+        let beaten: Vec<Option<(&'static str, String, Location)>> = source
             .iter()
             .map(|c| {
                 let earlier = kept
@@ -726,7 +706,7 @@ fn resolve_conflicts(
             })
             .collect();
         // ...then within the source, where no listener wins.
-        let outcomes: Vec<Option<(&'static str, String, Location2)>> = source
+        let outcomes: Vec<Option<(&'static str, String, Location)>> = source
             .iter()
             .enumerate()
             .map(|(i, a)| {
@@ -778,10 +758,8 @@ fn resolve_conflicts(
     }
 }
 
-use crate::diag::Location as Location2;
-
-fn loc(c: &Candidate) -> Location2 {
-    field(c.owner, listener_path(c.listener.index))
+fn loc(c: &Candidate) -> Location {
+    c.owner.at(listener_path(c.listener.index))
 }
 
 fn candidates<'w>(

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::diag::{Diagnostic, FieldPath, Location, Origin};
-use crate::model::{GroupKind, Meta, RouteKind, World};
+use crate::diag::{Diagnostic, FieldPath};
+use crate::model::{GroupKind, World};
 
 /// Declares a `pub static` [`crate::diag::Rule`] beside the code that emits it.
 macro_rules! rule {
@@ -24,25 +24,25 @@ macro_rules! rule {
 mod attachment;
 mod classes;
 pub mod compare;
+mod conditions;
 mod hostname;
 mod index;
 mod listeners;
 mod references;
+mod report;
+pub mod routing;
 mod selector;
 mod status;
 #[cfg(test)]
 pub(crate) mod testing;
 
-/// A field of an object, as a diagnostic location.
-fn field(meta: &Meta, path: FieldPath) -> Location {
-    Location::Field {
-        resource: meta.resource(),
-        origin: meta.origin,
-        path,
-    }
-}
-
-pub mod routing;
+pub use conditions::{
+    BackendVerdict, Condition, ConditionStatus, ListenerId, ListenerOwner, reasons, types,
+};
+pub use report::{
+    Attachment, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus, Refusal,
+    RouteParentStatus, RouteReport,
+};
 
 /// What the analysis may assume about objects the input does not contain.
 #[derive(Debug, Clone, Default)]
@@ -56,169 +56,6 @@ pub struct Options {
     /// Kinds whose objects stay unknown even when `complete`: a cluster that refused to
     /// list them (403) is complete except for them.
     pub unknown_kinds: BTreeSet<GroupKind>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ConditionStatus {
-    True,
-    False,
-    Unknown,
-}
-
-impl ConditionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConditionStatus::True => "True",
-            ConditionStatus::False => "False",
-            ConditionStatus::Unknown => "Unknown",
-        }
-    }
-}
-
-/// A status condition as a controller writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
-    pub type_: String,
-    pub status: ConditionStatus,
-    pub reason: String,
-    pub message: String,
-}
-
-impl Condition {
-    pub fn new(
-        type_: &str,
-        status: ConditionStatus,
-        reason: &str,
-        message: impl Into<String>,
-    ) -> Self {
-        Condition {
-            type_: type_.to_string(),
-            status,
-            reason: reason.to_string(),
-            message: message.into(),
-        }
-    }
-}
-
-/// Which object owns a listener.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListenerOwner {
-    /// Index into `World::gateways`.
-    Gateway(usize),
-    /// Index into `World::listener_sets`.
-    ListenerSet(usize),
-}
-
-/// A listener: its owner and its index in the owner's `spec.listeners`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ListenerId {
-    pub owner: ListenerOwner,
-    pub index: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListenerStatus {
-    pub name: String,
-    pub attached_routes: u32,
-    pub supported_kinds: Vec<GroupKind>,
-    pub conditions: Vec<Condition>,
-}
-
-/// Predicted status of a Gateway or a ListenerSet.
-#[derive(Debug, Clone)]
-pub struct GatewayReport {
-    pub namespace: String,
-    pub name: String,
-    /// Gateways only.
-    pub gateway_class_name: Option<String>,
-    pub origin: Origin,
-    pub conditions: Vec<Condition>,
-    pub listeners: Vec<ListenerStatus>,
-    /// Gateways only: accepted ListenerSets.
-    pub attached_listener_sets: Option<u32>,
-}
-
-/// `status.parents[].parentRef` as a controller echoes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParentRefStatus {
-    pub group: String,
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
-    pub section_name: Option<String>,
-    pub port: Option<i64>,
-}
-
-#[derive(Debug, Clone)]
-pub struct RouteParentStatus {
-    pub parent_ref: ParentRefStatus,
-    /// `controllerName`: the `spec.controllerName` of the GatewayClass of the parent
-    /// Gateway (of the ListenerSet's Gateway for a ListenerSet parent); `None` when the
-    /// input does not tell it (parent, Gateway or class missing).
-    pub controller_name: Option<String>,
-    pub conditions: Vec<Condition>,
-}
-
-/// Predicted status of a GatewayClass.
-#[derive(Debug, Clone)]
-pub struct GatewayClassReport {
-    pub name: String,
-    pub origin: Origin,
-    /// `status.conditions`; empty for a class the simulated controller does not handle
-    /// (`--controller-name`): its status is another controller's to write.
-    pub conditions: Vec<Condition>,
-}
-
-#[derive(Debug, Clone)]
-pub struct RouteReport {
-    pub kind: RouteKind,
-    pub namespace: String,
-    pub name: String,
-    pub origin: Origin,
-    /// One entry per `spec.parentRefs` entry, in order.
-    pub parents: Vec<RouteParentStatus>,
-}
-
-/// A route attached to a listener through one of its parentRefs.
-#[derive(Debug, Clone)]
-pub struct Attachment {
-    /// Index into `World::routes`.
-    pub route: usize,
-    /// Index into the route's `parent_refs`.
-    pub parent_ref: usize,
-    pub listener: ListenerId,
-    /// The route's hostnames intersected with the listener's (§4); empty = any host.
-    pub hostnames: Vec<String>,
-}
-
-/// A (route parentRef, listener) pair that did not attach, and why: the simulator's
-/// "near misses".
-#[derive(Debug, Clone)]
-pub struct Refusal {
-    pub route: usize,
-    pub parent_ref: usize,
-    /// `None` when no listener was selected (no such parent, sectionName/port mismatch).
-    pub listener: Option<ListenerId>,
-    /// The route condition reason: `NoMatchingParent`, `NotAllowedByListeners`,
-    /// `NoMatchingListenerHostname`, ...
-    pub reason: String,
-    pub message: String,
-}
-
-/// Whether one backendRef (or mirror backendRef) resolves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BackendVerdict {
-    Valid,
-    /// The ResolvedRefs reason (`InvalidKind`, `RefNotPermitted`, `BackendNotFound`,
-    /// `UnsupportedProtocol`) and a message.
-    Invalid {
-        reason: String,
-        message: String,
-    },
-    /// Depends on an object the input does not contain (open world).
-    Unknown {
-        message: String,
-    },
 }
 
 /// Everything the analysis found.
@@ -252,8 +89,8 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &attachment::ROUTE_UNSUPPORTED_PARENT_KIND,
     &attachment::ROUTE_PARENT_NOT_RECONCILED,
     &attachment::ROUTE_WITHOUT_PARENTS,
-    &attachment::UNKNOWN_NAMESPACE,
-    &attachment::UNKNOWN_PARENT,
+    &selector::UNKNOWN_NAMESPACE,
+    &index::UNKNOWN_PARENT,
     &references::BACKEND_INVALID_KIND,
     &references::BACKEND_REF_NOT_PERMITTED,
     &references::BACKEND_NOT_FOUND,
@@ -297,11 +134,12 @@ pub static RULES: &[&crate::diag::Rule] = &[
 pub fn analyze(world: &World, options: &Options) -> Analysis {
     let index =
         index::Index::new(world, options.complete).with_unknown_kinds(&options.unknown_kinds);
+    let controller_name = options.controller_name.as_deref();
     let mut diagnostics = Vec::new();
     let reconciled: Vec<classes::Reconciled> = world
         .gateways
         .iter()
-        .map(|gw| classes::gateway_reconciled(&index, options, gw, &mut diagnostics))
+        .map(|gw| classes::gateway_reconciled(&index, controller_name, gw, &mut diagnostics))
         .collect();
     let listener_states = listeners::analyze(world, &index, &reconciled, &mut diagnostics);
     let ctx = attachment::Ctx {
@@ -340,7 +178,7 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
     let gateway_classes = world
         .gateway_classes
         .iter()
-        .map(|class| classes::class_report(options, class))
+        .map(|class| classes::class_report(controller_name, class))
         .collect();
     Analysis {
         gateway_classes,
@@ -393,11 +231,11 @@ fn judge_routes(
                         route.named()
                     ),
                 )
-                .at(field(&route.meta, FieldPath::parse("spec")))
+                .at(route.meta.at(FieldPath::parse("spec")))
                 .help("add `spec.parentRefs` naming the Gateway that should serve this route"),
             );
         }
-        let accepted: Vec<listeners::Verdict> = route
+        let accepted: Vec<conditions::Verdict> = route
             .parent_refs
             .iter()
             .map(|p| {
@@ -465,7 +303,7 @@ fn judge_routes(
 mod tests {
     use super::testing::*;
     use super::*;
-    use crate::diag::Severity;
+    use crate::diag::{Location, Severity};
     use crate::model::{FromNamespaces, Known, LabelSelector, Protocol, RouteNamespaces};
 
     /// The ACME scenario: a shared Gateway admitting only labelled namespaces.

@@ -1,8 +1,8 @@
 //! References across objects (§3.5, §6): ReferenceGrants, route backendRefs, and the
 //! Secret/ConfigMap references of listeners and Gateways.
 
+use super::conditions::{BackendVerdict, ConditionStatus, Verdict};
 use super::index::{Index, Lookup};
-use super::{BackendVerdict, field};
 use crate::diag::{Diagnostic, FieldPath, Rule};
 use crate::model::{BackendObjectRef, GATEWAY_GROUP, Meta, ObjectRef, Route, RouteKind};
 
@@ -270,7 +270,7 @@ fn cross_namespace(
         );
         diags.push(
             Diagnostic::new(not_permitted, message.clone())
-                .at(field(meta, path.clone()))
+                .at(meta.at(path.clone()))
                 .help(grant_snippet(from, to_group, to_kind, to_ns, to_name)),
         );
         Some(RefOutcome::Invalid {
@@ -283,7 +283,7 @@ fn cross_namespace(
         );
         diags.push(
             Diagnostic::new(&UNKNOWN_REFERENCE_GRANT, message.clone())
-                .at(field(meta, path.clone()))
+                .at(meta.at(path.clone()))
                 .help(format!(
                     "add the ReferenceGrants of namespace `{to_ns}` to the input, or pass --complete if there are none (then: {})",
                     grant_snippet(from, to_group, to_kind, to_ns, to_name)
@@ -336,7 +336,7 @@ pub fn check_backend(
         );
         diags.push(
             Diagnostic::new(&BACKEND_INVALID_KIND, message.clone())
-                .at(field(meta, path))
+                .at(meta.at(path))
                 .help("reference a Service: remove `group` and `kind` (they default to the core Service)"),
         );
         return BackendVerdict::Invalid {
@@ -370,7 +370,7 @@ pub fn check_backend(
             );
             diags.push(
                 Diagnostic::new(&BACKEND_NOT_FOUND, message.clone())
-                    .at(field(meta, path.clone().key("name")))
+                    .at(meta.at(path.clone().key("name")))
                     .help(format!(
                         "correct the backendRef's name/namespace, or create Service `{}` in namespace `{ns}`",
                         obj.name
@@ -388,7 +388,7 @@ pub fn check_backend(
             );
             diags.push(
                 Diagnostic::new(&UNKNOWN_BACKEND, message.clone())
-                    .at(field(meta, path.clone().key("name")))
+                    .at(meta.at(path.clone().key("name")))
                     .help(format!(
                         "add the manifest of Service {ns}/{} to the input, or pass --complete if it does not exist",
                         obj.name
@@ -448,7 +448,7 @@ fn check_service_port(
         let message = format!("{service} has no port {port}");
         diags.push(
             Diagnostic::new(&BACKEND_PORT_NOT_FOUND, message.clone())
-                .at(field(meta, path.clone().key("port")))
+                .at(meta.at(path.clone().key("port")))
                 .help(ports_help(svc)),
         );
         return BackendVerdict::Invalid {
@@ -465,7 +465,7 @@ fn check_service_port(
         );
         diags.push(
             Diagnostic::new(&BACKEND_UNSUPPORTED_PROTOCOL, message.clone())
-                .at(field(meta, path.clone().key("port")))
+                .at(meta.at(path.clone().key("port")))
                 .help("reference a Service port whose appProtocol is HTTP-based (http, https, kubernetes.io/h2c, kubernetes.io/ws), or unset it"),
         );
         return BackendVerdict::Invalid {
@@ -588,7 +588,7 @@ pub fn check_object_ref(
         );
         diags.push(
             Diagnostic::new(purpose.rule(), message.clone())
-                .at(field(referrer_meta, path))
+                .at(referrer_meta.at(path))
                 .help(format!(
                     "reference a core {} (`group: \"\"`)",
                     purpose.kinds().join(" or ")
@@ -644,7 +644,7 @@ pub fn check_object_ref(
             let message = format!("{me}: {target}, used as a {what}, {problem}");
             diags.push(
                 Diagnostic::new(purpose.rule(), message.clone())
-                    .at(field(referrer_meta, path))
+                    .at(referrer_meta.at(path))
                     .help(match purpose {
                         Purpose::CaBundle => format!("put the CA bundle under the key `ca.crt` of {target}"),
                         _ => format!(
@@ -662,7 +662,7 @@ pub fn check_object_ref(
             let message = format!("{me}: the {what} {target} does not exist");
             diags.push(
                 Diagnostic::new(purpose.rule(), message.clone())
-                    .at(field(referrer_meta, path))
+                    .at(referrer_meta.at(path))
                     .help(format!("create {target}, or correct the reference")),
             );
             RefOutcome::Invalid {
@@ -676,7 +676,7 @@ pub fn check_object_ref(
             );
             diags.push(
                 Diagnostic::new(&UNKNOWN_SECRET, message.clone())
-                    .at(field(referrer_meta, path))
+                    .at(referrer_meta.at(path))
                     .help(format!("add the manifest of {target} to the input, or pass --complete if it does not exist")),
             );
             grant.unwrap_or(RefOutcome::Unknown { message })
@@ -690,9 +690,7 @@ pub fn route_backends(
     index: &Index,
     route: &Route,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<Vec<BackendVerdict>>, crate::engine::listeners::Verdict) {
-    use crate::engine::ConditionStatus;
-    use crate::engine::listeners::Verdict;
+) -> (Vec<Vec<BackendVerdict>>, Verdict) {
     use crate::model::{Filter, FilterKind};
     let mut first_invalid: Option<(String, String)> = None;
     let mut first_unknown: Option<String> = None;

@@ -4,13 +4,11 @@
 use std::collections::{HashMap, HashSet};
 
 use super::classes::{Reconciled, parameters_problem};
+use super::conditions::{Condition, ConditionStatus, ListenerId, ListenerOwner, Verdict};
 use super::index::Index;
-use super::listeners::{ListenerState, Listeners, SetParent, Verdict};
+use super::listeners::{ListenerState, Listeners, SetParent};
 use super::references::{Purpose, RefOutcome, check_object_ref};
-use super::{
-    Attachment, Condition, ConditionStatus, GatewayReport, ListenerId, ListenerOwner,
-    ListenerStatus,
-};
+use super::report::{Attachment, GatewayReport, ListenerStatus};
 use crate::diag::{Diagnostic, FieldPath};
 use crate::model::{Listener, Meta, World};
 

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{Origin, ResourceRef};
+use crate::diag::{FieldPath, Location, Origin, ResourceRef};
 
 mod read;
 pub use read::{BuildOptions, RULES, build, build_with_cluster};
@@ -116,6 +116,14 @@ impl Meta {
             kind: self.kind.clone(),
             namespace: self.namespace.clone(),
             name: self.name.clone(),
+        }
+    }
+    /// The field at `path` of this object, as a diagnostic location.
+    pub fn at(&self, path: FieldPath) -> Location {
+        Location::Field {
+            resource: self.resource(),
+            origin: self.origin,
+            path,
         }
     }
     /// Sort key for "oldest first" (spec: creationTimestamp, then `{namespace}/{name}`).

@@ -3,7 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::engine::{Analysis, BackendVerdict, ListenerId, ListenerOwner};
+use crate::engine::Analysis;
+use crate::engine::conditions::{BackendVerdict, ListenerId, ListenerOwner};
 use crate::model::{
     Filter, FilterKind, Known, Listener, Meta, Protocol, Route, RouteKind, RouteRule, World,
     positions_by_name,
