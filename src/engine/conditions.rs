@@ -3,6 +3,8 @@
 //! identities. Every other engine module speaks in these words; none of them is defined
 //! where it happens to be used first.
 
+use crate::diag::{Diagnostic, Location, Related, Rule};
+
 /// Condition types.
 pub mod types {
     pub const ACCEPTED: &str = "Accepted";
@@ -117,6 +119,74 @@ impl Verdict {
     /// The condition of type `type_` this verdict is written as.
     pub fn condition(&self, type_: &str) -> Condition {
         Condition::new(type_, self.status, &self.reason, self.message.clone())
+    }
+}
+
+/// The outcome of one judgement (a parentRef's admission, a listener's validity, a
+/// reference's resolution): its status, reason and message and, when the judgement is
+/// reported, the finding that explains it. Both are made from one message in
+/// [`Decision::reported`], so the condition, the refusal built from it and the diagnostic
+/// cannot disagree.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub status: ConditionStatus,
+    /// One of [`reasons`].
+    pub reason: &'static str,
+    pub message: String,
+    /// Boxed: decisions travel in `Result`s, and most are not reported.
+    pub finding: Option<Box<Diagnostic>>,
+}
+
+impl Decision {
+    /// A decision that no finding reports (a success, or a problem reported elsewhere).
+    pub fn silent(
+        status: ConditionStatus,
+        reason: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Decision {
+            status,
+            reason,
+            message: message.into(),
+            finding: None,
+        }
+    }
+    /// A decision reported by `rule` at `at`, with the decision's message.
+    pub fn reported(
+        rule: &'static Rule,
+        at: Location,
+        status: ConditionStatus,
+        reason: &'static str,
+        message: String,
+    ) -> Self {
+        Decision {
+            status,
+            reason,
+            finding: Some(Box::new(Diagnostic::new(rule, message.clone()).at(at))),
+            message,
+        }
+    }
+    /// The fix the finding suggests.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        if let Some(d) = &mut self.finding {
+            d.help = Some(help.into());
+        }
+        self
+    }
+    /// A secondary location of the finding.
+    pub fn related(mut self, location: Location, label: impl Into<String>) -> Self {
+        if let Some(d) = &mut self.finding {
+            d.related.push(Related {
+                location,
+                label: label.into(),
+            });
+        }
+        self
+    }
+    /// Appends the finding (if any) to `diags`; returns the verdict.
+    pub fn record(self, diags: &mut Vec<Diagnostic>) -> Verdict {
+        diags.extend(self.finding.map(|d| *d));
+        Verdict::new(self.status, self.reason, self.message)
     }
 }
 

@@ -4,10 +4,12 @@
 use std::collections::{HashMap, HashSet};
 
 use super::classes::{Reconciled, parameters_problem};
-use super::conditions::{Condition, ConditionStatus, ListenerId, ListenerOwner, Verdict};
+use super::conditions::{
+    Condition, ConditionStatus, ListenerId, ListenerOwner, Verdict, reasons, types,
+};
 use super::index::Index;
 use super::listeners::{ListenerState, Listeners, SetParent};
-use super::references::{Purpose, RefOutcome, check_object_ref};
+use super::references::{Purpose, check_object_ref};
 use super::report::{Attachment, GatewayReport, ListenerStatus};
 use crate::diag::{Diagnostic, FieldPath};
 use crate::model::{Listener, Meta, World};
@@ -346,22 +348,16 @@ fn gateway_tls_conditions(
     let mut out = Vec::new();
     if let Some(r) = &tls.backend_client_certificate {
         let path = FieldPath::parse("spec.tls.backend.clientCertificateRef");
-        out.push(
-            match check_object_ref(index, &gw.meta, r, Purpose::ClientCert, path, diags) {
-                RefOutcome::Ok => Condition::new(
-                    "ResolvedRefs",
-                    True,
-                    "ResolvedRefs",
-                    "the client certificate resolves",
-                ),
-                RefOutcome::Invalid { reason, message } => {
-                    Condition::new("ResolvedRefs", False, reason, message)
-                }
-                RefOutcome::Unknown { message } => {
-                    Condition::new("ResolvedRefs", Unknown, "Pending", message)
-                }
-            },
-        );
+        let verdict = check_object_ref(index, &gw.meta, r, Purpose::ClientCert, path, diags);
+        out.push(match verdict.status {
+            True => Condition::new(
+                types::RESOLVED_REFS,
+                True,
+                reasons::RESOLVED_REFS,
+                "the client certificate resolves",
+            ),
+            False | Unknown => verdict.condition(types::RESOLVED_REFS),
+        });
     }
     let insecure = tls
         .frontend_default
