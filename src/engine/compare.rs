@@ -6,7 +6,7 @@
 //! differences, since those would be expected until the controller catches up.
 
 use super::Analysis;
-use super::conditions::{Condition, ConditionStatus};
+use super::conditions::{Condition, ConditionStatus, types};
 use super::report::{GatewayReport, ParentRefStatus, RouteReport};
 use crate::diag::{Diagnostic, FieldPath};
 use crate::model::{LiveCondition, LiveParent, LiveStatus, Meta, World};
@@ -294,7 +294,7 @@ fn compare_route(
             let accepted = parent
                 .conditions
                 .iter()
-                .any(|c| c.type_ == "Accepted" && c.status == ConditionStatus::True);
+                .any(|c| c.type_ == types::ACCEPTED && c.status == ConditionStatus::True);
             if accepted {
                 out.push(
                     Diagnostic::new(

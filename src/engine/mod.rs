@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diag::{Diagnostic, FieldPath};
+use crate::diag::Diagnostic;
 use crate::model::{GroupKind, World};
 
 /// Declares a `pub static` [`crate::diag::Rule`] beside the code that emits it.
@@ -30,6 +30,7 @@ mod index;
 mod listeners;
 mod references;
 mod report;
+mod routes;
 pub mod routing;
 mod selector;
 mod status;
@@ -148,31 +149,14 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         reconciled: &reconciled,
         listeners: &listener_states,
     };
-    // Routes are judged independently (attachedRoutes is counted afterwards): many of them
-    // on several threads, merged in order.
-    let mut attachments = Vec::new();
-    let mut refusals = Vec::new();
-    let mut routes = Vec::with_capacity(world.routes.len());
-    let mut backends = Vec::with_capacity(world.routes.len());
-    let parts = crate::parallel::map_groups(
-        &world.routes,
-        |route| 1 + route.rules.len(),
-        PARALLEL_ROUTE_RULES,
-        |offset, group| judge_routes(&ctx, &index, offset, group),
-    );
-    for part in parts {
-        attachments.extend(part.attachments);
-        refusals.extend(part.refusals);
-        routes.extend(part.routes);
-        backends.extend(part.backends);
-        diagnostics.extend(part.diagnostics);
-    }
+    let judged = routes::judge_all(&ctx, &index, &world.routes);
+    diagnostics.extend(judged.diagnostics);
     let reports = status::assemble(
         world,
         &index,
         &reconciled,
         &listener_states,
-        &attachments,
+        &judged.attachments,
         &mut diagnostics,
     );
     let gateway_classes = world
@@ -184,117 +168,11 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         gateway_classes,
         gateways: reports.gateways,
         listener_sets: reports.listener_sets,
-        routes,
-        attachments,
-        refusals,
-        backends,
+        routes: judged.routes,
+        attachments: judged.attachments,
+        refusals: judged.refusals,
+        backends: judged.backends,
         usable_listeners: reports.usable_listeners,
-        diagnostics,
-    }
-}
-
-/// Below this many routes and rules, judging routes on one thread is quicker.
-const PARALLEL_ROUTE_RULES: usize = 4_000;
-
-/// What judging a group of routes found, in route order.
-#[derive(Default)]
-struct JudgedRoutes {
-    routes: Vec<RouteReport>,
-    attachments: Vec<Attachment>,
-    refusals: Vec<Refusal>,
-    backends: Vec<Vec<Vec<BackendVerdict>>>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-/// Judges every parentRef and backendRef of `group`, the routes from `world.routes[offset]`.
-fn judge_routes(
-    ctx: &attachment::Ctx,
-    index: &index::Index,
-    offset: usize,
-    group: &[crate::model::Route],
-) -> JudgedRoutes {
-    let JudgedRoutes {
-        mut routes,
-        mut attachments,
-        mut refusals,
-        mut backends,
-        mut diagnostics,
-    } = JudgedRoutes::default();
-    for (r, route) in group.iter().enumerate() {
-        let r = offset + r;
-        if route.parent_refs.is_empty() {
-            diagnostics.push(
-                Diagnostic::new(
-                    &attachment::ROUTE_WITHOUT_PARENTS,
-                    format!(
-                        "{} has no parentRefs and attaches to no Gateway",
-                        route.named()
-                    ),
-                )
-                .at(route.meta.at(FieldPath::parse("spec")))
-                .help("add `spec.parentRefs` naming the Gateway that should serve this route"),
-            );
-        }
-        let accepted: Vec<conditions::Verdict> = route
-            .parent_refs
-            .iter()
-            .map(|p| {
-                attachment::judge_parent(
-                    ctx,
-                    r,
-                    route,
-                    p,
-                    &mut attachments,
-                    &mut refusals,
-                    &mut diagnostics,
-                )
-            })
-            .collect();
-        let (verdicts, resolved) = references::route_backends(index, route, &mut diagnostics);
-        let parents = route
-            .parent_refs
-            .iter()
-            .zip(accepted)
-            .map(|(p, accepted)| RouteParentStatus {
-                parent_ref: ParentRefStatus {
-                    group: p.group.clone(),
-                    kind: p.kind.clone(),
-                    namespace: p.namespace.clone(),
-                    name: p.name.clone(),
-                    section_name: p.section_name.clone(),
-                    port: p.port,
-                },
-                controller_name: attachment::parent_controller(ctx, p).map(str::to_string),
-                conditions: vec![
-                    Condition::new(
-                        "Accepted",
-                        accepted.status,
-                        &accepted.reason,
-                        accepted.message,
-                    ),
-                    Condition::new(
-                        "ResolvedRefs",
-                        resolved.status,
-                        &resolved.reason,
-                        resolved.message.clone(),
-                    ),
-                ],
-            })
-            .collect();
-        routes.push(RouteReport {
-            kind: route.kind,
-            namespace: route.meta.namespace.clone(),
-            name: route.meta.name.clone(),
-            origin: route.meta.origin,
-            parents,
-        });
-        backends.push(verdicts);
-    }
-    JudgedRoutes {
-        routes,
-        attachments,
-        refusals,
-        backends,
         diagnostics,
     }
 }
@@ -560,6 +438,7 @@ mod tests {
 
 #[cfg(test)]
 mod parallel_tests {
+    use super::routes::PARALLEL_ROUTE_RULES;
     use super::testing::*;
     use super::*;
     use crate::model::Protocol;
