@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 
 use crate::diag::{FieldPath, Location, Origin, ResourceRef};
 
+mod kinds;
 mod read;
-pub use read::{BuildOptions, RULES, build, build_with_cluster};
+pub use kinds::{AppProtocols, MatchFamily, ROUTE_KINDS, RouteKind, RouteKindSpec};
+pub use read::{BuildOptions, RULES, build, build_with_cluster, kinds_in_group};
 
 /// The API group of Gateway API kinds.
 pub const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
@@ -414,30 +416,6 @@ pub struct ListenerSet {
 
 // ---------------------------------------------------------------------------------------
 // Routes
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RouteKind {
-    Http,
-    Grpc,
-    Tls,
-    Tcp,
-    Udp,
-}
-
-impl RouteKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RouteKind::Http => "HTTPRoute",
-            RouteKind::Grpc => "GRPCRoute",
-            RouteKind::Tls => "TLSRoute",
-            RouteKind::Tcp => "TCPRoute",
-            RouteKind::Udp => "UDPRoute",
-        }
-    }
-    pub fn group_kind(self) -> GroupKind {
-        GroupKind::new(GATEWAY_GROUP, self.as_str())
-    }
-}
 
 /// A `parentRef` with CRD defaults applied; `*_set` records what the user wrote
 /// (status echoes sectionName and port only when given).

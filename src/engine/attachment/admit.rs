@@ -9,9 +9,7 @@ use crate::engine::index::Index;
 use crate::engine::listeners::Listeners;
 use crate::engine::report::Refusal;
 use crate::engine::selector::{self, SelectorMatch, namespace_matches};
-use crate::model::{
-    FromNamespaces, Known, LabelSelector, Listener, Meta, Protocol, Route, RouteKind,
-};
+use crate::model::{FromNamespaces, Known, LabelSelector, Listener, Meta, Protocol, Route};
 
 /// One listener's verdict on a route.
 pub(super) enum Admission {
@@ -54,10 +52,6 @@ impl Admission {
             message: message.clone(),
         })
     }
-}
-
-fn uses_hostnames(kind: RouteKind) -> bool {
-    matches!(kind, RouteKind::Http | RouteKind::Grpc | RouteKind::Tls)
 }
 
 /// "listener `name` of Kind ns/name", written only when a message is.
@@ -138,7 +132,7 @@ pub(super) fn admit(
     if let Some(refused) = namespace_admission(index, route, parent, l) {
         return refused;
     }
-    if !uses_hostnames(route.kind) {
+    if !route.kind.spec().hostnames {
         return Admission::Allowed(Vec::new());
     }
     let listener_host = match l.protocol.known() {

@@ -53,15 +53,6 @@ none is left, no route can attach.\n\n\
 Fix: list only kinds that fit the protocol, or remove `kinds` to use the defaults."
 );
 
-fn allowed_kinds(protocol: Protocol) -> &'static [RouteKind] {
-    match protocol {
-        Protocol::Http | Protocol::Https => &[RouteKind::Http, RouteKind::Grpc],
-        Protocol::Tls => &[RouteKind::Tls],
-        Protocol::Tcp => &[RouteKind::Tcp],
-        Protocol::Udp => &[RouteKind::Udp],
-    }
-}
-
 /// A listener value the API server would reject.
 pub(super) enum InvalidValue {
     /// A field the object-schema rules report where the model reads it (a missing or
@@ -266,7 +257,7 @@ fn supported_kinds(
     owner_meta: &Meta,
     me: &str,
 ) -> (Vec<GroupKind>, Vec<Decision>) {
-    let allowed = allowed_kinds(protocol);
+    let allowed = RouteKind::served_on(protocol);
     let Some(kinds) = l.allowed_routes.kinds.as_deref().filter(|k| !k.is_empty()) else {
         return (allowed.iter().map(|k| k.group_kind()).collect(), Vec::new());
     };
@@ -307,4 +298,22 @@ fn supported_kinds(
         );
     }
     (supported, dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The explanation lists the kinds and their protocols by hand: a kind added to the
+    /// table must be named there too.
+    #[test]
+    fn invalid_route_kinds_explanation_names_every_kind() {
+        let text = LISTENER_INVALID_ROUTE_KINDS.explanation;
+        for kind in RouteKind::all() {
+            assert!(
+                text.contains(kind.as_str()),
+                "GW3006 does not name {kind:?}"
+            );
+        }
+    }
 }

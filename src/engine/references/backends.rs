@@ -7,7 +7,7 @@ use crate::diag::{Diagnostic, FieldPath};
 use crate::engine::conditions::{BackendVerdict, ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::index::{Index, Lookup};
 use crate::model::{
-    BackendObjectRef, Filter, FilterKind, GATEWAY_GROUP, Route, RouteKind, Service,
+    AppProtocols, BackendObjectRef, Filter, FilterKind, GATEWAY_GROUP, Route, RouteKind, Service,
 };
 
 rule!(
@@ -96,7 +96,7 @@ const HTTP_APP_PROTOCOLS: &[&str] = &[
 ];
 
 fn app_protocol_supported(kind: RouteKind, app_protocol: &str) -> bool {
-    if !matches!(kind, RouteKind::Http | RouteKind::Grpc) {
+    if kind.spec().app_protocols == AppProtocols::Any {
         return true;
     }
     match app_protocol.split_once('/') {

@@ -25,6 +25,7 @@ use crate::yaml::{Node, Value};
 use reader::{Obj, Path, Reader};
 pub use rules::RULES;
 use rules::{INVALID_DOCUMENT, MISSING_API_VERSION, MISSING_KIND, MISSING_NAME, MISSPELLED_KIND};
+pub use versions::kinds_in_group;
 use versions::{ObjectKind, VersionStatus};
 
 /// The top-level fields of an object with a `spec`.

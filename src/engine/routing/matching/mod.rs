@@ -14,7 +14,7 @@ use regex_lite::Regex;
 use super::table::PathKey;
 
 use crate::model::{
-    GrpcMatch, HttpMatch, Known, PathMatch, PathMatchType, Route, RouteKind, RouteMatch,
+    GrpcMatch, HttpMatch, Known, MatchFamily, PathMatch, PathMatchType, Route, RouteMatch,
     ValueMatch, ValueMatchType,
 };
 
@@ -294,24 +294,27 @@ pub struct CompiledRoute {
 
 impl CompiledRoute {
     pub fn new(route: &Route) -> Self {
-        let match_all = || match route.kind {
-            RouteKind::Grpc => Matcher::Grpc(GrpcMatcher::new(&GrpcMatch {
+        // Connection-level rules are looked up by their first entry only.
+        let match_all = || match route.kind.spec().matches {
+            MatchFamily::Grpc => Matcher::Grpc(GrpcMatcher::new(&GrpcMatch {
                 index: 0,
                 match_type: Known::Known(ValueMatchType::Exact),
                 service: None,
                 method: None,
                 headers: Vec::new(),
             })),
-            _ => Matcher::Http(HttpMatcher::new(&HttpMatch {
-                index: 0,
-                path: PathMatch {
-                    match_type: Known::Known(PathMatchType::PathPrefix),
-                    value: "/".to_string(),
-                },
-                headers: Vec::new(),
-                query_params: Vec::new(),
-                method: None,
-            })),
+            MatchFamily::Http | MatchFamily::Connection => {
+                Matcher::Http(HttpMatcher::new(&HttpMatch {
+                    index: 0,
+                    path: PathMatch {
+                        match_type: Known::Known(PathMatchType::PathPrefix),
+                        value: "/".to_string(),
+                    },
+                    headers: Vec::new(),
+                    query_params: Vec::new(),
+                    method: None,
+                }))
+            }
         };
         let rules = route
             .rules

@@ -10,7 +10,7 @@ use crate::engine::conditions::{ListenerId, ListenerOwner};
 use crate::engine::routing::matching::{CompiledRoute, Matcher};
 use crate::engine::routing::table::{HostTable, HostTableBuilder, PathKey};
 use crate::engine::routing::{ListenerRef, NamespacedName};
-use crate::model::{Gateway, Known, Listener, Meta, RouteKind, World, positions_by_name};
+use crate::model::{Gateway, Known, Listener, MatchFamily, Meta, World, positions_by_name};
 
 /// A listener's tables while the router is built.
 #[derive(Default)]
@@ -257,24 +257,23 @@ fn attached_tables(
         ) else {
             continue;
         };
-        match route.kind {
-            RouteKind::Http | RouteKind::Grpc => {
-                let table = match route.kind {
-                    RouteKind::Grpc => &mut listener.grpc,
-                    _ => &mut listener.http,
-                };
-                for candidate in candidates(compiled, attachment.route) {
-                    table.insert(&attachment.hostnames, candidate);
-                }
+        let table = match route.kind.spec().matches {
+            MatchFamily::Http => &mut listener.http,
+            MatchFamily::Grpc => &mut listener.grpc,
+            MatchFamily::Connection => {
+                listener.l4.insert(
+                    &attachment.hostnames,
+                    Candidate {
+                        route: attachment.route as u32,
+                        rule: 0,
+                        matcher: 0,
+                    },
+                );
+                continue;
             }
-            RouteKind::Tls | RouteKind::Tcp | RouteKind::Udp => listener.l4.insert(
-                &attachment.hostnames,
-                Candidate {
-                    route: attachment.route as u32,
-                    rule: 0,
-                    matcher: 0,
-                },
-            ),
+        };
+        for candidate in candidates(compiled, attachment.route) {
+            table.insert(&attachment.hostnames, candidate);
         }
     }
     tables
@@ -295,7 +294,7 @@ fn refused_tables(
         let Some(route) = world.routes.get(refusal.route) else {
             continue;
         };
-        if !matches!(route.kind, RouteKind::Http | RouteKind::Grpc) {
+        if route.kind.spec().matches == MatchFamily::Connection {
             continue;
         }
         let gateway = match refusal.listener {

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::{Candidate, GatewayIndex, ListenerIndex, Prepared, Router, route_ref};
 use crate::engine::routing::table::HostTable;
 use crate::engine::routing::{NearMiss, RequestProtocol};
-use crate::model::RouteKind;
+use crate::model::{MatchFamily, RouteKind};
 
 /// At most this many near misses of each kind are listed for one 404.
 const MAX_NEAR_MISSES: usize = 5;
@@ -56,10 +56,12 @@ impl Router<'_> {
     /// 1. Refused parentRefs whose route would take the request.
     fn refused_near_misses(&self, scope: &Scope, found: &mut Found) {
         let Scope { g, family, req, .. } = scope;
-        let wanted_kinds: &[RouteKind] = if req.request.protocol == RequestProtocol::Grpc {
-            &[RouteKind::Grpc, RouteKind::Http]
-        } else {
-            &[RouteKind::Http]
+        // The routes served from the tables this request is looked up in (`tables_for`).
+        let is_grpc = req.request.protocol == RequestProtocol::Grpc;
+        let wanted = |kind: RouteKind| match kind.spec().matches {
+            MatchFamily::Http => true,
+            MatchFamily::Grpc => is_grpc,
+            MatchFamily::Connection => false,
         };
         let refusals = g
             .refused
@@ -77,7 +79,7 @@ impl Router<'_> {
                 continue;
             };
             if !on_this_port
-                || !wanted_kinds.contains(&route.kind)
+                || !wanted(route.kind)
                 || found.seen.contains(&refusal.route)
                 || !self
                     .matcher(&entry.candidate)
