@@ -2,6 +2,14 @@
 //! on the way (attachment, references, listener validation), plus request routing.
 //!
 //! Entry point: [`analyze`]. It never prints; it returns an [`Analysis`].
+//!
+//! The phases, in the order `analyze` runs them: GatewayClasses (`classes`), listeners
+//! (`listeners`: validation, ListenerSet admission, conflicts), each route (`routes`:
+//! its parentRefs through `attachment`, its backendRefs through `references`), then the
+//! Gateways' and ListenerSets' status (`status`). Their shared words (conditions,
+//! verdicts, decisions, listener ids) live in `conditions`, the predicted status in
+//! `report`. [`routing`] walks requests over the result; [`compare`] sets it against the
+//! status a controller wrote.
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! Tolerant typed Gateway API (and core) objects.
 //!
-//! Built from the YAML span tree by [`build`]: a wrong type or an unknown enum value is a
-//! diagnostic on that field, never a failure of the whole object. CRD defaults the API
+//! Read from the YAML span tree by [`build`] (module `read`): a wrong type or an unknown
+//! enum value is a diagnostic on that field, never a failure of the whole object. CRD defaults the API
 //! server would apply are filled in here, so the engine sees what a controller sees.
 //! Every object keeps its [`Origin`]; sub-objects keep their index so the engine can name
 //! the field (`spec.listeners[2]`) of any finding.

@@ -1,4 +1,4 @@
-//! Building the typed model from YAML documents.
+//! Reading the typed model from YAML span trees ([`build`] is the entry point).
 //!
 //! Each document (or each item of a `kind: List`) is checked for its identity (`apiVersion`,
 //! `kind`, `metadata.name`), its apiVersion is checked against the versions the CRDs serve,
