@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::{Candidate, GatewayIndex, ListenerIndex, Prepared, Router, route_ref};
 use crate::engine::routing::table::HostTable;
-use crate::engine::routing::{NearMiss, RequestProtocol};
+use crate::engine::routing::{NearMiss, RequestProtocol, RouteRef};
 use crate::model::{MatchFamily, RouteKind};
 
 /// At most this many near misses of each kind are listed for one 404.
@@ -38,6 +38,25 @@ impl Router<'_> {
         self.one_off_near_misses(scope, &mut found);
         self.other_host_near_misses(scope, &mut found);
         found.out
+    }
+
+    /// Notes candidate `c`'s route as a near miss for `reason`, with the message `message`
+    /// writes about the route.
+    fn note(
+        &self,
+        found: &mut Found,
+        c: Candidate,
+        reason: &str,
+        message: impl FnOnce(&RouteRef) -> String,
+    ) {
+        found.seen.insert(c.route as usize);
+        if let Some(route) = self.route_ref(c.route as usize) {
+            found.out.push(NearMiss {
+                message: message(&route),
+                route,
+                reason: reason.to_string(),
+            });
+        }
     }
 
     /// The tables a listener serves the request from: gRPC calls try GRPCRoutes first.
@@ -123,18 +142,14 @@ impl Router<'_> {
                 let Some(c) = self.first_match(table, req.host.as_deref(), &req.incoming) else {
                     continue;
                 };
-                if isolated < MAX_NEAR_MISSES && found.seen.insert(c.route as usize) {
+                if isolated < MAX_NEAR_MISSES && !found.seen.contains(&(c.route as usize)) {
                     isolated += 1;
-                    if let Some(reference) = self.route_ref(c.route as usize) {
-                        found.out.push(NearMiss {
-                            message: format!(
-                                "{reference} would match on listener {}, but the Host selects listener {} (listener isolation)",
-                                other.reference.name, listener.reference.name
-                            ),
-                            route: reference,
-                            reason: "listener".to_string(),
-                        });
-                    }
+                    self.note(found, c, "listener", |reference| {
+                        format!(
+                            "{reference} would match on listener {}, but the Host selects listener {} (listener isolation)",
+                            other.reference.name, listener.reference.name
+                        )
+                    });
                 }
             }
         }
@@ -162,20 +177,15 @@ impl Router<'_> {
                 let [failed] = failures.as_slice() else {
                     continue;
                 };
-                found.seen.insert(c.route as usize);
                 one_off += 1;
-                if let Some(reference) = self.route_ref(c.route as usize) {
-                    found.out.push(NearMiss {
-                        message: format!(
-                            "{reference} rule {} match {} almost matches: {}",
-                            c.rule,
-                            c.matcher,
-                            failed.detail()
-                        ),
-                        route: reference,
-                        reason: failed.condition().to_string(),
-                    });
-                }
+                self.note(found, *c, failed.condition(), |reference| {
+                    format!(
+                        "{reference} rule {} match {} almost matches: {}",
+                        c.rule,
+                        c.matcher,
+                        failed.detail()
+                    )
+                });
             }
         }
     }
@@ -195,18 +205,13 @@ impl Router<'_> {
                 {
                     continue;
                 }
-                found.seen.insert(c.route as usize);
                 other_host += 1;
-                if let Some(reference) = self.route_ref(c.route as usize) {
-                    found.out.push(NearMiss {
-                        message: format!(
-                            "{reference} matches the request but serves hostname {hostname}, not {}",
-                            host.unwrap_or("the Gateway address")
-                        ),
-                        route: reference,
-                        reason: "hostname".to_string(),
-                    });
-                }
+                self.note(found, *c, "hostname", |reference| {
+                    format!(
+                        "{reference} matches the request but serves hostname {hostname}, not {}",
+                        host.unwrap_or("the Gateway address")
+                    )
+                });
             }
         }
     }
