@@ -320,6 +320,29 @@ mod tests {
     }
 
     #[test]
+    fn a_route_is_accepted_when_one_parent_accepts_it() {
+        let complete = Options {
+            complete: true,
+            ..Options::default()
+        };
+        let accepted = |w: &World, options: &Options| analyze(w, options).routes[0].accepted();
+        let labelled = acme(&[("shared-gateway-access", "true")], true);
+        assert_eq!(accepted(&labelled, &complete), ConditionStatus::True);
+        assert_eq!(
+            accepted(&acme(&[], true), &complete),
+            ConditionStatus::False
+        );
+        let unknown = acme(&[], false);
+        assert_eq!(
+            accepted(&unknown, &Options::default()),
+            ConditionStatus::Unknown
+        );
+        let mut orphan = labelled.clone();
+        orphan.routes[0].parent_refs.clear();
+        assert_eq!(accepted(&orphan, &complete), ConditionStatus::False);
+    }
+
+    #[test]
     fn unhandled_classes_leave_gateways_unreconciled() {
         let w = acme(&[("shared-gateway-access", "true")], true);
         let options = Options {

@@ -2,7 +2,7 @@
 //! each GatewayClass, Gateway, ListenerSet and route, and which route parentRefs attached
 //! to which listeners (or were refused, and why).
 
-use super::conditions::{Condition, ListenerId};
+use super::conditions::{Condition, ConditionStatus, ListenerId, types};
 use crate::diag::Origin;
 use crate::model::{GroupKind, RouteKind};
 
@@ -67,6 +67,28 @@ pub struct RouteReport {
     pub origin: Origin,
     /// One entry per `spec.parentRefs` entry, in order.
     pub parents: Vec<RouteParentStatus>,
+}
+
+impl RouteReport {
+    /// The route's acceptance across its parents: `True` when some parent accepts it,
+    /// else `Unknown` when some parent's verdict is unknown, else `False` (refused by
+    /// every parent, or it has none).
+    pub fn accepted(&self) -> ConditionStatus {
+        let any = |status| {
+            self.parents.iter().any(|p| {
+                p.conditions
+                    .iter()
+                    .any(|c| c.type_ == types::ACCEPTED && c.status == status)
+            })
+        };
+        if any(ConditionStatus::True) {
+            ConditionStatus::True
+        } else if any(ConditionStatus::Unknown) {
+            ConditionStatus::Unknown
+        } else {
+            ConditionStatus::False
+        }
+    }
 }
 
 /// A route attached to a listener through one of its parentRefs.
