@@ -20,6 +20,7 @@ pub mod output;
 pub mod parallel;
 pub mod pipeline;
 pub mod probe;
+pub mod profile;
 pub mod rules;
 pub mod source;
 pub mod yaml;
