@@ -10,11 +10,12 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::check::{ConfigArgs, load_configured};
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
 use crate::diff::{NamedRequest, Side, describe, diff, representative_requests};
+use crate::output::{DIFF, Format, Style};
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -41,21 +42,13 @@ pub struct DiffArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = DiffFormat::Human)]
-    pub output: DiffFormat,
+    #[arg(short = 'o', long, value_parser = super::format::parser(DIFF), default_value = "human")]
+    pub output: Format,
     /// Exit with 1 when something changed.
     #[arg(long)]
     pub exit_code: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
-    /// One line per change.
-    Human,
-    /// The `gwctl/v1` DiffReport.
-    Json,
 }
 
 pub fn run(args: &DiffArgs) -> i32 {
@@ -120,10 +113,8 @@ fn execute(args: &DiffArgs) -> Result<i32, String> {
         },
         &requests,
     );
-    let text = match args.output {
-        DiffFormat::Human => crate::output::diff::human(&report),
-        DiffFormat::Json => crate::output::diff::json(&report),
-    };
+    let text = crate::output::render_diff(&report, args.output, &Style::plain())
+        .ok_or_else(|| super::format::not_offered(args.output))?;
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {

@@ -11,9 +11,8 @@ use crate::engine::routing::{
     NamespacedName, Request, RequestProtocol, RouteResult, Router, Scheme,
 };
 use crate::input::{SourceFile, Sources};
-use crate::output::ColorChoice;
-use crate::output::Style;
-use crate::output::simulate::{self as render, Case};
+use crate::output::simulate::{Case, Simulation};
+use crate::output::{ColorChoice, Format, SIMULATE, Style};
 use crate::yaml::{Node, Value};
 
 #[derive(Debug, Args)]
@@ -65,8 +64,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "NS/NAME")]
     pub expect_backend: Option<String>,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = SimulateFormat::Human)]
-    pub output: SimulateFormat,
+    #[arg(short = 'o', long, value_parser = super::format::parser(SIMULATE), default_value = "human")]
+    pub output: Format,
     /// When to use colours (NO_COLOR is honoured with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -85,16 +84,6 @@ pub enum ProtocolArg {
     Tls,
     Tcp,
     Udp,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SimulateFormat {
-    /// A short trace per (Gateway, port).
-    Human,
-    /// The `gwctl/v1` SimulationReport.
-    Json,
-    /// JUnit XML, one test case per request (for CI test reports).
-    Junit,
 }
 
 pub fn run(args: &SimulateArgs) -> i32 {
@@ -177,11 +166,7 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &super::Loaded) -> Resu
                 })
                 .collect();
             let passed = cases.iter().all(Case::passed);
-            let text = match args.output {
-                SimulateFormat::Human => render::suite_human(&cases, &style),
-                SimulateFormat::Json => render::suite_json(&cases),
-                SimulateFormat::Junit => crate::output::junit::render(&cases),
-            };
+            let text = render(&Simulation::Suite(&cases), args.output, &style)?;
             (text, passed)
         }
         None => {
@@ -198,16 +183,13 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &super::Loaded) -> Resu
             let checks = check(&expectation, &results);
             let passed = checks.iter().all(|c| c.passed);
             let shown: &[Check] = if expectation.is_empty() { &[] } else { &checks };
-            let text = match args.output {
-                SimulateFormat::Human => render::human(base, &results, shown, &style),
-                SimulateFormat::Json => render::json(base, &results, shown),
-                SimulateFormat::Junit => crate::output::junit::render(&[Case {
-                    name: "request",
-                    request: base,
-                    results: &results,
-                    checks: shown,
-                }]),
+            let case = Case {
+                name: "request",
+                request: base,
+                results: &results,
+                checks: shown,
             };
+            let text = render(&Simulation::Request(case), args.output, &style)?;
             (text, passed)
         }
     };
@@ -218,6 +200,11 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &super::Loaded) -> Resu
         }
     }
     Ok(if passed { EXIT_OK } else { EXIT_FINDINGS })
+}
+
+fn render(simulation: &Simulation<'_>, format: Format, style: &Style) -> Result<String, String> {
+    crate::output::render_simulation(simulation, format, style)
+        .ok_or_else(|| super::format::not_offered(format))
 }
 
 /// Separates a URL positional from the input paths.

@@ -3,11 +3,19 @@
 //! One `testcase` per request; a failed expectation is a `failure` naming every check that
 //! failed; the predicted outcomes are the case's `system-out`.
 
-use super::simulate::Case;
+use super::simulate::{Case, Simulation};
 use crate::engine::routing::expect::status_text;
 
+/// The requests as a JUnit XML suite; a single request is the case `request`.
+pub fn render(simulation: &Simulation<'_>) -> String {
+    match simulation {
+        Simulation::Request(case) => suite(std::slice::from_ref(case)),
+        Simulation::Suite(cases) => suite(cases),
+    }
+}
+
 /// The suite as JUnit XML.
-pub fn render(cases: &[Case<'_>]) -> String {
+fn suite(cases: &[Case<'_>]) -> String {
     let failures = cases.iter().filter(|c| !c.passed()).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
@@ -121,7 +129,7 @@ mod tests {
                 checks: &[],
             },
         ];
-        let xml = render(&cases);
+        let xml = suite(&cases);
         assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
         assert!(
             xml.contains("name=\"hr &lt;home&gt; &amp; &quot;more&quot;\""),

@@ -10,13 +10,14 @@ pub mod probe;
 pub mod rules_doc;
 pub mod sarif;
 pub mod simulate;
+mod style;
 pub mod table;
 pub mod yaml;
 
+pub use style::{Color, ColorChoice, Style, WIDTH};
+
 #[cfg(test)]
 mod fixture;
-
-use clap::ValueEnum;
 
 use crate::diag::resolve::{Resolved, resolve};
 use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef};
@@ -34,109 +35,179 @@ pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Source snippets and a status summary.
-    Human,
-    /// One row per route parent.
-    Table,
-    /// The `gwctl/v1` CheckReport.
-    Json,
-    /// The input Gateway API objects with their predicted status.
-    Yaml,
-    /// SARIF 2.1.0, for code scanning.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-/// Presentation settings, pinned so that output off a terminal is byte-for-byte stable.
+/// An output format. Each report is offered in some of them, listed with the help `-o`
+/// shows and the renderer: [`CHECK`], [`SIMULATE`], [`DIFF`], [`PROBE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Style {
-    pub color: bool,
-    /// Unicode box drawing (else ASCII).
-    pub unicode: bool,
-    /// Wrapping width in columns.
-    pub width: usize,
+pub enum Format {
+    Human,
+    Table,
+    Json,
+    Yaml,
+    Sarif,
+    Github,
+    Junit,
 }
 
-/// A terminal colour.
-#[derive(Debug, Clone, Copy)]
-pub enum Color {
-    Red,
-    Green,
-    Yellow,
-}
-
-/// The width used everywhere, so output does not depend on the terminal's size.
-pub const WIDTH: usize = 100;
-
-impl Style {
-    /// `text` in `color` (and bold) when colour is on; as it is otherwise.
-    pub fn paint(&self, color: Color, bold: bool, text: &str) -> String {
-        if !self.color {
-            return text.to_string();
-        }
-        let code = match color {
-            Color::Red => 31,
-            Color::Green => 32,
-            Color::Yellow => 33,
-        };
-        let weight = if bold { "1;" } else { "" };
-        format!("\x1b[{weight}{code}m{text}\x1b[0m")
-    }
-
-    /// A pass/fail verdict: bold green or bold red.
-    pub fn verdict(&self, good: bool, text: &str) -> String {
-        self.paint(if good { Color::Green } else { Color::Red }, true, text)
-    }
-
-    /// No colour, Unicode, [`WIDTH`] columns: what tests and pipes get.
-    pub fn plain() -> Self {
-        Style {
-            color: false,
-            unicode: true,
-            width: WIDTH,
+impl Format {
+    /// The value of `-o`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
         }
     }
 
-    /// The style for stdout: colour with `always`, or with `auto` on a terminal when
-    /// `NO_COLOR` is unset or empty (https://no-color.org).
-    pub fn for_terminal(choice: ColorChoice, is_terminal: bool) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style::choose(choice, is_terminal, no_color)
-    }
-
-    fn choose(choice: ColorChoice, is_terminal: bool, no_color: bool) -> Self {
-        let color = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => is_terminal && !no_color,
-        };
-        Style {
-            color,
-            ..Style::plain()
+    /// Whether people read it at a terminal rather than tools in a pipeline: `--quiet`
+    /// shortens such output to the summary line.
+    pub fn is_for_people(self) -> bool {
+        match self {
+            Format::Human | Format::Table => true,
+            Format::Json | Format::Yaml | Format::Sarif | Format::Github | Format::Junit => false,
         }
     }
 }
 
-/// Renders the report in `format`.
-pub fn render(report: &Report<'_>, format: Format, style: &Style) -> String {
-    match format {
-        Format::Human => human::render(report, style),
-        Format::Table => table::render(report),
-        Format::Json => json::render(report),
-        Format::Yaml => yaml::render(report),
-        Format::Sarif => sarif::render(report),
-        Format::Github => github::render(report),
-    }
+/// A format a report is offered in: its `-o` help and its renderer.
+#[derive(Debug)]
+pub struct Offer<R> {
+    pub format: Format,
+    /// One line, without a final full stop.
+    pub help: &'static str,
+    pub render: R,
+}
+
+/// Renders `gwctl check`'s report.
+pub type CheckRenderer = fn(&Report<'_>, &Style) -> String;
+/// Renders `gwctl simulate`'s results.
+pub type SimulateRenderer = fn(&simulate::Simulation<'_>, &Style) -> String;
+/// Renders `gwctl diff`'s report.
+pub type DiffRenderer = fn(&crate::diff::DiffReport, &Style) -> String;
+/// Renders `gwctl probe`'s results.
+pub type ProbeRenderer = fn(&probe::Report<'_>, &Style) -> String;
+
+/// The formats of `gwctl check`, the first the default.
+pub static CHECK: &[Offer<CheckRenderer>] = &[
+    Offer {
+        format: Format::Human,
+        help: "Source snippets and a status summary",
+        render: human::render,
+    },
+    Offer {
+        format: Format::Table,
+        help: "One row per route parent",
+        render: |report, _| table::render(report),
+    },
+    Offer {
+        format: Format::Json,
+        help: "The `gwctl/v1` CheckReport",
+        render: |report, _| json::render(report),
+    },
+    Offer {
+        format: Format::Yaml,
+        help: "The input Gateway API objects with their predicted status",
+        render: |report, _| yaml::render(report),
+    },
+    Offer {
+        format: Format::Sarif,
+        help: "SARIF 2.1.0, for code scanning",
+        render: |report, _| sarif::render(report),
+    },
+    Offer {
+        format: Format::Github,
+        help: "GitHub Actions workflow commands (annotations)",
+        render: |report, _| github::render(report),
+    },
+];
+
+/// The formats of `gwctl simulate`.
+pub static SIMULATE: &[Offer<SimulateRenderer>] = &[
+    Offer {
+        format: Format::Human,
+        help: "A short trace per (Gateway, port)",
+        render: simulate::human,
+    },
+    Offer {
+        format: Format::Json,
+        help: "The `gwctl/v1` SimulationReport",
+        render: |simulation, _| simulate::json(simulation),
+    },
+    Offer {
+        format: Format::Junit,
+        help: "JUnit XML, one test case per request (for CI test reports)",
+        render: |simulation, _| junit::render(simulation),
+    },
+];
+
+/// The formats of `gwctl diff`.
+pub static DIFF: &[Offer<DiffRenderer>] = &[
+    Offer {
+        format: Format::Human,
+        help: "One line per change",
+        render: |report, _| diff::human(report),
+    },
+    Offer {
+        format: Format::Json,
+        help: "The `gwctl/v1` DiffReport",
+        render: |report, _| diff::json(report),
+    },
+];
+
+/// The formats of `gwctl probe`.
+pub static PROBE: &[Offer<ProbeRenderer>] = &[
+    Offer {
+        format: Format::Human,
+        help: "A table of predicted and observed answers, and every difference",
+        render: probe::human,
+    },
+    Offer {
+        format: Format::Json,
+        help: "The `gwctl/v1` ProbeReport",
+        render: |report, _| probe::json(report),
+    },
+    Offer {
+        format: Format::Junit,
+        help: "JUnit XML: one test case per request",
+        render: |report, _| probe::junit(report),
+    },
+];
+
+/// The renderer of `format` among `offers`; `None` when the report is not offered in it
+/// (the CLI offers only the listed formats).
+fn offered<R: Copy>(offers: &[Offer<R>], format: Format) -> Option<R> {
+    offers.iter().find(|o| o.format == format).map(|o| o.render)
+}
+
+/// Renders `gwctl check`'s report in `format`.
+pub fn render_check(report: &Report<'_>, format: Format, style: &Style) -> Option<String> {
+    offered(CHECK, format).map(|render| render(report, style))
+}
+
+/// Renders `gwctl simulate`'s results in `format`.
+pub fn render_simulation(
+    simulation: &simulate::Simulation<'_>,
+    format: Format,
+    style: &Style,
+) -> Option<String> {
+    offered(SIMULATE, format).map(|render| render(simulation, style))
+}
+
+/// Renders `gwctl diff`'s report in `format`.
+pub fn render_diff(
+    report: &crate::diff::DiffReport,
+    format: Format,
+    style: &Style,
+) -> Option<String> {
+    offered(DIFF, format).map(|render| render(report, style))
+}
+
+/// Renders `gwctl probe`'s results in `format`.
+pub fn render_probe(report: &probe::Report<'_>, format: Format, style: &Style) -> Option<String> {
+    offered(PROBE, format).map(|render| render(report, style))
 }
 
 /// Where an object starts in its file; `None` for cluster objects.
@@ -169,34 +240,4 @@ pub fn object_name(kind: &str, namespace: &str, name: &str) -> String {
         name: name.to_string(),
     }
     .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn colour_only_when_asked_or_on_a_terminal_without_no_color() {
-        let color = |choice, terminal, no_color| Style::choose(choice, terminal, no_color).color;
-        assert!(color(ColorChoice::Auto, true, false));
-        assert!(!color(ColorChoice::Auto, true, true));
-        assert!(!color(ColorChoice::Auto, false, false));
-        assert!(color(ColorChoice::Always, false, true));
-        assert!(!color(ColorChoice::Never, true, false));
-    }
-
-    #[test]
-    fn verdicts_are_bold_and_plain_style_paints_nothing() {
-        let coloured = Style {
-            color: true,
-            ..Style::plain()
-        };
-        assert_eq!(coloured.verdict(true, "pass"), "\x1b[1;32mpass\x1b[0m");
-        assert_eq!(coloured.verdict(false, "FAIL"), "\x1b[1;31mFAIL\x1b[0m");
-        assert_eq!(
-            coloured.paint(Color::Yellow, false, "?"),
-            "\x1b[33m?\x1b[0m"
-        );
-        assert_eq!(Style::plain().verdict(true, "pass"), "pass");
-    }
 }

@@ -19,6 +19,30 @@ pub struct Case<'a> {
     pub checks: &'a [Check],
 }
 
+/// What `gwctl simulate` renders: one request (its checks from `--expect-*`), or the
+/// requests of a `--requests` file.
+#[derive(Debug, Clone, Copy)]
+pub enum Simulation<'a> {
+    Request(Case<'a>),
+    Suite(&'a [Case<'a>]),
+}
+
+/// The human trace or pass/fail table.
+pub fn human(simulation: &Simulation<'_>, style: &Style) -> String {
+    match simulation {
+        Simulation::Request(c) => trace_human(c.request, c.results, c.checks, style),
+        Simulation::Suite(cases) => suite_human(cases, style),
+    }
+}
+
+/// The SimulationReport, or the SimulationSuiteReport of a `--requests` run.
+pub fn json(simulation: &Simulation<'_>) -> String {
+    match simulation {
+        Simulation::Request(c) => report_json(c.request, c.results, c.checks),
+        Simulation::Suite(cases) => suite_json(cases),
+    }
+}
+
 impl Case<'_> {
     pub fn passed(&self) -> bool {
         self.checks.iter().all(|c| c.passed)
@@ -27,7 +51,7 @@ impl Case<'_> {
 
 /// The SimulationReport of one request (`report-format.md`); `checks` (from
 /// `--expect-*`) are added when given.
-pub fn json(request: &Request, results: &[RouteResult], checks: &[Check]) -> String {
+fn report_json(request: &Request, results: &[RouteResult], checks: &[Check]) -> String {
     let mut report = json!({
         "apiVersion": "gwctl/v1",
         "kind": "SimulationReport",
@@ -54,7 +78,7 @@ fn checks_json(checks: &[Check]) -> Value {
 }
 
 /// The report of a `--requests` run: every case with its results and checks.
-pub fn suite_json(cases: &[Case<'_>]) -> String {
+fn suite_json(cases: &[Case<'_>]) -> String {
     let passed = cases.iter().filter(|c| c.passed()).count();
     let report = SuiteReport {
         api_version: "gwctl/v1",
@@ -354,7 +378,7 @@ fn result_text(out: &mut String, r: &RouteResult, style: &Style) {
 }
 
 /// The human trace of one request, then the `--expect-*` checks when given.
-pub fn human(
+fn trace_human(
     request: &Request,
     results: &[RouteResult],
     checks: &[Check],
@@ -461,7 +485,7 @@ mod tests {
             path: "/hr?a=1".into(),
             ..Request::default()
         };
-        let text = json(&request, &[not_found()], &[]);
+        let text = report_json(&request, &[not_found()], &[]);
         let value: Value = serde_json::from_str(&text).unwrap_or_default();
         assert_eq!(value["kind"], "SimulationReport");
         assert_eq!(value["request"]["path"], "/hr");
@@ -478,7 +502,7 @@ mod tests {
     fn human_and_table_name_the_outcome() {
         let request = Request::default();
         let results = [not_found()];
-        let text = human(&request, &results, &[], &Style::plain());
+        let text = trace_human(&request, &results, &[], &Style::plain());
         assert!(
             text.contains("Gateway infra-ns/shared-gateway port 80: NotFound 404"),
             "{text}"
