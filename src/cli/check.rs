@@ -10,7 +10,7 @@ use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, Loaded, sort_diagnost
 use crate::config::{Applied, Config};
 use crate::diag::{Diagnostic, Severity};
 use crate::output::human::summary_line;
-use crate::output::json::Summary;
+use crate::output::view::Summary;
 use crate::output::{CHECK, ColorChoice, Format, Report, Style};
 
 #[derive(Debug, Args)]
@@ -130,6 +130,7 @@ fn report(args: &CheckArgs, configured: &Configured) -> i32 {
         world: &loaded.world,
         analysis: &loaded.analysis,
         diagnostics: &loaded.diagnostics,
+        rules: &crate::diag::registry::all(),
     };
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
     let failed = fail_on.fails(&loaded.diagnostics);

@@ -35,6 +35,9 @@ pub static UNKNOWN_PARENT: Rule = Rule {
     explanation: "```yaml\n```",
 };
 
+/// The fixture's rules, by code.
+static RULES: &[&Rule] = &[&SYNTAX, &NOT_ALLOWED, &UNKNOWN_PARENT];
+
 pub const GATEWAYS_YAML: &str = "\
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
@@ -441,6 +444,7 @@ impl Fixture {
             world: &self.world,
             analysis: &self.analysis,
             diagnostics: &self.diagnostics,
+            rules: RULES,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod github;
+pub mod grid;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -12,6 +13,7 @@ pub mod sarif;
 pub mod simulate;
 mod style;
 pub mod table;
+pub mod view;
 pub mod yaml;
 
 pub use style::{Color, ColorChoice, Style, WIDTH};
@@ -19,21 +21,7 @@ pub use style::{Color, ColorChoice, Style, WIDTH};
 #[cfg(test)]
 mod fixture;
 
-use crate::diag::resolve::{Resolved, resolve};
-use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef};
-use crate::engine::Analysis;
-use crate::input::Sources;
-use crate::model::World;
-
-/// What `check` renders: the analysis, and the sources its locations point into.
-#[derive(Debug, Clone, Copy)]
-pub struct Report<'a> {
-    pub sources: &'a Sources,
-    pub world: &'a World,
-    pub analysis: &'a Analysis,
-    /// Every finding, already sorted.
-    pub diagnostics: &'a [Diagnostic],
-}
+pub use view::{CheckView, Report};
 
 /// An output format. Each report is offered in some of them, listed with the help `-o`
 /// shows and the renderer: [`CHECK`], [`SIMULATE`], [`DIFF`], [`PROBE`].
@@ -82,7 +70,7 @@ pub struct Offer<R> {
 }
 
 /// Renders `gwctl check`'s report.
-pub type CheckRenderer = fn(&Report<'_>, &Style) -> String;
+pub type CheckRenderer = fn(&CheckView<'_>, &Style) -> String;
 /// Renders `gwctl simulate`'s results.
 pub type SimulateRenderer = fn(&simulate::Simulation<'_>, &Style) -> String;
 /// Renders `gwctl diff`'s report.
@@ -100,27 +88,27 @@ pub static CHECK: &[Offer<CheckRenderer>] = &[
     Offer {
         format: Format::Table,
         help: "One row per route parent",
-        render: |report, _| table::render(report),
+        render: |view, _| table::render(view),
     },
     Offer {
         format: Format::Json,
         help: "The `gwctl/v1` CheckReport",
-        render: |report, _| json::render(report),
+        render: |view, _| json::render(view),
     },
     Offer {
         format: Format::Yaml,
         help: "The input Gateway API objects with their predicted status",
-        render: |report, _| yaml::render(report),
+        render: |view, _| yaml::render(view),
     },
     Offer {
         format: Format::Sarif,
         help: "SARIF 2.1.0, for code scanning",
-        render: |report, _| sarif::render(report),
+        render: |view, _| sarif::render(view),
     },
     Offer {
         format: Format::Github,
         help: "GitHub Actions workflow commands (annotations)",
-        render: |report, _| github::render(report),
+        render: |view, _| github::render(view),
     },
 ];
 
@@ -184,7 +172,7 @@ fn offered<R: Copy>(offers: &[Offer<R>], format: Format) -> Option<R> {
 
 /// Renders `gwctl check`'s report in `format`.
 pub fn render_check(report: &Report<'_>, format: Format, style: &Style) -> Option<String> {
-    offered(CHECK, format).map(|render| render(report, style))
+    offered(CHECK, format).map(|render| render(&CheckView::new(report), style))
 }
 
 /// Renders `gwctl simulate`'s results in `format`.
@@ -208,36 +196,4 @@ pub fn render_diff(
 /// Renders `gwctl probe`'s results in `format`.
 pub fn render_probe(report: &probe::Report<'_>, format: Format, style: &Style) -> Option<String> {
     offered(PROBE, format).map(|render| render(report, style))
-}
-
-/// Where an object starts in its file; `None` for cluster objects.
-pub fn object_position(sources: &Sources, origin: Origin) -> Option<Resolved> {
-    let location = Location::Field {
-        resource: ResourceRef {
-            kind: String::new(),
-            namespace: String::new(),
-            name: String::new(),
-        },
-        origin,
-        path: FieldPath::root(),
-    };
-    resolve(sources, &location)
-}
-
-/// The name of a file as shown to users.
-pub fn file_name(sources: &Sources, resolved: &Resolved) -> String {
-    sources
-        .files
-        .get(resolved.file)
-        .map_or_else(String::new, |f| f.name.clone())
-}
-
-/// `Kind ns/name`, or `Kind name` for cluster-scoped objects.
-pub fn object_name(kind: &str, namespace: &str, name: &str) -> String {
-    ResourceRef {
-        kind: kind.to_string(),
-        namespace: namespace.to_string(),
-        name: name.to_string(),
-    }
-    .to_string()
 }

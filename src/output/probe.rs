@@ -4,8 +4,8 @@
 use serde_json::{Map, Value, json};
 
 use super::Style;
+use super::grid::{finish, plain_table};
 use super::junit::escape;
-use super::table::{finish, plain_table};
 use crate::engine::routing::{NamespacedName, Outcome};
 use crate::probe::{Observation, Prediction, ProbeResult, Verdict, backend_list};
 

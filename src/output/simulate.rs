@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::Style;
-use super::table::{finish, plain_table};
+use super::grid::{finish, plain_table};
 use crate::engine::BackendVerdict;
 use crate::engine::routing::expect::{Check, status_text};
 use crate::engine::routing::{Outcome, Request, RequestProtocol, RouteResult};
