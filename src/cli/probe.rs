@@ -149,12 +149,12 @@ fn execute(args: &ProbeArgs) -> Result<i32, String> {
 
     let stdout = std::io::stdout();
     let style = Style::for_terminal(args.color, stdout.is_terminal());
-    let report = crate::output::probe::Report {
+    let run = crate::output::ProbeRun {
         gateway: &gateway,
         address: args.address.as_deref().unwrap_or_default(),
         results: &results,
     };
-    let text = crate::output::render_probe(&report, args.output, &style)
+    let text = crate::output::render_probe(&run, args.output, &style)
         .ok_or_else(|| super::format::not_offered(args.output))?;
     let mut out = stdout.lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

@@ -11,7 +11,7 @@ use crate::engine::routing::{
     NamespacedName, Request, RequestProtocol, RouteResult, Router, Scheme,
 };
 use crate::input::{SourceFile, Sources};
-use crate::output::simulate::{Case, Simulation};
+use crate::output::view::{Case, Simulation};
 use crate::output::{ColorChoice, Format, SIMULATE, Style};
 use crate::yaml::{Node, Value};
 

@@ -5,6 +5,9 @@
 //! The theme and width come from [`Style`] and never from the environment, so the text off
 //! a terminal is stable enough for snapshot tests.
 
+pub mod diff;
+pub mod probe;
+pub mod simulate;
 mod snippet;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, ThemeCharacters, ThemeStyles};

@@ -3,7 +3,12 @@
 
 use serde::Serialize;
 
-use super::view::{CheckView, DiagnosticView, GatewayView, RouteView, Summary};
+use super::view::{
+    Case, CaseView, CheckView, DiagnosticView, ExpectationView, GatewayView, NameView,
+    ProbeResultView, ProbeSummary, ProbeView, RequestView, ResultView, RouteView, Simulation,
+    SuiteSummary, Summary,
+};
+use crate::diff::DiffReport;
 
 /// Pretty-printed JSON with a final newline.
 fn pretty(value: &impl Serialize) -> String {
@@ -38,10 +43,139 @@ struct CheckReport<'v, 'a> {
     diagnostics: &'v [DiagnosticView<'a>],
 }
 
+/// `-o json` of `simulate`: the SimulationReport of one request (with its `--expect-*`
+/// checks when given), or the SimulationSuiteReport of a `--requests` run.
+pub fn simulation(simulation: &Simulation<'_>) -> String {
+    match simulation {
+        Simulation::Request(case) => {
+            let CaseView {
+                request,
+                checks,
+                results,
+                ..
+            } = CaseView::new(case);
+            pretty(&SimulationReport {
+                api_version: "gwctl/v1",
+                kind: "SimulationReport",
+                request,
+                results,
+                checks,
+            })
+        }
+        Simulation::Suite(cases) => pretty(&SuiteReport {
+            api_version: "gwctl/v1",
+            kind: "SimulationSuiteReport",
+            summary: SuiteSummary::new(cases),
+            cases: SuiteCases(cases),
+        }),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SimulationReport<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    request: RequestView<'a>,
+    results: Vec<ResultView<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    checks: Vec<ExpectationView<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SuiteReport<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    summary: SuiteSummary,
+    cases: SuiteCases<'a>,
+}
+
+/// The cases, each viewed only while it is written.
+struct SuiteCases<'a>(&'a [Case<'a>]);
+
+impl Serialize for SuiteCases<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(CaseView::new))
+    }
+}
+
+/// `-o json` of `probe`: the ProbeReport.
+pub fn probe(view: &ProbeView<'_>) -> String {
+    pretty(&ProbeReport {
+        api_version: "gwctl/v1",
+        kind: "ProbeReport",
+        gateway: view.gateway,
+        address: view.address,
+        summary: view.summary,
+        results: &view.results,
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProbeReport<'v, 'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    gateway: NameView<'a>,
+    address: &'a str,
+    summary: ProbeSummary,
+    results: &'v [ProbeResultView<'a>],
+}
+
+/// `-o json` of `diff`: the DiffReport.
+pub fn diff(report: &DiffReport) -> String {
+    pretty(report)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::fixture::Fixture;
+    use crate::engine::routing::Request;
+    use crate::output::fixture::{Fixture, not_found, probe_results, probe_run};
+
+    #[test]
+    fn json_has_the_report_fields() {
+        let request = Request {
+            path: "/hr?a=1".into(),
+            ..Request::default()
+        };
+        let results = [not_found()];
+        let case = Case {
+            name: "request",
+            request: &request,
+            results: &results,
+            checks: &[],
+        };
+        let text = simulation(&Simulation::Request(case));
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(value["kind"], "SimulationReport");
+        assert_eq!(value["request"]["path"], "/hr");
+        assert_eq!(value["request"]["query"]["a"], "1");
+        let result = &value["results"][0];
+        assert_eq!(result["outcome"], "NotFound");
+        assert_eq!(result["statusCode"], 404);
+        assert_eq!(result["route"], serde_json::Value::Null);
+        assert_eq!(result["nearMisses"][0]["reason"], "NotAllowedByListeners");
+        assert!(result.get("grpcStatus").is_none());
+    }
+
+    #[test]
+    fn json_is_a_probe_report() {
+        let results = probe_results();
+        let text = probe(&ProbeView::new(&probe_run(&results)));
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(value["kind"], "ProbeReport");
+        assert_eq!(value["apiVersion"], "gwctl/v1");
+        assert_eq!(value["summary"]["disagree"], 1);
+        assert_eq!(value["results"][0]["agrees"], true);
+        assert_eq!(
+            value["results"][0]["observed"]["backend"]["name"],
+            "product"
+        );
+        assert_eq!(value["results"][1]["predicted"]["statusCode"], 404);
+        assert_eq!(value["results"][2]["error"], "no answer within 5s");
+    }
 
     #[test]
     fn report_follows_the_contract() {

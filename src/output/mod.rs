@@ -1,16 +1,13 @@
 //! Rendering: human (miette snippets), table, JSON (`../shared/docs/report-format.md`), YAML.
 //! Output never analyses: it renders an [`crate::engine::Analysis`] and the sources.
 
-pub mod diff;
 pub mod github;
 pub mod grid;
 pub mod human;
 pub mod json;
 pub mod junit;
-pub mod probe;
 pub mod rules_doc;
 pub mod sarif;
-pub mod simulate;
 mod style;
 pub mod table;
 pub mod view;
@@ -21,7 +18,7 @@ pub use style::{Color, ColorChoice, Style, WIDTH};
 #[cfg(test)]
 mod fixture;
 
-pub use view::{CheckView, Report};
+pub use view::{CheckView, ProbeRun, ProbeView, Report, Simulation};
 
 /// An output format. Each report is offered in some of them, listed with the help `-o`
 /// shows and the renderer: [`CHECK`], [`SIMULATE`], [`DIFF`], [`PROBE`].
@@ -72,11 +69,11 @@ pub struct Offer<R> {
 /// Renders `gwctl check`'s report.
 pub type CheckRenderer = fn(&CheckView<'_>, &Style) -> String;
 /// Renders `gwctl simulate`'s results.
-pub type SimulateRenderer = fn(&simulate::Simulation<'_>, &Style) -> String;
+pub type SimulateRenderer = fn(&Simulation<'_>, &Style) -> String;
 /// Renders `gwctl diff`'s report.
 pub type DiffRenderer = fn(&crate::diff::DiffReport, &Style) -> String;
 /// Renders `gwctl probe`'s results.
-pub type ProbeRenderer = fn(&probe::Report<'_>, &Style) -> String;
+pub type ProbeRenderer = fn(&ProbeView<'_>, &Style) -> String;
 
 /// The formats of `gwctl check`, the first the default.
 pub static CHECK: &[Offer<CheckRenderer>] = &[
@@ -117,17 +114,17 @@ pub static SIMULATE: &[Offer<SimulateRenderer>] = &[
     Offer {
         format: Format::Human,
         help: "A short trace per (Gateway, port)",
-        render: simulate::human,
+        render: human::simulate::render,
     },
     Offer {
         format: Format::Json,
         help: "The `gwctl/v1` SimulationReport",
-        render: |simulation, _| simulate::json(simulation),
+        render: |simulation, _| json::simulation(simulation),
     },
     Offer {
         format: Format::Junit,
         help: "JUnit XML, one test case per request (for CI test reports)",
-        render: |simulation, _| junit::render(simulation),
+        render: |simulation, _| junit::simulation(simulation),
     },
 ];
 
@@ -136,12 +133,12 @@ pub static DIFF: &[Offer<DiffRenderer>] = &[
     Offer {
         format: Format::Human,
         help: "One line per change",
-        render: |report, _| diff::human(report),
+        render: |report, _| human::diff::render(report),
     },
     Offer {
         format: Format::Json,
         help: "The `gwctl/v1` DiffReport",
-        render: |report, _| diff::json(report),
+        render: |report, _| json::diff(report),
     },
 ];
 
@@ -150,17 +147,17 @@ pub static PROBE: &[Offer<ProbeRenderer>] = &[
     Offer {
         format: Format::Human,
         help: "A table of predicted and observed answers, and every difference",
-        render: probe::human,
+        render: human::probe::render,
     },
     Offer {
         format: Format::Json,
         help: "The `gwctl/v1` ProbeReport",
-        render: |report, _| probe::json(report),
+        render: |view, _| json::probe(view),
     },
     Offer {
         format: Format::Junit,
         help: "JUnit XML: one test case per request",
-        render: |report, _| probe::junit(report),
+        render: |view, _| junit::probe(view),
     },
 ];
 
@@ -177,7 +174,7 @@ pub fn render_check(report: &Report<'_>, format: Format, style: &Style) -> Optio
 
 /// Renders `gwctl simulate`'s results in `format`.
 pub fn render_simulation(
-    simulation: &simulate::Simulation<'_>,
+    simulation: &Simulation<'_>,
     format: Format,
     style: &Style,
 ) -> Option<String> {
@@ -194,6 +191,6 @@ pub fn render_diff(
 }
 
 /// Renders `gwctl probe`'s results in `format`.
-pub fn render_probe(report: &probe::Report<'_>, format: Format, style: &Style) -> Option<String> {
-    offered(PROBE, format).map(|render| render(report, style))
+pub fn render_probe(run: &ProbeRun<'_>, format: Format, style: &Style) -> Option<String> {
+    offered(PROBE, format).map(|render| render(&ProbeView::new(run), style))
 }

@@ -11,9 +11,13 @@
 
 mod check;
 mod place;
+mod probe;
+mod simulate;
 
 pub use check::*;
 pub use place::{DiagnosticView, Place, Position, RelatedView};
+pub use probe::*;
+pub use simulate::*;
 
 use std::borrow::Cow;
 
