@@ -1,5 +1,12 @@
-//! Rendering: human (miette snippets), table, JSON (`../shared/docs/report-format.md`), YAML.
-//! Output never analyses: it renders an [`crate::engine::Analysis`] and the sources.
+//! Rendering. Output never analyses: each report (`check`, `simulate`, `diff`, `probe`) is
+//! first projected into its [`view`], and every format renders that view.
+//!
+//! One file per format: [`human`] (miette snippets, traces, tables), [`table`], [`json`]
+//! (every `gwctl/v1` document of `shared/docs/report-format.md`), [`yaml`], [`sarif`],
+//! [`github`], [`junit`]. Formats import the view, [`grid`] and [`Style`], never each other.
+//! Which report is offered in which format, with the help `-o` shows, is the tables
+//! [`CHECK`], [`SIMULATE`], [`DIFF`] and [`PROBE`]: a new format is its file, a [`Format`]
+//! variant and a row.
 
 pub mod github;
 pub mod grid;

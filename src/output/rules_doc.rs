@@ -2,7 +2,7 @@
 //! published reference cannot drift from `gwctl explain`. A test keeps the committed file
 //! current.
 
-use crate::diag::{Rule, registry};
+use crate::diag::Rule;
 
 /// The whole of `docs/rules.md`.
 pub fn render(rules: &[&Rule]) -> String {
@@ -43,15 +43,16 @@ fn anchor(rule: &Rule) -> String {
     format!("{}-{}", rule.code.to_ascii_lowercase(), rule.name)
 }
 
-/// `docs/rules.md` for every rule of the registry.
-pub fn current() -> String {
-    render(&registry::all())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::registry;
     use std::path::Path;
+
+    /// `docs/rules.md` for every rule of the registry.
+    fn current() -> String {
+        render(&registry::all())
+    }
 
     /// The committed reference matches the rules. Run with `UPDATE_DOCS=1` to rewrite it.
     #[test]

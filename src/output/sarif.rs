@@ -172,7 +172,7 @@ struct Region {
 }
 
 /// SARIF's `level` for a severity.
-pub fn level(severity: Severity) -> &'static str {
+fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

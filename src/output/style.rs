@@ -59,7 +59,7 @@ impl Style {
     }
 
     /// The style for stdout: colour with `always`, or with `auto` on a terminal when
-    /// `NO_COLOR` is unset or empty (https://no-color.org).
+    /// `NO_COLOR` is unset or empty (<https://no-color.org>).
     pub fn for_terminal(choice: ColorChoice, is_terminal: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Style::choose(choice, is_terminal, no_color)
