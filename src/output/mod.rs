@@ -20,11 +20,10 @@ pub mod table;
 pub mod view;
 pub mod yaml;
 
-pub use style::{Color, ColorChoice, Style, WIDTH};
-
 #[cfg(test)]
 mod fixture;
 
+pub use style::{Color, ColorChoice, Style, WIDTH};
 pub use view::{CheckView, ProbeRun, ProbeView, Report, Simulation};
 
 /// An output format. Each report is offered in some of them, listed with the help `-o`
@@ -82,7 +81,7 @@ pub type DiffRenderer = fn(&crate::diff::DiffReport, &Style) -> String;
 /// Renders `gwctl probe`'s results.
 pub type ProbeRenderer = fn(&ProbeView<'_>, &Style) -> String;
 
-/// The formats of `gwctl check`, the first the default.
+/// The formats of `gwctl check`.
 pub static CHECK: &[Offer<CheckRenderer>] = &[
     Offer {
         format: Format::Human,
