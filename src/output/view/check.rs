@@ -7,8 +7,8 @@ use super::place::{DiagnosticView, Position};
 use super::{ConditionView, object_name};
 use crate::diag::{Diagnostic, Origin, Rule, Severity};
 use crate::engine::{
-    Analysis, ConditionStatus, GatewayClassReport, GatewayReport, ListenerOwner, ListenerStatus,
-    ParentRefStatus, RouteParentStatus, RouteReport,
+    Analysis, ConditionStatus, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus,
+    RouteParentStatus, RouteReport,
 };
 use crate::input::Sources;
 use crate::model::{GroupKind, Meta, World};
@@ -138,22 +138,12 @@ pub enum RouteVerdict {
 }
 
 impl RouteVerdict {
-    /// Belongs in the engine (`RouteReport::verdict`): it is a judgement over the route's
-    /// conditions, not a projection of them.
+    /// The engine's verdict ([`RouteReport::accepted`]) in the summary's words.
     pub fn of(route: &RouteReport) -> Self {
-        let accepted = |status| {
-            route.parents.iter().any(|p| {
-                p.conditions
-                    .iter()
-                    .any(|c| c.type_ == "Accepted" && c.status == status)
-            })
-        };
-        if accepted(ConditionStatus::True) {
-            RouteVerdict::Accepted
-        } else if accepted(ConditionStatus::Unknown) {
-            RouteVerdict::Undetermined
-        } else {
-            RouteVerdict::Rejected
+        match route.accepted() {
+            ConditionStatus::True => RouteVerdict::Accepted,
+            ConditionStatus::Unknown => RouteVerdict::Undetermined,
+            ConditionStatus::False => RouteVerdict::Rejected,
         }
     }
 }
@@ -322,7 +312,7 @@ impl<'a> RouteView<'a> {
         meta: Option<&'a Meta>,
     ) -> Self {
         let parents = (route.parents.iter().enumerate())
-            .map(|(p, parent)| RouteParentView::new(parent, attached_listeners(analysis, index, p)))
+            .map(|(p, parent)| RouteParentView::new(parent, analysis.attached_listeners(index, p)))
             .collect();
         RouteView {
             kind: route.kind.as_str(),
@@ -410,35 +400,6 @@ impl std::fmt::Display for ParentRefView<'_> {
         }
         Ok(())
     }
-}
-
-/// Names of the listeners a route's parentRef attached to.
-///
-/// Belongs in the engine (`Analysis::attached_listeners`): it is a query over the
-/// engine's attachments, which output should not need to know how to read.
-fn attached_listeners(analysis: &Analysis, route: usize, parent_ref: usize) -> Vec<&str> {
-    // Attachments are sorted by (route, parentRef): a binary search, not a scan per row.
-    let key = (route, parent_ref);
-    let start = analysis
-        .attachments
-        .partition_point(|a| (a.route, a.parent_ref) < key);
-    analysis
-        .attachments
-        .get(start..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|a| (a.route, a.parent_ref) == key)
-        .filter_map(|a| {
-            let owner = match a.listener.owner {
-                ListenerOwner::Gateway(i) => analysis.gateways.get(i),
-                ListenerOwner::ListenerSet(i) => analysis.listener_sets.get(i),
-            }?;
-            owner
-                .listeners
-                .get(a.listener.index)
-                .map(|l| l.name.as_str())
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -58,15 +58,9 @@ pub enum Health {
     Unknown,
 }
 
-/// Conditions whose `True` is the bad outcome.
-///
-/// Belongs in the engine, beside `Condition`: the polarity of a condition type is
-/// Gateway API vocabulary.
-const NEGATIVE_POLARITY: &[&str] = &["Conflicted", "OverlappingTLSConfig"];
-
 impl<'a> ConditionView<'a> {
     pub fn new(condition: &'a Condition) -> Self {
-        let negative = NEGATIVE_POLARITY.contains(&condition.type_.as_str());
+        let negative = condition.is_negative_polarity();
         let health = match (condition.status, negative) {
             (ConditionStatus::Unknown, _) => Health::Unknown,
             (ConditionStatus::True, false) | (ConditionStatus::False, true) => Health::Good,
