@@ -33,7 +33,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;check'= {
             cand -n 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces'
             cand --namespace 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces'
-            cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --controller 'The controller that runs in the cluster: a profile (spec, cilium, envoy-gateway, istio, nginx-gateway-fabric, kgateway, traefik, linkerd) or a GatewayClass controllerName. Only its GatewayClasses are handled, and a GatewayClass the input names but does not contain is assumed to be its own [default: `controller` of the configuration; without either, every class is handled by the profile its controllerName selects]'
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
@@ -60,7 +60,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;simulate'= {
             cand -n 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces'
             cand --namespace 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces'
-            cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --controller 'The controller that runs in the cluster: a profile (spec, cilium, envoy-gateway, istio, nginx-gateway-fabric, kgateway, traefik, linkerd) or a GatewayClass controllerName. Only its GatewayClasses are handled, and a GatewayClass the input names but does not contain is assumed to be its own [default: `controller` of the configuration; without either, every class is handled by the profile its controllerName selects]'
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'
@@ -98,7 +98,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --requests 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]'
             cand -n 'Namespace of namespaced objects that do not set one'
             cand --namespace 'Namespace of namespaced objects that do not set one'
-            cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --controller 'The controller that runs in the cluster: a profile or a controllerName (see `gwctl check --help`)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -111,7 +111,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;probe'= {
             cand -n 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces'
             cand --namespace 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces'
-            cand --controller-name 'Only handle GatewayClasses with this controllerName'
+            cand --controller 'The controller that runs in the cluster: a profile (spec, cilium, envoy-gateway, istio, nginx-gateway-fabric, kgateway, traefik, linkerd) or a GatewayClass controllerName. Only its GatewayClasses are handled, and a GatewayClass the input names but does not contain is assumed to be its own [default: `controller` of the configuration; without either, every class is handled by the profile its controllerName selects]'
             cand --include 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)'
             cand --exclude 'Skip walked files and directories matching this glob (repeatable)'
             cand --max-file-size 'Largest file read, in bytes'

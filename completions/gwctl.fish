@@ -34,7 +34,7 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "explain" -d 'Explain a 
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l controller -d 'The controller that runs in the cluster: a profile (spec, cilium, envoy-gateway, istio, nginx-gateway-fabric, kgateway, traefik, linkerd) or a GatewayClass controllerName. Only its GatewayClasses are handled, and a GatewayClass the input names but does not contain is assumed to be its own [default: `controller` of the configuration; without either, every class is handled by the profile its controllerName selects]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l max-file-size -d 'Largest file read, in bytes' -r
@@ -64,7 +64,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s q -l quiet -d 'Hum
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s v -l verbose -d 'Also say on stderr which configuration was used, what was read and what was suppressed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l controller -d 'The controller that runs in the cluster: a profile (spec, cilium, envoy-gateway, istio, nginx-gateway-fabric, kgateway, traefik, linkerd) or a GatewayClass controllerName. Only its GatewayClasses are handled, and a GatewayClass the input names but does not contain is assumed to be its own [default: `controller` of the configuration; without either, every class is handled by the profile its controllerName selects]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l max-file-size -d 'Largest file read, in bytes' -r
@@ -105,7 +105,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s h -l help -d 'P
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l git -d 'Compare the working tree with this git revision (`main`, `HEAD~1`, a commit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l requests -d 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s n -l namespace -d 'Namespace of namespaced objects that do not set one' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l controller -d 'The controller that runs in the cluster: a profile or a controllerName (see `gwctl check --help`)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "human\t'One line per change'
 json\t'The `gwctl/v1` DiffReport'"
@@ -114,7 +114,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l complete -d 'Treat 
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l exit-code -d 'Exit with 1 when something changed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l controller -d 'The controller that runs in the cluster: a profile (spec, cilium, envoy-gateway, istio, nginx-gateway-fabric, kgateway, traefik, linkerd) or a GatewayClass controllerName. Only its GatewayClasses are handled, and a GatewayClass the input names but does not contain is assumed to be its own [default: `controller` of the configuration; without either, every class is handled by the profile its controllerName selects]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l max-file-size -d 'Largest file read, in bytes' -r

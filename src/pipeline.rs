@@ -152,10 +152,17 @@ impl Plan {
             config,
         } = inputs;
         let mut engine_options = self.engine.clone();
+        if engine_options.controller.is_none() {
+            // `controller:` of the configuration, checked when it was read.
+            let configured = config.as_ref().and_then(|c| c.config.controller.as_deref());
+            engine_options.controller =
+                configured.and_then(|name| crate::profile::registry().resolve(name).ok());
+        }
         let (world, model_diagnostics) = match cluster {
             Some(snapshot) => {
                 diagnostics.extend(snapshot.diagnostics);
                 engine_options.complete = true;
+                engine_options.cluster_groups = Some(snapshot.served_groups);
                 engine_options.unknown_kinds = snapshot.unknown_kinds;
                 let (mut world, model_diagnostics) =
                     crate::model::build_with_cluster(&snapshot.objects, &sources, &self.build);
@@ -171,7 +178,7 @@ impl Plan {
             diagnostics.extend(crate::engine::compare::compare(
                 &world,
                 &analysis,
-                self.engine.controller_name.as_deref(),
+                engine_options.controller.as_ref(),
             ));
         }
         if let Some(ns) = &self.findings_namespace {

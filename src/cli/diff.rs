@@ -38,9 +38,10 @@ pub struct DiffArgs {
     /// Treat each input as the whole cluster.
     #[arg(long)]
     pub complete: bool,
-    /// Only handle GatewayClasses with this controllerName.
-    #[arg(long, value_name = "NAME")]
-    pub controller_name: Option<String>,
+    /// The controller that runs in the cluster: a profile or a controllerName (see
+    /// `gwctl check --help`).
+    #[arg(long, value_name = "NAME", value_parser = super::controller)]
+    pub controller: Option<crate::profile::Controller>,
     /// Skip walked files and directories matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
@@ -138,7 +139,7 @@ fn plan(args: &DiffArgs, paths: Vec<String>) -> Plan {
         },
         engine: crate::engine::Options {
             complete: args.complete,
-            controller_name: args.controller_name.clone(),
+            controller: args.controller.clone(),
             ..crate::engine::Options::default()
         },
         configuration: Some(args.config.configuration()),

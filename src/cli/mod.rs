@@ -66,9 +66,14 @@ pub struct InputArgs {
     /// Treat the input as the whole cluster: an object it does not contain does not exist.
     #[arg(long)]
     pub complete: bool,
-    /// Only handle GatewayClasses with this controllerName.
-    #[arg(long, value_name = "NAME")]
-    pub controller_name: Option<String>,
+    /// The controller that runs in the cluster: a profile (spec, cilium, envoy-gateway,
+    /// istio, nginx-gateway-fabric, kgateway, traefik, linkerd) or a GatewayClass
+    /// controllerName. Only its GatewayClasses are handled, and a GatewayClass the input
+    /// names but does not contain is assumed to be its own [default: `controller` of the
+    /// configuration; without either, every class is handled by the profile its
+    /// controllerName selects].
+    #[arg(long, value_name = "NAME", value_parser = controller)]
+    pub controller: Option<crate::profile::Controller>,
     /// Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json).
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
@@ -163,7 +168,7 @@ impl InputArgs {
             },
             engine: crate::engine::Options {
                 complete: self.complete,
-                controller_name: self.controller_name.clone(),
+                controller: self.controller.clone(),
                 ..crate::engine::Options::default()
             },
             compare_status: self.compare_status,
@@ -171,6 +176,11 @@ impl InputArgs {
             configuration: None,
         }
     }
+}
+
+/// `--controller NAME`: a profile name or a controllerName.
+pub fn controller(name: &str) -> Result<crate::profile::Controller, String> {
+    crate::profile::registry().resolve(name)
 }
 
 /// The entries of a `--requests` file. Its problems fail the command, one line each

@@ -1,6 +1,8 @@
 //! What is read from the API server: discovery of the served Gateway API versions, then
 //! every list, paginated, on a few threads.
 
+use std::collections::BTreeSet;
+
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -80,6 +82,9 @@ pub struct Plan {
     pub jobs: Vec<ListJob>,
     /// Gateway API kinds the server does not serve (CRD not installed).
     pub missing: Vec<String>,
+    /// Every API group the server serves (`/apis`): an object of a kind of another group
+    /// cannot exist.
+    pub served_groups: BTreeSet<String>,
 }
 
 /// Picks the served version of each Gateway API kind: the group's preferred version when
@@ -98,6 +103,13 @@ pub fn discover(client: &Client) -> Result<Plan, Failure> {
             ListJob::core("ConfigMap", "configmaps", true),
         ],
         missing: Vec::new(),
+        served_groups: groups
+            .get("groups")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|g| g.get("name")?.as_str().map(str::to_string))
+            .collect(),
     };
     // Every Gateway API kind the model reads; experimental kinds are read when served, and
     // their absence is not worth a note.

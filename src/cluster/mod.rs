@@ -111,6 +111,9 @@ pub struct Snapshot {
     pub diagnostics: Vec<Diagnostic>,
     /// Kinds the user may not list: their objects are unknown.
     pub unknown_kinds: BTreeSet<GroupKind>,
+    /// Every API group the server serves: objects of kinds the model does not read are
+    /// unknown in these groups, and do not exist in others.
+    pub served_groups: BTreeSet<String>,
 }
 
 /// Reads the cluster the kubeconfig (or the in-cluster environment) points at.
@@ -135,12 +138,15 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
         ))
     };
     let mut progress = progress::Progress::new(options.progress, &target.server);
-    let plan = fetch::discover(&client).map_err(failed)?;
+    let mut plan = fetch::discover(&client).map_err(failed)?;
     progress.set_lists(plan.jobs.len());
     let listed = fetch::list_all(&client, &plan.jobs, &progress);
     progress.finish();
     let listed = listed.map_err(failed)?;
-    let mut snapshot = Snapshot::default();
+    let mut snapshot = Snapshot {
+        served_groups: std::mem::take(&mut plan.served_groups),
+        ..Snapshot::default()
+    };
     for kind in &plan.missing {
         snapshot.diagnostics.push(
             Diagnostic::new(

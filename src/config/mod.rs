@@ -37,6 +37,7 @@ ignore: [GW4001]     # rules never reported (code or name)
 exclude:             # like --exclude: walked files and directories to skip
   - "**/kustomization.yaml"
 failOn: warning      # the default of --fail-on: error, warning, info or never
+controller: cilium   # the default of --controller: a profile name or a controllerName
 ```
 
 Anything else (a misspelled key, a code that names no rule, a severity that does not exist)
@@ -103,6 +104,9 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// The default of `--fail-on`.
     pub fail_on: Option<FailOn>,
+    /// The default of `--controller`: a profile name or a controllerName (checked when
+    /// read).
+    pub controller: Option<String>,
 }
 
 /// A configuration that could be read, with its source text so that the problems in it can
@@ -285,10 +289,24 @@ impl Reader<'_> {
                         ),
                     }
                 }
+                "controller" => match value.as_str() {
+                    Some(name) => match crate::profile::registry().resolve(name) {
+                        Ok(_) => config.controller = Some(name.to_string()),
+                        Err(why) => self.problem(value.span(), &why, None),
+                    },
+                    None => self.problem(
+                        value.span(),
+                        "`controller` must be a profile name or a controllerName",
+                        None,
+                    ),
+                },
                 other => self.problem(
                     entry.key_span(),
                     &format!("unknown configuration key `{other}`"),
-                    Some("the keys are `severity`, `ignore`, `exclude` and `failOn`".to_string()),
+                    Some(
+                        "the keys are `severity`, `ignore`, `exclude`, `failOn` and `controller`"
+                            .to_string(),
+                    ),
                 ),
             }
         }

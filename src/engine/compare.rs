@@ -71,7 +71,7 @@ Fix: wait for the controller, or check that it is running and what its logs say.
 pub fn compare(
     world: &World,
     analysis: &Analysis,
-    controller_name: Option<&str>,
+    controller: Option<&crate::profile::Controller>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let owners = world
@@ -93,7 +93,7 @@ pub fn compare(
     }
     for (route, report) in world.routes.iter().zip(&analysis.routes) {
         if let Some(live) = &route.meta.live_status {
-            compare_route(&route.meta, live, report, controller_name, &mut out);
+            compare_route(&route.meta, live, report, controller, &mut out);
         }
     }
     out
@@ -268,13 +268,15 @@ fn compare_route(
     meta: &Meta,
     live: &LiveStatus,
     report: &RouteReport,
-    controller_name: Option<&str>,
+    controller: Option<&crate::profile::Controller>,
     out: &mut Vec<Diagnostic>,
 ) {
     let written: Vec<&LiveParent> = live
         .parents
         .iter()
-        .filter(|p| controller_name.is_none_or(|c| p.controller_name.as_deref() == Some(c)))
+        .filter(|p| {
+            controller.is_none_or(|c| p.controller_name.as_deref().is_some_and(|n| c.handles(n)))
+        })
         .collect();
     if let Some((observed, generation)) = stale(meta, written.iter().flat_map(|p| &p.conditions)) {
         out.push(stale_diagnostic(meta, observed, generation));

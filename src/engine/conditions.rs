@@ -39,6 +39,8 @@ pub mod reasons {
     pub const INVALID_CA_CERTIFICATE_REF: &str = "InvalidCACertificateRef";
     pub const INVALID_CA_CERTIFICATE_KIND: &str = "InvalidCACertificateKind";
     pub const INVALID_CLIENT_CERTIFICATE_REF: &str = "InvalidClientCertificateRef";
+    /// Envoy Gateway's: some certificate references resolve, the listener serves those.
+    pub const PARTIALLY_INVALID_CERTIFICATE_REF: &str = "PartiallyInvalidCertificateRef";
 
     // Listeners.
     pub const UNSUPPORTED_VALUE: &str = "UnsupportedValue";
@@ -47,10 +49,13 @@ pub mod reasons {
     pub const HOSTNAME_CONFLICT: &str = "HostnameConflict";
     pub const PROTOCOL_CONFLICT: &str = "ProtocolConflict";
     pub const NO_CONFLICTS: &str = "NoConflicts";
+    pub const OVERLAPPING_HOSTNAMES: &str = "OverlappingHostnames";
+    pub const OVERLAPPING_CERTIFICATES: &str = "OverlappingCertificates";
 
     // Gateways and ListenerSets.
     pub const LISTENERS_NOT_VALID: &str = "ListenersNotValid";
     pub const INVALID_PARAMETERS: &str = "InvalidParameters";
+    pub const UNSUPPORTED_ADDRESS: &str = "UnsupportedAddress";
     pub const NOT_ALLOWED: &str = "NotAllowed";
     pub const PARENT_NOT_ACCEPTED: &str = "ParentNotAccepted";
     pub const CONFIGURATION_CHANGED: &str = "ConfigurationChanged";

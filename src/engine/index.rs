@@ -19,6 +19,22 @@ whether the route attaches is `Unknown`.\n\n\
 Fix: add the parent's manifest to the input, or pass `--complete`."
 );
 
+rule!(
+    IMPLEMENTATION_SPECIFIC_VALUE,
+    "GW4008",
+    "implementation-specific-value",
+    Warning,
+    "A value the spec leaves to the implementation, which gwctl cannot judge here",
+    "Where the Gateway API says a value is implementation-specific (a domain-prefixed or \
+vendor listener protocol, a backend or parent kind outside the Gateway API, a vendor \
+address type), only the controller that runs decides what it means. Without a profile \
+that knows the value, gwctl predicts `Unknown` for what depends on it and names who \
+decides: never an error, never a refusal.\n\n\
+```yaml\nlisteners:\n- name: mesh\n  port: 15008\n  protocol: istio.io/PROXY   # the controller's own protocol\n```\n\n\
+Fix: pass `--controller NAME` (or `controller:` in `.gwctl.yaml`) naming the controller \
+that runs in the cluster, so that its profile judges the value."
+);
+
 /// The result of looking up an object by name.
 #[derive(Debug, Clone, Copy)]
 pub enum Lookup<T> {
@@ -57,6 +73,12 @@ pub struct Index<'w> {
     gateways: HashMap<Key<'w>, usize>,
     listener_sets: HashMap<Key<'w>, usize>,
     grants: HashMap<&'w str, Vec<&'w ReferenceGrant>>,
+    /// Objects of kinds the model does not read, by `(group, kind, name)`: their namespaces.
+    others: HashMap<(&'w str, &'w str, &'w str), Vec<&'w str>>,
+    /// A cluster's served API groups: objects of kinds the model does not read stay
+    /// unknown even when `complete` (the listing holds only the kinds gwctl reads), unless
+    /// their group is not served at all.
+    served_groups: Option<&'w BTreeSet<String>>,
 }
 
 fn by_name<'w, T>(
@@ -85,6 +107,14 @@ impl<'w> Index<'w> {
         for n in &world.namespaces {
             namespaces.insert(n.meta.name.as_str(), n);
         }
+        let mut others: HashMap<_, Vec<&str>> = HashMap::new();
+        for o in &world.others {
+            let key = (o.group.as_str(), o.meta.kind.as_str(), o.meta.name.as_str());
+            others
+                .entry(key)
+                .or_default()
+                .push(o.meta.namespace.as_str());
+        }
         Index {
             complete,
             unknown_kinds: BTreeSet::new(),
@@ -96,7 +126,15 @@ impl<'w> Index<'w> {
             gateways: positions_by_name(&world.gateways),
             listener_sets: positions_by_name(&world.listener_sets),
             grants,
+            others,
+            served_groups: None,
         }
+    }
+
+    /// The world is a cluster's listing, of a cluster that serves `groups`.
+    pub fn with_served_groups(mut self, groups: Option<&'w BTreeSet<String>>) -> Self {
+        self.served_groups = groups;
+        self
     }
 
     /// Marks kinds whose absent objects are unknown even when the input is complete.
@@ -108,6 +146,10 @@ impl<'w> Index<'w> {
     /// Whether every object of this kind is in the input: an absent one does not exist.
     pub fn complete_for(&self, group: &str, kind: &str) -> bool {
         self.complete
+            && !self.served_groups.is_some_and(|served| {
+                !crate::model::reads_kind(group, kind)
+                    && (group.is_empty() || served.contains(group))
+            })
             && !self
                 .unknown_kinds
                 .iter()
@@ -143,6 +185,21 @@ impl<'w> Index<'w> {
     pub fn listener_set(&self, ns: &str, name: &str) -> Lookup<usize> {
         let found = self.listener_sets.get(&(ns, name)).copied();
         self.lookup((GATEWAY_GROUP, "ListenerSet"), found)
+    }
+    /// Whether an object of a kind the model does not read (an EnvoyProxy, a vendor
+    /// backend) exists: `namespace` `None` for cluster-scoped kinds.
+    pub fn other(
+        &self,
+        group: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Lookup<()> {
+        let found = self
+            .others
+            .get(&(group, kind, name))
+            .is_some_and(|namespaces| namespace.is_none_or(|ns| namespaces.contains(&ns)));
+        self.lookup((group, kind), found.then_some(()))
     }
     /// The labels of namespace `ns`. With `--complete`, a namespace that is not in the
     /// input but holds objects has only the label the API server adds.

@@ -34,11 +34,13 @@ mod attachment;
 mod classes;
 pub mod compare;
 mod conditions;
+mod features;
 mod hostname;
 mod index;
 mod listeners;
 mod references;
 mod report;
+mod route_values;
 mod routes;
 pub mod routing;
 mod selector;
@@ -50,8 +52,8 @@ pub use conditions::{
     BackendVerdict, Condition, ConditionStatus, ListenerId, ListenerOwner, reasons, types,
 };
 pub use report::{
-    Attachment, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus, Refusal,
-    RouteParentStatus, RouteReport,
+    Attachment, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus, ProfileUse,
+    Refusal, RouteParentStatus, RouteReport,
 };
 
 /// What the analysis may assume about objects the input does not contain.
@@ -60,9 +62,15 @@ pub struct Options {
     /// The input is the whole cluster: an absent object does not exist. Otherwise an absent
     /// object is unknown and the conditions that depend on it are `Unknown`.
     pub complete: bool,
-    /// Only GatewayClasses with this `controllerName` are handled (others: Gateways stay
-    /// unreconciled). `None` = every class is handled.
-    pub controller_name: Option<String>,
+    /// The controller that runs in the cluster (`--controller`): only its GatewayClasses
+    /// are handled (Gateways of others stay unreconciled), by its profile, and a class the
+    /// input names but does not contain is assumed to be its own. `None`: every class is
+    /// handled, by the profile its `controllerName` selects.
+    pub controller: Option<crate::profile::Controller>,
+    /// The world is a cluster's listing of the kinds gwctl reads, and these are the API
+    /// groups the cluster serves: a GatewayClass absent from it does not exist (none is
+    /// assumed), and objects of other kinds are unknown unless their group is not served.
+    pub cluster_groups: Option<BTreeSet<String>>,
     /// Kinds whose objects stay unknown even when `complete`: a cluster that refused to
     /// list them (403) is complete except for them.
     pub unknown_kinds: BTreeSet<GroupKind>,
@@ -126,6 +134,7 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &attachment::ROUTE_UNSUPPORTED_PARENT_KIND,
     &attachment::ROUTE_PARENT_NOT_RECONCILED,
     &attachment::ROUTE_WITHOUT_PARENTS,
+    &route_values::ROUTE_UNSUPPORTED_VALUE,
     &selector::UNKNOWN_NAMESPACE,
     &index::UNKNOWN_PARENT,
     &references::BACKEND_INVALID_KIND,
@@ -148,9 +157,16 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &listeners::LISTENER_UNSUPPORTED_PROTOCOL,
     &listeners::LISTENER_INVALID_VALUE,
     &listeners::LISTENER_CONFLICT,
+    &listeners::LISTENER_OVERLAPPING_TLS,
     &listeners::LISTENER_INVALID_ROUTE_KINDS,
+    &listeners::LISTENER_UNSUPPORTED_VALUE,
+    &listeners::LISTENER_INVALID_SELECTOR,
+    &status::GATEWAY_UNSUPPORTED_ADDRESS,
+    &index::IMPLEMENTATION_SPECIFIC_VALUE,
     &listeners::LISTENERSET_NOT_ALLOWED,
     &listeners::LISTENERSET_PARENT_NOT_FOUND,
+    &features::FEATURE_NOT_SUPPORTED,
+    &features::FEATURE_NOT_CLAIMED,
     &compare::ROUTE_STATUS_DIFFERS,
     &compare::LISTENER_STATUS_DIFFERS,
     &compare::GATEWAY_STATUS_DIFFERS,
@@ -169,14 +185,14 @@ pub static RULES: &[&crate::diag::Rule] = &[
 ///   for listeners; Accepted, Programmed(, ResolvedRefs) for Gateways and ListenerSets;
 ///   Accepted, ResolvedRefs for route parents.
 pub fn analyze(world: &World, options: &Options) -> Analysis {
-    let index =
-        index::Index::new(world, options.complete).with_unknown_kinds(&options.unknown_kinds);
-    let controller_name = options.controller_name.as_deref();
+    let index = index::Index::new(world, options.complete)
+        .with_unknown_kinds(&options.unknown_kinds)
+        .with_served_groups(options.cluster_groups.as_ref());
     let mut diagnostics = Vec::new();
     let reconciled: Vec<classes::Reconciled> = world
         .gateways
         .iter()
-        .map(|gw| classes::gateway_reconciled(&index, controller_name, gw, &mut diagnostics))
+        .map(|gw| classes::gateway_reconciled(&index, options, gw, &mut diagnostics))
         .collect();
     let listener_states = listeners::analyze(world, &index, &reconciled, &mut diagnostics);
     let ctx = attachment::Ctx {
@@ -187,6 +203,24 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
     };
     let judged = routes::judge_all(&ctx, &index, &world.routes);
     diagnostics.extend(judged.diagnostics);
+    let route_gateways: Vec<Vec<Option<usize>>> = world
+        .routes
+        .iter()
+        .map(|r| {
+            r.parent_refs
+                .iter()
+                .map(|p| attachment::parent_gateway(&ctx, p))
+                .collect()
+        })
+        .collect();
+    features::check(
+        world,
+        &index,
+        &reconciled,
+        &route_gateways,
+        &judged.routes,
+        &mut diagnostics,
+    );
     let reports = status::assemble(
         world,
         &index,
@@ -198,7 +232,9 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
     let gateway_classes = world
         .gateway_classes
         .iter()
-        .map(|class| classes::class_report(controller_name, class))
+        .map(|class| {
+            classes::class_report(&index, options.controller.as_ref(), class, &mut diagnostics)
+        })
         .collect();
     Analysis {
         gateway_classes,
@@ -375,7 +411,7 @@ mod tests {
         let w = acme(&[("shared-gateway-access", "true")], true);
         let options = Options {
             complete: true,
-            controller_name: Some("other.io/ctrl".into()),
+            controller: crate::profile::registry().resolve("other.io/ctrl").ok(),
             ..Options::default()
         };
         let a = analyze(&w, &options);
@@ -462,6 +498,7 @@ mod tests {
             meta: meta("GatewayClass", "", "other"),
             controller_name: Some("other.io/ctrl".into()),
             parameters_ref: None,
+            supported_features: None,
         });
         let verdicts = |options: &Options| -> Vec<(String, Vec<(ConditionStatus, String)>)> {
             analyze(&w, options)
@@ -482,7 +519,7 @@ mod tests {
             ]
         );
         let options = Options {
-            controller_name: Some("other.io/ctrl".into()),
+            controller: crate::profile::registry().resolve("other.io/ctrl").ok(),
             ..Options::default()
         };
         assert_eq!(

@@ -26,6 +26,19 @@ pub struct GatewayReport {
     pub listeners: Vec<ListenerStatus>,
     /// Gateways only: accepted ListenerSets.
     pub attached_listener_sets: Option<u32>,
+    /// Gateways only: the profile that judged the Gateway (`None`: not reconciled).
+    pub profile: Option<ProfileUse>,
+}
+
+/// Which implementation profile judged a Gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileUse {
+    /// The profile's name (`cilium`), as `--controller` takes it.
+    pub name: String,
+    pub title: String,
+    /// The Gateway's GatewayClass is not in the input and is assumed to be the
+    /// controller's (`--controller`).
+    pub class_assumed: bool,
 }
 
 /// `status.parents[].parentRef` as a controller echoes it.
@@ -55,7 +68,7 @@ pub struct GatewayClassReport {
     pub name: String,
     pub origin: Origin,
     /// `status.conditions`; empty for a class the simulated controller does not handle
-    /// (`--controller-name`): its status is another controller's to write.
+    /// (`--controller`): its status is another controller's to write.
     pub conditions: Vec<Condition>,
 }
 

@@ -4,12 +4,47 @@
 //! threads and merged in order.
 
 use super::attachment::{self, Ctx, ROUTE_WITHOUT_PARENTS};
-use super::conditions::{BackendVerdict, types};
+use super::conditions::{BackendVerdict, ConditionStatus, Decision, Verdict, reasons, types};
 use super::index::Index;
 use super::references;
 use super::report::{Attachment, ParentRefStatus, Refusal, RouteParentStatus, RouteReport};
+use super::route_values;
 use crate::diag::{Diagnostic, FieldPath};
 use crate::model::Route;
+use crate::profile::Profile;
+
+/// What one controller (`profile`) decided about a route's references and values.
+struct ProfileJudgement {
+    profile: &'static Profile,
+    backends: Vec<Vec<BackendVerdict>>,
+    resolved: Verdict,
+    /// The route value the controller rejects (its `Accepted=False` on every parent).
+    rejected: Option<Decision>,
+}
+
+/// The route's references and values, judged once by each of `profiles` (its parents'
+/// controllers, usually one).
+fn judge_per_profile(
+    index: &Index,
+    route: &Route,
+    profiles: &[&'static Profile],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<ProfileJudgement> {
+    let mut judged: Vec<ProfileJudgement> = Vec::new();
+    for profile in profiles.iter().copied() {
+        if judged.iter().all(|j| !std::ptr::eq(j.profile, profile)) {
+            let (backends, resolved) = references::route_backends(index, profile, route, diags);
+            let rejected = route_values::rejected(profile, route);
+            judged.push(ProfileJudgement {
+                profile,
+                backends,
+                resolved,
+                rejected,
+            });
+        }
+    }
+    judged
+}
 
 /// Below this many routes and rules, judging routes on one thread is quicker.
 pub(super) const PARALLEL_ROUTE_RULES: usize = 4_000;
@@ -86,27 +121,64 @@ fn judge_route(ctx: &Ctx, index: &Index, r: usize, route: &Route, out: &mut Judg
             )
         })
         .collect();
-    let (verdicts, resolved) = references::route_backends(index, route, &mut out.diagnostics);
+    // Each parent's controller judges the route's references and values as its profile
+    // says; most routes have one.
+    let spec = crate::profile::registry().spec();
+    let profiles: Vec<&'static Profile> = route
+        .parent_refs
+        .iter()
+        .map(|p| attachment::parent_profile(ctx, p).unwrap_or(spec))
+        .collect();
+    let judged = judge_per_profile(index, route, &profiles, &mut out.diagnostics);
+    let of = |profile: &'static Profile| judged.iter().find(|j| std::ptr::eq(j.profile, profile));
+    let mut reported_rejections: Vec<&'static Profile> = Vec::new();
     let parents = route
         .parent_refs
         .iter()
         .zip(accepted)
-        .map(|(p, accepted)| RouteParentStatus {
-            parent_ref: ParentRefStatus {
-                group: p.group.clone(),
-                kind: p.kind.clone(),
-                namespace: p.namespace.clone(),
-                name: p.name.clone(),
-                section_name: p.section_name.clone(),
-                port: p.port,
-            },
-            controller_name: attachment::parent_controller(ctx, p).map(str::to_string),
-            conditions: vec![
-                accepted.condition(types::ACCEPTED),
-                resolved.condition(types::RESOLVED_REFS),
-            ],
+        .zip(&profiles)
+        .map(|((p, accepted), profile)| {
+            let judgement = of(profile);
+            let accepted = match judgement.and_then(|j| j.rejected.as_ref()) {
+                Some(rejected) if accepted.is_true() => {
+                    if !reported_rejections
+                        .iter()
+                        .any(|q| std::ptr::eq(*q, *profile))
+                    {
+                        reported_rejections.push(profile);
+                        out.diagnostics.extend(rejected.finding.as_deref().cloned());
+                    }
+                    Verdict::new(rejected.status, rejected.reason, rejected.message.clone())
+                }
+                _ => accepted,
+            };
+            let resolved = judgement.map_or_else(
+                || Verdict::new(ConditionStatus::Unknown, reasons::PENDING, String::new()),
+                |j| j.resolved.clone(),
+            );
+            RouteParentStatus {
+                parent_ref: ParentRefStatus {
+                    group: p.group.clone(),
+                    kind: p.kind.clone(),
+                    namespace: p.namespace.clone(),
+                    name: p.name.clone(),
+                    section_name: p.section_name.clone(),
+                    port: p.port,
+                },
+                controller_name: attachment::parent_controller(ctx, p).map(str::to_string),
+                conditions: vec![
+                    accepted.condition(types::ACCEPTED),
+                    resolved.condition(types::RESOLVED_REFS),
+                ],
+            }
         })
         .collect();
+    // Request routing reads the verdicts of the route's first parent's controller.
+    let verdicts = judged
+        .into_iter()
+        .next()
+        .map(|j| j.backends)
+        .unwrap_or_default();
     out.routes.push(RouteReport {
         kind: route.kind,
         namespace: route.meta.namespace.clone(),

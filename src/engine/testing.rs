@@ -26,6 +26,7 @@ pub fn world() -> World {
             meta: meta("GatewayClass", "", "gc"),
             controller_name: Some("example.com/controller".to_string()),
             parameters_ref: None,
+            supported_features: None,
         }],
         ..World::default()
     }
@@ -156,6 +157,7 @@ pub fn http_route(ns: &str, name: &str, parents: &[ParentRef], backends: &[Backe
                     ..b.clone()
                 })
                 .collect(),
+            options: Default::default(),
         }],
     }
 }

@@ -34,10 +34,25 @@ pub struct Secret {
     pub secret_type: String,
     /// Keys of `data` and `stringData`.
     pub keys: Vec<String>,
-    /// For `kubernetes.io/tls` Secrets read with their data: why `tls.crt`/`tls.key` cannot
-    /// be a certificate and key (not PEM, or identical). Only this verdict is kept, never
-    /// the data; `None` when the data looks right or was not read (cluster metadata).
-    pub tls_data_problem: Option<String>,
+    /// What `tls.crt` and `tls.key` hold, when the Secret was read with both: only the
+    /// verdicts and the certificate's DNS names are kept, never the data. `None` when they
+    /// are absent or were not read (cluster metadata).
+    pub tls: Option<TlsData>,
+    /// Why `ca.crt` holds no valid certificate, when it was read and holds none.
+    pub ca_problem: Option<String>,
+}
+
+/// The verdicts on the `tls.crt` and `tls.key` of a Secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsData {
+    /// Both values are non-empty.
+    pub present: bool,
+    /// Why the values are not a PEM certificate and a PEM private key, if they are not.
+    pub pem_problem: Option<String>,
+    /// Why they cannot be a certificate and its private key, parsed and paired.
+    pub x509_problem: Option<String>,
+    /// The certificate's DNS names (subjectAltName).
+    pub dns_names: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,4 +60,6 @@ pub struct ConfigMap {
     pub meta: Meta,
     /// Keys of `data` and `binaryData`.
     pub keys: Vec<String>,
+    /// Why `ca.crt` holds no valid certificate, when it holds none.
+    pub ca_problem: Option<String>,
 }

@@ -9,6 +9,8 @@ pub struct GatewayClass {
     pub meta: Meta,
     pub controller_name: Option<String>,
     pub parameters_ref: Option<ParametersRef>,
+    /// `status.supportedFeatures` as the controller wrote it (`None`: not written).
+    pub supported_features: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]

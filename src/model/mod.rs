@@ -16,7 +16,7 @@ mod kinds;
 mod policies;
 mod read;
 mod route;
-pub use core_kinds::{ConfigMap, Namespace, Secret, Service, ServicePort};
+pub use core_kinds::{ConfigMap, Namespace, Secret, Service, ServicePort, TlsData};
 pub use gateway::{
     AllowedRoutes, FromNamespaces, FrontendValidation, Gateway, GatewayAddress, GatewayClass,
     GatewayTls, LabelSelector, LabelSelectorRequirement, Listener, ListenerSet, ListenerTls,
@@ -24,11 +24,11 @@ pub use gateway::{
 };
 pub use kinds::{AppProtocols, MatchFamily, ROUTE_KINDS, RouteKind, RouteKindSpec};
 pub use policies::{BackendTlsPolicy, GrantFrom, GrantTo, PolicyTargetRef, ReferenceGrant};
-pub use read::{BuildOptions, RULES, build, build_with_cluster, kinds_in_group};
+pub use read::{BuildOptions, RULES, build, build_with_cluster, kinds_in_group, reads_kind};
 pub use route::{
     BackendObjectRef, BackendRef, Filter, FilterKind, GrpcMatch, HeaderModifier, HttpMatch,
     ParentRef, PathMatch, PathMatchType, PathModifier, RequestMirror, RequestRedirect, Route,
-    RouteMatch, RouteRule, UrlRewrite, ValueMatch, ValueMatchType,
+    RouteMatch, RouteRule, RuleOptions, UrlRewrite, ValueMatch, ValueMatchType,
 };
 
 /// The API group of Gateway API kinds.
@@ -203,8 +203,21 @@ pub struct World {
     pub services: Vec<Service>,
     pub secrets: Vec<Secret>,
     pub config_maps: Vec<ConfigMap>,
+    /// Objects of kinds the model does not read (an EnvoyProxy, a vendor backend...), by
+    /// identity only, so that references to them can be resolved.
+    pub others: Vec<OtherObject>,
     /// Objects of other kinds, counted by `apiVersion`'s group and kind (`apps/Deployment`).
     pub ignored: BTreeMap<String, usize>,
+}
+
+/// An object of a kind the model does not read: its identity and nothing else.
+#[derive(Debug, Clone)]
+pub struct OtherObject {
+    /// `namespace` is as written, or the default namespace (cluster-scoped kinds are not
+    /// known apart).
+    pub meta: Meta,
+    /// The API group of `apiVersion` (`""` for the core group).
+    pub group: String,
 }
 
 /// An object the model reads (every kind a [`World`] holds).
@@ -255,6 +268,7 @@ objects! {
     Service => services,
     Secret => secrets,
     ConfigMap => config_maps,
+    OtherObject => others,
 }
 
 /// Positions of `objects` by `(namespace, name)`.

@@ -49,6 +49,18 @@ pub struct RouteRule {
     pub matches: Vec<RouteMatch>,
     pub filters: Vec<Filter>,
     pub backend_refs: Vec<BackendRef>,
+    /// Which optional rule fields are written (their support varies by controller).
+    pub options: RuleOptions,
+}
+
+/// Optional fields of a rule, by presence: `timeouts.request`, `timeouts.backendRequest`,
+/// `retry`, `sessionPersistence`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuleOptions {
+    pub request_timeout: bool,
+    pub backend_timeout: bool,
+    pub retry: bool,
+    pub session_persistence: bool,
 }
 
 #[derive(Debug, Clone)]

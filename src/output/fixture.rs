@@ -156,6 +156,7 @@ pub fn analysis() -> Analysis {
             ],
             listeners: vec![listener],
             attached_listener_sets: Some(0),
+            profile: None,
         }],
         listener_sets: vec![GatewayReport {
             namespace: "infra".to_string(),
@@ -165,6 +166,7 @@ pub fn analysis() -> Analysis {
             conditions: vec![condition("Accepted", Unknown, "Pending")],
             listeners: Vec::new(),
             attached_listener_sets: None,
+            profile: None,
         }],
         routes: vec![
             RouteReport {

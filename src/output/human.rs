@@ -90,8 +90,16 @@ fn status(view: &CheckView<'_>, style: &Style) -> String {
 }
 
 fn gateway_status(gateway: &GatewayView<'_>, style: &Style) -> String {
+    let judged = match gateway.profile_use {
+        Some(p) if p.class_assumed => format!(
+            "; profile {}, its GatewayClass assumed to be {}'s (--controller)",
+            p.name, p.title
+        ),
+        Some(p) => format!("; profile {}", p.name),
+        None => String::new(),
+    };
     let mut out = format!(
-        "{} ({}): {}",
+        "{} ({}{judged}): {}",
         gateway.display_name(),
         origin_text(gateway.source.as_ref()),
         conditions(&gateway.status.conditions, style),

@@ -1,6 +1,6 @@
 //! `-o yaml`: the input's GatewayClasses, Gateways, ListenerSets and routes re-emitted with
 //! their predicted `status` (replacing any written one), as a multi-document YAML stream. A
-//! GatewayClass the simulated controller does not handle (`--controller-name`) is emitted
+//! GatewayClass the simulated controller does not handle (`--controller`) is emitted
 //! without `status`: that is another controller's to write.
 //!
 //! Conditions carry `type`, `status`, `reason` and `message`, as in `-o json`: no
@@ -426,7 +426,7 @@ mod tests {
         );
         let (world, _) = crate::model::build(&sources, &crate::model::BuildOptions::default());
         let options = crate::engine::Options {
-            controller_name: Some("example.com/ours".to_string()),
+            controller: crate::profile::registry().resolve("example.com/ours").ok(),
             ..crate::engine::Options::default()
         };
         let analysis = crate::engine::analyze(&world, &options);

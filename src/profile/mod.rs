@@ -56,6 +56,14 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// ` (repo path)` of `knob`'s first source, for a message that states the knob's value
+    /// as this controller's; empty for the spec's own rules, which cite no controller.
+    pub fn cite<T>(&self, knob: &Cited<T>) -> String {
+        match knob.sources.first() {
+            Some(s) if !self.controller_names.is_empty() => format!(" ({} {})", s.repo, s.path),
+            _ => String::new(),
+        }
+    }
     /// Whether a GatewayClass of `controller_name` belongs to this controller.
     pub fn owns(&self, controller_name: &str) -> bool {
         self.controller_names.iter().any(|c| c == controller_name)
@@ -147,6 +155,24 @@ pub enum ParentRole {
     Mesh,
 }
 
+/// Values the controller knows, and what it does with the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenList<T> {
+    pub known: Vec<T>,
+    /// `true`: the controller rejects other values (its source says so). `false`: other
+    /// values are implementation-specific and the profile cannot tell (the spec's).
+    pub others_rejected: bool,
+}
+
+impl<T> Default for OpenList<T> {
+    fn default() -> Self {
+        OpenList {
+            known: Vec::new(),
+            others_rejected: false,
+        }
+    }
+}
+
 /// A protocol outside the core five that the controller serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VendorProtocol {
@@ -212,8 +238,9 @@ pub enum PartialCertificates {
     ProgramValid,
     /// The invalid ones are dropped silently: `ResolvedRefs=True` when one resolves.
     DropInvalid,
-    /// The listener is rejected.
-    RejectListener,
+    /// More than one reference is not supported: the listener is rejected
+    /// (`UnsupportedValue`).
+    SingleOnly,
     /// Only the first reference is used; the others are ignored.
     FirstOnly,
 }
@@ -323,11 +350,11 @@ pub struct Knobs {
     pub gateway_resolved_refs: Cited<GatewayResolvedRefs>,
     pub service_import_backends: Cited<bool>,
     /// Backend kinds beyond the core Service (and ServiceImport, above).
-    pub backend_kinds: Cited<Vec<GroupKind>>,
+    pub backend_kinds: Cited<OpenList<GroupKind>>,
     pub parent_kinds: Cited<Vec<ParentKind>>,
-    pub address_types: Cited<Vec<String>>,
+    pub address_types: Cited<OpenList<String>>,
     pub protocols: Cited<Vec<Protocol>>,
-    pub vendor_protocols: Cited<Vec<VendorProtocol>>,
+    pub vendor_protocols: Cited<OpenList<VendorProtocol>>,
     /// The kinds a TLS listener in `Terminate` mode serves by default; `None`: such a
     /// listener is rejected (`UnsupportedValue`).
     pub tls_terminate_kinds: Cited<Option<Vec<RouteKind>>>,

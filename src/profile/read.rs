@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use super::{
     CertificateProblems, Cited, ConflictReason, ConflictedConditions, Features, GatewayAccepted,
     GatewayResolvedRefs, HeaderValidation, InvalidRouteKinds, KeyCertPairing, Knobs,
-    ListenerProblem, ListenerValidity, OverlappingHostnames, ParentKind, ParentRole,
+    ListenerProblem, ListenerValidity, OpenList, OverlappingHostnames, ParentKind, ParentRole,
     PartialCertificates, PortCheck, PortSharing, Profile, RegexProfile, SelectorEdgeCases,
     ServicePortMatch, Source, VendorProtocol,
 };

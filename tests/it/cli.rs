@@ -468,7 +468,7 @@ fn yaml_status_of_classes_and_route_parent_controllers() {
     let args = [
         "check",
         "testdata/yaml-status",
-        "--controller-name",
+        "--controller",
         "example.com/ours",
         "-o",
         "yaml",

@@ -3,7 +3,7 @@
 
 use super::parent::Parent;
 use crate::diag::{FieldPath, Location};
-use crate::engine::conditions::{ListenerId, reasons};
+use crate::engine::conditions::{ConditionStatus, ListenerId, reasons};
 use crate::engine::hostname;
 use crate::engine::index::Index;
 use crate::engine::listeners::Listeners;
@@ -23,6 +23,9 @@ pub(super) enum Admission {
     },
     /// The namespace selector depends on a Namespace the input does not contain.
     NamespaceUnknown { message: String },
+    /// The listener's own verdict is unknown (an implementation-specific protocol), and
+    /// its finding says so.
+    ListenerUnknown { message: String },
     /// No hostname in common (`NoMatchingListenerHostname`).
     Hostname { message: String, related: Location },
 }
@@ -39,7 +42,9 @@ impl Admission {
         let (reason, message) = match self {
             Admission::Allowed(_) => return None,
             Admission::Refused { message, .. } => (reasons::NOT_ALLOWED_BY_LISTENERS, message),
-            Admission::NamespaceUnknown { message } => (reasons::PENDING, message),
+            Admission::NamespaceUnknown { message } | Admission::ListenerUnknown { message } => {
+                (reasons::PENDING, message)
+            }
             Admission::Hostname { message, .. } => {
                 (reasons::NO_MATCHING_LISTENER_HOSTNAME, message)
             }
@@ -89,14 +94,19 @@ pub(super) fn admit(
             related: parent.meta.at(listener_path(l)),
         };
     };
-    if !state.attachable() {
+    if !state.attachable(parent.profile) {
         return Admission::Refused {
             message: format!(
-                "{desc} is not accepted ({}: {})",
-                state.accepted.reason, state.accepted.message
+                "{desc} is not accepted ({}: {}), and {} attaches no route to such a listener",
+                state.accepted.reason, state.accepted.message, parent.profile.title
             ),
             help: format!("fix {desc} first (see its diagnostic)"),
             related: parent.meta.at(listener_path(l)),
+        };
+    }
+    if state.accepted.status == ConditionStatus::Unknown && state.supported_kinds.is_empty() {
+        return Admission::ListenerUnknown {
+            message: format!("{desc}: {}", state.accepted.message),
         };
     }
     if !state.supports(route.kind) {
@@ -183,7 +193,28 @@ fn namespace_admission(
         }),
         Known::Known(FromNamespaces::Selector) => {
             let empty = LabelSelector::default();
-            let sel = namespaces.selector.as_ref().unwrap_or(&empty);
+            let sel = match &namespaces.selector {
+                Some(sel) => sel,
+                // Istio reads a missing selector as every namespace; the spec, as none.
+                None if parent
+                    .profile
+                    .knobs
+                    .selector_edge_cases
+                    .value
+                    .missing_selects_all =>
+                {
+                    &empty
+                }
+                None => {
+                    return Some(Admission::Refused {
+                        message: format!(
+                            "{desc} has `from: Selector` without a `selector`, so it admits routes from no namespace"
+                        ),
+                        help: "add `allowedRoutes.namespaces.selector` to the listener, or use `from: All`".into(),
+                        related: parent.meta.at(ns_path()),
+                    });
+                }
+            };
             match namespace_matches(index, sel, route_ns) {
                 SelectorMatch::Match => None,
                 SelectorMatch::NoMatch(failed) => {

@@ -6,7 +6,7 @@
 mod admit;
 mod parent;
 
-pub use parent::parent_controller;
+pub use parent::{parent_controller, parent_gateway, parent_profile};
 
 use admit::{Admission, admit};
 
@@ -82,9 +82,11 @@ rule!(
     Error,
     "A parentRef names a kind that cannot be a route parent",
     "Routes attach to Gateways (`kind: Gateway`, the default) and ListenerSets \
-(`kind: ListenerSet`), both of group `gateway.networking.k8s.io`. Any other parent kind \
-gives `Accepted=False` with reason `NoMatchingParent`.\n\n\
-```yaml\nparentRefs:\n- kind: Service   # mesh attachment: not simulated by gwctl\n  name: web\n```\n\n\
+(`kind: ListenerSet`), both of group `gateway.networking.k8s.io`. Another kind of that \
+group (a typo) gives `Accepted=False` with reason `NoMatchingParent`. (A `Service` parent \
+makes a mesh route, and kinds of other groups are implementation-specific: neither is \
+an error, see `implementation-specific-value`.)\n\n\
+```yaml\nparentRefs:\n- kind: Gatway   # typo\n  name: web\n```\n\n\
 Fix: reference a Gateway or a ListenerSet."
 );
 
@@ -261,6 +263,17 @@ fn accepted(site: &Site, admissions: &[(ListenerId, Admission)]) -> Decision {
             ConditionStatus::True,
             reasons::ACCEPTED,
             format!("{me} is accepted by {target}"),
+        );
+    }
+    if let Some(message) = admissions.iter().find_map(|(_, a)| match a {
+        Admission::ListenerUnknown { message } => Some(message),
+        _ => None,
+    }) {
+        // The listener's finding names what decides; the route's verdict follows it.
+        return Decision::silent(
+            ConditionStatus::Unknown,
+            reasons::PENDING,
+            format!("{me}: whether {target} admits the route is unknown: {message}"),
         );
     }
     let unknown_ns = admissions.iter().find_map(|(_, a)| match a {

@@ -8,9 +8,10 @@ use super::{
 use crate::diag::FieldPath;
 use crate::engine::classes::Reconciled;
 use crate::engine::conditions::{ConditionStatus, Decision, ListenerId, ListenerOwner, reasons};
-use crate::engine::index::{Lookup, UNKNOWN_PARENT};
+use crate::engine::index::{IMPLEMENTATION_SPECIFIC_VALUE, Lookup, UNKNOWN_PARENT};
 use crate::engine::listeners::SetParent;
 use crate::model::{EXPERIMENTAL_GROUP, GATEWAY_GROUP, Listener, Meta, ParentRef};
+use crate::profile::Profile;
 
 /// The kinds of object a route attaches to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,12 +33,10 @@ impl ParentKind {
     }
 }
 
-/// The `spec.controllerName` of the GatewayClass of the Gateway that `p` names, directly or
-/// through a ListenerSet: the controller that writes the route's status entry for `p`.
-/// `None` when a link of that chain (ListenerSet, Gateway, class, controllerName) is not in
-/// the input.
-pub fn parent_controller<'w>(ctx: &Ctx<'_, 'w>, p: &ParentRef) -> Option<&'w str> {
-    let gateway = match ParentKind::of(p)? {
+/// The Gateway (its index) that `p` names, directly or through a ListenerSet; `None` when a
+/// link of that chain is not in the input.
+pub fn parent_gateway(ctx: &Ctx<'_, '_>, p: &ParentRef) -> Option<usize> {
+    Some(match ParentKind::of(p)? {
         ParentKind::Gateway => ctx.index.gateway(&p.namespace, &p.name).found()?,
         ParentKind::ListenerSet => {
             let set = ctx.index.listener_set(&p.namespace, &p.name).found()?;
@@ -47,7 +46,21 @@ pub fn parent_controller<'w>(ctx: &Ctx<'_, 'w>, p: &ParentRef) -> Option<&'w str
             }
             ctx.index.gateway(&parent.namespace, &parent.name).found()?
         }
-    };
+    })
+}
+
+/// The profile of the controller that judges parentRef `p`: its Gateway's, when the Gateway
+/// is reconciled.
+pub fn parent_profile(ctx: &Ctx<'_, '_>, p: &ParentRef) -> Option<&'static Profile> {
+    ctx.reconciled.get(parent_gateway(ctx, p)?)?.profile()
+}
+
+/// The `spec.controllerName` of the GatewayClass of the Gateway that `p` names, directly or
+/// through a ListenerSet: the controller that writes the route's status entry for `p`.
+/// `None` when a link of that chain (ListenerSet, Gateway, class, controllerName) is not in
+/// the input.
+pub fn parent_controller<'w>(ctx: &Ctx<'_, 'w>, p: &ParentRef) -> Option<&'w str> {
+    let gateway = parent_gateway(ctx, p)?;
     let class_name = ctx
         .world
         .gateways
@@ -67,6 +80,8 @@ pub(super) struct Parent<'w> {
     owner: ListenerOwner,
     listeners: &'w [Listener],
     is_gateway: bool,
+    /// The profile of the controller that reconciles the parent (its Gateway's).
+    pub(super) profile: &'static Profile,
 }
 
 /// "`target` is unknown": an index that does not match the world (no finding to report).
@@ -84,6 +99,11 @@ pub(super) fn resolve<'w>(ctx: &Ctx<'_, 'w>, site: &Site) -> Result<Parent<'w>, 
     let lookup = match ParentKind::of(p) {
         Some(ParentKind::Gateway) => ctx.index.gateway(&p.namespace, &p.name),
         Some(ParentKind::ListenerSet) => ctx.index.listener_set(&p.namespace, &p.name),
+        None if p.group != GATEWAY_GROUP && p.group != EXPERIMENTAL_GROUP
+            || p.kind == "Service" =>
+        {
+            return Err(implementation_parent(site));
+        }
         None => {
             let message = format!(
                 "{me} names parent {}/{} `{}`, which is not a Gateway or ListenerSet",
@@ -137,10 +157,58 @@ pub(super) fn resolve<'w>(ctx: &Ctx<'_, 'w>, site: &Site) -> Result<Parent<'w>, 
     }
 }
 
+/// A parent of a kind outside the Gateway API's own (a Service: a mesh route; a vendor
+/// kind): not a Gateway controller's to judge, and no error. Its status is written by the
+/// implementation that handles the kind, which the verdict names.
+fn implementation_parent(site: &Site) -> Decision {
+    let (me, p) = (site.route.named(), site.p);
+    let mut handlers: Vec<&str> = crate::profile::registry()
+        .all()
+        .iter()
+        .filter(|profile| {
+            profile.knobs.parent_kinds.value.iter().any(|k| {
+                k.kind.kind == p.kind
+                    && (k.kind.group == p.group || (p.kind == "Service" && k.kind.group.is_empty()))
+            })
+        })
+        .filter(|profile| !profile.controller_names.is_empty())
+        .map(|profile| profile.title.as_str())
+        .collect();
+    handlers.dedup();
+    let who = if handlers.is_empty() {
+        "the implementation that handles such parents".to_string()
+    } else {
+        format!(
+            "the implementation that handles them ({})",
+            handlers.join(", ")
+        )
+    };
+    let what = if p.kind == "Service" {
+        "a Service: a mesh (GAMMA) route".to_string()
+    } else {
+        format!("a `{}/{}`, a kind outside the Gateway API", p.group, p.kind)
+    };
+    let message = format!(
+        "{me}: parent `{}` is {what}, which no Gateway controller judges; {who} writes its status",
+        p.name
+    );
+    site.reported(
+        &IMPLEMENTATION_SPECIFIC_VALUE,
+        ConditionStatus::Unknown,
+        reasons::PENDING,
+        message,
+    )
+    .help("this parent's status is not predicted by `gwctl check`; its Gateway parents are")
+}
+
 /// Gateway `i`, when it is reconciled.
 fn gateway<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'w>, Decision> {
     let Some(gw) = ctx.world.gateways.get(i) else {
         return Err(unknown(site));
+    };
+    let profile = match ctx.reconciled.get(i) {
+        Some(Reconciled::Yes { profile, .. }) => *profile,
+        _ => crate::profile::registry().spec(),
     };
     if let Some(Reconciled::No { message }) = ctx.reconciled.get(i) {
         let message = format!(
@@ -166,6 +234,7 @@ fn gateway<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'w>, D
         owner: ListenerOwner::Gateway(i),
         listeners: &gw.listeners,
         is_gateway: true,
+        profile,
     })
 }
 
@@ -176,11 +245,16 @@ fn listener_set<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'
         return Err(unknown(site));
     };
     match ctx.listeners.set_parents.get(i) {
-        Some(SetParent::Attached(_)) => Ok(Parent {
+        Some(SetParent::Attached(g)) => Ok(Parent {
             meta: &set.meta,
             owner: ListenerOwner::ListenerSet(i),
             listeners: &set.listeners,
             is_gateway: false,
+            profile: ctx
+                .reconciled
+                .get(*g)
+                .and_then(Reconciled::profile)
+                .unwrap_or_else(|| crate::profile::registry().spec()),
         }),
         Some(SetParent::Rejected { message, .. }) => Err(site
             .reported(

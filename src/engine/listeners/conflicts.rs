@@ -4,12 +4,14 @@
 
 use std::collections::HashMap;
 
-use super::{Listeners, listener_path};
+use super::{ListenerState, Listeners, listener_path};
 use crate::diag::{Diagnostic, Location};
 use crate::engine::conditions::{
     ConditionStatus, Decision, ListenerId, ListenerOwner, Verdict, reasons,
 };
+use crate::engine::hostname;
 use crate::model::{Listener, Meta, Protocol};
+use crate::profile::{ConflictReason, ListenerProblem, Profile};
 
 rule!(
     LISTENER_CONFLICT,
@@ -40,25 +42,45 @@ fn host(l: &Listener) -> String {
     l.hostname.as_deref().unwrap_or("").to_ascii_lowercase()
 }
 
-/// The conflict reason between two listeners on the same port (§2.2), if they conflict.
-fn conflict(a: &Candidate, b: &Candidate) -> Option<&'static str> {
+/// Whether two listener hostnames (`""` = none, which overlaps every hostname) share a
+/// host.
+pub(super) fn overlap(a: &str, b: &str) -> bool {
+    a.is_empty() || b.is_empty() || hostname::intersect(a, b).is_some()
+}
+
+/// The conflict reason between two listeners on the same port (§2.2) as `profile`'s
+/// controller judges it, if they conflict.
+fn conflict(profile: &Profile, a: &Candidate, b: &Candidate) -> Option<&'static str> {
     use Protocol::*;
     if a.port != b.port {
         return None;
     }
-    match (a.protocol, b.protocol) {
-        (x, y) if x == y => match x {
-            Tcp | Udp => Some(reasons::HOSTNAME_CONFLICT),
-            _ => (host(a.listener) == host(b.listener)).then_some(reasons::HOSTNAME_CONFLICT),
-        },
-        // UDP and TCP-based listeners use different transport ports.
-        (Udp, _) | (_, Udp) => None,
-        // HTTPS and TLS on one port are told apart by SNI (gwctl's choice, §13.5).
-        (Https, Tls) | (Tls, Https) => {
-            (host(a.listener) == host(b.listener)).then_some(reasons::PROTOCOL_CONFLICT)
-        }
-        _ => Some(reasons::PROTOCOL_CONFLICT),
+    let sharing = &profile.knobs.port_sharing.value;
+    let (ha, hb) = (host(a.listener), host(b.listener));
+    let (pa, pb) = (a.protocol, b.protocol);
+    if pa == pb {
+        return match pa {
+            Tcp | Udp => Some(sharing.l4_duplicate),
+            _ => (ha == hb).then_some(reasons::HOSTNAME_CONFLICT),
+        };
     }
+    if sharing.compatible(pa, pb) {
+        return None;
+    }
+    if sharing.hostname_distinct(pa, pb) {
+        let clash = if sharing.distinct_unless_overlapping {
+            overlap(&ha, &hb)
+        } else {
+            ha == hb
+        };
+        let reason = if matches!((pa, pb), (Https, Tls) | (Tls, Https)) {
+            profile.knobs.https_tls_hostname_conflict.value?
+        } else {
+            reasons::PROTOCOL_CONFLICT
+        };
+        return clash.then_some(reason);
+    }
+    Some(reasons::PROTOCOL_CONFLICT)
 }
 
 fn describe(c: &Candidate) -> String {
@@ -71,19 +93,22 @@ fn describe(c: &Candidate) -> String {
 /// Marks conflicting listeners of one Gateway and its attached ListenerSets; `sources` is
 /// in precedence order (the Gateway, then ListenerSets oldest first).
 pub(super) fn resolve_conflicts(
+    profile: &Profile,
     sources: Vec<Vec<Candidate>>,
     states: &mut Listeners,
     diags: &mut Vec<Diagnostic>,
 ) {
+    let first_wins = profile.knobs.port_sharing.value.first_wins;
     let mut kept: HashMap<i64, Vec<Candidate>> = HashMap::new();
     for source in sources {
         // First against the listeners of earlier sources, which win...
         let beaten: Vec<Option<(&'static str, String, Location)>> = source
             .iter()
             .map(|c| {
-                let earlier = kept
-                    .get(&c.port)
-                    .and_then(|ks| ks.iter().find_map(|k| conflict(c, k).map(|r| (r, k))));
+                let earlier = kept.get(&c.port).and_then(|ks| {
+                    ks.iter()
+                        .find_map(|k| conflict(profile, c, k).map(|r| (r, k)))
+                });
                 earlier.map(|(r, k)| {
                     (
                         r,
@@ -97,7 +122,8 @@ pub(super) fn resolve_conflicts(
                 })
             })
             .collect();
-        // ...then within the source, where no listener wins.
+        // ...then within the source, where no listener wins (or, for some controllers,
+        // the earlier one does).
         let outcomes: Vec<Option<(&'static str, String, Location)>> = source
             .iter()
             .enumerate()
@@ -106,10 +132,11 @@ pub(super) fn resolve_conflicts(
                     return Some(b.clone());
                 }
                 source.iter().enumerate().find_map(|(j, b)| {
-                    if j == i || beaten.get(j).is_some_and(Option::is_some) {
+                    if j == i || (first_wins && j > i) || beaten.get(j).is_some_and(Option::is_some)
+                    {
                         return None;
                     }
-                    conflict(a, b).map(|r| {
+                    conflict(profile, a, b).map(|r| {
                         (
                             r,
                             format!(
@@ -143,17 +170,34 @@ pub(super) fn resolve_conflicts(
                     .related(other, "the conflicting listener")
                     .record(diags);
                     if let Some(state) = states.get_mut(c.id) {
-                        // The same verdict, as the listener's `Conflicted=True`.
-                        state.conflicted = Some(Verdict {
-                            status: ConditionStatus::True,
-                            ..accepted.clone()
-                        });
-                        state.accepted = accepted;
+                        conflicted(profile, state, accepted);
                     }
                 }
             }
         }
     }
+}
+
+/// Marks `state` conflicted with `verdict`, with the conditions `profile`'s controller
+/// writes on such a listener.
+fn conflicted(profile: &Profile, state: &mut ListenerState, verdict: Verdict) {
+    // The same verdict, as the listener's `Conflicted=True`.
+    state.conflicted = Some(Verdict {
+        status: ConditionStatus::True,
+        ..verdict.clone()
+    });
+    let knob = profile.knobs.conflicted_listener.value;
+    let fixed = |reason: ConflictReason| match reason {
+        ConflictReason::Fixed(r) => Some(r),
+        ConflictReason::Conflict | ConflictReason::Omitted => None,
+    };
+    state.problems.insert(ListenerProblem::Conflicted);
+    state.accepted_written = knob.accepted != ConflictReason::Omitted;
+    state.programmed_reason = fixed(knob.programmed);
+    state.accepted = match fixed(knob.accepted) {
+        Some(reason) => Verdict::new(ConditionStatus::False, reason, verdict.message),
+        None => verdict,
+    };
 }
 
 fn loc(c: &Candidate) -> Location {

@@ -3,53 +3,114 @@
 //! add up to one [`ListenerState`] per listener.
 
 mod conflicts;
+mod overlap;
+mod protocol;
+mod rules;
 mod sets;
 mod tls;
 mod validate;
 
 pub use conflicts::LISTENER_CONFLICT;
-pub use sets::{LISTENERSET_NOT_ALLOWED, LISTENERSET_PARENT_NOT_FOUND};
-pub use validate::{
-    LISTENER_INVALID_ROUTE_KINDS, LISTENER_INVALID_VALUE, LISTENER_UNSUPPORTED_PROTOCOL,
+pub use overlap::LISTENER_OVERLAPPING_TLS;
+pub use rules::{
+    LISTENER_INVALID_ROUTE_KINDS, LISTENER_INVALID_SELECTOR, LISTENER_INVALID_VALUE,
+    LISTENER_UNSUPPORTED_PROTOCOL, LISTENER_UNSUPPORTED_VALUE,
 };
+pub use sets::{LISTENERSET_NOT_ALLOWED, LISTENERSET_PARENT_NOT_FOUND};
+
+use std::collections::BTreeSet;
 
 use super::classes::Reconciled;
 use super::conditions::{ConditionStatus, ListenerId, ListenerOwner, Verdict, reasons};
 use super::index::Index;
 use crate::diag::{Diagnostic, FieldPath};
 use crate::model::{GroupKind, RouteKind, World};
+use crate::profile::{ListenerProblem, ListenerValidity, Profile};
 
 /// Everything computed about one listener.
 #[derive(Debug, Clone)]
 pub struct ListenerState {
     pub supported_kinds: Vec<GroupKind>,
     pub accepted: Verdict,
+    /// Whether the controller writes the `Accepted` condition (Envoy Gateway writes none
+    /// on a listener it rejects for a conflict).
+    pub accepted_written: bool,
     /// `Some` when the listener lost a conflict.
     pub conflicted: Option<Verdict>,
     pub resolved_refs: Verdict,
+    /// Why an accepted listener whose references resolve is still not programmed (a
+    /// `from: Selector` without a valid selector, §3.3): `Programmed=False/Invalid`.
+    pub invalid: Option<Verdict>,
+    /// `OverlappingTLSConfig=True`, when its TLS configuration overlaps another listener's.
+    pub overlapping: Option<Verdict>,
+    /// The problems found, which the profile weighs (attachment, the owner's `Accepted`).
+    pub problems: BTreeSet<ListenerProblem>,
+    /// The `Programmed=False` reason the profile fixes for this listener's problem.
+    pub programmed_reason: Option<&'static str>,
 }
 
 impl ListenerState {
-    /// Routes may attach (invalid certificate refs do not prevent it, §2.3).
-    pub fn attachable(&self) -> bool {
-        self.accepted.is_true()
+    /// A valid listener (until validation finds otherwise), named `me` in messages.
+    fn new(me: &str) -> Self {
+        ListenerState {
+            supported_kinds: Vec::new(),
+            accepted: Verdict::new(
+                ConditionStatus::True,
+                reasons::ACCEPTED,
+                format!("{me} is valid"),
+            ),
+            accepted_written: true,
+            conflicted: None,
+            resolved_refs: Verdict::new(
+                ConditionStatus::True,
+                reasons::RESOLVED_REFS,
+                format!("every reference of {me} resolves"),
+            ),
+            invalid: None,
+            overlapping: None,
+            problems: BTreeSet::new(),
+            programmed_reason: None,
+        }
+    }
+    /// Routes may attach: the spec lets no listener problem stop attachment (§3.3, §5);
+    /// some controllers refuse routes on listeners with some problems.
+    pub fn attachable(&self, profile: &Profile) -> bool {
+        let refusing = &profile.knobs.listeners_refusing_routes.value;
+        !self.problems.iter().any(|p| refusing.contains(p))
+    }
+    /// Carries traffic: accepted and not otherwise invalid (§8.6).
+    pub fn serves_traffic(&self) -> bool {
+        self.accepted.is_true() && self.invalid.is_none()
     }
     /// Accepted, and every reference resolves, except dropped route kinds when some kinds
     /// remain: the listener keeps serving those (§2.3).
     pub fn programmed(&self) -> bool {
-        self.accepted.is_true()
+        self.serves_traffic()
             && (self.resolved_refs.is_true()
+                || self.resolved_refs.reason == reasons::PARTIALLY_INVALID_CERTIFICATE_REF
                 || (self.resolved_refs.reason == reasons::INVALID_ROUTE_KINDS
                     && !self.supported_kinds.is_empty()))
     }
-    /// Counts as valid for the owner's `Accepted` (`ListenersNotValid` otherwise).
-    pub fn valid(&self) -> bool {
-        self.programmed()
-            || (self.accepted.is_true() && self.resolved_refs.status == ConditionStatus::Unknown)
+    /// Counts as valid for the owner's `Accepted` (`ListenersNotValid` otherwise): its own
+    /// `Accepted` (the spec), or, for some controllers, `Programmed`.
+    pub fn valid(&self, profile: &Profile) -> bool {
+        match profile.knobs.owner_accepted_counts.value {
+            ListenerValidity::Accepted => self.accepted.is_true(),
+            ListenerValidity::Programmed => {
+                self.programmed()
+                    || (self.serves_traffic()
+                        && self.resolved_refs.status == ConditionStatus::Unknown)
+            }
+        }
     }
     pub fn supports(&self, kind: RouteKind) -> bool {
         let gk = kind.group_kind();
         self.supported_kinds.contains(&gk)
+    }
+    /// Rejects the listener: `Accepted=False` with `verdict`, for `problem`.
+    pub(super) fn reject(&mut self, problem: ListenerProblem, verdict: Verdict) {
+        self.problems.insert(problem);
+        self.accepted = verdict;
     }
 }
 
@@ -104,12 +165,23 @@ pub fn analyze(
         sets: Vec::new(),
         set_parents: Vec::new(),
     };
-    for gw in &world.gateways {
-        let ca = tls::ca_outcomes(index, gw, diags);
+    let spec = crate::profile::registry().spec();
+    let profile_of = |g: usize| {
+        reconciled
+            .get(g)
+            .and_then(Reconciled::profile)
+            .unwrap_or(spec)
+    };
+    for (g, gw) in world.gateways.iter().enumerate() {
+        let profile = profile_of(g);
+        let ca = tls::ca_outcomes(index, profile, gw, diags);
         let states = gw
             .listeners
             .iter()
-            .map(|l| validate::validate(index, &gw.meta, l, tls::ca_for(&ca, l), diags))
+            .map(|l| {
+                let ca = tls::ca_for(&ca, l);
+                validate::validate(index, profile, &gw.meta, l, ca, diags)
+            })
             .collect();
         out.gateways.push(states);
     }
@@ -121,10 +193,14 @@ pub fn analyze(
         {
             list.push(s);
         }
+        let profile = match parent {
+            SetParent::Attached(g) => profile_of(g),
+            _ => spec,
+        };
         let states = set
             .listeners
             .iter()
-            .map(|l| validate::validate(index, &set.meta, l, None, diags))
+            .map(|l| validate::validate(index, profile, &set.meta, l, None, diags))
             .collect();
         out.sets.push(states);
         out.set_parents.push(parent);
@@ -143,7 +219,7 @@ pub fn analyze(
             &gw.listeners,
             &out,
         )];
-        for s in sets {
+        for &s in &sets {
             if let Some(set) = world.listener_sets.get(s) {
                 sources.push(conflicts::candidates(
                     ListenerOwner::ListenerSet(s),
@@ -153,7 +229,20 @@ pub fn analyze(
                 ));
             }
         }
-        conflicts::resolve_conflicts(sources, &mut out, diags);
+        let profile = profile_of(g);
+        conflicts::resolve_conflicts(profile, sources, &mut out, diags);
+        let gateway = ListenerOwner::Gateway(g);
+        let mut tls = overlap::tls_listeners(index, gateway, &gw.meta, &gw.listeners, &out);
+        for s in sets {
+            if let Some(set) = world.listener_sets.get(s) {
+                let owner = ListenerOwner::ListenerSet(s);
+                let listeners = &set.listeners;
+                tls.extend(overlap::tls_listeners(
+                    index, owner, &set.meta, listeners, &out,
+                ));
+            }
+        }
+        overlap::mark_overlaps(profile, &tls, &mut out, diags);
     }
     out
 }
@@ -166,7 +255,13 @@ mod tests {
 
     fn run(w: &World) -> (Listeners, Vec<Diagnostic>) {
         let index = Index::new(w, true);
-        let reconciled = vec![Reconciled::Yes; w.gateways.len()];
+        let reconciled = vec![
+            Reconciled::Yes {
+                profile: crate::profile::registry().spec(),
+                class_assumed: false,
+            };
+            w.gateways.len()
+        ];
         let mut diags = Vec::new();
         (analyze(w, &index, &reconciled, &mut diags), diags)
     }

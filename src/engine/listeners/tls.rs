@@ -2,11 +2,13 @@
 //! frontend client-certificate validation, whose CA bundles apply per port.
 
 use super::ListenerState;
+use super::rules::LISTENER_UNSUPPORTED_VALUE;
 use crate::diag::{Diagnostic, FieldPath};
-use crate::engine::conditions::{ConditionStatus, Verdict, reasons};
+use crate::engine::conditions::{ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::index::Index;
 use crate::engine::references::{Purpose, check_object_ref};
 use crate::model::{Gateway, Known, Listener, Meta, ObjectRef, Protocol, TlsMode};
+use crate::profile::{CertificateProblems, ListenerProblem, PartialCertificates, Profile};
 
 /// Whether the listener terminates TLS (and so needs certificates).
 pub(super) fn terminates_tls(l: &Listener) -> bool {
@@ -31,7 +33,12 @@ pub(super) struct CaOutcome {
 pub(super) type CaOutcomes = (Option<CaOutcome>, Vec<(Option<i64>, CaOutcome)>);
 
 /// Checks the CA references of `gw`'s `spec.tls.frontend`.
-pub(super) fn ca_outcomes(index: &Index, gw: &Gateway, diags: &mut Vec<Diagnostic>) -> CaOutcomes {
+pub(super) fn ca_outcomes(
+    index: &Index,
+    profile: &Profile,
+    gw: &Gateway,
+    diags: &mut Vec<Diagnostic>,
+) -> CaOutcomes {
     let Some(tls) = &gw.tls else {
         return (None, Vec::new());
     };
@@ -42,7 +49,8 @@ pub(super) fn ca_outcomes(index: &Index, gw: &Gateway, diags: &mut Vec<Diagnosti
         };
         for (i, r) in refs.iter().enumerate() {
             let at = path.clone().index(i);
-            let verdict = check_object_ref(index, &gw.meta, r, Purpose::CaBundle, at, diags);
+            let verdict =
+                check_object_ref(index, profile, &gw.meta, r, Purpose::CaBundle, at, diags);
             match verdict.status {
                 // An unknown CA is optimistic for acceptance, pessimistic for certainty.
                 ConditionStatus::True | ConditionStatus::Unknown => outcome.any_valid = true,
@@ -84,9 +92,12 @@ pub(super) fn ca_for<'o>(outcomes: &'o CaOutcomes, l: &Listener) -> Option<&'o C
 }
 
 /// `ResolvedRefs` (and, without a valid CA, `Accepted`) of a TLS-terminating listener:
-/// its certificate references first, then the client-validation CA bundles.
+/// its certificate references first, then the client-validation CA bundles; `profile`
+/// says what several references, some invalid, and unresolved ones do to the listener.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn certificates(
     index: &Index,
+    profile: &Profile,
     owner_meta: &Meta,
     l: &Listener,
     ca: Option<&CaOutcome>,
@@ -94,31 +105,77 @@ pub(super) fn certificates(
     state: &mut ListenerState,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut unknown = None;
     let refs = l
         .tls
         .as_ref()
         .map_or(&[][..], |t| t.certificate_refs.as_slice());
-    for (i, r) in refs.iter().enumerate() {
+    let partial = profile.knobs.partial_certificate_refs.value;
+    if partial == PartialCertificates::SingleOnly && refs.len() > 1 {
+        let at = owner_meta.at(super::listener_path(l.index)
+            .key("tls")
+            .key("certificateRefs"));
+        let message = format!(
+            "{me} has {} certificateRefs; {} supports only one",
+            refs.len(),
+            profile.title
+        );
+        let refused = Decision::reported(
+            &LISTENER_UNSUPPORTED_VALUE,
+            at,
+            ConditionStatus::False,
+            reasons::UNSUPPORTED_VALUE,
+            message,
+        )
+        .help("keep one certificateRef (a certificate whose SANs cover every hostname)")
+        .record(diags);
+        state.reject(ListenerProblem::InvalidValue, refused);
+        return;
+    }
+    let checked = if partial == PartialCertificates::FirstOnly {
+        &refs[..refs.len().min(1)]
+    } else {
+        refs
+    };
+    let (mut failure, mut unknown, mut valid) = (None, None, 0);
+    for (i, r) in checked.iter().enumerate() {
         let at = super::listener_path(l.index)
             .key("tls")
             .key("certificateRefs")
             .index(i);
-        let verdict = check_object_ref(index, owner_meta, r, Purpose::ServingCert, at, diags);
+        let verdict = check_object_ref(
+            index,
+            profile,
+            owner_meta,
+            r,
+            Purpose::ServingCert,
+            at,
+            diags,
+        );
         match verdict.status {
-            ConditionStatus::True => {}
+            ConditionStatus::True => valid += 1,
             ConditionStatus::False => {
-                if state.resolved_refs.status != ConditionStatus::False {
-                    state.resolved_refs = verdict;
-                }
+                failure.get_or_insert(verdict);
             }
             ConditionStatus::Unknown => {
                 unknown.get_or_insert(verdict);
             }
         }
     }
-    if let (Some(unknown), true) = (unknown, state.resolved_refs.is_true()) {
-        state.resolved_refs = unknown;
+    match (failure, partial) {
+        (Some(_), PartialCertificates::DropInvalid) if valid > 0 => {}
+        (Some(f), PartialCertificates::ProgramValid) if valid > 0 => {
+            state.resolved_refs = Verdict::new(
+                ConditionStatus::False,
+                reasons::PARTIALLY_INVALID_CERTIFICATE_REF,
+                f.message,
+            );
+        }
+        (Some(f), _) => unresolved(profile, me, state, f),
+        (None, _) => {
+            if let Some(unknown) = unknown {
+                state.resolved_refs = unknown;
+            }
+        }
     }
     let Some(ca) = ca else {
         return;
@@ -135,4 +192,26 @@ pub(super) fn certificates(
             format!("{me} has no valid CA certificate to validate client certificates with"),
         );
     }
+}
+
+/// A certificate reference of the listener does not resolve (`failure`): `ResolvedRefs`,
+/// and, for controllers that reject such a listener, `Accepted`.
+fn unresolved(profile: &Profile, me: &str, state: &mut ListenerState, failure: Verdict) {
+    state.problems.insert(ListenerProblem::CertificateRefs);
+    let rejected = match profile.knobs.certificate_problems.value {
+        CertificateProblems::KeepAccepted => None,
+        CertificateProblems::RejectInvalid => Some(reasons::INVALID.to_string()),
+        CertificateProblems::RejectWithRefReason => Some(failure.reason.clone()),
+    };
+    if let Some(reason) = rejected
+        && state.accepted.is_true()
+    {
+        let message = format!("{me} is not valid: {}", failure.message);
+        state.accepted = Verdict {
+            status: ConditionStatus::False,
+            reason,
+            message,
+        };
+    }
+    state.resolved_refs = failure;
 }

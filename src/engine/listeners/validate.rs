@@ -1,57 +1,19 @@
-//! Listener validation (§2.1, §2.3, §2.4): the protocol, the fields the API server would
-//! reject in combination, and `supportedKinds`; certificate references are [`super::tls`].
+//! Listener validation (§2.1, §2.3, §2.4, §3.3): the protocol and `supportedKinds`
+//! ([`super::protocol`]), the fields the API server would reject in combination, the
+//! namespace selector; certificate references are [`super::tls`].
 
+use super::protocol::{Served, served, supported_kinds};
+use super::rules::{LISTENER_INVALID_SELECTOR, LISTENER_INVALID_VALUE};
 use super::tls::{CaOutcome, certificates, terminates_tls};
 use super::{ListenerState, listener_path};
 use crate::diag::{Diagnostic, FieldPath};
 use crate::engine::conditions::{ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::hostname;
 use crate::engine::index::Index;
-use crate::model::{GATEWAY_GROUP, GroupKind, Known, Listener, Meta, Protocol, RouteKind, TlsMode};
-
-rule!(
-    LISTENER_UNSUPPORTED_PROTOCOL,
-    "GW3003",
-    "listener-unsupported-protocol",
-    Error,
-    "A listener uses a protocol the implementation does not support",
-    "Core protocols are `HTTP`, `HTTPS`, `TLS`, `TCP` and `UDP`; anything else is \
-implementation-specific. An unsupported protocol gives the listener `Accepted=False` \
-with reason `UnsupportedProtocol`, an empty `supportedKinds`, and no route attaches.\n\n\
-```yaml\nlisteners:\n- name: web\n  port: 80\n  protocol: HTTP2   # not a Gateway API protocol\n```\n\n\
-Fix: use one of the core protocols (`HTTP` here)."
-);
-
-rule!(
-    LISTENER_INVALID_VALUE,
-    "GW3004",
-    "listener-invalid-value",
-    Error,
-    "A listener combines fields in a way the API rejects",
-    "The API server (CRD validation) rejects: `tls` on HTTP, TCP or UDP listeners; \
-`hostname` on TCP or UDP listeners; HTTPS or TLS-Terminate listeners without \
-`tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS listeners without `tls`. \
-gwctl predicts `Accepted=False` (`UnsupportedValue`) for such a listener, as it does for \
-a listener whose port or hostname the schema rules report (`invalid-field-value`, \
-`invalid-hostname`, ...).\n\n\
-```yaml\nlisteners:\n- name: db\n  port: 5432\n  protocol: TCP\n  hostname: db.example.com   # TCP listeners cannot have a hostname\n```\n\n\
-Fix: remove or correct the offending field."
-);
-
-rule!(
-    LISTENER_INVALID_ROUTE_KINDS,
-    "GW3006",
-    "listener-invalid-route-kinds",
-    Error,
-    "allowedRoutes.kinds names a route kind the listener cannot serve",
-    "Each `allowedRoutes.kinds` entry must be a route kind of group \
-`gateway.networking.k8s.io` that fits the protocol (HTTPRoute/GRPCRoute on HTTP(S), \
-TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP). Others are dropped from \
-`supportedKinds` and the listener gets `ResolvedRefs=False` (`InvalidRouteKinds`); if \
-none is left, no route can attach.\n\n\
-```yaml\nallowedRoutes:\n  kinds:\n  - kind: TCPRoute   # an HTTP listener cannot serve TCPRoutes\n```\n\n\
-Fix: list only kinds that fit the protocol, or remove `kinds` to use the defaults."
-);
+use crate::model::{
+    FromNamespaces, Known, LabelSelector, Listener, Meta, Protocol, SelectorOperator, TlsMode,
+};
+use crate::profile::{ListenerProblem, Profile};
 
 /// A listener value the API server would reject.
 pub(super) enum InvalidValue {
@@ -158,10 +120,12 @@ pub(super) fn invalid_value(l: &Listener) -> Option<InvalidValue> {
     }
 }
 
-/// Validates one listener of `owner_meta` (a Gateway or ListenerSet); `ca` is the outcome
-/// of the Gateway's client-certificate validation for the listener's port.
+/// Validates one listener of `owner_meta` (a Gateway or ListenerSet) as `profile`'s
+/// controller does; `ca` is the outcome of the Gateway's client-certificate validation
+/// for the listener's port.
 pub(super) fn validate(
     index: &Index,
+    profile: &Profile,
     owner_meta: &Meta,
     l: &Listener,
     ca: Option<&CaOutcome>,
@@ -172,29 +136,21 @@ pub(super) fn validate(
         owner_meta.kind, owner_meta.namespace, owner_meta.name
     );
     let me = format!("listener `{}` of {owner}", l.name);
-    let mut state = ListenerState {
-        supported_kinds: Vec::new(),
-        accepted: Verdict::new(
-            ConditionStatus::True,
-            reasons::ACCEPTED,
-            format!("{me} is valid"),
-        ),
-        conflicted: None,
-        resolved_refs: Verdict::new(
-            ConditionStatus::True,
-            reasons::RESOLVED_REFS,
-            format!("every reference of {me} resolves"),
-        ),
-    };
-    let protocol = match protocol(l, owner_meta, &me) {
-        Ok(protocol) => protocol,
-        Err(refused) => {
-            state.accepted = refused.record(diags);
+    let mut state = ListenerState::new(&me);
+    let served = match served(l, profile, owner_meta, &me) {
+        Served::Kinds(kinds) => kinds,
+        Served::Refused(refused) => {
+            state.reject(ListenerProblem::UnsupportedProtocol, refused.record(diags));
+            return state;
+        }
+        Served::Unknown(unknown) => {
+            state.accepted = unknown.record(diags);
             return state;
         }
     };
     // supportedKinds (§2.4). Certificate problems outrank InvalidRouteKinds in ResolvedRefs.
-    let (supported, dropped) = supported_kinds(l, protocol, owner_meta, &me);
+    let (supported, dropped) = supported_kinds(l, &served, owner_meta, &me);
+    let no_kind_left = supported.is_empty();
     state.supported_kinds = supported;
     let mut kinds_problem = None;
     for entry in dropped {
@@ -202,118 +158,121 @@ pub(super) fn validate(
         kinds_problem.get_or_insert(verdict);
     }
     if let Some(invalid) = invalid_value(l) {
-        state.accepted = invalid.decision(&me, owner_meta).record(diags);
+        let verdict = invalid.decision(&me, owner_meta).record(diags);
+        state.reject(ListenerProblem::InvalidValue, verdict);
     } else if terminates_tls(l) && l.tls.is_some() {
-        certificates(index, owner_meta, l, ca, &me, &mut state, diags);
+        certificates(index, profile, owner_meta, l, ca, &me, &mut state, diags);
     }
-    if let Some(problem) = kinds_problem
-        && state.resolved_refs.is_true()
-    {
-        state.resolved_refs = problem;
+    if let Some(problem) = kinds_problem {
+        let knob = profile.knobs.invalid_route_kinds.value;
+        let invalidates = if no_kind_left {
+            knob.none_invalidates
+        } else {
+            knob.some_invalidates
+        };
+        state.problems.insert(ListenerProblem::InvalidRouteKinds);
+        if invalidates && state.accepted.is_true() {
+            let message = format!("{me} is not valid: {}", problem.message);
+            state.accepted = Verdict::new(ConditionStatus::False, reasons::INVALID, message);
+        }
+        if state.resolved_refs.is_true() {
+            state.resolved_refs = problem;
+        }
     }
+    selector(profile, owner_meta, l, &me, &mut state, diags);
     state
 }
 
-/// The listener's core protocol, or the `Accepted` decision refusing it.
-fn protocol(l: &Listener, owner_meta: &Meta, me: &str) -> Result<Protocol, Decision> {
-    let refused = |message| {
-        (
-            ConditionStatus::False,
-            reasons::UNSUPPORTED_PROTOCOL,
-            message,
-        )
+/// Why `selector` selects nothing although written (a malformed requirement), if it does.
+fn malformed(selector: &LabelSelector) -> Option<String> {
+    let bad_label = |text: &str, key: bool| {
+        let (prefix, name) = match text.split_once('/') {
+            Some((prefix, name)) if key => (Some(prefix), name),
+            _ => (None, text),
+        };
+        let name_ok = name.len() <= 63
+            && (name.is_empty() && !key
+                || name.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && name.ends_with(|c: char| c.is_ascii_alphanumeric())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')));
+        let prefix_ok = prefix.is_none_or(|p| hostname::invalid_reason(p).is_none());
+        !(name_ok && prefix_ok)
     };
-    match &l.protocol {
-        Known::Known(p) => Ok(*p),
-        // A missing or malformed protocol: the object-schema rules report it.
-        Known::Unknown(p) if p.is_empty() => {
-            let (status, reason, message) = refused(format!("{me} has no valid protocol"));
-            Err(Decision::silent(status, reason, message))
-        }
-        Known::Unknown(p) => {
-            let help = match Protocol::ALL
-                .into_iter()
-                .find(|core| core.as_str().eq_ignore_ascii_case(p))
-            {
-                Some(core) => format!("protocols are case-sensitive: write `{}`", core.as_str()),
-                None => "use HTTP, HTTPS, TLS, TCP or UDP".to_string(),
-            };
-            let (status, reason, message) =
-                refused(format!("{me} uses protocol `{p}`, which is not supported"));
-            let at = owner_meta.at(listener_path(l.index).key("protocol"));
-            Err(
-                Decision::reported(&LISTENER_UNSUPPORTED_PROTOCOL, at, status, reason, message)
-                    .help(help),
-            )
+    for (k, v) in &selector.match_labels {
+        if bad_label(k, true) || bad_label(v, false) {
+            return Some(format!("matchLabels `{k}: {v}` is not a valid label"));
         }
     }
-}
-
-/// `supportedKinds` of a listener of `protocol`, and the `ResolvedRefs=False`
-/// (`InvalidRouteKinds`) decision on each `allowedRoutes.kinds` entry it cannot serve.
-fn supported_kinds(
-    l: &Listener,
-    protocol: Protocol,
-    owner_meta: &Meta,
-    me: &str,
-) -> (Vec<GroupKind>, Vec<Decision>) {
-    let allowed = RouteKind::served_on(protocol);
-    let Some(kinds) = l.allowed_routes.kinds.as_deref().filter(|k| !k.is_empty()) else {
-        return (allowed.iter().map(|k| k.group_kind()).collect(), Vec::new());
-    };
-    let mut supported: Vec<GroupKind> = Vec::new();
-    let mut dropped = Vec::new();
-    let names: Vec<&str> = allowed.iter().map(|k| k.as_str()).collect();
-    for (i, gk) in kinds.iter().enumerate() {
-        let fits = gk.group == GATEWAY_GROUP && allowed.iter().any(|k| k.as_str() == gk.kind);
-        if fits {
-            if !supported.contains(gk) {
-                supported.push(gk.clone());
+    for e in &selector.match_expressions {
+        let key = &e.key;
+        let problem = match &e.operator {
+            Known::Known(SelectorOperator::In | SelectorOperator::NotIn) if e.values.is_empty() => {
+                Some(format!("the requirement on `{key}` needs values"))
             }
-            continue;
+            Known::Known(SelectorOperator::Exists | SelectorOperator::DoesNotExist)
+                if !e.values.is_empty() =>
+            {
+                Some(format!("the requirement on `{key}` takes no values"))
+            }
+            Known::Unknown(op) => Some(format!("the requirement on `{key}` has operator `{op}`")),
+            _ if bad_label(key, true) => Some(format!("`{key}` is not a valid label key")),
+            _ => e
+                .values
+                .iter()
+                .find(|v| bad_label(v, false))
+                .map(|v| format!("`{v}` is not a valid label value")),
+        };
+        if problem.is_some() {
+            return problem;
         }
-        let message = format!(
-            "{me} lists route kind `{}/{}` in allowedRoutes.kinds, which a listener of protocol {} cannot serve",
-            gk.group,
-            gk.kind,
-            protocol.as_str()
-        );
-        let at = listener_path(l.index)
-            .key("allowedRoutes")
-            .key("kinds")
-            .index(i);
-        dropped.push(
-            Decision::reported(
-                &LISTENER_INVALID_ROUTE_KINDS,
-                owner_meta.at(at),
-                ConditionStatus::False,
-                reasons::INVALID_ROUTE_KINDS,
-                message,
-            )
-            .help(format!(
-                "a listener of protocol {} serves {}; remove this entry",
-                protocol.as_str(),
-                names.join(" and ")
-            )),
-        );
     }
-    (supported, dropped)
+    None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The explanation lists the kinds and their protocols by hand: a kind added to the
-    /// table must be named there too.
-    #[test]
-    fn invalid_route_kinds_explanation_names_every_kind() {
-        let text = LISTENER_INVALID_ROUTE_KINDS.explanation;
-        for kind in RouteKind::all() {
-            assert!(
-                text.contains(kind.as_str()),
-                "GW3006 does not name {kind:?}"
-            );
-        }
+/// `from: Selector` without a selector, or with a malformed one (§3.3): the listener
+/// selects no namespace (or, for some controllers, every one) and may be invalid.
+fn selector(
+    profile: &Profile,
+    owner_meta: &Meta,
+    l: &Listener,
+    me: &str,
+    state: &mut ListenerState,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let namespaces = &l.allowed_routes.namespaces;
+    if namespaces.from != Known::Known(FromNamespaces::Selector) {
+        return;
     }
+    let path = listener_path(l.index)
+        .key("allowedRoutes")
+        .key("namespaces");
+    let (why, at) = match &namespaces.selector {
+        None => (
+            "has `from: Selector` without a `selector`".to_string(),
+            path,
+        ),
+        Some(sel) => match malformed(sel) {
+            Some(why) => (
+                format!("has a malformed namespace selector: {why}"),
+                path.key("selector"),
+            ),
+            None => return,
+        },
+    };
+    state.problems.insert(ListenerProblem::InvalidSelector);
+    if !profile.knobs.selector_edge_cases.value.invalidates_listener {
+        return;
+    }
+    let message = format!("{me} {why}; it selects no namespace and is not valid");
+    let decision = Decision::reported(
+        &LISTENER_INVALID_SELECTOR,
+        owner_meta.at(at),
+        ConditionStatus::False,
+        reasons::INVALID,
+        message,
+    )
+    .help("add a `selector` with `matchLabels` or well-formed `matchExpressions`, or use `from: All` or `from: Same`");
+    state.invalid = Some(decision.record(diags));
 }

@@ -5,10 +5,11 @@
 use super::{Referrer, cross_namespace};
 use crate::diag::{Diagnostic, FieldPath};
 use crate::engine::conditions::{BackendVerdict, ConditionStatus, Decision, Verdict, reasons};
-use crate::engine::index::{Index, Lookup};
+use crate::engine::index::{IMPLEMENTATION_SPECIFIC_VALUE, Index, Lookup};
 use crate::model::{
     AppProtocols, BackendObjectRef, Filter, FilterKind, GATEWAY_GROUP, Route, RouteKind, Service,
 };
+use crate::profile::{PortCheck, Profile};
 
 rule!(
     BACKEND_INVALID_KIND,
@@ -16,9 +17,13 @@ rule!(
     "backend-invalid-kind",
     Error,
     "A backendRef names a kind that is not a supported backend",
-    "A backendRef must name a core `Service` (`group: \"\"`, `kind: Service`, the defaults). \
-Any other group/kind is unknown to the controller: the route gets `ResolvedRefs=False` \
-with reason `InvalidKind` and requests to that backend fail with 500.\n\n\
+    "A backendRef names a core `Service` (`group: \"\"`, `kind: Service`, the defaults), or \
+a kind the controller supports: `ServiceImport` (Extended), or its own (Envoy Gateway's \
+`Backend`, kgateway's `Backend`, Istio's `Hostname`: see the controller's profile). A kind \
+the controller does not support, or that names no object, gives the route \
+`ResolvedRefs=False` with reason `InvalidKind` and requests to that backend fail with \
+500. Without a profile that knows the kind, an object of it in the input is the \
+implementation's to judge (`implementation-specific-value`).\n\n\
 ```yaml\nbackendRefs:\n- group: example.com   # not a supported backend kind\n  kind: Bucket\n  name: assets\n```\n\n\
 Fix: point the backendRef at a Service (remove `group`/`kind` to use the defaults)."
 );
@@ -109,39 +114,135 @@ fn app_protocol_supported(kind: RouteKind, app_protocol: &str) -> bool {
     }
 }
 
-/// Checks one backendRef (or mirror backendRef) of `route` at `path`. Every failure is a
-/// diagnostic; the verdict carries the first in the order InvalidKind, RefNotPermitted,
-/// BackendNotFound, UnsupportedProtocol.
+/// The API group of `ServiceImport` (Multi-Cluster Services).
+const MCS_GROUP: &str = "multicluster.x-k8s.io";
+
+/// What kind of backend a backendRef names, for `profile`'s controller.
+enum BackendKind {
+    Service,
+    /// A kind the controller takes (ServiceImport, a vendor kind): it must exist.
+    Other,
+    /// The controller rejects it, or it names no object: `InvalidKind`.
+    Invalid(Decision),
+    /// An implementation-specific kind the profile cannot judge.
+    Unknown(Decision),
+}
+
+/// `group/kind` (or `kind` for the core group), for messages.
+fn group_kind(group: &str, kind: &str) -> String {
+    if group.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{group}/{kind}")
+    }
+}
+
+/// The kind of the object `obj` names, as `profile`'s controller sees it.
+fn backend_kind(
+    index: &Index,
+    profile: &Profile,
+    route: &Route,
+    obj: &BackendObjectRef,
+    path: &FieldPath,
+) -> BackendKind {
+    if obj.group.is_empty() && obj.kind == "Service" {
+        return BackendKind::Service;
+    }
+    let knobs = &profile.knobs;
+    let service_import = obj.group == MCS_GROUP && obj.kind == "ServiceImport";
+    let known = knobs.backend_kinds.value.known.iter();
+    if (service_import && knobs.service_import_backends.value)
+        || known
+            .clone()
+            .any(|k| k.group == obj.group && k.kind == obj.kind)
+    {
+        return BackendKind::Other;
+    }
+    let meta = &route.meta;
+    let gk = group_kind(&obj.group, &obj.kind);
+    let at = meta.at(path.clone());
+    let invalid = |message: String, help: String| {
+        BackendKind::Invalid(
+            Decision::reported(
+                &BACKEND_INVALID_KIND,
+                at.clone(),
+                ConditionStatus::False,
+                reasons::INVALID_KIND,
+                message,
+            )
+            .help(help),
+        )
+    };
+    let rejects = knobs.backend_kinds.value.others_rejected
+        || (service_import && !knobs.service_import_backends.value);
+    if rejects {
+        let mut kinds: Vec<String> = vec!["Service".to_string()];
+        if knobs.service_import_backends.value {
+            kinds.push(group_kind(MCS_GROUP, "ServiceImport"));
+        }
+        kinds.extend(known.map(|k| group_kind(&k.group, &k.kind)));
+        let cited = profile.cite(&knobs.backend_kinds);
+        let message = format!(
+            "{} references backend `{gk}` `{}`, a kind {} does not support{cited}",
+            meta.named(),
+            obj.name,
+            profile.title
+        );
+        return invalid(
+            message,
+            format!(
+                "reference a backend kind {} supports: {}",
+                profile.title,
+                kinds.join(", ")
+            ),
+        );
+    }
+    let ns = obj.namespace.as_deref().unwrap_or(&meta.namespace);
+    match index.other(&obj.group, &obj.kind, Some(ns), &obj.name) {
+        Lookup::Missing => invalid(
+            format!(
+                "{} references backend `{gk}` `{}`, which is neither a supported backend kind nor an object in the input",
+                meta.named(),
+                obj.name
+            ),
+            "reference a Service: remove `group` and `kind` (they default to the core Service)".to_string(),
+        ),
+        Lookup::Found(()) | Lookup::Unknown => BackendKind::Unknown(
+            Decision::reported(
+                &IMPLEMENTATION_SPECIFIC_VALUE,
+                at,
+                ConditionStatus::Unknown,
+                reasons::PENDING,
+                format!(
+                    "{} references backend `{gk}` `{}`, an implementation-specific kind: the controller of its parent decides whether it serves it",
+                    meta.named(),
+                    obj.name
+                ),
+            )
+            .help("pass --controller naming the controller that runs in the cluster"),
+        ),
+    }
+}
+
+/// Checks one backendRef (or mirror backendRef) of `route` at `path` as `profile`'s
+/// controller does. Every failure is a diagnostic; the verdict carries the first in the
+/// order InvalidKind, RefNotPermitted, BackendNotFound, UnsupportedProtocol.
 pub fn check_backend(
     index: &Index,
+    profile: &Profile,
     route: &Route,
     obj: &BackendObjectRef,
     path: FieldPath,
     diags: &mut Vec<Diagnostic>,
 ) -> BackendVerdict {
     let meta = &route.meta;
-    if !(obj.group.is_empty() && obj.kind == "Service") {
-        let gk = if obj.group.is_empty() {
-            obj.kind.clone()
-        } else {
-            format!("{}/{}", obj.group, obj.kind)
-        };
-        let message = format!(
-            "{} references backend `{gk}` `{}`, but only core Services are supported backends",
-            meta.named(),
-            obj.name
-        );
-        return Decision::reported(
-            &BACKEND_INVALID_KIND,
-            meta.at(path),
-            ConditionStatus::False,
-            reasons::INVALID_KIND,
-            message,
-        )
-        .help("reference a Service: remove `group` and `kind` (they default to the core Service)")
-        .record(diags)
-        .into();
-    }
+    let is_service = match backend_kind(index, profile, route, obj, &path) {
+        BackendKind::Invalid(decision) | BackendKind::Unknown(decision) => {
+            return decision.record(diags).into();
+        }
+        BackendKind::Service => true,
+        BackendKind::Other => false,
+    };
     let ns = obj.namespace.as_deref().unwrap_or(&meta.namespace);
     let from = Referrer {
         group: GATEWAY_GROUP,
@@ -151,27 +252,80 @@ pub fn check_backend(
     let grant = cross_namespace(
         index,
         &from,
-        ("", "Service", ns, &obj.name),
+        (&obj.group, &obj.kind, ns, &obj.name),
         (meta, &path),
         &BACKEND_REF_NOT_PERMITTED,
     )
     .map(|d| d.record(diags));
-    let service = service_problem(index, route, obj, ns, &path).map(|d| d.record(diags));
+    let target = if is_service {
+        service_problem(index, profile, route, obj, ns, &path)
+    } else {
+        other_problem(index, route, obj, ns, &path)
+    };
+    let target = target.map(|d| d.record(diags));
     let failed = |v: &Verdict| v.status == ConditionStatus::False;
     // A definite failure outranks a later one; an unknown grant is outranked by a definite
-    // failure of the Service itself.
-    let verdict = match (grant, service) {
+    // failure of the target itself.
+    let verdict = match (grant, target) {
         (Some(grant), _) if failed(&grant) => Some(grant),
-        (Some(_), Some(service)) if failed(&service) => Some(service),
+        (Some(_), Some(target)) if failed(&target) => Some(target),
         (Some(grant), _) => Some(grant),
-        (None, service) => service,
+        (None, target) => target,
     };
     verdict.map_or(BackendVerdict::Valid, BackendVerdict::from)
+}
+
+/// The problem of a backend of a kind the model does not read (a ServiceImport, a vendor
+/// backend): it must exist.
+fn other_problem(
+    index: &Index,
+    route: &Route,
+    obj: &BackendObjectRef,
+    ns: &str,
+    path: &FieldPath,
+) -> Option<Decision> {
+    let meta = &route.meta;
+    let what = format!("{} {ns}/{}", group_kind(&obj.group, &obj.kind), obj.name);
+    let at = || meta.at(path.clone().key("name"));
+    if crate::model::reads_kind(&obj.group, &obj.kind) {
+        // A kind of the Gateway API itself (kgateway's route delegation): its meaning is
+        // the controller's.
+        return None;
+    }
+    match index.other(&obj.group, &obj.kind, Some(ns), &obj.name) {
+        Lookup::Found(()) => None,
+        Lookup::Missing => Some(
+            Decision::reported(
+                &BACKEND_NOT_FOUND,
+                at(),
+                ConditionStatus::False,
+                reasons::BACKEND_NOT_FOUND,
+                format!("{} references {what}, which does not exist", meta.named()),
+            )
+            .help(format!("correct the backendRef, or create {what}")),
+        ),
+        Lookup::Unknown => Some(
+            Decision::reported(
+                &UNKNOWN_BACKEND,
+                at(),
+                ConditionStatus::Unknown,
+                reasons::PENDING,
+                format!(
+                    "{} references {what}, which is not in the input; whether it exists is unknown",
+                    meta.named()
+                ),
+            )
+            .help(format!(
+                "add the manifest of {what} to the input, or pass --complete if it does not exist"
+            )),
+        ),
+    }
 }
 
 /// The problem of the Service `ns/obj.name` as a backend, `None` when it serves.
 fn service_problem(
     index: &Index,
+    profile: &Profile,
     route: &Route,
     obj: &BackendObjectRef,
     ns: &str,
@@ -182,7 +336,7 @@ fn service_problem(
     let name = &obj.name;
     let at = || meta.at(path.clone().key("name"));
     match index.service(ns, name) {
-        Lookup::Found(svc) => port_problem(route, svc, obj, path),
+        Lookup::Found(svc) => port_problem(profile, route, svc, obj, path),
         Lookup::Missing => Some(
             Decision::reported(
                 &BACKEND_NOT_FOUND,
@@ -212,8 +366,10 @@ fn service_problem(
     }
 }
 
-/// The problem of the backendRef's port on `svc`, `None` when the port serves the route.
+/// The problem of the backendRef's port on `svc`, `None` when the port serves the route,
+/// as `profile`'s controller checks it (some check no port, some the port's protocol).
 fn port_problem(
+    profile: &Profile,
     route: &Route,
     svc: &Service,
     obj: &BackendObjectRef,
@@ -233,18 +389,34 @@ fn port_problem(
             ),
         ));
     };
-    if svc.service_type.as_deref() == Some("ExternalName") {
-        // An ExternalName Service forwards any port to its external name.
+    let knob = profile.knobs.service_port_match.value;
+    if svc.service_type.as_deref() == Some("ExternalName") || knob.check == PortCheck::None {
+        // An ExternalName Service forwards any port to its external name; some
+        // controllers look no port up.
         return None;
     }
-    let Some(svc_port) = svc.ports.iter().find(|p| p.port == Some(port)) else {
+    let protocol = if route.kind == RouteKind::Udp {
+        "UDP"
+    } else {
+        "TCP"
+    };
+    let matches = |p: &&crate::model::ServicePort| {
+        p.port == Some(port)
+            && (knob.check != PortCheck::NumberAndProtocol || p.protocol == protocol)
+    };
+    let Some(svc_port) = svc.ports.iter().find(matches) else {
+        let message = if knob.check == PortCheck::NumberAndProtocol {
+            format!("{service} has no {protocol} port {port}")
+        } else {
+            format!("{service} has no port {port}")
+        };
         return Some(
             Decision::reported(
                 &BACKEND_PORT_NOT_FOUND,
                 at(),
                 ConditionStatus::False,
-                reasons::BACKEND_NOT_FOUND,
-                format!("{service} has no port {port}"),
+                knob.reason,
+                message,
             )
             .help(ports_help(svc)),
         );
@@ -293,6 +465,7 @@ fn ports_help(svc: &Service) -> String {
 /// `ResolvedRefs` verdict, which also covers RequestMirror backends.
 pub fn route_backends(
     index: &Index,
+    profile: &Profile,
     route: &Route,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Vec<BackendVerdict>>, Verdict) {
@@ -314,6 +487,7 @@ pub fn route_backends(
                 .filter_map(|f| match &f.kind {
                     FilterKind::RequestMirror(m) => Some(check_backend(
                         index,
+                        profile,
                         route,
                         &m.backend_ref,
                         path.clone()
@@ -333,7 +507,7 @@ pub fn route_backends(
         let mut verdicts = Vec::with_capacity(rule.backend_refs.len());
         for b in &rule.backend_refs {
             let bpath = rpath.clone().key("backendRefs").index(b.index);
-            let v = check_backend(index, route, &b.object, bpath.clone(), diags);
+            let v = check_backend(index, profile, route, &b.object, bpath.clone(), diags);
             note(&v);
             if !b.filters.is_empty() {
                 mirrors(&b.filters, bpath.key("filters"), diags)
@@ -368,6 +542,10 @@ mod tests {
     use crate::engine::index::Index;
     use crate::engine::testing::*;
 
+    fn spec() -> &'static Profile {
+        crate::profile::registry().spec()
+    }
+
     #[test]
     fn backend_reason_precedence_and_open_world() {
         let mut w = world();
@@ -383,12 +561,12 @@ mod tests {
         let mut diags = Vec::new();
         let complete = Index::new(&w, true);
         assert!(matches!(
-            check_backend(&complete, &route, obj, path.clone(), &mut diags),
+            check_backend(&complete, spec(), &route, obj, path.clone(), &mut diags),
             BackendVerdict::Invalid { ref reason, .. } if reason == "RefNotPermitted"
         ));
         let open = Index::new(&w, false);
         assert!(matches!(
-            check_backend(&open, &route, obj, path.clone(), &mut diags),
+            check_backend(&open, spec(), &route, obj, path.clone(), &mut diags),
             BackendVerdict::Unknown { .. }
         ));
         let missing_port = backend(Some("app"), "api", 81);
@@ -396,7 +574,7 @@ mod tests {
             .push(grant("app", ("HTTPRoute", "web"), ("Service", None)));
         let complete = Index::new(&w, true);
         assert!(matches!(
-            check_backend(&complete, &route, &missing_port.object, path, &mut diags),
+            check_backend(&complete, spec(), &route, &missing_port.object, path, &mut diags),
             BackendVerdict::Invalid { ref reason, .. } if reason == "BackendNotFound"
         ));
     }
@@ -413,7 +591,7 @@ mod tests {
         let mut diags = Vec::new();
         let index = Index::new(&w, true);
         assert!(matches!(
-            check_backend(&index, &route, obj, path, &mut diags),
+            check_backend(&index, spec(), &route, obj, path, &mut diags),
             BackendVerdict::Invalid { ref reason, .. } if reason == "BackendNotFound"
         ));
         assert!(diags.is_empty(), "{diags:?}");

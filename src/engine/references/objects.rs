@@ -6,6 +6,7 @@ use crate::diag::{Diagnostic, FieldPath, Rule};
 use crate::engine::conditions::{ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::index::{Index, Lookup};
 use crate::model::{GATEWAY_GROUP, Meta, ObjectRef, Secret};
+use crate::profile::{KeyCertPairing, Profile};
 
 rule!(
     CERTIFICATE_REF_INVALID,
@@ -125,16 +126,20 @@ impl Purpose {
     }
 }
 
-/// Why a Secret's content cannot serve as a TLS certificate, if it cannot.
-fn secret_problem(secret: &Secret, purpose: Purpose) -> Option<String> {
+/// Why a Secret's content cannot serve `purpose`, if it cannot, as far as the controller
+/// checks it (`pairing`: presence, PEM framing, or parsed and paired).
+fn secret_problem(secret: &Secret, purpose: Purpose, pairing: KeyCertPairing) -> Option<String> {
     if is_stub(&secret.meta) {
         return None;
     }
     let has = |k: &str| secret.keys.iter().any(|x| x == k);
     if purpose == Purpose::CaBundle {
-        return (!has("ca.crt")).then(|| "has no `ca.crt` key".to_string());
+        if !has("ca.crt") {
+            return Some("has no `ca.crt` key".to_string());
+        }
+        return secret.ca_problem.clone();
     }
-    if secret.secret_type != "kubernetes.io/tls" {
+    if pairing != KeyCertPairing::Presence && secret.secret_type != "kubernetes.io/tls" {
         return Some(format!(
             "has type `{}`, not `kubernetes.io/tls`",
             secret.secret_type
@@ -143,13 +148,21 @@ fn secret_problem(secret: &Secret, purpose: Purpose) -> Option<String> {
     if !has("tls.crt") || !has("tls.key") {
         return Some("lacks `tls.crt` or `tls.key`".to_string());
     }
-    secret.tls_data_problem.clone()
+    let tls = secret.tls.as_ref()?;
+    match pairing {
+        KeyCertPairing::Presence => {
+            (!tls.present).then(|| "has an empty `tls.crt` or `tls.key`".to_string())
+        }
+        KeyCertPairing::Pem => tls.pem_problem.clone(),
+        KeyCertPairing::X509 => tls.x509_problem.clone(),
+    }
 }
 
 /// Checks a Secret/ConfigMap reference made by `referrer_meta` (a Gateway or ListenerSet):
 /// `True` when it resolves (its message is then never shown), else why not.
 pub fn check_object_ref(
     index: &Index,
+    profile: &Profile,
     referrer_meta: &Meta,
     r: &ObjectRef,
     purpose: Purpose,
@@ -203,7 +216,9 @@ pub fn check_object_ref(
     {
         return grant.clone();
     }
-    let target = target_decision(index, referrer_meta, r, purpose, ns, path).record(diags);
+    let pairing = profile.knobs.key_cert_pairing.value;
+    let target =
+        target_decision(index, referrer_meta, r, (purpose, pairing), ns, path).record(diags);
     match (grant, target.status) {
         // An unknown grant stands unless the target itself is invalid.
         (Some(grant), ConditionStatus::True | ConditionStatus::Unknown) => grant,
@@ -216,7 +231,7 @@ fn target_decision(
     index: &Index,
     referrer_meta: &Meta,
     r: &ObjectRef,
-    purpose: Purpose,
+    (purpose, pairing): (Purpose, KeyCertPairing),
     ns: &str,
     path: FieldPath,
 ) -> Decision {
@@ -224,16 +239,18 @@ fn target_decision(
     let what = purpose.describe();
     let found = if r.kind == "ConfigMap" {
         match index.config_map(ns, &r.name) {
-            Lookup::Found(cm) => Lookup::Found(
-                (!is_stub(&cm.meta) && !cm.keys.iter().any(|k| k == "ca.crt"))
-                    .then(|| "has no `ca.crt` key".to_string()),
-            ),
+            Lookup::Found(cm) if is_stub(&cm.meta) => Lookup::Found(None),
+            Lookup::Found(cm) => Lookup::Found(if cm.keys.iter().any(|k| k == "ca.crt") {
+                cm.ca_problem.clone()
+            } else {
+                Some("has no `ca.crt` key".to_string())
+            }),
             Lookup::Missing => Lookup::Missing,
             Lookup::Unknown => Lookup::Unknown,
         }
     } else {
         match index.secret(ns, &r.name) {
-            Lookup::Found(s) => Lookup::Found(secret_problem(s, purpose)),
+            Lookup::Found(s) => Lookup::Found(secret_problem(s, purpose, pairing)),
             Lookup::Missing => Lookup::Missing,
             Lookup::Unknown => Lookup::Unknown,
         }

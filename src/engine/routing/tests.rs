@@ -80,6 +80,7 @@ fn rule(matches: Vec<HttpMatch>, backends: Vec<BackendRef>) -> RouteRule {
                 b
             })
             .collect(),
+        options: Default::default(),
     }
 }
 
@@ -888,6 +889,7 @@ fn grpc_rule(service: Option<&str>, method: Option<&str>, backend_name: &str) ->
         })],
         filters: Vec::new(),
         backend_refs: vec![backend(backend_name, 1)],
+        options: Default::default(),
     }
 }
 

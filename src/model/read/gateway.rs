@@ -47,6 +47,7 @@ pub(super) fn gateway_class(
         meta,
         controller_name: None,
         parameters_ref: None,
+        supported_features: None,
     };
     let Some(spec) = spec else {
         r.missing_spec("`controllerName`");

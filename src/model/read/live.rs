@@ -30,6 +30,17 @@ pub(super) fn read(object: &Node, namespace: &str) -> Option<LiveStatus> {
     Some(status)
 }
 
+/// A GatewayClass's `status.supportedFeatures`: names, or (since v1.2) `{name: ...}`
+/// entries; `None` when the controller wrote none.
+pub(super) fn supported_features(object: &Node) -> Option<Vec<String>> {
+    let list = object.get("status")?.get("supportedFeatures")?.as_seq()?;
+    Some(
+        list.iter()
+            .filter_map(|f| f.as_str().map(str::to_string).or_else(|| string(f, "name")))
+            .collect(),
+    )
+}
+
 fn parent(index: usize, entry: &Node, namespace: &str) -> Option<LiveParent> {
     let parent_ref = entry.get("parentRef")?;
     Some(LiveParent {

@@ -4,6 +4,7 @@
 //! `kind`, `metadata.name`), its apiVersion is checked against the versions the CRDs serve,
 //! and its fields are read tolerantly by [`reader::Reader`], with CRD defaults applied.
 
+mod certs;
 mod duplicates;
 mod gateway;
 mod live;
@@ -25,8 +26,8 @@ use crate::yaml::Node;
 use reader::{Obj, Path, Reader};
 pub use rules::RULES;
 use rules::{INVALID_DOCUMENT, MISSING_API_VERSION, MISSING_KIND, MISSING_NAME, MISSPELLED_KIND};
-pub use versions::kinds_in_group;
 use versions::{KindSpec, ObjectKind, VersionStatus};
+pub use versions::{kinds_in_group, reads_kind};
 
 /// The top-level fields of an object with a `spec`.
 const OBJECT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
@@ -175,11 +176,13 @@ impl<'a> Builder<'a> {
                 r.report(&MISSPELLED_KIND, Path::ROOT.key("kind"), message, help);
             }
             let key = if group.is_empty() {
-                kind
+                kind.clone()
             } else {
                 format!("{group}/{kind}")
             };
             *self.world.ignored.entry(key).or_default() += 1;
+            let group = group.to_string();
+            self.other(&root, group, kind, api_version, origin);
             return;
         };
         let metadata_path = Path::ROOT.key("metadata");
@@ -230,6 +233,47 @@ impl<'a> Builder<'a> {
             meta.live_status = live::read(node, &meta.namespace).map(Box::new);
         }
         read_kind(&mut self.world, &mut r, spec.object, meta, &root);
+        if spec.object == ObjectKind::GatewayClass
+            && let Some(class) = self.world.gateway_classes.last_mut()
+        {
+            class.supported_features = live::supported_features(node);
+        }
+    }
+
+    /// Keeps the identity of an object of a kind the model does not read, when it has a
+    /// name; nothing of it is judged.
+    fn other(
+        &mut self,
+        root: &Obj<'_, '_>,
+        group: String,
+        kind: String,
+        api_version: String,
+        origin: Origin,
+    ) {
+        let metadata = root.get("metadata");
+        let Some(name) = metadata.and_then(|m| m.get("name")).and_then(Node::as_str) else {
+            return;
+        };
+        let namespace = metadata
+            .and_then(|m| m.get("namespace"))
+            .and_then(Node::as_str)
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(&self.options.default_namespace)
+            .to_string();
+        // No creation order of its own: nothing ranks objects of other kinds.
+        let order = self.order;
+        self.world.others.push(crate::model::OtherObject {
+            meta: Meta {
+                kind,
+                api_version,
+                name: name.to_string(),
+                namespace,
+                origin,
+                order,
+                ..Meta::default()
+            },
+            group,
+        });
     }
 
     /// A `kind: List` (or `GatewayList`, ...): each of `items` is an object of its own.

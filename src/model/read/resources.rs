@@ -66,47 +66,34 @@ fn keys(r: &mut Reader<'_>, root: &Obj<'_, '_>, fields: [&str; 2]) -> Vec<String
 
 pub(super) fn secret(r: &mut Reader<'_>, meta: Meta, root: &Obj<'_, '_>) -> Secret {
     let secret_type = defaulted(r, root, "type", Some("Opaque"));
-    let tls_data_problem = if secret_type == "kubernetes.io/tls" {
-        tls_data_problem(root)
-    } else {
-        None
+    let value = |key: &str| data_value(root, key, "stringData");
+    let tls = match (value("tls.crt"), value("tls.key")) {
+        (Some(cert), Some(key)) => Some(super::certs::tls_pair(&cert, &key)),
+        _ => None,
     };
+    let ca_problem = value("ca.crt").and_then(|ca| super::certs::ca_bundle_problem(&ca));
     Secret {
         meta,
         secret_type,
         keys: keys(r, root, ["data", "stringData"]),
-        tls_data_problem,
+        tls,
+        ca_problem,
     }
 }
 
-/// Why the `tls.crt`/`tls.key` values of a TLS Secret cannot be a certificate and its key.
-/// Controllers reject such Secrets (`InvalidCertificateRef`); the API server does not.
-/// Values that are absent or not strings are left to the key checks of the engine.
-fn tls_data_problem(root: &Obj<'_, '_>) -> Option<String> {
-    let value = |key: &str| -> Option<Vec<u8>> {
-        let from_data = root
-            .get("data")
-            .and_then(|d| d.get(key))
-            .and_then(|v| v.as_str())
-            .map(|encoded| base64_decode(encoded).unwrap_or_default());
-        from_data.or_else(|| {
-            let text = root.get("stringData")?.get(key)?.as_str()?;
-            Some(text.as_bytes().to_vec())
-        })
-    };
-    let (cert, key) = (value("tls.crt")?, value("tls.key")?);
-    let contains =
-        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
-    if !contains(&cert, b"-----BEGIN CERTIFICATE-----") {
-        return Some("its `tls.crt` is not a PEM certificate".into());
-    }
-    if !contains(&key, b"PRIVATE KEY-----") {
-        return Some("its `tls.key` is not a PEM private key".into());
-    }
-    if cert == key {
-        return Some("its `tls.crt` and `tls.key` are identical".into());
-    }
-    None
+/// The value of `key` of `data` (base64) or of the plain-text field `plain` of an object
+/// read with its data; `None` when absent or not a string. Values are never kept: their
+/// readers keep verdicts.
+fn data_value(root: &Obj<'_, '_>, key: &str, plain: &str) -> Option<Vec<u8>> {
+    let from_data = root
+        .get("data")
+        .and_then(|d| d.get(key))
+        .and_then(|v| v.as_str())
+        .map(|encoded| base64_decode(encoded).unwrap_or_default());
+    from_data.or_else(|| {
+        let text = root.get(plain)?.get(key)?.as_str()?;
+        Some(text.as_bytes().to_vec())
+    })
 }
 
 /// Standard base64 (the encoding of Secret `data`), ignoring whitespace; `None` if invalid.
@@ -119,9 +106,20 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 pub(super) fn config_map(r: &mut Reader<'_>, meta: Meta, root: &Obj<'_, '_>) -> ConfigMap {
+    // `data` of a ConfigMap is plain text; `binaryData` is base64.
+    let ca = root
+        .get("data")
+        .and_then(|d| d.get("ca.crt"))
+        .and_then(|v| v.as_str())
+        .map(|text| text.as_bytes().to_vec())
+        .or_else(|| {
+            let encoded = root.get("binaryData")?.get("ca.crt")?.as_str()?;
+            base64_decode(encoded)
+        });
     ConfigMap {
         meta,
         keys: keys(r, root, ["data", "binaryData"]),
+        ca_problem: ca.and_then(|ca| super::certs::ca_bundle_problem(&ca)),
     }
 }
 

@@ -9,7 +9,8 @@ use super::rules::{
 use crate::model::{
     BackendObjectRef, BackendRef, Filter, FilterKind, GrpcMatch, HeaderModifier, HttpMatch, Known,
     MatchFamily, Meta, PathMatch, PathMatchType, PathModifier, RequestMirror, RequestRedirect,
-    Route, RouteKind, RouteKindSpec, RouteMatch, RouteRule, UrlRewrite, ValueMatch, ValueMatchType,
+    Route, RouteKind, RouteKindSpec, RouteMatch, RouteRule, RuleOptions, UrlRewrite, ValueMatch,
+    ValueMatchType,
 };
 
 const PATH_MATCH_TYPES: &[(&str, PathMatchType)] = &[
@@ -192,12 +193,20 @@ fn rule(
         })
     });
     check_rule_filters(r, obj, &filters, &matches, !backend_refs.is_empty());
+    let timeouts = obj.get("timeouts");
+    let options = RuleOptions {
+        request_timeout: timeouts.and_then(|t| t.get("request")).is_some(),
+        backend_timeout: timeouts.and_then(|t| t.get("backendRequest")).is_some(),
+        retry: obj.has("retry"),
+        session_persistence: obj.has("sessionPersistence"),
+    };
     RouteRule {
         index,
         name: r.string(obj, "name"),
         matches,
         filters,
         backend_refs,
+        options,
     }
 }
 

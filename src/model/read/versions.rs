@@ -184,6 +184,11 @@ pub fn kinds_in_group(group: &str) -> impl Iterator<Item = &'static str> {
         .map(|k| k.kind)
 }
 
+/// Whether gwctl reads objects of `group`/`kind` (others are kept by identity only).
+pub fn reads_kind(group: &str, kind: &str) -> bool {
+    find(group, kind).is_some()
+}
+
 /// The kind `kind` of API group `group`, when gwctl reads it.
 pub(super) fn find(group: &str, kind: &str) -> Option<&'static KindSpec> {
     KINDS.iter().find(|k| k.group == group && k.kind == kind)

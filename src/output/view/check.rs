@@ -8,7 +8,7 @@ use super::{ConditionView, object_name};
 use crate::diag::{Diagnostic, Origin, Rule, Severity};
 use crate::engine::{
     Analysis, ConditionStatus, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus,
-    RouteParentStatus, RouteReport,
+    ProfileUse, RouteParentStatus, RouteReport,
 };
 use crate::input::Sources;
 use crate::model::{GroupKind, Meta, World};
@@ -202,9 +202,15 @@ pub struct GatewayView<'a> {
     pub name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_class_name: Option<&'a str>,
+    /// The implementation profile that judged the Gateway (`cilium`, `spec`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceView<'a>>,
     pub status: GatewayStatusView<'a>,
+    /// The profile with its title, and whether the class was assumed.
+    #[serde(skip)]
+    pub profile_use: Option<&'a ProfileUse>,
     #[serde(skip)]
     pub origin: Origin,
     #[serde(skip)]
@@ -223,6 +229,8 @@ impl<'a> GatewayView<'a> {
             namespace: &gateway.namespace,
             name: &gateway.name,
             gateway_class_name: gateway.gateway_class_name.as_deref(),
+            profile: gateway.profile.as_ref().map(|p| p.name.as_str()),
+            profile_use: gateway.profile.as_ref(),
             source: SourceView::new(sources, gateway.origin),
             status: GatewayStatusView {
                 conditions: ConditionView::all(&gateway.conditions),

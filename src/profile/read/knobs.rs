@@ -20,51 +20,19 @@ impl Reader {
                         .collect(),
                 )
             }),
-            owner_accepted_counts: self.knob(map, node, "ownerAcceptedCounts", |r, v| {
-                r.one_of(
-                    v,
-                    &[
-                        ("accepted", ListenerValidity::Accepted),
-                        ("programmed", ListenerValidity::Programmed),
-                    ],
-                )
-            }),
-            gateway_accepted: self.knob(map, node, "gatewayAccepted", |r, v| {
-                let m = r.map(v, &["someListenersInvalid", "noValidListenerProgrammed"])?;
-                let some = r.required(m, v, "someListenersInvalid")?;
-                let none = r.required(m, v, "noValidListenerProgrammed")?;
-                Some(GatewayAccepted {
-                    some_invalid: r.reason(some)?,
-                    none_valid_programmed: r.reason(none)?,
-                })
-            }),
-            certificate_problems: self.knob(map, node, "certificateRefProblems", |r, v| {
-                r.one_of(
-                    v,
-                    &[
-                        ("keepAccepted", CertificateProblems::KeepAccepted),
-                        ("rejectInvalid", CertificateProblems::RejectInvalid),
-                        (
-                            "rejectWithRefReason",
-                            CertificateProblems::RejectWithRefReason,
-                        ),
-                    ],
-                )
-            }),
-            gateway_resolved_refs: self.knob(map, node, "gatewayResolvedRefs", |r, v| {
-                r.one_of(
-                    v,
-                    &[
-                        ("whenReferenced", GatewayResolvedRefs::WhenReferenced),
-                        ("always", GatewayResolvedRefs::Always),
-                    ],
-                )
-            }),
+            owner_accepted_counts: self.enum_knob(map, node, "ownerAcceptedCounts", VALIDITY),
+            gateway_accepted: self.knob(map, node, "gatewayAccepted", Self::gateway_accepted),
+            certificate_problems: self.enum_knob(map, node, "certificateRefProblems", CERTS),
+            gateway_resolved_refs: self.enum_knob(map, node, "gatewayResolvedRefs", GW_REFS),
             service_import_backends: self
                 .knob(map, node, "serviceImportBackends", |r, v| r.bool(v)),
-            backend_kinds: self.knob(map, node, "backendKinds", |r, v| Some(r.group_kinds(v))),
+            backend_kinds: self.knob(map, node, "backendKinds", |r, v| {
+                r.open_list(v, Self::group_kinds)
+            }),
             parent_kinds: self.knob(map, node, "parentKinds", |r, v| Some(r.parent_kinds(v))),
-            address_types: self.knob(map, node, "addressTypes", |r, v| Some(r.strings(v))),
+            address_types: self.knob(map, node, "addressTypes", |r, v| {
+                r.open_list(v, Self::strings)
+            }),
             protocols: self.knob(map, node, "protocols", |r, v| {
                 Some(
                     r.items(v)
@@ -74,26 +42,10 @@ impl Reader {
                 )
             }),
             vendor_protocols: self.knob(map, node, "vendorProtocols", |r, v| {
-                Some(r.vendor_protocols(v))
+                r.open_list(v, Self::vendor_protocols)
             }),
-            tls_terminate_kinds: self.knob(map, node, "tlsTerminateKinds", |r, v| {
-                if v.as_str() == Some("rejected") {
-                    return Some(None);
-                }
-                let kinds = r.items(v);
-                Some(Some(
-                    kinds.into_iter().filter_map(|k| r.route_kind(k)).collect(),
-                ))
-            }),
-            conflicted_listener: self.knob(map, node, "conflictedListener", |r, v| {
-                let m = r.map(v, &["accepted", "programmed"])?;
-                let accepted = r.required(m, v, "accepted")?;
-                let programmed = r.required(m, v, "programmed")?;
-                Some(ConflictedConditions {
-                    accepted: r.conflict_reason(accepted)?,
-                    programmed: r.conflict_reason(programmed)?,
-                })
-            }),
+            tls_terminate_kinds: self.knob(map, node, "tlsTerminateKinds", Self::terminate_kinds),
+            conflicted_listener: self.knob(map, node, "conflictedListener", Self::conflicted),
             port_sharing: self.knob(map, node, "portSharing", |r, v| r.port_sharing(v)),
             https_tls_hostname_conflict: self.knob(
                 map,
@@ -106,54 +58,10 @@ impl Reader {
                     Some(Some(r.reason(v)?))
                 },
             ),
-            partial_certificate_refs: self.knob(map, node, "partialCertificateRefs", |r, v| {
-                r.one_of(
-                    v,
-                    &[
-                        ("notProgrammed", PartialCertificates::NotProgrammed),
-                        ("programValid", PartialCertificates::ProgramValid),
-                        ("dropInvalid", PartialCertificates::DropInvalid),
-                        ("rejectListener", PartialCertificates::RejectListener),
-                        ("firstOnly", PartialCertificates::FirstOnly),
-                    ],
-                )
-            }),
-            invalid_route_kinds: self.knob(map, node, "invalidRouteKinds", |r, v| {
-                let m = r.map(v, &["some", "none"])?;
-                let validity = [("listenerValid", false), ("listenerInvalid", true)];
-                let some = r.required(m, v, "some")?;
-                let none = r.required(m, v, "none")?;
-                Some(InvalidRouteKinds {
-                    some_invalidates: r.one_of(some, &validity)?,
-                    none_invalidates: r.one_of(none, &validity)?,
-                })
-            }),
-            service_port_match: self.knob(map, node, "servicePortMatch", |r, v| {
-                let m = r.map(v, &["check", "reason"])?;
-                let check = r.required(m, v, "check")?;
-                let reason = r.required(m, v, "reason")?;
-                Some(ServicePortMatch {
-                    check: r.one_of(
-                        check,
-                        &[
-                            ("none", PortCheck::None),
-                            ("number", PortCheck::Number),
-                            ("numberAndProtocol", PortCheck::NumberAndProtocol),
-                        ],
-                    )?,
-                    reason: r.reason(reason)?,
-                })
-            }),
-            overlapping_hostnames: self.knob(map, node, "overlappingHostnames", |r, v| {
-                r.one_of(
-                    v,
-                    &[
-                        ("notEqual", OverlappingHostnames::NotEqual),
-                        ("includingEqual", OverlappingHostnames::IncludingEqual),
-                        ("never", OverlappingHostnames::Never),
-                    ],
-                )
-            }),
+            partial_certificate_refs: self.enum_knob(map, node, "partialCertificateRefs", PARTIAL),
+            invalid_route_kinds: self.knob(map, node, "invalidRouteKinds", Self::invalid_kinds),
+            service_port_match: self.knob(map, node, "servicePortMatch", Self::port_match),
+            overlapping_hostnames: self.enum_knob(map, node, "overlappingHostnames", OVERLAP),
             overlapping_certificates: self
                 .knob(map, node, "overlappingCertificates", |r, v| r.bool(v)),
             listener_set_partial_reason: self.knob(
@@ -162,36 +70,15 @@ impl Reader {
                 "listenerSetPartialAccepted",
                 |r, v| r.reason(v),
             ),
-            header_modifier_validation: self.knob(map, node, "headerModifierValidation", |r, v| {
-                r.one_of(
-                    v,
-                    &[
-                        ("none", HeaderValidation::None),
-                        ("envoyGateway", HeaderValidation::EnvoyGateway),
-                        ("nginx", HeaderValidation::Nginx),
-                    ],
-                )
-            }),
+            header_modifier_validation: self.enum_knob(
+                map,
+                node,
+                "headerModifierValidation",
+                HEADERS,
+            ),
             regex: self.knob(map, node, "regex", |r, v| r.regex(v)),
-            selector_edge_cases: self.knob(map, node, "selectorEdgeCases", |r, v| {
-                let m = r.map(v, &["missingSelects", "listenerInvalid"])?;
-                let missing = r.required(m, v, "missingSelects")?;
-                let invalid = r.required(m, v, "listenerInvalid")?;
-                Some(SelectorEdgeCases {
-                    missing_selects_all: r.one_of(missing, &[("none", false), ("all", true)])?,
-                    invalidates_listener: r.bool(invalid)?,
-                })
-            }),
-            key_cert_pairing: self.knob(map, node, "keyCertPairing", |r, v| {
-                r.one_of(
-                    v,
-                    &[
-                        ("presence", KeyCertPairing::Presence),
-                        ("pem", KeyCertPairing::Pem),
-                        ("x509", KeyCertPairing::X509),
-                    ],
-                )
-            }),
+            selector_edge_cases: self.knob(map, node, "selectorEdgeCases", Self::selectors),
+            key_cert_pairing: self.enum_knob(map, node, "keyCertPairing", PAIRING),
             class_parameters: self.knob(map, node, "gatewayClassParameters", Self::parameter_kinds),
             infrastructure_parameters: self.knob(
                 map,
@@ -201,6 +88,106 @@ impl Reader {
             ),
             unsupported_features: self.knob(map, node, "unsupportedFeatures", |r, v| r.string(v)),
         }
+    }
+
+    /// A knob whose value is one of `table`.
+    fn enum_knob<T: Copy + Default>(
+        &mut self,
+        map: Map,
+        at: &Node,
+        key: &str,
+        table: &[(&str, T)],
+    ) -> Cited<T> {
+        self.knob(map, at, key, |r, v| r.one_of(v, table))
+    }
+
+    fn gateway_accepted(&mut self, v: &Node) -> Option<GatewayAccepted> {
+        let m = self.map(v, &["someListenersInvalid", "noValidListenerProgrammed"])?;
+        let some = self.required(m, v, "someListenersInvalid")?;
+        let none = self.required(m, v, "noValidListenerProgrammed")?;
+        Some(GatewayAccepted {
+            some_invalid: self.reason(some)?,
+            none_valid_programmed: self.reason(none)?,
+        })
+    }
+
+    /// A list of route kinds, or `rejected`.
+    fn terminate_kinds(&mut self, v: &Node) -> Option<Option<Vec<RouteKind>>> {
+        if v.as_str() == Some("rejected") {
+            return Some(None);
+        }
+        let kinds = self.items(v);
+        Some(Some(
+            kinds
+                .into_iter()
+                .filter_map(|k| self.route_kind(k))
+                .collect(),
+        ))
+    }
+
+    fn conflicted(&mut self, v: &Node) -> Option<ConflictedConditions> {
+        let m = self.map(v, &["accepted", "programmed"])?;
+        let accepted = self.required(m, v, "accepted")?;
+        let programmed = self.required(m, v, "programmed")?;
+        Some(ConflictedConditions {
+            accepted: self.conflict_reason(accepted)?,
+            programmed: self.conflict_reason(programmed)?,
+        })
+    }
+
+    fn invalid_kinds(&mut self, v: &Node) -> Option<InvalidRouteKinds> {
+        let m = self.map(v, &["some", "none"])?;
+        let validity = [("listenerValid", false), ("listenerInvalid", true)];
+        let some = self.required(m, v, "some")?;
+        let none = self.required(m, v, "none")?;
+        Some(InvalidRouteKinds {
+            some_invalidates: self.one_of(some, &validity)?,
+            none_invalidates: self.one_of(none, &validity)?,
+        })
+    }
+
+    fn port_match(&mut self, v: &Node) -> Option<ServicePortMatch> {
+        let m = self.map(v, &["check", "reason"])?;
+        let check = self.required(m, v, "check")?;
+        let reason = self.required(m, v, "reason")?;
+        let checks = [
+            ("none", PortCheck::None),
+            ("number", PortCheck::Number),
+            ("numberAndProtocol", PortCheck::NumberAndProtocol),
+        ];
+        Some(ServicePortMatch {
+            check: self.one_of(check, &checks)?,
+            reason: self.reason(reason)?,
+        })
+    }
+
+    fn selectors(&mut self, v: &Node) -> Option<SelectorEdgeCases> {
+        let m = self.map(v, &["missingSelects", "listenerInvalid"])?;
+        let missing = self.required(m, v, "missingSelects")?;
+        let invalid = self.required(m, v, "listenerInvalid")?;
+        Some(SelectorEdgeCases {
+            missing_selects_all: self.one_of(missing, &[("none", false), ("all", true)])?,
+            invalidates_listener: self.bool(invalid)?,
+        })
+    }
+
+    /// `{known: [...], others: rejected | implementationSpecific}`.
+    fn open_list<T>(
+        &mut self,
+        node: &Node,
+        items: impl FnOnce(&mut Self, &Node) -> Vec<T>,
+    ) -> Option<OpenList<T>> {
+        let m = self.map(node, &["known", "others"])?;
+        let known = self.required(m, node, "known")?;
+        let others = self.required(m, node, "others")?;
+        let others_rejected = self.one_of(
+            others,
+            &[("rejected", true), ("implementationSpecific", false)],
+        )?;
+        Some(OpenList {
+            known: items(self, known),
+            others_rejected,
+        })
     }
 
     /// `any` (opaque), or a list of kinds.
@@ -331,6 +318,45 @@ impl Reader {
         })
     }
 }
+
+const VALIDITY: &[(&str, ListenerValidity)] = &[
+    ("accepted", ListenerValidity::Accepted),
+    ("programmed", ListenerValidity::Programmed),
+];
+const CERTS: &[(&str, CertificateProblems)] = &[
+    ("keepAccepted", CertificateProblems::KeepAccepted),
+    ("rejectInvalid", CertificateProblems::RejectInvalid),
+    (
+        "rejectWithRefReason",
+        CertificateProblems::RejectWithRefReason,
+    ),
+];
+const GW_REFS: &[(&str, GatewayResolvedRefs)] = &[
+    ("whenReferenced", GatewayResolvedRefs::WhenReferenced),
+    ("always", GatewayResolvedRefs::Always),
+];
+const PARTIAL: &[(&str, PartialCertificates)] = &[
+    ("notProgrammed", PartialCertificates::NotProgrammed),
+    ("programValid", PartialCertificates::ProgramValid),
+    ("dropInvalid", PartialCertificates::DropInvalid),
+    ("singleOnly", PartialCertificates::SingleOnly),
+    ("firstOnly", PartialCertificates::FirstOnly),
+];
+const OVERLAP: &[(&str, OverlappingHostnames)] = &[
+    ("notEqual", OverlappingHostnames::NotEqual),
+    ("includingEqual", OverlappingHostnames::IncludingEqual),
+    ("never", OverlappingHostnames::Never),
+];
+const HEADERS: &[(&str, HeaderValidation)] = &[
+    ("none", HeaderValidation::None),
+    ("envoyGateway", HeaderValidation::EnvoyGateway),
+    ("nginx", HeaderValidation::Nginx),
+];
+const PAIRING: &[(&str, KeyCertPairing)] = &[
+    ("presence", KeyCertPairing::Presence),
+    ("pem", KeyCertPairing::Pem),
+    ("x509", KeyCertPairing::X509),
+];
 
 /// Every knob a profile sets, in file order.
 pub(in crate::profile) const KNOB_NAMES: &[&str] = &[

@@ -1,18 +1,23 @@
 //! Assembling the predicted status (§5, §12): listener conditions, attachedRoutes,
-//! Gateway and ListenerSet conditions.
+//! ListenerSet conditions, and Gateway conditions ([`gateway`]), as each owner's profile
+//! has its controller write them.
+
+mod gateway;
+
+pub use gateway::GATEWAY_UNSUPPORTED_ADDRESS;
 
 use std::collections::{HashMap, HashSet};
 
-use super::classes::{Reconciled, parameters_problem};
+use super::classes::Reconciled;
 use super::conditions::{
     Condition, ConditionStatus, ListenerId, ListenerOwner, Verdict, reasons, types,
 };
 use super::index::Index;
 use super::listeners::{ListenerState, Listeners, SetParent};
-use super::references::{Purpose, check_object_ref};
-use super::report::{Attachment, GatewayReport, ListenerStatus};
-use crate::diag::{Diagnostic, FieldPath};
-use crate::model::{Gateway, Listener, Meta, World};
+use super::report::{Attachment, GatewayReport, ListenerStatus, ProfileUse};
+use crate::diag::Diagnostic;
+use crate::model::{Listener, Meta, World};
+use crate::profile::Profile;
 
 /// Whether the owner of a listener (Gateway or ListenerSet) is in force.
 enum OwnerState<'a> {
@@ -21,7 +26,9 @@ enum OwnerState<'a> {
     Unknown { message: &'a str },
 }
 
-/// Listener conditions, in the order Accepted, Conflicted, ResolvedRefs, Programmed.
+/// Listener conditions, in the order Accepted, Conflicted, ResolvedRefs, Programmed,
+/// OverlappingTLSConfig (when set). A condition the controller does not write (Envoy
+/// Gateway's `Accepted` on a conflicted listener) is left out.
 fn listener_conditions(state: &ListenerState, owner: &OwnerState) -> Vec<Condition> {
     use ConditionStatus::*;
     // No controller has looked at the listener: it carries only the Pending defaults, not
@@ -42,39 +49,61 @@ fn listener_conditions(state: &ListenerState, owner: &OwnerState) -> Vec<Conditi
     let (accepted, programmed) = match owner {
         OwnerState::Rejected { reason, message } => {
             let rejected = Verdict::new(False, reason, *message);
-            (rejected.clone(), rejected)
+            (Some(rejected.clone()), rejected)
         }
-        OwnerState::InForce | OwnerState::Unknown { .. } => {
-            let programmed = if state.programmed() {
-                Verdict::new(
-                    True,
-                    reasons::PROGRAMMED,
-                    "the listener is ready for traffic",
-                )
-            } else if state.accepted.status == False {
-                let reason = state
-                    .conflicted
-                    .as_ref()
-                    .map_or(reasons::INVALID, |c| c.reason.as_str());
-                Verdict::new(False, reason, state.accepted.message.clone())
-            } else if state.accepted.status == Unknown || state.resolved_refs.status == Unknown {
-                Verdict::new(
-                    Unknown,
-                    reasons::PENDING,
-                    state.resolved_refs.message.clone(),
-                )
-            } else {
-                Verdict::new(False, reasons::INVALID, state.resolved_refs.message.clone())
-            };
-            (state.accepted.clone(), programmed)
-        }
+        OwnerState::InForce | OwnerState::Unknown { .. } => (
+            state.accepted_written.then(|| state.accepted.clone()),
+            programmed(state),
+        ),
     };
-    vec![
-        accepted.condition(types::ACCEPTED),
+    let mut conditions: Vec<Condition> = accepted
+        .map(|a| a.condition(types::ACCEPTED))
+        .into_iter()
+        .collect();
+    conditions.extend([
         conflicted,
         resolved,
         programmed.condition(types::PROGRAMMED),
-    ]
+    ]);
+    if let Some(overlap) = &state.overlapping {
+        conditions.push(overlap.condition(types::OVERLAPPING_TLS_CONFIG));
+    }
+    conditions
+}
+
+/// The `Programmed` verdict of a listener whose owner is in force.
+fn programmed(state: &ListenerState) -> Verdict {
+    use ConditionStatus::*;
+    if state.programmed() {
+        return Verdict::new(
+            True,
+            reasons::PROGRAMMED,
+            "the listener is ready for traffic",
+        );
+    }
+    if state.accepted.status == False {
+        let reason = state.programmed_reason.unwrap_or_else(|| {
+            state
+                .conflicted
+                .as_ref()
+                .map_or(reasons::INVALID, |c| c.reason.as_str())
+        });
+        return Verdict::new(False, reason, state.accepted.message.clone());
+    }
+    if state.accepted.status == Unknown {
+        return Verdict::new(Unknown, reasons::PENDING, state.accepted.message.clone());
+    }
+    if let Some(invalid) = &state.invalid {
+        return Verdict::new(False, reasons::INVALID, invalid.message.clone());
+    }
+    if state.resolved_refs.status == Unknown {
+        return Verdict::new(
+            Unknown,
+            reasons::PENDING,
+            state.resolved_refs.message.clone(),
+        );
+    }
+    Verdict::new(False, reasons::INVALID, state.resolved_refs.message.clone())
 }
 
 /// The listeners of an owner in force that can carry traffic.
@@ -87,10 +116,12 @@ fn usable_listeners<'a>(
     states
         .iter()
         .enumerate()
-        .filter(move |(_, st)| in_force && st.attachable())
+        .filter(move |(_, st)| in_force && st.serves_traffic())
         .map(move |(index, _)| ListenerId { owner, index })
 }
 
+/// The status of each listener. `attachedRoutes` counts every route attached to the
+/// listener whatever its own status (§5: "MUST be set ... even if Accepted is False").
 fn listener_statuses(
     owner: ListenerOwner,
     listeners: &[Listener],
@@ -98,25 +129,23 @@ fn listener_statuses(
     owner_state: &OwnerState,
     attached: &HashMap<ListenerId, u32>,
 ) -> Vec<ListenerStatus> {
+    let in_force = matches!(owner_state, OwnerState::InForce);
     listeners
         .iter()
         .zip(states)
         .enumerate()
-        .map(|(index, (l, state))| {
-            let in_force = matches!(owner_state, OwnerState::InForce) && state.attachable();
-            ListenerStatus {
-                name: l.name.clone(),
-                attached_routes: if in_force {
-                    attached
-                        .get(&ListenerId { owner, index })
-                        .copied()
-                        .unwrap_or(0)
-                } else {
-                    0
-                },
-                supported_kinds: state.supported_kinds.clone(),
-                conditions: listener_conditions(state, owner_state),
-            }
+        .map(|(index, (l, state))| ListenerStatus {
+            name: l.name.clone(),
+            attached_routes: if in_force {
+                attached
+                    .get(&ListenerId { owner, index })
+                    .copied()
+                    .unwrap_or(0)
+            } else {
+                0
+            },
+            supported_kinds: state.supported_kinds.clone(),
+            conditions: listener_conditions(state, owner_state),
         })
         .collect()
 }
@@ -133,27 +162,43 @@ pub fn attached_routes(attachments: &[Attachment]) -> HashMap<ListenerId, u32> {
     counts
 }
 
-/// `(Accepted, valid)` of an owner from its listeners: `ListenersNotValid` when some are
-/// invalid, False when none is valid.
-fn listeners_verdict(states: &[ListenerState], me: &str) -> (Verdict, bool) {
-    let valid = states.iter().filter(|s| s.valid()).count();
-    if valid == states.len() {
-        (
-            Verdict::new(
-                ConditionStatus::True,
-                reasons::ACCEPTED,
-                format!("{me} is accepted"),
-            ),
+/// `(Accepted, valid)` of an owner from its listeners, as `profile`'s controller counts
+/// them: `partial_reason` (`ListenersNotValid`, the spec's) when some are invalid, False
+/// when none is valid, Unknown when none is known to be valid and some are unknown (an
+/// implementation-specific protocol).
+fn listeners_verdict(
+    states: &[ListenerState],
+    me: &str,
+    profile: &Profile,
+    partial_reason: &str,
+) -> (Verdict, bool) {
+    let valid = states.iter().filter(|s| s.valid(profile)).count();
+    let unknown = states
+        .iter()
+        .filter(|s| s.accepted.status == ConditionStatus::Unknown)
+        .count();
+    let invalid = states.len() - valid - unknown;
+    if valid == 0 && unknown > 0 {
+        let message = format!("whether {me} has a valid listener is unknown");
+        return (
+            Verdict::new(ConditionStatus::Unknown, reasons::PENDING, message),
             true,
-        )
+        );
+    }
+    if invalid == 0 {
+        let verdict = Verdict::new(
+            ConditionStatus::True,
+            reasons::ACCEPTED,
+            format!("{me} is accepted"),
+        );
+        (verdict, true)
     } else if valid > 0 {
         let message = format!(
-            "{me} is accepted, but {} of its {} listeners are not valid",
-            states.len() - valid,
+            "{me} is accepted, but {invalid} of its {} listeners are not valid",
             states.len()
         );
         (
-            Verdict::new(ConditionStatus::True, reasons::LISTENERS_NOT_VALID, message),
+            Verdict::new(ConditionStatus::True, partial_reason, message),
             true,
         )
     } else {
@@ -190,6 +235,13 @@ pub fn assemble(
     diags: &mut Vec<Diagnostic>,
 ) -> Reports {
     let attached = attached_routes(attachments);
+    let spec = crate::profile::registry().spec();
+    let profile_of = |g: usize| {
+        reconciled
+            .get(g)
+            .and_then(Reconciled::profile)
+            .unwrap_or(spec)
+    };
     let mut usable = Vec::new();
     let mut accepted_sets = vec![0u32; world.gateways.len()];
     let mut programmed_via_sets = vec![false; world.gateways.len()];
@@ -197,8 +249,12 @@ pub fn assemble(
     for (s, set) in world.listener_sets.iter().enumerate() {
         let states = listeners.sets.get(s).map_or(&[][..], Vec::as_slice);
         let parent = listeners.set_parents.get(s);
+        let profile = match parent {
+            Some(SetParent::Attached(g)) => profile_of(*g),
+            _ => crate::profile::registry().spec(),
+        };
         let (conditions, owner_state, accepted) =
-            set_conditions(parent, states, &owner_name(&set.meta));
+            set_conditions(parent, states, profile, &owner_name(&set.meta));
         if let (Some(SetParent::Attached(g)), true) = (parent, accepted) {
             if let Some(n) = accepted_sets.get_mut(*g) {
                 *n += 1;
@@ -219,21 +275,33 @@ pub fn assemble(
             conditions,
             listeners: listener_statuses(owner, &set.listeners, states, &owner_state, &attached),
             attached_listener_sets: None,
+            profile: None,
         });
     }
     let mut gateway_reports = Vec::with_capacity(world.gateways.len());
     for (g, gw) in world.gateways.iter().enumerate() {
         let states = listeners.gateways.get(g).map_or(&[][..], Vec::as_slice);
         let owner = ListenerOwner::Gateway(g);
-        let (conditions, owner_state) = match reconciled.get(g) {
-            Some(Reconciled::No { message }) => {
-                (pending_conditions(message), OwnerState::Unknown { message })
-            }
-            _ => {
+        let (conditions, owner_state, profile) = match reconciled.get(g) {
+            Some(Reconciled::Yes {
+                profile,
+                class_assumed,
+            }) => {
                 let via_sets = programmed_via_sets.get(g).copied().unwrap_or(false);
-                let conditions = gateway_conditions(index, gw, states, via_sets, diags);
-                (conditions, OwnerState::InForce)
+                let conditions = gateway::conditions(index, profile, gw, states, via_sets, diags);
+                let used = ProfileUse {
+                    name: profile.name.clone(),
+                    title: profile.title.clone(),
+                    class_assumed: *class_assumed,
+                };
+                (conditions, OwnerState::InForce, Some(used))
             }
+            Some(Reconciled::No { message }) => (
+                pending_conditions(message),
+                OwnerState::Unknown { message },
+                None,
+            ),
+            None => (Vec::new(), OwnerState::Unknown { message: "" }, None),
         };
         usable.extend(usable_listeners(owner, states, &owner_state));
         gateway_reports.push(GatewayReport {
@@ -244,6 +312,7 @@ pub fn assemble(
             conditions,
             listeners: listener_statuses(owner, &gw.listeners, states, &owner_state, &attached),
             attached_listener_sets: Some(accepted_sets.get(g).copied().unwrap_or(0)),
+            profile,
         });
     }
     usable.sort();
@@ -268,14 +337,20 @@ fn pending_conditions(message: &str) -> Vec<Condition> {
 fn set_conditions<'a>(
     parent: Option<&'a SetParent>,
     states: &[ListenerState],
+    profile: &Profile,
     me: &str,
 ) -> (Vec<Condition>, OwnerState<'a>, bool) {
     use ConditionStatus::*;
     match parent {
         Some(SetParent::Attached(_)) => {
-            let (accepted, ok) = listeners_verdict(states, me);
-            let programmed = if ok {
+            let partial = profile.knobs.listener_set_partial_reason.value;
+            let (accepted, ok) = listeners_verdict(states, me, profile, partial);
+            // Programmed, as a Gateway's, when one of its listeners is.
+            let programmed = if ok && states.iter().any(ListenerState::programmed) {
                 Verdict::new(True, reasons::PROGRAMMED, format!("{me} is programmed"))
+            } else if ok {
+                let message = format!("{me} has no programmed listener");
+                Verdict::new(False, reasons::LISTENERS_NOT_VALID, message)
             } else {
                 Verdict::new(
                     False,
@@ -304,82 +379,4 @@ fn set_conditions<'a>(
         ),
         None => (Vec::new(), OwnerState::Unknown { message: "" }, false),
     }
-}
-
-/// A reconciled Gateway's conditions: `Accepted` (its infrastructure parameters, then its
-/// listeners), `Programmed` (any listener of its own or of its ListenerSets:
-/// `programmed_via_sets`), and those `spec.tls` asks for.
-fn gateway_conditions(
-    index: &Index,
-    gw: &Gateway,
-    states: &[ListenerState],
-    programmed_via_sets: bool,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<Condition> {
-    use ConditionStatus::*;
-    let me = owner_name(&gw.meta);
-    let accepted = match parameters_problem(index, gw) {
-        Some(problem) => problem.record(diags),
-        None => listeners_verdict(states, &me).0,
-    };
-    let any_programmed = states.iter().any(ListenerState::programmed) || programmed_via_sets;
-    let programmed = match accepted.status {
-        False => Verdict::new(False, reasons::INVALID, accepted.message.clone()),
-        Unknown => Verdict::new(Unknown, reasons::PENDING, accepted.message.clone()),
-        True if any_programmed => {
-            Verdict::new(True, reasons::PROGRAMMED, format!("{me} is programmed"))
-        }
-        True => Verdict::new(
-            False,
-            reasons::INVALID,
-            format!("{me} has no programmed listener"),
-        ),
-    };
-    let mut conditions = vec![
-        accepted.condition(types::ACCEPTED),
-        programmed.condition(types::PROGRAMMED),
-    ];
-    conditions.extend(gateway_tls_conditions(index, gw, diags));
-    conditions
-}
-
-/// Gateway-level `ResolvedRefs` (backend client certificate) and
-/// `InsecureFrontendValidationMode`, when `spec.tls` asks for them.
-fn gateway_tls_conditions(
-    index: &Index,
-    gw: &Gateway,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<Condition> {
-    use ConditionStatus::*;
-    let Some(tls) = &gw.tls else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    if let Some(r) = &tls.backend_client_certificate {
-        let path = FieldPath::parse("spec.tls.backend.clientCertificateRef");
-        let verdict = check_object_ref(index, &gw.meta, r, Purpose::ClientCert, path, diags);
-        out.push(match verdict.status {
-            True => Condition::new(
-                types::RESOLVED_REFS,
-                True,
-                reasons::RESOLVED_REFS,
-                "the client certificate resolves",
-            ),
-            False | Unknown => verdict.condition(types::RESOLVED_REFS),
-        });
-    }
-    let insecure = tls
-        .frontend_default
-        .iter()
-        .chain(tls.frontend_per_port.iter().map(|(_, v)| v))
-        .any(|v| v.mode.as_deref() == Some("AllowInsecureFallback"));
-    if insecure {
-        out.push(Condition::new(
-            types::INSECURE_FRONTEND_VALIDATION_MODE,
-            True,
-            reasons::CONFIGURATION_CHANGED,
-            "client certificate validation allows insecure fallback (AllowInsecureFallback)",
-        ));
-    }
-    out
 }
