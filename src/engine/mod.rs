@@ -226,7 +226,7 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         &index,
         &reconciled,
         &listener_states,
-        &judged.attachments,
+        (&judged.attachments, &judged.refusals),
         &mut diagnostics,
     );
     let gateway_classes = world

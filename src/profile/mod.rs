@@ -345,7 +345,13 @@ pub struct Knobs {
     /// Listener problems that stop routes attaching (the spec: none, §3.3, §5).
     pub listeners_refusing_routes: Cited<BTreeSet<ListenerProblem>>,
     pub owner_accepted_counts: Cited<ListenerValidity>,
+    /// Routes a listener refuses only for their hostnames still count in its
+    /// `attachedRoutes` (Envoy Gateway; the spec: they do not, §5).
+    pub hostname_refused_routes_counted: Cited<bool>,
     pub gateway_accepted: Cited<GatewayAccepted>,
+    /// A Gateway whose parameters do not resolve (`Accepted=False`, `InvalidParameters`) is
+    /// still programmed (Istio); the spec: not programmed.
+    pub programmed_with_invalid_parameters: Cited<bool>,
     pub certificate_problems: Cited<CertificateProblems>,
     pub gateway_resolved_refs: Cited<GatewayResolvedRefs>,
     pub service_import_backends: Cited<bool>,

@@ -54,13 +54,15 @@ pub fn registry() -> &'static Registry {
 #[derive(Debug, Clone)]
 pub struct Controller {
     pub profile: &'static Profile,
-    /// The `controllerName`s whose GatewayClasses are handled.
+    /// The `controllerName`s whose GatewayClasses are handled; empty (`--controller spec`):
+    /// every class, by the spec's rules.
     pub controller_names: Vec<String>,
 }
 
 impl Controller {
     pub fn handles(&self, controller_name: &str) -> bool {
-        self.controller_names.iter().any(|c| c == controller_name)
+        self.controller_names.is_empty()
+            || self.controller_names.iter().any(|c| c == controller_name)
     }
 }
 

@@ -188,7 +188,9 @@ fn every_knob_of_every_profile_cites_a_source() {
         let sources = [
             k.listeners_refusing_routes.sources.len(),
             k.owner_accepted_counts.sources.len(),
+            k.hostname_refused_routes_counted.sources.len(),
             k.gateway_accepted.sources.len(),
+            k.programmed_with_invalid_parameters.sources.len(),
             k.certificate_problems.sources.len(),
             k.gateway_resolved_refs.sources.len(),
             k.service_import_backends.sources.len(),

@@ -151,16 +151,29 @@ fn backend_kind(
     let knobs = &profile.knobs;
     let service_import = obj.group == MCS_GROUP && obj.kind == "ServiceImport";
     let known = knobs.backend_kinds.value.known.iter();
-    if (service_import && knobs.service_import_backends.value)
-        || known
-            .clone()
-            .any(|k| k.group == obj.group && k.kind == obj.kind)
-    {
-        return BackendKind::Other;
-    }
     let meta = &route.meta;
     let gk = group_kind(&obj.group, &obj.kind);
     let at = meta.at(path.clone());
+    let listed = known
+        .clone()
+        .any(|k| k.group == obj.group && k.kind == obj.kind);
+    if listed && crate::model::reads_kind(&obj.group, &obj.kind) {
+        // A Gateway API kind as a backend (kgateway's route delegation): what it resolves
+        // to is the controller's own semantics.
+        let message = format!(
+            "{} delegates to `{gk}` `{}`: which routes that takes is {}'s to decide",
+            meta.named(),
+            obj.name,
+            profile.title
+        );
+        let status = ConditionStatus::Unknown;
+        let rule = &IMPLEMENTATION_SPECIFIC_VALUE;
+        let decision = Decision::reported(rule, at, status, reasons::PENDING, message);
+        return BackendKind::Unknown(decision);
+    }
+    if (service_import && knobs.service_import_backends.value) || listed {
+        return BackendKind::Other;
+    }
     let invalid = |message: String, help: String| {
         BackendKind::Invalid(
             Decision::reported(
@@ -287,11 +300,6 @@ fn other_problem(
     let meta = &route.meta;
     let what = format!("{} {ns}/{}", group_kind(&obj.group, &obj.kind), obj.name);
     let at = || meta.at(path.clone().key("name"));
-    if crate::model::reads_kind(&obj.group, &obj.kind) {
-        // A kind of the Gateway API itself (kgateway's route delegation): its meaning is
-        // the controller's.
-        return None;
-    }
     match index.other(&obj.group, &obj.kind, Some(ns), &obj.name) {
         Lookup::Found(()) => None,
         Lookup::Missing => Some(

@@ -38,7 +38,11 @@ pub(super) fn conditions(
     use ConditionStatus::*;
     let me = owner_name(&gw.meta);
     let knob = profile.knobs.gateway_accepted.value;
-    let problem = parameters_problem(index, profile, gw).or_else(|| address_problem(profile, gw));
+    let parameters = parameters_problem(index, profile, gw);
+    // Some controllers program a Gateway whose parameters do not resolve.
+    let programmed_anyway = parameters.as_ref().is_some_and(|p| p.status == False)
+        && profile.knobs.programmed_with_invalid_parameters.value;
+    let problem = parameters.or_else(|| address_problem(profile, gw));
     let (accepted, listeners_invalid) = match problem {
         Some(problem) => (problem.record(diags), false),
         None => {
@@ -47,7 +51,12 @@ pub(super) fn conditions(
         }
     };
     let any_programmed = states.iter().any(ListenerState::programmed) || programmed_via_sets;
-    let programmed = match accepted.status {
+    let status = if programmed_anyway {
+        True
+    } else {
+        accepted.status
+    };
+    let programmed = match status {
         False if listeners_invalid => {
             Verdict::new(False, knob.none_valid_programmed, accepted.message.clone())
         }

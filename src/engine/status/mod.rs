@@ -14,7 +14,7 @@ use super::conditions::{
 };
 use super::index::Index;
 use super::listeners::{ListenerState, Listeners, SetParent};
-use super::report::{Attachment, GatewayReport, ListenerStatus, ProfileUse};
+use super::report::{Attachment, GatewayReport, ListenerStatus, ProfileUse, Refusal};
 use crate::diag::Diagnostic;
 use crate::model::{Listener, Meta, World};
 use crate::profile::Profile;
@@ -150,13 +150,28 @@ fn listener_statuses(
         .collect()
 }
 
-/// `attachedRoutes` per listener: each route once per listener (§5).
-pub fn attached_routes(attachments: &[Attachment]) -> HashMap<ListenerId, u32> {
+/// `attachedRoutes` per listener: each route once per listener (§5), and, on listeners
+/// whose controller counts them (`counts_hostname_refused`), the routes refused there only
+/// for their hostnames.
+pub fn attached_routes(
+    attachments: &[Attachment],
+    refusals: &[Refusal],
+    counts_hostname_refused: impl Fn(ListenerId) -> bool,
+) -> HashMap<ListenerId, u32> {
     let mut seen: HashSet<(ListenerId, usize)> = HashSet::with_capacity(attachments.len());
     let mut counts: HashMap<ListenerId, u32> = HashMap::new();
-    for a in attachments {
-        if seen.insert((a.listener, a.route)) {
-            *counts.entry(a.listener).or_default() += 1;
+    let refused = refusals.iter().filter_map(|r| {
+        let listener = r.listener?;
+        (r.reason == reasons::NO_MATCHING_LISTENER_HOSTNAME && counts_hostname_refused(listener))
+            .then_some((listener, r.route))
+    });
+    for (listener, route) in attachments
+        .iter()
+        .map(|a| (a.listener, a.route))
+        .chain(refused)
+    {
+        if seen.insert((listener, route)) {
+            *counts.entry(listener).or_default() += 1;
         }
     }
     counts
@@ -231,10 +246,9 @@ pub fn assemble(
     index: &Index,
     reconciled: &[Reconciled],
     listeners: &Listeners,
-    attachments: &[Attachment],
+    (attachments, refusals): (&[Attachment], &[Refusal]),
     diags: &mut Vec<Diagnostic>,
 ) -> Reports {
-    let attached = attached_routes(attachments);
     let spec = crate::profile::registry().spec();
     let profile_of = |g: usize| {
         reconciled
@@ -242,6 +256,19 @@ pub fn assemble(
             .and_then(Reconciled::profile)
             .unwrap_or(spec)
     };
+    let owner_profile = |id: ListenerId| match id.owner {
+        ListenerOwner::Gateway(g) => profile_of(g),
+        ListenerOwner::ListenerSet(s) => match listeners.set_parents.get(s) {
+            Some(SetParent::Attached(g)) => profile_of(*g),
+            _ => spec,
+        },
+    };
+    let attached = attached_routes(attachments, refusals, |id| {
+        owner_profile(id)
+            .knobs
+            .hostname_refused_routes_counted
+            .value
+    });
     let mut usable = Vec::new();
     let mut accepted_sets = vec![0u32; world.gateways.len()];
     let mut programmed_via_sets = vec![false; world.gateways.len()];
@@ -278,6 +305,50 @@ pub fn assemble(
             profile: None,
         });
     }
+    let sets = SetsOfGateways {
+        accepted: accepted_sets,
+        programmed: programmed_via_sets,
+    };
+    let gateway_reports = gateway_reports(
+        world,
+        index,
+        reconciled,
+        listeners,
+        &attached,
+        &sets,
+        &mut usable,
+        diags,
+    );
+    usable.sort();
+    Reports {
+        gateways: gateway_reports,
+        listener_sets: set_reports,
+        usable_listeners: usable,
+    }
+}
+
+/// What the ListenerSets of each Gateway add to its status.
+struct SetsOfGateways {
+    /// `attachedListenerSets`.
+    accepted: Vec<u32>,
+    /// Some listener of an accepted ListenerSet is programmed.
+    programmed: Vec<bool>,
+}
+
+/// The status of every Gateway, and the listeners that serve traffic (into `usable`).
+#[allow(clippy::too_many_arguments)]
+fn gateway_reports(
+    world: &World,
+    index: &Index,
+    reconciled: &[Reconciled],
+    listeners: &Listeners,
+    attached: &HashMap<ListenerId, u32>,
+    sets: &SetsOfGateways,
+    usable: &mut Vec<ListenerId>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<GatewayReport> {
+    let accepted_sets = &sets.accepted;
+    let programmed_via_sets = &sets.programmed;
     let mut gateway_reports = Vec::with_capacity(world.gateways.len());
     for (g, gw) in world.gateways.iter().enumerate() {
         let states = listeners.gateways.get(g).map_or(&[][..], Vec::as_slice);
@@ -310,17 +381,12 @@ pub fn assemble(
             gateway_class_name: gw.gateway_class_name.clone(),
             origin: gw.meta.origin,
             conditions,
-            listeners: listener_statuses(owner, &gw.listeners, states, &owner_state, &attached),
+            listeners: listener_statuses(owner, &gw.listeners, states, &owner_state, attached),
             attached_listener_sets: Some(accepted_sets.get(g).copied().unwrap_or(0)),
             profile,
         });
     }
-    usable.sort();
-    Reports {
-        gateways: gateway_reports,
-        listener_sets: set_reports,
-        usable_listeners: usable,
-    }
+    gateway_reports
 }
 
 /// `Accepted` and `Programmed` of an owner no controller has judged.

@@ -21,7 +21,19 @@ impl Reader {
                 )
             }),
             owner_accepted_counts: self.enum_knob(map, node, "ownerAcceptedCounts", VALIDITY),
+            hostname_refused_routes_counted: self.knob(
+                map,
+                node,
+                "hostnameRefusedRoutesCounted",
+                |r, v| r.bool(v),
+            ),
             gateway_accepted: self.knob(map, node, "gatewayAccepted", Self::gateway_accepted),
+            programmed_with_invalid_parameters: self.knob(
+                map,
+                node,
+                "programmedWithInvalidParameters",
+                |r, v| r.bool(v),
+            ),
             certificate_problems: self.enum_knob(map, node, "certificateRefProblems", CERTS),
             gateway_resolved_refs: self.enum_knob(map, node, "gatewayResolvedRefs", GW_REFS),
             service_import_backends: self
@@ -362,7 +374,9 @@ const PAIRING: &[(&str, KeyCertPairing)] = &[
 pub(in crate::profile) const KNOB_NAMES: &[&str] = &[
     "listenersRefusingRoutes",
     "ownerAcceptedCounts",
+    "hostnameRefusedRoutesCounted",
     "gatewayAccepted",
+    "programmedWithInvalidParameters",
     "certificateRefProblems",
     "gatewayResolvedRefs",
     "serviceImportBackends",
