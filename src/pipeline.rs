@@ -142,7 +142,7 @@ impl Plan {
         }))
     }
 
-    /// The analysis of what was read (no I/O): model, engine, status comparison,
+    /// The analysis of what was read (no I/O): model, engine, checks, status comparison,
     /// configuration; the findings sorted.
     pub fn analyze(&self, inputs: Inputs) -> Loaded {
         let Inputs {
@@ -167,6 +167,7 @@ impl Plan {
         diagnostics.extend(model_diagnostics);
         let mut analysis = crate::engine::analyze(&world, &engine_options);
         diagnostics.append(&mut analysis.diagnostics);
+        diagnostics.extend(crate::checks::run(&world, &analysis));
         if self.compare_status {
             diagnostics.extend(crate::engine::compare::compare(
                 &world,
@@ -274,17 +275,19 @@ pub fn sort_diagnostics(sources: &Sources, diagnostics: &mut [Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{FieldPath, Origin, ResourceRef, Severity, Stage};
+    use crate::diag::{FieldPath, Origin, ResourceRef, rule};
     use crate::source::SourceFile;
 
-    static RULE: Rule = Rule {
-        code: "GW9999",
-        name: "test",
-        severity: Severity::Warning,
-        stage: Stage::Analysis,
-        summary: "",
-        explanation: "",
-    };
+    rule! {
+        /// A rule for tests.
+        static RULE {
+            code: "GW9999",
+            name: "test",
+            severity: Warning,
+            stage: Analysis,
+            summary: "",
+        }
+    }
 
     #[test]
     fn namespace_filter_keeps_findings_about_no_object() {

@@ -41,7 +41,7 @@ pub fn explain(rule: &Rule) -> String {
         name = rule.name,
         severity = rule.severity,
         summary = rule.summary,
-        explanation = rule.explanation.trim_end(),
+        explanation = rule.explanation().trim_end(),
     )
 }
 
@@ -57,16 +57,22 @@ pub fn list(rules: &[&Rule]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{Severity, Stage};
+    use crate::diag::rule;
 
-    static RULE: Rule = Rule {
-        code: "GW9999",
-        name: "test-rule",
-        severity: Severity::Warning,
-        stage: Stage::Analysis,
-        summary: "A test rule.",
-        explanation: "It explains.\n\n```yaml\nkind: Gateway\n```\n",
-    };
+    rule! {
+        /// It explains.
+        ///
+        /// ```yaml
+        /// kind: Gateway
+        /// ```
+        static RULE {
+            code: "GW9999",
+            name: "test-rule",
+            severity: Warning,
+            stage: Analysis,
+            summary: "A test rule.",
+        }
+    }
 
     #[test]
     fn explain_shows_every_part() {

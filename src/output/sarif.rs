@@ -10,7 +10,7 @@
 use serde_json::{Value, json};
 
 use super::Report;
-use crate::diag::{Diagnostic, Location, Rule, Severity};
+use crate::diag::{Diagnostic, Location, Rule, Severity, WHAT_IT_DOES};
 use crate::input::Sources;
 use crate::input::{Resolved, resolve};
 
@@ -57,14 +57,17 @@ pub fn level(severity: Severity) -> &'static str {
 }
 
 fn descriptor(rule: &Rule) -> Value {
+    let explanation = rule.explanation();
     json!({
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": sentence(rule.summary)},
-        "fullDescription": {"text": sentence(&first_paragraph(rule.explanation))},
+        "fullDescription": {"text": sentence(&first_paragraph(
+            &rule.section(WHAT_IT_DOES).unwrap_or_default()
+        ))},
         "help": {
-            "text": rule.explanation.trim_end(),
-            "markdown": rule.explanation.trim_end(),
+            "text": explanation.trim_end(),
+            "markdown": explanation.trim_end(),
         },
         "defaultConfiguration": {"level": level(rule.severity)},
     })
