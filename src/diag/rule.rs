@@ -104,8 +104,27 @@ pub struct Section {
 }
 
 impl Rule {
-    /// The documentation as Markdown: the doc comment with its examples in fenced blocks.
+    /// The documentation as Markdown, its sections under `## ` headings.
     pub fn explanation(&self) -> String {
+        self.markdown("##")
+    }
+
+    /// The documentation as Markdown, its sections under headings of this level (`###`
+    /// when the rule itself is a `##` section), a blank line after each heading.
+    pub fn markdown(&self, heading: &str) -> String {
+        let sections: Vec<String> = self
+            .sections()
+            .into_iter()
+            .map(|s| match s.heading.as_str() {
+                "" => s.body,
+                title => format!("{heading} {title}\n\n{}", s.body),
+            })
+            .collect();
+        format!("{}\n", sections.join("\n\n"))
+    }
+
+    /// The doc comment as written, with its examples in fenced blocks.
+    fn text(&self) -> String {
         let mut out = String::new();
         for part in self.doc {
             match part {
@@ -131,8 +150,8 @@ impl Rule {
         format!("{trimmed}\n")
     }
 
-    /// The `## ` sections of [`Rule::explanation`], in order. Text before the first heading
-    /// is a section with an empty heading (the rule test rejects it).
+    /// The `## ` sections of the doc comment, in order. Text before the first heading is a
+    /// section with an empty heading (the rule test rejects it).
     pub fn sections(&self) -> Vec<Section> {
         let mut sections: Vec<Section> = Vec::new();
         let mut current = Section {
@@ -140,7 +159,7 @@ impl Rule {
             body: String::new(),
         };
         let mut in_fence = false;
-        for line in self.explanation().lines() {
+        for line in self.text().lines() {
             if line.trim_start().starts_with("```") {
                 in_fence = !in_fence;
             }
@@ -312,9 +331,10 @@ mod tests {
     fn the_doc_comment_is_the_explanation_with_its_examples_embedded() {
         let text = DOCUMENTED.explanation();
         let fixture = include_str!("../../testdata/rules/yaml-complex-key/ok.yaml");
-        assert!(text.starts_with("## What it does\nReports a thing.\n\n## Example\n"));
+        assert!(text.starts_with("## What it does\n\nReports a thing.\n\n## Example\n\n"));
         assert!(text.contains("\n    kept\n\n```yaml\n"));
-        assert!(text.contains(&format!("```yaml\n{fixture}```\n## Fix\nDo it.\n")));
+        assert!(text.contains(&format!("```yaml\n{fixture}```\n\n## Fix\n\nDo it.\n")));
+        assert!(DOCUMENTED.markdown("###").contains("\n### Fix\n\nDo it.\n"));
         assert!(text.ends_with("Do it.\n"));
         assert_eq!(
             DOCUMENTED.examples().collect::<Vec<_>>(),

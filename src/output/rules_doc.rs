@@ -28,17 +28,15 @@ pub fn render(rules: &[&Rule]) -> String {
     for rule in rules {
         out.push_str(&format!(
             "\n## {code} {name}\n\nSeverity: {severity}. {summary}\n\n\
-             [View source](../{source})\n",
+             [View source](../{source})\n\n{explanation}",
             code = rule.code,
             name = rule.name,
             severity = rule.severity,
             summary = rule.summary,
             source = rule.source.link(),
+            // The rule's own sections sit one level below its heading.
+            explanation = rule.markdown("###"),
         ));
-        // The rule's own sections sit one level below its heading.
-        for section in rule.sections() {
-            out.push_str(&format!("\n### {}\n\n{}\n", section.heading, section.body));
-        }
     }
     out
 }
