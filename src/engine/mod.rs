@@ -76,6 +76,33 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Analysis {
+    /// Names of the listeners parentRef `parent_ref` of route `route` attached to.
+    pub fn attached_listeners(&self, route: usize, parent_ref: usize) -> Vec<&str> {
+        // Attachments are sorted by (route, parentRef): a binary search, not a scan per row.
+        let key = (route, parent_ref);
+        let start = self
+            .attachments
+            .partition_point(|a| (a.route, a.parent_ref) < key);
+        self.attachments
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|a| (a.route, a.parent_ref) == key)
+            .filter_map(|a| {
+                let owner = match a.listener.owner {
+                    ListenerOwner::Gateway(i) => self.gateways.get(i),
+                    ListenerOwner::ListenerSet(i) => self.listener_sets.get(i),
+                }?;
+                owner
+                    .listeners
+                    .get(a.listener.index)
+                    .map(|l| l.name.as_str())
+            })
+            .collect()
+    }
+}
+
 /// Every rule of the engine, for the registry (`crate::rules`).
 pub static RULES: &[&crate::diag::Rule] = &[
     &attachment::ROUTE_NOT_ALLOWED_BY_LISTENERS,
