@@ -275,24 +275,13 @@ pub fn sort_diagnostics(sources: &Sources, diagnostics: &mut [Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{FieldPath, Origin, ResourceRef, rule};
+    use crate::diag::{FieldPath, Origin, ResourceRef, TEST_RULE};
     use crate::source::SourceFile;
-
-    rule! {
-        /// A rule for tests.
-        static RULE {
-            code: "GW9999",
-            name: "test",
-            severity: Warning,
-            stage: Analysis,
-            summary: "",
-        }
-    }
 
     #[test]
     fn namespace_filter_keeps_findings_about_no_object() {
         let about = |ns: &str| {
-            Diagnostic::new(&RULE, "m").at_field(
+            Diagnostic::new(&TEST_RULE, "m").at_field(
                 ResourceRef {
                     kind: "HTTPRoute".into(),
                     namespace: ns.into(),
@@ -304,7 +293,10 @@ mod tests {
         };
         assert!(in_namespace(&about("shop"), "shop"));
         assert!(!in_namespace(&about("hr"), "shop"));
-        assert!(in_namespace(&Diagnostic::new(&RULE, "no object"), "shop"));
+        assert!(in_namespace(
+            &Diagnostic::new(&TEST_RULE, "no object"),
+            "shop"
+        ));
     }
 
     #[test]

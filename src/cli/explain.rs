@@ -57,33 +57,18 @@ pub fn list(rules: &[&Rule]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::rule;
-
-    rule! {
-        /// It explains.
-        ///
-        /// ```yaml
-        /// kind: Gateway
-        /// ```
-        static RULE {
-            code: "GW9999",
-            name: "test-rule",
-            severity: Warning,
-            stage: Analysis,
-            summary: "A test rule.",
-        }
-    }
+    use crate::diag::TEST_RULE;
 
     #[test]
     fn explain_shows_every_part() {
-        let text = explain(&RULE);
+        let text = explain(&TEST_RULE);
         assert!(text.starts_with("GW9999 test-rule (warning)\n\nA test rule.\n\nIt explains."));
         assert!(text.ends_with("```\n"));
     }
 
     #[test]
     fn list_has_a_row_per_rule() {
-        let text = list(&[&RULE]);
+        let text = list(&[&TEST_RULE]);
         assert!(text.lines().next().is_some_and(|l| l.contains("CODE")));
         assert!(text.contains("GW9999") && text.contains("test-rule") && text.contains("warning"));
     }

@@ -390,6 +390,7 @@ fn parse_severity(text: &str) -> Option<Severity> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::TEST_RULE;
 
     fn parsed(text: &str) -> (Config, Vec<String>) {
         let loaded = parse(
@@ -470,17 +471,7 @@ mod tests {
 
     #[test]
     fn fail_on_compares_severities() {
-        rule! {
-            /// A rule for tests.
-            static RULE {
-                code: "GW9999",
-                name: "test-rule",
-                severity: Warning,
-                stage: Analysis,
-                summary: "test",
-            }
-        }
-        let warning = vec![Diagnostic::new(&RULE, "w")];
+        let warning = vec![Diagnostic::new(&TEST_RULE, "w")];
         assert!(!FailOn::Error.fails(&warning));
         assert!(FailOn::Warning.fails(&warning));
         assert!(FailOn::Info.fails(&warning));

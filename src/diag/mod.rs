@@ -17,6 +17,8 @@ use crate::source::{DocId, FileId, Span};
 mod rule;
 
 pub(crate) use rule::rule;
+#[cfg(test)]
+pub(crate) use rule::testing::TEST_RULE;
 pub use rule::{Declared, DocPart, Rule, SECTIONS, Section, Stage, WHAT_IT_DOES, find_rule};
 
 /// Severity of a finding, ordered from least to most severe.

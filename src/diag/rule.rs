@@ -303,6 +303,25 @@ macro_rules! rule {
 }
 pub(crate) use rule;
 
+/// A warning rule for the unit tests of other modules (code GW9999, not registered).
+#[cfg(test)]
+pub(crate) mod testing {
+    rule! {
+        /// It explains.
+        ///
+        /// ```yaml
+        /// kind: Gateway
+        /// ```
+        pub(crate) static TEST_RULE {
+            code: "GW9999",
+            name: "test-rule",
+            severity: Warning,
+            stage: Analysis,
+            summary: "A test rule.",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
