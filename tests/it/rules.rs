@@ -165,6 +165,22 @@ fn every_rule_has_a_fixture_pair_that_triggers_it() {
                 .collect()
         })
         .unwrap_or_default();
+    // So is the snapshot of a rule that no longer has a fixture pair.
+    let stale_snapshots: Vec<String> = std::fs::read_dir(root.join("tests/it/snapshots"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let file = e.file_name().to_string_lossy().into_owned();
+                    let rule = file.strip_prefix("it__rules__")?.strip_suffix(".snap")?;
+                    let paired = rules
+                        .iter()
+                        .any(|r| r.name == rule && gwctl::rules::has_fixture_pair(r));
+                    (!paired).then_some(file)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let mut report = String::new();
     if !missing.is_empty() {
         report.push_str(&format!(
@@ -183,6 +199,11 @@ fn every_rule_has_a_fixture_pair_that_triggers_it() {
     if !stale.is_empty() {
         report.push_str(&format!(
             "\nfixture directories without a rule of that name: {stale:?}\n"
+        ));
+    }
+    if !stale_snapshots.is_empty() {
+        report.push_str(&format!(
+            "\nsnapshots without a rule of that name: {stale_snapshots:?}\n"
         ));
     }
     assert!(report.is_empty(), "{report}");
