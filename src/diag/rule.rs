@@ -258,7 +258,8 @@ pub fn find_rule(rules: &[&'static Rule], code_or_name: &str) -> Option<&'static
 /// }
 /// ```
 ///
-/// Each `#[example = "PATH"]` embeds the file at PATH (from the crate root) as a YAML
+/// The fields come in this order; `severity` is a [`Severity`] and `stage` a [`Stage`]
+/// variant. Each `#[example = "PATH"]` embeds the file at PATH (from the crate root) as a YAML
 /// block at that point of the documentation. The doc comment is also the static's rustdoc.
 /// The rule records where it is declared, for the "view source" link of `docs/rules.md`.
 macro_rules! rule {
