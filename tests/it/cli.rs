@@ -172,6 +172,8 @@ enum Fact {
     Code(&'static str),
     /// No diagnostic with this code is reported.
     NoCode(&'static str),
+    /// A diagnostic with this code has a message starting with this text.
+    MessageStarts(&'static str, &'static str),
     /// No diagnostic at all.
     Clean,
 }
@@ -274,6 +276,18 @@ fn check_fact(report: &Value, fact: Fact) -> Result<(), String> {
         }
         Code(code) if codes(report).contains(&code) => Ok(()),
         Code(_) => Err(format!("diagnostics are {:?}", codes(report))),
+        MessageStarts(code, start) => {
+            let messages: Vec<&str> = array(report, "diagnostics")
+                .iter()
+                .filter(|d| str_field(d, "code") == code)
+                .map(|d| str_field(d, "message"))
+                .collect();
+            if messages.iter().any(|m| m.starts_with(start)) {
+                Ok(())
+            } else {
+                Err(format!("the {code} messages are {messages:?}"))
+            }
+        }
         NoCode(code) if !codes(report).contains(&code) => Ok(()),
         NoCode(_) => Err(format!("diagnostics are {:?}", codes(report))),
         Clean if codes(report).is_empty() => Ok(()),
@@ -443,7 +457,7 @@ fn acme_as_table() {
 
 #[test]
 fn acme_as_yaml_with_status() {
-    let args = ["check", "testdata/acme", "-o", "yaml"];
+    let args = ["check", "testdata/acme", "-o", "status-yaml"];
     let run = gwctl(&args, None);
     run.check_no_panic().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(run.code, 1, "{}", run.transcript());
@@ -451,14 +465,17 @@ fn acme_as_yaml_with_status() {
         "attachedRoutes: 2",
         "reason: NotAllowedByListeners",
         "status:",
+        // The Namespaces stay: their labels decide who attaches.
+        "kind: Namespace\nmetadata:\n  name: hr\n",
     ] {
         assert!(
             run.stdout.contains(needle),
-            "-o yaml lacks `{needle}`:\n{}",
+            "-o status-yaml lacks `{needle}`:\n{}",
             run.stdout
         );
     }
-    snapshot("acme.yaml", &args.join(" "), &run.transcript()).unwrap_or_else(|e| panic!("{e}"));
+    snapshot("acme.status-yaml", &args.join(" "), &run.transcript())
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// GatewayClasses get a predicted status only when handled; route parents carry the
@@ -471,7 +488,7 @@ fn yaml_status_of_classes_and_route_parent_controllers() {
         "--controller-name",
         "example.com/ours",
         "-o",
-        "yaml",
+        "status-yaml",
     ];
     let run = gwctl(&args, None);
     run.check_no_panic().unwrap_or_else(|e| panic!("{e}"));
@@ -671,6 +688,23 @@ const SCENARIOS: &[Scenario] = &[
             accepted("HTTPRoute app/web", "NoMatchingParent"),
             Attached("infra/shared-gateway", "http", 0),
             Code("GW1003"),
+            NoCode("GW4006"),
+        ],
+    ),
+    open(
+        "parent-namespace-omitted",
+        0,
+        &[
+            Route("HTTPRoute app/web", 0, "Accepted", "Unknown", "Pending"),
+            MessageStarts("GW4006", "did you mean `infra/shared-gateway`? "),
+        ],
+    ),
+    complete(
+        "parent-namespace-omitted",
+        1,
+        &[
+            accepted("HTTPRoute app/web", "NoMatchingParent"),
+            MessageStarts("GW1003", "did you mean `infra/shared-gateway`? "),
             NoCode("GW4006"),
         ],
     ),
