@@ -174,6 +174,8 @@ enum Fact {
     NoCode(&'static str),
     /// A diagnostic with this code has a message starting with this text.
     MessageStarts(&'static str, &'static str),
+    /// A diagnostic with this code has a help containing this text.
+    HelpContains(&'static str, &'static str),
     /// No diagnostic at all.
     Clean,
 }
@@ -286,6 +288,18 @@ fn check_fact(report: &Value, fact: Fact) -> Result<(), String> {
                 Ok(())
             } else {
                 Err(format!("the {code} messages are {messages:?}"))
+            }
+        }
+        HelpContains(code, text) => {
+            let helps: Vec<&str> = array(report, "diagnostics")
+                .iter()
+                .filter(|d| str_field(d, "code") == code)
+                .map(|d| str_field(d, "help"))
+                .collect();
+            if helps.iter().any(|h| h.contains(text)) {
+                Ok(())
+            } else {
+                Err(format!("the {code} helps are {helps:?}"))
             }
         }
         NoCode(code) if !codes(report).contains(&code) => Ok(()),
@@ -867,6 +881,24 @@ const SCENARIOS: &[Scenario] = &[
             SupportedKinds(GW, "web", &[]),
             Attached(GW, "web", 0),
             Code("GW3006"),
+        ],
+    ),
+    open(
+        "gatewayclass-missing",
+        0,
+        &[
+            Gateway(GW, "Accepted", "Unknown", "Pending"),
+            Route("HTTPRoute infra/web", 0, "Accepted", "Unknown", "Pending"),
+            Code("GW4001"),
+            // The class is merely absent from the input: add it, or name the controller.
+            HelpContains(
+                "GW1006",
+                "add the GatewayClass `not-installed` to the input (`kubectl get gatewayclass not-installed -o yaml`), or pass --controller",
+            ),
+            MessageStarts(
+                "GW1006",
+                "HTTPRoute infra/web cannot be judged on Gateway infra/gw: its GatewayClass `not-installed` is not in the input",
+            ),
         ],
     ),
     complete(
