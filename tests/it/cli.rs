@@ -226,6 +226,25 @@ fn codes(report: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// Whether `field` of some diagnostic with this code passes `test`; the error lists them.
+fn finding_field(
+    report: &Value,
+    code: &str,
+    field: &str,
+    test: impl Fn(&str) -> bool,
+) -> Result<(), String> {
+    let values: Vec<&str> = array(report, "diagnostics")
+        .iter()
+        .filter(|d| str_field(d, "code") == code)
+        .map(|d| str_field(d, field))
+        .collect();
+    if values.iter().any(|v| test(v)) {
+        Ok(())
+    } else {
+        Err(format!("the {code} {field}s are {values:?}"))
+    }
+}
+
 /// Checks one fact; the error says what was expected and what was found.
 fn check_fact(report: &Value, fact: Fact) -> Result<(), String> {
     let expect_condition = |found: Option<(&str, &str)>, status: &str, reason: &str| match found {
@@ -279,29 +298,9 @@ fn check_fact(report: &Value, fact: Fact) -> Result<(), String> {
         Code(code) if codes(report).contains(&code) => Ok(()),
         Code(_) => Err(format!("diagnostics are {:?}", codes(report))),
         MessageStarts(code, start) => {
-            let messages: Vec<&str> = array(report, "diagnostics")
-                .iter()
-                .filter(|d| str_field(d, "code") == code)
-                .map(|d| str_field(d, "message"))
-                .collect();
-            if messages.iter().any(|m| m.starts_with(start)) {
-                Ok(())
-            } else {
-                Err(format!("the {code} messages are {messages:?}"))
-            }
+            finding_field(report, code, "message", |m| m.starts_with(start))
         }
-        HelpContains(code, text) => {
-            let helps: Vec<&str> = array(report, "diagnostics")
-                .iter()
-                .filter(|d| str_field(d, "code") == code)
-                .map(|d| str_field(d, "help"))
-                .collect();
-            if helps.iter().any(|h| h.contains(text)) {
-                Ok(())
-            } else {
-                Err(format!("the {code} helps are {helps:?}"))
-            }
-        }
+        HelpContains(code, text) => finding_field(report, code, "help", |h| h.contains(text)),
         NoCode(code) if !codes(report).contains(&code) => Ok(()),
         NoCode(_) => Err(format!("diagnostics are {:?}", codes(report))),
         Clean if codes(report).is_empty() => Ok(()),
