@@ -246,6 +246,9 @@ impl Router<'_> {
                 g.name,
                 sni.as_deref().unwrap_or("(none)")
             ));
+            if sni.is_none() {
+                result.explanation.push(listener_hostnames(usable));
+            }
             return Err(Box::new(self.finish_http_error(result, req)));
         };
         if let Some(other) = by_host.filter(|l| l.reference.id != by_sni.reference.id) {
