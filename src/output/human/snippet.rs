@@ -87,7 +87,10 @@ fn commands_on_their_own_lines(help: &str) -> String {
             break;
         };
         let quoted = &rest[open + 1..close];
-        if COMMANDS.iter().any(|c| quoted.starts_with(c)) {
+        // A command the sentence goes on about (`gwctl check` without --x) stays in it.
+        let after = rest[close + 1..].trim_start_matches(')');
+        let ends_clause = after.is_empty() || after.starts_with([',', ';', '.']);
+        if ends_clause && COMMANDS.iter().any(|c| quoted.starts_with(c)) {
             text.push_str(&rest[..open]);
             let before = text.trim_end().trim_end_matches('(').trim_end();
             if !before.is_empty() {
@@ -260,6 +263,10 @@ mod tests {
             "add Namespace `ns` to the input:\n  kubectl get namespace ns -o yaml\nor pass --complete"
         );
         assert_eq!(commands_on_their_own_lines("set `port`"), "set `port`");
+        assert_eq!(
+            commands_on_their_own_lines("run `gwctl check` without --compare-status"),
+            "run `gwctl check` without --compare-status"
+        );
         assert_eq!(commands_on_their_own_lines("odd ` quote"), "odd ` quote");
     }
 
