@@ -3,78 +3,132 @@
 use super::conditions::{ConditionStatus, Decision, Verdict, reasons, types};
 use super::index::{Index, Lookup};
 use super::report::GatewayClassReport;
-use crate::diag::{Diagnostic, FieldPath};
+use crate::diag::{Diagnostic, FieldPath, rule};
 use crate::model::{Gateway, GatewayClass, GroupKind, Meta, ParametersRef};
 use crate::profile::{Cited, Controller, Profile};
 
-rule!(
-    GATEWAY_CLASS_NOT_FOUND,
-    "GW3001",
-    "gateway-class-not-found",
-    Error,
-    "A Gateway names a GatewayClass that does not exist",
-    "A Gateway is reconciled only by the controller of its GatewayClass. When the class \
-does not exist no controller picks the Gateway up: its conditions stay \
-`Accepted=Unknown` (`Pending`), no listener is programmed and no route attaches.\n\n\
-```yaml\nspec:\n  gatewayClassName: istio   # no GatewayClass named istio\n```\n\n\
-Fix: set `gatewayClassName` to an installed class (`kubectl get gatewayclass`)."
-);
+rule! {
+    /// ## What it does
+    /// Reports a Gateway whose `gatewayClassName` names no GatewayClass.
+    ///
+    /// ## Why it matters
+    /// A Gateway is reconciled only by the controller of its GatewayClass. When the class does
+    /// not exist no controller picks the Gateway up: its conditions stay `Accepted=Unknown`
+    /// (`Pending`), no listener is programmed and no route attaches.
+    ///
+    /// ## Example
+    #[example = "testdata/rules/gateway-class-not-found/err.yaml"]
+    ///
+    /// ## Fix
+    /// Set `gatewayClassName` to an installed class (`kubectl get gatewayclass`).
+    pub static GATEWAY_CLASS_NOT_FOUND {
+        code: "GW3001",
+        name: "gateway-class-not-found",
+        severity: Error,
+        stage: Analysis,
+        summary: "A Gateway names a GatewayClass that does not exist",
+    }
+}
 
-rule!(
-    GATEWAY_CLASS_NOT_HANDLED,
-    "GW3002",
-    "gateway-class-not-handled",
-    Warning,
-    "A Gateway's GatewayClass belongs to another controller",
-    "With `--controller`, only the GatewayClasses of that controller are handled (its \
-profile's `controllerName`s, or the one given). Gateways of other classes are left to \
-their own controller, so gwctl predicts nothing for them (`Accepted=Unknown`, \
-`Pending`).\n\n\
-```yaml\nkind: GatewayClass\nspec:\n  controllerName: example.com/other-controller   # gwctl check --controller cilium\n```\n\n\
-Fix: use a class of the controller you target, or name its controller with `--controller`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, with `--controller`, a Gateway whose GatewayClass belongs to another
+    /// controller: only the GatewayClasses of that controller (its profile's
+    /// `controllerName`s, or the one given) are handled.
+    ///
+    /// ## Why it matters
+    /// Gateways of other classes are left to their own controller, so gwctl predicts nothing for
+    /// them (`Accepted=Unknown`, `Pending`).
+    ///
+    /// ## Example
+    /// With `--controller example.com/gateway-controller`, class `other` belongs to another
+    /// controller:
+    #[example = "testdata/rules/gateway-class-not-handled/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use a class of the controller you target, or name its controller with `--controller`.
+    pub static GATEWAY_CLASS_NOT_HANDLED {
+        code: "GW3002",
+        name: "gateway-class-not-handled",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A Gateway's GatewayClass belongs to another controller",
+    }
+}
 
-rule!(
-    GATEWAY_INVALID_PARAMETERS,
-    "GW3009",
-    "gateway-invalid-parameters",
-    Error,
-    "A parametersRef names a kind the controller does not take, or no existing object",
-    "`spec.infrastructure.parametersRef` of a Gateway (and `spec.parametersRef` of a \
-GatewayClass) must name an existing object of a kind the implementation takes: \
-Envoy Gateway an `EnvoyProxy`, NGINX Gateway Fabric an `NginxProxy`, kgateway a \
-`GatewayParameters`, Cilium (GatewayClass) a `CiliumGatewayClassConfig`, Istio a \
-`ConfigMap` (see the controller's profile). Otherwise the Gateway (or the class) gets \
-`Accepted=False` with reason `InvalidParameters`. The spec's profile treats the kind as \
-opaque and checks only that the object exists.\n\n\
-```yaml\nspec:\n  infrastructure:\n    parametersRef: {group: gateway.envoyproxy.io, kind: EnvoyProxy, name: custom}   # missing\n```\n\n\
-Fix: create the referenced object, or reference a kind the controller takes."
-);
+rule! {
+    /// ## What it does
+    /// Reports a Gateway's `spec.infrastructure.parametersRef` (or a GatewayClass's
+    /// `spec.parametersRef`) that names a kind the controller does not take, or no existing
+    /// object. Each controller takes its own kind (see its profile): Envoy Gateway an
+    /// `EnvoyProxy`, NGINX Gateway Fabric an `NginxProxy`, kgateway a `GatewayParameters`,
+    /// Cilium (GatewayClass) a `CiliumGatewayClassConfig`, Istio a `ConfigMap`. The spec's
+    /// profile treats the kind as opaque and checks only that the object exists.
+    ///
+    /// ## Why it matters
+    /// The Gateway (or the class) gets `Accepted=False` with reason `InvalidParameters`.
+    ///
+    /// ## Example
+    /// The parametersRef names a ConfigMap that does not exist:
+    #[example = "testdata/rules/gateway-invalid-parameters/err.yaml"]
+    ///
+    /// ## Fix
+    /// Create the referenced object, or reference a kind the controller takes.
+    pub static GATEWAY_INVALID_PARAMETERS {
+        code: "GW3009",
+        name: "gateway-invalid-parameters",
+        severity: Error,
+        stage: Analysis,
+        summary: "A parametersRef names a kind the controller does not take, or no existing object",
+    }
+}
 
-rule!(
-    UNKNOWN_GATEWAY_CLASS,
-    "GW4001",
-    "unknown-gateway-class",
-    Warning,
-    "A Gateway names a GatewayClass the input does not contain",
-    "Without `--complete`, a GatewayClass absent from the input may exist in the cluster, \
-so whether (and by whom) the Gateway is reconciled is unknown: its conditions and those \
-of the routes attaching to it are `Unknown`.\n\n\
-```yaml\nspec:\n  gatewayClassName: cilium   # GatewayClass not among the inputs\n```\n\n\
-Fix: add the GatewayClass manifest to the input, or pass `--complete`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, without `--complete`, a Gateway whose GatewayClass is not in the input.
+    ///
+    /// ## Why it matters
+    /// A GatewayClass absent from the input may exist in the cluster, so whether (and by whom)
+    /// the Gateway is reconciled is unknown: its conditions and those of the routes attaching to
+    /// it are `Unknown`.
+    ///
+    /// ## Example
+    /// Without `--complete`: the Gateway's class `example` is not among the inputs:
+    #[example = "testdata/rules/unknown-gateway-class/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add the GatewayClass manifest to the input, or pass `--complete`.
+    pub static UNKNOWN_GATEWAY_CLASS {
+        code: "GW4001",
+        name: "unknown-gateway-class",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A Gateway names a GatewayClass the input does not contain",
+    }
+}
 
-rule!(
-    UNKNOWN_PARAMETERS,
-    "GW4007",
-    "unknown-gateway-parameters",
-    Warning,
-    "A parametersRef names an object the input does not contain",
-    "Without `--complete`, the parameters object may exist in the cluster, so the \
-Gateway's (or GatewayClass's) `Accepted` condition is `Unknown`.\n\n\
-```yaml\nspec:\n  infrastructure:\n    parametersRef: {group: \"\", kind: ConfigMap, name: gw-params}\n```\n\n\
-Fix: add the object's manifest to the input, or pass `--complete`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, without `--complete`, a Gateway whose `infrastructure.parametersRef` names an
+    /// object the input does not contain.
+    ///
+    /// ## Why it matters
+    /// The object may exist in the cluster, so the Gateway's `Accepted` condition is `Unknown`.
+    ///
+    /// ## Example
+    /// Without `--complete`: ConfigMap `gw-params` is not among the inputs:
+    #[example = "testdata/rules/unknown-gateway-parameters/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add the object's manifest to the input, or pass `--complete`.
+    pub static UNKNOWN_PARAMETERS {
+        code: "GW4007",
+        name: "unknown-gateway-parameters",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A Gateway's infrastructure.parametersRef names an object the input does not contain",
+    }
+}
 
 /// Whether a Gateway is reconciled by the simulated controller.
 #[derive(Debug, Clone)]
@@ -87,8 +141,15 @@ pub enum Reconciled {
         class_assumed: bool,
     },
     /// Not reconciled (or not known to be): the Gateway's conditions stay
-    /// `Unknown/Pending` with this message.
-    No { message: String },
+    /// `Unknown/Pending` with `message`.
+    No {
+        message: String,
+        /// Why, in words about "its GatewayClass" that follow the Gateway's name in a
+        /// finding on one of its routes (so that the name is not written twice).
+        why: String,
+        /// The fix, for a finding on one of its routes.
+        help: String,
+    },
 }
 
 impl Reconciled {
@@ -179,6 +240,8 @@ pub fn gateway_reconciled(
     let Some(class_name) = gw.gateway_class_name.as_deref() else {
         return Reconciled::No {
             message: format!("{me} names no GatewayClass"),
+            why: "it names no GatewayClass".to_string(),
+            help: "set the Gateway's `gatewayClassName`".to_string(),
         };
     };
     let not_reconciled = |rule, message| {
@@ -200,7 +263,7 @@ pub fn gateway_reconciled(
             class_assumed: true,
         };
     }
-    let decision = match lookup {
+    let (decision, why, help) = match lookup {
         Lookup::Found(class) if handles(controller, class) => {
             return Reconciled::Yes {
                 profile: class_profile(controller, class),
@@ -209,36 +272,59 @@ pub fn gateway_reconciled(
         }
         Lookup::Found(class) => {
             let wanted = controller.map_or("", |c| c.profile.title.as_str());
-            not_reconciled(
-                &GATEWAY_CLASS_NOT_HANDLED,
+            let theirs = class.controller_name.as_deref().unwrap_or("<unset>");
+            let help = format!(
+                "use a GatewayClass of {wanted}, or pass --controller naming the controller of `{class_name}`"
+            );
+            (
+                not_reconciled(
+                    &GATEWAY_CLASS_NOT_HANDLED,
+                    format!(
+                        "{me} uses GatewayClass `{class_name}`, whose controller `{theirs}` is not {wanted}'s (--controller); that controller, not the one simulated, reconciles it"
+                    ),
+                )
+                .help(help.clone()),
                 format!(
-                    "{me} uses GatewayClass `{class_name}`, whose controller `{}` is not {wanted}'s (--controller); that controller, not the one simulated, reconciles it",
-                    class.controller_name.as_deref().unwrap_or("<unset>")
+                    "its GatewayClass `{class_name}` belongs to controller `{theirs}`, not the one simulated ({wanted})"
+                ),
+                help,
+            )
+        }
+        Lookup::Missing => (
+            not_reconciled(
+                &GATEWAY_CLASS_NOT_FOUND,
+                format!(
+                    "{me} names GatewayClass `{class_name}`, which does not exist; no controller reconciles the Gateway"
+                ),
+            )
+            .help("set gatewayClassName to an installed GatewayClass; list them with `kubectl get gatewayclass`"),
+            format!("its GatewayClass `{class_name}` does not exist, so no controller reconciles it"),
+            format!(
+                "add the GatewayClass `{class_name}` to the input if it is installed, or set the Gateway's gatewayClassName to an installed class"
+            ),
+        ),
+        Lookup::Unknown => (
+            not_reconciled(
+                &UNKNOWN_GATEWAY_CLASS,
+                format!(
+                    "{me} names GatewayClass `{class_name}`, which is not in the input; whether a controller reconciles the Gateway is unknown"
                 ),
             )
             .help(format!(
-                "use a GatewayClass of {wanted}, or pass --controller naming the controller of `{class_name}`"
-            ))
-        }
-        Lookup::Missing => not_reconciled(
-            &GATEWAY_CLASS_NOT_FOUND,
+                "pass --controller naming the controller that installs `{class_name}` (e.g. --controller envoy-gateway), or add the GatewayClass manifest to the input"
+            )),
             format!(
-                "{me} names GatewayClass `{class_name}`, which does not exist; no controller reconciles the Gateway"
+                "its GatewayClass `{class_name}` is not in the input, so whether a controller reconciles it is unknown"
             ),
-        )
-        .help("set gatewayClassName to an installed GatewayClass (see `kubectl get gatewayclass`)"),
-        Lookup::Unknown => not_reconciled(
-            &UNKNOWN_GATEWAY_CLASS,
             format!(
-                "{me} names GatewayClass `{class_name}`, which is not in the input; whether a controller reconciles the Gateway is unknown"
+                "add the GatewayClass `{class_name}` to the input (`kubectl get gatewayclass {class_name} -o yaml`), or pass --controller to name the controller that implements it"
             ),
-        )
-        .help(format!(
-            "pass --controller naming the controller that installs `{class_name}` (e.g. --controller envoy-gateway), or add the GatewayClass manifest to the input"
-        )),
+        ),
     };
     Reconciled::No {
         message: decision.record(diags).message,
+        why,
+        help,
     }
 }
 

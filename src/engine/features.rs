@@ -9,42 +9,65 @@ use std::collections::BTreeSet;
 use super::classes::Reconciled;
 use super::index::{Index, Lookup};
 use super::report::RouteReport;
-use crate::diag::{Diagnostic, FieldPath, Rule};
+use crate::diag::{Diagnostic, FieldPath, Rule, rule};
 use crate::model::{
     Filter, FilterKind, Gateway, Known, PathModifier, Protocol, Route, RouteKind, RouteMatch,
     TlsMode, World,
 };
 use crate::profile::Profile;
 
-rule!(
-    FEATURE_NOT_SUPPORTED,
-    "GW5001",
-    "feature-not-supported",
-    Error,
-    "A route or Gateway uses a feature its GatewayClass says it does not support",
-    "A controller lists the Gateway API features it supports in its GatewayClass's \
-`status.supportedFeatures`. A route or Gateway that uses a feature the list lacks (a \
-filter, a match type, a rule field, a listener port or TLS mode) is not served as \
-written: what the controller does with it is named in the finding.\n\n\
-```yaml\nkind: GatewayClass\nstatus:\n  supportedFeatures: [{name: HTTPRoute}, ...]   # no HTTPRouteQueryParamMatching\n```\n\n\
-Fix: drop the feature, or use a controller that supports it."
-);
+rule! {
+    /// ## What it does
+    /// Reports a route or Gateway that uses a feature its GatewayClass's
+    /// `status.supportedFeatures` (written by the controller) does not list: a filter, a match
+    /// type, a rule field, a listener port or TLS mode. The finding names the feature and what
+    /// the controller does with it.
+    ///
+    /// ## Why it matters
+    /// The controller said it does not support the feature: the route or Gateway is not served
+    /// as written, though the API server accepts it.
+    ///
+    /// ## Example
+    /// The GatewayClass status does not list `HTTPRouteQueryParamMatching`:
+    #[example = "testdata/rules/feature-not-supported/err.yaml"]
+    ///
+    /// ## Fix
+    /// Drop the feature, or use a controller that supports it.
+    pub static FEATURE_NOT_SUPPORTED {
+        code: "GW4009",
+        name: "feature-not-supported",
+        severity: Error,
+        stage: Analysis,
+        summary: "A route or Gateway uses a feature its GatewayClass says it does not support",
+    }
+}
 
-rule!(
-    FEATURE_NOT_CLAIMED,
-    "GW5002",
-    "feature-not-claimed",
-    Warning,
-    "A route or Gateway uses a feature its controller's conformance report does not claim",
-    "Without the GatewayClass's `status.supportedFeatures` (it is in the cluster, not in \
-the manifests), gwctl takes a controller's supported features from the conformance \
-report it publishes (kubernetes-sigs/gateway-api `conformance/reports/`, cited by its \
-profile). A feature the report does not claim was not tested: the controller may not \
-support it, and the finding says what the controller does then.\n\n\
-```yaml\nrules:\n- retry: {attempts: 3}   # --controller nginx-gateway-fabric: HTTPRouteRetry not claimed\n```\n\n\
-Fix: check the controller's documentation, add the GatewayClass (with its status) to the \
-input, or drop the feature."
-);
+rule! {
+    /// ## What it does
+    /// Reports a route or Gateway that uses a feature its controller's published conformance
+    /// report (kubernetes-sigs/gateway-api `conformance/reports/`, cited by its profile) does
+    /// not claim, when the GatewayClass's `status.supportedFeatures` is not in the input.
+    ///
+    /// ## Why it matters
+    /// A feature the report does not claim was not tested: the controller may not support it,
+    /// and the finding says what the controller does then.
+    ///
+    /// ## Example
+    /// With `--controller nginx-gateway-fabric`, a rule with `retry`
+    /// (`HTTPRouteRetry` is not claimed):
+    #[example = "testdata/rules/feature-not-claimed/err.yaml"]
+    ///
+    /// ## Fix
+    /// Check the controller's documentation, add the GatewayClass (with its status) to the
+    /// input, or drop the feature.
+    pub static FEATURE_NOT_CLAIMED {
+        code: "GW4010",
+        name: "feature-not-claimed",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A route or Gateway uses a feature its controller's conformance report does not claim",
+    }
+}
 
 /// A feature used at a field.
 struct Use {

@@ -1,5 +1,6 @@
 //! Lookups built once per analysis, so every check is a hash lookup rather than a scan.
 
+use crate::diag::rule;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::{
@@ -7,33 +8,56 @@ use crate::model::{
     World, positions_by_name,
 };
 
-rule!(
-    UNKNOWN_PARENT,
-    "GW4006",
-    "unknown-parent",
-    Warning,
-    "A parentRef names a Gateway or ListenerSet the input does not contain",
-    "Without `--complete`, a parent absent from the input may exist in the cluster, so \
-whether the route attaches is `Unknown`.\n\n\
-```yaml\nparentRefs:\n- {name: shared-gateway, namespace: infra-ns}   # not among the inputs\n```\n\n\
-Fix: add the parent's manifest to the input, or pass `--complete`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, without `--complete`, a parentRef naming a Gateway or ListenerSet the input does
+    /// not contain.
+    ///
+    /// ## Why it matters
+    /// The parent may exist in the cluster, so whether the route attaches is `Unknown`.
+    ///
+    /// ## Example
+    /// Without `--complete`: Gateway `infra/gw` is not among the inputs:
+    #[example = "testdata/rules/unknown-parent/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add the parent's manifest to the input, or pass `--complete`.
+    pub static UNKNOWN_PARENT {
+        code: "GW4006",
+        name: "unknown-parent",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A parentRef names a Gateway or ListenerSet the input does not contain",
+    }
+}
 
-rule!(
-    IMPLEMENTATION_SPECIFIC_VALUE,
-    "GW4008",
-    "implementation-specific-value",
-    Warning,
-    "A value the spec leaves to the implementation, which gwctl cannot judge here",
-    "Where the Gateway API says a value is implementation-specific (a domain-prefixed or \
-vendor listener protocol, a backend or parent kind outside the Gateway API, a vendor \
-address type), only the controller that runs decides what it means. Without a profile \
-that knows the value, gwctl predicts `Unknown` for what depends on it and names who \
-decides: never an error, never a refusal.\n\n\
-```yaml\nlisteners:\n- name: mesh\n  port: 15008\n  protocol: istio.io/PROXY   # the controller's own protocol\n```\n\n\
-Fix: pass `--controller NAME` (or `controller:` in `.gwctl.yaml`) naming the controller \
-that runs in the cluster, so that its profile judges the value."
-);
+rule! {
+    /// ## What it does
+    /// Reports a value the Gateway API leaves to the implementation that no known profile
+    /// judges: a domain-prefixed or vendor listener protocol, a backend or parent kind outside
+    /// the Gateway API (a `Service` parent makes a mesh route), a vendor address type. What
+    /// depends on it is `Unknown`, and the finding names who decides: never an error, never a
+    /// refusal.
+    ///
+    /// ## Why it matters
+    /// Only the controller that runs decides what such a value means. A definite verdict would
+    /// be a guess: a false error on a working config, or a false pass.
+    ///
+    /// ## Example
+    /// A listener with a domain-prefixed protocol:
+    #[example = "testdata/rules/implementation-specific-value/err.yaml"]
+    ///
+    /// ## Fix
+    /// Pass `--controller NAME` (or `controller:` in `.gwctl.yaml`) naming the controller that
+    /// runs in the cluster, so that its profile judges the value.
+    pub static IMPLEMENTATION_SPECIFIC_VALUE {
+        code: "GW4008",
+        name: "implementation-specific-value",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A value the spec leaves to the implementation, which gwctl cannot judge here",
+    }
+}
 
 /// The result of looking up an object by name.
 #[derive(Debug, Clone, Copy)]

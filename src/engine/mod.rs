@@ -16,20 +16,6 @@ use std::collections::BTreeSet;
 use crate::diag::Diagnostic;
 use crate::model::{GroupKind, World};
 
-/// Declares a `pub static` [`crate::diag::Rule`] beside the code that emits it.
-macro_rules! rule {
-    ($name:ident, $code:literal, $slug:literal, $severity:ident, $summary:expr, $explanation:expr) => {
-        pub static $name: crate::diag::Rule = crate::diag::Rule {
-            code: $code,
-            name: $slug,
-            severity: crate::diag::Severity::$severity,
-            stage: crate::diag::Stage::Analysis,
-            summary: $summary,
-            explanation: $explanation,
-        };
-    };
-}
-
 mod attachment;
 mod classes;
 pub mod compare;
@@ -306,8 +292,9 @@ mod tests {
             .expect("GW1001");
         assert_eq!(d.severity, Severity::Error);
         assert!(
-            d.message
-                .contains("listener `shared-http` of Gateway infra-ns/shared-gateway"),
+            d.message.contains(
+                "cannot attach to Gateway infra-ns/shared-gateway: listener `shared-http` only"
+            ),
             "{}",
             d.message
         );

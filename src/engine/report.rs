@@ -42,7 +42,7 @@ pub struct ProfileUse {
 }
 
 /// `status.parents[].parentRef` as a controller echoes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ParentRefStatus {
     pub group: String,
     pub kind: String,

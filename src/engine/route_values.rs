@@ -4,28 +4,39 @@
 //! profile's choice; the spec adds none beyond the CRD's.
 
 use super::conditions::{ConditionStatus, Decision, reasons};
-use crate::diag::FieldPath;
+use crate::diag::{FieldPath, rule};
 use crate::model::{
     Filter, FilterKind, HeaderModifier, Known, PathMatchType, Route, RouteMatch, ValueMatch,
     ValueMatchType,
 };
 use crate::profile::{HeaderValidation, Profile};
 
-rule!(
-    ROUTE_UNSUPPORTED_VALUE,
-    "GW1008",
-    "route-unsupported-value",
-    Error,
-    "The route's controller rejects a value of the route",
-    "Some controllers check route values the CRD admits: Envoy Gateway rejects header \
-modifiers that set `Host` or a name with `/` or `:`, and values with control characters; \
-NGINX Gateway Fabric rejects hop-by-hop headers (`Connection`, `Upgrade`) and NGINX \
-variables (`$`) in values; controllers that compile regular expressions reject one that \
-does not compile. The route gets `Accepted=False` with reason `UnsupportedValue` for \
-that parent (NGINX Gateway Fabric drops only the rule, see the controller's profile).\n\n\
-```yaml\nfilters:\n- type: RequestHeaderModifier\n  requestHeaderModifier:\n    set: [{name: Host, value: example.com}]   # --controller envoy-gateway: rejected\n```\n\n\
-Fix: use a value the controller accepts (rewrite the host with `URLRewrite`)."
-);
+rule! {
+    /// ## What it does
+    /// Reports a route value the CRD admits and its controller rejects (see the controller's
+    /// profile): Envoy Gateway rejects header modifiers that set `Host` or a name with `/` or
+    /// `:`, and values with control characters; NGINX Gateway Fabric rejects hop-by-hop headers
+    /// (`Connection`, `Upgrade`) and NGINX variables (`$`) in values; controllers that compile
+    /// regular expressions reject one that does not compile.
+    ///
+    /// ## Why it matters
+    /// The route gets `Accepted=False` with reason `UnsupportedValue` for that parent (NGINX
+    /// Gateway Fabric drops only the rule) and serves no traffic there.
+    ///
+    /// ## Example
+    /// With `--controller envoy-gateway`, a header modifier that sets `Host`:
+    #[example = "testdata/rules/route-unsupported-value/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use a value the controller accepts (rewrite the host with `URLRewrite`).
+    pub static ROUTE_UNSUPPORTED_VALUE {
+        code: "GW1008",
+        name: "route-unsupported-value",
+        severity: Error,
+        stage: Analysis,
+        summary: "The route's controller rejects a value of the route",
+    }
+}
 
 /// The decision rejecting `route` for a parent of `profile`'s controller, for the first
 /// value that controller rejects; `None` when it rejects none.

@@ -6,28 +6,39 @@
 
 use super::conflicts::overlap;
 use super::{ListenerState, Listeners, listener_path};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, rule};
 use crate::engine::conditions::{ConditionStatus, Decision, ListenerId, ListenerOwner, reasons};
 use crate::engine::index::{Index, Lookup};
 use crate::model::{Listener, Meta, Protocol};
 use crate::profile::{OverlappingHostnames, Profile};
 
-rule!(
-    LISTENER_OVERLAPPING_TLS,
-    "GW3012",
-    "listener-overlapping-tls",
-    Warning,
-    "Two TLS listeners on one port serve overlapping hostnames",
-    "HTTPS and TLS listeners on one port are chosen by SNI. When their hostnames overlap \
-without being equal (`*.example.com` and `foo.example.com`, or a listener without a \
-hostname), a client connected to one may send requests meant for the other over the \
-same connection (HTTP/2 connection coalescing), and the Gateway may answer `421` or \
-route by the wrong listener. Controllers set `OverlappingTLSConfig=True` \
-(`OverlappingHostnames`, or `OverlappingCertificates` when the certificates' names \
-overlap) on both listeners.\n\n\
-```yaml\nlisteners:\n- {name: wildcard, port: 443, protocol: HTTPS, hostname: \"*.example.com\"}\n- {name: foo, port: 443, protocol: HTTPS, hostname: foo.example.com}\n```\n\n\
-Fix: give the listeners disjoint hostnames, or serve both with one listener."
-);
+rule! {
+    /// ## What it does
+    /// Reports two HTTPS or TLS listeners on one port whose hostnames overlap without being
+    /// equal (`*.example.com` and `foo.example.com`, or a listener without a hostname), or, for
+    /// controllers that compare certificates (Envoy Gateway), whose certificates' names
+    /// overlap. Controllers set `OverlappingTLSConfig=True` (`OverlappingHostnames`, or
+    /// `OverlappingCertificates`) on both listeners.
+    ///
+    /// ## Why it matters
+    /// The listener is chosen by SNI, but a client connected to one may send requests meant for
+    /// the other over the same connection (HTTP/2 connection coalescing): the Gateway answers
+    /// `421` or routes by the wrong listener.
+    ///
+    /// ## Example
+    /// Two HTTPS listeners on port 443 with overlapping hostnames:
+    #[example = "testdata/rules/listener-overlapping-tls/err.yaml"]
+    ///
+    /// ## Fix
+    /// Give the listeners disjoint hostnames, or serve both with one listener.
+    pub static LISTENER_OVERLAPPING_TLS {
+        code: "GW3012",
+        name: "listener-overlapping-tls",
+        severity: Warning,
+        stage: Analysis,
+        summary: "Two TLS listeners on one port serve overlapping hostnames",
+    }
+}
 
 /// One TLS listener taking part.
 pub(super) struct Tls<'w> {

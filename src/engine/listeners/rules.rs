@@ -1,80 +1,136 @@
 //! The rules of listener validation, shared by its phases.
 
-rule!(
-    LISTENER_UNSUPPORTED_PROTOCOL,
-    "GW3003",
-    "listener-unsupported-protocol",
-    Error,
-    "A listener uses a protocol the implementation does not support",
-    "Core protocols are `HTTP`, `HTTPS`, `TLS`, `TCP` and `UDP`, and not every controller \
-serves all of them (Istio and kgateway no UDP); domain-prefixed and vendor protocols \
-(`HBONE`, `istio.io/PROXY`) are the implementation's. A protocol the controller does not \
-serve (its profile says which it does) gives the listener `Accepted=False` with reason \
-`UnsupportedProtocol`, an empty `supportedKinds`, and no route attaches.\n\n\
-```yaml\nlisteners:\n- name: web\n  port: 80\n  protocol: HTTP2   # not a Gateway API protocol\n```\n\n\
-Fix: use one of the protocols the controller serves (`HTTP` here)."
-);
+use crate::diag::rule;
 
-rule!(
-    LISTENER_INVALID_VALUE,
-    "GW3004",
-    "listener-invalid-value",
-    Error,
-    "A listener combines fields in a way the API rejects",
-    "The API server (CRD validation) rejects: `tls` on HTTP, TCP or UDP listeners; \
-`hostname` on TCP or UDP listeners; HTTPS or TLS-Terminate listeners without \
-`tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS listeners without `tls`. \
-gwctl predicts `Accepted=False` (`UnsupportedValue`) for such a listener, as it does for \
-a listener whose port or hostname the schema rules report (`invalid-field-value`, \
-`invalid-hostname`, ...).\n\n\
-```yaml\nlisteners:\n- name: db\n  port: 5432\n  protocol: TCP\n  hostname: db.example.com   # TCP listeners cannot have a hostname\n```\n\n\
-Fix: remove or correct the offending field."
-);
+rule! {
+    /// ## What it does
+    /// Reports a listener whose protocol its controller does not serve. Core protocols are
+    /// `HTTP`, `HTTPS`, `TLS`, `TCP` and `UDP`, and not every controller serves all of them
+    /// (Istio and kgateway no UDP: see the controller's profile); domain-prefixed and vendor
+    /// protocols (`HBONE`, `istio.io/PROXY`) are the implementation's
+    /// (`implementation-specific-value`), unless its profile knows them.
+    ///
+    /// ## Why it matters
+    /// The listener gets `Accepted=False` with reason `UnsupportedProtocol` and an empty
+    /// `supportedKinds`, and no route attaches.
+    ///
+    /// ## Example
+    /// `HTTP2` is not a Gateway API protocol:
+    #[example = "testdata/rules/listener-unsupported-protocol/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use one of the protocols the controller serves (`HTTP` here).
+    pub static LISTENER_UNSUPPORTED_PROTOCOL {
+        code: "GW3003",
+        name: "listener-unsupported-protocol",
+        severity: Error,
+        stage: Analysis,
+        summary: "A listener uses a protocol the implementation does not support",
+    }
+}
 
-rule!(
-    LISTENER_INVALID_ROUTE_KINDS,
-    "GW3006",
-    "listener-invalid-route-kinds",
-    Error,
-    "allowedRoutes.kinds names a route kind the listener cannot serve",
-    "Each `allowedRoutes.kinds` entry must be a route kind of group \
-`gateway.networking.k8s.io` that fits the protocol (HTTPRoute/GRPCRoute on HTTP(S), \
-TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP). Others are dropped from \
-`supportedKinds` and the listener gets `ResolvedRefs=False` (`InvalidRouteKinds`); if \
-none is left, no route can attach.\n\n\
-```yaml\nallowedRoutes:\n  kinds:\n  - kind: TCPRoute   # an HTTP listener cannot serve TCPRoutes\n```\n\n\
-Fix: list only kinds that fit the protocol, or remove `kinds` to use the defaults."
-);
+rule! {
+    /// ## What it does
+    /// Reports a listener that combines fields in a way the API server (CRD validation) rejects:
+    /// `tls` on HTTP, TCP or UDP listeners; `hostname` on TCP or UDP listeners; HTTPS or
+    /// TLS-Terminate listeners without `tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS
+    /// listeners without `tls`.
+    ///
+    /// ## Why it matters
+    /// The API server rejects the Gateway. gwctl predicts `Accepted=False` (`UnsupportedValue`)
+    /// for such a listener, as it does for a listener whose port or hostname the schema rules
+    /// report (`invalid-field-value`, `invalid-hostname`, ...).
+    ///
+    /// ## Example
+    /// A TCP listener with a hostname:
+    #[example = "testdata/rules/listener-invalid-value/err.yaml"]
+    ///
+    /// ## Fix
+    /// Remove or correct the offending field.
+    pub static LISTENER_INVALID_VALUE {
+        code: "GW3004",
+        name: "listener-invalid-value",
+        severity: Error,
+        stage: Analysis,
+        summary: "A listener combines fields in a way the API rejects",
+    }
+}
 
-rule!(
-    LISTENER_UNSUPPORTED_VALUE,
-    "GW3011",
-    "listener-unsupported-value",
-    Error,
-    "A listener uses a value its controller does not support",
-    "Some values the API allows are not supported by every controller: Cilium rejects TLS \
-listeners in `Terminate` mode, NGINX Gateway Fabric more than one `certificateRef`. The \
-listener gets `Accepted=False` with reason `UnsupportedValue` and serves nothing (see the \
-controller's profile, `gwctl check --controller NAME`).\n\n\
-```yaml\nlisteners:\n- name: tls\n  port: 443\n  protocol: TLS\n  tls:\n    mode: Terminate   # --controller cilium: not supported\n```\n\n\
-Fix: use a value the controller supports (here `protocol: HTTPS`, or `mode: Passthrough`)."
-);
+rule! {
+    /// ## What it does
+    /// Reports an `allowedRoutes.kinds` entry that is not a route kind of group
+    /// `gateway.networking.k8s.io` fitting the listener's protocol (HTTPRoute/GRPCRoute on
+    /// HTTP(S), TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP).
+    ///
+    /// ## Why it matters
+    /// Such kinds are dropped from `supportedKinds` and the listener gets `ResolvedRefs=False`
+    /// (`InvalidRouteKinds`); if none is left, no route can attach.
+    ///
+    /// ## Example
+    /// An HTTP listener that allows only TCPRoutes:
+    #[example = "testdata/rules/listener-invalid-route-kinds/err.yaml"]
+    ///
+    /// ## Fix
+    /// List only kinds that fit the protocol, or remove `kinds` to use the defaults.
+    pub static LISTENER_INVALID_ROUTE_KINDS {
+        code: "GW3006",
+        name: "listener-invalid-route-kinds",
+        severity: Error,
+        stage: Analysis,
+        summary: "allowedRoutes.kinds names a route kind the listener cannot serve",
+    }
+}
 
-rule!(
-    LISTENER_INVALID_SELECTOR,
-    "GW3013",
-    "listener-invalid-selector",
-    Error,
-    "allowedRoutes.namespaces has `from: Selector` without a valid selector",
-    "With `from: Selector`, `allowedRoutes.namespaces.selector` must be given, and each \
-requirement well-formed (`In`/`NotIn` with values, `Exists`/`DoesNotExist` without, a \
-valid label key and value). The CRDs do not reject it, but such a selector selects no \
-namespace (as Kubernetes' `LabelSelectorAsSelector`), no route attaches, and the \
-listener is invalid (`Programmed=False`, `Invalid`). Istio takes a missing selector to \
-select every namespace.\n\n\
-```yaml\nallowedRoutes:\n  namespaces:\n    from: Selector   # no selector\n```\n\n\
-Fix: add a `selector` (`matchLabels: {shared-gateway-access: \"true\"}`), or use `from: All`."
-);
+rule! {
+    /// ## What it does
+    /// Reports a listener value the API allows but its controller does not support (see the
+    /// controller's profile): Cilium rejects TLS listeners in `Terminate` mode, NGINX Gateway
+    /// Fabric more than one `certificateRef`.
+    ///
+    /// ## Why it matters
+    /// The listener gets `Accepted=False` with reason `UnsupportedValue` and serves nothing.
+    ///
+    /// ## Example
+    /// With `--controller cilium`, a TLS listener in `Terminate` mode:
+    #[example = "testdata/rules/listener-unsupported-value/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use a value the controller supports (here `protocol: HTTPS`, or `mode: Passthrough`).
+    pub static LISTENER_UNSUPPORTED_VALUE {
+        code: "GW3011",
+        name: "listener-unsupported-value",
+        severity: Error,
+        stage: Analysis,
+        summary: "A listener uses a value its controller does not support",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Reports a listener whose `allowedRoutes.namespaces` has `from: Selector` with no
+    /// `selector`, or with a malformed requirement (`In`/`NotIn` without values,
+    /// `Exists`/`DoesNotExist` with values, an unknown operator, an invalid label key or
+    /// value). The CRDs do not reject it.
+    ///
+    /// ## Why it matters
+    /// Such a selector selects no namespace (as Kubernetes' `LabelSelectorAsSelector`), so no
+    /// route attaches, and the listener is invalid (`Programmed=False`, `Invalid`). Istio takes
+    /// a missing selector to select every namespace (its profile says so).
+    ///
+    /// ## Example
+    /// `from: Selector` without a selector:
+    #[example = "testdata/rules/listener-invalid-selector/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add a `selector` (`matchLabels: {shared-gateway-access: \"true\"}`), or use `from: All`.
+    pub static LISTENER_INVALID_SELECTOR {
+        code: "GW3013",
+        name: "listener-invalid-selector",
+        severity: Error,
+        stage: Analysis,
+        summary: "allowedRoutes.namespaces has `from: Selector` without a valid selector",
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -85,7 +141,7 @@ mod tests {
     /// table must be named there too.
     #[test]
     fn invalid_route_kinds_explanation_names_every_kind() {
-        let text = LISTENER_INVALID_ROUTE_KINDS.explanation;
+        let text = LISTENER_INVALID_ROUTE_KINDS.explanation();
         for kind in RouteKind::all() {
             assert!(
                 text.contains(kind.as_str()),

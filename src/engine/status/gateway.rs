@@ -2,7 +2,7 @@
 //! listeners), `Programmed`, and those `spec.tls` asks for.
 
 use super::{ListenerState, listeners_verdict, owner_name};
-use crate::diag::{Diagnostic, FieldPath};
+use crate::diag::{Diagnostic, FieldPath, rule};
 use crate::engine::classes::parameters_problem;
 use crate::engine::conditions::{Condition, ConditionStatus, Decision, Verdict, reasons, types};
 use crate::engine::index::{IMPLEMENTATION_SPECIFIC_VALUE, Index};
@@ -10,19 +10,30 @@ use crate::engine::references::{Purpose, check_object_ref};
 use crate::model::Gateway;
 use crate::profile::{GatewayResolvedRefs, Profile};
 
-rule!(
-    GATEWAY_UNSUPPORTED_ADDRESS,
-    "GW3010",
-    "gateway-unsupported-address",
-    Error,
-    "A Gateway requests an address type its controller does not support",
-    "`spec.addresses[].type` is `IPAddress` (the default), `Hostname`, or an \
-implementation-specific type, and controllers support different ones: Cilium and NGINX \
-Gateway Fabric only `IPAddress`. A type the controller does not support gives the Gateway \
-`Accepted=False` with reason `UnsupportedAddress`: nothing of it is programmed.\n\n\
-```yaml\nspec:\n  addresses:\n  - type: Hostname   # --controller cilium: not supported\n    value: gw.example.com\n```\n\n\
-Fix: request an address of a type the controller supports, or none (it assigns one)."
-);
+rule! {
+    /// ## What it does
+    /// Reports a `spec.addresses[].type` its controller does not support. The types are
+    /// `IPAddress` (the default), `Hostname` and implementation-specific ones, and controllers
+    /// support different ones: Cilium and NGINX Gateway Fabric only `IPAddress`.
+    ///
+    /// ## Why it matters
+    /// The Gateway gets `Accepted=False` with reason `UnsupportedAddress`: nothing of it is
+    /// programmed.
+    ///
+    /// ## Example
+    /// With `--controller cilium`, a `Hostname` address:
+    #[example = "testdata/rules/gateway-unsupported-address/err.yaml"]
+    ///
+    /// ## Fix
+    /// Request an address of a type the controller supports, or none (it assigns one).
+    pub static GATEWAY_UNSUPPORTED_ADDRESS {
+        code: "GW3010",
+        name: "gateway-unsupported-address",
+        severity: Error,
+        stage: Analysis,
+        summary: "A Gateway requests an address type its controller does not support",
+    }
+}
 
 /// A reconciled Gateway's conditions: `Accepted` (its infrastructure parameters, its
 /// addresses, then its listeners), `Programmed` (any listener of its own or of its

@@ -367,7 +367,7 @@ fn gateway_reports(
                 };
                 (conditions, OwnerState::InForce, Some(used))
             }
-            Some(Reconciled::No { message }) => (
+            Some(Reconciled::No { message, .. }) => (
                 pending_conditions(message),
                 OwnerState::Unknown { message },
                 None,
