@@ -142,6 +142,8 @@ fn plan(args: &DiffArgs, paths: Vec<String>) -> Plan {
             ..crate::engine::Options::default()
         },
         configuration: Some(args.config.configuration()),
+        // A side may be empty: the files of a new directory are absent from the base.
+        allow_nothing_read: true,
         ..Plan::default()
     }
 }
