@@ -79,12 +79,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__check)
-            opts="-n -o -q -v -h --namespace --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --output --fail-on --color --config --quiet --verbose --help"
+            opts="-f -n -o -q -v -h --filename --namespace --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --output --fail-on --color --config --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -102,6 +110,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -347,12 +367,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__probe)
-            opts="-n -o -h --namespace --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --address --gateway --port --requests --backend-header --timeout --concurrency --insecure --output --color --help"
+            opts="-f -n -o -h --filename --namespace --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --address --gateway --port --requests --backend-header --timeout --concurrency --insecure --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -370,6 +398,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -445,12 +485,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__simulate)
-            opts="-n -H -o -h --namespace --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --help"
+            opts="-f -n -H -o -h --filename --namespace --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -468,6 +516,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

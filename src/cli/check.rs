@@ -6,6 +6,7 @@ use clap::{Args, ValueEnum};
 
 use super::{ConfigArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
 use crate::config::FailOn;
+use crate::input::{SkipReason, Skipped};
 use crate::output::human::summary_line;
 use crate::output::view::Summary;
 use crate::output::{CHECK, ColorChoice, Format, Report, Style};
@@ -112,14 +113,42 @@ fn verbose_notes(loaded: &Loaded, fail_on: FailOn) -> String {
         .as_ref()
         .map_or_else(|| "none".to_string(), |p| p.display().to_string());
     let fail_on = fail_on.as_str();
-    format!(
+    let mut notes = format!(
         "gwctl: configuration: {config_name}\n\
-         gwctl: read {files} file(s), {documents} YAML document(s)\n\
-         gwctl: suppressed {suppressed} finding(s) by annotation, {ignored} by `ignore`\n\
-         gwctl: failing on {fail_on} and above\n",
-        files = loaded.sources.files.len(),
+         gwctl: read {files} file(s), {documents} YAML document(s)\n",
+        files = loaded.sources.read_files,
         documents = loaded.sources.documents.len(),
+    );
+    notes.push_str(&skipped_notes(&loaded.sources.skipped));
+    notes.push_str(&format!(
+        "gwctl: suppressed {suppressed} finding(s) by annotation, {ignored} by `ignore`\n\
+         gwctl: failing on {fail_on} and above\n",
         suppressed = loaded.applied.suppressed,
         ignored = loaded.applied.ignored,
-    )
+    ));
+    notes
+}
+
+/// One line per file a walk skipped, and why; files that are not named like manifests
+/// (sources, READMEs) are only counted.
+fn skipped_notes(skipped: &[Skipped]) -> String {
+    let mut notes = String::new();
+    let mut not_included = 0;
+    for skip in skipped {
+        if skip.reason == SkipReason::NotIncluded {
+            not_included += 1;
+        } else {
+            notes.push_str(&format!(
+                "gwctl: skipped {}: {}\n",
+                skip.path.display(),
+                skip.reason
+            ));
+        }
+    }
+    if not_included > 0 {
+        notes.push_str(&format!(
+            "gwctl: skipped {not_included} file(s) not named like manifests (--include)\n"
+        ));
+    }
+    notes
 }

@@ -357,34 +357,30 @@ pub fn nothing_read(sources: &Sources, options: &InputOptions) -> Option<String>
             "ignored by git (--respect-gitignore)",
         ),
         (count(SkipReason::Excluded), "excluded (--exclude)"),
-        (count(SkipReason::NotKubernetes), "not Kubernetes manifests"),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
-    .map(|(n, why)| format!("{n} {why}"))
+    .map(|(n, why)| format!("; skipped {n} {why}"))
     .collect();
+    let skipped = skipped.concat();
     let names = if options.include.is_empty() {
         walk::DEFAULT_INCLUDE.join(", ")
     } else {
         options.include.join(", ")
     };
-    let read = match (sources.read_files, sources.documents.len()) {
-        (0, _) if skipped.is_empty() && options.include.is_empty() => {
-            format!("found no {names} file in {named}")
-        }
-        (0, _) if skipped.is_empty() => format!("no file in {named} matches --include {names}"),
-        (0, _) => format!(
-            "read no {names} file from {named}; skipped {}",
-            skipped.join(", ")
-        ),
-        (files, 0) => format!(
-            "read {} from {named}, with no YAML document",
+    // Files of other YAML were read, then left out.
+    let files = sources.read_files + count(SkipReason::NotKubernetes);
+    let read = match (files, sources.documents.len()) {
+        (0, _) if !skipped.is_empty() => format!("read no {names} file from {named}{skipped}"),
+        (0, _) if options.include.is_empty() => format!("found no {names} file in {named}"),
+        (0, _) => format!("no file in {named} matches --include {names}"),
+        (files, 0) if files == sources.read_files => format!(
+            "read {} from {named}, with no YAML document{skipped}",
             plural(files, "file")
         ),
-        (files, documents) => format!(
-            "read {} from {named}: {}, none with apiVersion, kind or metadata",
-            plural(files, "file"),
-            plural(documents, "YAML document")
+        (files, _) => format!(
+            "read {} from {named}, with no document that has apiVersion, kind or metadata{skipped}",
+            plural(files, "file")
         ),
     };
     Some(format!("no Kubernetes objects in the input: {read}"))

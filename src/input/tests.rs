@@ -332,8 +332,8 @@ fn reading_nothing_says_what_was_read() {
     assert_eq!(
         message(options(std::slice::from_ref(&other_yaml))),
         Some(format!(
-            "no Kubernetes objects in the input: read 1 file from {other_yaml}: 1 YAML \
-             document, none with apiVersion, kind or metadata"
+            "no Kubernetes objects in the input: read 1 file from {other_yaml}, with no \
+             document that has apiVersion, kind or metadata"
         ))
     );
     let ignored = TempDir::new();

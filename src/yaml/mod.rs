@@ -12,11 +12,12 @@ mod proptests;
 mod rules;
 mod scalar;
 mod scanner;
+mod separator;
 mod split;
 
 pub use rules::{
-    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, RULES, SYNTAX_ERROR, TAG_MISMATCH, TOO_DEEP,
-    TOO_MANY_DOCUMENTS, TOO_MANY_NODES,
+    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, MISSING_DOCUMENT_SEPARATOR, RULES, SYNTAX_ERROR,
+    TAG_MISMATCH, TOO_DEEP, TOO_MANY_DOCUMENTS, TOO_MANY_NODES,
 };
 
 pub use node::{Entries, Entry, Map, Node, Seq, View};
@@ -73,6 +74,7 @@ impl Default for Limits {
 /// One chunk's documents (or the error that dropped them), and the problems that did not.
 struct ParsedChunk {
     start: usize,
+    end: usize,
     roots: Result<Vec<Node>, build::Fatal>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -83,6 +85,7 @@ fn parse_chunk(text: &str, chunk: split::Chunk, file: FileId, limits: &Limits) -
     let roots = build::parse_chunk(chunk_text, chunk.start, file, limits, &mut diagnostics);
     ParsedChunk {
         start: chunk.start,
+        end: chunk.end,
         roots,
         diagnostics,
     }
@@ -122,7 +125,10 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Vec<D
     let chunks = split::split(text);
     // Documents seen, kept or not: a broken document keeps its place in the numbering.
     let mut index = 0;
-    for parsed in parse_chunks(text, &chunks, file, limits) {
+    let parsed_chunks = parse_chunks(text, &chunks, file, limits)
+        .into_iter()
+        .flat_map(|parsed| separator::recover(text, parsed, file, limits));
+    for parsed in parsed_chunks {
         let roots = parsed.roots.map(|roots| {
             roots
                 .into_iter()

@@ -154,10 +154,37 @@ kind: HTTPRoute
 Split the file, or check the directory it came from in parts."#,
 };
 
+pub static MISSING_DOCUMENT_SEPARATOR: Rule = Rule {
+    code: "GW0018",
+    name: "yaml-missing-document-separator",
+    severity: Severity::Error,
+    stage: Stage::Yaml,
+    summary: "Two objects are written as one document: a `---` is probably missing",
+    explanation: r#"The top level of a document repeats `apiVersion`, `kind` or `metadata`:
+usually two manifests joined without a `---` between them (`cat a.yaml b.yaml`, a
+hand-merged file). The API server's decoder rejects the duplicate keys, and a tool that
+accepts them keeps only the last object. gwctl reports the missing separator once and reads
+the two objects as the separate documents they were meant to be.
+
+```yaml
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+apiVersion: v1        # a second object: `---` is missing above this line
+kind: Namespace
+metadata:
+  name: infra
+```
+
+Add a line `---` between the two objects."#,
+};
+
 /// Rules of the YAML stage.
 pub static RULES: &[&Rule] = &[
     &SYNTAX_ERROR,
     &DUPLICATE_KEY,
+    &MISSING_DOCUMENT_SEPARATOR,
     &COMPLEX_KEY,
     &TOO_MANY_NODES,
     &TOO_DEEP,

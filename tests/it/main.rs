@@ -6,6 +6,7 @@ mod cluster;
 mod conformance;
 mod fake_apiserver;
 mod formats;
+mod inputs;
 mod probe;
 mod rules;
 mod simulate_cli;
