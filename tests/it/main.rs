@@ -9,5 +9,6 @@ mod formats;
 mod inputs;
 mod probe;
 mod rules;
+mod shipping;
 mod simulate_cli;
 mod simulate_conformance;
