@@ -145,3 +145,85 @@ fn the_action_runs_check() {
         }
     }
 }
+
+/// The YAML code blocks of the README that contain `needle`, parsed.
+fn readme_blocks(needle: &str) -> Vec<Node> {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .filter(|block| block.contains(needle))
+        .flat_map(|block| {
+            let (documents, diagnostics) = gwctl::yaml::parse(block, 0, &Limits::default());
+            assert!(
+                diagnostics.is_empty(),
+                "README block:\n{block}\n{diagnostics:?}"
+            );
+            documents.into_iter().map(|d| d.into_root())
+        })
+        .collect()
+}
+
+/// The README's workflow gives the action only inputs it has, and its pre-commit
+/// configuration names hooks that exist.
+#[test]
+fn the_readme_uses_what_is_shipped() {
+    let action = document("action.yml");
+    let inputs: Vec<&str> = action
+        .get("inputs")
+        .and_then(Node::as_map)
+        .map(|m| m.iter().map(|e| e.key()).collect())
+        .unwrap_or_default();
+    let workflows = readme_blocks("uses: gwctl/gwctl@");
+    assert!(!workflows.is_empty());
+    for workflow in &workflows {
+        let jobs = workflow.get("jobs").and_then(Node::as_map).expect("jobs");
+        for job in jobs.iter() {
+            let steps = job
+                .value()
+                .get("steps")
+                .and_then(Node::as_seq)
+                .expect("steps");
+            for step in steps
+                .iter()
+                .filter(|s| text(s, "uses").starts_with("gwctl/gwctl@"))
+            {
+                let with = step.get("with").and_then(Node::as_map).expect("with");
+                for entry in with.iter() {
+                    assert!(
+                        inputs.contains(&entry.key()),
+                        "README passes unknown input {}",
+                        entry.key()
+                    );
+                }
+            }
+        }
+    }
+    let hooks = document(".pre-commit-hooks.yaml");
+    let ids: Vec<&str> = hooks
+        .as_seq()
+        .map(|h| h.iter().map(|h| text(h, "id")).collect())
+        .unwrap_or_default();
+    let configs = readme_blocks("repo: https://github.com/gwctl/gwctl");
+    assert_eq!(configs.len(), 1);
+    for repo in configs[0]
+        .get("repos")
+        .and_then(Node::as_seq)
+        .expect("repos")
+        .iter()
+    {
+        for hook in repo
+            .get("hooks")
+            .and_then(Node::as_seq)
+            .expect("hooks")
+            .iter()
+        {
+            assert!(
+                ids.contains(&text(hook, "id")),
+                "README names hook {}",
+                text(hook, "id")
+            );
+        }
+    }
+}
