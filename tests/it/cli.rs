@@ -113,11 +113,22 @@ pub(crate) fn run_both(
     args: &[&str],
     stdin: Option<&str>,
 ) -> Result<(Run, Value), String> {
+    run_both_with_env(module, name, args, stdin, &[])
+}
+
+/// [`run_both`] with these environment variables set as well.
+pub(crate) fn run_both_with_env(
+    module: &str,
+    name: &str,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Result<(Run, Value), String> {
     let human_args: Vec<&str> = args.iter().copied().chain(["--color", "never"]).collect();
-    let human = gwctl(&human_args, stdin);
+    let human = gwctl_with_env(&human_args, stdin, env);
     human.check_no_panic()?;
     let json_args: Vec<&str> = args.iter().copied().chain(["-o", "json"]).collect();
-    let json = gwctl(&json_args, stdin);
+    let json = gwctl_with_env(&json_args, stdin, env);
     json.check_no_panic()?;
     let report = json.json()?;
     let mut errors = Vec::new();

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::cli::{
     ACME_FACTS, Fact, Run, acme_stream, array, assert_no_errors, check_facts, codes, gwctl,
-    gwctl_with_env, root, snapshot_of, str_field,
+    gwctl_with_env, root, run_both_with_env, snapshot_of, str_field,
 };
 
 /// A fresh directory for one test, under the integration tests' temporary directory.
@@ -74,48 +74,10 @@ fn transcripts(runs: &[(String, Run)]) -> String {
 }
 
 /// Runs `args` in human and JSON form with `PATH` set to `path`, snapshots both as
-/// `inputs__NAME.{human,json}`, and returns the JSON report and the exit code.
+/// `inputs__NAME.{human,json}`, and returns the exit code and the JSON report.
 fn check_with_path(name: &str, args: &[&str], path: &OsString) -> Result<(i32, Value), String> {
     let env = [("PATH", path.as_os_str())];
-    let human_args: Vec<&str> = args.iter().copied().chain(["--color", "never"]).collect();
-    let human = gwctl_with_env(&human_args, None, &env);
-    human.check_no_panic()?;
-    let json_args: Vec<&str> = args.iter().copied().chain(["-o", "json"]).collect();
-    let json = gwctl_with_env(&json_args, None, &env);
-    json.check_no_panic()?;
-    let report = json.json()?;
-    let mut errors = Vec::new();
-    if human.code != json.code {
-        errors.push(format!(
-            "exit codes differ: {} and {}",
-            human.code, json.code
-        ));
-    }
-    let line = |args: &[&str]| format!("gwctl {}", args.join(" "));
-    errors.extend(
-        snapshot_of(
-            "inputs",
-            &format!("{name}.human"),
-            &line(&human_args),
-            &human.transcript(),
-        )
-        .err(),
-    );
-    let pretty = serde_json::to_string_pretty(&report).unwrap_or_default();
-    errors.extend(
-        snapshot_of(
-            "inputs",
-            &format!("{name}.json"),
-            &line(&json_args),
-            &pretty,
-        )
-        .err(),
-    );
-    if errors.is_empty() {
-        Ok((json.code, report))
-    } else {
-        Err(errors.join("\n"))
-    }
+    run_both_with_env("inputs", name, args, None, &env).map(|(run, report)| (run.code, report))
 }
 
 /// The file a finding with `code` is located in.
