@@ -16,20 +16,6 @@ use std::collections::BTreeSet;
 use crate::diag::Diagnostic;
 use crate::model::{GroupKind, World};
 
-/// Declares a `pub static` [`crate::diag::Rule`] beside the code that emits it.
-macro_rules! rule {
-    ($name:ident, $code:literal, $slug:literal, $severity:ident, $summary:expr, $explanation:expr) => {
-        pub static $name: crate::diag::Rule = crate::diag::Rule {
-            code: $code,
-            name: $slug,
-            severity: crate::diag::Severity::$severity,
-            stage: crate::diag::Stage::Analysis,
-            summary: $summary,
-            explanation: $explanation,
-        };
-    };
-}
-
 mod attachment;
 mod classes;
 pub mod compare;

@@ -993,7 +993,9 @@ fn explain_prints_a_rule() {
     for needle in [
         "GW1001",
         "route-not-allowed-by-listeners",
-        "```yaml",
+        "## What it does",
+        "## Example\n",
+        "```yaml\n# route-not-allowed-by-listeners:",
         "NotAllowedByListeners",
     ] {
         assert!(

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use super::Sources;
 use super::runner::{self, Failure};
-use crate::diag::{Diagnostic, Location, Rule, Severity, Stage};
+use crate::diag::{Diagnostic, Location, rule};
 use crate::source::{FileId, SourceFile, Span};
 use crate::yaml::Limits;
 
@@ -35,45 +35,71 @@ pub struct RenderOptions {
     pub namespace: Option<String>,
 }
 
-pub static RENDERER_NOT_FOUND: Rule = Rule {
-    code: "GW0020",
-    name: "renderer-not-found",
-    severity: Severity::Error,
-    stage: Stage::Input,
-    summary: "A kustomize directory or Helm chart cannot be rendered: the tool is not on PATH",
-    explanation: r#"A directory with a `kustomization.yaml` is rendered with `kustomize build`
-or `kubectl kustomize`, and a directory with a `Chart.yaml` with `helm template`, because
-what the API server receives is the rendered output, not the files: a kustomization's
-`namespace:`, name prefixes and patches change the objects, and Helm templates are not YAML
-until they are rendered. Neither the directory's files nor its templates are read raw.
+rule! {
+    /// ## What it does
+    /// Reports a kustomize directory (with `kustomization.yaml`, `kustomization.yml` or
+    /// `Kustomization`) or a Helm chart (with `Chart.yaml`) that cannot be rendered because
+    /// its tool is not on `PATH`: `kustomize` or `kubectl` for kustomize, `helm` for a chart.
+    /// None of its objects is checked.
+    ///
+    /// ## Why it matters
+    /// What the API server receives is the rendered output, not the files: a kustomization's
+    /// `namespace:`, name prefixes and patches change the objects, and Helm templates are not
+    /// YAML until they are rendered. So neither the directory's files nor its templates are
+    /// read raw, and without the tool nothing of it is judged.
+    ///
+    /// ## Example
+    /// This rule has no fixture pair: whether a fixture hits it depends on the tools on `PATH`
+    /// (`tests/it/inputs.rs` runs gwctl with a `PATH` that holds none). A typical case:
+    ///
+    /// ```text
+    /// error[GW0020]: overlays/prod is a kustomization, and neither `kustomize` nor `kubectl`
+    /// is on PATH; its objects are not checked
+    /// ```
+    ///
+    /// ## Fix
+    /// Install the tool, or render the directory yourself and check the output:
+    /// `kubectl kustomize overlays/prod | gwctl check -`, `helm template shop charts/shop |
+    /// gwctl check -`.
+    pub static RENDERER_NOT_FOUND {
+        code: "GW0020",
+        name: "renderer-not-found",
+        severity: Error,
+        stage: Input,
+        summary: "A kustomize directory or Helm chart cannot be rendered: the tool is not on PATH",
+    }
+}
 
-```text
-overlays/prod/kustomization.yaml: neither `kustomize` nor `kubectl` is on PATH
-```
-
-Install the tool, or render the directory yourself and check the output:
-`kubectl kustomize overlays/prod | gwctl check -`, `helm template shop charts/shop | gwctl
-check -`."#,
-};
-
-pub static RENDER_FAILED: Rule = Rule {
-    code: "GW0021",
-    name: "render-failed",
-    severity: Severity::Error,
-    stage: Stage::Input,
-    summary: "kustomize or helm failed to render a directory",
-    explanation: r#"The renderer exited with an error, did not finish within the render
-timeout (`--render-timeout`, 60s by default), or printed more than the file size limit, so
-none of the directory's objects are checked. The finding quotes the tool's error output.
-
-```text
-charts/shop/Chart.yaml: `helm template shop charts/shop` failed: it exited with status 1:
-Error: found in Chart.yaml, but missing in charts/ directory: redis
-```
-
-Run the command to see its whole output and fix what it reports (here: `helm dependency
-build charts/shop`)."#,
-};
+rule! {
+    /// ## What it does
+    /// Reports a kustomize directory or Helm chart whose renderer exited with an error, did not
+    /// finish within `--render-timeout` (60s by default; its process group is killed), or
+    /// printed more than `--max-file-size`. The finding quotes the tool's error output.
+    ///
+    /// ## Why it matters
+    /// None of the directory's objects is checked.
+    ///
+    /// ## Example
+    /// This rule has no fixture pair: what a fixture reports depends on the tools on `PATH`
+    /// (`tests/it/inputs.rs` renders a kustomization with a missing resource, and one with a
+    /// 1 ms timeout, with the real `kubectl`). A typical case:
+    ///
+    /// ```text
+    /// error[GW0021]: `helm template shop charts/shop` failed: it exited with status 1:
+    /// Error: found in Chart.yaml, but missing in charts/ directory: redis
+    /// ```
+    ///
+    /// ## Fix
+    /// Run the command to see its whole output and fix what it reports (here: `helm dependency
+    /// build charts/shop`).
+    pub static RENDER_FAILED {
+        code: "GW0021",
+        name: "render-failed",
+        severity: Error,
+        stage: Input,
+        summary: "kustomize or helm failed to render a directory",
+    }
+}
 
 /// A renderer found on `PATH`: the program and the words before the directory.
 struct Tool {
