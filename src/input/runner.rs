@@ -12,8 +12,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// How much of a failing tool's stderr is kept for its finding.
+/// How much of a failing tool's stderr is kept, and how many of its lines its finding
+/// quotes.
 const MAX_STDERR_BYTES: usize = 16 * 1024;
+const MAX_STDERR_LINES: usize = 20;
 
 /// How often the deadline and the output bound are checked while the tool runs.
 const POLL: Duration = Duration::from_millis(10);
@@ -42,16 +44,24 @@ impl std::fmt::Display for Failure {
             }
             Failure::TooLarge(limit) => write!(f, "its output is larger than {limit} bytes"),
             Failure::Exited { status, stderr } => {
-                let stderr = stderr.trim();
                 match status.code() {
                     Some(code) => write!(f, "it exited with status {code}")?,
                     None => write!(f, "it was killed by a signal")?,
                 }
-                if stderr.is_empty() {
-                    Ok(())
-                } else {
-                    write!(f, ":\n{stderr}")
+                let lines: Vec<&str> = stderr.trim().lines().collect();
+                if lines.is_empty() {
+                    return Ok(());
                 }
+                // The first lines say what failed; a stack of warnings after them does not.
+                write!(
+                    f,
+                    ":\n{}",
+                    lines[..lines.len().min(MAX_STDERR_LINES)].join("\n")
+                )?;
+                if lines.len() > MAX_STDERR_LINES {
+                    write!(f, "\n({} more lines)", lines.len() - MAX_STDERR_LINES)?;
+                }
+                Ok(())
             }
         }
     }
@@ -195,12 +205,14 @@ mod tests {
         let out = sh("echo hello", Duration::from_secs(10), 100).unwrap();
         assert_eq!(out, b"hello\n");
         match sh("echo oops >&2; exit 3", Duration::from_secs(10), 100) {
-            Err(Failure::Exited { status, stderr }) => {
-                assert_eq!(status.code(), Some(3));
-                assert_eq!(stderr, "oops\n");
+            Err(failure @ Failure::Exited { .. }) => {
+                assert_eq!(failure.to_string(), "it exited with status 3:\noops");
             }
             other => panic!("{other:?}"),
         }
+        let noisy = sh("seq 1 30 >&2; exit 1", Duration::from_secs(10), 100);
+        let quoted = noisy.err().map(|f| f.to_string()).unwrap_or_default();
+        assert!(quoted.ends_with("\n20\n(10 more lines)"), "{quoted}");
         assert!(matches!(
             sh("yes", Duration::from_secs(10), 1000),
             Err(Failure::TooLarge(1000))
