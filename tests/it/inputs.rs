@@ -256,8 +256,8 @@ fn other_yaml_is_skipped_when_walked() {
     let values = dir.join("values.yaml").display().to_string();
     let runs = vec![
         (
-            format!("gwctl check {path}"),
-            gwctl(&["check", &path], None),
+            format!("gwctl check {path} -v"),
+            gwctl(&["check", &path, "-v"], None),
         ),
         (
             format!("gwctl check {values} -f {path}"),
