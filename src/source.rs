@@ -4,8 +4,9 @@
 //! A leaf: it imports nothing from the crate, so the diagnostics, the YAML parser and the
 //! input readers can all speak of positions without depending on each other.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in `input::Sources::files`.
 pub type FileId = usize;
@@ -25,6 +26,98 @@ impl Span {
     }
 }
 
+/// The text of a file, shared: the span trees of its documents borrow their strings from it
+/// instead of copying them. Reads as a `str`.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Text(Arc<str>);
+
+impl Text {
+    /// Whether both are the same shared text (not merely equal).
+    pub fn shares(&self, other: &Text) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text(text.into())
+    }
+}
+
+impl From<&String> for Text {
+    fn from(text: &String) -> Self {
+        Text(text.as_str().into())
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text(text.into())
+    }
+}
+
+impl From<Box<str>> for Text {
+    fn from(text: Box<str>) -> Self {
+        Text(text.into())
+    }
+}
+
+impl From<Cow<'_, str>> for Text {
+    fn from(text: Cow<'_, str>) -> Self {
+        Text(text.into())
+    }
+}
+
+/// Shares the text (no copy).
+impl From<&Text> for Text {
+    fn from(text: &Text) -> Self {
+        text.clone()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
 /// One input file (or stdin), decoded to UTF-8 text.
 #[derive(Debug, Clone, Default)]
 pub struct SourceFile {
@@ -33,19 +126,20 @@ pub struct SourceFile {
     /// The filesystem path, when the input came from a file.
     pub path: Option<PathBuf>,
     /// The text, with a leading BOM removed. CRLF is kept as it is (spans index this text).
-    pub text: String,
+    pub text: Text,
     /// Where each line starts, built on first use: positions of every object and finding
     /// are looked up in it, so a 20,000-route file is not rescanned per object.
     pub line_index: LineIndex,
 }
 
-/// The byte offsets at which the lines of a text start, computed once.
+/// The byte offsets at which the lines of a text start, computed once (32-bit: a text is
+/// at most 4 GiB, as spans in the span tree are).
 #[derive(Debug, Clone, Default)]
-pub struct LineIndex(OnceLock<Vec<usize>>);
+pub struct LineIndex(OnceLock<Vec<u32>>);
 
 impl SourceFile {
     /// A file that is not on disk (stdin, a URL, a cluster listing, a test's text).
-    pub fn in_memory(name: impl Into<String>, text: impl Into<String>) -> Self {
+    pub fn in_memory(name: impl Into<String>, text: impl Into<Text>) -> Self {
         SourceFile {
             name: name.into(),
             path: None,
@@ -55,7 +149,7 @@ impl SourceFile {
     }
 
     /// A file read from `path`, named by it.
-    pub fn on_disk(path: &Path, text: impl Into<String>) -> Self {
+    pub fn on_disk(path: &Path, text: impl Into<Text>) -> Self {
         SourceFile {
             name: path.display().to_string(),
             path: Some(path.to_path_buf()),
@@ -64,10 +158,14 @@ impl SourceFile {
         }
     }
 
-    fn line_starts(&self) -> &[usize] {
+    fn line_starts(&self) -> &[u32] {
         self.line_index.0.get_or_init(|| {
             std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .chain(
+                    self.text
+                        .match_indices('\n')
+                        .map_while(|(i, _)| u32::try_from(i + 1).ok()),
+                )
                 .collect()
         })
     }
@@ -82,7 +180,7 @@ impl SourceFile {
         // The last line start at or before the offset.
         let line = self
             .line_starts()
-            .partition_point(|&start| start <= offset)
+            .partition_point(|&start| start as usize <= offset)
             .max(1);
         let line_start = self.line_start(line);
         let column = text
@@ -96,7 +194,9 @@ impl SourceFile {
     pub fn line_start(&self, line: usize) -> usize {
         let starts = self.line_starts();
         match line.checked_sub(1) {
-            Some(i) => starts.get(i).copied().unwrap_or(self.text.len()),
+            Some(i) => starts
+                .get(i)
+                .map_or(self.text.len(), |&start| start as usize),
             None => 0,
         }
     }

@@ -215,7 +215,7 @@ fn load(
     let source = SourceFile {
         name,
         path,
-        text,
+        text: text.into(),
         ..SourceFile::default()
     };
     match problem {

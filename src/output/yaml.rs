@@ -14,7 +14,7 @@ use super::json::{GatewayClassStatusJson, GatewayStatusJson, RouteStatusJson};
 use crate::diag::Origin;
 use crate::input::Sources;
 use crate::model::Meta;
-use crate::yaml::{Map, Node, Seq, View};
+use crate::yaml::{Map, Node, Seq, Tree, View};
 
 /// Renders every GatewayClass, Gateway, ListenerSet and route, in input order, separated
 /// by `---`.
@@ -64,14 +64,14 @@ pub fn render(report: &Report<'_>) -> String {
     let documents: Vec<String> = objects
         .into_iter()
         .filter_map(|(origin, meta, status)| {
-            let status = status.map(Node::from_json);
+            let status = status.map(Tree::from_json);
             let object = match origin {
                 Origin::Document { .. } => {
                     with_status(source_object(report.sources, origin)?, status)
                 }
-                Origin::Cluster => with_status(&skeleton(meta?), status),
+                Origin::Cluster => with_status(skeleton(meta?).root(), status),
             };
-            Some(emit(&object))
+            Some(emit(object.root()))
         })
         .collect();
     documents.join("---\n")
@@ -82,7 +82,7 @@ fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
 }
 
 /// The node of an object read from a document (the document, or an item of a `List`).
-fn source_object(sources: &Sources, origin: Origin) -> Option<&Node> {
+fn source_object(sources: &Sources, origin: Origin) -> Option<Node<'_>> {
     let Origin::Document { doc, item } = origin else {
         return None;
     };
@@ -94,33 +94,33 @@ fn source_object(sources: &Sources, origin: Origin) -> Option<&Node> {
 }
 
 /// A minimal object for one read from a cluster (no source text to re-emit).
-fn skeleton(meta: &Meta) -> Node {
-    let mut metadata = vec![("name".to_string(), Node::string(&meta.name))];
+fn skeleton(meta: &Meta) -> Tree {
+    let mut metadata = vec![("name".to_string(), Tree::string(&meta.name))];
     if !meta.namespace.is_empty() {
-        metadata.push(("namespace".to_string(), Node::string(&meta.namespace)));
+        metadata.push(("namespace".to_string(), Tree::string(&meta.namespace)));
     }
-    Node::map([
-        ("apiVersion".to_string(), Node::string(&meta.api_version)),
-        ("kind".to_string(), Node::string(&meta.kind)),
-        ("metadata".to_string(), Node::map(metadata)),
+    Tree::map([
+        ("apiVersion".to_string(), Tree::string(&meta.api_version)),
+        ("kind".to_string(), Tree::string(&meta.kind)),
+        ("metadata".to_string(), Tree::map(metadata)),
     ])
 }
 
 /// The object with `status` replaced (or appended when absent), or removed when there is
 /// no prediction.
-fn with_status(object: &Node, status: Option<Node>) -> Node {
+fn with_status(object: Node<'_>, status: Option<Tree>) -> Tree {
     let Some(entries) = object.as_map() else {
-        return object.clone();
+        return object.to_tree();
     };
     let kept = entries
         .iter()
         .filter(|e| e.key() != "status")
-        .map(|e| (e.key().to_string(), e.value().clone()));
-    Node::map(kept.chain(status.map(|status| ("status".to_string(), status))))
+        .map(|e| (e.key().to_string(), e.value().to_tree()));
+    Tree::map(kept.chain(status.map(|status| ("status".to_string(), status))))
 }
 
 /// One YAML document (without the `---` marker), ending in a newline.
-pub fn emit(root: &Node) -> String {
+pub fn emit(root: Node<'_>) -> String {
     let mut out = String::new();
     match root.view() {
         View::Map(entries) if !entries.is_empty() => write_map(&mut out, entries, 0),
@@ -186,7 +186,7 @@ fn push_indent(out: &mut String, indent: usize) {
 }
 
 /// A scalar or an empty collection on one line.
-fn inline(node: &Node) -> String {
+fn inline(node: Node<'_>) -> String {
     match node.view() {
         View::Null => "null".to_string(),
         View::Bool(b) => b.to_string(),
@@ -317,7 +317,7 @@ mod tests {
     proptest! {
         #[test]
         fn strings_read_back_as_the_same_strings(s in any::<String>()) {
-            let text = emit(&Node::map([(s.clone(), Node::string(s.clone()))]));
+            let text = emit(Tree::map([(s.clone(), Tree::string(s.clone()))]).root());
             let read = scalars(&text);
             prop_assert_eq!(read.len(), 2);
             for (value, plain) in read {
@@ -328,15 +328,15 @@ mod tests {
     }
 
     /// The tree without positions, for comparing a re-read document with the original.
-    fn without_spans(original: &Node) -> Node {
+    fn without_spans(original: Node<'_>) -> Tree {
         match original.view() {
-            View::Null => Node::null(),
-            View::Bool(b) => Node::bool(b),
-            View::Int(i) => Node::int(i),
-            View::Float(f) => Node::float(f),
-            View::Str(s) => Node::string(s),
-            View::Seq(items) => Node::seq(items.iter().map(without_spans).collect()),
-            View::Map(entries) => Node::map(
+            View::Null => Tree::null(),
+            View::Bool(b) => Tree::bool(b),
+            View::Int(i) => Tree::int(i),
+            View::Float(f) => Tree::float(f),
+            View::Str(s) => Tree::string(s),
+            View::Seq(items) => Tree::seq(items.iter().map(without_spans)),
+            View::Map(entries) => Tree::map(
                 entries
                     .iter()
                     .map(|e| (e.key().to_string(), without_spans(e.value()))),
@@ -344,7 +344,7 @@ mod tests {
         }
     }
 
-    fn parse_documents(text: &str) -> Vec<Node> {
+    fn parse_documents(text: &str) -> Vec<Tree> {
         let (documents, diagnostics) = crate::yaml::parse(text, 0, &crate::yaml::Limits::default());
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         documents.iter().map(|d| without_spans(d.root())).collect()
@@ -365,7 +365,7 @@ mod tests {
                 };
                 files += 1;
                 for document in parse_documents(&text) {
-                    let emitted = emit(&document);
+                    let emitted = emit(document.root());
                     assert_eq!(
                         parse_documents(&emitted),
                         [document],
@@ -427,7 +427,7 @@ mod tests {
             "b": 1, "a": [{"x": true, "y": [1.5, 2.0]}, [], {}], "c": {"d": null, "e": [["n"]]}
         });
         assert_eq!(
-            emit(&Node::from_json(value)),
+            emit(Tree::from_json(value).root()),
             "b: 1\na:\n- x: true\n  \"y\":\n  - 1.5\n  - 2.0\n- []\n- {}\nc:\n  d: null\n  e:\n  - - \"n\"\n"
         );
     }

@@ -60,7 +60,7 @@ fn spans_point_at_keys_and_values() {
     let entry = spec.as_map().unwrap().iter().next().unwrap();
     assert_eq!(entry.key(), "hostnames");
     assert_eq!(line_column(text, entry.key_span().start), (3, 3));
-    let hosts: Vec<&Node> = entry.value().as_seq().unwrap().iter().collect();
+    let hosts: Vec<Node<'_>> = entry.value().as_seq().unwrap().iter().collect();
     assert_eq!(slice(text, hosts[0].span()), "a.example");
     assert_eq!(slice(text, hosts[1].span()), "'b'");
     assert_eq!(line_column(text, hosts[1].span().start), (5, 5));
@@ -293,7 +293,7 @@ fn plain_scalars_are_marked_for_their_yaml11_reading() {
     assert_eq!(reading("e"), None);
     let f = root.get("f").unwrap();
     assert!(!f.is_plain());
-    let items: Vec<&Node> = f.as_seq().unwrap().iter().collect();
+    let items: Vec<Node<'_>> = f.as_seq().unwrap().iter().collect();
     assert_eq!(items[0].yaml11_boolean(), Some(false));
     assert!(items[1].is_plain() && items[1].yaml11_boolean().is_none());
     assert_eq!(reading("g"), Some(true));

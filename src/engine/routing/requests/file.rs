@@ -47,7 +47,7 @@ pub fn read(
         return (requests, diagnostics);
     };
     let file = document.file;
-    let problem = |node: &Node, message: String| {
+    let problem = |node: Node<'_>, message: String| {
         Diagnostic::new(&REQUESTS_FILE_INVALID, message).at(Location::File {
             file,
             span: node.span(),
@@ -69,13 +69,13 @@ pub fn read(
 }
 
 /// A value, or the node to blame and why.
-type Located<'n, T> = Result<T, (&'n Node, String)>;
+type Located<'n, T> = Result<T, (Node<'n>, String)>;
 
-fn scalar(node: &Node) -> Option<String> {
+fn scalar(node: Node<'_>) -> Option<String> {
     node.scalar_text().map(|text| text.into_owned())
 }
 
-fn string<'n>(node: &'n Node, key: &str) -> Located<'n, Option<String>> {
+fn string<'n>(node: Node<'n>, key: &str) -> Located<'n, Option<String>> {
     match node.get(key) {
         None => Ok(None),
         Some(v) => scalar(v).map(Some).ok_or((
@@ -85,7 +85,7 @@ fn string<'n>(node: &'n Node, key: &str) -> Located<'n, Option<String>> {
     }
 }
 
-fn number<'n>(node: &'n Node, key: &str) -> Located<'n, Option<i64>> {
+fn number<'n>(node: Node<'n>, key: &str) -> Located<'n, Option<i64>> {
     let Some(v) = node.get(key) else {
         return Ok(None);
     };
@@ -104,7 +104,7 @@ fn number<'n>(node: &'n Node, key: &str) -> Located<'n, Option<i64>> {
     }
 }
 
-fn string_map<'n>(node: &'n Node, key: &str) -> Located<'n, Option<Vec<(String, String)>>> {
+fn string_map<'n>(node: Node<'n>, key: &str) -> Located<'n, Option<Vec<(String, String)>>> {
     let Some(v) = node.get(key) else {
         return Ok(None);
     };
@@ -123,12 +123,12 @@ fn string_map<'n>(node: &'n Node, key: &str) -> Located<'n, Option<Vec<(String, 
 }
 
 /// Places an error at `item.key` (or `item` when the key is absent).
-fn at_key<'n, T>(item: &'n Node, key: &str, result: Result<T, String>) -> Located<'n, T> {
+fn at_key<'n, T>(item: Node<'n>, key: &str, result: Result<T, String>) -> Located<'n, T> {
     result.map_err(|m| (item.get(key).unwrap_or(item), m))
 }
 
 fn entry<'n>(
-    item: &'n Node,
+    item: Node<'n>,
     index: usize,
     defaults: &Request,
     namespace: &str,
@@ -158,7 +158,7 @@ fn entry<'n>(
 }
 
 /// The request an entry describes: `defaults` with the entry's fields.
-fn request<'n>(item: &'n Node, defaults: &Request, namespace: &str) -> Located<'n, Request> {
+fn request<'n>(item: Node<'n>, defaults: &Request, namespace: &str) -> Located<'n, Request> {
     let mut request = defaults.clone();
     if let Some(url) = string(item, "url")? {
         let url = at_key(item, "url", parse_url(&url))?;
@@ -207,7 +207,7 @@ fn request<'n>(item: &'n Node, defaults: &Request, namespace: &str) -> Located<'
     Ok(request)
 }
 
-fn expectation<'n>(expect: &'n Node, namespace: &str) -> Located<'n, Expectation> {
+fn expectation<'n>(expect: Node<'n>, namespace: &str) -> Located<'n, Expectation> {
     if expect.as_map().is_none() {
         return Err((expect, "`expect` must be a mapping".to_string()));
     }
