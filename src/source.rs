@@ -132,10 +132,22 @@ pub struct SourceFile {
     pub line_index: LineIndex,
 }
 
-/// The byte offsets at which the lines of a text start, computed once (32-bit: a text is
-/// at most 4 GiB, as spans in the span tree are).
+/// The byte offsets at which the lines of a text start, and the characters before every
+/// [`BLOCK`] bytes, computed once (32-bit: a text is at most 4 GiB, as spans in the span tree
+/// are). Columns are counted from the nearest block, so a finding deep in a one-line JSON
+/// file costs a few kilobytes of counting, not the whole line.
 #[derive(Debug, Clone, Default)]
-pub struct LineIndex(OnceLock<Vec<u32>>);
+pub struct LineIndex(OnceLock<Lines>);
+
+#[derive(Debug, Clone, Default)]
+struct Lines {
+    starts: Vec<u32>,
+    /// Characters before byte `i * BLOCK` (at or before it, on a character boundary).
+    chars_before_block: Vec<u32>,
+}
+
+/// Bytes per block of the character index.
+const BLOCK: usize = 4096;
 
 impl SourceFile {
     /// A file that is not on disk (stdin, a URL, a cluster listing, a test's text).
@@ -158,16 +170,48 @@ impl SourceFile {
         }
     }
 
-    fn line_starts(&self) -> &[u32] {
+    fn lines(&self) -> &Lines {
         self.line_index.0.get_or_init(|| {
-            std::iter::once(0)
-                .chain(
-                    self.text
-                        .match_indices('\n')
-                        .map_while(|(i, _)| u32::try_from(i + 1).ok()),
-                )
-                .collect()
+            let text = self.text.as_bytes();
+            let mut starts = Vec::with_capacity(text.iter().filter(|&&b| b == b'\n').count() + 1);
+            starts.push(0);
+            let mut chars_before_block = Vec::with_capacity(text.len() / BLOCK + 1);
+            let mut chars = 0u32;
+            for (i, block) in text.chunks(BLOCK).enumerate() {
+                chars_before_block.push(chars);
+                let base = i * BLOCK;
+                for (j, &byte) in block.iter().enumerate() {
+                    // A character starts at every byte that is not a continuation byte.
+                    chars += u32::from(byte & 0xC0 != 0x80);
+                    if byte == b'\n' {
+                        starts.extend(u32::try_from(base + j + 1).ok());
+                    }
+                }
+            }
+            Lines {
+                starts,
+                chars_before_block,
+            }
         })
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        &self.lines().starts
+    }
+
+    /// Characters before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        let counted = self
+            .lines()
+            .chars_before_block
+            .get(block)
+            .map_or(0, |&c| c as usize);
+        let from = block * BLOCK;
+        counted
+            + self.text.as_bytes().get(from..offset).map_or(0, |bytes| {
+                bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+            })
     }
 
     /// 1-based line and character column of a byte offset.
@@ -182,11 +226,8 @@ impl SourceFile {
             .line_starts()
             .partition_point(|&start| start as usize <= offset)
             .max(1);
-        let line_start = self.line_start(line);
-        let column = text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
+        let line_start = self.line_start(line).min(offset);
+        let column = self.chars_before(offset) - self.chars_before(line_start) + 1;
         (line, column)
     }
 
@@ -215,5 +256,16 @@ mod tests {
         // Inside the two-byte é: the column of é itself.
         assert_eq!(file.line_column(7), (2, 2));
         assert_eq!(file.line_column(1_000), (3, 1));
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_characters_across_blocks() {
+        let text = format!("x\n{}{}é!", "é".repeat(3_000), "a".repeat(5_000));
+        let file = SourceFile::in_memory("long.json", text.as_str());
+        let bang = text.len() - 1;
+        assert_eq!(file.line_column(bang), (2, 8_002));
+        assert_eq!(file.line_column(2 + 2 * 3_000), (2, 3_001));
+        // Inside the last é (its second byte): the column of the é.
+        assert_eq!(file.line_column(2 + 2 * 2_999 + 1), (2, 3_000));
     }
 }

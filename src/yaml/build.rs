@@ -38,7 +38,92 @@ pub(super) fn parse_chunk(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Tree>, Fatal> {
     let chunk = text.get(start..end).unwrap_or_default();
-    let mut offsets = Offsets::new(chunk, start);
+    let context = Context { text, file, limits };
+    if let Some(at) = flow_root_line(chunk) {
+        // The parser keeps every event of a collection that may be a mapping key until the
+        // collection ends (inside flow context it never gives up on a key): for a root `{`
+        // or `[` that is the whole document, 25 bytes per byte of it. After `--- ` nothing
+        // is a key candidate, so that is parsed instead. A root collection that really is a
+        // key (`[a, b]: c`, valid if rare) fails there only after it is complete: then the
+        // chunk is parsed as written.
+        let prefixed = [&chunk[..at], DOCUMENT_START, &chunk[at..]].concat();
+        let offsets = Offsets::new(chunk, start)
+            .with_insertion(chunk[..at].chars().count(), DOCUMENT_START.len());
+        let seen = diagnostics.len();
+        match build(&prefixed, chunk, offsets, &context, arena, diagnostics) {
+            Ok(trees) => return Ok(trees),
+            Err(Failed { fatal, after_root }) if !after_root => return Err(fatal),
+            Err(_) => diagnostics.truncate(seen),
+        }
+    }
+    build(
+        chunk,
+        chunk,
+        Offsets::new(chunk, start),
+        &context,
+        arena,
+        diagnostics,
+    )
+    .map_err(|failed| failed.fatal)
+}
+
+/// Why a chunk's documents are dropped, and whether a root node was complete by then.
+struct Failed {
+    fatal: Fatal,
+    after_root: bool,
+}
+
+impl From<Fatal> for Failed {
+    fn from(fatal: Fatal) -> Self {
+        Failed {
+            fatal,
+            after_root: false,
+        }
+    }
+}
+
+/// What every document of a file is read against.
+struct Context<'a> {
+    /// The whole file's text.
+    text: &'a Text,
+    file: FileId,
+    limits: &'a Limits,
+}
+
+const DOCUMENT_START: &str = "--- ";
+
+/// Where the line starts on which a chunk's content begins, when that content is a flow
+/// collection (`{` or `[`, as JSON is) at the start of its line.
+fn flow_root_line(chunk: &str) -> Option<usize> {
+    let mut line_start = 0;
+    for line in chunk.split_inclusive('\n') {
+        let marker = line
+            .strip_prefix("---")
+            .filter(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace));
+        let content = marker.unwrap_or(line).trim_start();
+        let skipped = content.is_empty() || content.starts_with('#') || line.starts_with('%');
+        if !skipped {
+            // After a marker on the same line, the content is no key candidate already.
+            let flow = content.starts_with(['{', '[']) && marker.is_none();
+            return flow.then_some(line_start);
+        }
+        line_start += line.len();
+    }
+    None
+}
+
+/// Builds the trees of the documents in `parsed` (the chunk `chunk`, or it with a document
+/// marker inserted, as `offsets` knows).
+fn build(
+    parsed: &str,
+    chunk: &str,
+    mut offsets: Offsets<'_>,
+    context: &Context<'_>,
+    arena: &mut Arena,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Tree>, Failed> {
+    let Context { text, file, limits } = *context;
+    let start = offsets.base();
     arena.clear();
     let mut builder = Builder {
         text,
@@ -54,10 +139,15 @@ pub(super) fn parse_chunk(
         diagnostics,
     };
     let mut roots = Vec::new();
-    for event in Parser::new_from_str(chunk) {
+    for event in Parser::new_from_str(parsed) {
         let (event, parser_span) = match event {
             Ok(pair) => pair,
-            Err(error) => return Err(Box::new(syntax_error(&error, &mut offsets, file, limits))),
+            Err(error) => {
+                return Err(Failed {
+                    fatal: Box::new(syntax_error(&error, &mut offsets, file, limits)),
+                    after_root: builder.root.is_some() || !roots.is_empty(),
+                });
+            }
         };
         let span = offsets.span(parser_span.start.index(), parser_span.end.index());
         match event {
@@ -325,7 +415,7 @@ impl OpenMap<'_> {
 /// Alias expansions may make at most this fraction (1/n) of `max_nodes`: the API server's
 /// YAML decoder also refuses documents made mostly of expanded aliases, and it keeps the
 /// work an alias bomb causes well below the node limit.
-const ALIASED_SHARE: usize = 10;
+const ALIASED_SHARE: usize = 100;
 
 struct Builder<'a> {
     /// The whole file's text.
@@ -594,4 +684,21 @@ impl Builder<'_> {
 
 fn file_location(file: FileId, span: Span) -> Location {
     Location::File { file, span }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_roots_are_found_after_comments_directives_and_bare_markers() {
+        assert_eq!(flow_root_line("{\"a\": 1}"), Some(0));
+        assert_eq!(flow_root_line("# c\n\n  [1, 2]\n"), Some(5));
+        assert_eq!(flow_root_line("%YAML 1.2\n---\n{a: 1}\n"), Some(14));
+        assert_eq!(flow_root_line("--- # c\n[1]\n"), Some(8));
+        assert_eq!(flow_root_line("--- {a: 1}\n"), None);
+        assert_eq!(flow_root_line("a: {b: 1}\n"), None);
+        assert_eq!(flow_root_line("---x: [1]\n"), None);
+        assert_eq!(flow_root_line("# only\n"), None);
+    }
 }

@@ -70,7 +70,7 @@ impl Default for Limits {
             max_file_bytes: 256 * 1024 * 1024,
             max_documents: 1_000_000,
             max_depth: 128,
-            max_nodes: 5_000_000,
+            max_nodes: 50_000_000,
         }
     }
 }

@@ -340,3 +340,29 @@ fn recursive_alias_is_an_error() {
     let (_, diagnostics) = parse("a: &a [*a]\n");
     assert_eq!(codes(&diagnostics), ["GW0010"]);
 }
+
+#[test]
+fn root_flow_collections_keep_their_positions_and_may_still_be_keys() {
+    // A document that is one flow collection, after a comment: spans and errors are
+    // positions in the text as written.
+    let text = "# list\n{\"items\": [{\"kind\": \"A\"}, {\"kind\": \"B\"}]}\n";
+    let (sources, diagnostics) = parse(text);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let root = sources.document(0).root();
+    assert_eq!(slice(text, root.span()), text[7..].trim_end());
+    let second = root
+        .get("items")
+        .and_then(Node::as_seq)
+        .and_then(|s| s.get(1));
+    assert_eq!(slice(text, second.unwrap().span()), "{\"kind\": \"B\"}");
+    let (sources, diagnostics) = parse("# c\n{\"a\": [1,, 2]}\n");
+    assert_eq!(codes(&diagnostics), ["GW0010"]);
+    assert_eq!(position(&sources, &diagnostics[0]), (2, 10));
+    // A flow collection as the key of a block mapping is valid YAML (and a complex key).
+    let (sources, diagnostics) = parse("[a, b]: c\nd: 1\n");
+    assert_eq!(codes(&diagnostics), ["GW0012"]);
+    assert_eq!(
+        sources.document(0).root().get("d").unwrap().as_int(),
+        Some(1)
+    );
+}
