@@ -108,8 +108,11 @@ fn render(loaded: &Loaded) -> String {
         world: &loaded.world,
         analysis: &loaded.analysis,
         diagnostics: &loaded.diagnostics,
+        rules: gwctl::rules::all(),
+        namespace: None,
+        fail_at: Some(gwctl::diag::Severity::Error),
     };
-    gwctl::output::render(&report, Format::Human, &Style::plain())
+    gwctl::output::render_check(&report, Format::Human, &Style::plain()).unwrap_or_default()
 }
 
 /// The parser's events for `text`, on this thread, with nothing built: the floor.

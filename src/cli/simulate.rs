@@ -1,24 +1,24 @@
 //! `gwctl simulate`: route a request (or a table of requests) offline and explain it.
 
-use std::io::{IsTerminal, Write};
-
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, requests_file};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, ShowArgs, requests_file};
 use crate::diag::Severity;
 use crate::engine::routing::expect::{Check, Expectation, check};
 use crate::engine::routing::requests::{
-    NamedRequest, grpc_call, header, namespaced, parse_url, query_pair,
+    NamedRequest, absolute_path, grpc_call, header, namespaced, parse_url, query_pair,
 };
 use crate::engine::routing::{Request, RequestProtocol, RouteResult, Router, Scheme};
-use crate::output::simulate::{self as render, Case};
-use crate::output::{ColorChoice, Style};
+use crate::output::view::{Case, Simulation};
+use crate::output::{Format, SIMULATE, Style};
 use crate::pipeline::Loaded;
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// Input (files, directories, `-`), and optionally one URL (`http://host:port/path?q=1`)
-    /// as shorthand for --scheme, --host, --port and --path.
+    /// Input (files, directories, `-`, URLs of manifests), and optionally the request as a
+    /// URL (`http://host:port/path?q=1`, shorthand for --scheme, --host, --port and --path).
+    /// A URL is the request only when neither --path nor --host is given; with either,
+    /// every URL is read as manifests.
     #[command(flatten)]
     pub input: InputArgs,
     /// The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway.
@@ -64,11 +64,10 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "NS/NAME")]
     pub expect_backend: Option<String>,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = SimulateFormat::Human)]
-    pub output: SimulateFormat,
-    /// When to use colours (NO_COLOR is honoured with `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[arg(short = 'o', long, value_parser = super::format::parser(SIMULATE), default_value = "human")]
+    pub output: Format,
+    #[command(flatten)]
+    pub show: ShowArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,16 +85,6 @@ pub enum ProtocolArg {
     Udp,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SimulateFormat {
-    /// A short trace per (Gateway, port).
-    Human,
-    /// The `gwctl/v1` SimulationReport.
-    Json,
-    /// JUnit XML, one test case per request (for CI test reports).
-    Junit,
-}
-
 pub fn run(args: &SimulateArgs) -> i32 {
     match execute(args) {
         Ok(code) => code,
@@ -107,9 +96,18 @@ pub fn run(args: &SimulateArgs) -> i32 {
 }
 
 fn execute(args: &SimulateArgs) -> Result<i32, String> {
-    let (input, url) = split_url(&args.input)?;
+    let (input, url) = split_url(args)?;
     let base = base_request(args, url.as_deref())?;
-    let loaded = input.plan().load().map_err(|e| e.to_string())?;
+    let mut plan = input.plan();
+    plan.configuration = Some(args.show.config.configuration());
+    let loaded = plan.load().map_err(|e| match (e, &url) {
+        (crate::pipeline::Error::NoInput, Some(url)) => format!(
+            "no manifests given: {url} is the request (a URL is the request when neither --path nor --host is given); \
+             to read manifests from it, give the request with --path (and --host)"
+        ),
+        (e, _) => e.to_string(),
+    })?;
+    args.show.notes(&loaded);
     let code = simulate(args, &base, &loaded);
     loaded.free_at_exit();
     code
@@ -125,6 +123,17 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &Loaded) -> Result<i32,
     if errors > 0 {
         eprintln!(
             "note: {errors} object(s) or file(s) could not be fully read; `gwctl check` shows why. The simulation uses what was understood."
+        );
+    }
+    if args.show.verbose {
+        let quiet = args.show.style().with_detail(crate::output::Detail::Quiet);
+        let style = Style {
+            color: false,
+            ..quiet
+        };
+        eprint!(
+            "{}",
+            crate::output::render_findings(&loaded.sources, &loaded.diagnostics, &style)
         );
     }
     if let Some(gateway) = &base.gateway {
@@ -148,20 +157,16 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &Loaded) -> Result<i32,
         }
     }
     let router = Router::new(&loaded.world, &loaded.analysis);
-    let stdout = std::io::stdout();
-    let style = Style::for_terminal(args.color, stdout.is_terminal());
+    let style = args.show.style();
     let (text, passed) = match &args.requests {
         Some(file) => {
-            let requests = requests_file(file, base, args.input.default_namespace())?;
-            suite(args, &router, &requests, &style)
+            let requests = requests_file(file, base, args.input.default_namespace(), &style)?;
+            suite(args, &router, &requests, &style)?
         }
         None => single(args, &router, base, &style)?,
     };
-    let mut out = stdout.lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("writing output: {e}"));
-        }
+    if let Err(code) = super::write_stdout(&text) {
+        return Ok(code);
     }
     Ok(if passed { EXIT_OK } else { EXIT_FINDINGS })
 }
@@ -172,7 +177,7 @@ fn suite(
     router: &Router<'_>,
     requests: &[NamedRequest],
     style: &Style,
-) -> (String, bool) {
+) -> Result<(String, bool), String> {
     let runs: Vec<(Vec<RouteResult>, Vec<Check>)> = requests
         .iter()
         .map(|r| {
@@ -189,15 +194,12 @@ fn suite(
             request: &r.request,
             results,
             checks,
+            implicit: false,
         })
         .collect();
     let passed = cases.iter().all(Case::passed);
-    let text = match args.output {
-        SimulateFormat::Human => render::suite_human(&cases, style),
-        SimulateFormat::Json => render::suite_json(&cases),
-        SimulateFormat::Junit => crate::output::junit::render(&cases),
-    };
-    (text, passed)
+    let text = render(&Simulation::Suite(&cases), args.output, style)?;
+    Ok((text, passed))
 }
 
 /// The rendered result of the one request the flags describe, with the `--expect-*`
@@ -220,29 +222,39 @@ fn single(
     let results = router.route(request);
     let checks = check(&expectation, &results);
     let passed = checks.iter().all(|c| c.passed);
-    let shown: &[Check] = if expectation.is_empty() { &[] } else { &checks };
-    let text = match args.output {
-        SimulateFormat::Human => render::human(request, &results, shown, style),
-        SimulateFormat::Json => render::json(request, &results, shown),
-        SimulateFormat::Junit => crate::output::junit::render(&[Case {
-            name: "request",
-            request,
-            results: &results,
-            checks: shown,
-        }]),
+    let case = Case {
+        name: "request",
+        request,
+        results: &results,
+        checks: &checks,
+        implicit: expectation.is_empty(),
     };
+    let text = render(&Simulation::Request(case), args.output, style)?;
     Ok((text, passed))
 }
 
-/// Separates a URL positional from the input paths.
-fn split_url(input: &InputArgs) -> Result<(InputArgs, Option<String>), String> {
+fn render(simulation: &Simulation<'_>, format: Format, style: &Style) -> Result<String, String> {
+    crate::output::render_simulation(simulation, format, style)
+        .ok_or_else(|| super::format::not_offered(format))
+}
+
+/// Separates the request's URL from the input paths: with --path or --host every URL is
+/// an input (manifests to read); without, a URL is the request.
+fn split_url(args: &SimulateArgs) -> Result<(InputArgs, Option<String>), String> {
+    let input = &args.input;
+    if args.path.is_some() || args.host.is_some() {
+        return Ok((input.clone(), None));
+    }
     let (urls, paths): (Vec<String>, Vec<String>) = input
         .paths
         .iter()
         .cloned()
         .partition(|p| p.starts_with("http://") || p.starts_with("https://"));
     if urls.len() > 1 {
-        return Err(format!("give at most one URL (got {})", urls.join(", ")));
+        return Err(format!(
+            "give at most one request URL (got {}); to read URLs as manifests, give the request with --path (and --host)",
+            urls.join(", ")
+        ));
     }
     let mut rest = input.clone();
     rest.paths = paths;
@@ -285,11 +297,10 @@ fn base_request(args: &SimulateArgs, url: Option<&str>) -> Result<Request, Strin
         host: args.host.clone().or(url.as_ref().map(|u| u.host.clone())),
         sni: args.sni.clone(),
         method: args.method.to_ascii_uppercase(),
-        path: args
-            .path
-            .clone()
-            .or(url.map(|u| u.path))
-            .unwrap_or_else(|| "/".to_string()),
+        path: match &args.path {
+            Some(path) => absolute_path(path).map_err(|e| format!("--path: {e}"))?,
+            None => url.map_or_else(|| "/".to_string(), |u| u.path),
+        },
         query: args.query.iter().map(|q| query_pair(q)).collect(),
         headers: args
             .headers

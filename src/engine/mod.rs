@@ -16,20 +16,6 @@ use std::collections::BTreeSet;
 use crate::diag::Diagnostic;
 use crate::model::{GroupKind, World};
 
-/// Declares a `pub static` [`crate::diag::Rule`] beside the code that emits it.
-macro_rules! rule {
-    ($name:ident, $code:literal, $slug:literal, $severity:ident, $summary:expr, $explanation:expr) => {
-        pub static $name: crate::diag::Rule = crate::diag::Rule {
-            code: $code,
-            name: $slug,
-            severity: crate::diag::Severity::$severity,
-            stage: crate::diag::Stage::Analysis,
-            summary: $summary,
-            explanation: $explanation,
-        };
-    };
-}
-
 mod attachment;
 mod classes;
 pub mod compare;
@@ -88,6 +74,33 @@ pub struct Analysis {
     /// Listeners that are usable for traffic (Accepted, not conflicted).
     pub usable_listeners: Vec<ListenerId>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// Names of the listeners parentRef `parent_ref` of route `route` attached to.
+    pub fn attached_listeners(&self, route: usize, parent_ref: usize) -> Vec<&str> {
+        // Attachments are sorted by (route, parentRef): a binary search, not a scan per row.
+        let key = (route, parent_ref);
+        let start = self
+            .attachments
+            .partition_point(|a| (a.route, a.parent_ref) < key);
+        self.attachments
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|a| (a.route, a.parent_ref) == key)
+            .filter_map(|a| {
+                let owner = match a.listener.owner {
+                    ListenerOwner::Gateway(i) => self.gateways.get(i),
+                    ListenerOwner::ListenerSet(i) => self.listener_sets.get(i),
+                }?;
+                owner
+                    .listeners
+                    .get(a.listener.index)
+                    .map(|l| l.name.as_str())
+            })
+            .collect()
+    }
 }
 
 /// Every rule of the engine, for the registry (`crate::rules`).
@@ -243,8 +256,9 @@ mod tests {
             .expect("GW1001");
         assert_eq!(d.severity, Severity::Error);
         assert!(
-            d.message
-                .contains("listener `shared-http` of Gateway infra-ns/shared-gateway"),
+            d.message.contains(
+                "cannot attach to Gateway infra-ns/shared-gateway: listener `shared-http` only"
+            ),
             "{}",
             d.message
         );

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::arena::{Arena, Payload, Slot, Str};
+use super::flow_root::{DOCUMENT_START, flow_root_line};
 use super::rules::{
     COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, SYNTAX_ERROR, TAG_MISMATCH, TOO_MANY_NODES,
 };
@@ -88,28 +89,6 @@ struct Context<'a> {
     text: &'a Text,
     file: FileId,
     limits: &'a Limits,
-}
-
-const DOCUMENT_START: &str = "--- ";
-
-/// Where the line starts on which a chunk's content begins, when that content is a flow
-/// collection (`{` or `[`, as JSON is) at the start of its line.
-fn flow_root_line(chunk: &str) -> Option<usize> {
-    let mut line_start = 0;
-    for line in chunk.split_inclusive('\n') {
-        let marker = line
-            .strip_prefix("---")
-            .filter(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace));
-        let content = marker.unwrap_or(line).trim_start();
-        let skipped = content.is_empty() || content.starts_with('#') || line.starts_with('%');
-        if !skipped {
-            // After a marker on the same line, the content is no key candidate already.
-            let flow = content.starts_with(['{', '[']) && marker.is_none();
-            return flow.then_some(line_start);
-        }
-        line_start += line.len();
-    }
-    None
 }
 
 /// Builds the trees of the documents in `parsed` (the chunk `chunk`, or it with a document
@@ -684,21 +663,4 @@ impl Builder<'_> {
 
 fn file_location(file: FileId, span: Span) -> Location {
     Location::File { file, span }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flow_roots_are_found_after_comments_directives_and_bare_markers() {
-        assert_eq!(flow_root_line("{\"a\": 1}"), Some(0));
-        assert_eq!(flow_root_line("# c\n\n  [1, 2]\n"), Some(5));
-        assert_eq!(flow_root_line("%YAML 1.2\n---\n{a: 1}\n"), Some(14));
-        assert_eq!(flow_root_line("--- # c\n[1]\n"), Some(8));
-        assert_eq!(flow_root_line("--- {a: 1}\n"), None);
-        assert_eq!(flow_root_line("a: {b: 1}\n"), None);
-        assert_eq!(flow_root_line("---x: [1]\n"), None);
-        assert_eq!(flow_root_line("# only\n"), None);
-    }
 }

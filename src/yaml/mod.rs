@@ -7,6 +7,7 @@
 
 mod arena;
 mod build;
+mod flow_root;
 mod hand;
 mod node;
 #[cfg(test)]
