@@ -66,7 +66,7 @@ impl Sources {
 /// Whether a document looks like a Kubernetes object: a mapping with at least one of
 /// `apiVersion`, `kind` and `metadata`. One with some of them but not all is still an
 /// object, with errors; one with none (`values.yaml`, `docker-compose.yml`) is other YAML.
-fn is_object(root: &Node) -> bool {
+fn is_object(root: Node<'_>) -> bool {
     ["apiVersion", "kind", "metadata"]
         .iter()
         .any(|key| root.get(key).is_some())
@@ -470,7 +470,7 @@ fn load(
     let source = SourceFile {
         name,
         path,
-        text,
+        text: text.into(),
         ..SourceFile::default()
     };
     match problem {

@@ -60,7 +60,7 @@ pub fn resolve(sources: &Sources, location: &Location) -> Option<Resolved> {
 /// The node at `path`, or the deepest existing ancestor of it, with its span and the number
 /// of segments of `path` that exist. For a key, the span covers the key and its value so the
 /// underline starts at the field's name.
-fn find<'t>(root: &'t Node, path: &FieldPath) -> (&'t Node, Span, usize) {
+fn find<'t>(root: Node<'t>, path: &FieldPath) -> (Node<'t>, Span, usize) {
     let mut node = root;
     let mut span = root.span();
     let mut depth = 0;
@@ -87,7 +87,7 @@ fn find<'t>(root: &'t Node, path: &FieldPath) -> (&'t Node, Span, usize) {
 
 /// Whether two nodes hold the same value, wherever they are written (mapping keys in any
 /// order: renderers reorder them).
-fn same_value(a: &Node, b: &Node) -> bool {
+fn same_value(a: Node<'_>, b: Node<'_>) -> bool {
     match (a.view(), b.view()) {
         (View::Map(a), View::Map(b)) => {
             a.len() == b.len()

@@ -3,11 +3,12 @@
 //! is reported once, as the missing separator it probably is, and the chunk is read as the
 //! documents it was meant to be, instead of one object with a duplicate key per field.
 
+use super::arena::Arena;
 use super::rules::{DUPLICATE_KEY, MISSING_DOCUMENT_SEPARATOR};
 use super::split::Chunk;
 use super::{Limits, ParsedChunk, parse_chunk};
 use crate::diag::{Diagnostic, Location};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, Text};
 
 /// The top-level keys that every object starts with.
 const IDENTITY_KEYS: &[&str] = &["apiVersion", "kind", "metadata"];
@@ -15,22 +16,24 @@ const IDENTITY_KEYS: &[&str] = &["apiVersion", "kind", "metadata"];
 /// `parsed`, or the documents it splits into where separators are probably missing; each
 /// split is reported on the document before it.
 pub(super) fn recover(
-    text: &str,
+    text: &Text,
     mut parsed: ParsedChunk,
     file: FileId,
     limits: &Limits,
 ) -> Vec<ParsedChunk> {
     let mut pieces = Vec::new();
+    let mut arena = Arena::default();
     while let Some((boundary, keys)) = missing_separator(text, &parsed) {
         let end = parsed.end;
         let mut head = parse_chunk(
             text,
-            Chunk {
+            &Chunk {
                 start: parsed.start,
                 end: boundary,
             },
             file,
             limits,
+            &mut arena,
         );
         let line = 1 + text.get(..boundary).map_or(0, |t| t.matches('\n').count());
         let key_end = boundary + text.get(boundary..).and_then(|t| t.find(':')).unwrap_or(0);
@@ -55,12 +58,13 @@ pub(super) fn recover(
         pieces.push(head);
         parsed = parse_chunk(
             text,
-            Chunk {
+            &Chunk {
                 start: boundary,
                 end,
             },
             file,
             limits,
+            &mut arena,
         );
     }
     pieces.push(parsed);
@@ -85,6 +89,7 @@ fn missing_separator(text: &str, parsed: &ParsedChunk) -> Option<(usize, Vec<Str
         return None;
     };
     // A flow mapping (`{...}`) has no top-level lines.
+    let root = root.root();
     let block = root.as_map().is_some()
         && text
             .get(root.span().start..)

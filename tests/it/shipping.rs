@@ -5,11 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use gwctl::yaml::{Limits, Node};
+use gwctl::yaml::{Limits, Node, Tree};
 
 use super::cli::root;
 
-fn document(file: &str) -> Node {
+fn document(file: &str) -> Tree {
     let text = std::fs::read_to_string(root().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
     let (documents, diagnostics) = gwctl::yaml::parse(&text, 0, &Limits::default());
     assert!(diagnostics.is_empty(), "{file}: {diagnostics:?}");
@@ -20,11 +20,11 @@ fn document(file: &str) -> Node {
         .unwrap_or_else(|| panic!("{file} is empty"))
 }
 
-fn text<'a>(node: &'a Node, key: &str) -> &'a str {
+fn text<'a>(node: Node<'a>, key: &str) -> &'a str {
     node.get(key).and_then(Node::as_str).unwrap_or_default()
 }
 
-fn words(node: &Node, key: &str) -> Vec<String> {
+fn words(node: Node<'_>, key: &str) -> Vec<String> {
     node.get(key)
         .and_then(Node::as_seq)
         .map(|items| {
@@ -42,7 +42,7 @@ fn words(node: &Node, key: &str) -> Vec<String> {
 #[test]
 fn pre_commit_hooks_are_gwctl_command_lines() {
     let hooks = document(".pre-commit-hooks.yaml");
-    let hooks = hooks.as_seq().expect("a list of hooks");
+    let hooks = hooks.root().as_seq().expect("a list of hooks");
     let ids: Vec<&str> = hooks.iter().map(|h| text(h, "id")).collect();
     assert_eq!(ids, ["gwctl-check", "gwctl-simulate-requests"]);
     for hook in hooks {
@@ -82,6 +82,7 @@ fn binary_dir() -> PathBuf {
 #[test]
 fn the_action_runs_check() {
     let action = document("action.yml");
+    let action = action.root();
     let inputs = action.get("inputs").and_then(Node::as_map).expect("inputs");
     let input_names: Vec<&str> = inputs.iter().map(|e| e.key()).collect();
     assert_eq!(
@@ -95,7 +96,7 @@ fn the_action_runs_check() {
         .expect("runs.steps");
     let check = steps
         .iter()
-        .find(|s| text(s, "id") == "check")
+        .find(|s| text(*s, "id") == "check")
         .expect("a step with id check");
     let script = text(check, "run");
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("action");
@@ -147,7 +148,7 @@ fn the_action_runs_check() {
 }
 
 /// The YAML code blocks of the README that contain `needle`, parsed.
-fn readme_blocks(needle: &str) -> Vec<Node> {
+fn readme_blocks(needle: &str) -> Vec<Tree> {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
     readme
         .split("```yaml\n")
@@ -171,6 +172,7 @@ fn readme_blocks(needle: &str) -> Vec<Node> {
 fn the_readme_uses_what_is_shipped() {
     let action = document("action.yml");
     let inputs: Vec<&str> = action
+        .root()
         .get("inputs")
         .and_then(Node::as_map)
         .map(|m| m.iter().map(|e| e.key()).collect())
@@ -178,7 +180,11 @@ fn the_readme_uses_what_is_shipped() {
     let workflows = readme_blocks("uses: gwctl/gwctl@");
     assert!(!workflows.is_empty());
     for workflow in &workflows {
-        let jobs = workflow.get("jobs").and_then(Node::as_map).expect("jobs");
+        let jobs = workflow
+            .root()
+            .get("jobs")
+            .and_then(Node::as_map)
+            .expect("jobs");
         for job in jobs.iter() {
             let steps = job
                 .value()
@@ -187,7 +193,7 @@ fn the_readme_uses_what_is_shipped() {
                 .expect("steps");
             for step in steps
                 .iter()
-                .filter(|s| text(s, "uses").starts_with("gwctl/gwctl@"))
+                .filter(|s| text(*s, "uses").starts_with("gwctl/gwctl@"))
             {
                 let with = step.get("with").and_then(Node::as_map).expect("with");
                 for entry in with.iter() {
@@ -202,12 +208,14 @@ fn the_readme_uses_what_is_shipped() {
     }
     let hooks = document(".pre-commit-hooks.yaml");
     let ids: Vec<&str> = hooks
+        .root()
         .as_seq()
         .map(|h| h.iter().map(|h| text(h, "id")).collect())
         .unwrap_or_default();
     let configs = readme_blocks("repo: https://github.com/gwctl/gwctl");
     assert_eq!(configs.len(), 1);
     for repo in configs[0]
+        .root()
         .get("repos")
         .and_then(Node::as_seq)
         .expect("repos")

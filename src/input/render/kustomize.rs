@@ -257,7 +257,7 @@ impl Index {
             .get(object.file)?
             .documents
             .get(object.document)?;
-        Some(Document::new(id, document.index, document.root().clone()))
+        Some(Document::new(id, document.index, document.tree().clone()))
     }
 
     /// The path and text of source file `file`, taken out of the index (to become a

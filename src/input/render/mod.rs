@@ -174,7 +174,7 @@ impl Renderer<'_> {
         let chart_file = dir.join(helm::CHART_FILE);
         let at = self.add_file(&chart_file, sources);
         let chart_text = match at {
-            Location::File { file, .. } => sources.file(file).text.clone(),
+            Location::File { file, .. } => sources.file(file).text.to_string(),
             Location::Field { .. } => String::new(),
         };
         let release = helm::release_name(dir, &chart_text, self.limits);
