@@ -76,7 +76,7 @@ struct Reader {
 }
 
 impl Reader {
-    fn problem(&mut self, node: &Node, message: impl Into<String>) {
+    fn problem(&mut self, node: Node<'_>, message: impl Into<String>) {
         self.problems.push(Problem {
             span: node.span(),
             message: message.into(),
@@ -84,7 +84,7 @@ impl Reader {
     }
 
     /// The mapping `node`, with only the keys `allowed` (others are reported).
-    fn map<'n>(&mut self, node: &'n Node, allowed: &[&str]) -> Option<Map<'n>> {
+    fn map<'n>(&mut self, node: Node<'n>, allowed: &[&str]) -> Option<Map<'n>> {
         let Some(map) = node.as_map() else {
             self.problem(
                 node,
@@ -108,7 +108,7 @@ impl Reader {
     }
 
     /// The value of a required `key` of `map` (`at` is reported when it is missing).
-    fn required<'n>(&mut self, map: Map<'n>, at: &Node, key: &str) -> Option<&'n Node> {
+    fn required<'n>(&mut self, map: Map<'n>, at: Node<'_>, key: &str) -> Option<Node<'n>> {
         let value = map.get(key);
         if value.is_none() {
             self.problem(at, format!("missing `{key}`"));
@@ -116,7 +116,7 @@ impl Reader {
         value
     }
 
-    fn string(&mut self, node: &Node) -> Option<String> {
+    fn string(&mut self, node: Node<'_>) -> Option<String> {
         match node.as_str() {
             Some(s) if !s.is_empty() => Some(s.to_string()),
             _ => {
@@ -126,7 +126,7 @@ impl Reader {
         }
     }
 
-    fn bool(&mut self, node: &Node) -> Option<bool> {
+    fn bool(&mut self, node: Node<'_>) -> Option<bool> {
         let value = node.as_bool();
         if value.is_none() {
             self.problem(node, "expected true or false");
@@ -134,7 +134,7 @@ impl Reader {
         value
     }
 
-    fn items<'n>(&mut self, node: &'n Node) -> Vec<&'n Node> {
+    fn items<'n>(&mut self, node: Node<'n>) -> Vec<Node<'n>> {
         match node.view() {
             View::Seq(items) => items.iter().collect(),
             _ => {
@@ -144,7 +144,7 @@ impl Reader {
         }
     }
 
-    fn strings(&mut self, node: &Node) -> Vec<String> {
+    fn strings(&mut self, node: Node<'_>) -> Vec<String> {
         self.items(node)
             .into_iter()
             .filter_map(|n| self.string(n))
@@ -152,7 +152,7 @@ impl Reader {
     }
 
     /// The value of `node` in `table` (its names are the spellings the file may use).
-    fn one_of<T: Copy>(&mut self, node: &Node, table: &[(&str, T)]) -> Option<T> {
+    fn one_of<T: Copy>(&mut self, node: Node<'_>, table: &[(&str, T)]) -> Option<T> {
         let found = node
             .as_str()
             .and_then(|s| table.iter().find(|(name, _)| *name == s));
@@ -163,22 +163,22 @@ impl Reader {
         found.map(|(_, t)| *t)
     }
 
-    fn reason(&mut self, node: &Node) -> Option<&'static str> {
+    fn reason(&mut self, node: Node<'_>) -> Option<&'static str> {
         let table: Vec<(&str, &'static str)> = REASONS.iter().map(|r| (*r, *r)).collect();
         self.one_of(node, &table)
     }
 
-    fn protocol(&mut self, node: &Node) -> Option<Protocol> {
+    fn protocol(&mut self, node: Node<'_>) -> Option<Protocol> {
         let table: Vec<(&str, Protocol)> = Protocol::ALL.iter().map(|p| (p.as_str(), *p)).collect();
         self.one_of(node, &table)
     }
 
-    fn route_kind(&mut self, node: &Node) -> Option<RouteKind> {
+    fn route_kind(&mut self, node: Node<'_>) -> Option<RouteKind> {
         let table: Vec<(&str, RouteKind)> = RouteKind::all().map(|k| (k.as_str(), k)).collect();
         self.one_of(node, &table)
     }
 
-    fn group_kind(&mut self, node: &Node) -> Option<GroupKind> {
+    fn group_kind(&mut self, node: Node<'_>) -> Option<GroupKind> {
         let map = self.map(node, &["group", "kind"])?;
         let group = match map.get("group") {
             Some(g) => g.as_str().map(str::to_string).or_else(|| {
@@ -195,7 +195,7 @@ impl Reader {
         Some(GroupKind { group, kind })
     }
 
-    fn group_kinds(&mut self, node: &Node) -> Vec<GroupKind> {
+    fn group_kinds(&mut self, node: Node<'_>) -> Vec<GroupKind> {
         self.items(node)
             .into_iter()
             .filter_map(|n| self.group_kind(n))
@@ -203,7 +203,7 @@ impl Reader {
     }
 
     /// Pairs of protocols (`[[HTTPS, TLS], ...]`).
-    fn protocol_pairs(&mut self, node: &Node) -> BTreeSet<(Protocol, Protocol)> {
+    fn protocol_pairs(&mut self, node: Node<'_>) -> BTreeSet<(Protocol, Protocol)> {
         let mut out = BTreeSet::new();
         for item in self.items(node) {
             let pair: Vec<Protocol> = self
@@ -221,7 +221,7 @@ impl Reader {
         out
     }
 
-    fn source(&mut self, node: &Node) -> Option<Source> {
+    fn source(&mut self, node: Node<'_>) -> Option<Source> {
         let map = self.map(node, &["repo", "path", "at"])?;
         let mut field = |key| {
             let value = self.required(map, node, key)?;
@@ -234,7 +234,7 @@ impl Reader {
         })
     }
 
-    fn sources(&mut self, node: &Node) -> Vec<Source> {
+    fn sources(&mut self, node: Node<'_>) -> Vec<Source> {
         match node.view() {
             View::Seq(items) => items.iter().filter_map(|n| self.source(n)).collect(),
             _ => self.source(node).into_iter().collect(),
@@ -245,9 +245,9 @@ impl Reader {
     fn knob<T: Default>(
         &mut self,
         knobs: Map,
-        at: &Node,
+        at: Node<'_>,
         key: &str,
-        parse: impl FnOnce(&mut Self, &Node) -> Option<T>,
+        parse: impl FnOnce(&mut Self, Node<'_>) -> Option<T>,
     ) -> Cited<T> {
         let mut cited = Cited::default();
         let Some(node) = self.required(knobs, at, key) else {
@@ -268,7 +268,7 @@ impl Reader {
         cited
     }
 
-    fn profile(&mut self, root: &Node, profile: &mut Profile) {
+    fn profile(&mut self, root: Node<'_>, profile: &mut Profile) {
         let keys = [
             "name",
             "title",
@@ -322,7 +322,7 @@ impl Reader {
         }
     }
 
-    fn features(&mut self, node: &Node) -> Features {
+    fn features(&mut self, node: Node<'_>) -> Features {
         let mut out = Features::default();
         let Some(map) = self.map(node, &["reports", "features", "sourceOnly"]) else {
             return out;

@@ -102,7 +102,7 @@ fn core_features(profile: &str) -> &'static [&'static str] {
 
 /// Every feature a conformance report claims: its profiles' extended `supportedFeatures`
 /// and the core features of the profiles whose core tests passed.
-fn claimed(report: &Node) -> BTreeSet<String> {
+fn claimed(report: Node<'_>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let profiles = report
         .get("profiles")

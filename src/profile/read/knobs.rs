@@ -3,7 +3,7 @@
 use super::*;
 
 impl Reader {
-    pub(super) fn knobs(&mut self, node: &Node) -> Knobs {
+    pub(super) fn knobs(&mut self, node: Node<'_>) -> Knobs {
         let Some(map) = self.map(node, KNOB_NAMES) else {
             return Knobs::default();
         };
@@ -106,14 +106,14 @@ impl Reader {
     fn enum_knob<T: Copy + Default>(
         &mut self,
         map: Map,
-        at: &Node,
+        at: Node<'_>,
         key: &str,
         table: &[(&str, T)],
     ) -> Cited<T> {
         self.knob(map, at, key, |r, v| r.one_of(v, table))
     }
 
-    fn gateway_accepted(&mut self, v: &Node) -> Option<GatewayAccepted> {
+    fn gateway_accepted(&mut self, v: Node<'_>) -> Option<GatewayAccepted> {
         let m = self.map(v, &["someListenersInvalid", "noValidListenerProgrammed"])?;
         let some = self.required(m, v, "someListenersInvalid")?;
         let none = self.required(m, v, "noValidListenerProgrammed")?;
@@ -124,7 +124,7 @@ impl Reader {
     }
 
     /// A list of route kinds, or `rejected`.
-    fn terminate_kinds(&mut self, v: &Node) -> Option<Option<Vec<RouteKind>>> {
+    fn terminate_kinds(&mut self, v: Node<'_>) -> Option<Option<Vec<RouteKind>>> {
         if v.as_str() == Some("rejected") {
             return Some(None);
         }
@@ -137,7 +137,7 @@ impl Reader {
         ))
     }
 
-    fn conflicted(&mut self, v: &Node) -> Option<ConflictedConditions> {
+    fn conflicted(&mut self, v: Node<'_>) -> Option<ConflictedConditions> {
         let m = self.map(v, &["accepted", "programmed"])?;
         let accepted = self.required(m, v, "accepted")?;
         let programmed = self.required(m, v, "programmed")?;
@@ -147,7 +147,7 @@ impl Reader {
         })
     }
 
-    fn invalid_kinds(&mut self, v: &Node) -> Option<InvalidRouteKinds> {
+    fn invalid_kinds(&mut self, v: Node<'_>) -> Option<InvalidRouteKinds> {
         let m = self.map(v, &["some", "none"])?;
         let validity = [("listenerValid", false), ("listenerInvalid", true)];
         let some = self.required(m, v, "some")?;
@@ -158,7 +158,7 @@ impl Reader {
         })
     }
 
-    fn port_match(&mut self, v: &Node) -> Option<ServicePortMatch> {
+    fn port_match(&mut self, v: Node<'_>) -> Option<ServicePortMatch> {
         let m = self.map(v, &["check", "reason"])?;
         let check = self.required(m, v, "check")?;
         let reason = self.required(m, v, "reason")?;
@@ -173,7 +173,7 @@ impl Reader {
         })
     }
 
-    fn selectors(&mut self, v: &Node) -> Option<SelectorEdgeCases> {
+    fn selectors(&mut self, v: Node<'_>) -> Option<SelectorEdgeCases> {
         let m = self.map(v, &["missingSelects", "listenerInvalid"])?;
         let missing = self.required(m, v, "missingSelects")?;
         let invalid = self.required(m, v, "listenerInvalid")?;
@@ -186,8 +186,8 @@ impl Reader {
     /// `{known: [...], others: rejected | implementationSpecific}`.
     fn open_list<T>(
         &mut self,
-        node: &Node,
-        items: impl FnOnce(&mut Self, &Node) -> Vec<T>,
+        node: Node<'_>,
+        items: impl FnOnce(&mut Self, Node<'_>) -> Vec<T>,
     ) -> Option<OpenList<T>> {
         let m = self.map(node, &["known", "others"])?;
         let known = self.required(m, node, "known")?;
@@ -203,14 +203,14 @@ impl Reader {
     }
 
     /// `any` (opaque), or a list of kinds.
-    fn parameter_kinds(&mut self, node: &Node) -> Option<Option<Vec<GroupKind>>> {
+    fn parameter_kinds(&mut self, node: Node<'_>) -> Option<Option<Vec<GroupKind>>> {
         if node.as_str() == Some("any") {
             return Some(None);
         }
         Some(Some(self.group_kinds(node)))
     }
 
-    fn conflict_reason(&mut self, node: &Node) -> Option<ConflictReason> {
+    fn conflict_reason(&mut self, node: Node<'_>) -> Option<ConflictReason> {
         match node.as_str() {
             Some("conflictReason") => Some(ConflictReason::Conflict),
             Some("omitted") => Some(ConflictReason::Omitted),
@@ -224,7 +224,7 @@ impl Reader {
         }
     }
 
-    fn parent_kinds(&mut self, node: &Node) -> Vec<ParentKind> {
+    fn parent_kinds(&mut self, node: Node<'_>) -> Vec<ParentKind> {
         let mut out = Vec::new();
         for item in self.items(node) {
             let Some(m) = self.map(item, &["group", "kind", "role"]) else {
@@ -254,7 +254,7 @@ impl Reader {
         out
     }
 
-    fn vendor_protocols(&mut self, node: &Node) -> Vec<VendorProtocol> {
+    fn vendor_protocols(&mut self, node: Node<'_>) -> Vec<VendorProtocol> {
         let mut out = Vec::new();
         for item in self.items(node) {
             let Some(m) = self.map(item, &["name", "routeKinds"]) else {
@@ -274,7 +274,7 @@ impl Reader {
         out
     }
 
-    fn port_sharing(&mut self, node: &Node) -> Option<PortSharing> {
+    fn port_sharing(&mut self, node: Node<'_>) -> Option<PortSharing> {
         let keys = [
             "compatible",
             "hostnameDistinct",
@@ -300,7 +300,7 @@ impl Reader {
         })
     }
 
-    fn regex(&mut self, node: &Node) -> Option<RegexProfile> {
+    fn regex(&mut self, node: Node<'_>) -> Option<RegexProfile> {
         let m = self.map(node, &["dialect", "validates", "maxProgramSize"])?;
         let dialect = self.required(m, node, "dialect")?;
         let validates = self.required(m, node, "validates")?;
