@@ -5,6 +5,7 @@ mod cli;
 mod cluster;
 mod conformance;
 mod fake_apiserver;
+mod fake_proxy;
 mod formats;
 mod probe;
 mod rules;
