@@ -47,11 +47,11 @@ pub fn explain(rule: &Rule) -> String {
 
 /// Every rule as a table.
 pub fn list(rules: &[&Rule]) -> String {
-    let mut table = crate::output::table::plain_table(["CODE", "NAME", "SEVERITY", "SUMMARY"]);
+    let mut table = crate::output::grid::plain_table(["CODE", "NAME", "SEVERITY", "SUMMARY"]);
     for rule in rules {
         table.add_row([rule.code, rule.name, rule.severity.as_str(), rule.summary]);
     }
-    crate::output::table::finish(&table)
+    crate::output::grid::finish(&table)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::client::{Client, Failure};
 use super::progress::Progress;
-use crate::model::{EXPERIMENTAL_GROUP, GATEWAY_GROUP};
+use crate::model::{self, EXPERIMENTAL_GROUP, GATEWAY_GROUP};
 
 /// Items per page (`limit`), as kubectl uses.
 pub const PAGE_SIZE: usize = 500;
@@ -22,22 +22,6 @@ const JSON: &str = "application/json";
 /// No fallback type is offered, so a server that cannot do this fails rather than sending
 /// full objects.
 const METADATA_ONLY: &str = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
-
-/// Gateway API kinds read, in the main group.
-pub const GATEWAY_KINDS: &[&str] = &[
-    "GatewayClass",
-    "Gateway",
-    "ListenerSet",
-    "HTTPRoute",
-    "GRPCRoute",
-    "TLSRoute",
-    "TCPRoute",
-    "UDPRoute",
-    "ReferenceGrant",
-    "BackendTLSPolicy",
-];
-/// Experimental kinds read when served; their absence is not worth a note.
-const EXPERIMENTAL_KINDS: &[&str] = &["XListenerSet"];
 
 /// One list to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,12 +100,11 @@ pub fn discover(client: &Client) -> Result<Plan, Failure> {
         ],
         missing: Vec::new(),
     };
-    for (group, kinds, noted) in [
-        (GATEWAY_GROUP, GATEWAY_KINDS, true),
-        (EXPERIMENTAL_GROUP, EXPERIMENTAL_KINDS, false),
-    ] {
+    // Every Gateway API kind the model reads; experimental kinds are read when served, and
+    // their absence is not worth a note.
+    for (group, noted) in [(GATEWAY_GROUP, true), (EXPERIMENTAL_GROUP, false)] {
         let served = served_kinds(client, &groups, group)?;
-        for &kind in kinds {
+        for kind in model::kinds_in_group(group) {
             match served.get(kind) {
                 Some((version, resource)) => plan.jobs.push(ListJob {
                     group: group.into(),

@@ -1,7 +1,8 @@
 //! GatewayClass handling (§1) and the Gateway-level prerequisites of reconciliation.
 
+use super::conditions::{ConditionStatus, Decision, Verdict, reasons, types};
 use super::index::{Index, Lookup};
-use super::{Condition, ConditionStatus, GatewayClassReport, Options, field};
+use super::report::GatewayClassReport;
 use crate::diag::{Diagnostic, FieldPath};
 use crate::model::{Gateway, GatewayClass};
 
@@ -82,20 +83,17 @@ pub enum Reconciled {
 
 /// Whether the simulated controller handles `class`: every class without
 /// `--controller-name`, else the classes whose `spec.controllerName` is that one.
-pub fn handles(options: &Options, class: &GatewayClass) -> bool {
-    options
-        .controller_name
-        .as_ref()
-        .is_none_or(|wanted| class.controller_name.as_ref() == Some(wanted))
+pub fn handles(controller_name: Option<&str>, class: &GatewayClass) -> bool {
+    controller_name.is_none_or(|wanted| class.controller_name.as_deref() == Some(wanted))
 }
 
 /// The status the simulated controller writes on `class`: `Accepted=True`, since gwctl
 /// treats `parametersRef` as opaque (semantics §1) and nothing else can make a handled class
 /// unacceptable; no conditions for a class it does not handle, whose status is another
 /// controller's to write.
-pub fn class_report(options: &Options, class: &GatewayClass) -> GatewayClassReport {
+pub fn class_report(controller_name: Option<&str>, class: &GatewayClass) -> GatewayClassReport {
     let meta = &class.meta;
-    let conditions = if handles(options, class) {
+    let conditions = if handles(controller_name, class) {
         let message = match &class.controller_name {
             Some(controller) => format!(
                 "GatewayClass {} is accepted by controller `{controller}`",
@@ -103,12 +101,10 @@ pub fn class_report(options: &Options, class: &GatewayClass) -> GatewayClassRepo
             ),
             None => format!("GatewayClass {} is accepted", meta.name),
         };
-        vec![Condition::new(
-            "Accepted",
-            ConditionStatus::True,
-            "Accepted",
-            message,
-        )]
+        vec![
+            Verdict::new(ConditionStatus::True, reasons::ACCEPTED, message)
+                .condition(types::ACCEPTED),
+        ]
     } else {
         Vec::new()
     };
@@ -119,75 +115,74 @@ pub fn class_report(options: &Options, class: &GatewayClass) -> GatewayClassRepo
     }
 }
 
+/// Whether the simulated controller reconciles `gw`: its class exists, is known, and is
+/// handled (`controller_name`).
 pub fn gateway_reconciled(
     index: &Index,
-    options: &Options,
+    controller_name: Option<&str>,
     gw: &Gateway,
     diags: &mut Vec<Diagnostic>,
 ) -> Reconciled {
     let meta = &gw.meta;
     let me = format!("Gateway {}/{}", meta.namespace, meta.name);
-    let path = FieldPath::parse("spec.gatewayClassName");
+    let at = || meta.at(FieldPath::parse("spec.gatewayClassName"));
     let Some(class_name) = gw.gateway_class_name.as_deref() else {
         return Reconciled::No {
             message: format!("{me} names no GatewayClass"),
         };
     };
-    match index.class(class_name) {
-        Lookup::Found(class) => match &options.controller_name {
-            Some(wanted) if !handles(options, class) => {
-                let message = format!(
+    let not_reconciled = |rule, message| {
+        Decision::reported(
+            rule,
+            at(),
+            ConditionStatus::Unknown,
+            reasons::PENDING,
+            message,
+        )
+    };
+    let decision = match index.class(class_name) {
+        Lookup::Found(class) => match controller_name {
+            Some(wanted) if !handles(controller_name, class) => not_reconciled(
+                &GATEWAY_CLASS_NOT_HANDLED,
+                format!(
                     "{me} uses GatewayClass `{class_name}`, whose controller `{}` is not `{wanted}`; that controller, not the one simulated, reconciles it",
                     class.controller_name.as_deref().unwrap_or("<unset>")
-                );
-                diags.push(
-                    Diagnostic::new(&GATEWAY_CLASS_NOT_HANDLED, message.clone())
-                        .at(field(meta, path))
-                        .help(format!(
-                            "use a GatewayClass whose controllerName is `{wanted}`, or run without --controller-name"
-                        )),
-                );
-                Reconciled::No { message }
-            }
-            _ => Reconciled::Yes,
+                ),
+            )
+            .help(format!(
+                "use a GatewayClass whose controllerName is `{wanted}`, or run without --controller-name"
+            )),
+            _ => return Reconciled::Yes,
         },
-        Lookup::Missing => {
-            let message = format!(
+        Lookup::Missing => not_reconciled(
+            &GATEWAY_CLASS_NOT_FOUND,
+            format!(
                 "{me} names GatewayClass `{class_name}`, which does not exist; no controller reconciles the Gateway"
-            );
-            diags.push(
-                Diagnostic::new(&GATEWAY_CLASS_NOT_FOUND, message.clone())
-                    .at(field(meta, path))
-                    .help("set gatewayClassName to an installed GatewayClass (see `kubectl get gatewayclass`)"),
-            );
-            Reconciled::No { message }
-        }
-        Lookup::Unknown => {
-            let message = format!(
+            ),
+        )
+        .help("set gatewayClassName to an installed GatewayClass (see `kubectl get gatewayclass`)"),
+        Lookup::Unknown => not_reconciled(
+            &UNKNOWN_GATEWAY_CLASS,
+            format!(
                 "{me} names GatewayClass `{class_name}`, which is not in the input; whether a controller reconciles the Gateway is unknown"
-            );
-            diags.push(
-                Diagnostic::new(&UNKNOWN_GATEWAY_CLASS, message.clone())
-                    .at(field(meta, path))
-                    .help(format!(
-                        "add the GatewayClass `{class_name}` manifest to the input, or pass --complete if it does not exist"
-                    )),
-            );
-            Reconciled::No { message }
-        }
+            ),
+        )
+        .help(format!(
+            "add the GatewayClass `{class_name}` manifest to the input, or pass --complete if it does not exist"
+        )),
+    };
+    Reconciled::No {
+        message: decision.record(diags).message,
     }
 }
 
-/// The `Accepted` verdict of `spec.infrastructure.parametersRef`: `None` when fine,
-/// else `(status False/Unknown, message)`.
-pub fn parameters_problem(
-    index: &Index,
-    gw: &Gateway,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(bool, String)> {
+/// The Gateway's `Accepted` decision on `spec.infrastructure.parametersRef`: `None` when
+/// the parameters resolve (or none are given), else `False` (`InvalidParameters`) or
+/// unknown.
+pub fn parameters_problem(index: &Index, gw: &Gateway) -> Option<Decision> {
     let p = gw.infrastructure_parameters_ref.as_ref()?;
     let meta = &gw.meta;
-    let path = FieldPath::parse("spec.infrastructure.parametersRef");
+    let at = meta.at(FieldPath::parse("spec.infrastructure.parametersRef"));
     let target = format!(
         "`{}` {}/{}",
         if p.group.is_empty() {
@@ -198,7 +193,7 @@ pub fn parameters_problem(
         meta.namespace,
         p.name
     );
-    let found = if p.group.is_empty() && p.kind == "ConfigMap" {
+    let unknown = if p.group.is_empty() && p.kind == "ConfigMap" {
         match index.config_map(&meta.namespace, &p.name) {
             Lookup::Found(_) => return None,
             Lookup::Missing => false,
@@ -209,25 +204,27 @@ pub fn parameters_problem(
         !index.complete_for(&p.group, &p.kind)
     };
     let me = format!("Gateway {}/{}", meta.namespace, meta.name);
-    if found {
-        let message = format!(
-            "{me}: the infrastructure parameters {target} are not in the input; whether they resolve is unknown"
-        );
-        diags.push(
-            Diagnostic::new(&UNKNOWN_PARAMETERS, message.clone())
-                .at(field(meta, path))
-                .help("add the parameters object's manifest to the input, or pass --complete if it does not exist"),
-        );
-        Some((true, message))
+    Some(if unknown {
+        Decision::reported(
+            &UNKNOWN_PARAMETERS,
+            at,
+            ConditionStatus::Unknown,
+            reasons::PENDING,
+            format!(
+                "{me}: the infrastructure parameters {target} are not in the input; whether they resolve is unknown"
+            ),
+        )
+        .help("add the parameters object's manifest to the input, or pass --complete if it does not exist")
     } else {
-        let message = format!(
-            "{me}: the infrastructure parameters {target} do not exist or are not supported"
-        );
-        diags.push(
-            Diagnostic::new(&GATEWAY_INVALID_PARAMETERS, message.clone())
-                .at(field(meta, path))
-                .help("create the parameters object (a ConfigMap in the Gateway's namespace), or remove spec.infrastructure.parametersRef"),
-        );
-        Some((false, message))
-    }
+        Decision::reported(
+            &GATEWAY_INVALID_PARAMETERS,
+            at,
+            ConditionStatus::False,
+            reasons::INVALID_PARAMETERS,
+            format!(
+                "{me}: the infrastructure parameters {target} do not exist or are not supported"
+            ),
+        )
+        .help("create the parameters object (a ConfigMap in the Gateway's namespace), or remove spec.infrastructure.parametersRef")
+    })
 }

@@ -5,8 +5,10 @@
 //! A status written for an older generation is reported as stale instead of as a list of
 //! differences, since those would be expected until the controller catches up.
 
-use super::{Analysis, Condition, ConditionStatus, GatewayReport, ParentRefStatus, RouteReport};
-use crate::diag::{Diagnostic, FieldPath, Location};
+use super::Analysis;
+use super::conditions::{Condition, ConditionStatus, types};
+use super::report::{GatewayReport, ParentRefStatus, RouteReport};
+use crate::diag::{Diagnostic, FieldPath};
 use crate::model::{LiveCondition, LiveParent, LiveStatus, Meta, World};
 
 rule!(
@@ -97,14 +99,6 @@ pub fn compare(
     out
 }
 
-fn at(meta: &Meta, path: FieldPath) -> Location {
-    Location::Field {
-        resource: meta.resource(),
-        origin: meta.origin,
-        path,
-    }
-}
-
 /// The first condition written for an older generation than the object's.
 fn stale<'a>(
     meta: &Meta,
@@ -127,7 +121,7 @@ fn stale_diagnostic(meta: &Meta, observed: i64, generation: i64) -> Diagnostic {
             meta.resource()
         ),
     )
-    .at(at(meta, FieldPath::root().key("status")))
+    .at(meta.at(FieldPath::root().key("status")))
     .help("wait for the controller, or check that it runs and what its logs say")
 }
 
@@ -195,7 +189,7 @@ fn compare_gateway(
                     &GATEWAY_STATUS_DIFFERS,
                     format!("{}: {what}", meta.resource()),
                 )
-                .at(at(meta, path))
+                .at(meta.at(path))
                 .help(HELP),
             );
         }
@@ -216,7 +210,7 @@ fn compare_gateway(
                             listener.name
                         ),
                     )
-                    .at(at(meta, status.clone().key("listeners")))
+                    .at(meta.at(status.clone().key("listeners")))
                     .help(HELP),
                 );
             }
@@ -253,7 +247,7 @@ fn compare_gateway(
                         what.join("; ")
                     ),
                 )
-                .at(at(meta, path))
+                .at(meta.at(path))
                 .help(HELP),
             );
         }
@@ -300,7 +294,7 @@ fn compare_route(
             let accepted = parent
                 .conditions
                 .iter()
-                .any(|c| c.type_ == "Accepted" && c.status == ConditionStatus::True);
+                .any(|c| c.type_ == types::ACCEPTED && c.status == ConditionStatus::True);
             if accepted {
                 out.push(
                     Diagnostic::new(
@@ -310,7 +304,7 @@ fn compare_route(
                              predicts Accepted=True"
                         ),
                     )
-                    .at(at(meta, spec_path))
+                    .at(meta.at(spec_path))
                     .help(HELP),
                 );
             }
@@ -327,8 +321,8 @@ fn compare_route(
                 }
                 out.push(
                     Diagnostic::new(&ROUTE_STATUS_DIFFERS, format!("{name}: {what}"))
-                        .at(at(meta, path))
-                        .related(at(meta, spec_path.clone()), "the parentRef")
+                        .at(meta.at(path))
+                        .related(meta.at(spec_path.clone()), "the parentRef")
                         .help(HELP),
                 );
             }

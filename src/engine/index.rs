@@ -7,6 +7,18 @@ use crate::model::{
     World, positions_by_name,
 };
 
+rule!(
+    UNKNOWN_PARENT,
+    "GW4006",
+    "unknown-parent",
+    Warning,
+    "A parentRef names a Gateway or ListenerSet the input does not contain",
+    "Without `--complete`, a parent absent from the input may exist in the cluster, so \
+whether the route attaches is `Unknown`.\n\n\
+```yaml\nparentRefs:\n- {name: shared-gateway, namespace: infra-ns}   # not among the inputs\n```\n\n\
+Fix: add the parent's manifest to the input, or pass `--complete`."
+);
+
 /// The result of looking up an object by name.
 #[derive(Debug, Clone, Copy)]
 pub enum Lookup<T> {

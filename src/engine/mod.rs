@@ -2,11 +2,19 @@
 //! on the way (attachment, references, listener validation), plus request routing.
 //!
 //! Entry point: [`analyze`]. It never prints; it returns an [`Analysis`].
+//!
+//! The phases, in the order `analyze` runs them: GatewayClasses (`classes`), listeners
+//! (`listeners`: validation, ListenerSet admission, conflicts), each route (`routes`:
+//! its parentRefs through `attachment`, its backendRefs through `references`), then the
+//! Gateways' and ListenerSets' status (`status`). Their shared words (conditions,
+//! verdicts, decisions, listener ids) live in `conditions`, the predicted status in
+//! `report`. [`routing`] walks requests over the result; [`compare`] sets it against the
+//! status a controller wrote.
 
 use std::collections::BTreeSet;
 
-use crate::diag::{Diagnostic, FieldPath, Location, Origin};
-use crate::model::{GroupKind, Meta, RouteKind, World};
+use crate::diag::Diagnostic;
+use crate::model::{GroupKind, World};
 
 /// Declares a `pub static` [`crate::diag::Rule`] beside the code that emits it.
 macro_rules! rule {
@@ -25,25 +33,26 @@ macro_rules! rule {
 mod attachment;
 mod classes;
 pub mod compare;
+mod conditions;
 mod hostname;
 mod index;
 mod listeners;
 mod references;
+mod report;
+mod routes;
+pub mod routing;
 mod selector;
 mod status;
 #[cfg(test)]
 pub(crate) mod testing;
 
-/// A field of an object, as a diagnostic location.
-fn field(meta: &Meta, path: FieldPath) -> Location {
-    Location::Field {
-        resource: meta.resource(),
-        origin: meta.origin,
-        path,
-    }
-}
-
-pub mod routing;
+pub use conditions::{
+    BackendVerdict, Condition, ConditionStatus, ListenerId, ListenerOwner, reasons, types,
+};
+pub use report::{
+    Attachment, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus, Refusal,
+    RouteParentStatus, RouteReport,
+};
 
 /// What the analysis may assume about objects the input does not contain.
 #[derive(Debug, Clone, Default)]
@@ -57,169 +66,6 @@ pub struct Options {
     /// Kinds whose objects stay unknown even when `complete`: a cluster that refused to
     /// list them (403) is complete except for them.
     pub unknown_kinds: BTreeSet<GroupKind>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ConditionStatus {
-    True,
-    False,
-    Unknown,
-}
-
-impl ConditionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConditionStatus::True => "True",
-            ConditionStatus::False => "False",
-            ConditionStatus::Unknown => "Unknown",
-        }
-    }
-}
-
-/// A status condition as a controller writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
-    pub type_: String,
-    pub status: ConditionStatus,
-    pub reason: String,
-    pub message: String,
-}
-
-impl Condition {
-    pub fn new(
-        type_: &str,
-        status: ConditionStatus,
-        reason: &str,
-        message: impl Into<String>,
-    ) -> Self {
-        Condition {
-            type_: type_.to_string(),
-            status,
-            reason: reason.to_string(),
-            message: message.into(),
-        }
-    }
-}
-
-/// Which object owns a listener.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListenerOwner {
-    /// Index into `World::gateways`.
-    Gateway(usize),
-    /// Index into `World::listener_sets`.
-    ListenerSet(usize),
-}
-
-/// A listener: its owner and its index in the owner's `spec.listeners`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ListenerId {
-    pub owner: ListenerOwner,
-    pub index: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListenerStatus {
-    pub name: String,
-    pub attached_routes: u32,
-    pub supported_kinds: Vec<GroupKind>,
-    pub conditions: Vec<Condition>,
-}
-
-/// Predicted status of a Gateway or a ListenerSet.
-#[derive(Debug, Clone)]
-pub struct GatewayReport {
-    pub namespace: String,
-    pub name: String,
-    /// Gateways only.
-    pub gateway_class_name: Option<String>,
-    pub origin: Origin,
-    pub conditions: Vec<Condition>,
-    pub listeners: Vec<ListenerStatus>,
-    /// Gateways only: accepted ListenerSets.
-    pub attached_listener_sets: Option<u32>,
-}
-
-/// `status.parents[].parentRef` as a controller echoes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParentRefStatus {
-    pub group: String,
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
-    pub section_name: Option<String>,
-    pub port: Option<i64>,
-}
-
-#[derive(Debug, Clone)]
-pub struct RouteParentStatus {
-    pub parent_ref: ParentRefStatus,
-    /// `controllerName`: the `spec.controllerName` of the GatewayClass of the parent
-    /// Gateway (of the ListenerSet's Gateway for a ListenerSet parent); `None` when the
-    /// input does not tell it (parent, Gateway or class missing).
-    pub controller_name: Option<String>,
-    pub conditions: Vec<Condition>,
-}
-
-/// Predicted status of a GatewayClass.
-#[derive(Debug, Clone)]
-pub struct GatewayClassReport {
-    pub name: String,
-    pub origin: Origin,
-    /// `status.conditions`; empty for a class the simulated controller does not handle
-    /// (`--controller-name`): its status is another controller's to write.
-    pub conditions: Vec<Condition>,
-}
-
-#[derive(Debug, Clone)]
-pub struct RouteReport {
-    pub kind: RouteKind,
-    pub namespace: String,
-    pub name: String,
-    pub origin: Origin,
-    /// One entry per `spec.parentRefs` entry, in order.
-    pub parents: Vec<RouteParentStatus>,
-}
-
-/// A route attached to a listener through one of its parentRefs.
-#[derive(Debug, Clone)]
-pub struct Attachment {
-    /// Index into `World::routes`.
-    pub route: usize,
-    /// Index into the route's `parent_refs`.
-    pub parent_ref: usize,
-    pub listener: ListenerId,
-    /// The route's hostnames intersected with the listener's (§4); empty = any host.
-    pub hostnames: Vec<String>,
-}
-
-/// A (route parentRef, listener) pair that did not attach, and why: the simulator's
-/// "near misses".
-#[derive(Debug, Clone)]
-pub struct Refusal {
-    pub route: usize,
-    pub parent_ref: usize,
-    /// `None` when no listener was selected (no such parent, sectionName/port mismatch).
-    pub listener: Option<ListenerId>,
-    /// The route condition reason: `NoMatchingParent`, `NotAllowedByListeners`,
-    /// `NoMatchingListenerHostname`, ...
-    pub reason: String,
-    pub message: String,
-}
-
-/// Whether one backendRef (or mirror backendRef) resolves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BackendVerdict {
-    Valid,
-    /// The ResolvedRefs reason (`InvalidKind`, `RefNotPermitted`, `BackendNotFound`,
-    /// `UnsupportedProtocol`) and a message.
-    Invalid {
-        reason: String,
-        message: String,
-    },
-    /// Depends on an object the input does not contain (open world).
-    Unknown {
-        message: String,
-    },
 }
 
 /// Everything the analysis found.
@@ -244,6 +90,33 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Analysis {
+    /// Names of the listeners parentRef `parent_ref` of route `route` attached to.
+    pub fn attached_listeners(&self, route: usize, parent_ref: usize) -> Vec<&str> {
+        // Attachments are sorted by (route, parentRef): a binary search, not a scan per row.
+        let key = (route, parent_ref);
+        let start = self
+            .attachments
+            .partition_point(|a| (a.route, a.parent_ref) < key);
+        self.attachments
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|a| (a.route, a.parent_ref) == key)
+            .filter_map(|a| {
+                let owner = match a.listener.owner {
+                    ListenerOwner::Gateway(i) => self.gateways.get(i),
+                    ListenerOwner::ListenerSet(i) => self.listener_sets.get(i),
+                }?;
+                owner
+                    .listeners
+                    .get(a.listener.index)
+                    .map(|l| l.name.as_str())
+            })
+            .collect()
+    }
+}
+
 /// Every rule of the engine, for the registry (`crate::rules`).
 pub static RULES: &[&crate::diag::Rule] = &[
     &attachment::ROUTE_NOT_ALLOWED_BY_LISTENERS,
@@ -253,8 +126,8 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &attachment::ROUTE_UNSUPPORTED_PARENT_KIND,
     &attachment::ROUTE_PARENT_NOT_RECONCILED,
     &attachment::ROUTE_WITHOUT_PARENTS,
-    &attachment::UNKNOWN_NAMESPACE,
-    &attachment::UNKNOWN_PARENT,
+    &selector::UNKNOWN_NAMESPACE,
+    &index::UNKNOWN_PARENT,
     &references::BACKEND_INVALID_KIND,
     &references::BACKEND_REF_NOT_PERMITTED,
     &references::BACKEND_NOT_FOUND,
@@ -298,11 +171,12 @@ pub static RULES: &[&crate::diag::Rule] = &[
 pub fn analyze(world: &World, options: &Options) -> Analysis {
     let index =
         index::Index::new(world, options.complete).with_unknown_kinds(&options.unknown_kinds);
+    let controller_name = options.controller_name.as_deref();
     let mut diagnostics = Vec::new();
     let reconciled: Vec<classes::Reconciled> = world
         .gateways
         .iter()
-        .map(|gw| classes::gateway_reconciled(&index, options, gw, &mut diagnostics))
+        .map(|gw| classes::gateway_reconciled(&index, controller_name, gw, &mut diagnostics))
         .collect();
     let listener_states = listeners::analyze(world, &index, &reconciled, &mut diagnostics);
     let ctx = attachment::Ctx {
@@ -311,153 +185,30 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         reconciled: &reconciled,
         listeners: &listener_states,
     };
-    // Routes are judged independently (attachedRoutes is counted afterwards): many of them
-    // on several threads, merged in order.
-    let mut attachments = Vec::new();
-    let mut refusals = Vec::new();
-    let mut routes = Vec::with_capacity(world.routes.len());
-    let mut backends = Vec::with_capacity(world.routes.len());
-    let parts = crate::parallel::map_groups(
-        &world.routes,
-        |route| 1 + route.rules.len(),
-        PARALLEL_ROUTE_RULES,
-        |offset, group| judge_routes(&ctx, &index, offset, group),
-    );
-    for part in parts {
-        attachments.extend(part.attachments);
-        refusals.extend(part.refusals);
-        routes.extend(part.routes);
-        backends.extend(part.backends);
-        diagnostics.extend(part.diagnostics);
-    }
+    let judged = routes::judge_all(&ctx, &index, &world.routes);
+    diagnostics.extend(judged.diagnostics);
     let reports = status::assemble(
         world,
         &index,
         &reconciled,
         &listener_states,
-        &attachments,
+        &judged.attachments,
         &mut diagnostics,
     );
     let gateway_classes = world
         .gateway_classes
         .iter()
-        .map(|class| classes::class_report(options, class))
+        .map(|class| classes::class_report(controller_name, class))
         .collect();
     Analysis {
         gateway_classes,
         gateways: reports.gateways,
         listener_sets: reports.listener_sets,
-        routes,
-        attachments,
-        refusals,
-        backends,
+        routes: judged.routes,
+        attachments: judged.attachments,
+        refusals: judged.refusals,
+        backends: judged.backends,
         usable_listeners: reports.usable_listeners,
-        diagnostics,
-    }
-}
-
-/// Below this many routes and rules, judging routes on one thread is quicker.
-const PARALLEL_ROUTE_RULES: usize = 4_000;
-
-/// What judging a group of routes found, in route order.
-#[derive(Default)]
-struct JudgedRoutes {
-    routes: Vec<RouteReport>,
-    attachments: Vec<Attachment>,
-    refusals: Vec<Refusal>,
-    backends: Vec<Vec<Vec<BackendVerdict>>>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-/// Judges every parentRef and backendRef of `group`, the routes from `world.routes[offset]`.
-fn judge_routes(
-    ctx: &attachment::Ctx,
-    index: &index::Index,
-    offset: usize,
-    group: &[crate::model::Route],
-) -> JudgedRoutes {
-    let JudgedRoutes {
-        mut routes,
-        mut attachments,
-        mut refusals,
-        mut backends,
-        mut diagnostics,
-    } = JudgedRoutes::default();
-    for (r, route) in group.iter().enumerate() {
-        let r = offset + r;
-        if route.parent_refs.is_empty() {
-            diagnostics.push(
-                Diagnostic::new(
-                    &attachment::ROUTE_WITHOUT_PARENTS,
-                    format!(
-                        "{} has no parentRefs and attaches to no Gateway",
-                        route.named()
-                    ),
-                )
-                .at(field(&route.meta, FieldPath::parse("spec")))
-                .help("add `spec.parentRefs` naming the Gateway that should serve this route"),
-            );
-        }
-        let accepted: Vec<listeners::Verdict> = route
-            .parent_refs
-            .iter()
-            .map(|p| {
-                attachment::judge_parent(
-                    ctx,
-                    r,
-                    route,
-                    p,
-                    &mut attachments,
-                    &mut refusals,
-                    &mut diagnostics,
-                )
-            })
-            .collect();
-        let (verdicts, resolved) = references::route_backends(index, route, &mut diagnostics);
-        let parents = route
-            .parent_refs
-            .iter()
-            .zip(accepted)
-            .map(|(p, accepted)| RouteParentStatus {
-                parent_ref: ParentRefStatus {
-                    group: p.group.clone(),
-                    kind: p.kind.clone(),
-                    namespace: p.namespace.clone(),
-                    name: p.name.clone(),
-                    section_name: p.section_name.clone(),
-                    port: p.port,
-                },
-                controller_name: attachment::parent_controller(ctx, p).map(str::to_string),
-                conditions: vec![
-                    Condition::new(
-                        "Accepted",
-                        accepted.status,
-                        &accepted.reason,
-                        accepted.message,
-                    ),
-                    Condition::new(
-                        "ResolvedRefs",
-                        resolved.status,
-                        &resolved.reason,
-                        resolved.message.clone(),
-                    ),
-                ],
-            })
-            .collect();
-        routes.push(RouteReport {
-            kind: route.kind,
-            namespace: route.meta.namespace.clone(),
-            name: route.meta.name.clone(),
-            origin: route.meta.origin,
-            parents,
-        });
-        backends.push(verdicts);
-    }
-    JudgedRoutes {
-        routes,
-        attachments,
-        refusals,
-        backends,
         diagnostics,
     }
 }
@@ -466,7 +217,7 @@ fn judge_routes(
 mod tests {
     use super::testing::*;
     use super::*;
-    use crate::diag::Severity;
+    use crate::diag::{Location, Severity};
     use crate::model::{FromNamespaces, Known, LabelSelector, Protocol, RouteNamespaces};
 
     /// The ACME scenario: a shared Gateway admitting only labelled namespaces.
@@ -597,6 +348,29 @@ mod tests {
     }
 
     #[test]
+    fn a_route_is_accepted_when_one_parent_accepts_it() {
+        let complete = Options {
+            complete: true,
+            ..Options::default()
+        };
+        let accepted = |w: &World, options: &Options| analyze(w, options).routes[0].accepted();
+        let labelled = acme(&[("shared-gateway-access", "true")], true);
+        assert_eq!(accepted(&labelled, &complete), ConditionStatus::True);
+        assert_eq!(
+            accepted(&acme(&[], true), &complete),
+            ConditionStatus::False
+        );
+        let unknown = acme(&[], false);
+        assert_eq!(
+            accepted(&unknown, &Options::default()),
+            ConditionStatus::Unknown
+        );
+        let mut orphan = labelled.clone();
+        orphan.routes[0].parent_refs.clear();
+        assert_eq!(accepted(&orphan, &complete), ConditionStatus::False);
+    }
+
+    #[test]
     fn unhandled_classes_leave_gateways_unreconciled() {
         let w = acme(&[("shared-gateway-access", "true")], true);
         let options = Options {
@@ -723,6 +497,7 @@ mod tests {
 
 #[cfg(test)]
 mod parallel_tests {
+    use super::routes::PARALLEL_ROUTE_RULES;
     use super::testing::*;
     use super::*;
     use crate::model::Protocol;

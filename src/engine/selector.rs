@@ -2,7 +2,22 @@
 
 use std::collections::BTreeMap;
 
+use super::index::Index;
 use crate::model::{Known, LabelSelector, SelectorOperator};
+
+rule!(
+    UNKNOWN_NAMESPACE,
+    "GW4002",
+    "unknown-namespace",
+    Warning,
+    "A namespace selector depends on a Namespace the input does not contain",
+    "`allowedRoutes.namespaces.from: Selector` (and `allowedListeners`) match Namespace \
+labels. Without `--complete`, a Namespace absent from the input may exist with any \
+labels, so admission is `Unknown` (only `kubernetes.io/metadata.name` is known).\n\n\
+```yaml\nselector:\n  matchLabels: {shared-gateway-access: \"true\"}   # Namespace hr not in the input\n```\n\n\
+Fix: add the Namespace manifest (`kubectl get namespace hr -o yaml`) to the input, or \
+pass `--complete`."
+);
 
 /// The label the API server puts on every Namespace.
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -100,6 +115,19 @@ pub fn evaluate(
         SelectorMatch::Match
     } else {
         SelectorMatch::NoMatch(failed)
+    }
+}
+
+/// Evaluates a namespace selector for namespace `ns`. With `--complete`, a Namespace
+/// not in the input has only the label the API server adds.
+pub fn namespace_matches(index: &Index, sel: &LabelSelector, ns: &str) -> SelectorMatch {
+    match index.namespace_labels(ns) {
+        Some(labels) => evaluate(sel, ns, Some(labels)),
+        None if index.complete_for("", "Namespace") => {
+            let labels = BTreeMap::from([(NAMESPACE_NAME_LABEL.to_string(), ns.to_string())]);
+            evaluate(sel, ns, Some(&labels))
+        }
+        None => evaluate(sel, ns, None),
     }
 }
 

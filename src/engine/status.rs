@@ -4,15 +4,15 @@
 use std::collections::{HashMap, HashSet};
 
 use super::classes::{Reconciled, parameters_problem};
-use super::index::Index;
-use super::listeners::{ListenerState, Listeners, SetParent, Verdict};
-use super::references::{Purpose, RefOutcome, check_object_ref};
-use super::{
-    Attachment, Condition, ConditionStatus, GatewayReport, ListenerId, ListenerOwner,
-    ListenerStatus,
+use super::conditions::{
+    Condition, ConditionStatus, ListenerId, ListenerOwner, Verdict, reasons, types,
 };
+use super::index::Index;
+use super::listeners::{ListenerState, Listeners, SetParent};
+use super::references::{Purpose, check_object_ref};
+use super::report::{Attachment, GatewayReport, ListenerStatus};
 use crate::diag::{Diagnostic, FieldPath};
-use crate::model::{Listener, Meta, World};
+use crate::model::{Gateway, Listener, Meta, World};
 
 /// Whether the owner of a listener (Gateway or ListenerSet) is in force.
 enum OwnerState<'a> {
@@ -21,69 +21,60 @@ enum OwnerState<'a> {
     Unknown { message: &'a str },
 }
 
-fn cond(type_: &str, v: &Verdict) -> Condition {
-    Condition::new(type_, v.status, &v.reason, v.message.clone())
-}
-
 /// Listener conditions, in the order Accepted, Conflicted, ResolvedRefs, Programmed.
 fn listener_conditions(state: &ListenerState, owner: &OwnerState) -> Vec<Condition> {
     use ConditionStatus::*;
     // No controller has looked at the listener: it carries only the Pending defaults, not
     // verdicts on conflicts or references nobody made.
     if let OwnerState::Unknown { message } = owner {
-        return vec![
-            Condition::new("Accepted", Unknown, "Pending", *message),
-            Condition::new("Programmed", Unknown, "Pending", *message),
-        ];
+        return pending_conditions(message);
     }
     let conflicted = match &state.conflicted {
-        Some(v) => cond("Conflicted", v),
+        Some(v) => v.condition(types::CONFLICTED),
         None => Condition::new(
-            "Conflicted",
+            types::CONFLICTED,
             False,
-            "NoConflicts",
+            reasons::NO_CONFLICTS,
             "the listener conflicts with no other listener",
         ),
     };
-    let resolved = cond("ResolvedRefs", &state.resolved_refs);
+    let resolved = state.resolved_refs.condition(types::RESOLVED_REFS);
     let (accepted, programmed) = match owner {
-        OwnerState::Rejected { reason, message } => (
-            Condition::new("Accepted", False, reason, *message),
-            Condition::new("Programmed", False, reason, *message),
-        ),
+        OwnerState::Rejected { reason, message } => {
+            let rejected = Verdict::new(False, reason, *message);
+            (rejected.clone(), rejected)
+        }
         OwnerState::InForce | OwnerState::Unknown { .. } => {
             let programmed = if state.programmed() {
-                Condition::new(
-                    "Programmed",
+                Verdict::new(
                     True,
-                    "Programmed",
+                    reasons::PROGRAMMED,
                     "the listener is ready for traffic",
                 )
             } else if state.accepted.status == False {
                 let reason = state
                     .conflicted
                     .as_ref()
-                    .map_or("Invalid", |c| c.reason.as_str());
-                Condition::new("Programmed", False, reason, state.accepted.message.clone())
+                    .map_or(reasons::INVALID, |c| c.reason.as_str());
+                Verdict::new(False, reason, state.accepted.message.clone())
             } else if state.accepted.status == Unknown || state.resolved_refs.status == Unknown {
-                Condition::new(
-                    "Programmed",
+                Verdict::new(
                     Unknown,
-                    "Pending",
+                    reasons::PENDING,
                     state.resolved_refs.message.clone(),
                 )
             } else {
-                Condition::new(
-                    "Programmed",
-                    False,
-                    "Invalid",
-                    state.resolved_refs.message.clone(),
-                )
+                Verdict::new(False, reasons::INVALID, state.resolved_refs.message.clone())
             };
-            (cond("Accepted", &state.accepted), programmed)
+            (state.accepted.clone(), programmed)
         }
     };
-    vec![accepted, conflicted, resolved, programmed]
+    vec![
+        accepted.condition(types::ACCEPTED),
+        conflicted,
+        resolved,
+        programmed.condition(types::PROGRAMMED),
+    ]
 }
 
 /// The listeners of an owner in force that can carry traffic.
@@ -150,7 +141,7 @@ fn listeners_verdict(states: &[ListenerState], me: &str) -> (Verdict, bool) {
         (
             Verdict::new(
                 ConditionStatus::True,
-                "Accepted",
+                reasons::ACCEPTED,
                 format!("{me} is accepted"),
             ),
             true,
@@ -162,13 +153,17 @@ fn listeners_verdict(states: &[ListenerState], me: &str) -> (Verdict, bool) {
             states.len()
         );
         (
-            Verdict::new(ConditionStatus::True, "ListenersNotValid", message),
+            Verdict::new(ConditionStatus::True, reasons::LISTENERS_NOT_VALID, message),
             true,
         )
     } else {
         let message = format!("{me} has no valid listener");
         (
-            Verdict::new(ConditionStatus::False, "ListenersNotValid", message),
+            Verdict::new(
+                ConditionStatus::False,
+                reasons::LISTENERS_NOT_VALID,
+                message,
+            ),
             false,
         )
     }
@@ -184,6 +179,8 @@ pub struct Reports {
     pub usable_listeners: Vec<ListenerId>,
 }
 
+/// The status of every ListenerSet and Gateway (ListenerSets first: a Gateway counts its
+/// accepted ListenerSets and may be programmed through their listeners).
 pub fn assemble(
     world: &World,
     index: &Index,
@@ -192,67 +189,26 @@ pub fn assemble(
     attachments: &[Attachment],
     diags: &mut Vec<Diagnostic>,
 ) -> Reports {
-    use ConditionStatus::*;
     let attached = attached_routes(attachments);
     let mut usable = Vec::new();
-    // ListenerSets first: a Gateway counts its accepted ListenerSets and may be
-    // programmed through their listeners.
     let mut accepted_sets = vec![0u32; world.gateways.len()];
     let mut programmed_via_sets = vec![false; world.gateways.len()];
     let mut set_reports = Vec::with_capacity(world.listener_sets.len());
     for (s, set) in world.listener_sets.iter().enumerate() {
         let states = listeners.sets.get(s).map_or(&[][..], Vec::as_slice);
-        let me = owner_name(&set.meta);
         let parent = listeners.set_parents.get(s);
-        let (conditions, owner_state) = match parent {
-            Some(SetParent::Attached(g)) => {
-                let (accepted, ok) = listeners_verdict(states, &me);
-                let programmed = if ok {
-                    Condition::new(
-                        "Programmed",
-                        True,
-                        "Programmed",
-                        format!("{me} is programmed"),
-                    )
-                } else {
-                    Condition::new(
-                        "Programmed",
-                        False,
-                        "ListenersNotValid",
-                        accepted.message.clone(),
-                    )
-                };
-                if ok {
-                    if let Some(n) = accepted_sets.get_mut(*g) {
-                        *n += 1;
-                    }
-                    if states.iter().any(ListenerState::programmed)
-                        && let Some(p) = programmed_via_sets.get_mut(*g)
-                    {
-                        *p = true;
-                    }
-                }
-                (
-                    vec![cond("Accepted", &accepted), programmed],
-                    OwnerState::InForce,
-                )
+        let (conditions, owner_state, accepted) =
+            set_conditions(parent, states, &owner_name(&set.meta));
+        if let (Some(SetParent::Attached(g)), true) = (parent, accepted) {
+            if let Some(n) = accepted_sets.get_mut(*g) {
+                *n += 1;
             }
-            Some(SetParent::Rejected { reason, message }) => (
-                vec![
-                    Condition::new("Accepted", False, reason, message.clone()),
-                    Condition::new("Programmed", False, reason, message.clone()),
-                ],
-                OwnerState::Rejected { reason, message },
-            ),
-            Some(SetParent::Unknown { message }) => (
-                vec![
-                    Condition::new("Accepted", Unknown, "Pending", message.clone()),
-                    Condition::new("Programmed", Unknown, "Pending", message.clone()),
-                ],
-                OwnerState::Unknown { message },
-            ),
-            None => (Vec::new(), OwnerState::Unknown { message: "" }),
-        };
+            if states.iter().any(ListenerState::programmed)
+                && let Some(p) = programmed_via_sets.get_mut(*g)
+            {
+                *p = true;
+            }
+        }
         let owner = ListenerOwner::ListenerSet(s);
         usable.extend(usable_listeners(owner, states, &owner_state));
         set_reports.push(GatewayReport {
@@ -268,50 +224,14 @@ pub fn assemble(
     let mut gateway_reports = Vec::with_capacity(world.gateways.len());
     for (g, gw) in world.gateways.iter().enumerate() {
         let states = listeners.gateways.get(g).map_or(&[][..], Vec::as_slice);
-        let me = owner_name(&gw.meta);
         let owner = ListenerOwner::Gateway(g);
         let (conditions, owner_state) = match reconciled.get(g) {
-            Some(Reconciled::No { message }) => (
-                vec![
-                    Condition::new("Accepted", Unknown, "Pending", message.clone()),
-                    Condition::new("Programmed", Unknown, "Pending", message.clone()),
-                ],
-                OwnerState::Unknown { message },
-            ),
+            Some(Reconciled::No { message }) => {
+                (pending_conditions(message), OwnerState::Unknown { message })
+            }
             _ => {
-                let params = parameters_problem(index, gw, diags);
-                let (accepted, _) = listeners_verdict(states, &me);
-                let accepted = match &params {
-                    Some((true, message)) => Verdict::new(Unknown, "Pending", message.clone()),
-                    Some((false, message)) => {
-                        Verdict::new(False, "InvalidParameters", message.clone())
-                    }
-                    None => accepted,
-                };
-                let any_programmed = states.iter().any(ListenerState::programmed)
-                    || programmed_via_sets.get(g).copied().unwrap_or(false);
-                let programmed = match accepted.status {
-                    False => {
-                        Condition::new("Programmed", False, "Invalid", accepted.message.clone())
-                    }
-                    Unknown => {
-                        Condition::new("Programmed", Unknown, "Pending", accepted.message.clone())
-                    }
-                    True if any_programmed => Condition::new(
-                        "Programmed",
-                        True,
-                        "Programmed",
-                        format!("{me} is programmed"),
-                    ),
-                    True => Condition::new(
-                        "Programmed",
-                        False,
-                        "Invalid",
-                        format!("{me} has no programmed listener"),
-                    ),
-                };
-                let mut conditions = vec![cond("Accepted", &accepted), programmed];
-                conditions.extend(gateway_tls_conditions(index, gw, diags));
+                let via_sets = programmed_via_sets.get(g).copied().unwrap_or(false);
+                let conditions = gateway_conditions(index, gw, states, via_sets, diags);
                 (conditions, OwnerState::InForce)
             }
         };
@@ -334,11 +254,100 @@ pub fn assemble(
     }
 }
 
+/// `Accepted` and `Programmed` of an owner no controller has judged.
+fn pending_conditions(message: &str) -> Vec<Condition> {
+    let pending = Verdict::new(ConditionStatus::Unknown, reasons::PENDING, message);
+    vec![
+        pending.condition(types::ACCEPTED),
+        pending.condition(types::PROGRAMMED),
+    ]
+}
+
+/// A ListenerSet's `Accepted` and `Programmed`, whether it is in force, and whether it
+/// is accepted, from its relation to its Gateway and its listeners.
+fn set_conditions<'a>(
+    parent: Option<&'a SetParent>,
+    states: &[ListenerState],
+    me: &str,
+) -> (Vec<Condition>, OwnerState<'a>, bool) {
+    use ConditionStatus::*;
+    match parent {
+        Some(SetParent::Attached(_)) => {
+            let (accepted, ok) = listeners_verdict(states, me);
+            let programmed = if ok {
+                Verdict::new(True, reasons::PROGRAMMED, format!("{me} is programmed"))
+            } else {
+                Verdict::new(
+                    False,
+                    reasons::LISTENERS_NOT_VALID,
+                    accepted.message.clone(),
+                )
+            };
+            let conditions = vec![
+                accepted.condition(types::ACCEPTED),
+                programmed.condition(types::PROGRAMMED),
+            ];
+            (conditions, OwnerState::InForce, ok)
+        }
+        Some(SetParent::Rejected { reason, message }) => {
+            let rejected = Verdict::new(False, reason, message.as_str());
+            let conditions = vec![
+                rejected.condition(types::ACCEPTED),
+                rejected.condition(types::PROGRAMMED),
+            ];
+            (conditions, OwnerState::Rejected { reason, message }, false)
+        }
+        Some(SetParent::Unknown { message }) => (
+            pending_conditions(message),
+            OwnerState::Unknown { message },
+            false,
+        ),
+        None => (Vec::new(), OwnerState::Unknown { message: "" }, false),
+    }
+}
+
+/// A reconciled Gateway's conditions: `Accepted` (its infrastructure parameters, then its
+/// listeners), `Programmed` (any listener of its own or of its ListenerSets:
+/// `programmed_via_sets`), and those `spec.tls` asks for.
+fn gateway_conditions(
+    index: &Index,
+    gw: &Gateway,
+    states: &[ListenerState],
+    programmed_via_sets: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Condition> {
+    use ConditionStatus::*;
+    let me = owner_name(&gw.meta);
+    let accepted = match parameters_problem(index, gw) {
+        Some(problem) => problem.record(diags),
+        None => listeners_verdict(states, &me).0,
+    };
+    let any_programmed = states.iter().any(ListenerState::programmed) || programmed_via_sets;
+    let programmed = match accepted.status {
+        False => Verdict::new(False, reasons::INVALID, accepted.message.clone()),
+        Unknown => Verdict::new(Unknown, reasons::PENDING, accepted.message.clone()),
+        True if any_programmed => {
+            Verdict::new(True, reasons::PROGRAMMED, format!("{me} is programmed"))
+        }
+        True => Verdict::new(
+            False,
+            reasons::INVALID,
+            format!("{me} has no programmed listener"),
+        ),
+    };
+    let mut conditions = vec![
+        accepted.condition(types::ACCEPTED),
+        programmed.condition(types::PROGRAMMED),
+    ];
+    conditions.extend(gateway_tls_conditions(index, gw, diags));
+    conditions
+}
+
 /// Gateway-level `ResolvedRefs` (backend client certificate) and
 /// `InsecureFrontendValidationMode`, when `spec.tls` asks for them.
 fn gateway_tls_conditions(
     index: &Index,
-    gw: &crate::model::Gateway,
+    gw: &Gateway,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Condition> {
     use ConditionStatus::*;
@@ -348,22 +357,16 @@ fn gateway_tls_conditions(
     let mut out = Vec::new();
     if let Some(r) = &tls.backend_client_certificate {
         let path = FieldPath::parse("spec.tls.backend.clientCertificateRef");
-        out.push(
-            match check_object_ref(index, &gw.meta, r, Purpose::ClientCert, path, diags) {
-                RefOutcome::Ok => Condition::new(
-                    "ResolvedRefs",
-                    True,
-                    "ResolvedRefs",
-                    "the client certificate resolves",
-                ),
-                RefOutcome::Invalid { reason, message } => {
-                    Condition::new("ResolvedRefs", False, reason, message)
-                }
-                RefOutcome::Unknown { message } => {
-                    Condition::new("ResolvedRefs", Unknown, "Pending", message)
-                }
-            },
-        );
+        let verdict = check_object_ref(index, &gw.meta, r, Purpose::ClientCert, path, diags);
+        out.push(match verdict.status {
+            True => Condition::new(
+                types::RESOLVED_REFS,
+                True,
+                reasons::RESOLVED_REFS,
+                "the client certificate resolves",
+            ),
+            False | Unknown => verdict.condition(types::RESOLVED_REFS),
+        });
     }
     let insecure = tls
         .frontend_default
@@ -372,9 +375,9 @@ fn gateway_tls_conditions(
         .any(|v| v.mode.as_deref() == Some("AllowInsecureFallback"));
     if insecure {
         out.push(Condition::new(
-            "InsecureFrontendValidationMode",
+            types::INSECURE_FRONTEND_VALIDATION_MODE,
             True,
-            "ConfigurationChanged",
+            reasons::CONFIGURATION_CHANGED,
             "client certificate validation allows insecure fallback (AllowInsecureFallback)",
         ));
     }

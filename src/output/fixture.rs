@@ -3,12 +3,17 @@
 //! position and on a cluster object.
 
 use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef, Rule, Severity, Stage};
+use crate::engine::routing::{
+    NamespacedName, NearMiss, Outcome, Request, RouteRef, RouteResult, Scheme,
+};
 use crate::engine::{
     Analysis, Attachment, Condition, ConditionStatus, GatewayReport, ListenerId, ListenerOwner,
     ListenerStatus, ParentRefStatus, RouteParentStatus, RouteReport,
 };
 use crate::input::Sources;
 use crate::model::{ListenerSet, Meta, ParentRef, RouteKind, World};
+use crate::output::view::ProbeRun;
+use crate::probe::{Observation, ObservedBackend, Prediction, Probe, ProbeResult, Verdict};
 use crate::source::{SourceFile, Span};
 use crate::yaml::Limits;
 
@@ -38,6 +43,9 @@ pub static UNKNOWN_PARENT: Rule = Rule {
     summary: "The parent is not in the input.",
     explanation: "```yaml\n```",
 };
+
+/// The fixture's rules, by code.
+static RULES: &[&Rule] = &[&SYNTAX, &NOT_ALLOWED, &UNKNOWN_PARENT];
 
 pub const GATEWAYS_YAML: &str = "\
 apiVersion: gateway.networking.k8s.io/v1
@@ -306,7 +314,99 @@ impl Fixture {
             world: &self.world,
             analysis: &self.analysis,
             diagnostics: &self.diagnostics,
+            rules: RULES,
         }
+    }
+}
+
+/// A `simulate` result: 404 with one near miss.
+pub fn not_found() -> RouteResult {
+    let gateway = NamespacedName {
+        namespace: "infra-ns".into(),
+        name: "shared-gateway".into(),
+    };
+    let mut r = RouteResult::new(gateway, Some(80), Outcome::NotFound);
+    r.status_code = Some(404);
+    r.explanation = vec!["no HTTPRoute matches".into()];
+    r.near_misses.push(NearMiss {
+        route: RouteRef {
+            kind: RouteKind::Http,
+            namespace: "hr".into(),
+            name: "cross-namespace".into(),
+        },
+        reason: "NotAllowedByListeners".into(),
+        message: "refused".into(),
+    });
+    r
+}
+
+/// A `probe` result for `path`: predicted and observed status codes.
+fn probe_result(path: &str, predicted: u16, observed: Result<u16, &str>) -> ProbeResult {
+    let outcome = if predicted == 200 {
+        Outcome::Routed
+    } else {
+        Outcome::NotFound
+    };
+    let probe = Probe {
+        name: format!("HTTPRoute x/y {path}"),
+        request: Request {
+            host: Some("127.0.0.1".into()),
+            port: Some(80),
+            path: path.into(),
+            ..Request::default()
+        },
+        scheme: Scheme::Http,
+        prediction: Prediction {
+            outcome,
+            status_code: Some(predicted),
+            location: None,
+            backends: if predicted == 200 {
+                vec![NamespacedName {
+                    namespace: "product".into(),
+                    name: "product".into(),
+                }]
+            } else {
+                Vec::new()
+            },
+            route: None,
+        },
+        skipped: None,
+    };
+    let observation = Some(observed.map_err(str::to_string).map(|status| Observation {
+        status_code: status,
+        location: None,
+        backend: (status == 200).then(|| ObservedBackend {
+            namespace: None,
+            name: "product".into(),
+            source: "header x-backend".into(),
+        }),
+    }));
+    ProbeResult {
+        verdict: Verdict::of(&probe, observation.as_ref()),
+        sent_to: Some("127.0.0.1:8080".into()),
+        observation,
+        probe,
+    }
+}
+
+pub fn probe_results() -> Vec<ProbeResult> {
+    vec![
+        probe_result("/product", 200, Ok(200)),
+        probe_result("/hr", 404, Ok(200)),
+        probe_result("/<&>", 404, Err("no answer within 5s")),
+    ]
+}
+
+pub fn probe_run(results: &[ProbeResult]) -> ProbeRun<'_> {
+    static GATEWAY: std::sync::LazyLock<NamespacedName> =
+        std::sync::LazyLock::new(|| NamespacedName {
+            namespace: "infra-ns".into(),
+            name: "shared-gateway".into(),
+        });
+    ProbeRun {
+        gateway: &GATEWAY,
+        address: "127.0.0.1:8080",
+        results,
     }
 }
 

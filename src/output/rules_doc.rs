@@ -1,6 +1,6 @@
-//! `docs/rules.md`, generated from the rules' own documentation (the registry,
-//! `crate::rules`), so the published reference cannot drift from `gwctl explain`. A test
-//! keeps the committed file current.
+//! `docs/rules.md`, generated from the rules' own documentation (the registry), so the
+//! published reference cannot drift from `gwctl explain`. A test keeps the committed file
+//! current.
 
 use crate::diag::Rule;
 
@@ -43,15 +43,15 @@ fn anchor(rule: &Rule) -> String {
     format!("{}-{}", rule.code.to_ascii_lowercase(), rule.name)
 }
 
-/// `docs/rules.md` for every rule of the registry.
-pub fn current() -> String {
-    render(crate::rules::all())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
+
+    /// `docs/rules.md` for every rule of the registry.
+    fn current() -> String {
+        render(crate::rules::all())
+    }
 
     /// The committed reference matches the rules. Run with `UPDATE_DOCS=1` to rewrite it.
     #[test]

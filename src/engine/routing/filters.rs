@@ -1,8 +1,10 @@
-//! HTTPRoute filter semantics (§8): header modifiers, URL rewrites, redirect Locations.
+//! HTTPRoute filter semantics (§8): header modifiers, URL rewrites, redirect Locations,
+//! and applying a rule's (then a backendRef's) filters to a request in order.
 
-use crate::model::{HeaderModifier, PathModifier, RequestRedirect};
+use crate::model::{Filter, FilterKind, HeaderModifier, PathModifier, RequestRedirect};
 
-use super::Scheme;
+use super::matching::Incoming;
+use super::{BackendRequest, Mirror, Outcome, Scheme};
 
 /// Applies a Request/ResponseHeaderModifier: `set`, then `add` (joined with `,` onto an
 /// existing value), then `remove`. Names compare case-insensitively; a set header takes the
@@ -97,6 +99,134 @@ fn well_known_port(scheme: &str) -> Option<i64> {
         "http" => Some(80),
         "https" => Some(443),
         _ => None,
+    }
+}
+
+/// What the filters of a rule (then of one backendRef) did to the request.
+#[derive(Debug, Clone)]
+pub(super) struct Applied {
+    pub(super) request: BackendRequest,
+    pub(super) response_headers: Vec<(String, String)>,
+    pub(super) mirrors: Vec<Mirror>,
+    /// A filter answered by itself: the outcome and status code.
+    pub(super) answer: Option<(Outcome, u16)>,
+    pub(super) location: Option<String>,
+    /// Explanation sentences.
+    pub(super) notes: Vec<String>,
+}
+
+/// The request facts filters need.
+pub(super) struct FilterContext<'c> {
+    pub(super) route_namespace: &'c str,
+    pub(super) scheme: Scheme,
+    /// The Host without port (or the Gateway address).
+    pub(super) host: &'c str,
+    pub(super) listener_port: i64,
+    /// The PathPrefix that matched, for ReplacePrefixMatch.
+    pub(super) matched_prefix: Option<&'c str>,
+    pub(super) incoming: &'c Incoming,
+    /// The raw query string, for redirects.
+    pub(super) raw_query: &'c str,
+}
+
+/// Applies filters in order (§8). `label` names them in explanations.
+pub(super) fn apply_filters(
+    filters: &[Filter],
+    label: &str,
+    applied: &mut Applied,
+    ctx: &FilterContext<'_>,
+) {
+    let incoming = ctx.incoming;
+    for filter in filters {
+        match &filter.kind {
+            FilterKind::RequestHeaderModifier(m) => modify_headers(&mut applied.request.headers, m),
+            FilterKind::ResponseHeaderModifier(m) => {
+                modify_headers(&mut applied.response_headers, m)
+            }
+            FilterKind::UrlRewrite(rewrite) => {
+                if let Some(host) = &rewrite.hostname {
+                    applied.request.host = host.clone();
+                }
+                if let Some(path) = &rewrite.path {
+                    applied.request.path =
+                        rewrite_path(&applied.request.path, path, ctx.matched_prefix);
+                }
+            }
+            FilterKind::RequestRedirect(redirect) => {
+                let code = u16::try_from(redirect.status_code).unwrap_or(302);
+                let location = redirect_location(
+                    redirect,
+                    &RedirectContext {
+                        scheme: ctx.scheme,
+                        host: ctx.host,
+                        path: &incoming.path,
+                        query: ctx.raw_query,
+                        listener_port: ctx.listener_port,
+                        matched_prefix: ctx.matched_prefix,
+                    },
+                );
+                applied.notes.push(format!(
+                    "{label} {}: RequestRedirect answers {code} Location {location}",
+                    filter.index
+                ));
+                if applied.answer.is_none() {
+                    applied.answer = Some((Outcome::Redirect, code));
+                    applied.location = Some(location);
+                }
+            }
+            FilterKind::RequestMirror(mirror) => applied.mirrors.push(Mirror {
+                namespace: mirror
+                    .backend_ref
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| ctx.route_namespace.to_string()),
+                name: mirror.backend_ref.name.clone(),
+                port: mirror.backend_ref.port,
+                percent: mirror.percent.unwrap_or(100.0),
+            }),
+            FilterKind::Cors { allow_origins } => {
+                let Some(origin) = incoming.header("origin") else {
+                    continue;
+                };
+                let allowed = allow_origins.iter().any(|o| o == "*" || o == origin);
+                if allowed {
+                    applied.response_headers.push((
+                        "Access-Control-Allow-Origin".to_string(),
+                        origin.to_string(),
+                    ));
+                }
+                let preflight = incoming.method == "OPTIONS"
+                    && incoming.header("access-control-request-method").is_some();
+                if preflight {
+                    applied.notes.push(format!(
+                        "{label} {}: CORS answers the preflight request itself (origin {origin} {})",
+                        filter.index,
+                        if allowed { "allowed" } else { "not allowed" }
+                    ));
+                    applied.answer.get_or_insert((Outcome::DirectResponse, 200));
+                }
+            }
+            FilterKind::ExternalAuth => applied.notes.push(format!(
+                "{label} {}: ExternalAuth is not simulated; the request is assumed to be allowed",
+                filter.index
+            )),
+            FilterKind::ExtensionRef(_) | FilterKind::Unknown(_) => {
+                applied.notes.push(format!(
+                    "{label} {} ({}) is implementation-specific; a controller that does not know it answers 500",
+                    filter.index,
+                    filter_name(filter)
+                ));
+                applied.answer.get_or_insert((Outcome::BackendError, 500));
+            }
+        }
+    }
+}
+
+fn filter_name(filter: &Filter) -> String {
+    match &filter.kind {
+        FilterKind::ExtensionRef(r) => format!("ExtensionRef {} {}", r.kind, r.name),
+        FilterKind::Unknown(t) => t.clone(),
+        _ => String::new(),
     }
 }
 

@@ -17,7 +17,7 @@ mod table;
 
 pub use router::Router;
 
-use crate::engine::{BackendVerdict, ListenerId};
+use crate::engine::conditions::{BackendVerdict, ListenerId};
 use crate::model::RouteKind;
 
 /// The scheme of the connection to the Gateway.

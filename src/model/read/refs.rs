@@ -134,8 +134,8 @@ pub(super) fn route_namespaces(
 mod tests {
     use super::*;
     use crate::diag::{Origin, ResourceRef};
-    use crate::model::build::reader::Path;
-    use crate::model::build::test_support::node;
+    use crate::model::read::reader::Path;
+    use crate::model::read::test_support::node;
     use serde_json::json;
 
     fn with_reader<T>(f: impl FnOnce(&mut Reader<'_>) -> T) -> (T, Vec<String>) {

@@ -3,14 +3,18 @@
 //! Routes are compiled once per [`super::Router`]; regular expressions are compiled then,
 //! so evaluating a request never builds one.
 
-use std::cmp::Reverse;
+mod grpc;
+mod http;
+
+pub use grpc::{GrpcMatcher, GrpcPrecedence};
+pub use http::{HttpMatcher, HttpPrecedence, PathMatcher};
 
 use regex_lite::Regex;
 
 use super::table::PathKey;
 
 use crate::model::{
-    GrpcMatch, HttpMatch, Known, PathMatch, PathMatchType, Route, RouteKind, RouteMatch,
+    GrpcMatch, HttpMatch, Known, MatchFamily, PathMatch, PathMatchType, Route, RouteMatch,
     ValueMatch, ValueMatchType,
 };
 
@@ -102,50 +106,6 @@ fn named(matches: &[ValueMatch], lowercase: bool) -> Vec<NamedText> {
     out
 }
 
-#[derive(Debug, Clone)]
-pub enum PathMatcher {
-    Exact(String),
-    /// The value without its trailing `/` (`""` for `/`).
-    Prefix(String),
-    Regex(Option<Regex>),
-    /// An unknown path match type: matches nothing.
-    Never,
-}
-
-impl PathMatcher {
-    fn is_match(&self, path: &str) -> bool {
-        match self {
-            PathMatcher::Exact(v) => v == path,
-            PathMatcher::Prefix(p) => {
-                path.starts_with(p.as_str())
-                    && (path.len() == p.len() || path.as_bytes().get(p.len()) == Some(&b'/'))
-            }
-            PathMatcher::Regex(Some(re)) => re.is_match(path),
-            PathMatcher::Regex(None) | PathMatcher::Never => false,
-        }
-    }
-    /// Whether a path that does not match is a classic look-alike: a prefix that stops inside
-    /// a path element (`/foo` vs `/foobar`), or an Exact path off by a trailing slash.
-    fn look_alike(&self, path: &str) -> Option<&'static str> {
-        match self {
-            PathMatcher::Prefix(p) if !p.is_empty() && path.starts_with(p.as_str()) => {
-                Some(" (PathPrefix matches whole path elements)")
-            }
-            PathMatcher::Exact(v) if v.trim_end_matches('/') == path.trim_end_matches('/') => {
-                Some(" (Exact counts the trailing slash)")
-            }
-            _ => None,
-        }
-    }
-    /// The prefix a `ReplacePrefixMatch` replaces, when this is a prefix match.
-    pub fn prefix(&self) -> Option<&str> {
-        match self {
-            PathMatcher::Prefix(p) => Some(p),
-            _ => None,
-        }
-    }
-}
-
 /// One failed condition of a match, for near-miss explanations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failed {
@@ -181,102 +141,6 @@ impl Failed {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct HttpMatcher {
-    pub path: PathMatcher,
-    path_written: String,
-    method: Option<String>,
-    headers: Vec<NamedText>,
-    query: Vec<NamedText>,
-}
-
-impl HttpMatcher {
-    pub fn new(m: &HttpMatch) -> Self {
-        let path = match m.path.match_type {
-            Known::Known(PathMatchType::Exact) => PathMatcher::Exact(m.path.value.clone()),
-            Known::Known(PathMatchType::PathPrefix) => {
-                PathMatcher::Prefix(m.path.value.trim_end_matches('/').to_string())
-            }
-            Known::Known(PathMatchType::RegularExpression) => {
-                PathMatcher::Regex(Regex::new(&format!("^(?:{})$", m.path.value)).ok())
-            }
-            Known::Unknown(_) => PathMatcher::Never,
-        };
-        let kind = match &m.path.match_type {
-            Known::Known(PathMatchType::Exact) => "Exact",
-            Known::Known(PathMatchType::PathPrefix) => "PathPrefix",
-            Known::Known(PathMatchType::RegularExpression) => "RegularExpression",
-            Known::Unknown(t) => t.as_str(),
-        };
-        HttpMatcher {
-            path,
-            path_written: format!("{kind} {}", m.path.value),
-            method: m.method.clone(),
-            headers: named(&m.headers, true),
-            query: named(&m.query_params, false),
-        }
-    }
-
-    pub fn is_match(&self, req: &Incoming) -> bool {
-        self.path.is_match(&req.path)
-            && self.method.as_ref().is_none_or(|m| *m == req.method)
-            && self.headers.iter().all(|h| header_ok(h, req))
-            && self.query.iter().all(|q| query_ok(q, req))
-    }
-
-    /// Every failed condition, stopping once `limit` are found.
-    pub fn failures(&self, req: &Incoming, limit: usize) -> Vec<Failed> {
-        let mut out = Vec::new();
-        if !self.path.is_match(&req.path) {
-            out.push(Failed::Path(format!(
-                "path {} does not match {}{}",
-                req.path,
-                self.path_written,
-                self.path.look_alike(&req.path).unwrap_or("")
-            )));
-        }
-        if let Some(m) = self.method.as_ref().filter(|m| **m != req.method) {
-            out.push(Failed::Method(format!("method {} is not {m}", req.method)));
-        }
-        for h in self.headers.iter().filter(|h| !header_ok(h, req)) {
-            out.push(Failed::Header(describe_value(
-                "header",
-                h,
-                req.header(&h.name),
-            )));
-        }
-        for q in self.query.iter().filter(|q| !query_ok(q, req)) {
-            out.push(Failed::Query(describe_value(
-                "query parameter",
-                q,
-                req.query_param(&q.name),
-            )));
-        }
-        out.truncate(limit);
-        out
-    }
-
-    /// Precedence among matches of one hostname (§7.4 steps 2-6); smaller sorts first.
-    pub fn precedence(&self) -> HttpPrecedence {
-        let (path_rank, prefix_len) = match &self.path {
-            PathMatcher::Exact(v) => (0, v.len()),
-            // RegularExpression: after Exact, before prefixes (§13.2, our choice).
-            PathMatcher::Regex(_) => (1, 0),
-            PathMatcher::Prefix(p) => (2, p.len()),
-            PathMatcher::Never => (3, 0),
-        };
-        (
-            path_rank,
-            Reverse(prefix_len),
-            self.method.is_none(),
-            Reverse(self.headers.len()),
-            Reverse(self.query.len()),
-        )
-    }
-}
-
-pub type HttpPrecedence = (u8, Reverse<usize>, bool, Reverse<usize>, Reverse<usize>);
-
 fn header_ok(h: &NamedText, req: &Incoming) -> bool {
     req.header(&h.name).is_some_and(|v| h.text.is_match(v))
 }
@@ -300,71 +164,6 @@ fn describe_value(what: &str, expected: &NamedText, actual: Option<&str>) -> Str
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct GrpcMatcher {
-    service: Option<Text>,
-    method: Option<Text>,
-    service_len: usize,
-    method_len: usize,
-    headers: Vec<NamedText>,
-}
-
-impl GrpcMatcher {
-    pub fn new(m: &GrpcMatch) -> Self {
-        GrpcMatcher {
-            service: m.service.as_deref().map(|s| Text::new(&m.match_type, s)),
-            method: m.method.as_deref().map(|s| Text::new(&m.match_type, s)),
-            service_len: m.service.as_deref().map_or(0, str::len),
-            method_len: m.method.as_deref().map_or(0, str::len),
-            headers: named(&m.headers, true),
-        }
-    }
-
-    pub fn is_match(&self, req: &Incoming) -> bool {
-        self.failures(req, 1).is_empty()
-    }
-
-    pub fn failures(&self, req: &Incoming, limit: usize) -> Vec<Failed> {
-        let mut out = Vec::new();
-        let (service, method) = match &req.grpc {
-            Some((s, m)) => (s.as_str(), m.as_str()),
-            None => ("", ""),
-        };
-        if let Some(t) = self.service.as_ref().filter(|t| !t.is_match(service)) {
-            out.push(Failed::GrpcService(format!(
-                "service {service:?} does not match {}",
-                t.describe()
-            )));
-        }
-        if let Some(t) = self.method.as_ref().filter(|t| !t.is_match(method)) {
-            out.push(Failed::GrpcMethod(format!(
-                "method {method:?} does not match {}",
-                t.describe()
-            )));
-        }
-        for h in self.headers.iter().filter(|h| !header_ok(h, req)) {
-            out.push(Failed::Header(describe_value(
-                "header",
-                h,
-                req.header(&h.name),
-            )));
-        }
-        out.truncate(limit);
-        out
-    }
-
-    /// §9: more characters in the service, then the method, then more header matches.
-    pub fn precedence(&self) -> GrpcPrecedence {
-        (
-            Reverse(self.service_len),
-            Reverse(self.method_len),
-            Reverse(self.headers.len()),
-        )
-    }
-}
-
-pub type GrpcPrecedence = (Reverse<usize>, Reverse<usize>, Reverse<usize>);
-
 /// A compiled `matches[]` entry.
 #[derive(Debug, Clone)]
 pub enum Matcher {
@@ -385,67 +184,14 @@ fn counts(larger: usize, smaller: usize) -> String {
     format!("{larger} over {smaller}")
 }
 
-impl PathMatcher {
-    fn kind(&self) -> &'static str {
-        match self {
-            PathMatcher::Exact(_) => "an Exact",
-            PathMatcher::Prefix(_) => "a PathPrefix",
-            PathMatcher::Regex(_) => "a RegularExpression",
-            PathMatcher::Never => "an unknown",
-        }
-    }
-}
-
 impl Matcher {
     /// Why this match ranks before `other` among the matches of one hostname (§7.4 steps
     /// 2-6, §9): the first precedence criterion that differs. `None` when they rank equal
     /// (the routes' age decides) or are of different kinds.
     pub fn outranks(&self, other: &Matcher) -> Option<String> {
         match (self, other) {
-            (Matcher::Http(a), Matcher::Http(b)) => {
-                let (pa, pb) = (a.precedence(), b.precedence());
-                if pa.0 != pb.0 {
-                    Some(format!(
-                        "{} path match outranks {} one",
-                        a.path.kind(),
-                        b.path.kind()
-                    ))
-                } else if pa.1 != pb.1 {
-                    Some(format!(
-                        "the longer path ({} characters)",
-                        counts(pa.1.0, pb.1.0)
-                    ))
-                } else if pa.2 != pb.2 {
-                    Some("a method match outranks none".to_string())
-                } else if pa.3 != pb.3 {
-                    Some(format!("more header matches ({})", counts(pa.3.0, pb.3.0)))
-                } else if pa.4 != pb.4 {
-                    Some(format!(
-                        "more query parameter matches ({})",
-                        counts(pa.4.0, pb.4.0)
-                    ))
-                } else {
-                    None
-                }
-            }
-            (Matcher::Grpc(a), Matcher::Grpc(b)) => {
-                let (pa, pb) = (a.precedence(), b.precedence());
-                if pa.0 != pb.0 {
-                    Some(format!(
-                        "the longer service match ({} characters)",
-                        counts(pa.0.0, pb.0.0)
-                    ))
-                } else if pa.1 != pb.1 {
-                    Some(format!(
-                        "the longer method match ({} characters)",
-                        counts(pa.1.0, pb.1.0)
-                    ))
-                } else if pa.2 != pb.2 {
-                    Some(format!("more header matches ({})", counts(pa.2.0, pb.2.0)))
-                } else {
-                    None
-                }
-            }
+            (Matcher::Http(a), Matcher::Http(b)) => a.outranks(b),
+            (Matcher::Grpc(a), Matcher::Grpc(b)) => a.outranks(b),
             _ => None,
         }
     }
@@ -548,24 +294,27 @@ pub struct CompiledRoute {
 
 impl CompiledRoute {
     pub fn new(route: &Route) -> Self {
-        let match_all = || match route.kind {
-            RouteKind::Grpc => Matcher::Grpc(GrpcMatcher::new(&GrpcMatch {
+        // Connection-level rules are looked up by their first entry only.
+        let match_all = || match route.kind.spec().matches {
+            MatchFamily::Grpc => Matcher::Grpc(GrpcMatcher::new(&GrpcMatch {
                 index: 0,
                 match_type: Known::Known(ValueMatchType::Exact),
                 service: None,
                 method: None,
                 headers: Vec::new(),
             })),
-            _ => Matcher::Http(HttpMatcher::new(&HttpMatch {
-                index: 0,
-                path: PathMatch {
-                    match_type: Known::Known(PathMatchType::PathPrefix),
-                    value: "/".to_string(),
-                },
-                headers: Vec::new(),
-                query_params: Vec::new(),
-                method: None,
-            })),
+            MatchFamily::Http | MatchFamily::Connection => {
+                Matcher::Http(HttpMatcher::new(&HttpMatch {
+                    index: 0,
+                    path: PathMatch {
+                        match_type: Known::Known(PathMatchType::PathPrefix),
+                        value: "/".to_string(),
+                    },
+                    headers: Vec::new(),
+                    query_params: Vec::new(),
+                    method: None,
+                }))
+            }
         };
         let rules = route
             .rules

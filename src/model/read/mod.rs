@@ -1,4 +1,4 @@
-//! Building the typed model from YAML documents.
+//! Reading the typed model from YAML span trees ([`build`] is the entry point).
 //!
 //! Each document (or each item of a `kind: List`) is checked for its identity (`apiVersion`,
 //! `kind`, `metadata.name`), its apiVersion is checked against the versions the CRDs serve,
@@ -25,7 +25,8 @@ use crate::yaml::Node;
 use reader::{Obj, Path, Reader};
 pub use rules::RULES;
 use rules::{INVALID_DOCUMENT, MISSING_API_VERSION, MISSING_KIND, MISSING_NAME, MISSPELLED_KIND};
-use versions::{ObjectKind, VersionStatus};
+pub use versions::kinds_in_group;
+use versions::{KindSpec, ObjectKind, VersionStatus};
 
 /// The top-level fields of an object with a `spec`.
 const OBJECT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
@@ -148,63 +149,15 @@ impl<'a> Builder<'a> {
     /// Reads one object; `lists` says whether a `*List` object is expanded (not inside one).
     fn object(&mut self, node: &Node, origin: Origin, lists: bool) {
         let Some(entries) = node.as_map() else {
-            let message = format!(
-                "a Kubernetes object must be a mapping, found {}",
-                node.kind_name()
-            );
-            let help = node
-                .as_seq()
-                .is_some()
-                .then(|| "write one object per document, separated by `---`".to_string());
-            let resource = ResourceRef {
-                kind: String::new(),
-                namespace: String::new(),
-                name: String::new(),
-            };
-            Reader::new(&mut self.diags, resource, origin).report(
-                &INVALID_DOCUMENT,
-                Path::ROOT,
-                message,
-                help,
-            );
+            not_an_object(&mut self.diags, node, origin);
             return;
         };
         let root = Obj {
             entries,
             path: Path::ROOT,
         };
-        let metadata = root
-            .get("metadata")
-            .and_then(Node::as_map)
-            .map(|entries| Obj {
-                entries,
-                path: Path::ROOT,
-            });
-        let written_name = metadata.as_ref().and_then(|m| peek(m, "name"));
-        let resource = ResourceRef {
-            kind: peek(&root, "kind").unwrap_or_default().to_string(),
-            namespace: metadata
-                .as_ref()
-                .and_then(|m| peek(m, "namespace"))
-                .unwrap_or_default()
-                .to_string(),
-            name: written_name.unwrap_or_default().to_string(),
-        };
-        let mut r = Reader::new(&mut self.diags, resource, origin);
-        let api_version = r.string(&root, "apiVersion");
-        let kind = r.string(&root, "kind");
-        if api_version.is_none() {
-            r.report(
-                &MISSING_API_VERSION,
-                Path::ROOT,
-                "the object has no `apiVersion`",
-                Some("add e.g. `apiVersion: gateway.networking.k8s.io/v1`".to_string()),
-            );
-        }
-        if kind.is_none() {
-            r.report(&MISSING_KIND, Path::ROOT, "the object has no `kind`", None);
-        }
-        let (Some(api_version), Some(kind)) = (api_version, kind) else {
+        let mut r = Reader::new(&mut self.diags, written_identity(&root), origin);
+        let Some((api_version, kind)) = type_meta(&mut r, &root) else {
             return;
         };
         let (group, version) = split_api_version(&api_version);
@@ -231,19 +184,7 @@ impl<'a> Builder<'a> {
         };
         let metadata_path = Path::ROOT.key("metadata");
         let metadata = r.as_obj(root.get("metadata"), metadata_path);
-        let name = metadata.as_ref().and_then(|m| r.string(m, "name"));
-        let Some(name) = name.filter(|n| !n.is_empty()) else {
-            let path = if metadata.is_some() {
-                metadata_path
-            } else {
-                Path::ROOT
-            };
-            r.report(
-                &MISSING_NAME,
-                path,
-                format!("the {kind} has no `metadata.name`"),
-                Some("add `metadata.name`".to_string()),
-            );
+        let Some(name) = object_name(&mut r, metadata.as_ref(), &kind) else {
             return;
         };
         let namespace = if spec.object.namespaced() {
@@ -256,36 +197,13 @@ impl<'a> Builder<'a> {
         };
         let order = self.order;
         self.order += 1;
-        let mut r = Reader::new(
-            &mut self.diags,
-            ResourceRef {
-                kind: kind.clone(),
-                namespace: namespace.clone(),
-                name: name.clone(),
-            },
-            origin,
-        );
-        match spec.version_status(version) {
-            VersionStatus::Served => {}
-            VersionStatus::Deprecated(note) => {
-                let message = format!("{kind} `{api_version}` is {note}");
-                r.report(
-                    &rules::DEPRECATED_API_VERSION,
-                    Path::ROOT.key("apiVersion"),
-                    message,
-                    Some(spec.replacement_help()),
-                );
-            }
-            VersionStatus::Unknown => {
-                let message = format!("{kind} is not served in version `{api_version}`");
-                r.report(
-                    &rules::UNKNOWN_API_VERSION,
-                    Path::ROOT.key("apiVersion"),
-                    message,
-                    Some(spec.replacement_help()),
-                );
-            }
-        }
+        let resource = ResourceRef {
+            kind: kind.clone(),
+            namespace: namespace.clone(),
+            name: name.clone(),
+        };
+        let mut r = Reader::new(&mut self.diags, resource, origin);
+        check_version(&mut r, spec, &kind, &api_version, version);
         let mut meta = Meta {
             kind,
             api_version,
@@ -311,54 +229,7 @@ impl<'a> Builder<'a> {
         ) {
             meta.live_status = live::read(node, &meta.namespace).map(Box::new);
         }
-        let spec_obj = r.obj(&root, "spec");
-        let world = &mut self.world;
-        match spec.object {
-            ObjectKind::GatewayClass => {
-                world
-                    .gateway_classes
-                    .push(gateway::gateway_class(&mut r, meta, spec_obj.as_ref()))
-            }
-            ObjectKind::Gateway => {
-                world
-                    .gateways
-                    .push(gateway::gateway(&mut r, meta, spec_obj.as_ref()))
-            }
-            ObjectKind::ListenerSet => {
-                if let Some(listener_set) = gateway::listener_set(&mut r, meta, spec_obj.as_ref()) {
-                    world.listener_sets.push(listener_set);
-                }
-            }
-            ObjectKind::Route(kind) => {
-                world
-                    .routes
-                    .push(route::route(&mut r, kind, meta, spec_obj.as_ref()))
-            }
-            ObjectKind::ReferenceGrant => world.reference_grants.push(resources::reference_grant(
-                &mut r,
-                meta,
-                spec_obj.as_ref(),
-            )),
-            ObjectKind::BackendTlsPolicy => {
-                world
-                    .backend_tls_policies
-                    .push(resources::backend_tls_policy(
-                        &mut r,
-                        meta,
-                        spec_obj.as_ref(),
-                    ))
-            }
-            ObjectKind::Namespace => world.namespaces.push(resources::namespace(meta)),
-            ObjectKind::Service => {
-                world
-                    .services
-                    .push(resources::service(&mut r, meta, spec_obj.as_ref()))
-            }
-            ObjectKind::Secret => world.secrets.push(resources::secret(&mut r, meta, &root)),
-            ObjectKind::ConfigMap => world
-                .config_maps
-                .push(resources::config_map(&mut r, meta, &root)),
-        }
+        read_kind(&mut self.world, &mut r, spec.object, meta, &root);
     }
 
     /// A `kind: List` (or `GatewayList`, ...): each of `items` is an object of its own.
@@ -382,6 +253,149 @@ impl<'a> Builder<'a> {
                 false,
             );
         }
+    }
+}
+
+/// Reports a document that is not a mapping.
+fn not_an_object(diags: &mut Vec<Diagnostic>, node: &Node, origin: Origin) {
+    let message = format!(
+        "a Kubernetes object must be a mapping, found {}",
+        node.kind_name()
+    );
+    let help = node
+        .as_seq()
+        .is_some()
+        .then(|| "write one object per document, separated by `---`".to_string());
+    let resource = ResourceRef {
+        kind: String::new(),
+        namespace: String::new(),
+        name: String::new(),
+    };
+    Reader::new(diags, resource, origin).report(&INVALID_DOCUMENT, Path::ROOT, message, help);
+}
+
+/// The object's identity as written, without reporting anything (to name the object in the
+/// diagnostics about its own identity).
+fn written_identity(root: &Obj<'_, '_>) -> ResourceRef {
+    let metadata = root
+        .get("metadata")
+        .and_then(Node::as_map)
+        .map(|entries| Obj {
+            entries,
+            path: Path::ROOT,
+        });
+    ResourceRef {
+        kind: peek(root, "kind").unwrap_or_default().to_string(),
+        namespace: metadata
+            .as_ref()
+            .and_then(|m| peek(m, "namespace"))
+            .unwrap_or_default()
+            .to_string(),
+        name: metadata
+            .as_ref()
+            .and_then(|m| peek(m, "name"))
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
+/// `apiVersion` and `kind`, each reported when missing.
+fn type_meta(r: &mut Reader<'_>, root: &Obj<'_, '_>) -> Option<(String, String)> {
+    let api_version = r.string(root, "apiVersion");
+    let kind = r.string(root, "kind");
+    if api_version.is_none() {
+        r.report(
+            &MISSING_API_VERSION,
+            Path::ROOT,
+            "the object has no `apiVersion`",
+            Some("add e.g. `apiVersion: gateway.networking.k8s.io/v1`".to_string()),
+        );
+    }
+    if kind.is_none() {
+        r.report(&MISSING_KIND, Path::ROOT, "the object has no `kind`", None);
+    }
+    Some((api_version?, kind?))
+}
+
+/// `metadata.name`, reported when missing or empty.
+fn object_name(r: &mut Reader<'_>, metadata: Option<&Obj<'_, '_>>, kind: &str) -> Option<String> {
+    let name = metadata.and_then(|m| r.string(m, "name"));
+    if let Some(name) = name.filter(|n| !n.is_empty()) {
+        return Some(name);
+    }
+    let path = if metadata.is_some() {
+        Path::ROOT.key("metadata")
+    } else {
+        Path::ROOT
+    };
+    r.report(
+        &MISSING_NAME,
+        path,
+        format!("the {kind} has no `metadata.name`"),
+        Some("add `metadata.name`".to_string()),
+    );
+    None
+}
+
+/// Reports an `apiVersion` the CRDs deprecate or do not serve for `kind`.
+fn check_version(
+    r: &mut Reader<'_>,
+    spec: &KindSpec,
+    kind: &str,
+    api_version: &str,
+    version: &str,
+) {
+    let (rule, message) = match spec.version_status(version) {
+        VersionStatus::Served => return,
+        VersionStatus::Deprecated(note) => (
+            &rules::DEPRECATED_API_VERSION,
+            format!("{kind} `{api_version}` is {note}"),
+        ),
+        VersionStatus::Unknown => (
+            &rules::UNKNOWN_API_VERSION,
+            format!("{kind} is not served in version `{api_version}`"),
+        ),
+    };
+    r.report(
+        rule,
+        Path::ROOT.key("apiVersion"),
+        message,
+        Some(spec.replacement_help()),
+    );
+}
+
+/// Reads the `spec` (or, for Secrets and ConfigMaps, the data keys) of an object of kind
+/// `object` into `world`.
+fn read_kind(
+    world: &mut World,
+    r: &mut Reader<'_>,
+    object: ObjectKind,
+    meta: Meta,
+    root: &Obj<'_, '_>,
+) {
+    let spec = r.obj(root, "spec");
+    let spec = spec.as_ref();
+    match object {
+        ObjectKind::GatewayClass => world
+            .gateway_classes
+            .push(gateway::gateway_class(r, meta, spec)),
+        ObjectKind::Gateway => world.gateways.push(gateway::gateway(r, meta, spec)),
+        ObjectKind::ListenerSet => {
+            if let Some(listener_set) = gateway::listener_set(r, meta, spec) {
+                world.listener_sets.push(listener_set);
+            }
+        }
+        ObjectKind::Route(kind) => world.routes.push(route::route(r, kind, meta, spec)),
+        ObjectKind::ReferenceGrant => world
+            .reference_grants
+            .push(resources::reference_grant(r, meta, spec)),
+        ObjectKind::BackendTlsPolicy => world
+            .backend_tls_policies
+            .push(resources::backend_tls_policy(r, meta, spec)),
+        ObjectKind::Namespace => world.namespaces.push(resources::namespace(meta)),
+        ObjectKind::Service => world.services.push(resources::service(r, meta, spec)),
+        ObjectKind::Secret => world.secrets.push(resources::secret(r, meta, root)),
+        ObjectKind::ConfigMap => world.config_maps.push(resources::config_map(r, meta, root)),
     }
 }
 

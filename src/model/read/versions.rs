@@ -1,7 +1,8 @@
 //! The kinds gwctl reads and the apiVersions each is served in, from the Gateway API CRDs
 //! (standard and experimental channels) at the commit the conformance corpus comes from.
 
-use crate::model::{EXPERIMENTAL_GROUP, GATEWAY_GROUP, RouteKind};
+use crate::model::kinds::{EXPERIMENTAL_ONLY, GONE};
+use crate::model::{EXPERIMENTAL_GROUP, GATEWAY_GROUP, ROUTE_KINDS, RouteKind};
 
 /// Which typed object a kind becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +26,7 @@ impl ObjectKind {
 }
 
 /// A kind in a group, with its versions.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct KindSpec {
     pub(super) group: &'static str,
     pub(super) kind: &'static str,
@@ -67,8 +68,6 @@ impl KindSpec {
     }
 }
 
-const GONE: &str = "no longer served by the Gateway API CRDs";
-const EXPERIMENTAL_ONLY: &str = "deprecated and served only by the experimental-channel CRDs";
 const V1: &str = "gateway.networking.k8s.io/v1";
 
 const fn gateway_kind(
@@ -98,7 +97,8 @@ const fn core_kind(kind: &'static str, object: ObjectKind) -> KindSpec {
     }
 }
 
-static KINDS: &[KindSpec] = &[
+/// The kinds listed before the route kinds.
+const BEFORE_ROUTES: [KindSpec; 3] = [
     gateway_kind(
         "GatewayClass",
         ObjectKind::GatewayClass,
@@ -111,46 +111,17 @@ static KINDS: &[KindSpec] = &[
         &["v1", "v1beta1"],
         &[("v1alpha2", GONE)],
     ),
-    gateway_kind(
-        "HTTPRoute",
-        ObjectKind::Route(RouteKind::Http),
-        &["v1", "v1beta1"],
-        &[("v1alpha2", GONE)],
-    ),
-    gateway_kind(
-        "GRPCRoute",
-        ObjectKind::Route(RouteKind::Grpc),
-        &["v1"],
-        &[("v1alpha2", GONE)],
-    ),
-    gateway_kind(
-        "TLSRoute",
-        ObjectKind::Route(RouteKind::Tls),
-        &["v1"],
-        &[
-            ("v1alpha2", EXPERIMENTAL_ONLY),
-            ("v1alpha3", EXPERIMENTAL_ONLY),
-        ],
-    ),
-    gateway_kind(
-        "TCPRoute",
-        ObjectKind::Route(RouteKind::Tcp),
-        &["v1"],
-        &[("v1alpha2", EXPERIMENTAL_ONLY)],
-    ),
-    gateway_kind(
-        "UDPRoute",
-        ObjectKind::Route(RouteKind::Udp),
-        &["v1"],
-        &[("v1alpha2", EXPERIMENTAL_ONLY)],
-    ),
+    gateway_kind("ListenerSet", ObjectKind::ListenerSet, &["v1"], &[]),
+];
+
+/// The kinds listed after the route kinds.
+const AFTER_ROUTES: [KindSpec; 7] = [
     gateway_kind(
         "ReferenceGrant",
         ObjectKind::ReferenceGrant,
         &["v1", "v1beta1"],
         &[("v1alpha2", GONE)],
     ),
-    gateway_kind("ListenerSet", ObjectKind::ListenerSet, &["v1"], &[]),
     gateway_kind(
         "BackendTLSPolicy",
         ObjectKind::BackendTlsPolicy,
@@ -173,6 +144,45 @@ static KINDS: &[KindSpec] = &[
     core_kind("Secret", ObjectKind::Secret),
     core_kind("ConfigMap", ObjectKind::ConfigMap),
 ];
+
+const KIND_COUNT: usize = BEFORE_ROUTES.len() + ROUTE_KINDS.len() + AFTER_ROUTES.len();
+
+/// Every kind gwctl reads: the route kinds come from [`ROUTE_KINDS`].
+static KINDS: [KindSpec; KIND_COUNT] = {
+    let mut kinds = [BEFORE_ROUTES[0]; KIND_COUNT];
+    let mut i = 0;
+    while i < BEFORE_ROUTES.len() {
+        kinds[i] = BEFORE_ROUTES[i];
+        i += 1;
+    }
+    let mut r = 0;
+    while r < ROUTE_KINDS.len() {
+        let route = &ROUTE_KINDS[r];
+        kinds[i] = gateway_kind(
+            route.name,
+            ObjectKind::Route(route.kind),
+            route.served,
+            route.deprecated,
+        );
+        i += 1;
+        r += 1;
+    }
+    let mut a = 0;
+    while a < AFTER_ROUTES.len() {
+        kinds[i] = AFTER_ROUTES[a];
+        i += 1;
+        a += 1;
+    }
+    kinds
+};
+
+/// The kinds gwctl reads in API group `group`, in reading order.
+pub fn kinds_in_group(group: &str) -> impl Iterator<Item = &'static str> {
+    KINDS
+        .iter()
+        .filter(move |k| k.group == group)
+        .map(|k| k.kind)
+}
 
 /// The kind `kind` of API group `group`, when gwctl reads it.
 pub(super) fn find(group: &str, kind: &str) -> Option<&'static KindSpec> {
@@ -224,6 +234,25 @@ mod tests {
             )
         );
         assert!(!ObjectKind::Namespace.namespaced());
+        // The lists a cluster is read by, in reading order.
+        let main: Vec<&str> = kinds_in_group(GATEWAY_GROUP).collect();
+        assert_eq!(
+            main,
+            [
+                "GatewayClass",
+                "Gateway",
+                "ListenerSet",
+                "HTTPRoute",
+                "GRPCRoute",
+                "TLSRoute",
+                "TCPRoute",
+                "UDPRoute",
+                "ReferenceGrant",
+                "BackendTLSPolicy"
+            ]
+        );
+        let experimental: Vec<&str> = kinds_in_group(EXPERIMENTAL_GROUP).collect();
+        assert_eq!(experimental, ["XListenerSet"]);
         assert!(ObjectKind::Secret.namespaced());
     }
 }

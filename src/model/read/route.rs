@@ -8,8 +8,8 @@ use super::rules::{
 };
 use crate::model::{
     BackendObjectRef, BackendRef, Filter, FilterKind, GrpcMatch, HeaderModifier, HttpMatch, Known,
-    Meta, PathMatch, PathMatchType, PathModifier, RequestMirror, RequestRedirect, Route, RouteKind,
-    RouteMatch, RouteRule, UrlRewrite, ValueMatch, ValueMatchType,
+    MatchFamily, Meta, PathMatch, PathMatchType, PathModifier, RequestMirror, RequestRedirect,
+    Route, RouteKind, RouteKindSpec, RouteMatch, RouteRule, UrlRewrite, ValueMatch, ValueMatchType,
 };
 
 const PATH_MATCH_TYPES: &[(&str, PathMatchType)] = &[
@@ -53,39 +53,6 @@ const FILTER_FIELDS: &[&str] = &[
     "extensionRef",
 ];
 
-/// The fields of a route's `spec`.
-fn spec_fields(kind: RouteKind) -> &'static [&'static str] {
-    match kind {
-        RouteKind::Http | RouteKind::Grpc | RouteKind::Tls => {
-            &["parentRefs", "hostnames", "rules", "useDefaultGateways"]
-        }
-        RouteKind::Tcp | RouteKind::Udp => &["parentRefs", "rules", "useDefaultGateways"],
-    }
-}
-
-/// The fields of a route rule.
-fn rule_fields(kind: RouteKind) -> &'static [&'static str] {
-    match kind {
-        RouteKind::Http => &[
-            "name",
-            "matches",
-            "filters",
-            "backendRefs",
-            "timeouts",
-            "retry",
-            "sessionPersistence",
-        ],
-        RouteKind::Grpc => &[
-            "name",
-            "matches",
-            "filters",
-            "backendRefs",
-            "sessionPersistence",
-        ],
-        RouteKind::Tls | RouteKind::Tcp | RouteKind::Udp => &["name", "backendRefs"],
-    }
-}
-
 /// The `type` of a filter, which names its configuration field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FilterType {
@@ -120,7 +87,8 @@ impl FilterType {
     }
 }
 
-const HTTP_FILTERS: &[(&str, FilterType)] = &[
+/// Every filter `type` by name; a kind's row lists the ones it has.
+const FILTER_TYPES: &[(&str, FilterType)] = &[
     ("RequestHeaderModifier", FilterType::RequestHeaderModifier),
     ("ResponseHeaderModifier", FilterType::ResponseHeaderModifier),
     ("RequestRedirect", FilterType::RequestRedirect),
@@ -131,12 +99,13 @@ const HTTP_FILTERS: &[(&str, FilterType)] = &[
     ("ExtensionRef", FilterType::ExtensionRef),
 ];
 
-const GRPC_FILTERS: &[(&str, FilterType)] = &[
-    ("RequestHeaderModifier", FilterType::RequestHeaderModifier),
-    ("ResponseHeaderModifier", FilterType::ResponseHeaderModifier),
-    ("RequestMirror", FilterType::RequestMirror),
-    ("ExtensionRef", FilterType::ExtensionRef),
-];
+/// The filter types of `spec`'s rules, in its order.
+fn filter_types(spec: &RouteKindSpec) -> Vec<(&'static str, FilterType)> {
+    spec.filters
+        .iter()
+        .filter_map(|name| FILTER_TYPES.iter().find(|(n, _)| n == name).copied())
+        .collect()
+}
 
 pub(super) fn route(
     r: &mut Reader<'_>,
@@ -155,28 +124,36 @@ pub(super) fn route(
         r.missing_spec("`parentRefs` and `rules`");
         return route;
     };
-    r.check_fields(spec, spec_fields(kind));
+    let kind_spec = kind.spec();
+    r.check_fields(spec, kind_spec.spec_fields);
     let namespace = &route.meta.namespace;
     route.parent_refs = r.objs(spec, "parentRefs", |r, index, obj| {
         parent_ref(r, index, obj, namespace)
     });
-    if matches!(kind, RouteKind::Http | RouteKind::Grpc | RouteKind::Tls) {
+    if kind_spec.hostnames {
         route.hostnames = r.strings(spec, "hostnames");
         let hostnames_path = spec.path.key("hostnames");
         for (index, hostname) in route.hostnames.iter().enumerate() {
             r.check_hostname(hostname, true, hostnames_path.index(index));
         }
     }
+    let filter_types = filter_types(kind_spec);
     route.rules = r.objs(spec, "rules", |r, index, obj| {
-        Some(rule(r, kind, index, obj))
+        Some(rule(r, kind_spec, &filter_types, index, obj))
     });
     route
 }
 
-fn rule(r: &mut Reader<'_>, kind: RouteKind, index: usize, obj: &Obj<'_, '_>) -> RouteRule {
-    r.check_fields(obj, rule_fields(kind));
-    let matches = match kind {
-        RouteKind::Http => {
+fn rule(
+    r: &mut Reader<'_>,
+    spec: &RouteKindSpec,
+    filter_types: &[(&str, FilterType)],
+    index: usize,
+    obj: &Obj<'_, '_>,
+) -> RouteRule {
+    r.check_fields(obj, spec.rule_fields);
+    let matches = match spec.matches {
+        MatchFamily::Http => {
             let written = r.objs(obj, "matches", |r, index, m| {
                 Some(RouteMatch::Http(http_match(r, index, m)))
             });
@@ -192,12 +169,11 @@ fn rule(r: &mut Reader<'_>, kind: RouteKind, index: usize, obj: &Obj<'_, '_>) ->
                 written
             }
         }
-        RouteKind::Grpc => r.objs(obj, "matches", |r, index, m| {
+        MatchFamily::Grpc => r.objs(obj, "matches", |r, index, m| {
             Some(RouteMatch::Grpc(grpc_match(r, index, m)))
         }),
-        RouteKind::Tls | RouteKind::Tcp | RouteKind::Udp => Vec::new(),
+        MatchFamily::Connection => Vec::new(),
     };
-    let filter_types = filter_types(kind);
     let filters = read_filters(r, obj, filter_types);
     let backend_refs = r.objs(obj, "backendRefs", |r, index, backend| {
         r.check_fields(backend, BACKEND_REF_FIELDS);
@@ -306,14 +282,6 @@ fn grpc_match(r: &mut Reader<'_>, index: usize, obj: &Obj<'_, '_>) -> GrpcMatch 
         }
     }
     out
-}
-
-fn filter_types(kind: RouteKind) -> &'static [(&'static str, FilterType)] {
-    match kind {
-        RouteKind::Http => HTTP_FILTERS,
-        RouteKind::Grpc => GRPC_FILTERS,
-        RouteKind::Tls | RouteKind::Tcp | RouteKind::Udp => &[],
-    }
 }
 
 /// The `filters` of a rule or backendRef (none for kinds without filters), with repeated

@@ -401,7 +401,7 @@ fn is_near_miss(written: &str, known: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::build::test_support::node;
+    use crate::model::read::test_support::node;
     use serde_json::json;
 
     fn reader(diags: &mut Vec<Diagnostic>) -> Reader<'_> {
@@ -485,7 +485,7 @@ mod tests {
 
     #[test]
     fn plain_yaml11_booleans_in_string_fields_are_reported_and_kept() {
-        let sources = crate::model::build::test_support::parse(
+        let sources = crate::model::read::test_support::parse(
             "a: yes\nb: \"yes\"\nc: !!str on\nd: [Off, oFF, n]\ne: {k: NO}\nf: yesterday\ng: &x y\nh: *x\n",
         );
         let root = sources.document(0).root();

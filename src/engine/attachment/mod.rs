@@ -1,0 +1,336 @@
+//! The attachment handshake (§3): parentRef selection ([`parent`]), listener admission
+//! (kind, namespace, hostname: [`admit`]) and the route's `Accepted` condition for each
+//! parentRef. One parentRef's judgement is one [`ParentJudgement`], from which the
+//! attachments, the refusals, the finding and the verdict are all read.
+
+mod admit;
+mod parent;
+
+pub use parent::parent_controller;
+
+use admit::{Admission, admit};
+
+use super::classes::Reconciled;
+use super::conditions::{ConditionStatus, Decision, ListenerId, Verdict, reasons};
+use super::index::Index;
+use super::listeners::Listeners;
+use super::report::{Attachment, Refusal};
+use super::selector::UNKNOWN_NAMESPACE;
+use crate::diag::{Diagnostic, FieldPath, Location, Rule};
+use crate::model::{Named, ParentRef, Route, World};
+
+rule!(
+    ROUTE_NOT_ALLOWED_BY_LISTENERS,
+    "GW1001",
+    "route-not-allowed-by-listeners",
+    Error,
+    "No listener selected by the parentRef admits the route",
+    "A listener admits a route only if the route's kind is in its `supportedKinds` and \
+its namespace passes `allowedRoutes.namespaces` (`Same` by default: only routes in the \
+Gateway's namespace). Otherwise the route gets `Accepted=False` with reason \
+`NotAllowedByListeners` for that parent, and serves no traffic there.\n\n\
+```yaml\n# Gateway infra-ns/shared-gateway\nlisteners:\n- name: shared-http\n  port: 80\n  protocol: HTTP\n  allowedRoutes:\n    namespaces:\n      from: Selector\n      selector:\n        matchLabels: {shared-gateway-access: \"true\"}\n# HTTPRoute in namespace hr, whose Namespace lacks that label: not admitted\n```\n\n\
+Fix: label the route's namespace (`kubectl label namespace hr shared-gateway-access=true`), \
+or widen the listener's `allowedRoutes`."
+);
+
+rule!(
+    ROUTE_NO_MATCHING_HOSTNAME,
+    "GW1002",
+    "route-no-matching-listener-hostname",
+    Error,
+    "None of the route's hostnames intersects the listener hostnames",
+    "When a listener has a `hostname`, a route with `hostnames` attaches only if at least \
+one of them intersects it (`*.example.com` matches `a.example.com` but not \
+`example.com`). Otherwise the route gets `Accepted=False` with reason \
+`NoMatchingListenerHostname`.\n\n\
+```yaml\n# listener hostname: \"*.example.com\"\nhostnames: [\"example.com\"]   # the wildcard needs at least one more label\n```\n\n\
+Fix: use a hostname the listener serves, or change the listener's hostname."
+);
+
+rule!(
+    ROUTE_PARENT_NOT_FOUND,
+    "GW1003",
+    "route-parent-not-found",
+    Error,
+    "A parentRef names a Gateway or ListenerSet that does not exist",
+    "A route attaches to the parents its `spec.parentRefs` name; `namespace` defaults to \
+the route's own namespace. A parent that does not exist gives `Accepted=False` with \
+reason `NoMatchingParent`.\n\n\
+```yaml\nparentRefs:\n- name: shared-gateway   # lives in infra-ns, but namespace defaults to the route's\n```\n\n\
+Fix: correct the name, and set `namespace` when the parent is in another namespace."
+);
+
+rule!(
+    ROUTE_NO_MATCHING_LISTENER,
+    "GW1004",
+    "route-no-matching-listener",
+    Error,
+    "A parentRef's sectionName or port selects no listener",
+    "`sectionName` selects the listener with that name and `port` the listeners on that \
+port (both must match when both are set). On a Gateway, sectionName names only the \
+Gateway's own listeners, not those of its ListenerSets. If nothing is selected the route \
+gets `Accepted=False` with reason `NoMatchingParent`.\n\n\
+```yaml\nparentRefs:\n- name: gw\n  sectionName: htps   # typo: the listener is `https`\n```\n\n\
+Fix: use an existing listener name or port (or `kind: ListenerSet` for ListenerSet listeners)."
+);
+
+rule!(
+    ROUTE_UNSUPPORTED_PARENT_KIND,
+    "GW1005",
+    "route-unsupported-parent-kind",
+    Error,
+    "A parentRef names a kind that cannot be a route parent",
+    "Routes attach to Gateways (`kind: Gateway`, the default) and ListenerSets \
+(`kind: ListenerSet`), both of group `gateway.networking.k8s.io`. Any other parent kind \
+gives `Accepted=False` with reason `NoMatchingParent`.\n\n\
+```yaml\nparentRefs:\n- kind: Service   # mesh attachment: not simulated by gwctl\n  name: web\n```\n\n\
+Fix: reference a Gateway or a ListenerSet."
+);
+
+rule!(
+    ROUTE_PARENT_NOT_RECONCILED,
+    "GW1006",
+    "route-parent-not-reconciled",
+    Warning,
+    "The route's parent is not reconciled, so its status cannot be predicted",
+    "When the parent Gateway's class does not exist, belongs to another controller, or is \
+unknown, no (simulated) controller writes status for the route on that parent: \
+`Accepted=Unknown` with reason `Pending`.\n\n\
+```yaml\nparentRefs:\n- name: gw   # Gateway gw uses gatewayClassName: not-installed\n```\n\n\
+Fix: fix the parent Gateway's `gatewayClassName` (see the diagnostic on the Gateway)."
+);
+
+rule!(
+    ROUTE_WITHOUT_PARENTS,
+    "GW1007",
+    "route-without-parent-refs",
+    Warning,
+    "The route has no parentRefs and attaches nowhere",
+    "A route without `spec.parentRefs` is not attached to any Gateway and serves no \
+traffic (mesh routes aside).\n\n\
+```yaml\nspec:\n  parentRefs:\n  - name: my-gateway\n```\n\n\
+Fix: add a parentRef naming the Gateway (and listener) that should serve the route."
+);
+
+/// Everything the analysis needs to judge one route's parentRefs.
+pub struct Ctx<'a, 'w> {
+    pub world: &'w World,
+    pub index: &'a Index<'w>,
+    pub reconciled: &'a [Reconciled],
+    pub listeners: &'a Listeners,
+}
+
+/// The parentRef being judged, for the messages and locations of its findings.
+struct Site<'a> {
+    route: &'a Route,
+    p: &'a ParentRef,
+}
+
+impl Site<'_> {
+    /// The parentRef's field (built only when a finding is reported).
+    fn at(&self) -> Location {
+        let path = FieldPath::root().key("spec").key("parentRefs");
+        self.route.meta.at(path.index(self.p.index))
+    }
+    /// `Kind namespace/name` of the parent, as the parentRef names it.
+    fn target(&self) -> Named<'_> {
+        Named {
+            kind: &self.p.kind,
+            namespace: &self.p.namespace,
+            name: &self.p.name,
+        }
+    }
+    /// A decision reported by `rule` at the parentRef.
+    fn reported(
+        &self,
+        rule: &'static Rule,
+        status: ConditionStatus,
+        reason: &'static str,
+        message: String,
+    ) -> Decision {
+        Decision::reported(rule, self.at(), status, reason, message)
+    }
+}
+
+/// What judging one parentRef decided.
+enum ParentJudgement {
+    /// The parent refused the route, or cannot be judged, as a whole: no listener was asked.
+    Parent(Decision),
+    /// Each selected listener's admission, and the `Accepted` decision they add up to.
+    Listeners {
+        admissions: Vec<(ListenerId, Admission)>,
+        decision: Decision,
+    },
+}
+
+impl ParentJudgement {
+    /// Appends what the judgement of parentRef `parent_ref` of route `r` implies: its
+    /// attachments, its refusals and its finding; returns its `Accepted` verdict.
+    fn record(
+        self,
+        r: usize,
+        parent_ref: usize,
+        attachments: &mut Vec<Attachment>,
+        refusals: &mut Vec<Refusal>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Verdict {
+        match self {
+            ParentJudgement::Parent(decision) => {
+                refusals.push(Refusal {
+                    route: r,
+                    parent_ref,
+                    listener: None,
+                    reason: decision.reason.to_string(),
+                    message: decision.message.clone(),
+                });
+                decision.record(diags)
+            }
+            ParentJudgement::Listeners {
+                admissions,
+                decision,
+            } => {
+                for (listener, admission) in admissions {
+                    refusals.extend(admission.refusal(r, parent_ref, listener));
+                    if let Admission::Allowed(hostnames) = admission {
+                        attachments.push(Attachment {
+                            route: r,
+                            parent_ref,
+                            listener,
+                            hostnames,
+                        });
+                    }
+                }
+                decision.record(diags)
+            }
+        }
+    }
+}
+
+/// Judges parentRef `p` of route `r`: the `Accepted` verdict; attachments, refusals and
+/// diagnostics are appended.
+pub fn judge_parent(
+    ctx: &Ctx,
+    r: usize,
+    route: &Route,
+    p: &ParentRef,
+    attachments: &mut Vec<Attachment>,
+    refusals: &mut Vec<Refusal>,
+    diags: &mut Vec<Diagnostic>,
+) -> Verdict {
+    judge(ctx, &Site { route, p }).record(r, p.index, attachments, refusals, diags)
+}
+
+fn judge(ctx: &Ctx, site: &Site) -> ParentJudgement {
+    let parent = match parent::resolve(ctx, site) {
+        Ok(parent) => parent,
+        Err(decision) => return ParentJudgement::Parent(decision),
+    };
+    let selected = match parent::select(&parent, site) {
+        Ok(selected) => selected,
+        Err(decision) => return ParentJudgement::Parent(decision),
+    };
+    // §3.3/3.4: admission by each selected listener.
+    let admissions: Vec<(ListenerId, Admission)> = selected
+        .into_iter()
+        .map(|(id, l)| {
+            (
+                id,
+                admit(ctx.index, ctx.listeners, site.route, &parent, id, l),
+            )
+        })
+        .collect();
+    let decision = accepted(site, &admissions);
+    ParentJudgement::Listeners {
+        admissions,
+        decision,
+    }
+}
+
+/// The `Accepted` decision of the selected listeners' admissions: accepted when one admits
+/// the route; else unknown when a namespace's labels would decide; else refused by
+/// hostname when a listener refused only that; else not allowed.
+fn accepted(site: &Site, admissions: &[(ListenerId, Admission)]) -> Decision {
+    let (me, target) = (site.route.named(), site.target());
+    let route = site.route;
+    if admissions
+        .iter()
+        .any(|(_, a)| matches!(a, Admission::Allowed(_)))
+    {
+        return Decision::silent(
+            ConditionStatus::True,
+            reasons::ACCEPTED,
+            format!("{me} is accepted by {target}"),
+        );
+    }
+    let unknown_ns = admissions.iter().find_map(|(_, a)| match a {
+        Admission::NamespaceUnknown { message } => Some(message),
+        _ => None,
+    });
+    if let Some(first) = unknown_ns {
+        let ns = &route.meta.namespace;
+        return site
+            .reported(
+                &UNKNOWN_NAMESPACE,
+                ConditionStatus::Unknown,
+                reasons::PENDING,
+                format!("{me}: whether {target} admits the route is unknown: {first}"),
+            )
+            .help(format!(
+                "add the manifest of Namespace `{ns}` to the input (`kubectl get namespace {ns} -o yaml`), or pass --complete"
+            ));
+    }
+    let host_failures: Vec<(&String, &Location)> = admissions
+        .iter()
+        .filter_map(|(_, a)| match a {
+            Admission::Hostname { message, related } => Some((message, related)),
+            _ => None,
+        })
+        .collect();
+    if !host_failures.is_empty() {
+        let why: Vec<&str> = host_failures.iter().map(|(m, _)| m.as_str()).collect();
+        let message = format!("{me} cannot attach to {target}: {}", why.join("; "));
+        let mut decision = Decision::reported(
+            &ROUTE_NO_MATCHING_HOSTNAME,
+            route.meta.at(FieldPath::parse("spec.hostnames")),
+            ConditionStatus::False,
+            reasons::NO_MATCHING_LISTENER_HOSTNAME,
+            message,
+        )
+        .help("add a hostname the listener serves to spec.hostnames, or change the listener's hostname")
+        .related(site.at(), "the parentRef");
+        for (_, related) in host_failures {
+            decision = decision.related(related.clone(), "the listener's hostname");
+        }
+        return decision;
+    }
+    let refused: Vec<(&String, &String, &Location)> = admissions
+        .iter()
+        .filter_map(|(_, a)| match a {
+            Admission::Refused {
+                message,
+                help,
+                related,
+            } => Some((message, help, related)),
+            _ => None,
+        })
+        .collect();
+    let why: Vec<&str> = refused.iter().map(|(m, _, _)| m.as_str()).collect();
+    let message = format!("{me} cannot attach to {target}: {}", why.join("; "));
+    let help = refused
+        .first()
+        .map(|(_, h, _)| h.to_string())
+        .unwrap_or_default();
+    let mut decision = site
+        .reported(
+            &ROUTE_NOT_ALLOWED_BY_LISTENERS,
+            ConditionStatus::False,
+            reasons::NOT_ALLOWED_BY_LISTENERS,
+            message,
+        )
+        .help(help);
+    for (_, _, related) in refused {
+        decision = decision.related(related.clone(), "the listener that refuses the route");
+    }
+    decision
+}

@@ -1,0 +1,274 @@
+//! The parent a parentRef names (§3.1, §3.2): a Gateway or a ListenerSet that exists, is
+//! reconciled and accepted, and the listeners its `sectionName` and `port` select.
+
+use super::{
+    Ctx, ROUTE_NO_MATCHING_LISTENER, ROUTE_NOT_ALLOWED_BY_LISTENERS, ROUTE_PARENT_NOT_FOUND,
+    ROUTE_PARENT_NOT_RECONCILED, ROUTE_UNSUPPORTED_PARENT_KIND, Site,
+};
+use crate::diag::FieldPath;
+use crate::engine::classes::Reconciled;
+use crate::engine::conditions::{ConditionStatus, Decision, ListenerId, ListenerOwner, reasons};
+use crate::engine::index::{Lookup, UNKNOWN_PARENT};
+use crate::engine::listeners::SetParent;
+use crate::model::{EXPERIMENTAL_GROUP, GATEWAY_GROUP, Listener, Meta, ParentRef};
+
+/// The kinds of object a route attaches to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ParentKind {
+    Gateway,
+    /// `ListenerSet`, or the older experimental `XListenerSet`.
+    ListenerSet,
+}
+
+impl ParentKind {
+    fn of(p: &ParentRef) -> Option<Self> {
+        match (p.group.as_str(), p.kind.as_str()) {
+            (GATEWAY_GROUP, "Gateway") => Some(ParentKind::Gateway),
+            (GATEWAY_GROUP, "ListenerSet") | (EXPERIMENTAL_GROUP, "XListenerSet") => {
+                Some(ParentKind::ListenerSet)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The `spec.controllerName` of the GatewayClass of the Gateway that `p` names, directly or
+/// through a ListenerSet: the controller that writes the route's status entry for `p`.
+/// `None` when a link of that chain (ListenerSet, Gateway, class, controllerName) is not in
+/// the input.
+pub fn parent_controller<'w>(ctx: &Ctx<'_, 'w>, p: &ParentRef) -> Option<&'w str> {
+    let gateway = match ParentKind::of(p)? {
+        ParentKind::Gateway => ctx.index.gateway(&p.namespace, &p.name).found()?,
+        ParentKind::ListenerSet => {
+            let set = ctx.index.listener_set(&p.namespace, &p.name).found()?;
+            let parent = &ctx.world.listener_sets.get(set)?.parent_ref;
+            if ParentKind::of(parent) != Some(ParentKind::Gateway) {
+                return None;
+            }
+            ctx.index.gateway(&parent.namespace, &parent.name).found()?
+        }
+    };
+    let class_name = ctx
+        .world
+        .gateways
+        .get(gateway)?
+        .gateway_class_name
+        .as_deref()?;
+    ctx.index
+        .class(class_name)
+        .found()?
+        .controller_name
+        .as_deref()
+}
+
+/// The parent a parentRef resolved to.
+pub(super) struct Parent<'w> {
+    pub(super) meta: &'w Meta,
+    owner: ListenerOwner,
+    listeners: &'w [Listener],
+    is_gateway: bool,
+}
+
+/// "`target` is unknown": an index that does not match the world (no finding to report).
+fn unknown(site: &Site) -> Decision {
+    Decision::silent(
+        ConditionStatus::Unknown,
+        reasons::PENDING,
+        format!("{} is unknown", site.target()),
+    )
+}
+
+/// The parent `site`'s parentRef names, or the decision that it cannot take the route.
+pub(super) fn resolve<'w>(ctx: &Ctx<'_, 'w>, site: &Site) -> Result<Parent<'w>, Decision> {
+    let (me, p, target) = (site.route.named(), site.p, site.target());
+    let lookup = match ParentKind::of(p) {
+        Some(ParentKind::Gateway) => ctx.index.gateway(&p.namespace, &p.name),
+        Some(ParentKind::ListenerSet) => ctx.index.listener_set(&p.namespace, &p.name),
+        None => {
+            let message = format!(
+                "{me} names parent {}/{} `{}`, which is not a Gateway or ListenerSet",
+                p.group, p.kind, p.name
+            );
+            return Err(site
+                .reported(
+                    &ROUTE_UNSUPPORTED_PARENT_KIND,
+                    ConditionStatus::False,
+                    reasons::NO_MATCHING_PARENT,
+                    message,
+                )
+                .help(
+                    "reference a Gateway (the default kind) or a ListenerSet (`kind: ListenerSet`)",
+                ));
+        }
+    };
+    match lookup {
+        Lookup::Found(i) if ParentKind::of(p) == Some(ParentKind::Gateway) => gateway(ctx, site, i),
+        Lookup::Found(i) => listener_set(ctx, site, i),
+        Lookup::Missing => {
+            let help = if p.namespace_set {
+                format!("correct the parentRef's name and namespace, or create {target}")
+            } else {
+                format!(
+                    "the parentRef has no `namespace`, so it defaults to the route's namespace `{}`; set `namespace` if the {} lives elsewhere",
+                    site.route.meta.namespace, p.kind
+                )
+            };
+            Err(site
+                .reported(
+                    &ROUTE_PARENT_NOT_FOUND,
+                    ConditionStatus::False,
+                    reasons::NO_MATCHING_PARENT,
+                    format!("{me} names parent {target}, which does not exist"),
+                )
+                .help(help))
+        }
+        Lookup::Unknown => Err(site
+            .reported(
+                &UNKNOWN_PARENT,
+                ConditionStatus::Unknown,
+                reasons::PENDING,
+                format!(
+                    "{me} names parent {target}, which is not in the input; whether the route attaches is unknown"
+                ),
+            )
+            .help(format!(
+                "add the manifest of {target} to the input, or pass --complete if it does not exist"
+            ))),
+    }
+}
+
+/// Gateway `i`, when it is reconciled.
+fn gateway<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'w>, Decision> {
+    let Some(gw) = ctx.world.gateways.get(i) else {
+        return Err(unknown(site));
+    };
+    if let Some(Reconciled::No { message }) = ctx.reconciled.get(i) {
+        let message = format!(
+            "{} cannot be judged on {}: {message}",
+            site.route.named(),
+            site.target()
+        );
+        return Err(site
+            .reported(
+                &ROUTE_PARENT_NOT_RECONCILED,
+                ConditionStatus::Unknown,
+                reasons::PENDING,
+                message,
+            )
+            .help("fix the Gateway's gatewayClassName (see the diagnostic on the Gateway)")
+            .related(
+                gw.meta.at(FieldPath::parse("spec.gatewayClassName")),
+                "the Gateway's class",
+            ));
+    }
+    Ok(Parent {
+        meta: &gw.meta,
+        owner: ListenerOwner::Gateway(i),
+        listeners: &gw.listeners,
+        is_gateway: true,
+    })
+}
+
+/// ListenerSet `i`, when its Gateway accepts it.
+fn listener_set<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'w>, Decision> {
+    let (me, target) = (site.route.named(), site.target());
+    let Some(set) = ctx.world.listener_sets.get(i) else {
+        return Err(unknown(site));
+    };
+    match ctx.listeners.set_parents.get(i) {
+        Some(SetParent::Attached(_)) => Ok(Parent {
+            meta: &set.meta,
+            owner: ListenerOwner::ListenerSet(i),
+            listeners: &set.listeners,
+            is_gateway: false,
+        }),
+        Some(SetParent::Rejected { message, .. }) => Err(site
+            .reported(
+                &ROUTE_NOT_ALLOWED_BY_LISTENERS,
+                ConditionStatus::False,
+                reasons::NOT_ALLOWED_BY_LISTENERS,
+                format!("{me} cannot attach to {target}, which is not accepted: {message}"),
+            )
+            .help(
+                "make the ListenerSet's Gateway accept it (see the diagnostic on the ListenerSet)",
+            )
+            .related(
+                set.meta.at(FieldPath::parse("spec.parentRef")),
+                "the ListenerSet's parent",
+            )),
+        Some(SetParent::Unknown { message }) => Err(site.reported(
+            &ROUTE_PARENT_NOT_RECONCILED,
+            ConditionStatus::Unknown,
+            reasons::PENDING,
+            format!("{me} cannot be judged on {target}: {message}"),
+        )),
+        None => Err(unknown(site)),
+    }
+}
+
+/// §3.2: the listeners of `parent` that `sectionName` and `port` select, or the decision
+/// that none is.
+pub(super) fn select<'w>(
+    parent: &Parent<'w>,
+    site: &Site,
+) -> Result<Vec<(ListenerId, &'w Listener)>, Decision> {
+    let p = site.p;
+    let selected: Vec<(ListenerId, &Listener)> = parent
+        .listeners
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| p.section_name.as_deref().is_none_or(|s| s == l.name))
+        .filter(|(_, l)| p.port.is_none_or(|port| l.port == Some(port)))
+        .map(|(index, l)| {
+            let owner = parent.owner;
+            (ListenerId { owner, index }, l)
+        })
+        .collect();
+    if !selected.is_empty() {
+        return Ok(selected);
+    }
+    let target = site.target();
+    let mut wanted = Vec::new();
+    if let Some(s) = &p.section_name {
+        wanted.push(format!("sectionName `{s}`"));
+    }
+    if let Some(port) = p.port {
+        wanted.push(format!("port {port}"));
+    }
+    let available: Vec<String> = parent
+        .listeners
+        .iter()
+        .map(|l| {
+            let port = l.port.map_or("?".into(), |p| p.to_string());
+            format!("`{}` (port {port})", l.name)
+        })
+        .collect();
+    let mut help = format!(
+        "use one of the listeners of {target}: {}",
+        if available.is_empty() {
+            "it has none".to_string()
+        } else {
+            available.join(", ")
+        }
+    );
+    if parent.is_gateway && p.section_name.is_some() {
+        help.push_str("; listeners of a ListenerSet are reached with `kind: ListenerSet` and the ListenerSet's name");
+    }
+    let message = format!(
+        "{}: {target} has no listener with {}",
+        site.route.named(),
+        wanted.join(" and ")
+    );
+    Err(site
+        .reported(
+            &ROUTE_NO_MATCHING_LISTENER,
+            ConditionStatus::False,
+            reasons::NO_MATCHING_PARENT,
+            message,
+        )
+        .help(help)
+        .related(
+            parent.meta.at(FieldPath::parse("spec.listeners")),
+            "the parent's listeners",
+        ))
+}

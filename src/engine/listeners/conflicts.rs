@@ -1,0 +1,186 @@
+//! The merged conflict check (§2.2, §11): listeners on one port must be distinguishable,
+//! within a Gateway (no listener wins) and across a Gateway and its ListenerSets (the
+//! earlier source wins).
+
+use std::collections::HashMap;
+
+use super::{Listeners, listener_path};
+use crate::diag::{Diagnostic, Location};
+use crate::engine::conditions::{
+    ConditionStatus, Decision, ListenerId, ListenerOwner, Verdict, reasons,
+};
+use crate::model::{Listener, Meta, Protocol};
+
+rule!(
+    LISTENER_CONFLICT,
+    "GW3005",
+    "listener-conflict",
+    Error,
+    "Listeners on the same port are not distinct",
+    "Listeners on one port must be distinguishable: same-protocol HTTP/HTTPS/TLS \
+listeners need different hostnames, TCP/UDP listeners cannot share a port with the same \
+protocol, and incompatible protocols (HTTP with HTTPS, anything with TCP) cannot share \
+a port. Within one Gateway every conflicting listener is rejected (`Conflicted=True`, \
+`Accepted=False`, reason `HostnameConflict` or `ProtocolConflict`); across a Gateway \
+and its ListenerSets, the earlier source keeps the port.\n\n\
+```yaml\nlisteners:\n- {name: a, port: 80, protocol: HTTP, hostname: example.com}\n- {name: b, port: 80, protocol: HTTP, hostname: example.com}   # conflicts with a\n```\n\n\
+Fix: give the listeners different hostnames or ports."
+);
+
+/// One listener taking part in the conflict check of a Gateway.
+pub(super) struct Candidate<'w> {
+    id: ListenerId,
+    listener: &'w Listener,
+    owner: &'w Meta,
+    port: i64,
+    protocol: Protocol,
+}
+
+fn host(l: &Listener) -> String {
+    l.hostname.as_deref().unwrap_or("").to_ascii_lowercase()
+}
+
+/// The conflict reason between two listeners on the same port (§2.2), if they conflict.
+fn conflict(a: &Candidate, b: &Candidate) -> Option<&'static str> {
+    use Protocol::*;
+    if a.port != b.port {
+        return None;
+    }
+    match (a.protocol, b.protocol) {
+        (x, y) if x == y => match x {
+            Tcp | Udp => Some(reasons::HOSTNAME_CONFLICT),
+            _ => (host(a.listener) == host(b.listener)).then_some(reasons::HOSTNAME_CONFLICT),
+        },
+        // UDP and TCP-based listeners use different transport ports.
+        (Udp, _) | (_, Udp) => None,
+        // HTTPS and TLS on one port are told apart by SNI (gwctl's choice, §13.5).
+        (Https, Tls) | (Tls, Https) => {
+            (host(a.listener) == host(b.listener)).then_some(reasons::PROTOCOL_CONFLICT)
+        }
+        _ => Some(reasons::PROTOCOL_CONFLICT),
+    }
+}
+
+fn describe(c: &Candidate) -> String {
+    format!(
+        "listener `{}` of {} {}/{}",
+        c.listener.name, c.owner.kind, c.owner.namespace, c.owner.name
+    )
+}
+
+/// Marks conflicting listeners of one Gateway and its attached ListenerSets; `sources` is
+/// in precedence order (the Gateway, then ListenerSets oldest first).
+pub(super) fn resolve_conflicts(
+    sources: Vec<Vec<Candidate>>,
+    states: &mut Listeners,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut kept: HashMap<i64, Vec<Candidate>> = HashMap::new();
+    for source in sources {
+        // First against the listeners of earlier sources, which win...
+        let beaten: Vec<Option<(&'static str, String, Location)>> = source
+            .iter()
+            .map(|c| {
+                let earlier = kept
+                    .get(&c.port)
+                    .and_then(|ks| ks.iter().find_map(|k| conflict(c, k).map(|r| (r, k))));
+                earlier.map(|(r, k)| {
+                    (
+                        r,
+                        format!(
+                            "{} conflicts with {}, which takes precedence",
+                            describe(c),
+                            describe(k)
+                        ),
+                        loc(k),
+                    )
+                })
+            })
+            .collect();
+        // ...then within the source, where no listener wins.
+        let outcomes: Vec<Option<(&'static str, String, Location)>> = source
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                if let Some(Some(b)) = beaten.get(i) {
+                    return Some(b.clone());
+                }
+                source.iter().enumerate().find_map(|(j, b)| {
+                    if j == i || beaten.get(j).is_some_and(Option::is_some) {
+                        return None;
+                    }
+                    conflict(a, b).map(|r| {
+                        (
+                            r,
+                            format!(
+                                "{} conflicts with {} on port {}",
+                                describe(a),
+                                describe(b),
+                                a.port
+                            ),
+                            loc(b),
+                        )
+                    })
+                })
+            })
+            .collect();
+        for (c, outcome) in source.into_iter().zip(outcomes) {
+            match outcome {
+                None => kept.entry(c.port).or_default().push(c),
+                Some((reason, message, other)) => {
+                    let accepted = Decision::reported(
+                        &LISTENER_CONFLICT,
+                        loc(&c),
+                        ConditionStatus::False,
+                        reason,
+                        message,
+                    )
+                    .help(if reason == reasons::HOSTNAME_CONFLICT {
+                        "give the listeners different hostnames or ports"
+                    } else {
+                        "move one of the listeners to another port"
+                    })
+                    .related(other, "the conflicting listener")
+                    .record(diags);
+                    if let Some(state) = states.get_mut(c.id) {
+                        // The same verdict, as the listener's `Conflicted=True`.
+                        state.conflicted = Some(Verdict {
+                            status: ConditionStatus::True,
+                            ..accepted.clone()
+                        });
+                        state.accepted = accepted;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn loc(c: &Candidate) -> Location {
+    c.owner.at(listener_path(c.listener.index))
+}
+
+pub(super) fn candidates<'w>(
+    owner: ListenerOwner,
+    meta: &'w Meta,
+    listeners: &'w [Listener],
+    states: &Listeners,
+) -> Vec<Candidate<'w>> {
+    listeners
+        .iter()
+        .enumerate()
+        .filter_map(|(index, l)| {
+            let id = ListenerId { owner, index };
+            if !states.get(id)?.accepted.is_true() {
+                return None;
+            }
+            Some(Candidate {
+                id,
+                listener: l,
+                owner: meta,
+                port: l.port?,
+                protocol: l.protocol.known()?,
+            })
+        })
+        .collect()
+}

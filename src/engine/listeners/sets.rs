@@ -1,0 +1,199 @@
+//! ListenerSet admission (§11): a ListenerSet's parentRef names an existing, reconciled
+//! Gateway whose `allowedListeners` admits the ListenerSet's namespace.
+
+use super::SetParent;
+use crate::diag::{Diagnostic, FieldPath};
+use crate::engine::classes::Reconciled;
+use crate::engine::conditions::{ConditionStatus, Decision, reasons};
+use crate::engine::index::{Index, Lookup, UNKNOWN_PARENT};
+use crate::engine::selector::{self, SelectorMatch, UNKNOWN_NAMESPACE, namespace_matches};
+use crate::model::{FromNamespaces, GATEWAY_GROUP, Gateway, Known, ListenerSet, World};
+
+rule!(
+    LISTENERSET_NOT_ALLOWED,
+    "GW3007",
+    "listenerset-not-allowed",
+    Error,
+    "The parent Gateway does not allow this ListenerSet",
+    "A Gateway accepts ListenerSets only when `spec.allowedListeners.namespaces.from` \
+admits the ListenerSet's namespace. The default is `None`: no ListenerSet is allowed. \
+A refused ListenerSet gets `Accepted=False` and `Programmed=False` with reason \
+`NotAllowed`, and none of its listeners serves traffic.\n\n\
+```yaml\nkind: Gateway\nspec:\n  allowedListeners:\n    namespaces:\n      from: Same   # or All, or Selector\n```\n\n\
+Fix: set `allowedListeners` on the Gateway so that it admits the ListenerSet's namespace."
+);
+
+rule!(
+    LISTENERSET_PARENT_NOT_FOUND,
+    "GW3008",
+    "listenerset-parent-not-found",
+    Error,
+    "A ListenerSet's parentRef names no existing Gateway",
+    "`spec.parentRef` of a ListenerSet must name an existing Gateway (group \
+`gateway.networking.k8s.io`, kind `Gateway`). Otherwise the ListenerSet is not accepted \
+and its listeners serve nothing.\n\n\
+```yaml\nkind: ListenerSet\nspec:\n  parentRef: {name: gatway}   # typo\n```\n\n\
+Fix: correct the parentRef's name and namespace."
+);
+
+/// `ListenerSet ns/name` (also for an `XListenerSet`), for messages.
+fn set_name(set: &ListenerSet) -> String {
+    format!("ListenerSet {}/{}", set.meta.namespace, set.meta.name)
+}
+
+impl SetParent {
+    /// The relation a (not attached) decision implies; its finding goes to `diags`.
+    fn decided(decision: Decision, diags: &mut Vec<Diagnostic>) -> Self {
+        let (status, reason) = (decision.status, decision.reason);
+        let message = decision.record(diags).message;
+        match status {
+            ConditionStatus::False => SetParent::Rejected { reason, message },
+            ConditionStatus::True | ConditionStatus::Unknown => SetParent::Unknown { message },
+        }
+    }
+}
+
+/// How ListenerSet `set` relates to the Gateway its parentRef names.
+pub(super) fn set_parent(
+    index: &Index,
+    world: &World,
+    reconciled: &[Reconciled],
+    set: &ListenerSet,
+    diags: &mut Vec<Diagnostic>,
+) -> SetParent {
+    let decision = match parent_gateway(index, world, reconciled, set) {
+        Ok((g, gw)) => match admits_set(index, gw, set) {
+            None => return SetParent::Attached(g),
+            Some(refused) => refused,
+        },
+        Err(decision) => decision,
+    };
+    SetParent::decided(decision, diags)
+}
+
+/// The reconciled Gateway `set`'s parentRef names (its index), or the decision that there
+/// is none.
+fn parent_gateway<'w>(
+    index: &Index,
+    world: &'w World,
+    reconciled: &[Reconciled],
+    set: &ListenerSet,
+) -> Result<(usize, &'w Gateway), Decision> {
+    let p = &set.parent_ref;
+    let me = set_name(set);
+    let at = || set.meta.at(FieldPath::parse("spec.parentRef"));
+    if p.group != GATEWAY_GROUP || p.kind != "Gateway" {
+        let message = format!(
+            "{me} names a parent of kind `{}/{}`; only Gateways can hold ListenerSets",
+            p.group, p.kind
+        );
+        return Err(Decision::reported(
+            &LISTENERSET_PARENT_NOT_FOUND,
+            at(),
+            ConditionStatus::False,
+            reasons::PARENT_NOT_ACCEPTED,
+            message,
+        )
+        .help("point spec.parentRef at a Gateway"));
+    }
+    let gateway = format!("Gateway {}/{}", p.namespace, p.name);
+    match index.gateway(&p.namespace, &p.name) {
+        Lookup::Found(g) => {
+            let pending = |message| Decision::silent(ConditionStatus::Unknown, reasons::PENDING, message);
+            let Some(gw) = world.gateways.get(g) else {
+                return Err(pending(format!("{me}: parent Gateway not found")));
+            };
+            match reconciled.get(g) {
+                Some(Reconciled::No { message }) => Err(pending(message.clone())),
+                _ => Ok((g, gw)),
+            }
+        }
+        Lookup::Missing => Err(Decision::reported(
+            &LISTENERSET_PARENT_NOT_FOUND,
+            at(),
+            ConditionStatus::False,
+            reasons::PARENT_NOT_ACCEPTED,
+            format!("{me} names parent {gateway}, which does not exist"),
+        )
+        .help("correct spec.parentRef's name and namespace")),
+        Lookup::Unknown => Err(Decision::reported(
+            &UNKNOWN_PARENT,
+            at(),
+            ConditionStatus::Unknown,
+            reasons::PENDING,
+            format!(
+                "{me} names parent {gateway}, which is not in the input; whether it accepts the ListenerSet is unknown"
+            ),
+        )
+        .help(format!(
+            "add the manifest of {gateway} to the input, or pass --complete"
+        ))),
+    }
+}
+
+/// Whether `gw`'s `allowedListeners` admits `set`: `None` when it does, else the decision
+/// (refused, or unknown for a Namespace the input lacks).
+fn admits_set(index: &Index, gw: &Gateway, set: &ListenerSet) -> Option<Decision> {
+    let ns = &set.meta.namespace;
+    let me = set_name(set);
+    let gw_name = gw.meta.named();
+    let at = || set.meta.at(FieldPath::parse("spec.parentRef"));
+    let allowed = &gw.allowed_listeners;
+    let why = match &allowed.from {
+        Known::Known(FromNamespaces::All) => return None,
+        Known::Known(FromNamespaces::Same) if *ns == gw.meta.namespace => return None,
+        Known::Known(FromNamespaces::Same) => format!(
+            "{gw_name} only allows ListenerSets from its own namespace `{}`",
+            gw.meta.namespace
+        ),
+        Known::Known(FromNamespaces::Selector) => {
+            let sel = allowed.selector.clone().unwrap_or_default();
+            match namespace_matches(index, &sel, ns) {
+                SelectorMatch::Match => return None,
+                SelectorMatch::NoMatch(_) => format!(
+                    "{gw_name} only allows ListenerSets from {}, and namespace `{ns}` is not one",
+                    selector::describe(&sel)
+                ),
+                SelectorMatch::Unknown => {
+                    let message = format!(
+                        "whether {gw_name} allows {me} depends on the labels of Namespace `{ns}`, which is not in the input"
+                    );
+                    return Some(
+                        Decision::reported(
+                            &UNKNOWN_NAMESPACE,
+                            at(),
+                            ConditionStatus::Unknown,
+                            reasons::PENDING,
+                            message,
+                        )
+                        .help(format!(
+                            "add the manifest of Namespace `{ns}` to the input, or pass --complete"
+                        )),
+                    );
+                }
+            }
+        }
+        Known::Known(FromNamespaces::None) => format!(
+            "{gw_name} does not allow ListenerSets (spec.allowedListeners.namespaces.from is None, the default)"
+        ),
+        Known::Unknown(v) => {
+            format!("{gw_name} has an invalid allowedListeners.namespaces.from `{v}`")
+        }
+    };
+    Some(
+        Decision::reported(
+            &LISTENERSET_NOT_ALLOWED,
+            at(),
+            ConditionStatus::False,
+            reasons::NOT_ALLOWED,
+            format!("{me} is not allowed: {why}"),
+        )
+        .help(format!(
+            "set `spec.allowedListeners.namespaces.from` on {gw_name} to `All`, `Same` (if in the same namespace) or a `Selector` matching namespace `{ns}`"
+        ))
+        .related(
+            gw.meta.at(FieldPath::parse("spec.allowedListeners")),
+            "the Gateway's ListenerSet policy",
+        ),
+    )
+}

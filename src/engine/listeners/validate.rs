@@ -1,0 +1,319 @@
+//! Listener validation (§2.1, §2.3, §2.4): the protocol, the fields the API server would
+//! reject in combination, and `supportedKinds`; certificate references are [`super::tls`].
+
+use super::tls::{CaOutcome, certificates, terminates_tls};
+use super::{ListenerState, listener_path};
+use crate::diag::{Diagnostic, FieldPath};
+use crate::engine::conditions::{ConditionStatus, Decision, Verdict, reasons};
+use crate::engine::hostname;
+use crate::engine::index::Index;
+use crate::model::{GATEWAY_GROUP, GroupKind, Known, Listener, Meta, Protocol, RouteKind, TlsMode};
+
+rule!(
+    LISTENER_UNSUPPORTED_PROTOCOL,
+    "GW3003",
+    "listener-unsupported-protocol",
+    Error,
+    "A listener uses a protocol the implementation does not support",
+    "Core protocols are `HTTP`, `HTTPS`, `TLS`, `TCP` and `UDP`; anything else is \
+implementation-specific. An unsupported protocol gives the listener `Accepted=False` \
+with reason `UnsupportedProtocol`, an empty `supportedKinds`, and no route attaches.\n\n\
+```yaml\nlisteners:\n- name: web\n  port: 80\n  protocol: HTTP2   # not a Gateway API protocol\n```\n\n\
+Fix: use one of the core protocols (`HTTP` here)."
+);
+
+rule!(
+    LISTENER_INVALID_VALUE,
+    "GW3004",
+    "listener-invalid-value",
+    Error,
+    "A listener combines fields in a way the API rejects",
+    "The API server (CRD validation) rejects: `tls` on HTTP, TCP or UDP listeners; \
+`hostname` on TCP or UDP listeners; HTTPS or TLS-Terminate listeners without \
+`tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS listeners without `tls`. \
+gwctl predicts `Accepted=False` (`UnsupportedValue`) for such a listener, as it does for \
+a listener whose port or hostname the schema rules report (`invalid-field-value`, \
+`invalid-hostname`, ...).\n\n\
+```yaml\nlisteners:\n- name: db\n  port: 5432\n  protocol: TCP\n  hostname: db.example.com   # TCP listeners cannot have a hostname\n```\n\n\
+Fix: remove or correct the offending field."
+);
+
+rule!(
+    LISTENER_INVALID_ROUTE_KINDS,
+    "GW3006",
+    "listener-invalid-route-kinds",
+    Error,
+    "allowedRoutes.kinds names a route kind the listener cannot serve",
+    "Each `allowedRoutes.kinds` entry must be a route kind of group \
+`gateway.networking.k8s.io` that fits the protocol (HTTPRoute/GRPCRoute on HTTP(S), \
+TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP). Others are dropped from \
+`supportedKinds` and the listener gets `ResolvedRefs=False` (`InvalidRouteKinds`); if \
+none is left, no route can attach.\n\n\
+```yaml\nallowedRoutes:\n  kinds:\n  - kind: TCPRoute   # an HTTP listener cannot serve TCPRoutes\n```\n\n\
+Fix: list only kinds that fit the protocol, or remove `kinds` to use the defaults."
+);
+
+/// A listener value the API server would reject.
+pub(super) enum InvalidValue {
+    /// A field the object-schema rules report where the model reads it (a missing or
+    /// out-of-range port, a malformed hostname): one problem, one finding, so only the
+    /// listener's condition says it again.
+    Schema(String),
+    /// A combination of fields only this stage checks, reported here.
+    Combination {
+        at: FieldPath,
+        problem: String,
+        help: String,
+    },
+}
+
+impl InvalidValue {
+    /// The listener's `Accepted` decision; `me` names the listener.
+    fn decision(self, me: &str, owner_meta: &Meta) -> Decision {
+        let status = ConditionStatus::False;
+        match self {
+            InvalidValue::Schema(problem) => Decision::silent(
+                status,
+                reasons::UNSUPPORTED_VALUE,
+                format!("{me} {problem}"),
+            ),
+            InvalidValue::Combination { at, problem, help } => Decision::reported(
+                &LISTENER_INVALID_VALUE,
+                owner_meta.at(at),
+                status,
+                reasons::UNSUPPORTED_VALUE,
+                format!("{me} {problem}"),
+            )
+            .help(help),
+        }
+    }
+
+    fn combination(at: FieldPath, problem: impl Into<String>, help: impl Into<String>) -> Self {
+        InvalidValue::Combination {
+            at,
+            problem: problem.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// The first structural problem of the listener that the API server would reject.
+pub(super) fn invalid_value(l: &Listener) -> Option<InvalidValue> {
+    let path = listener_path(l.index);
+    let protocol = l.protocol.known()?;
+    let proto = protocol.as_str();
+    if l.port.is_none() {
+        return Some(InvalidValue::Schema("has no valid port".into()));
+    }
+    if let Some(h) = &l.hostname {
+        if matches!(protocol, Protocol::Tcp | Protocol::Udp) {
+            return Some(InvalidValue::combination(
+                path.key("hostname"),
+                format!("is a {proto} listener with a hostname, which {proto} cannot match on"),
+                "remove `hostname` (TCP and UDP listeners match every connection on their port)",
+            ));
+        }
+        if let Some(why) = hostname::invalid_reason(h) {
+            return Some(InvalidValue::Schema(format!(
+                "has hostname `{h}`, which is not valid: {why}"
+            )));
+        }
+    }
+    match (protocol, &l.tls) {
+        (Protocol::Http | Protocol::Tcp | Protocol::Udp, Some(_)) => {
+            Some(InvalidValue::combination(
+                path.key("tls"),
+                format!(
+                    "is a {proto} listener with a `tls` section, which only HTTPS and TLS listeners may have"
+                ),
+                "remove `tls`, or change the protocol to HTTPS/TLS if this listener should terminate TLS",
+            ))
+        }
+        (Protocol::Https | Protocol::Tls, None) => Some(InvalidValue::combination(
+            path.clone(),
+            format!("is a {proto} listener without `tls`"),
+            if protocol == Protocol::Https {
+                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret"
+            } else {
+                "add `tls.mode: Passthrough`, or `tls.mode: Terminate` with certificateRefs"
+            },
+        )),
+        (Protocol::Https, Some(t)) if t.mode == Known::Known(TlsMode::Passthrough) => {
+            Some(InvalidValue::combination(
+                path.key("tls").key("mode"),
+                "is an HTTPS listener with `tls.mode: Passthrough`; HTTPS always terminates TLS",
+                "use `protocol: TLS` for passthrough, or `mode: Terminate`",
+            ))
+        }
+        (_, Some(t))
+            if terminates_tls(l) && t.certificate_refs.is_empty() && t.options.is_empty() =>
+        {
+            Some(InvalidValue::combination(
+                path.key("tls"),
+                "terminates TLS but has no `tls.certificateRefs`",
+                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret",
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Validates one listener of `owner_meta` (a Gateway or ListenerSet); `ca` is the outcome
+/// of the Gateway's client-certificate validation for the listener's port.
+pub(super) fn validate(
+    index: &Index,
+    owner_meta: &Meta,
+    l: &Listener,
+    ca: Option<&CaOutcome>,
+    diags: &mut Vec<Diagnostic>,
+) -> ListenerState {
+    let owner = format!(
+        "{} {}/{}",
+        owner_meta.kind, owner_meta.namespace, owner_meta.name
+    );
+    let me = format!("listener `{}` of {owner}", l.name);
+    let mut state = ListenerState {
+        supported_kinds: Vec::new(),
+        accepted: Verdict::new(
+            ConditionStatus::True,
+            reasons::ACCEPTED,
+            format!("{me} is valid"),
+        ),
+        conflicted: None,
+        resolved_refs: Verdict::new(
+            ConditionStatus::True,
+            reasons::RESOLVED_REFS,
+            format!("every reference of {me} resolves"),
+        ),
+    };
+    let protocol = match protocol(l, owner_meta, &me) {
+        Ok(protocol) => protocol,
+        Err(refused) => {
+            state.accepted = refused.record(diags);
+            return state;
+        }
+    };
+    // supportedKinds (§2.4). Certificate problems outrank InvalidRouteKinds in ResolvedRefs.
+    let (supported, dropped) = supported_kinds(l, protocol, owner_meta, &me);
+    state.supported_kinds = supported;
+    let mut kinds_problem = None;
+    for entry in dropped {
+        let verdict = entry.record(diags);
+        kinds_problem.get_or_insert(verdict);
+    }
+    if let Some(invalid) = invalid_value(l) {
+        state.accepted = invalid.decision(&me, owner_meta).record(diags);
+    } else if terminates_tls(l) && l.tls.is_some() {
+        certificates(index, owner_meta, l, ca, &me, &mut state, diags);
+    }
+    if let Some(problem) = kinds_problem
+        && state.resolved_refs.is_true()
+    {
+        state.resolved_refs = problem;
+    }
+    state
+}
+
+/// The listener's core protocol, or the `Accepted` decision refusing it.
+fn protocol(l: &Listener, owner_meta: &Meta, me: &str) -> Result<Protocol, Decision> {
+    let refused = |message| {
+        (
+            ConditionStatus::False,
+            reasons::UNSUPPORTED_PROTOCOL,
+            message,
+        )
+    };
+    match &l.protocol {
+        Known::Known(p) => Ok(*p),
+        // A missing or malformed protocol: the object-schema rules report it.
+        Known::Unknown(p) if p.is_empty() => {
+            let (status, reason, message) = refused(format!("{me} has no valid protocol"));
+            Err(Decision::silent(status, reason, message))
+        }
+        Known::Unknown(p) => {
+            let help = match Protocol::ALL
+                .into_iter()
+                .find(|core| core.as_str().eq_ignore_ascii_case(p))
+            {
+                Some(core) => format!("protocols are case-sensitive: write `{}`", core.as_str()),
+                None => "use HTTP, HTTPS, TLS, TCP or UDP".to_string(),
+            };
+            let (status, reason, message) =
+                refused(format!("{me} uses protocol `{p}`, which is not supported"));
+            let at = owner_meta.at(listener_path(l.index).key("protocol"));
+            Err(
+                Decision::reported(&LISTENER_UNSUPPORTED_PROTOCOL, at, status, reason, message)
+                    .help(help),
+            )
+        }
+    }
+}
+
+/// `supportedKinds` of a listener of `protocol`, and the `ResolvedRefs=False`
+/// (`InvalidRouteKinds`) decision on each `allowedRoutes.kinds` entry it cannot serve.
+fn supported_kinds(
+    l: &Listener,
+    protocol: Protocol,
+    owner_meta: &Meta,
+    me: &str,
+) -> (Vec<GroupKind>, Vec<Decision>) {
+    let allowed = RouteKind::served_on(protocol);
+    let Some(kinds) = l.allowed_routes.kinds.as_deref().filter(|k| !k.is_empty()) else {
+        return (allowed.iter().map(|k| k.group_kind()).collect(), Vec::new());
+    };
+    let mut supported: Vec<GroupKind> = Vec::new();
+    let mut dropped = Vec::new();
+    let names: Vec<&str> = allowed.iter().map(|k| k.as_str()).collect();
+    for (i, gk) in kinds.iter().enumerate() {
+        let fits = gk.group == GATEWAY_GROUP && allowed.iter().any(|k| k.as_str() == gk.kind);
+        if fits {
+            if !supported.contains(gk) {
+                supported.push(gk.clone());
+            }
+            continue;
+        }
+        let message = format!(
+            "{me} lists route kind `{}/{}` in allowedRoutes.kinds, which a listener of protocol {} cannot serve",
+            gk.group,
+            gk.kind,
+            protocol.as_str()
+        );
+        let at = listener_path(l.index)
+            .key("allowedRoutes")
+            .key("kinds")
+            .index(i);
+        dropped.push(
+            Decision::reported(
+                &LISTENER_INVALID_ROUTE_KINDS,
+                owner_meta.at(at),
+                ConditionStatus::False,
+                reasons::INVALID_ROUTE_KINDS,
+                message,
+            )
+            .help(format!(
+                "a listener of protocol {} serves {}; remove this entry",
+                protocol.as_str(),
+                names.join(" and ")
+            )),
+        );
+    }
+    (supported, dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The explanation lists the kinds and their protocols by hand: a kind added to the
+    /// table must be named there too.
+    #[test]
+    fn invalid_route_kinds_explanation_names_every_kind() {
+        let text = LISTENER_INVALID_ROUTE_KINDS.explanation;
+        for kind in RouteKind::all() {
+            assert!(
+                text.contains(kind.as_str()),
+                "GW3006 does not name {kind:?}"
+            );
+        }
+    }
+}

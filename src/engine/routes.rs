@@ -1,0 +1,118 @@
+//! Judging routes one by one: each parentRef's `Accepted` ([`super::attachment`]) and the
+//! route's `ResolvedRefs` ([`super::references`]), into its [`RouteReport`]. Routes are
+//! independent (attachedRoutes is counted afterwards), so many are judged on several
+//! threads and merged in order.
+
+use super::attachment::{self, Ctx, ROUTE_WITHOUT_PARENTS};
+use super::conditions::{BackendVerdict, types};
+use super::index::Index;
+use super::references;
+use super::report::{Attachment, ParentRefStatus, Refusal, RouteParentStatus, RouteReport};
+use crate::diag::{Diagnostic, FieldPath};
+use crate::model::Route;
+
+/// Below this many routes and rules, judging routes on one thread is quicker.
+pub(super) const PARALLEL_ROUTE_RULES: usize = 4_000;
+
+/// What judging a group of routes found, in route order.
+#[derive(Default)]
+pub(super) struct JudgedRoutes {
+    pub(super) routes: Vec<RouteReport>,
+    pub(super) attachments: Vec<Attachment>,
+    pub(super) refusals: Vec<Refusal>,
+    pub(super) backends: Vec<Vec<Vec<BackendVerdict>>>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+/// Judges every route of `world.routes`, in groups on several threads when there are many.
+pub(super) fn judge_all(ctx: &Ctx, index: &Index, routes: &[Route]) -> JudgedRoutes {
+    let mut all = JudgedRoutes {
+        routes: Vec::with_capacity(routes.len()),
+        backends: Vec::with_capacity(routes.len()),
+        ..JudgedRoutes::default()
+    };
+    let parts = crate::parallel::map_groups(
+        routes,
+        |route| 1 + route.rules.len(),
+        PARALLEL_ROUTE_RULES,
+        |offset, group| judge_routes(ctx, index, offset, group),
+    );
+    for part in parts {
+        all.attachments.extend(part.attachments);
+        all.refusals.extend(part.refusals);
+        all.routes.extend(part.routes);
+        all.backends.extend(part.backends);
+        all.diagnostics.extend(part.diagnostics);
+    }
+    all
+}
+
+/// Judges every parentRef and backendRef of `group`, the routes from `world.routes[offset]`.
+fn judge_routes(ctx: &Ctx, index: &Index, offset: usize, group: &[Route]) -> JudgedRoutes {
+    let mut out = JudgedRoutes::default();
+    for (r, route) in group.iter().enumerate() {
+        judge_route(ctx, index, offset + r, route, &mut out);
+    }
+    out
+}
+
+/// Judges route `r`, appending what it found to `out`.
+fn judge_route(ctx: &Ctx, index: &Index, r: usize, route: &Route, out: &mut JudgedRoutes) {
+    if route.parent_refs.is_empty() {
+        out.diagnostics.push(
+            Diagnostic::new(
+                &ROUTE_WITHOUT_PARENTS,
+                format!(
+                    "{} has no parentRefs and attaches to no Gateway",
+                    route.named()
+                ),
+            )
+            .at(route.meta.at(FieldPath::parse("spec")))
+            .help("add `spec.parentRefs` naming the Gateway that should serve this route"),
+        );
+    }
+    let accepted: Vec<_> = route
+        .parent_refs
+        .iter()
+        .map(|p| {
+            attachment::judge_parent(
+                ctx,
+                r,
+                route,
+                p,
+                &mut out.attachments,
+                &mut out.refusals,
+                &mut out.diagnostics,
+            )
+        })
+        .collect();
+    let (verdicts, resolved) = references::route_backends(index, route, &mut out.diagnostics);
+    let parents = route
+        .parent_refs
+        .iter()
+        .zip(accepted)
+        .map(|(p, accepted)| RouteParentStatus {
+            parent_ref: ParentRefStatus {
+                group: p.group.clone(),
+                kind: p.kind.clone(),
+                namespace: p.namespace.clone(),
+                name: p.name.clone(),
+                section_name: p.section_name.clone(),
+                port: p.port,
+            },
+            controller_name: attachment::parent_controller(ctx, p).map(str::to_string),
+            conditions: vec![
+                accepted.condition(types::ACCEPTED),
+                resolved.condition(types::RESOLVED_REFS),
+            ],
+        })
+        .collect();
+    out.routes.push(RouteReport {
+        kind: route.kind,
+        namespace: route.meta.namespace.clone(),
+        name: route.meta.name.clone(),
+        origin: route.meta.origin,
+        parents,
+    });
+    out.backends.push(verdicts);
+}

@@ -1,0 +1,327 @@
+//! Building the routing tables: every usable listener's attached routes indexed by
+//! hostname and path in precedence order (§7.4, §9), and each Gateway's refused routes, for
+//! near misses.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Candidate, GatewayIndex, ListenerIndex, Refused, Router};
+use crate::engine::Analysis;
+use crate::engine::conditions::{ListenerId, ListenerOwner};
+use crate::engine::routing::matching::{CompiledRoute, Matcher};
+use crate::engine::routing::table::{HostTable, HostTableBuilder, PathKey};
+use crate::engine::routing::{ListenerRef, NamespacedName};
+use crate::model::{Gateway, Known, Listener, MatchFamily, Meta, World, positions_by_name};
+
+/// A listener's tables while the router is built.
+#[derive(Default)]
+struct ListenerTables {
+    http: HostTableBuilder<Candidate>,
+    grpc: HostTableBuilder<Candidate>,
+    l4: HostTableBuilder<Candidate>,
+}
+
+/// How ListenerSets and parentRefs find their Gateway, by name.
+struct Links<'w> {
+    world: &'w World,
+    gateway_by_name: HashMap<(&'w str, &'w str), usize>,
+    listener_set_by_name: HashMap<(&'w str, &'w str), usize>,
+}
+
+impl<'w> Links<'w> {
+    fn new(world: &'w World) -> Self {
+        Links {
+            world,
+            gateway_by_name: positions_by_name(&world.gateways),
+            listener_set_by_name: positions_by_name(&world.listener_sets),
+        }
+    }
+    /// The Gateway ListenerSet `set` names.
+    fn set_gateway(&self, set: usize) -> Option<usize> {
+        let parent = &self.world.listener_sets.get(set)?.parent_ref;
+        self.gateway_by_name
+            .get(&(parent.namespace.as_str(), parent.name.as_str()))
+            .copied()
+    }
+    /// The Gateway of a listener's owner.
+    fn owner_gateway(&self, owner: ListenerOwner) -> Option<usize> {
+        match owner {
+            ListenerOwner::Gateway(g) => Some(g),
+            ListenerOwner::ListenerSet(s) => self.set_gateway(s),
+        }
+    }
+}
+
+impl<'a> Router<'a> {
+    pub fn new(world: &'a World, analysis: &'a Analysis) -> Self {
+        let compiled: Vec<CompiledRoute> = world.routes.iter().map(CompiledRoute::new).collect();
+        let links = Links::new(world);
+        let usable: HashSet<ListenerId> = analysis.usable_listeners.iter().copied().collect();
+        let mut gateways: Vec<GatewayIndex> = (world.gateways.iter().enumerate())
+            .map(|(gi, g)| gateway_index(&links, gi, g, &usable))
+            .collect();
+        let tables = attached_tables(world, analysis, &compiled, &gateways);
+        let refused = refused_tables(world, analysis, &compiled, &links, gateways.len());
+        let rank = age_ranks(world);
+        let rank_of = |c: &Candidate| rank.get(c.route as usize).copied().unwrap_or(usize::MAX);
+        let matcher_of = |c: &Candidate| {
+            compiled
+                .get(c.route as usize)
+                .and_then(|r| r.matcher(c.rule as usize, c.matcher as usize))
+        };
+        let path_of = |c: &Candidate| matcher_of(c).map_or(PathKey::Unindexed, Matcher::path_key);
+        for (g, (g_tables, g_refused)) in gateways.iter_mut().zip(tables.into_iter().zip(refused)) {
+            for (l, t) in g.listeners.iter_mut().zip(g_tables) {
+                // §7.4 and §9: the match's precedence, then the oldest route, then rule
+                // and match order.
+                let key = |c: &Candidate| {
+                    let precedence = matcher_of(c).map(Matcher::precedence);
+                    (precedence, rank_of(c), c.rule, c.matcher)
+                };
+                l.http = t.http.finish(key, path_of);
+                l.grpc = t.grpc.finish(key, path_of);
+                l.l4 = t.l4.finish(rank_of, |_| PathKey::Unindexed);
+            }
+            // Refusals keep the analysis' order: the first refused parentRef explains first.
+            g.refused = g_refused.finish(
+                |r| (r.refusal, r.candidate.rule, r.candidate.matcher),
+                |r| path_of(&r.candidate),
+            );
+        }
+        let gateway_by_name = gateways
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.name.clone(), i))
+            .collect();
+        Router {
+            world,
+            analysis,
+            compiled,
+            gateways,
+            gateway_by_name,
+        }
+    }
+}
+
+/// Each route's position in creation order (oldest first).
+fn age_ranks(world: &World) -> Vec<usize> {
+    let mut by_age: Vec<usize> = (0..world.routes.len()).collect();
+    by_age.sort_by_cached_key(|&r| {
+        world
+            .routes
+            .get(r)
+            .map(|route| Meta::creation_key(&route.meta))
+    });
+    let mut rank = vec![0usize; world.routes.len()];
+    for (position, &route) in by_age.iter().enumerate() {
+        if let Some(slot) = rank.get_mut(route) {
+            *slot = position;
+        }
+    }
+    rank
+}
+
+/// Gateway `gi` with its own listeners, then those of its ListenerSets (oldest first);
+/// its tables are still empty.
+fn gateway_index(
+    links: &Links,
+    gi: usize,
+    g: &Gateway,
+    usable: &HashSet<ListenerId>,
+) -> GatewayIndex {
+    let world = links.world;
+    let name = NamespacedName {
+        namespace: g.meta.namespace.clone(),
+        name: g.meta.name.clone(),
+    };
+    let own = g
+        .listeners
+        .iter()
+        .map(|l| (ListenerOwner::Gateway(gi), "Gateway", name.clone(), l));
+    let mut sets: Vec<usize> = (0..world.listener_sets.len())
+        .filter(|&s| links.set_gateway(s) == Some(gi))
+        .collect();
+    sets.sort_by_cached_key(|&s| {
+        world
+            .listener_sets
+            .get(s)
+            .map(|set| Meta::creation_key(&set.meta))
+    });
+    let from_sets = sets
+        .into_iter()
+        .filter_map(|s| world.listener_sets.get(s).map(|set| (s, set)));
+    let from_sets = from_sets.flat_map(|(s, set)| {
+        let owner = NamespacedName {
+            namespace: set.meta.namespace.clone(),
+            name: set.meta.name.clone(),
+        };
+        set.listeners.iter().map(move |l| {
+            (
+                ListenerOwner::ListenerSet(s),
+                "ListenerSet",
+                owner.clone(),
+                l,
+            )
+        })
+    });
+    let listeners = own
+        .chain(from_sets)
+        .map(|(owner, owner_kind, owner_name, l)| {
+            listener_index(owner, owner_kind, owner_name, l, usable)
+        })
+        .collect();
+    GatewayIndex {
+        name,
+        listeners,
+        refused: HostTable::default(),
+        address: g
+            .addresses
+            .iter()
+            .find_map(|a| a.value.clone())
+            .unwrap_or_else(|| "gateway-address".to_string()),
+    }
+}
+
+fn listener_index(
+    owner: ListenerOwner,
+    owner_kind: &'static str,
+    owner_name: NamespacedName,
+    l: &Listener,
+    usable: &HashSet<ListenerId>,
+) -> ListenerIndex {
+    let id = ListenerId {
+        owner,
+        index: l.index,
+    };
+    ListenerIndex {
+        reference: ListenerRef {
+            id,
+            owner_kind,
+            owner: owner_name,
+            name: l.name.clone(),
+            hostname: l.hostname.clone(),
+        },
+        port: l.port,
+        protocol: match l.protocol {
+            Known::Known(p) => Some(p),
+            Known::Unknown(_) => None,
+        },
+        hostname: l.hostname.as_deref().map(str::to_ascii_lowercase),
+        usable: usable.contains(&id),
+        http: HostTable::default(),
+        grpc: HostTable::default(),
+        l4: HostTable::default(),
+    }
+}
+
+/// Every rule match of route `route`, in rule and match order.
+fn candidates(compiled: &[CompiledRoute], route: usize) -> impl Iterator<Item = Candidate> + '_ {
+    let rules = compiled.get(route).map_or(&[][..], |c| &c.rules);
+    rules.iter().enumerate().flat_map(move |(rule, matchers)| {
+        (0..matchers.len()).map(move |matcher| Candidate {
+            route: route as u32,
+            rule: rule as u32,
+            matcher: matcher as u32,
+        })
+    })
+}
+
+/// The attached routes of each listener of each Gateway, unsorted.
+fn attached_tables(
+    world: &World,
+    analysis: &Analysis,
+    compiled: &[CompiledRoute],
+    gateways: &[GatewayIndex],
+) -> Vec<Vec<ListenerTables>> {
+    let mut position: HashMap<ListenerId, (usize, usize)> = HashMap::new();
+    for (gi, g) in gateways.iter().enumerate() {
+        for (li, l) in g.listeners.iter().enumerate() {
+            position.insert(l.reference.id, (gi, li));
+        }
+    }
+    let mut tables: Vec<Vec<ListenerTables>> = gateways
+        .iter()
+        .map(|g| {
+            g.listeners
+                .iter()
+                .map(|_| ListenerTables::default())
+                .collect()
+        })
+        .collect();
+    for attachment in &analysis.attachments {
+        let Some(&(gi, li)) = position.get(&attachment.listener) else {
+            continue;
+        };
+        let (Some(route), Some(listener)) = (
+            world.routes.get(attachment.route),
+            tables.get_mut(gi).and_then(|g| g.get_mut(li)),
+        ) else {
+            continue;
+        };
+        let table = match route.kind.spec().matches {
+            MatchFamily::Http => &mut listener.http,
+            MatchFamily::Grpc => &mut listener.grpc,
+            MatchFamily::Connection => {
+                listener.l4.insert(
+                    &attachment.hostnames,
+                    Candidate {
+                        route: attachment.route as u32,
+                        rule: 0,
+                        matcher: 0,
+                    },
+                );
+                continue;
+            }
+        };
+        for candidate in candidates(compiled, attachment.route) {
+            table.insert(&attachment.hostnames, candidate);
+        }
+    }
+    tables
+}
+
+/// The matches of HTTP and gRPC routes refused by each Gateway (or one of its listeners),
+/// by the routes' own hostnames, unsorted.
+fn refused_tables(
+    world: &World,
+    analysis: &Analysis,
+    compiled: &[CompiledRoute],
+    links: &Links,
+    gateways: usize,
+) -> Vec<HostTableBuilder<Refused>> {
+    let mut refused: Vec<HostTableBuilder<Refused>> =
+        (0..gateways).map(|_| HostTableBuilder::default()).collect();
+    for (ri, refusal) in analysis.refusals.iter().enumerate() {
+        let Some(route) = world.routes.get(refusal.route) else {
+            continue;
+        };
+        if route.kind.spec().matches == MatchFamily::Connection {
+            continue;
+        }
+        let gateway = match refusal.listener {
+            Some(id) => links.owner_gateway(id.owner),
+            None => route.parent_refs.get(refusal.parent_ref).and_then(|p| {
+                let name = (p.namespace.as_str(), p.name.as_str());
+                match p.kind.as_str() {
+                    "Gateway" => links.gateway_by_name.get(&name).copied(),
+                    _ => links
+                        .listener_set_by_name
+                        .get(&name)
+                        .copied()
+                        .and_then(|s| links.set_gateway(s)),
+                }
+            }),
+        };
+        if let Some(table) = gateway.and_then(|g| refused.get_mut(g)) {
+            for candidate in candidates(compiled, refusal.route) {
+                table.insert(
+                    &route.hostnames,
+                    Refused {
+                        refusal: ri as u32,
+                        candidate,
+                    },
+                );
+            }
+        }
+    }
+    refused
+}
