@@ -4,6 +4,7 @@
 //! Input owns the bytes ([`Sources`]); every later stage refers to them by [`FileId`] and
 //! byte spans.
 
+mod decode;
 mod resolve;
 pub mod url;
 mod walk;
@@ -231,12 +232,18 @@ fn load(
 /// The bytes of a file (or stdin), or `None` when there are more than `limit`.
 fn read_bytes(path: Option<&Path>, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
     let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+    let mut fifo = false;
     let reader: Box<dyn Read> = match path {
         Some(path) => {
-            let file = std::fs::File::open(path)?;
+            let file = open(path)?;
+            let metadata = file.metadata()?;
             // Refuse a large file before reading any of it.
-            if file.metadata()?.len() > limit {
+            if metadata.len() > limit {
                 return Ok(None);
+            }
+            #[cfg(unix)]
+            {
+                fifo = std::os::unix::fs::FileTypeExt::is_fifo(&metadata.file_type());
             }
             Box::new(file)
         }
@@ -248,26 +255,51 @@ fn read_bytes(path: Option<&Path>, limit: usize) -> std::io::Result<Option<Vec<u
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
+    if fifo && bytes.is_empty() {
+        return Err(std::io::Error::other(
+            "a named pipe (FIFO) that gave no data, so nothing was read (does a process write to it?)",
+        ));
+    }
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
-/// The text of a file, without its BOM. Invalid UTF-8 keeps the valid prefix followed by
-/// U+FFFD as the text, so the diagnostic can show the line up to the bad byte.
-fn decode(mut bytes: Vec<u8>, file: FileId) -> (String, Option<Diagnostic>) {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    if bytes.starts_with(BOM) {
-        bytes.drain(..BOM.len());
+/// Opens a file for reading without waiting for a writer: opening a named pipe (FIFO) that
+/// no process writes to blocks forever, so it is opened non-blocking (reading it then ends
+/// at once), and reads block again once it is open, to wait for a writer's data.
+#[cfg(unix)]
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl(2) on a descriptor this function owns, with integer arguments only.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
     }
-    match String::from_utf8(bytes) {
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// The text of a file (see [`decode`]). Invalid UTF-8 keeps the valid prefix followed by
+/// U+FFFD as the text, so the diagnostic can show the line up to the bad byte.
+fn decode(bytes: Vec<u8>, file: FileId) -> (String, Option<Diagnostic>) {
+    match decode::text(bytes) {
         Ok(text) => (text, None),
-        Err(error) => {
-            let valid = error.utf8_error().valid_up_to();
-            let mut bytes = error.into_bytes();
-            let bad = bytes.get(valid).copied().unwrap_or_default();
-            bytes.truncate(valid);
-            let mut text = String::from_utf8(bytes).unwrap_or_default();
+        Err(decode::NotUtf8 { valid, bad }) => {
+            let start = valid.len();
+            let mut text = valid;
             text.push(char::REPLACEMENT_CHARACTER);
-            let span = Span::new(valid, text.len());
+            let span = Span::new(start, text.len());
             let diagnostic = Diagnostic::new(
                 &INVALID_UTF8,
                 format!("invalid UTF-8 (byte 0x{bad:02X}); the file is not checked"),
@@ -450,6 +482,70 @@ mod tests {
         let text = &sources.files[*file].text;
         assert_eq!(sources.files[*file].line_column(span.start), (2, 11));
         assert_eq!(&text[span.start..span.end], "\u{FFFD}");
+    }
+
+    #[test]
+    fn utf16_files_with_a_byte_order_mark_are_read() {
+        let dir = TempDir::new();
+        let yaml = "kind: Service\nmetadata: {name: caf\u{e9}}\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(yaml.encode_utf16().flat_map(u16::to_le_bytes));
+        dir.write("le.yaml", le);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(yaml.encode_utf16().flat_map(u16::to_be_bytes));
+        dir.write("be.yaml", be);
+        let mut sources = Sources::default();
+        let diagnostics = read(&options(&[dir.path("")]), &mut sources).unwrap();
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(sources.files[0].text, yaml);
+        assert_eq!(sources.files[1].text, yaml);
+        let names: Vec<_> = sources
+            .documents
+            .iter()
+            .filter_map(|d| d.root().get("metadata")?.get("name")?.as_str())
+            .collect();
+        assert_eq!(names, ["café", "café"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_without_a_writer_does_not_block() {
+        let dir = TempDir::new();
+        let fifo = dir.path("pipe.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("mkfifo is not available: skipped");
+            return;
+        }
+        let mut sources = Sources::default();
+        let diagnostics = read(&options(std::slice::from_ref(&fifo)), &mut sources).unwrap();
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].rule.code, "GW0003");
+        assert_eq!(
+            diagnostics[0].message,
+            format!(
+                "{fifo}: a named pipe (FIFO) that gave no data, so nothing was read (does a process write to it?)"
+            )
+        );
+    }
+
+    /// `gwctl check <(helm template ...)`: the shell names one end of a pipe.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_pipe_named_by_the_shell_is_read() {
+        use std::os::fd::AsRawFd;
+        let mut child = std::process::Command::new("printf")
+            .arg("kind: A\\n")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let path = format!("/proc/self/fd/{}", stdout.as_raw_fd());
+        let mut sources = Sources::default();
+        let diagnostics = read(&options(&[path]), &mut sources).unwrap();
+        let _ = child.wait();
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(sources.files[0].text, "kind: A\n");
     }
 
     #[test]

@@ -154,6 +154,28 @@ kind: HTTPRoute
 Split the file, or check the directory it came from in parts."#,
 };
 
+pub static OCTAL_INTEGER: Rule = Rule {
+    code: "GW0018",
+    name: "yaml-octal-integer",
+    severity: Severity::Warning,
+    stage: Stage::Yaml,
+    summary: "An unquoted number with a leading zero is octal to Kubernetes",
+    explanation: r#"Kubernetes reads manifests as YAML 1.1 (sigs.k8s.io/yaml, with go-yaml v2),
+where an unquoted integer that starts with `0` is octal: `017` is 15, `010` is 8. YAML 1.2
+tools (yq, most editors' linters) read the decimal number instead, so the value the API
+server stores is not the one the file seems to say. gwctl reads it as Kubernetes does.
+
+```yaml
+backendRefs:
+- name: web
+  port: 8080
+  weight: 010   # Kubernetes reads 8, not 10
+```
+
+Write the number without the leading zero (`weight: 10`), or `0o10` if octal is meant;
+quote it (`"010"`) where a string is meant."#,
+};
+
 /// Rules of the YAML stage.
 pub static RULES: &[&Rule] = &[
     &SYNTAX_ERROR,
@@ -164,4 +186,5 @@ pub static RULES: &[&Rule] = &[
     &TOO_MANY_DOCUMENTS,
     &TAG_MISMATCH,
     &INVALID_MERGE,
+    &OCTAL_INTEGER,
 ];

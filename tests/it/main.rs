@@ -7,6 +7,7 @@ mod conformance;
 mod fake_apiserver;
 mod fake_proxy;
 mod formats;
+mod input;
 mod probe;
 mod rules;
 mod simulate_cli;
