@@ -54,7 +54,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     let loaded = match plan.load() {
         Ok(loaded) => loaded,
         Err(e) => {
-            eprintln!("error: {e}");
+            super::print_error(&e);
             return EXIT_ERROR;
         }
     };
@@ -97,7 +97,7 @@ fn report(args: &CheckArgs, loaded: &Loaded) -> i32 {
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         // A closed pipe (`gwctl check . | head`) is not worth a message.
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: writing output: {e}");
+            super::print_error(&format!("writing output: {e}"));
         }
         return EXIT_ERROR;
     }

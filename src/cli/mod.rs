@@ -223,3 +223,12 @@ pub fn run() -> i32 {
         Command::Completions(args) => completions::run(&args),
     }
 }
+
+/// Prints `error: MESSAGE` on stderr, with what came from outside (a server's message, a
+/// URL, a path) made printable; a message of several errors keeps its lines.
+pub(crate) fn print_error(message: &dyn std::fmt::Display) {
+    eprintln!(
+        "error: {}",
+        crate::text::printable_lines(&message.to_string())
+    );
+}

@@ -58,6 +58,12 @@ impl Failure {
     }
 }
 
+/// A server's message as the end of one line: line breaks become spaces, and it is cut to
+/// [`crate::text::MAX_MESSAGE`] bytes.
+fn one_line(message: &str) -> String {
+    crate::text::cut_message(&message.replace(['\r', '\n'], " "))
+}
+
 /// The proxy of the kubeconfig's `proxy-url`, as kubectl reads it: `http://` (CONNECT) or
 /// `socks5://`, whose proxy resolves the server's host name, as Go's SOCKS5 dialer lets it.
 fn proxy(url: &str) -> Result<Proxy, ClusterError> {
@@ -87,7 +93,10 @@ impl Client {
                 .as_deref()
                 .zip(target.client_key_pem.as_deref()),
         })
-        .map_err(|e| ClusterError(format!("cannot connect to {}: {e}", target.server)))?;
+        .map_err(|e| {
+            let server = crate::text::redact_url(&target.server);
+            ClusterError(format!("cannot connect to {server}: {e}"))
+        })?;
         let mut config = crate::net::agent_config(ureq::tls::TlsConfig::default(), timeout);
         // Without proxy-url the agent keeps ureq's default: $HTTPS_PROXY, $NO_PROXY ..., as
         // Go's http.ProxyFromEnvironment does for kubectl.
@@ -142,7 +151,7 @@ impl Client {
             }
             let message = json
                 .as_ref()
-                .and_then(|j| j.get("message")?.as_str().map(crate::text::cut_message))
+                .and_then(|j| j.get("message")?.as_str().map(one_line))
                 .unwrap_or_else(|| {
                     ureq::http::StatusCode::from_u16(code)
                         .ok()

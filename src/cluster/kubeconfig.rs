@@ -33,7 +33,7 @@ pub struct Target {
     pub auth: Auth,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum Auth {
     #[default]
     None,
@@ -42,6 +42,17 @@ pub enum Auth {
         username: String,
         password: String,
     },
+}
+
+/// Credentials are never printed, not even in a debug dump.
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::None => f.write_str("None"),
+            Auth::Bearer(_) => f.write_str("Bearer(REDACTED)"),
+            Auth::Basic { username, .. } => write!(f, "Basic({username}, REDACTED)"),
+        }
+    }
 }
 
 /// Where the kubeconfig comes from.
@@ -158,14 +169,30 @@ pub fn load(
     Ok(target)
 }
 
-/// Parses a kubeconfig file with the project's own YAML reader.
+/// Parses a kubeconfig file with the project's own YAML reader. An error names the rule and
+/// the line, and quotes the message only where it cannot hold a value (a token).
 fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
     let (documents, diagnostics) = crate::yaml::parse(&text, 0, &Limits::default());
-    if let Some(d) = diagnostics.first() {
+    let error = diagnostics
+        .iter()
+        .find(|d| d.severity == crate::diag::Severity::Error);
+    if let Some(d) = error {
+        let line = match &d.location {
+            Some(crate::diag::Location::File { span, .. }) => {
+                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                format!(" at line {line}")
+            }
+            _ => String::new(),
+        };
+        let quotes_values = std::ptr::eq(d.rule, &crate::yaml::TAG_MISMATCH);
+        let message = if quotes_values {
+            d.rule.summary
+        } else {
+            &d.message
+        };
         return Err(ClusterError(format!(
-            "cannot parse kubeconfig {}: {}",
+            "cannot parse kubeconfig {}{line}: {message}",
             path.display(),
-            d.message
         )));
     }
     Ok(documents

@@ -144,6 +144,8 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
     };
     let target = kubeconfig::load(&locations, options.context.as_deref(), options.timeout)?;
     let client = client::Client::new(&target, options.timeout)?;
+    // Messages name the server without credentials a URL may carry.
+    let server = crate::text::redact_url(&target.server).into_owned();
     let failed = |failure: client::Failure| {
         let context = target
             .context
@@ -151,12 +153,11 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
             .map(|c| format!(" (context `{c}`)"))
             .unwrap_or_default();
         ClusterError(format!(
-            "cannot read the cluster at {}{context}: {}",
-            target.server,
+            "cannot read the cluster at {server}{context}: {}",
             failure.describe()
         ))
     };
-    let mut progress = progress::Progress::new(options.progress, &target.server);
+    let mut progress = progress::Progress::new(options.progress, &server);
     let plan = fetch::discover(&client).map_err(failed)?;
     progress.set_lists(plan.jobs.len());
     let listed = fetch::list_all(&client, &plan.jobs, &progress);
@@ -197,9 +198,8 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
                     Diagnostic::new(
                         &LIST_FORBIDDEN,
                         format!(
-                            "may not list {} in {}: {message}; every {} is unknown",
+                            "may not list {} in {server}: {message}; every {} is unknown",
                             job.resource_name(),
-                            target.server,
                             job.kind
                         ),
                     )
@@ -214,9 +214,8 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
                     Diagnostic::new(
                         &LIST_NOT_FOUND,
                         format!(
-                            "{} in {} answers 404 Not Found although discovery announced it ({message}); every {} is unknown",
+                            "{} in {server} answers 404 Not Found although discovery announced it ({message}); every {} is unknown",
                             job.resource_name(),
-                            target.server,
                             job.kind
                         ),
                     )

@@ -163,7 +163,9 @@ pub fn read(options: &InputOptions, sources: &mut Sources) -> Result<Vec<Diagnos
             Input::Url(address) => {
                 let timeout = options.url_timeout.unwrap_or(url::DEFAULT_TIMEOUT);
                 let text = url::fetch(address, options.limits.max_file_bytes, timeout)?;
-                Some(SourceFile::in_memory(address.clone(), text))
+                // The name is printed in every finding and report: no credentials in it.
+                let name = crate::text::redact_url(address).into_owned();
+                Some(SourceFile::in_memory(name, text))
             }
             Input::Walked(target) => load(target, &options.limits, sources, &mut diagnostics),
         };

@@ -20,7 +20,9 @@ pub fn is_url(argument: &str) -> bool {
 
 /// The text at `url`: at most `max_bytes`, within `timeout`.
 pub fn fetch(url: &str, max_bytes: usize, timeout: Duration) -> Result<String, InputError> {
-    let fail = |what: String| InputError(format!("{url}: {what}"));
+    // Errors name the URL without its credentials, also where a failure quotes it.
+    let shown = crate::text::redact_url(url);
+    let fail = |what: String| InputError(format!("{shown}: {}", what.replace(url, &shown)));
     let wording = crate::net::Wording {
         timeout,
         timeout_option: "--url-timeout",

@@ -14,6 +14,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, ThemeCharacters, ThemeStyle
 
 use super::view::{CheckView, ConditionView, GatewayView, Health, SourceView, Summary};
 use super::{Color, Style};
+use crate::text::printable;
 
 /// Renders the status overview, the findings and the summary line.
 pub fn render(view: &CheckView<'_>, style: &Style) -> String {
@@ -66,22 +67,24 @@ fn status(view: &CheckView<'_>, style: &Style) -> String {
         out.push_str(&gateway_status(gateway, style));
     }
     for route in &view.routes {
-        out.push_str(&format!(
-            "{} ({})\n",
+        let heading = format!(
+            "{} ({})",
             route.display_name(),
-            origin_text(route.source.as_ref()),
-        ));
+            origin_text(route.source.as_ref())
+        );
+        out.push_str(&format!("{}\n", printable(&heading)));
         if route.status.parents.is_empty() {
             out.push_str("  no parentRefs: not attached to anything\n");
         }
         for parent in &route.status.parents {
             out.push_str(&format!(
                 "  {}: {}",
-                parent.parent_ref,
+                printable(&parent.parent_ref.to_string()),
                 conditions(&parent.conditions, style),
             ));
             if !parent.listeners.is_empty() {
-                out.push_str(&format!("; listeners: {}", parent.listeners.join(",")));
+                let listeners = parent.listeners.join(",");
+                out.push_str(&format!("; listeners: {}", printable(&listeners)));
             }
             out.push('\n');
         }
@@ -90,10 +93,14 @@ fn status(view: &CheckView<'_>, style: &Style) -> String {
 }
 
 fn gateway_status(gateway: &GatewayView<'_>, style: &Style) -> String {
-    let mut out = format!(
-        "{} ({}): {}",
+    let heading = format!(
+        "{} ({})",
         gateway.display_name(),
-        origin_text(gateway.source.as_ref()),
+        origin_text(gateway.source.as_ref())
+    );
+    let mut out = format!(
+        "{}: {}",
+        printable(&heading),
         conditions(&gateway.status.conditions, style),
     );
     if let Some(sets) = gateway.status.attached_listener_sets {
@@ -103,7 +110,7 @@ fn gateway_status(gateway: &GatewayView<'_>, style: &Style) -> String {
     for listener in &gateway.status.listeners {
         out.push_str(&format!(
             "  listener {}: attachedRoutes={}; {}\n",
-            listener.name,
+            printable(listener.name),
             listener.attached_routes,
             conditions(&listener.conditions, style),
         ));
@@ -131,6 +138,7 @@ fn conditions(conditions: &[ConditionView<'_>], style: &Style) -> String {
             if c.reason != c.type_ {
                 text.push_str(&format!(" ({})", c.reason));
             }
+            let text = printable(&text);
             let color = match c.health {
                 Health::Unknown => Color::Yellow,
                 Health::Good => Color::Green,

@@ -337,6 +337,84 @@ fn a_list_that_answers_404_is_a_warning_and_its_kind_is_unknown() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
+/// A server's message is outside text: cut to a few KiB and escaped in human output and in
+/// the error line.
+#[test]
+fn long_server_messages_with_terminal_escapes_are_cut_and_escaped() {
+    let message = format!("\x1b]0;owned\x07\x1b[2J\nfake line{}", "x".repeat(10_000));
+    let scenario = Scenario {
+        not_found: vec!["namespaces".into()],
+        message: Some(message.clone()),
+        ..Scenario::load("acme")
+    };
+    let server = FakeApiServer::start(scenario, false);
+    let config = server.kubeconfig(&temp_dir("long-message"), "acme-token");
+    let config = config.to_str().unwrap();
+    let human = gwctl(&["check", "--cluster", "--kubeconfig", config]);
+    assert!(!human.stdout.contains('\x1b'), "{}", human.stdout);
+    assert!(
+        human
+            .stdout
+            .contains("\\u{1b}]0;owned\\u{7}\\u{1b}[2J fake line")
+    );
+    assert!(
+        human.stdout.contains("(7976 more bytes cut)"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.len() < 8_000, "{}", human.stdout.len());
+    // JSON carries the (cut) message as it is.
+    let json = check_cluster(Path::new(config), &[]).json();
+    assert!(
+        diagnostic(&json, "GW0032")["message"]
+            .as_str()
+            .unwrap()
+            .contains("\x1b]0;owned")
+    );
+    // The error line of a refused token.
+    let refused = Scenario {
+        message: Some(message),
+        ..Scenario::load("acme")
+    };
+    let server = FakeApiServer::start(refused, false);
+    let config = server.kubeconfig(&temp_dir("long-401"), "wrong-token");
+    let run = check_cluster(&config, &[]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(!run.stderr.contains('\x1b'), "{}", run.stderr);
+    assert!(run.stderr.contains("more bytes cut"), "{}", run.stderr);
+}
+
+/// Credentials never reach an output or an error: the bearer token of the kubeconfig, in
+/// any format and in the error of a failed read.
+#[test]
+fn tokens_are_never_printed() {
+    let token = "sup3r-s3cret-t0ken";
+    let scenario = Scenario {
+        token: token.into(),
+        forbidden: vec!["namespaces".into()],
+        ..Scenario::load("acme")
+    };
+    let server = FakeApiServer::start(scenario, false);
+    let config = server.kubeconfig(&temp_dir("token-hygiene"), token);
+    let config = config.to_str().unwrap();
+    for format in ["human", "table", "json", "yaml", "sarif", "github"] {
+        let run = gwctl(&["check", "--cluster", "--kubeconfig", config, "-o", format]);
+        assert!(
+            !run.stdout.contains(token) && !run.stderr.contains(token),
+            "{format}"
+        );
+    }
+    let wrong = kubeconfig(
+        &temp_dir("token-hygiene-wrong"),
+        &server.url(),
+        "wr0ng-t0ken",
+    );
+    let run = check_cluster(&wrong, &[]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains("wr0ng-t0ken"), "{}", run.stderr);
+}
+
 #[test]
 fn a_continue_token_that_never_ends_stops_at_the_request_timeout() {
     let scenario = Scenario {

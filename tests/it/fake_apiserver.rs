@@ -17,7 +17,7 @@
 //! expire_continue: [services]   # lists whose first continue request answers 410 Gone
 //! throttle: 3                   # the first 3 requests answer 429 ...
 //! retry_after: 1                # ... with `Retry-After: 1`
-//! message: "..."                # the message of every 403 and 404 Status
+//! message: "..."                # the message of every 401, 403 and 404 Status
 //! certificate: self-signed-ca   # the HTTPS certificate (testdata/cluster/tls/<name>.crt)
 //! ```
 
@@ -438,7 +438,8 @@ fn serve(stream: impl Read + Write, served: &Served, log: &Mutex<Vec<Logged>>) {
             });
         }
         let reply = if authorization != format!("Bearer {}", scenario.token) {
-            status(401, "Unauthorized", "Unauthorized").into()
+            let message = scenario.message.as_deref().unwrap_or("Unauthorized");
+            status(401, "Unauthorized", message).into()
         } else if served.requests.fetch_add(1, Ordering::Relaxed) < scenario.throttle {
             let message = "Too many requests, please try again later.";
             Reply {

@@ -177,3 +177,32 @@ fn a_named_pipe_that_nothing_writes_to_does_not_hang() {
     assert_eq!(codes(&run.json().unwrap()), ["GW0003"], "{}", run.stdout);
     assert!(run.stdout.contains("a named pipe (FIFO) that gave no data"));
 }
+
+/// Outside text that would act on a terminal (a title-setting OSC sequence in a route name,
+/// a screen clear in an annotation, a raw ESC in a hostname) is escaped in human and table
+/// output, snippets included; JSON keeps the values exact.
+#[test]
+fn terminal_escapes_from_manifests_are_escaped_in_human_and_table_output() {
+    let file = "testdata/terminal/ansi.yaml";
+    for format in ["human", "table"] {
+        let run = gwctl(&["check", "--complete", file, "-o", format], None);
+        assert!(run.code == 1, "{format}: {}", run.transcript());
+        assert!(!run.stdout.contains('\x1b'), "{format}: {}", run.stdout);
+        assert!(!run.stdout.contains('\x07'), "{format}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("web\\u{1b}]0;pwned\\u{7}"),
+            "{format}: {}",
+            run.stdout
+        );
+    }
+    let human = gwctl(&["check", "--complete", file], None);
+    // The snippet shows the line with the raw ESC, escaped.
+    assert!(
+        human.stdout.contains("shop\\u{1b}[8m.example.com"),
+        "{}",
+        human.stdout
+    );
+    let json = gwctl(&["check", "--complete", file, "-o", "json"], None);
+    let report = json.json().unwrap();
+    assert_eq!(report["routes"][0]["name"], "web\x1b]0;pwned\x07");
+}

@@ -2,8 +2,13 @@
 
 use crate::diff::{ConditionState, DiffReport, OutcomeState};
 
-/// One line per change, grouped, then a count.
+/// One line per change, grouped, then a count. No colour: the whole text is made
+/// printable at once (names and requests come from the manifests).
 pub fn render(report: &DiffReport) -> String {
+    crate::text::printable_lines(&lines(report)).into_owned()
+}
+
+fn lines(report: &DiffReport) -> String {
     let mut out = String::new();
     if !report.route_parents.is_empty() {
         out.push_str("Route parents:\n");

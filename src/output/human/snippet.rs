@@ -1,6 +1,7 @@
 //! One finding as miette renders it: the source snippet with the field underlined, and
 //! notes for what a snippet cannot show (cluster objects, related locations far away).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{GraphicalReportHandler, LabeledSpan, MietteError, SourceCode, SpanContents};
@@ -9,36 +10,44 @@ use crate::diag::Severity;
 use crate::output::view::{DiagnosticView, Place, Position};
 use crate::source::SourceFile;
 use crate::source::Span;
+use crate::text::{printable, printable_lines, printable_offset};
 
 /// One finding: miette's snippet, then notes for what it cannot show (cluster objects,
-/// related locations in other files).
+/// related locations in other files). Everything from outside (message, labels, names, the
+/// source text itself) is made printable first: miette's own colours are the only escape
+/// sequences in the result.
 pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler) -> String {
     let primary = diagnostic.place.position();
+    let shown = primary.map(|p| Shown::new(p.file));
     let mut labels = Vec::new();
     let mut notes = Vec::new();
-    if let Some(position) = primary {
+    if let (Some(position), Some(shown)) = (primary, &shown) {
         let label = match &diagnostic.place {
-            Place::Field { field, .. } => field.clone(),
+            Place::Field { field, .. } => field.as_deref().map(|f| printable(f).into_owned()),
             Place::Nowhere | Place::Text { .. } => None,
         };
         labels.push(LabeledSpan::new_primary_with_span(
             label,
-            first_line(&position.file.text, position.span),
+            shown.first_line(position.span),
         ));
     } else if !matches!(diagnostic.place, Place::Nowhere) {
         notes.push(format!("at {}", describe(&diagnostic.place)));
     }
     for related in &diagnostic.related {
-        match (related.place.position(), primary) {
-            (Some(p), Some(q))
+        match (related.place.position(), primary, &shown) {
+            (Some(p), Some(q), Some(shown))
                 if p.file_id == q.file_id && p.line.abs_diff(q.line) <= NEARBY_LINES =>
             {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(related.label.to_string()),
-                    first_line(&q.file.text, p.span),
+                    Some(printable(related.label).into_owned()),
+                    shown.first_line(p.span),
                 ));
             }
-            _ => notes.push(format!("{}: {}", related.label, describe(&related.place))),
+            _ => notes.push(format!(
+                "{}: {}",
+                printable(related.label),
+                describe(&related.place)
+            )),
         }
     }
     let snippet = Snippet {
@@ -46,14 +55,14 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
             "{}[{}]: {}",
             diagnostic.severity, diagnostic.code, diagnostic.name
         ),
-        message: diagnostic.message,
+        message: printable_lines(diagnostic.message),
         severity: match diagnostic.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         },
-        help: diagnostic.help,
-        source: primary.map(|p| NamedText { file: p.file }),
+        help: diagnostic.help.map(printable_lines),
+        source: shown.as_ref().map(|shown| NamedText { file: shown.file() }),
         labels,
     };
     let mut out = String::new();
@@ -67,12 +76,50 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
     out
 }
 
+/// A file as a snippet shows it: the file itself, or, when its name or text holds
+/// characters that act on a terminal, a copy with them escaped and spans moved to match.
+struct Shown<'a> {
+    file: &'a SourceFile,
+    escaped: Option<SourceFile>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        let (name, text) = (printable(&file.name), printable_lines(&file.text));
+        let escaped = match (&name, &text) {
+            (Cow::Borrowed(_), Cow::Borrowed(_)) => None,
+            _ => Some(SourceFile::in_memory(name.as_ref(), text.as_ref())),
+        };
+        Shown { file, escaped }
+    }
+
+    fn file(&self) -> &SourceFile {
+        self.escaped.as_ref().unwrap_or(self.file)
+    }
+
+    /// [`first_line`] of `span` (an offset of the file) in the text shown.
+    fn first_line(&self, span: Span) -> miette::SourceSpan {
+        let span = match &self.escaped {
+            None => span,
+            Some(_) => Span::new(
+                printable_offset(&self.file.text, span.start),
+                printable_offset(&self.file.text, span.end),
+            ),
+        };
+        first_line(&self.file().text, span)
+    }
+}
+
 /// How far (in lines) a related location may be from the primary one to be shown in the
 /// same snippet; farther ones become notes, so a snippet never spans half a file.
 const NEARBY_LINES: usize = 8;
 
-/// A place in words: `file:line:column`, or `Kind ns/name (cluster): field`.
+/// A place in words, printable: `file:line:column`, or `Kind ns/name (cluster): field`.
 fn describe(place: &Place<'_>) -> String {
+    printable(&place_text(place)).into_owned()
+}
+
+fn place_text(place: &Place<'_>) -> String {
     if let Some(position) = place.position() {
         return position_text(position);
     }
@@ -118,16 +165,16 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
 struct Snippet<'a> {
     /// `error[GW1001]: rule-name`, shown where miette shows a code.
     header: String,
-    message: &'a str,
+    message: Cow<'a, str>,
     severity: miette::Severity,
-    help: Option<&'a str>,
+    help: Option<Cow<'a, str>>,
     source: Option<NamedText<'a>>,
     labels: Vec<LabeledSpan>,
 }
 
 impl fmt::Display for Snippet<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -141,7 +188,9 @@ impl miette::Diagnostic for Snippet<'_> {
         Some(self.severity)
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display + 'b>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'b>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
