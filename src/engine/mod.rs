@@ -38,6 +38,7 @@ mod hostname;
 mod index;
 mod listeners;
 mod references;
+mod regexes;
 mod report;
 mod routes;
 pub mod routing;
@@ -45,6 +46,8 @@ mod selector;
 mod status;
 #[cfg(test)]
 pub(crate) mod testing;
+
+pub use routing::{RegexDialect, RegexSyntax};
 
 pub use conditions::{
     BackendVerdict, Condition, ConditionStatus, ListenerId, ListenerOwner, reasons, types,
@@ -66,6 +69,9 @@ pub struct Options {
     /// Kinds whose objects stay unknown even when `complete`: a cluster that refused to
     /// list them (403) is complete except for them.
     pub unknown_kinds: BTreeSet<GroupKind>,
+    /// How the data plane compiles `RegularExpression` matches (its implementation
+    /// profile's; the default is the spec's reading: RE2, no program-size limit).
+    pub regex: RegexDialect,
 }
 
 /// Everything the analysis found.
@@ -87,6 +93,8 @@ pub struct Analysis {
     pub backends: Vec<Vec<Vec<BackendVerdict>>>,
     /// Listeners that are usable for traffic (Accepted, not conflicted).
     pub usable_listeners: Vec<ListenerId>,
+    /// The regular-expression dialect the matches were judged in (the router uses it).
+    pub regex: RegexDialect,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -155,6 +163,8 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &compare::LISTENER_STATUS_DIFFERS,
     &compare::GATEWAY_STATUS_DIFFERS,
     &compare::STATUS_STALE,
+    &regexes::REGEX_NOT_PROGRAMMABLE,
+    &regexes::REGEX_NOT_EVALUATED,
 ];
 
 /// Predicts every Gateway's, ListenerSet's and route's status.
@@ -187,6 +197,7 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
     };
     let judged = routes::judge_all(&ctx, &index, &world.routes);
     diagnostics.extend(judged.diagnostics);
+    diagnostics.extend(regexes::check(&world.routes, &options.regex));
     let reports = status::assemble(
         world,
         &index,
@@ -209,6 +220,7 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         refusals: judged.refusals,
         backends: judged.backends,
         usable_listeners: reports.usable_listeners,
+        regex: options.regex,
         diagnostics,
     }
 }

@@ -57,6 +57,16 @@ pub enum RouteMatch {
     Grpc(GrpcMatch),
 }
 
+impl RouteMatch {
+    /// The position in the rule's `matches`, as written.
+    pub fn index(&self) -> usize {
+        match self {
+            RouteMatch::Http(m) => m.index,
+            RouteMatch::Grpc(m) => m.index,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpMatch {
     pub index: usize,
@@ -89,6 +99,8 @@ pub enum ValueMatchType {
 /// A header or query parameter match; `type` defaults to `Exact`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValueMatch {
+    /// The position in its list, as written (for the locations of findings).
+    pub index: usize,
     pub name: String,
     pub match_type: Known<ValueMatchType>,
     pub value: String,
