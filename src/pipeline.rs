@@ -110,18 +110,24 @@ impl Loaded {
 impl Plan {
     /// Reads everything the plan names, then [`Plan::analyze`]s it.
     pub fn load(&self) -> Result<Loaded, Error> {
-        let config = match &self.configuration {
-            Some(configuration) => {
-                crate::config::load(configuration.path.as_deref(), configuration.rules)
-                    .map_err(Error::Config)?
-            }
-            None => None,
-        };
         if self.input.paths.is_empty() && self.cluster.is_none() {
             return Err(Error::NoInput);
         }
         let cluster = match &self.cluster {
             Some(options) => Some(crate::cluster::read(options).map_err(Error::Cluster)?),
+            None => None,
+        };
+        self.load_on(cluster)
+    }
+
+    /// [`Plan::load`] on a cluster already read (`diff --cluster` reads it once for both
+    /// sides); `self.cluster` is not read.
+    pub fn load_on(&self, cluster: Option<Snapshot>) -> Result<Loaded, Error> {
+        let config = match &self.configuration {
+            Some(configuration) => {
+                crate::config::load(configuration.path.as_deref(), configuration.rules)
+                    .map_err(Error::Config)?
+            }
             None => None,
         };
         let mut input = self.input.clone();
@@ -142,7 +148,7 @@ impl Plan {
         }))
     }
 
-    /// The analysis of what was read (no I/O): model, engine, status comparison,
+    /// The analysis of what was read (no I/O): model, engine, checks, status comparison,
     /// configuration; the findings sorted.
     pub fn analyze(&self, inputs: Inputs) -> Loaded {
         let Inputs {
@@ -167,6 +173,7 @@ impl Plan {
         diagnostics.extend(model_diagnostics);
         let mut analysis = crate::engine::analyze(&world, &engine_options);
         diagnostics.append(&mut analysis.diagnostics);
+        diagnostics.extend(crate::checks::run(&world, &analysis));
         if self.compare_status {
             diagnostics.extend(crate::engine::compare::compare(
                 &world,
@@ -274,22 +281,13 @@ pub fn sort_diagnostics(sources: &Sources, diagnostics: &mut [Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{FieldPath, Origin, ResourceRef, Severity, Stage};
+    use crate::diag::{FieldPath, Origin, ResourceRef, TEST_RULE};
     use crate::source::SourceFile;
-
-    static RULE: Rule = Rule {
-        code: "GW9999",
-        name: "test",
-        severity: Severity::Warning,
-        stage: Stage::Analysis,
-        summary: "",
-        explanation: "",
-    };
 
     #[test]
     fn namespace_filter_keeps_findings_about_no_object() {
         let about = |ns: &str| {
-            Diagnostic::new(&RULE, "m").at_field(
+            Diagnostic::new(&TEST_RULE, "m").at_field(
                 ResourceRef {
                     kind: "HTTPRoute".into(),
                     namespace: ns.into(),
@@ -301,7 +299,10 @@ mod tests {
         };
         assert!(in_namespace(&about("shop"), "shop"));
         assert!(!in_namespace(&about("hr"), "shop"));
-        assert!(in_namespace(&Diagnostic::new(&RULE, "no object"), "shop"));
+        assert!(in_namespace(
+            &Diagnostic::new(&TEST_RULE, "no object"),
+            "shop"
+        ));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub use suppress::{Applied, IGNORE_ANNOTATION, UNUSED_SUPPRESSION, apply};
 
-use crate::diag::{Diagnostic, Location, Rule, Severity, Stage, find_rule};
+use crate::diag::{Diagnostic, Location, Rule, Severity, find_rule, rule};
 use crate::input::Sources;
 use crate::source::{SourceFile, Span};
 use crate::yaml::{Document, Limits, Node, View};
@@ -20,29 +20,41 @@ use crate::yaml::{Document, Limits, Node, View};
 /// The file name looked for in the working directory and its ancestors.
 pub const FILE_NAME: &str = ".gwctl.yaml";
 
-pub static INVALID_CONFIG: Rule = Rule {
-    code: "GW0060",
-    name: "invalid-config",
-    severity: Severity::Error,
-    stage: Stage::Config,
-    summary: "The configuration file has an unknown key, a wrong type or an unknown value",
-    explanation: r#"`.gwctl.yaml` (or the file given with `--config`) is a mapping with these keys:
-
-```yaml
-# .gwctl.yaml
-severity:            # per-rule severity: error, warning or info (code or name)
-  GW1001: warning
-  unknown-backend: info
-ignore: [GW4001]     # rules never reported (code or name)
-exclude:             # like --exclude: walked files and directories to skip
-  - "**/kustomization.yaml"
-failOn: warning      # the default of --fail-on: error, warning, info or never
-```
-
-Anything else (a misspelled key, a code that names no rule, a severity that does not exist)
-is reported at its position and otherwise ignored; the rest of the file still applies.
-Fix the entry, or remove it."#,
-};
+rule! {
+    /// ## What it does
+    /// Reports an entry of the configuration file (`.gwctl.yaml`, or the file given with
+    /// `--config`) that gwctl does not understand: a misspelled key, a code that names no rule, a
+    /// severity that does not exist. The entry is reported at its position and otherwise ignored;
+    /// the rest of the file still applies. The file is a mapping with these keys:
+    ///
+    /// ```yaml
+    /// # .gwctl.yaml
+    /// severity:            # per-rule severity: error, warning or info (code or name)
+    ///   GW1001: warning
+    ///   unknown-backend: info
+    /// ignore: [GW4001]     # rules never reported (code or name)
+    /// exclude:             # like --exclude: walked files and directories to skip
+    ///   - "**/kustomization.yaml"
+    /// failOn: warning      # the default of --fail-on: error, warning, info or never
+    /// ```
+    ///
+    /// ## Why it matters
+    /// An entry that is ignored is a setting that does not apply.
+    ///
+    /// ## Example
+    /// `ignore` misspelled, in the file given with `--config`:
+    #[example = "testdata/rules/invalid-config/err-config.yaml"]
+    ///
+    /// ## Fix
+    /// Fix the entry, or remove it.
+    pub static INVALID_CONFIG {
+        code: "GW0060",
+        name: "invalid-config",
+        severity: Error,
+        stage: Config,
+        summary: "The configuration file has an unknown key, a wrong type or an unknown value",
+    }
+}
 
 /// The least severity that fails the run (`failOn`, `--fail-on`): a policy over
 /// severities, so the configuration owns it and the command line only names it.
@@ -73,7 +85,8 @@ impl FailOn {
         FailOn::ALL.into_iter().find(|f| f.as_str() == text)
     }
 
-    fn threshold(self) -> Option<Severity> {
+    /// The least severe finding that fails the run; `None` for `never`.
+    pub fn threshold(self) -> Option<Severity> {
         match self {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
@@ -378,6 +391,7 @@ fn parse_severity(text: &str) -> Option<Severity> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::TEST_RULE;
 
     fn parsed(text: &str) -> (Config, Vec<String>) {
         let loaded = parse(
@@ -458,15 +472,7 @@ mod tests {
 
     #[test]
     fn fail_on_compares_severities() {
-        static RULE: Rule = Rule {
-            code: "GW9999",
-            name: "test-rule",
-            severity: Severity::Warning,
-            stage: Stage::Analysis,
-            summary: "test",
-            explanation: "```yaml\n```",
-        };
-        let warning = vec![Diagnostic::new(&RULE, "w")];
+        let warning = vec![Diagnostic::new(&TEST_RULE, "w")];
         assert!(!FailOn::Error.fails(&warning));
         assert!(FailOn::Warning.fails(&warning));
         assert!(FailOn::Info.fails(&warning));

@@ -16,20 +16,6 @@ use std::collections::BTreeSet;
 use crate::diag::Diagnostic;
 use crate::model::{GroupKind, World};
 
-/// Declares a `pub static` [`crate::diag::Rule`] beside the code that emits it.
-macro_rules! rule {
-    ($name:ident, $code:literal, $slug:literal, $severity:ident, $summary:expr, $explanation:expr) => {
-        pub static $name: crate::diag::Rule = crate::diag::Rule {
-            code: $code,
-            name: $slug,
-            severity: crate::diag::Severity::$severity,
-            stage: crate::diag::Stage::Analysis,
-            summary: $summary,
-            explanation: $explanation,
-        };
-    };
-}
-
 mod attachment;
 mod classes;
 pub mod compare;
@@ -38,7 +24,6 @@ mod hostname;
 mod index;
 mod listeners;
 mod references;
-mod regexes;
 mod report;
 mod routes;
 pub mod routing;
@@ -163,8 +148,6 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &compare::LISTENER_STATUS_DIFFERS,
     &compare::GATEWAY_STATUS_DIFFERS,
     &compare::STATUS_STALE,
-    &regexes::REGEX_NOT_PROGRAMMABLE,
-    &regexes::REGEX_NOT_EVALUATED,
 ];
 
 /// Predicts every Gateway's, ListenerSet's and route's status.
@@ -197,7 +180,6 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
     };
     let judged = routes::judge_all(&ctx, &index, &world.routes);
     diagnostics.extend(judged.diagnostics);
-    diagnostics.extend(regexes::check(&world.routes, &options.regex));
     let reports = status::assemble(
         world,
         &index,
@@ -282,8 +264,9 @@ mod tests {
             .expect("GW1001");
         assert_eq!(d.severity, Severity::Error);
         assert!(
-            d.message
-                .contains("listener `shared-http` of Gateway infra-ns/shared-gateway"),
+            d.message.contains(
+                "cannot attach to Gateway infra-ns/shared-gateway: listener `shared-http` only"
+            ),
             "{}",
             d.message
         );

@@ -24,7 +24,7 @@ pub use gateway::{
 };
 pub use kinds::{AppProtocols, MatchFamily, ROUTE_KINDS, RouteKind, RouteKindSpec};
 pub use policies::{BackendTlsPolicy, GrantFrom, GrantTo, PolicyTargetRef, ReferenceGrant};
-pub use read::{BuildOptions, RULES, build, build_with_cluster, kinds_in_group};
+pub use read::{BuildOptions, RULES, build, build_with_cluster, kinds_in_group, nearest_name};
 pub use route::{
     BackendObjectRef, BackendRef, Filter, FilterKind, GrpcMatch, HeaderModifier, HttpMatch,
     ParentRef, PathMatch, PathMatchType, PathModifier, RequestMirror, RequestRedirect, Route,

@@ -2,7 +2,7 @@
 //! and a rejected HTTPRoute, a ListenerSet, and findings at a field, at a raw file
 //! position and on a cluster object.
 
-use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef, Rule, Severity, Stage};
+use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef, Rule, rule};
 use crate::engine::routing::{
     NamespacedName, NearMiss, Outcome, Request, RouteRef, RouteResult, Scheme,
 };
@@ -17,32 +17,38 @@ use crate::probe::{Observation, ObservedBackend, Prediction, Probe, ProbeResult,
 use crate::source::{SourceFile, Span};
 use crate::yaml::Limits;
 
-pub static NOT_ALLOWED: Rule = Rule {
-    code: "GW1001",
-    name: "route-not-allowed-by-listeners",
-    severity: Severity::Error,
-    stage: Stage::Analysis,
-    summary: "No listener allows the route.",
-    explanation: "```yaml\n```",
-};
+rule! {
+    /// A rule for tests.
+    pub static NOT_ALLOWED {
+        code: "GW1001",
+        name: "route-not-allowed-by-listeners",
+        severity: Error,
+        stage: Analysis,
+        summary: "No listener allows the route.",
+    }
+}
 
-pub static SYNTAX: Rule = Rule {
-    code: "GW0002",
-    name: "yaml-syntax",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "Invalid YAML.",
-    explanation: "```yaml\n```",
-};
+rule! {
+    /// A rule for tests.
+    pub static SYNTAX {
+        code: "GW0002",
+        name: "yaml-syntax",
+        severity: Error,
+        stage: Yaml,
+        summary: "Invalid YAML.",
+    }
+}
 
-pub static UNKNOWN_PARENT: Rule = Rule {
-    code: "GW4001",
-    name: "parent-not-in-input",
-    severity: Severity::Warning,
-    stage: Stage::Analysis,
-    summary: "The parent is not in the input.",
-    explanation: "```yaml\n```",
-};
+rule! {
+    /// A rule for tests.
+    pub static UNKNOWN_PARENT {
+        code: "GW4001",
+        name: "parent-not-in-input",
+        severity: Warning,
+        stage: Analysis,
+        summary: "The parent is not in the input.",
+    }
+}
 
 /// The fixture's rules, by code.
 static RULES: &[&Rule] = &[&SYNTAX, &NOT_ALLOWED, &UNKNOWN_PARENT];
@@ -315,6 +321,8 @@ impl Fixture {
             analysis: &self.analysis,
             diagnostics: &self.diagnostics,
             rules: RULES,
+            namespace: None,
+            fail_at: Some(crate::diag::Severity::Error),
         }
     }
 }

@@ -71,14 +71,17 @@ mod tests {
 
     #[test]
     fn a_finding_without_a_file_has_only_a_title() {
-        static RULE: crate::diag::Rule = crate::diag::Rule {
-            code: "GW9999",
-            name: "test-rule",
-            severity: Severity::Info,
-            stage: crate::diag::Stage::Analysis,
-            summary: "test",
-            explanation: "```yaml\n```",
-        };
+        use crate::diag::rule;
+        rule! {
+            /// A rule for tests.
+            static RULE {
+                code: "GW9999",
+                name: "test-rule",
+                severity: Info,
+                stage: Analysis,
+                summary: "test",
+            }
+        }
         let diagnostic = crate::diag::Diagnostic::new(&RULE, "50% done\nsecond").help("a, b");
         let sources = crate::input::Sources::default();
         assert_eq!(

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use super::view::{CheckView, DiagnosticView, Place, Position};
-use crate::diag::{Rule, Severity};
+use crate::diag::{Rule, Severity, WHAT_IT_DOES};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -100,8 +100,8 @@ struct Message {
 
 #[derive(Serialize)]
 struct Help {
-    text: &'static str,
-    markdown: &'static str,
+    text: String,
+    markdown: String,
 }
 
 #[derive(Serialize)]
@@ -188,11 +188,13 @@ fn descriptor(rule: &'static Rule) -> Descriptor {
             text: sentence(rule.summary),
         },
         full_description: Message {
-            text: sentence(&first_paragraph(rule.explanation)),
+            text: sentence(&first_paragraph(
+                &rule.section(WHAT_IT_DOES).unwrap_or_default(),
+            )),
         },
         help: Help {
-            text: rule.explanation.trim_end(),
-            markdown: rule.explanation.trim_end(),
+            text: rule.explanation().trim_end().to_string(),
+            markdown: rule.explanation().trim_end().to_string(),
         },
         default_configuration: Configuration {
             level: level(rule.severity),

@@ -79,7 +79,7 @@ fn numbers_are_read_as_kubectl_reads_them() {
     );
     // The objects gwctl predicts status for hold the numbers Kubernetes would store (the
     // Service's `8_080` is 8080: the backends resolve).
-    let yaml = gwctl(&["check", "--complete", file, "-o", "yaml"], None);
+    let yaml = gwctl(&["check", "--complete", file, "-o", "status-yaml"], None);
     let (documents, _) = gwctl::yaml::parse(&yaml.stdout, 0, &gwctl::yaml::Limits::default());
     let objects: Vec<Value> = documents.iter().map(|d| json_of(d.root())).collect();
     let expected: Vec<Value> = [80, 8080, 8, 8080, 1000].map(Value::from).into();

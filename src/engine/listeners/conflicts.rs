@@ -5,27 +5,38 @@
 use std::collections::HashMap;
 
 use super::{Listeners, listener_path};
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, rule};
 use crate::engine::conditions::{
     ConditionStatus, Decision, ListenerId, ListenerOwner, Verdict, reasons,
 };
 use crate::model::{Listener, Meta, Protocol};
 
-rule!(
-    LISTENER_CONFLICT,
-    "GW3005",
-    "listener-conflict",
-    Error,
-    "Listeners on the same port are not distinct",
-    "Listeners on one port must be distinguishable: same-protocol HTTP/HTTPS/TLS \
-listeners need different hostnames, TCP/UDP listeners cannot share a port with the same \
-protocol, and incompatible protocols (HTTP with HTTPS, anything with TCP) cannot share \
-a port. Within one Gateway every conflicting listener is rejected (`Conflicted=True`, \
-`Accepted=False`, reason `HostnameConflict` or `ProtocolConflict`); across a Gateway \
-and its ListenerSets, the earlier source keeps the port.\n\n\
-```yaml\nlisteners:\n- {name: a, port: 80, protocol: HTTP, hostname: example.com}\n- {name: b, port: 80, protocol: HTTP, hostname: example.com}   # conflicts with a\n```\n\n\
-Fix: give the listeners different hostnames or ports."
-);
+rule! {
+    /// ## What it does
+    /// Reports listeners on the same port that are not distinct. Same-protocol HTTP/HTTPS/TLS
+    /// listeners need different hostnames, TCP/UDP listeners cannot share a port with the same
+    /// protocol, and incompatible protocols (HTTP with HTTPS, anything with TCP) cannot share a
+    /// port.
+    ///
+    /// ## Why it matters
+    /// Within one Gateway every conflicting listener is rejected (`Conflicted=True`,
+    /// `Accepted=False`, reason `HostnameConflict` or `ProtocolConflict`); across a Gateway and
+    /// its ListenerSets, the earlier source keeps the port.
+    ///
+    /// ## Example
+    /// Two HTTP listeners on port 80 with the same hostname:
+    #[example = "testdata/rules/listener-conflict/err.yaml"]
+    ///
+    /// ## Fix
+    /// Give the listeners different hostnames or ports.
+    pub static LISTENER_CONFLICT {
+        code: "GW3005",
+        name: "listener-conflict",
+        severity: Error,
+        stage: Analysis,
+        summary: "Listeners on the same port are not distinct",
+    }
+}
 
 /// One listener taking part in the conflict check of a Gateway.
 pub(super) struct Candidate<'w> {
@@ -68,6 +79,15 @@ fn describe(c: &Candidate) -> String {
     )
 }
 
+/// `other` in a message that has named `c` already: its owner only when it is another.
+fn describe_other(c: &Candidate, other: &Candidate) -> String {
+    if c.id.owner == other.id.owner {
+        format!("listener `{}`", other.listener.name)
+    } else {
+        describe(other)
+    }
+}
+
 /// Marks conflicting listeners of one Gateway and its attached ListenerSets; `sources` is
 /// in precedence order (the Gateway, then ListenerSets oldest first).
 pub(super) fn resolve_conflicts(
@@ -90,7 +110,7 @@ pub(super) fn resolve_conflicts(
                         format!(
                             "{} conflicts with {}, which takes precedence",
                             describe(c),
-                            describe(k)
+                            describe_other(c, k)
                         ),
                         loc(k),
                     )
@@ -115,7 +135,7 @@ pub(super) fn resolve_conflicts(
                             format!(
                                 "{} conflicts with {} on port {}",
                                 describe(a),
-                                describe(b),
+                                describe_other(a, b),
                                 a.port
                             ),
                             loc(b),

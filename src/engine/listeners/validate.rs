@@ -3,55 +3,87 @@
 
 use super::tls::{CaOutcome, certificates, terminates_tls};
 use super::{ListenerState, listener_path};
-use crate::diag::{Diagnostic, FieldPath};
+use crate::diag::{Diagnostic, FieldPath, rule};
 use crate::engine::conditions::{ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::hostname;
 use crate::engine::index::Index;
 use crate::model::{GATEWAY_GROUP, GroupKind, Known, Listener, Meta, Protocol, RouteKind, TlsMode};
 
-rule!(
-    LISTENER_UNSUPPORTED_PROTOCOL,
-    "GW3003",
-    "listener-unsupported-protocol",
-    Error,
-    "A listener uses a protocol the implementation does not support",
-    "Core protocols are `HTTP`, `HTTPS`, `TLS`, `TCP` and `UDP`; anything else is \
-implementation-specific. An unsupported protocol gives the listener `Accepted=False` \
-with reason `UnsupportedProtocol`, an empty `supportedKinds`, and no route attaches.\n\n\
-```yaml\nlisteners:\n- name: web\n  port: 80\n  protocol: HTTP2   # not a Gateway API protocol\n```\n\n\
-Fix: use one of the core protocols (`HTTP` here)."
-);
+rule! {
+    /// ## What it does
+    /// Reports a listener whose protocol the implementation does not support. Core protocols are
+    /// `HTTP`, `HTTPS`, `TLS`, `TCP` and `UDP`; anything else is implementation-specific.
+    ///
+    /// ## Why it matters
+    /// The listener gets `Accepted=False` with reason `UnsupportedProtocol` and an empty
+    /// `supportedKinds`, and no route attaches.
+    ///
+    /// ## Example
+    /// `HTTP2` is not a Gateway API protocol:
+    #[example = "testdata/rules/listener-unsupported-protocol/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use one of the core protocols (`HTTP` here).
+    pub static LISTENER_UNSUPPORTED_PROTOCOL {
+        code: "GW3003",
+        name: "listener-unsupported-protocol",
+        severity: Error,
+        stage: Analysis,
+        summary: "A listener uses a protocol the implementation does not support",
+    }
+}
 
-rule!(
-    LISTENER_INVALID_VALUE,
-    "GW3004",
-    "listener-invalid-value",
-    Error,
-    "A listener combines fields in a way the API rejects",
-    "The API server (CRD validation) rejects: `tls` on HTTP, TCP or UDP listeners; \
-`hostname` on TCP or UDP listeners; HTTPS or TLS-Terminate listeners without \
-`tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS listeners without `tls`. \
-gwctl predicts `Accepted=False` (`UnsupportedValue`) for such a listener, as it does for \
-a listener whose port or hostname the schema rules report (`invalid-field-value`, \
-`invalid-hostname`, ...).\n\n\
-```yaml\nlisteners:\n- name: db\n  port: 5432\n  protocol: TCP\n  hostname: db.example.com   # TCP listeners cannot have a hostname\n```\n\n\
-Fix: remove or correct the offending field."
-);
+rule! {
+    /// ## What it does
+    /// Reports a listener that combines fields in a way the API server (CRD validation) rejects:
+    /// `tls` on HTTP, TCP or UDP listeners; `hostname` on TCP or UDP listeners; HTTPS or
+    /// TLS-Terminate listeners without `tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS
+    /// listeners without `tls`.
+    ///
+    /// ## Why it matters
+    /// The API server rejects the Gateway. gwctl predicts `Accepted=False` (`UnsupportedValue`)
+    /// for such a listener, as it does for a listener whose port or hostname the schema rules
+    /// report (`invalid-field-value`, `invalid-hostname`, ...).
+    ///
+    /// ## Example
+    /// A TCP listener with a hostname:
+    #[example = "testdata/rules/listener-invalid-value/err.yaml"]
+    ///
+    /// ## Fix
+    /// Remove or correct the offending field.
+    pub static LISTENER_INVALID_VALUE {
+        code: "GW3004",
+        name: "listener-invalid-value",
+        severity: Error,
+        stage: Analysis,
+        summary: "A listener combines fields in a way the API rejects",
+    }
+}
 
-rule!(
-    LISTENER_INVALID_ROUTE_KINDS,
-    "GW3006",
-    "listener-invalid-route-kinds",
-    Error,
-    "allowedRoutes.kinds names a route kind the listener cannot serve",
-    "Each `allowedRoutes.kinds` entry must be a route kind of group \
-`gateway.networking.k8s.io` that fits the protocol (HTTPRoute/GRPCRoute on HTTP(S), \
-TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP). Others are dropped from \
-`supportedKinds` and the listener gets `ResolvedRefs=False` (`InvalidRouteKinds`); if \
-none is left, no route can attach.\n\n\
-```yaml\nallowedRoutes:\n  kinds:\n  - kind: TCPRoute   # an HTTP listener cannot serve TCPRoutes\n```\n\n\
-Fix: list only kinds that fit the protocol, or remove `kinds` to use the defaults."
-);
+rule! {
+    /// ## What it does
+    /// Reports an `allowedRoutes.kinds` entry that is not a route kind of group
+    /// `gateway.networking.k8s.io` fitting the listener's protocol (HTTPRoute/GRPCRoute on
+    /// HTTP(S), TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP).
+    ///
+    /// ## Why it matters
+    /// Such kinds are dropped from `supportedKinds` and the listener gets `ResolvedRefs=False`
+    /// (`InvalidRouteKinds`); if none is left, no route can attach.
+    ///
+    /// ## Example
+    /// An HTTP listener that allows only TCPRoutes:
+    #[example = "testdata/rules/listener-invalid-route-kinds/err.yaml"]
+    ///
+    /// ## Fix
+    /// List only kinds that fit the protocol, or remove `kinds` to use the defaults.
+    pub static LISTENER_INVALID_ROUTE_KINDS {
+        code: "GW3006",
+        name: "listener-invalid-route-kinds",
+        severity: Error,
+        stage: Analysis,
+        summary: "allowedRoutes.kinds names a route kind the listener cannot serve",
+    }
+}
 
 /// A listener value the API server would reject.
 pub(super) enum InvalidValue {
@@ -308,7 +340,7 @@ mod tests {
     /// table must be named there too.
     #[test]
     fn invalid_route_kinds_explanation_names_every_kind() {
-        let text = LISTENER_INVALID_ROUTE_KINDS.explanation;
+        let text = LISTENER_INVALID_ROUTE_KINDS.explanation();
         for kind in RouteKind::all() {
             assert!(
                 text.contains(kind.as_str()),

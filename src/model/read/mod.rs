@@ -22,6 +22,7 @@ use crate::diag::{Diagnostic, Origin, ResourceRef};
 use crate::input::Sources;
 use crate::parallel;
 use crate::yaml::Node;
+pub use reader::nearest_name;
 use reader::{Obj, Path, Reader};
 pub use rules::RULES;
 use rules::{INVALID_DOCUMENT, MISSING_API_VERSION, MISSING_KIND, MISSING_NAME, MISSPELLED_KIND};

@@ -331,7 +331,7 @@ impl<'d> Reader<'d> {
             if known.iter().any(|k| same_key(k, key)) {
                 continue;
             }
-            if let Some(intended) = known.iter().find(|k| is_near_miss(key, k)) {
+            if let Some(intended) = nearest_name(key, known) {
                 let message = format!("unknown field `{key}` is ignored by the API server");
                 let help = Some(format!("did you mean `{intended}`?"));
                 self.report(&MISSPELLED_FIELD, obj.path.key(key), message, help);
@@ -365,6 +365,12 @@ impl<'d> Reader<'d> {
             .filter_map(|(index, item)| self.as_string(Some(item), list_path.index(index)))
             .collect()
     }
+}
+
+/// The first of `known` that `written` looks like a misspelling of (see [`is_near_miss`]):
+/// the field or key the user probably meant.
+pub fn nearest_name<'k>(written: &str, known: &[&'k str]) -> Option<&'k str> {
+    known.iter().copied().find(|k| is_near_miss(written, k))
 }
 
 /// Whether `written` looks like a misspelling of `known`: equal up to case, or within a

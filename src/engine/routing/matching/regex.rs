@@ -29,15 +29,35 @@ pub enum RegexSyntax {
     Go,
     /// PCRE (NGINX): backtracking, with lookaround and backreferences.
     Pcre,
+    /// The Rust `regex` crate (Linkerd's proxy): gwctl's own engine, Unicode classes.
+    Rust,
 }
 
 impl RegexSyntax {
+    /// The syntax an implementation profile names (its `regex.dialect` knob: `RE2`, `Go`,
+    /// `PCRE`, `Rust`); `None` for a name gwctl does not know.
+    pub fn from_profile(name: &str) -> Option<RegexSyntax> {
+        match name {
+            "RE2" => Some(RegexSyntax::Re2),
+            "Go" => Some(RegexSyntax::Go),
+            "PCRE" => Some(RegexSyntax::Pcre),
+            "Rust" => Some(RegexSyntax::Rust),
+            _ => None,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             RegexSyntax::Re2 => "RE2",
             RegexSyntax::Go => "Go regexp",
             RegexSyntax::Pcre => "PCRE",
+            RegexSyntax::Rust => "Rust regex",
         }
+    }
+
+    /// Whether RE2's rules apply (RE2 and Go's `regexp`).
+    fn is_re2(self) -> bool {
+        matches!(self, RegexSyntax::Re2 | RegexSyntax::Go)
     }
 }
 
@@ -94,7 +114,12 @@ impl Pattern {
             Ok(perl) => perl,
             Err(why) => return Pattern::Refused(format!("{syntax} refuses it: {why}")),
         };
-        let rewritten = ascii_perl_classes(pattern, &perl);
+        // The Rust crate's Perl classes are Unicode-wide, as gwctl's engine reads them.
+        let rewritten = if dialect.syntax == RegexSyntax::Rust {
+            pattern.to_string()
+        } else {
+            ascii_perl_classes(pattern, &perl)
+        };
         if let Some(limit) = dialect.max_program_size {
             let size = regex_syntax::ParserBuilder::new()
                 .nest_limit(NEST_LIMIT)
@@ -166,10 +191,14 @@ impl Re2Check {
     }
 
     fn strict(&self) -> bool {
-        self.syntax != RegexSyntax::Pcre
+        self.syntax.is_re2()
     }
 
+    /// RE2 and Go have no `u`, `R` or `x` flag, PCRE no `u` or `R`; Rust has them all.
     fn check_flags(&self, flags: &ast::Flags) -> Result<(), String> {
+        if self.syntax == RegexSyntax::Rust {
+            return Ok(());
+        }
         for item in &flags.items {
             if let ast::FlagsItemKind::Flag(flag) = &item.kind {
                 let letter = match flag {
@@ -449,6 +478,26 @@ mod tests {
             "{huge:?}"
         );
         assert!(!huge.is_match("x"));
+    }
+
+    #[test]
+    fn the_rust_dialect_is_gwctls_own_engine() {
+        let rust = RegexDialect {
+            syntax: RegexSyntax::Rust,
+            max_program_size: None,
+        };
+        // Syntax RE2 refuses, and Unicode-wide `\d`.
+        for pattern in ["(?x) a", r"\<word\>", "[a-z&&[^aeiou]]", "[a[bc]]"] {
+            assert!(
+                matches!(Pattern::new(pattern, &rust), Pattern::Ready(_)),
+                "{pattern}"
+            );
+        }
+        assert!(Pattern::new(r"\d", &rust).is_match("\u{663}"));
+        assert!(refused("(unclosed", &rust).starts_with("it is not valid Rust regex:"));
+        assert_eq!(RegexSyntax::from_profile("Rust"), Some(RegexSyntax::Rust));
+        assert_eq!(RegexSyntax::from_profile("PCRE"), Some(RegexSyntax::Pcre));
+        assert_eq!(RegexSyntax::from_profile("Perl"), None);
     }
 
     #[test]
