@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::ClusterError;
-use crate::yaml::{Document, Limits, Node};
+use crate::yaml::{Document, Limits, Node, Tree};
 
 /// Where to connect and how to authenticate.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -125,7 +125,7 @@ pub fn load(
         Some(c) => c.to_string(),
         None => configs
             .iter()
-            .find_map(|(_, c)| str_at(c, "current-context").filter(|s| !s.is_empty()))
+            .find_map(|(_, c)| str_at(c.root(), "current-context").filter(|s| !s.is_empty()))
             .ok_or_else(|| {
                 ClusterError("the kubeconfig sets no current-context: pass --context".into())
             })?,
@@ -171,7 +171,7 @@ pub fn load(
 
 /// Parses a kubeconfig file with the project's own YAML reader. An error names the rule and
 /// the line, and quotes the message only where it cannot hold a value (a token).
-fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
+fn parse(path: &Path, text: String) -> Result<Tree, ClusterError> {
     let (documents, diagnostics) = crate::yaml::parse(&text, 0, &Limits::default());
     let error = diagnostics
         .iter()
@@ -199,23 +199,24 @@ fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
         .into_iter()
         .next()
         .map(Document::into_root)
-        .unwrap_or_else(Node::null))
+        .unwrap_or_else(Tree::null))
 }
 
-fn str_at(node: &Node, key: &str) -> Option<String> {
+fn str_at(node: Node<'_>, key: &str) -> Option<String> {
     node.get(key)?.as_str().map(str::to_string)
 }
 
 /// The first entry named `name` of list `list` across the files, with the directory of
 /// its file (relative paths in a kubeconfig are relative to the file).
 fn named<'c>(
-    configs: &'c [(PathBuf, Node)],
+    configs: &'c [(PathBuf, Tree)],
     list: &str,
     inner: &str,
     name: &str,
-) -> Option<(PathBuf, &'c Node)> {
+) -> Option<(PathBuf, Node<'c>)> {
     configs.iter().find_map(|(path, config)| {
         let entry = config
+            .root()
             .get(list)?
             .as_seq()?
             .iter()
@@ -226,7 +227,7 @@ fn named<'c>(
 }
 
 /// `key` (a path) or `key-data` (base64), read to bytes.
-fn file_or_data(node: &Node, key: &str, dir: &Path) -> Result<Option<Vec<u8>>, ClusterError> {
+fn file_or_data(node: Node<'_>, key: &str, dir: &Path) -> Result<Option<Vec<u8>>, ClusterError> {
     if let Some(data) = str_at(node, &format!("{key}-data")) {
         return base64_decode(&data)
             .map(Some)
@@ -266,7 +267,7 @@ fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 
 fn credentials(
     target: &mut Target,
-    user: &Node,
+    user: Node<'_>,
     dir: &Path,
     timeout: Duration,
 ) -> Result<(), ClusterError> {

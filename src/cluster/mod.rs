@@ -1,6 +1,6 @@
 //! Reading a live cluster (`--cluster`): the Gateway API objects, Namespaces, Services and
 //! the metadata of Secrets and ConfigMaps, as model input with [`Origin::Cluster`]. Listed
-//! objects (JSON) become span trees without positions ([`Node::from_json`]), so they go
+//! objects (JSON) become span trees without positions ([`Tree::from_json`]), so they go
 //! through the same model builder as files.
 //!
 //! Read-only and blocking: discovery picks the served version of each Gateway API kind,
@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use crate::diag::{Diagnostic, Rule, rule};
 use crate::model::GroupKind;
-use crate::yaml::Node;
+use crate::yaml::Tree;
 
 pub use overlay::overlay;
 
@@ -162,7 +162,7 @@ impl std::error::Error for ClusterError {}
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {
     /// Every object, as span trees for the model builder.
-    pub objects: Vec<Node>,
+    pub objects: Vec<Tree>,
     /// Notes and warnings (kinds not installed, lists forbidden).
     pub diagnostics: Vec<Diagnostic>,
     /// Kinds the user may not list: their objects are unknown.
@@ -221,7 +221,7 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
                     if job.metadata_only {
                         describe_content(&mut item, &job.kind, &tls_secrets);
                     }
-                    snapshot.objects.push(Node::from_json(item));
+                    snapshot.objects.push(Tree::from_json(item));
                 }
             }
             fetch::Listed::Items(_) => {}

@@ -244,12 +244,8 @@ fn load(
             Some(Diagnostic::new(&UNREADABLE, format!("{name}: {error}")).at(at_start)),
         ),
     };
-    let source = SourceFile {
-        name,
-        path,
-        text,
-        ..SourceFile::default()
-    };
+    let mut source = SourceFile::in_memory(name, text);
+    source.path = path;
     match problem {
         Some(problem) => {
             diagnostics.push(problem);

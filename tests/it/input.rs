@@ -94,7 +94,7 @@ fn numbers_are_read_as_kubectl_reads_them() {
     }
 }
 
-fn json_of(node: &gwctl::yaml::Node) -> Value {
+fn json_of(node: gwctl::yaml::Node<'_>) -> Value {
     use gwctl::yaml::View;
     match node.view() {
         View::Null => Value::Null,

@@ -15,7 +15,11 @@ use crate::yaml::Node;
 const MAX_PLUGIN_OUTPUT: u64 = 1024 * 1024;
 
 /// Runs an exec credential plugin and reads its ExecCredential.
-pub(super) fn run(target: &mut Target, exec: &Node, timeout: Duration) -> Result<(), ClusterError> {
+pub(super) fn run(
+    target: &mut Target,
+    exec: Node<'_>,
+    timeout: Duration,
+) -> Result<(), ClusterError> {
     let command = str_at(exec, "command")
         .ok_or_else(|| ClusterError("the kubeconfig's exec plugin has no command".into()))?;
     let api_version =
