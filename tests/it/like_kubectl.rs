@@ -59,7 +59,7 @@ fn numbers_are_read_as_kubectl_reads_them() {
     let run = gwctl(&["check", "--complete", file, "-o", "json"], None);
     let report = run.json().unwrap();
     // Only the octal weight is worth a word; every other number is what it seems.
-    assert_eq!(codes(&report), ["GW0018"], "{}", run.stdout);
+    assert_eq!(codes(&report), ["GW0019"], "{}", run.stdout);
     let finding = &report["diagnostics"][0];
     assert_eq!(
         finding["message"],
