@@ -34,6 +34,8 @@ mod status;
 #[cfg(test)]
 pub(crate) mod testing;
 
+pub use routing::{RegexDialect, RegexSyntax};
+
 pub use conditions::{
     BackendVerdict, Condition, ConditionStatus, ListenerId, ListenerOwner, reasons, types,
 };
@@ -60,6 +62,10 @@ pub struct Options {
     /// Kinds whose objects stay unknown even when `complete`: a cluster that refused to
     /// list them (403) is complete except for them.
     pub unknown_kinds: BTreeSet<GroupKind>,
+    /// How the data plane compiles `RegularExpression` matches when no `controller` is
+    /// given (with one, its profile's `regex` knob decides); the default is the spec's
+    /// reading: RE2, no program-size limit.
+    pub regex: RegexDialect,
 }
 
 /// Everything the analysis found.
@@ -81,6 +87,8 @@ pub struct Analysis {
     pub backends: Vec<Vec<Vec<BackendVerdict>>>,
     /// Listeners that are usable for traffic (Accepted, not conflicted).
     pub usable_listeners: Vec<ListenerId>,
+    /// The regular-expression dialect the matches were judged in (the router uses it).
+    pub regex: RegexDialect,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -231,6 +239,10 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         refusals: judged.refusals,
         backends: judged.backends,
         usable_listeners: reports.usable_listeners,
+        regex: options
+            .controller
+            .as_ref()
+            .map_or(options.regex, |c| route_values::regex_dialect(c.profile)),
         diagnostics,
     }
 }

@@ -4,6 +4,7 @@
 //! profile's choice; the spec adds none beyond the CRD's.
 
 use super::conditions::{ConditionStatus, Decision, reasons};
+use super::routing::{Pattern, RegexDialect, RegexSyntax};
 use crate::diag::{FieldPath, rule};
 use crate::model::{
     Filter, FilterKind, HeaderModifier, Known, PathMatchType, Route, RouteMatch, ValueMatch,
@@ -98,19 +99,38 @@ fn decision(profile: &Profile, route: &Route, found: Found) -> Decision {
     .help(format!("change the value to one {} accepts", profile.title))
 }
 
+/// The data plane's regular expressions as the profile describes them (its `regex` knob).
+pub fn regex_dialect(profile: &Profile) -> RegexDialect {
+    let knob = &profile.knobs.regex.value;
+    RegexDialect {
+        syntax: RegexSyntax::from_profile(&knob.dialect).unwrap_or_default(),
+        max_program_size: knob
+            .max_program_size
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+    }
+}
+
 /// A regular expression of match `m` that the controller compiles and cannot.
 fn regex_problem(profile: &Profile, m: &RouteMatch, rule: FieldPath) -> Option<Found> {
     if !profile.knobs.regex.value.validates {
         return None;
     }
-    let compiles = |pattern: &str| regex_lite::Regex::new(pattern).is_ok();
+    let dialect = regex_dialect(profile);
+    // Refused: the controller's own compiler (its dialect's) rejects it; a pattern gwctl
+    // merely cannot evaluate is not the controller's rejection.
+    let refused = |pattern: &str| match Pattern::new(pattern, &dialect) {
+        Pattern::Refused(why) => Some(why),
+        Pattern::Ready(_) | Pattern::Unevaluable(_) => None,
+    };
     let values = |list: &[ValueMatch], key: &'static str, at: &FieldPath| -> Option<Found> {
         list.iter().enumerate().find_map(|(i, v)| {
-            (v.match_type == Known::Known(ValueMatchType::RegularExpression) && !compiles(&v.value))
-                .then(|| Found {
-                    at: at.clone().key(key).index(i).key("value"),
-                    why: format!("`{}` is not a valid regular expression", v.value),
-                })
+            if v.match_type != Known::Known(ValueMatchType::RegularExpression) {
+                return None;
+            }
+            refused(&v.value).map(|why| Found {
+                at: at.clone().key(key).index(i).key("value"),
+                why: format!("`{}` is not a valid regular expression ({why})", v.value),
+            })
         })
     };
     match m {
@@ -118,11 +138,14 @@ fn regex_problem(profile: &Profile, m: &RouteMatch, rule: FieldPath) -> Option<F
             let at = rule.key("matches").index(h.index);
             let path = &h.path;
             if path.match_type == Known::Known(PathMatchType::RegularExpression)
-                && !compiles(&path.value)
+                && let Some(why) = refused(&path.value)
             {
                 return Some(Found {
                     at: at.key("path").key("value"),
-                    why: format!("path `{}` is not a valid regular expression", path.value),
+                    why: format!(
+                        "path `{}` is not a valid regular expression ({why})",
+                        path.value
+                    ),
                 });
             }
             values(&h.headers, "headers", &at)
