@@ -25,11 +25,15 @@ pub fn resolve(sources: &Sources, location: &Location) -> Option<Resolved> {
                 return None;
             };
             let document = sources.documents.get(doc)?;
-            let mut node = document.root();
-            if let Some(i) = item {
-                node = node.get("items").and_then(|items| items.as_seq()?.get(i))?;
+            if path.is_root() {
+                (document.file, document.object_span(item)?)
+            } else {
+                let mut node = document.root();
+                if let Some(i) = item {
+                    node = node.get("items").and_then(|items| items.as_seq()?.get(i))?;
+                }
+                (document.file, find(node, path))
             }
-            (document.file, find(node, path))
         }
     };
     let (line, column) = sources.files.get(file)?.line_column(span.start);
