@@ -15,11 +15,12 @@ mod proptests;
 mod rules;
 mod scalar;
 mod scanner;
+mod separator;
 mod split;
 
 pub use rules::{
-    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, RULES, SYNTAX_ERROR, TAG_MISMATCH, TOO_DEEP,
-    TOO_MANY_DOCUMENTS, TOO_MANY_NODES,
+    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, MISSING_DOCUMENT_SEPARATOR, RULES, SYNTAX_ERROR,
+    TAG_MISMATCH, TOO_DEEP, TOO_MANY_DOCUMENTS, TOO_MANY_NODES,
 };
 
 use arena::{Arena, Value};
@@ -80,16 +81,11 @@ impl Reread {
     /// The tree, as parsed the first time (the text is unchanged, so no error can arise;
     /// an empty tree if one did).
     fn parse(&self) -> Tree {
-        let mut diagnostics = Vec::new();
-        let roots = build::parse_chunk(
-            &self.text,
-            self.chunk,
-            0,
-            &self.limits,
-            &mut Arena::default(),
-            &mut diagnostics,
-        );
-        roots
+        let (start, end) = self.chunk;
+        let chunk = split::Chunk { start, end };
+        let parsed = parse_chunk(&self.text, &chunk, 0, &self.limits, &mut Arena::default());
+        parsed
+            .roots
             .ok()
             .and_then(|roots| {
                 roots
@@ -192,6 +188,25 @@ struct ParsedChunk {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Parses one chunk; `arena` is scratch space reused between the chunks of a thread.
+fn parse_chunk(
+    text: &Text,
+    chunk: &split::Chunk,
+    file: FileId,
+    limits: &Limits,
+    arena: &mut Arena,
+) -> ParsedChunk {
+    let mut diagnostics = Vec::new();
+    let range = (chunk.start, chunk.end);
+    let roots = build::parse_chunk(text, range, file, limits, arena, &mut diagnostics);
+    ParsedChunk {
+        start: chunk.start,
+        end: chunk.end,
+        roots,
+        diagnostics,
+    }
+}
+
 /// Parses the chunks, in order; a large file on several threads (documents are independent
 /// once split, and the scanner is most of the time spent on a large file).
 fn parse_chunks(
@@ -208,18 +223,7 @@ fn parse_chunks(
             let mut arena = Arena::default();
             group
                 .iter()
-                .map(|chunk| {
-                    let mut diagnostics = Vec::new();
-                    let range = (chunk.start, chunk.end);
-                    let roots =
-                        build::parse_chunk(text, range, file, limits, &mut arena, &mut diagnostics);
-                    ParsedChunk {
-                        start: chunk.start,
-                        end: chunk.end,
-                        roots,
-                        diagnostics,
-                    }
-                })
+                .map(|chunk| parse_chunk(text, chunk, file, limits, &mut arena))
                 .collect::<Vec<_>>()
         },
     )
@@ -256,7 +260,10 @@ pub fn parse(
     let chunks = split::split(&text);
     // Documents seen, kept or not: a broken document keeps its place in the numbering.
     let mut index = 0;
-    for parsed in parse_chunks(&text, &chunks, file, limits) {
+    let parsed_chunks = parse_chunks(&text, &chunks, file, limits)
+        .into_iter()
+        .flat_map(|parsed| separator::recover(&text, parsed, file, limits));
+    for parsed in parsed_chunks {
         let roots = parsed.roots.map(|roots| {
             roots
                 .into_iter()
