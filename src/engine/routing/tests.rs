@@ -604,6 +604,7 @@ fn refused_route_is_a_near_miss_with_its_reason() {
         }),
         reason: "NotAllowedByListeners".to_string(),
         message: "namespace hr is not allowed".to_string(),
+        unknowns: Vec::new(),
     });
     let router = Router::new(&w, &analysis);
     let r = router.route(&get("/hr")).remove(0);
