@@ -132,7 +132,7 @@ impl Verdict {
 /// An object whose absence from the input (or unknown content) leaves a verdict open: what
 /// it is, and why it decides. Each `Unknown` decision names the objects that would settle
 /// it, so `simulate` can say what to supply instead of guessing.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Unknown {
     pub kind: String,
     /// `""` for cluster-scoped kinds (GatewayClass, Namespace).

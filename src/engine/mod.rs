@@ -33,8 +33,7 @@ mod status;
 pub(crate) mod testing;
 
 pub use conditions::{
-    BackendVerdict, Condition, ConditionStatus, ListenerId, ListenerOwner, Unknown, reasons,
-    types,
+    BackendVerdict, Condition, ConditionStatus, ListenerId, ListenerOwner, Unknown, reasons, types,
 };
 pub use report::{
     Attachment, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus,

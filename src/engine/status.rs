@@ -410,12 +410,24 @@ fn gateway_conditions(
         None => listeners_verdict(states, &me).0,
     };
     let any_programmed = states.iter().any(ListenerState::programmed) || programmed_via_sets;
+    // A listener whose references the input cannot tell may be programmed.
+    let maybe_programmed = states
+        .iter()
+        .find(|st| st.attachable() && st.resolved_refs.status == Unknown);
     let programmed = match accepted.status {
         False => Verdict::new(False, reasons::INVALID, accepted.message.clone()),
         Unknown => Verdict::new(Unknown, reasons::PENDING, accepted.message.clone()),
         True if any_programmed => {
             Verdict::new(True, reasons::PROGRAMMED, format!("{me} is programmed"))
         }
+        True if let Some(st) = maybe_programmed => Verdict::new(
+            Unknown,
+            reasons::PENDING,
+            format!(
+                "whether {me} has a programmed listener is unknown: {}",
+                st.resolved_refs.message
+            ),
+        ),
         True => Verdict::new(
             False,
             reasons::INVALID,

@@ -206,6 +206,18 @@ fn result_text(out: &mut String, r: &ResultView<'_>, style: &Style) {
             m.percent
         ));
     }
+    if !r.unknowns.is_empty() {
+        out.push_str("  decided by objects not in the input:\n");
+        for u in r.unknowns {
+            out.push_str(&super::wrap(
+                &format!("{u}: {}", u.why),
+                style.width,
+                "    ",
+                "      ",
+            ));
+            out.push('\n');
+        }
+    }
 }
 
 #[cfg(test)]
