@@ -79,12 +79,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__check)
-            opts="-n -A -o -q -v -h --namespace --all-namespaces --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --output --fail-on --show-accepted --color --quiet --verbose --config --help"
+            opts="-f -n -A -o -q -v -h --filename --namespace --all-namespaces --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --output --fail-on --show-accepted --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -102,6 +110,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -171,12 +191,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__diff)
-            opts="-n -A -o -q -v -h --namespace --all-namespaces --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --git --requests --output --exit-code --color --quiet --verbose --config --help"
+            opts="-f -n -A -o -q -v -h --filename --namespace --all-namespaces --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --git --requests --output --exit-code --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -194,6 +222,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -379,12 +419,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__probe)
-            opts="-n -A -o -q -v -h --namespace --all-namespaces --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --address --gateway --port --requests --backend-header --timeout --concurrency --insecure --output --color --quiet --verbose --config --help"
+            opts="-f -n -A -o -q -v -h --filename --namespace --all-namespaces --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --address --gateway --port --requests --backend-header --timeout --concurrency --insecure --output --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -402,6 +450,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -481,12 +541,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__simulate)
-            opts="-n -A -H -o -q -v -h --namespace --all-namespaces --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --quiet --verbose --config --help"
+            opts="-f -n -A -H -o -q -v -h --filename --namespace --all-namespaces --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -504,6 +572,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cluster::{ClusterError, ClusterOptions, Snapshot};
 use crate::config::{Applied, Config, ConfigError, ConfigFile};
-use crate::diag::{Diagnostic, Location, Rule};
+use crate::diag::{Diagnostic, Location, Rule, Severity};
 use crate::engine::Analysis;
 use crate::engine::routing::Request;
 use crate::engine::routing::requests::NamedRequest;
@@ -34,6 +34,9 @@ pub struct Plan {
     pub findings_namespace: Option<String>,
     /// Read `.gwctl.yaml` and apply it and the objects' suppressions (`None`: neither).
     pub configuration: Option<Configuration>,
+    /// Paths that hold no Kubernetes object are an input like any other (`diff`: a side
+    /// may be empty), not [`Error::NothingRead`].
+    pub allow_nothing_read: bool,
 }
 
 /// Where the configuration comes from, and the rules it may name.
@@ -78,6 +81,8 @@ pub enum Error {
     /// No path and no cluster.
     NoInput,
     Input(InputError),
+    /// The paths hold no Kubernetes object and reading them found no error: what was read.
+    NothingRead(String),
     Config(ConfigError),
     Cluster(ClusterError),
 }
@@ -90,6 +95,7 @@ impl std::fmt::Display for Error {
                  (e.g. `kubectl get gateways,httproutes -A -o yaml | gwctl check -`)",
             ),
             Error::Input(e) => e.fmt(f),
+            Error::NothingRead(what) => f.write_str(what),
             Error::Config(e) => e.fmt(f),
             Error::Cluster(e) => e.fmt(f),
         }
@@ -140,6 +146,15 @@ impl Plan {
         } else {
             crate::input::read(&input, &mut sources).map_err(Error::Input)?
         };
+        // Reading nothing is no pass: a CI job that checks an empty directory (a wrong path,
+        // an --include that matches nothing) must not go green. A read error is a finding
+        // that says what went wrong instead.
+        let failed_reading = diagnostics.iter().any(|d| d.severity == Severity::Error);
+        if !input.paths.is_empty() && !self.allow_nothing_read && !failed_reading {
+            if let Some(what) = crate::input::nothing_read(&sources, &input) {
+                return Err(Error::NothingRead(what));
+            }
+        }
         Ok(self.analyze(Inputs {
             sources,
             diagnostics,

@@ -192,14 +192,71 @@ rule! {
     }
 }
 
+rule! {
+    /// ## What it does
+    /// Reports a document whose top level repeats `apiVersion`, `kind` or `metadata` (at least
+    /// two of them): two manifests joined without a `---` between them (`cat a.yaml b.yaml`, a
+    /// hand-merged file). It is reported once, where the second object starts, and the two
+    /// objects are read as the separate documents they were meant to be.
+    ///
+    /// ## Why it matters
+    /// The API server's decoder rejects the duplicate keys, and a tool that accepts them keeps
+    /// only the last object: one of the two is silently lost. Reported as duplicate keys, every
+    /// field of the second object would be a finding of its own.
+    ///
+    /// ## Example
+    /// Two Namespaces, and no `---` before the second:
+    #[example = "testdata/rules/yaml-missing-document-separator/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add a line `---` between the two objects.
+    pub static MISSING_DOCUMENT_SEPARATOR {
+        code: "GW0018",
+        name: "yaml-missing-document-separator",
+        severity: Error,
+        stage: Yaml,
+        summary: "Two objects are written as one document: a `---` is probably missing",
+    }
+}
+
+rule! {
+    /// ## What it does
+    /// Reports an unquoted integer with a leading zero whose value differs between YAML 1.1 and
+    /// YAML 1.2: Kubernetes reads manifests as YAML 1.1 (sigs.k8s.io/yaml, with go-yaml v2),
+    /// where such a number is octal (`017` is 15, `010` is 8). A number that is not valid octal
+    /// (`08`) is decimal to both and is not reported.
+    ///
+    /// ## Why it matters
+    /// YAML 1.2 tools (yq, most editors' linters) read the decimal number instead, so the value
+    /// the API server stores is not the one the file seems to say. gwctl reads it as
+    /// Kubernetes does.
+    ///
+    /// ## Example
+    /// `weight: 010` is 8 to Kubernetes, not 10:
+    #[example = "testdata/rules/yaml-octal-integer/err.yaml"]
+    ///
+    /// ## Fix
+    /// Write the number without the leading zero (`weight: 10`), or `0o10` if octal is meant;
+    /// quote it (`"010"`) where a string is meant.
+    pub static OCTAL_INTEGER {
+        code: "GW0019",
+        name: "yaml-octal-integer",
+        severity: Warning,
+        stage: Yaml,
+        summary: "An unquoted number with a leading zero is octal to Kubernetes",
+    }
+}
+
 /// Rules of the YAML stage.
 pub static RULES: &[&Rule] = &[
     &SYNTAX_ERROR,
     &DUPLICATE_KEY,
+    &MISSING_DOCUMENT_SEPARATOR,
     &COMPLEX_KEY,
     &TOO_MANY_NODES,
     &TOO_DEEP,
     &TOO_MANY_DOCUMENTS,
     &TAG_MISMATCH,
     &INVALID_MERGE,
+    &OCTAL_INTEGER,
 ];

@@ -21,7 +21,7 @@ use super::{Meta, World};
 use crate::diag::{Diagnostic, Origin, ResourceRef};
 use crate::input::Sources;
 use crate::parallel;
-use crate::yaml::Node;
+use crate::yaml::{Node, Tree};
 pub use reader::nearest_name;
 use reader::{Obj, Path, Reader};
 pub use rules::RULES;
@@ -77,13 +77,13 @@ pub fn build(sources: &Sources, options: &BuildOptions) -> (World, Vec<Diagnosti
 /// kept; replacing cluster objects by local ones of the same identity is the caller's
 /// choice (`cluster::overlay`).
 pub fn build_with_cluster(
-    cluster: &[Node],
+    cluster: &[Tree],
     sources: &Sources,
     options: &BuildOptions,
 ) -> (World, Vec<Diagnostic>) {
     let mut builder = Builder::new(options);
     for object in cluster {
-        builder.object(object, Origin::Cluster, false);
+        builder.object(object.root(), Origin::Cluster, false);
     }
     // Documents are read independently: many of them on several threads, merged in order.
     let parts = parallel::map_groups(
@@ -140,7 +140,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn document(&mut self, root: &Node, doc: usize) {
+    fn document(&mut self, root: Node<'_>, doc: usize) {
         if root.is_null() {
             return; // an empty document (`---` at the end of a file) is no object
         }
@@ -148,7 +148,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Reads one object; `lists` says whether a `*List` object is expanded (not inside one).
-    fn object(&mut self, node: &Node, origin: Origin, lists: bool) {
+    fn object(&mut self, node: Node<'_>, origin: Origin, lists: bool) {
         let Some(entries) = node.as_map() else {
             not_an_object(&mut self.diags, node, origin);
             return;
@@ -258,7 +258,7 @@ impl<'a> Builder<'a> {
 }
 
 /// Reports a document that is not a mapping.
-fn not_an_object(diags: &mut Vec<Diagnostic>, node: &Node, origin: Origin) {
+fn not_an_object(diags: &mut Vec<Diagnostic>, node: Node<'_>, origin: Origin) {
     let message = format!(
         "a Kubernetes object must be a mapping, found {}",
         node.kind_name()

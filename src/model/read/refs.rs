@@ -157,7 +157,7 @@ mod tests {
     fn parent_refs_get_their_crd_defaults() {
         let root = node(json!({"name": "gw", "port": 8080}));
         let (parent, diags) = with_reader(|r| {
-            let obj = r.as_obj(Some(&root), Path::ROOT).unwrap();
+            let obj = r.as_obj(Some(root.root()), Path::ROOT).unwrap();
             parent_ref(r, 3, &obj, "web")
         });
         assert!(diags.is_empty());
@@ -180,7 +180,7 @@ mod tests {
     fn references_without_a_name_are_dropped_and_reported() {
         let root = node(json!({"namespace": "infra", "port": 0}));
         let (parent, diags) = with_reader(|r| {
-            let obj = r.as_obj(Some(&root), Path::ROOT).unwrap();
+            let obj = r.as_obj(Some(root.root()), Path::ROOT).unwrap();
             parent_ref(r, 0, &obj, "web")
         });
         assert_eq!(parent, None);
@@ -200,7 +200,7 @@ mod tests {
             "matchExpressions": [{"key": "env", "operator": "In", "values": ["prod"]},
                                  {"key": "x", "operator": "in"}]}}));
         let (namespaces, diags) = with_reader(|r| {
-            let obj = r.as_obj(Some(&root), Path::ROOT).unwrap();
+            let obj = r.as_obj(Some(root.root()), Path::ROOT).unwrap();
             route_namespaces(r, Some(&obj), FromNamespaces::Same)
         });
         assert_eq!(namespaces.from, Known::Known(FromNamespaces::Selector));

@@ -1,6 +1,7 @@
 //! One finding as miette renders it: the source snippet with the field underlined, and
 //! notes for what a snippet cannot show (cluster objects, related locations far away).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{GraphicalReportHandler, LabeledSpan, MietteError, SourceCode, SpanContents};
@@ -9,36 +10,47 @@ use crate::diag::Severity;
 use crate::output::view::{DiagnosticView, Place};
 use crate::source::SourceFile;
 use crate::source::Span;
+use crate::text::{printable, printable_lines, printable_offset};
 
 /// One finding: miette's snippet, then notes for what it cannot show (cluster objects,
-/// related locations in other files).
+/// related locations in other files). Everything from outside (message, labels, names, the
+/// source text itself) is made printable first: miette's own colours are the only escape
+/// sequences in the result.
 pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler) -> String {
     let primary = diagnostic.place.position();
+    let shown = primary.map(|p| Shown::new(p.file));
     let mut labels = Vec::new();
     let mut notes = Vec::new();
-    if let Some(position) = primary {
+    if let (Some(position), Some(shown)) = (primary, &shown) {
         let label = match &diagnostic.place {
-            Place::Field { field, .. } => field.clone(),
+            Place::Field { field, .. } => field.as_deref().map(|f| printable(f).into_owned()),
             Place::Nowhere | Place::Text { .. } => None,
         };
         labels.push(LabeledSpan::new_primary_with_span(
             label,
-            first_line(&position.file.text, position.span),
+            shown.label_span(position.span),
         ));
     } else if !matches!(diagnostic.place, Place::Nowhere) {
-        notes.push(format!("at {}", diagnostic.place.text()));
+        notes.push(format!("at {}", printable(&diagnostic.place.text())));
     }
     for related in &diagnostic.related {
-        match (related.place.position(), primary) {
-            (Some(p), Some(q))
-                if p.file_id == q.file_id && p.line.abs_diff(q.line) <= NEARBY_LINES =>
+        match (related.place.position(), primary, &shown) {
+            (Some(p), Some(q), Some(shown))
+                if p.file_id == q.file_id
+                    && p.line.abs_diff(q.line) <= NEARBY_LINES
+                    && !is_long(q.file, p.line)
+                    && !is_long(q.file, q.line) =>
             {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(related.label.to_string()),
-                    first_line(&q.file.text, p.span),
+                    Some(printable(related.label).into_owned()),
+                    shown.label_span(p.span),
                 ));
             }
-            _ => notes.push(format!("{}: {}", related.label, related.place.text())),
+            _ => notes.push(format!(
+                "{}: {}",
+                printable(related.label),
+                printable(&related.place.text())
+            )),
         }
     }
     let snippet = Snippet {
@@ -46,14 +58,15 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
             "{}[{}]: {}",
             diagnostic.severity, diagnostic.code, diagnostic.name
         ),
-        message: diagnostic.message,
+        message: printable_lines(diagnostic.message),
         severity: match diagnostic.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         },
-        help: diagnostic.help.map(commands_on_their_own_lines),
-        source: primary.map(|p| NamedText { file: p.file }),
+        help: (diagnostic.help)
+            .map(|help| printable_lines(&commands_on_their_own_lines(help)).into_owned()),
+        source: shown.as_ref().map(|shown| NamedText { file: shown.file() }),
         labels,
     };
     let mut out = String::new();
@@ -65,6 +78,38 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
         out.push_str(&format!("  note: {note}\n"));
     }
     out
+}
+
+/// A file as a snippet shows it: the file itself, or, when its name or text holds
+/// characters that act on a terminal, its escaped copy with spans moved to match.
+struct Shown<'a> {
+    file: &'a SourceFile,
+    escaped: Option<&'a SourceFile>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        Shown {
+            file,
+            escaped: file.escaped(),
+        }
+    }
+
+    fn file(&self) -> &SourceFile {
+        self.escaped.unwrap_or(self.file)
+    }
+
+    /// [`label_span`] of `span` (an offset of the file) in the text shown.
+    fn label_span(&self, span: Span) -> miette::SourceSpan {
+        let span = match &self.escaped {
+            None => span,
+            Some(_) => Span::new(
+                printable_offset(&self.file.text, span.start),
+                printable_offset(&self.file.text, span.end),
+            ),
+        };
+        label_span(self.file(), span)
+    }
 }
 
 /// How far (in lines) a related location may be from the primary one to be shown in the
@@ -115,6 +160,32 @@ fn commands_on_their_own_lines(help: &str) -> String {
     lines.join("\n")
 }
 
+/// The part of `span` a label underlines: [`first_line`], and on a long line at most
+/// [`LONG_LINE_MARGIN`] bytes of it, inside the part of the line [`NamedText`] shows.
+fn label_span(file: &SourceFile, span: Span) -> miette::SourceSpan {
+    let shown = first_line(&file.text, span);
+    if !is_long(file, file.line_column(shown.offset()).0) {
+        return shown;
+    }
+    let end = floor_boundary(
+        &file.text,
+        shown.offset() + shown.len().min(LONG_LINE_MARGIN),
+    );
+    (shown.offset(), end - shown.offset()).into()
+}
+
+/// Lines longer than this (a one-line JSON List, a `last-applied-configuration`
+/// annotation) are shown alone and only around the span: miette prints context lines whole.
+const LONG_LINE: usize = 240;
+
+/// Bytes of a long line shown on each side of a span, and of the span itself.
+const LONG_LINE_MARGIN: usize = 60;
+
+/// Whether 1-based line `line` of the file is longer than [`LONG_LINE`] bytes.
+fn is_long(file: &SourceFile, line: usize) -> bool {
+    file.line_start(line + 1) - file.line_start(line) > LONG_LINE
+}
+
 /// The part of `span` on its first line, without trailing whitespace: a field's key and
 /// value on one line rather than its whole subtree.
 fn first_line(text: &str, span: Span) -> miette::SourceSpan {
@@ -137,7 +208,7 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
 struct Snippet<'a> {
     /// `error[GW1001]: rule-name`, shown where miette shows a code.
     header: String,
-    message: &'a str,
+    message: Cow<'a, str>,
     severity: miette::Severity,
     help: Option<String>,
     source: Option<NamedText<'a>>,
@@ -146,7 +217,7 @@ struct Snippet<'a> {
 
 impl fmt::Display for Snippet<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -191,7 +262,10 @@ impl SourceCode for NamedText<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let (line, _) = self.file.line_column(span.offset());
+        let (line, column) = self.file.line_column(span.offset());
+        if is_long(self.file, line) {
+            return Ok(self.long_line_window(span, line, column));
+        }
         let first_line = line.saturating_sub(context_lines_before).max(1);
         let window_start = self.file.line_start(first_line);
         let window = self.file.text.get(window_start..).unwrap_or_default();
@@ -210,6 +284,42 @@ impl SourceCode for NamedText<'_> {
             // miette counts the lines from the start of the source to the window's end.
             contents.line_count() + first_line - 1,
         )))
+    }
+}
+
+impl NamedText<'_> {
+    /// The part of long line `line` (1-based) around `span`, which starts at 1-based
+    /// character `column`: the line alone, from [`LONG_LINE_MARGIN`] bytes before the span
+    /// to as many after it.
+    fn long_line_window(
+        &self,
+        span: &miette::SourceSpan,
+        line: usize,
+        column: usize,
+    ) -> Box<dyn SpanContents<'_> + '_> {
+        let text = &*self.file.text;
+        let line_start = self.file.line_start(line);
+        let next_line = self.file.line_start(line + 1);
+        let newline = text.as_bytes().get(next_line.wrapping_sub(1)) == Some(&b'\n');
+        let line_end = next_line - usize::from(newline);
+        let start = span
+            .offset()
+            .saturating_sub(LONG_LINE_MARGIN)
+            .max(line_start);
+        let start = floor_boundary(text, start);
+        let mut end = (span.offset() + span.len() + LONG_LINE_MARGIN).clamp(start, line_end);
+        while end < line_end && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let data = text.get(start..end).unwrap_or_default();
+        Box::new(miette::MietteSpanContents::new_named(
+            self.file.name.clone(),
+            data.as_bytes(),
+            miette::SourceSpan::new(start.into(), data.len()),
+            line - 1,
+            column - 1,
+            line,
+        ))
     }
 }
 
@@ -277,5 +387,39 @@ mod tests {
         assert_eq!(first_line(text, Span::new(8, 15)), (8, 4).into());
         assert_eq!(first_line(text, Span::new(99, 120)), (text.len(), 0).into());
         assert_eq!(first_line("é", Span::new(1, 2)), (0, 2).into());
+    }
+
+    /// A finding deep in a one-line JSON List shows the part of the line around it, at its
+    /// real column, and not the line whole (nor a panic on a column beyond 65,535).
+    #[test]
+    fn a_finding_on_a_long_line_shows_only_its_surroundings() {
+        use crate::diag::Diagnostic;
+        use crate::input::Sources;
+        let filler = format!("\"{}\"", "x".repeat(100_000));
+        let text = format!("{{\"items\": [{filler}, {{\"kind\": \"Bad\"}}]}}\n");
+        let at = text.find("\"kind\"").unwrap();
+        let mut sources = Sources::default();
+        sources.add(
+            SourceFile::in_memory("list.json", text.as_str()),
+            &crate::yaml::Limits::default(),
+        );
+        let related = Location::File {
+            file: 0,
+            span: Span::new(1, 8),
+        };
+        let diagnostic = Diagnostic::new(&crate::yaml::SYNTAX_ERROR, "bad kind")
+            .at(Location::File {
+                file: 0,
+                span: Span::new(at, text.len() - 3),
+            })
+            .related(related, "the list");
+        let out = render(
+            &DiagnosticView::new(&sources, &diagnostic),
+            &handler(&crate::output::Style::plain()),
+        );
+        assert!(out.contains(&format!("[list.json:1:{}]", at + 1)), "{out}");
+        assert!(out.contains("\"kind\": \"Bad\""), "{out}");
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        assert!(out.contains("note: the list: list.json:1:2"), "{out}");
     }
 }
