@@ -8,7 +8,6 @@
 mod decode;
 pub mod render;
 mod resolve;
-mod runner;
 pub mod url;
 mod walk;
 
