@@ -1,9 +1,9 @@
 //! GatewayClass handling (§1) and the Gateway-level prerequisites of reconciliation.
 
-use super::conditions::{ConditionStatus, Decision, Verdict, reasons, types};
+use super::conditions::{ConditionStatus, Decision, Unknown, Verdict, reasons, types};
 use super::index::{Index, Lookup};
 use super::report::GatewayClassReport;
-use crate::diag::{Diagnostic, FieldPath, rule};
+use crate::diag::{Diagnostic, FieldPath, Rule, rule};
 use crate::model::{Gateway, GatewayClass, GroupKind, Meta, ParametersRef};
 use crate::profile::{Cited, Controller, Profile};
 
@@ -149,6 +149,9 @@ pub enum Reconciled {
         why: String,
         /// The fix, for a finding on one of its routes.
         help: String,
+        /// What would settle whether (and how) it is reconciled, when that is unknown
+        /// rather than decided (a class the input lacks, or another controller's).
+        unknowns: Vec<Unknown>,
     },
 }
 
@@ -242,6 +245,7 @@ pub fn gateway_reconciled(
             message: format!("{me} names no GatewayClass"),
             why: "it names no GatewayClass".to_string(),
             help: "set the Gateway's `gatewayClassName`".to_string(),
+            unknowns: Vec::new(),
         };
     };
     let not_reconciled = |rule, message| {
@@ -263,33 +267,17 @@ pub fn gateway_reconciled(
             class_assumed: true,
         };
     }
-    let (decision, why, help) = match lookup {
+    let class_unknown = |why: String| vec![Unknown::new("GatewayClass", "", class_name, why)];
+    let (decision, why, help, unknowns) = match lookup {
         Lookup::Found(class) if handles(controller, class) => {
             return Reconciled::Yes {
                 profile: class_profile(controller, class),
                 class_assumed: false,
             };
         }
-        Lookup::Found(class) => {
-            let wanted = controller.map_or("", |c| c.profile.title.as_str());
-            let theirs = class.controller_name.as_deref().unwrap_or("<unset>");
-            let help = format!(
-                "use a GatewayClass of {wanted}, or pass --controller naming the controller of `{class_name}`"
-            );
-            (
-                not_reconciled(
-                    &GATEWAY_CLASS_NOT_HANDLED,
-                    format!(
-                        "{me} uses GatewayClass `{class_name}`, whose controller `{theirs}` is not {wanted}'s (--controller); that controller, not the one simulated, reconciles it"
-                    ),
-                )
-                .help(help.clone()),
-                format!(
-                    "its GatewayClass `{class_name}` belongs to controller `{theirs}`, not the one simulated ({wanted})"
-                ),
-                help,
-            )
-        }
+        Lookup::Found(class) => not_handled(controller, class, &me, |rule, message| {
+            not_reconciled(rule, message)
+        }),
         Lookup::Missing => (
             not_reconciled(
                 &GATEWAY_CLASS_NOT_FOUND,
@@ -302,6 +290,7 @@ pub fn gateway_reconciled(
             format!(
                 "add the GatewayClass `{class_name}` to the input if it is installed, or set the Gateway's gatewayClassName to an installed class"
             ),
+            Vec::new(),
         ),
         Lookup::Unknown => (
             not_reconciled(
@@ -319,13 +308,54 @@ pub fn gateway_reconciled(
             format!(
                 "add the GatewayClass `{class_name}` to the input (`kubectl get gatewayclass {class_name} -o yaml`), or pass --controller to name the controller that implements it"
             ),
+            class_unknown(format!(
+                "not in the input: its controller decides whether (and how) the Gateway serves traffic; add it (`kubectl get gatewayclass {class_name} -o yaml`), or pass --controller NAME"
+            )),
         ),
     };
     Reconciled::No {
         message: decision.record(diags).message,
         why,
         help,
+        unknowns,
     }
+}
+
+/// The decision, the why and the help on a Gateway of `me` whose class `class` belongs to
+/// another controller than `controller`, and the class as what decides.
+fn not_handled(
+    controller: Option<&Controller>,
+    class: &GatewayClass,
+    me: &str,
+    not_reconciled: impl Fn(&'static Rule, String) -> Decision,
+) -> (Decision, String, String, Vec<Unknown>) {
+    let class_name = class.meta.name.as_str();
+    let wanted = controller.map_or("", |c| c.profile.title.as_str());
+    let theirs = class.controller_name.as_deref().unwrap_or("<unset>");
+    let help = format!(
+        "use a GatewayClass of {wanted}, or pass --controller naming the controller of `{class_name}`"
+    );
+    (
+        not_reconciled(
+            &GATEWAY_CLASS_NOT_HANDLED,
+            format!(
+                "{me} uses GatewayClass `{class_name}`, whose controller `{theirs}` is not {wanted}'s (--controller); that controller, not the one simulated, reconciles it"
+            ),
+        )
+        .help(help.clone()),
+        format!(
+            "its GatewayClass `{class_name}` belongs to controller `{theirs}`, not the one simulated ({wanted})"
+        ),
+        help,
+        vec![Unknown::new(
+            "GatewayClass",
+            "",
+            class_name,
+            format!(
+                "its controller `{theirs}` is not the one simulated ({wanted}), so what it does with the Gateway is not predicted"
+            ),
+        )],
+    )
 }
 
 /// The decision on a `parametersRef` of `referrer` at `path`: `None` when it resolves; else

@@ -3,7 +3,7 @@
 
 use super::parent::Parent;
 use crate::diag::{FieldPath, Location};
-use crate::engine::conditions::{ConditionStatus, ListenerId, reasons};
+use crate::engine::conditions::{ConditionStatus, ListenerId, Unknown, reasons};
 use crate::engine::hostname;
 use crate::engine::index::Index;
 use crate::engine::listeners::Listeners;
@@ -21,8 +21,13 @@ pub(super) enum Admission {
         help: String,
         related: Location,
     },
-    /// The namespace selector depends on a Namespace the input does not contain.
-    NamespaceUnknown { message: String },
+    /// The namespace selector depends on a Namespace the input does not contain. When the
+    /// hostnames intersect, the route attaches there with `hostnames` if the labels admit it.
+    NamespaceUnknown {
+        message: String,
+        unknown: Unknown,
+        hostnames: Option<Vec<String>>,
+    },
     /// The listener's own verdict is unknown (an implementation-specific protocol), and
     /// its finding says so.
     ListenerUnknown { message: String },
@@ -42,9 +47,8 @@ impl Admission {
         let (reason, message) = match self {
             Admission::Allowed(_) => return None,
             Admission::Refused { message, .. } => (reasons::NOT_ALLOWED_BY_LISTENERS, message),
-            Admission::NamespaceUnknown { message } | Admission::ListenerUnknown { message } => {
-                (reasons::PENDING, message)
-            }
+            Admission::NamespaceUnknown { message, .. }
+            | Admission::ListenerUnknown { message } => (reasons::PENDING, message),
             Admission::Hostname { message, .. } => {
                 (reasons::NO_MATCHING_LISTENER_HOSTNAME, message)
             }
@@ -55,6 +59,10 @@ impl Admission {
             listener: Some(listener),
             reason: reason.to_string(),
             message: message.clone(),
+            unknowns: match self {
+                Admission::NamespaceUnknown { unknown, .. } => vec![unknown.clone()],
+                _ => Vec::new(),
+            },
         })
     }
 }
@@ -140,19 +148,31 @@ pub(super) fn admit(
             related: parent.meta.at(at),
         };
     }
-    if let Some(refused) = namespace_admission(index, route, parent, l) {
-        return refused;
-    }
-    if !route.kind.spec().hostnames {
-        return Admission::Allowed(Vec::new());
-    }
-    let listener_host = match l.protocol.known() {
-        Some(Protocol::Tcp | Protocol::Udp) => None,
-        _ => l.hostname.as_deref(),
+    let hostnames = if route.kind.spec().hostnames {
+        let listener_host = match l.protocol.known() {
+            Some(Protocol::Tcp | Protocol::Udp) => None,
+            _ => l.hostname.as_deref(),
+        };
+        hostname::effective(listener_host, &route.hostnames).ok_or(listener_host)
+    } else {
+        Ok(Vec::new())
     };
-    match hostname::effective(listener_host, &route.hostnames) {
-        Some(h) => Admission::Allowed(h),
-        None => Admission::Hostname {
+    match namespace_admission(index, route, parent, l) {
+        Some(Admission::NamespaceUnknown {
+            message, unknown, ..
+        }) => {
+            return Admission::NamespaceUnknown {
+                message,
+                unknown,
+                hostnames: hostnames.ok(),
+            };
+        }
+        Some(refused) => return refused,
+        None => {}
+    }
+    match hostnames {
+        Ok(h) => Admission::Allowed(h),
+        Err(listener_host) => Admission::Hostname {
             message: format!(
                 "{desc} serves hostname `{}`, and none of the route's hostnames [{}] is within it",
                 listener_host.unwrap_or(""),
@@ -216,39 +236,7 @@ fn namespace_admission(
                     });
                 }
             };
-            match namespace_matches(index, sel, route_ns) {
-                SelectorMatch::Match => None,
-                SelectorMatch::NoMatch(failed) => {
-                    let lacks: Vec<String> = failed.iter().map(|f| f.requirement.clone()).collect();
-                    let fixes: Vec<String> =
-                        failed.iter().filter_map(|f| f.label_fix.clone()).collect();
-                    let label_cmd = if fixes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "label the namespace: `kubectl label namespace {route_ns} {}`, or ",
-                            fixes.join(" ")
-                        )
-                    };
-                    Some(Admission::Refused {
-                        message: format!(
-                            "{desc} only admits routes from {}, and namespace `{route_ns}` is not {}",
-                            selector::describe(sel),
-                            lacks.join(" and ")
-                        ),
-                        help: format!(
-                            "{label_cmd}change the listener's `allowedRoutes.namespaces` to admit namespace `{route_ns}`"
-                        ),
-                        related: parent.meta.at(ns_path()),
-                    })
-                }
-                SelectorMatch::Unknown => Some(Admission::NamespaceUnknown {
-                    message: format!(
-                        "{desc} admits routes from {}; whether namespace `{route_ns}` is one depends on its labels, and Namespace `{route_ns}` is not in the input",
-                        selector::describe(sel)
-                    ),
-                }),
-            }
+            selector_admission(index, route_ns, sel, &desc, || parent.meta.at(ns_path()))
         }
         Known::Known(FromNamespaces::None) | Known::Unknown(_) => Some(Admission::Refused {
             message: format!(
@@ -258,6 +246,58 @@ fn namespace_admission(
                 "set the listener's `allowedRoutes.namespaces.from` to `Same`, `All` or `Selector`"
                     .into(),
             related: parent.meta.at(ns_path()),
+        }),
+    }
+}
+
+/// Whether the namespace selector `sel` of the listener `desc` admits routes of `route_ns`
+/// (`related`: where the selector is, for a refusal).
+fn selector_admission(
+    index: &Index,
+    route_ns: &str,
+    sel: &LabelSelector,
+    desc: &ListenerDesc,
+    related: impl FnOnce() -> Location,
+) -> Option<Admission> {
+    match namespace_matches(index, sel, route_ns) {
+        SelectorMatch::Match => None,
+        SelectorMatch::NoMatch(failed) => {
+            let lacks: Vec<String> = failed.iter().map(|f| f.requirement.clone()).collect();
+            let fixes: Vec<String> = failed.iter().filter_map(|f| f.label_fix.clone()).collect();
+            let label_cmd = if fixes.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "label the namespace: `kubectl label namespace {route_ns} {}`, or ",
+                    fixes.join(" ")
+                )
+            };
+            Some(Admission::Refused {
+                message: format!(
+                    "{desc} only admits routes from {}, and namespace `{route_ns}` is not {}",
+                    selector::describe(sel),
+                    lacks.join(" and ")
+                ),
+                help: format!(
+                    "{label_cmd}change the listener's `allowedRoutes.namespaces` to admit namespace `{route_ns}`"
+                ),
+                related: related(),
+            })
+        }
+        SelectorMatch::Unknown => Some(Admission::NamespaceUnknown {
+            message: format!(
+                "{desc} admits routes from {}; whether namespace `{route_ns}` is one depends on its labels, and Namespace `{route_ns}` is not in the input",
+                selector::describe(sel)
+            ),
+            unknown: Unknown::new(
+                "Namespace",
+                "",
+                route_ns,
+                format!(
+                    "its labels decide whether {desc} admits the route; add its manifest (`kubectl get namespace {route_ns} -o yaml`), or pass --complete"
+                ),
+            ),
+            hostnames: None,
         }),
     }
 }

@@ -62,6 +62,10 @@ pub(super) fn conditions(
         }
     };
     let any_programmed = states.iter().any(ListenerState::programmed) || programmed_via_sets;
+    // A listener whose references the input cannot tell may be programmed.
+    let maybe_programmed = states
+        .iter()
+        .find(|st| st.serves_traffic() && st.resolved_refs.status == Unknown);
     let status = if programmed_anyway {
         True
     } else {
@@ -76,6 +80,14 @@ pub(super) fn conditions(
         True if any_programmed => {
             Verdict::new(True, reasons::PROGRAMMED, format!("{me} is programmed"))
         }
+        True if let Some(st) = maybe_programmed => Verdict::new(
+            Unknown,
+            reasons::PENDING,
+            format!(
+                "whether {me} has a programmed listener is unknown: {}",
+                st.resolved_refs.message
+            ),
+        ),
         True => Verdict::new(
             False,
             reasons::INVALID,

@@ -10,20 +10,26 @@ use std::collections::{HashMap, HashSet};
 
 use super::classes::Reconciled;
 use super::conditions::{
-    Condition, ConditionStatus, ListenerId, ListenerOwner, Verdict, reasons, types,
+    Condition, ConditionStatus, ListenerId, ListenerOwner, Unknown, Verdict, reasons, types,
 };
-use super::index::Index;
+use super::index::{Index, Lookup};
 use super::listeners::{ListenerState, Listeners, SetParent};
 use super::report::{Attachment, GatewayReport, ListenerStatus, ProfileUse, Refusal};
 use crate::diag::Diagnostic;
-use crate::model::{Listener, Meta, World};
+use crate::model::{GATEWAY_GROUP, Listener, Meta, World};
 use crate::profile::Profile;
 
 /// Whether the owner of a listener (Gateway or ListenerSet) is in force.
 enum OwnerState<'a> {
     InForce,
-    Rejected { reason: &'a str, message: &'a str },
-    Unknown { message: &'a str },
+    Rejected {
+        reason: &'a str,
+        message: &'a str,
+    },
+    Unknown {
+        message: &'a str,
+        unknowns: &'a [Unknown],
+    },
 }
 
 /// Listener conditions, in the order Accepted, Conflicted, ResolvedRefs, Programmed,
@@ -33,7 +39,7 @@ fn listener_conditions(state: &ListenerState, owner: &OwnerState) -> Vec<Conditi
     use ConditionStatus::*;
     // No controller has looked at the listener: it carries only the Pending defaults, not
     // verdicts on conflicts or references nobody made.
-    if let OwnerState::Unknown { message } = owner {
+    if let OwnerState::Unknown { message, .. } = owner {
         return pending_conditions(message);
     }
     let conflicted = match &state.conflicted {
@@ -106,18 +112,74 @@ fn programmed(state: &ListenerState) -> Verdict {
     Verdict::new(False, reasons::INVALID, state.resolved_refs.message.clone())
 }
 
-/// The listeners of an owner in force that can carry traffic.
-fn usable_listeners<'a>(
-    owner: ListenerOwner,
-    states: &'a [ListenerState],
-    owner_state: &OwnerState,
-) -> impl Iterator<Item = ListenerId> + 'a {
-    let in_force = matches!(owner_state, OwnerState::InForce);
-    states
-        .iter()
-        .enumerate()
-        .filter(move |(_, st)| in_force && st.serves_traffic())
-        .map(move |(index, _)| ListenerId { owner, index })
+/// Which listeners of an owner carry traffic, and which may, depending on objects the
+/// input lacks.
+#[derive(Default)]
+struct Usability {
+    usable: Vec<ListenerId>,
+    undecided: Vec<(ListenerId, Vec<Unknown>)>,
+}
+
+impl Usability {
+    /// Files the listeners of `owner` (`listeners`, judged `states`): usable when the owner
+    /// is in force and the listener serves traffic; undecided when the owner's state is
+    /// unknown, or the listener is accepted but its references are not known to resolve.
+    fn add(
+        &mut self,
+        index: &Index,
+        owner: (ListenerOwner, &Meta),
+        listeners: &[Listener],
+        states: &[ListenerState],
+        owner_state: &OwnerState,
+    ) {
+        let (owner, meta) = owner;
+        for (i, (l, st)) in listeners.iter().zip(states).enumerate() {
+            let id = ListenerId { owner, index: i };
+            match owner_state {
+                OwnerState::InForce if st.serves_traffic() => {
+                    if st.resolved_refs.status == ConditionStatus::Unknown {
+                        let unknowns = reference_unknowns(index, meta, l);
+                        if !unknowns.is_empty() {
+                            self.undecided.push((id, unknowns));
+                            continue;
+                        }
+                    }
+                    self.usable.push(id);
+                }
+                OwnerState::Unknown { unknowns, .. } if !unknowns.is_empty() => {
+                    self.undecided.push((id, unknowns.to_vec()));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The certificate Secrets of listener `l` (of the owner `meta`) whose resolution the input
+/// cannot tell: not in it, or in another namespace whose ReferenceGrants it may lack.
+fn reference_unknowns(index: &Index, meta: &Meta, l: &Listener) -> Vec<Unknown> {
+    let Some(tls) = &l.tls else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for r in &tls.certificate_refs {
+        let ns = r.namespace.as_deref().unwrap_or(&meta.namespace);
+        let why = match index.secret(ns, &r.name) {
+            Lookup::Unknown => format!(
+                "not in the input: listener `{}` serves TLS only if it exists and holds a valid certificate; add its manifest, or pass --complete",
+                l.name
+            ),
+            _ if ns != meta.namespace && !index.complete_for(GATEWAY_GROUP, "ReferenceGrant") => {
+                format!(
+                    "in another namespace: listener `{}` may use it only if a ReferenceGrant in `{ns}` allows it, and the input may lack one; add the namespace's ReferenceGrants, or pass --complete",
+                    l.name
+                )
+            }
+            _ => continue,
+        };
+        out.push(Unknown::new(&r.kind, ns, &r.name, why));
+    }
+    out
 }
 
 /// The status of each listener. `attachedRoutes` counts every route attached to the
@@ -237,6 +299,7 @@ pub struct Reports {
     pub gateways: Vec<GatewayReport>,
     pub listener_sets: Vec<GatewayReport>,
     pub usable_listeners: Vec<ListenerId>,
+    pub undecided_listeners: Vec<(ListenerId, Vec<Unknown>)>,
 }
 
 /// The status of every ListenerSet and Gateway (ListenerSets first: a Gateway counts its
@@ -269,7 +332,7 @@ pub fn assemble(
             .hostname_refused_routes_counted
             .value
     });
-    let mut usable = Vec::new();
+    let mut usability = Usability::default();
     let mut accepted_sets = vec![0u32; world.gateways.len()];
     let mut programmed_via_sets = vec![false; world.gateways.len()];
     let mut set_reports = Vec::with_capacity(world.listener_sets.len());
@@ -293,7 +356,13 @@ pub fn assemble(
             }
         }
         let owner = ListenerOwner::ListenerSet(s);
-        usable.extend(usable_listeners(owner, states, &owner_state));
+        usability.add(
+            index,
+            (owner, &set.meta),
+            &set.listeners,
+            states,
+            &owner_state,
+        );
         set_reports.push(GatewayReport {
             namespace: set.meta.namespace.clone(),
             name: set.meta.name.clone(),
@@ -316,14 +385,16 @@ pub fn assemble(
         listeners,
         &attached,
         &sets,
-        &mut usable,
+        &mut usability,
         diags,
     );
-    usable.sort();
+    usability.usable.sort();
+    usability.undecided.sort();
     Reports {
         gateways: gateway_reports,
         listener_sets: set_reports,
-        usable_listeners: usable,
+        usable_listeners: usability.usable,
+        undecided_listeners: usability.undecided,
     }
 }
 
@@ -335,7 +406,7 @@ struct SetsOfGateways {
     programmed: Vec<bool>,
 }
 
-/// The status of every Gateway, and the listeners that serve traffic (into `usable`).
+/// The status of every Gateway, and which of its listeners serve traffic (into `usability`).
 #[allow(clippy::too_many_arguments)]
 fn gateway_reports(
     world: &World,
@@ -344,7 +415,7 @@ fn gateway_reports(
     listeners: &Listeners,
     attached: &HashMap<ListenerId, u32>,
     sets: &SetsOfGateways,
-    usable: &mut Vec<ListenerId>,
+    usability: &mut Usability,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<GatewayReport> {
     let accepted_sets = &sets.accepted;
@@ -367,14 +438,29 @@ fn gateway_reports(
                 };
                 (conditions, OwnerState::InForce, Some(used))
             }
-            Some(Reconciled::No { message, .. }) => (
+            Some(Reconciled::No {
+                message, unknowns, ..
+            }) => (
                 pending_conditions(message),
-                OwnerState::Unknown { message },
+                OwnerState::Unknown { message, unknowns },
                 None,
             ),
-            None => (Vec::new(), OwnerState::Unknown { message: "" }, None),
+            None => (
+                Vec::new(),
+                OwnerState::Unknown {
+                    message: "",
+                    unknowns: &[],
+                },
+                None,
+            ),
         };
-        usable.extend(usable_listeners(owner, states, &owner_state));
+        usability.add(
+            index,
+            (owner, &gw.meta),
+            &gw.listeners,
+            states,
+            &owner_state,
+        );
         gateway_reports.push(GatewayReport {
             namespace: gw.meta.namespace.clone(),
             name: gw.meta.name.clone(),
@@ -438,11 +524,18 @@ fn set_conditions<'a>(
             ];
             (conditions, OwnerState::Rejected { reason, message }, false)
         }
-        Some(SetParent::Unknown { message }) => (
+        Some(SetParent::Unknown { message, unknowns }) => (
             pending_conditions(message),
-            OwnerState::Unknown { message },
+            OwnerState::Unknown { message, unknowns },
             false,
         ),
-        None => (Vec::new(), OwnerState::Unknown { message: "" }, false),
+        None => (
+            Vec::new(),
+            OwnerState::Unknown {
+                message: "",
+                unknowns: &[],
+            },
+            false,
+        ),
     }
 }
