@@ -7,6 +7,7 @@
 //! every stage) → `diff`, `probe` → `output` → `rules` (the registry) → `cli`.
 //! Analysis never prints; output never analyses.
 
+pub mod admission;
 pub mod cli;
 pub mod cluster;
 pub mod config;

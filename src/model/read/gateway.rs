@@ -2,7 +2,7 @@
 
 use super::reader::{Obj, Reader};
 use super::refs::{defaulted, object_ref, parent_ref, route_namespaces};
-use super::rules::INVALID_FIELD_VALUE;
+use super::rules::VALUE_OUT_OF_RANGE;
 use crate::model::{
     AllowedRoutes, FromNamespaces, FrontendValidation, GATEWAY_GROUP, Gateway, GatewayAddress,
     GatewayClass, GatewayTls, GroupKind, Known, Listener, ListenerSet, ListenerTls, Meta,
@@ -242,7 +242,7 @@ fn protocol(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> Known<Protocol> {
     if text.is_empty() {
         let message = "`protocol` must not be empty";
         r.report(
-            &INVALID_FIELD_VALUE,
+            &VALUE_OUT_OF_RANGE,
             obj.path.key("protocol"),
             message,
             None,

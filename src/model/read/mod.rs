@@ -11,7 +11,7 @@ mod reader;
 mod refs;
 mod resources;
 mod route;
-mod rules;
+pub mod rules;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod validate;
@@ -23,6 +23,7 @@ use crate::input::Sources;
 use crate::parallel;
 use crate::yaml::Node;
 use reader::{Obj, Path, Reader};
+pub use reader::nearest_name;
 pub use rules::RULES;
 use rules::{INVALID_DOCUMENT, MISSING_API_VERSION, MISSING_KIND, MISSING_NAME, MISSPELLED_KIND};
 pub use versions::kinds_in_group;

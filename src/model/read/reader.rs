@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::rules::{
-    INVALID_FIELD_TYPE, MISSING_REQUIRED_FIELD, MISSPELLED_FIELD, UNKNOWN_ENUM_VALUE,
+    INVALID_FIELD_TYPE, MISSING_REQUIRED_FIELD, UNKNOWN_FIELD, UNKNOWN_ENUM_VALUE,
     YAML11_BOOLEAN_STRING,
 };
 use crate::diag::{Diagnostic, FieldPath, Origin, ResourceRef, Rule};
@@ -334,7 +334,7 @@ impl<'d> Reader<'d> {
             if let Some(intended) = known.iter().find(|k| is_near_miss(key, k)) {
                 let message = format!("unknown field `{key}` is ignored by the API server");
                 let help = Some(format!("did you mean `{intended}`?"));
-                self.report(&MISSPELLED_FIELD, obj.path.key(key), message, help);
+                self.report(&UNKNOWN_FIELD, obj.path.key(key), message, help);
             }
         }
     }
@@ -365,6 +365,11 @@ impl<'d> Reader<'d> {
             .filter_map(|(index, item)| self.as_string(Some(item), list_path.index(index)))
             .collect()
     }
+}
+
+/// The name of `known` that `written` is a likely misspelling of.
+pub fn nearest_name<'k>(written: &str, known: &[&'k str]) -> Option<&'k str> {
+    known.iter().copied().find(|k| is_near_miss(written, k))
 }
 
 /// Whether `written` looks like a misspelling of `known`: equal up to case, or within a

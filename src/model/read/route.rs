@@ -3,7 +3,7 @@
 use super::reader::{Obj, Reader};
 use super::refs::{defaulted, object_ref, parent_ref};
 use super::rules::{
-    BACKEND_REF_WITHOUT_PORT, DUPLICATE_FILTER, INVALID_FIELD_VALUE, REDIRECT_WITH_BACKEND_REFS,
+    BACKEND_REF_WITHOUT_PORT, DUPLICATE_FILTER, VALUE_OUT_OF_RANGE, REDIRECT_WITH_BACKEND_REFS,
     REDIRECT_WITH_REWRITE, REPLACE_PREFIX_WITHOUT_PATH_PREFIX,
 };
 use crate::model::{
@@ -274,7 +274,7 @@ fn grpc_match(r: &mut Reader<'_>, index: usize, obj: &Obj<'_, '_>) -> GrpcMatch 
         out.method = r.string(&method, "method");
         if out.service.is_none() && out.method.is_none() {
             r.report(
-                &INVALID_FIELD_VALUE,
+                &VALUE_OUT_OF_RANGE,
                 method.path,
                 "a gRPC method match must set `service`, `method` or both",
                 None,
@@ -405,7 +405,7 @@ fn request_redirect(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> RequestRedirect {
         let message =
             format!("redirect status code {status_code} is not one of 301, 302, 303, 307, 308");
         r.report(
-            &INVALID_FIELD_VALUE,
+            &VALUE_OUT_OF_RANGE,
             obj.path.key("statusCode"),
             message,
             None,
@@ -467,7 +467,7 @@ fn request_mirror(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> Option<RequestMirror
                 }
                 _ => {
                     r.report(
-                        &INVALID_FIELD_VALUE,
+                        &VALUE_OUT_OF_RANGE,
                         fraction.path,
                         "`fraction` needs a `numerator` no larger than a positive `denominator`",
                         None,

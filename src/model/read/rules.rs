@@ -332,7 +332,7 @@ rules:
 Fix: remove `backendRefs`, or move the redirect to its own rule."#,
 };
 
-pub static INVALID_FIELD_VALUE: Rule = Rule {
+pub static VALUE_OUT_OF_RANGE: Rule = Rule {
     code: "GW0117",
     name: "invalid-field-value",
     severity: Severity::Error,
@@ -351,7 +351,7 @@ listeners:
 Fix: use a value in the range given in the message."#,
 };
 
-pub static MISSPELLED_FIELD: Rule = Rule {
+pub static UNKNOWN_FIELD: Rule = Rule {
     code: "GW0118",
     name: "misspelled-field",
     severity: Severity::Warning,
@@ -449,8 +449,8 @@ pub static RULES: &[&Rule] = &[
     &INVALID_PATH_VALUE,
     &DUPLICATE_FILTER,
     &REDIRECT_WITH_BACKEND_REFS,
-    &INVALID_FIELD_VALUE,
-    &MISSPELLED_FIELD,
+    &VALUE_OUT_OF_RANGE,
+    &UNKNOWN_FIELD,
     &DUPLICATE_OBJECT,
     &YAML11_BOOLEAN_STRING,
 ];

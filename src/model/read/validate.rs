@@ -3,7 +3,7 @@
 use std::net::Ipv4Addr;
 
 use super::reader::{Path, Reader};
-use super::rules::{INVALID_FIELD_VALUE, INVALID_HOSTNAME, INVALID_PATH_VALUE};
+use super::rules::{VALUE_OUT_OF_RANGE, INVALID_HOSTNAME, INVALID_PATH_VALUE};
 
 /// Why `hostname` is not a Gateway API `Hostname` (a wildcard allowed) or `PreciseHostname`.
 fn hostname_problem(hostname: &str, wildcard_allowed: bool) -> Option<&'static str> {
@@ -104,7 +104,7 @@ impl Reader<'_> {
         let inside = (min..=max).contains(&value);
         if !inside {
             let message = format!("{value} is out of range: must be {min}-{max}");
-            self.report(&INVALID_FIELD_VALUE, path, message, None);
+            self.report(&VALUE_OUT_OF_RANGE, path, message, None);
         }
         inside
     }
