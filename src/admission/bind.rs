@@ -24,8 +24,6 @@ pub struct Property<'v> {
     pub name: &'v str,
     pub value: &'v Node,
     pub schema: SchemaId,
-    /// Not written: the schema's default.
-    pub defaulted: bool,
 }
 
 /// Whether a written value counts: a `null` the schema does not allow is pruned before
@@ -49,7 +47,6 @@ pub fn properties<'v>(
             name: entry.key(),
             value: entry.value(),
             schema: child,
-            defaulted: false,
         })
     });
     let defaulted = object.properties.iter().filter_map(move |(name, child)| {
@@ -61,7 +58,6 @@ pub fn properties<'v>(
             name,
             value: default,
             schema: *child,
-            defaulted: true,
         })
     });
     written.chain(defaulted)
@@ -305,10 +301,8 @@ mod tests {
     fn defaults_fill_absent_fields_and_nulls_are_pruned() {
         let arena = arena();
         let node = Node::from_json(json!({"namespace": "a", "from": null, "port": 8.0, "x": 1}));
-        let seen: Vec<(&str, bool)> = properties(&node, SchemaId(3), &arena)
-            .map(|p| (p.name, p.defaulted))
-            .collect();
-        assert_eq!(seen, [("namespace", false), ("port", false), ("from", true)]);
+        let seen: Vec<&str> = properties(&node, SchemaId(3), &arena).map(|p| p.name).collect();
+        assert_eq!(seen, ["namespace", "port", "from"]);
         let Value::Map(map) = value(&node, Some(SchemaId(3)), &arena, None) else {
             panic!("not a map");
         };

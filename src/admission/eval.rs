@@ -54,11 +54,6 @@ impl Evaluator {
         }
     }
 
-    /// The environment, to compile rules with.
-    pub fn env(&self) -> &Env {
-        &self.env
-    }
-
     /// Evaluates every rule of `root`'s schema tree. `old` is the object as it is in the
     /// cluster: with it, transition rules (`oldSelf`) run where the old value exists.
     pub fn object(

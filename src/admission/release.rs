@@ -166,7 +166,8 @@ impl Crds {
     }
 
     /// One bundle of the CustomResourceDefinition objects among `objects` (others are
-    /// skipped); its version and channel are the CRDs' annotations when they all agree.
+    /// skipped; there may be none); its version and channel are the CRDs' annotations
+    /// when they all agree.
     pub fn from_objects(objects: &[&Node], origin: Origin) -> Result<Crds, CrdsError> {
         let mut interner = Interner::default();
         let mut crds = Vec::new();
@@ -183,9 +184,6 @@ impl Crds {
             let crd = intern::crd(object, &mut interner)
                 .map_err(|e| CrdsError(format!("CRD {name}: {e}")))?;
             crds.push(crd);
-        }
-        if crds.is_empty() {
-            return Err(CrdsError("no CustomResourceDefinition found".into()));
         }
         let agreed = |key: &str| {
             let first = crds.first()?.get(key)?.as_str()?;
@@ -206,6 +204,19 @@ impl Crds {
 
     pub fn schema(&self, id: SchemaId) -> &Schema {
         self.arena.get(id)
+    }
+
+    /// No CRDs at all.
+    pub fn empty() -> Crds {
+        Crds {
+            arena: Arena::default(),
+            bundles: vec![Bundle {
+                version: None,
+                channel: None,
+                origin: Origin::Embedded,
+                crds: Vec::new(),
+            }],
+        }
     }
 }
 

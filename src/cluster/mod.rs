@@ -105,8 +105,13 @@ impl std::error::Error for ClusterError {}
 /// What was read.
 #[derive(Debug, Default)]
 pub struct Snapshot {
+    /// The API server's address, to name the cluster.
+    pub server: String,
     /// Every object, as span trees for the model builder.
     pub objects: Vec<Node>,
+    /// The Gateway API CustomResourceDefinitions installed (`None`: they could not be
+    /// listed).
+    pub crds: Option<Vec<Node>>,
     /// Notes and warnings (kinds not installed, lists forbidden).
     pub diagnostics: Vec<Diagnostic>,
     /// Kinds the user may not list: their objects are unknown.
@@ -140,7 +145,10 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
     let listed = fetch::list_all(&client, &plan.jobs, &progress);
     progress.finish();
     let listed = listed.map_err(failed)?;
-    let mut snapshot = Snapshot::default();
+    let mut snapshot = Snapshot {
+        server: target.server.clone(),
+        ..Snapshot::default()
+    };
     for kind in &plan.missing {
         snapshot.diagnostics.push(
             Diagnostic::new(
@@ -165,6 +173,19 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
         }
     }
     for (job, result) in plan.jobs.into_iter().zip(listed) {
+        if job.kind == fetch::CRD_KIND {
+            snapshot.crds = match result {
+                fetch::Listed::Items(items) => Some(
+                    items
+                        .into_iter()
+                        .filter(is_gateway_api_crd)
+                        .map(Node::from_json)
+                        .collect(),
+                ),
+                fetch::Listed::Forbidden(_) | fetch::Listed::Gone => None,
+            };
+            continue;
+        }
         match result {
             fetch::Listed::Items(items) if job.field_selector.is_none() => {
                 for mut item in items {
@@ -203,6 +224,26 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
         }
     }
     Ok(snapshot)
+}
+
+/// Whether a listed CRD defines a Gateway API kind.
+fn is_gateway_api_crd(crd: &serde_json::Value) -> bool {
+    let group = crd["spec"]["group"].as_str().unwrap_or_default();
+    group == crate::model::GATEWAY_GROUP || group == crate::model::EXPERIMENTAL_GROUP
+}
+
+/// The warning when the cluster's CRDs could not be listed: the input is admitted against
+/// `release` instead.
+pub fn crds_unknown(release: &crate::admission::Release) -> Diagnostic {
+    Diagnostic::new(
+        &LIST_FORBIDDEN,
+        format!(
+            "may not list the cluster's CustomResourceDefinitions: the objects are checked against {release} instead"
+        ),
+    )
+    .help(
+        "grant `{apiGroups: [\"apiextensions.k8s.io\"], resources: [\"customresourcedefinitions\"], verbs: [\"list\"]}`, or name the release with --gateway-api-version and --gateway-api-channel".to_string(),
+    )
 }
 
 fn identity(item: &serde_json::Value) -> (String, String) {
