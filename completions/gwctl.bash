@@ -79,7 +79,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__check)
-            opts="-n -o -q -v -h --namespace --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --output --fail-on --color --config --quiet --verbose --help"
+            opts="-n -o -q -v -h --namespace --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --output --fail-on --color --config --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -126,6 +126,18 @@ _gwctl() {
                     return 0
                     ;;
                 --url-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-api-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-api-channel)
+                    COMPREPLY=($(compgen -W "standard experimental" -- "${cur}"))
+                    return 0
+                    ;;
+                --crds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -347,7 +359,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__probe)
-            opts="-n -o -h --namespace --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --address --gateway --port --requests --backend-header --timeout --concurrency --insecure --output --color --help"
+            opts="-n -o -h --namespace --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --address --gateway --port --requests --backend-header --timeout --concurrency --insecure --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -394,6 +406,18 @@ _gwctl() {
                     return 0
                     ;;
                 --url-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-api-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-api-channel)
+                    COMPREPLY=($(compgen -W "standard experimental" -- "${cur}"))
+                    return 0
+                    ;;
+                --crds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -445,7 +469,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__simulate)
-            opts="-n -H -o -h --namespace --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --help"
+            opts="-n -H -o -h --namespace --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -492,6 +516,18 @@ _gwctl() {
                     return 0
                     ;;
                 --url-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-api-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-api-channel)
+                    COMPREPLY=($(compgen -W "standard experimental" -- "${cur}"))
+                    return 0
+                    ;;
+                --crds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

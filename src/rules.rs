@@ -1,6 +1,6 @@
 //! The explicit registry of every check, at the top of the crate (as zizmor's
 //! `registry.rs`): each stage declares its rules beside the code that emits them (the
-//! model's schema rules in `model/build/rules.rs`) and lists them in a `RULES` slice; this
+//! model's in `model/read/rules.rs`, admission's in `admission/rules.rs`) and lists them in a `RULES` slice; this
 //! module joins the lists. Stages that look rules up by code or name (the configuration,
 //! suppressions) are handed [`all`] as a parameter instead of importing it.
 
@@ -16,6 +16,7 @@ const AREAS: &[&[&Rule]] = &[
     crate::input::RULES,
     crate::yaml::RULES,
     crate::model::RULES,
+    crate::admission::RULES,
     crate::cluster::RULES,
     crate::engine::RULES,
     crate::engine::routing::requests::RULES,
@@ -45,10 +46,11 @@ mod tests {
 
     #[test]
     fn each_area_declares_its_stage() {
-        let stages: [(&[&Rule], &[Stage]); 7] = [
+        let stages: [(&[&Rule], &[Stage]); 8] = [
             (crate::input::RULES, &[Stage::Input]),
             (crate::yaml::RULES, &[Stage::Yaml]),
             (crate::model::RULES, &[Stage::Schema]),
+            (crate::admission::RULES, &[Stage::Schema]),
             (crate::cluster::RULES, &[Stage::Cluster]),
             (crate::engine::RULES, &[Stage::Analysis]),
             (crate::engine::routing::requests::RULES, &[Stage::Input]),

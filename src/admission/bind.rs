@@ -14,8 +14,7 @@ use std::sync::Arc;
 use kube_cel::cel::Value;
 use kube_cel::cel::objects::{Key, Map};
 
-use super::cel::Projection;
-use super::schema::{Additional, Arena, SchemaId, Type};
+use super::schema::{Additional, Arena, Projection, SchemaId, Type};
 use crate::yaml::{Node, View};
 
 /// One field of an object as the API server sees it.
@@ -205,7 +204,13 @@ pub fn write_key(
                             continue;
                         }
                         let _ = write!(out, "{name:?}:");
-                        write_key(out, property.value, Some(property.schema), arena, projection);
+                        write_key(
+                            out,
+                            property.value,
+                            Some(property.schema),
+                            arena,
+                            projection,
+                        );
                         out.push(',');
                     }
                 }
@@ -231,8 +236,26 @@ pub fn write_key(
 
 /// CEL's reserved words: a property with one of these names is `__name__` in rules.
 const RESERVED: &[&str] = &[
-    "true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
-    "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void",
+    "true",
+    "false",
+    "null",
+    "in",
+    "as",
+    "break",
+    "const",
+    "continue",
+    "else",
+    "for",
+    "function",
+    "if",
+    "import",
+    "let",
+    "loop",
+    "package",
+    "namespace",
+    "return",
+    "var",
+    "void",
     "while",
 ];
 
@@ -301,13 +324,18 @@ mod tests {
     fn defaults_fill_absent_fields_and_nulls_are_pruned() {
         let arena = arena();
         let node = Node::from_json(json!({"namespace": "a", "from": null, "port": 8.0, "x": 1}));
-        let seen: Vec<&str> = properties(&node, SchemaId(3), &arena).map(|p| p.name).collect();
+        let seen: Vec<&str> = properties(&node, SchemaId(3), &arena)
+            .map(|p| p.name)
+            .collect();
         assert_eq!(seen, ["namespace", "port", "from"]);
         let Value::Map(map) = value(&node, Some(SchemaId(3)), &arena, None) else {
             panic!("not a map");
         };
         let get = |k: &str| map.map.get(&Key::String(Arc::new(k.to_string()))).cloned();
-        assert_eq!(get("__namespace__"), Some(Value::String(Arc::new("a".into()))));
+        assert_eq!(
+            get("__namespace__"),
+            Some(Value::String(Arc::new("a".into())))
+        );
         assert_eq!(get("from"), Some(Value::String(Arc::new("Same".into()))));
         assert_eq!(get("port"), Some(Value::Int(8)));
         assert_eq!(get("x"), None);
@@ -318,7 +346,13 @@ mod tests {
         let arena = arena();
         let key = |j: serde_json::Value| {
             let mut out = String::new();
-            write_key(&mut out, &Node::from_json(j), Some(SchemaId(3)), &arena, None);
+            write_key(
+                &mut out,
+                &Node::from_json(j),
+                Some(SchemaId(3)),
+                &arena,
+                None,
+            );
             out
         };
         assert_eq!(key(json!({"from": "Same"})), key(json!({"x": 1})));
@@ -329,7 +363,10 @@ mod tests {
     #[test]
     fn names_are_escaped_as_the_api_server_does() {
         assert_eq!(escape("namespace").as_deref(), Some("__namespace__"));
-        assert_eq!(escape("a.b-c/d").as_deref(), Some("a__dot__b__dash__c__slash__d"));
+        assert_eq!(
+            escape("a.b-c/d").as_deref(),
+            Some("a__dot__b__dash__c__slash__d")
+        );
         assert_eq!(escape("x__y").as_deref(), Some("x__underscores__y"));
         assert_eq!(escape("name").as_deref(), Some("name"));
         assert_eq!(escape("1abc"), None);

@@ -16,10 +16,7 @@ use kube_cel::cel::common::ast::{Expr, IdedExpr};
 use kube_cel::cel::extractors::This;
 use kube_cel::cel::{Context, ExecutionError, FunctionContext, Program, ResolveResult, Value};
 
-use super::schema::{Additional, Arena, SchemaId, Type};
-
-/// A rule ready to run, or why it cannot run here.
-pub type CompiledRule = Result<Program, String>;
+use super::schema::{Additional, Arena, CompiledRule, Projection, SchemaId, Type};
 
 /// Prefixes of the qualified names the Kubernetes libraries register (`format.dns1123Label`).
 const NAMESPACES: &[&str] = &["format", "strings", "sets", "lists", "math", "base64", "ip"];
@@ -67,7 +64,10 @@ impl Env {
         if missing.is_empty() {
             Ok(program)
         } else {
-            Err(format!("calls functions gwctl does not have: {}", missing.join(", ")))
+            Err(format!(
+                "calls functions gwctl does not have: {}",
+                missing.join(", ")
+            ))
         }
     }
 
@@ -93,17 +93,6 @@ impl Env {
         self.functions.borrow_mut().insert(name.to_string(), known);
         known
     }
-}
-
-/// Whether a rule reads `oldSelf` (a transition rule), from its tokens: decoding a table
-/// must not parse every rule.
-pub fn reads_old_self(rule: &str) -> bool {
-    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    rule.match_indices("oldSelf").any(|(at, word)| {
-        let before = rule[..at].chars().next_back();
-        let after = rule[at + word.len()..].chars().next();
-        !before.is_some_and(|c| ident(c) || c == '.') && !after.is_some_and(ident)
-    })
 }
 
 /// cel-go's wording of an evaluation error (what the API server prints).
@@ -141,7 +130,11 @@ thread_local! {
 
 /// `matches` with RE2 semantics, each pattern compiled once per thread with size limits
 /// (cel 0.13 compiles it on every call, without limits).
-fn matches(ftx: &FunctionContext, This(this): This<Arc<String>>, pattern: Arc<String>) -> ResolveResult {
+fn matches(
+    ftx: &FunctionContext,
+    This(this): This<Arc<String>>,
+    pattern: Arc<String>,
+) -> ResolveResult {
     REGEXES.with(|cache| {
         let mut cache = cache.borrow_mut();
         let regex = cache
@@ -152,18 +145,6 @@ fn matches(ftx: &FunctionContext, This(this): This<Arc<String>>, pattern: Arc<St
             Err(e) => Err(ftx.error(format!("invalid regex '{pattern}': {e}"))),
         }
     })
-}
-
-/// The escaped property names a node's rules read. Binding `self` with only these gives
-/// the same outcome as binding the whole value, and copies far less (cel 0.13 copies a
-/// value on every field selection and comprehension step).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Projection(Vec<Box<str>>);
-
-impl Projection {
-    pub fn contains(&self, escaped: &str) -> bool {
-        self.0.iter().any(|f| &**f == escaped)
-    }
 }
 
 /// The fields `rules` read of `self` (typed by `schema`), or `None` when a rule looks at
@@ -183,7 +164,9 @@ pub fn projection<'p>(
         let mut env = vec![("self".to_string(), Shape::Schema(schema))];
         analysis.visit(program.expression(), &mut env);
     }
-    let Analysis { mut fields, sound, .. } = analysis;
+    let Analysis {
+        mut fields, sound, ..
+    } = analysis;
     fields.sort();
     fields.dedup();
     sound.then(|| Projection(fields.into_iter().map(Box::from).collect()))
@@ -399,13 +382,5 @@ mod tests {
         let error = env.compile("self.frobnicate()").unwrap_err();
         assert!(error.contains("frobnicate"), "{error}");
         assert!(env.compile("self.(").is_err());
-    }
-
-    #[test]
-    fn transition_rules_are_told_by_their_tokens() {
-        assert!(reads_old_self("self == oldSelf"));
-        assert!(reads_old_self("!has(oldSelf.x)"));
-        assert!(!reads_old_self("self.oldSelfish == 1"));
-        assert!(!reads_old_self("self.a.oldSelf"));
     }
 }

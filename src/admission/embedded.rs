@@ -51,7 +51,9 @@ pub fn select(version: Option<&str>, channel: Channel) -> Result<Release, CrdsEr
             let wanted = wanted.strip_prefix('v').unwrap_or(wanted);
             all.iter().rev().copied().find(|v| {
                 let v = v.strip_prefix('v').unwrap_or(v);
-                v == wanted || v.strip_prefix(wanted).is_some_and(|rest| rest.starts_with('.'))
+                v == wanted
+                    || v.strip_prefix(wanted)
+                        .is_some_and(|rest| rest.starts_with('.'))
             })
         }
     };
@@ -146,7 +148,11 @@ pub(crate) mod generate {
             ));
             let lines: Vec<String> = crds.iter().map(Json::to_string).collect();
             out.push_str(&lines.join(",\n"));
-            out.push_str(if i + 1 < bundles.len() { "]},\n" } else { "]}\n" });
+            out.push_str(if i + 1 < bundles.len() {
+                "]},\n"
+            } else {
+                "]}\n"
+            });
         }
         out.push_str("],\n\"nodes\": [\n");
         let lines: Vec<String> = nodes.iter().map(Json::to_string).collect();
@@ -170,7 +176,8 @@ mod tests {
         };
         let generated = generate::table(std::path::Path::new(&dir)).unwrap();
         if std::env::var_os("UPDATE_CRDS").is_some() {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crds/gateway-api.json");
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crds/gateway-api.json");
             std::fs::write(path, &generated).unwrap();
             return;
         }
@@ -184,7 +191,9 @@ mod tests {
     fn every_release_and_channel_is_embedded() {
         assert_eq!(
             versions(),
-            ["v1.0.0", "v1.1.0", "v1.2.1", "v1.3.0", "v1.4.1", "v1.5.1", "v1.6.1"]
+            [
+                "v1.0.0", "v1.1.0", "v1.2.1", "v1.3.0", "v1.4.1", "v1.5.1", "v1.6.1"
+            ]
         );
         assert_eq!(crds().bundles.len(), 14);
         for bundle in &crds().bundles {
@@ -203,7 +212,11 @@ mod tests {
     fn releases_are_chosen_by_version_and_channel() {
         let newest = select(None, Channel::Standard).unwrap();
         assert_eq!(newest.to_string(), "Gateway API v1.6.1 (standard)");
-        for (asked, got) in [("v1.2.1", "v1.2.1"), ("1.2.1", "v1.2.1"), ("v1.4", "v1.4.1")] {
+        for (asked, got) in [
+            ("v1.2.1", "v1.2.1"),
+            ("1.2.1", "v1.2.1"),
+            ("v1.4", "v1.4.1"),
+        ] {
             let release = select(Some(asked), Channel::Experimental).unwrap();
             assert_eq!(release.bundle().version.as_deref(), Some(got));
             assert_eq!(release.bundle().channel, Some(Channel::Experimental));

@@ -12,8 +12,8 @@ use kube_cel::cel::{Program, Value};
 
 use super::Check;
 use super::bind::{self, map_values, properties};
-use super::cel::{self, Env, Projection};
-use super::schema::{Arena, ListType, Reason, Rule, SchemaId};
+use super::cel::{self, Env};
+use super::schema::{Arena, ListType, Projection, Reason, Rule, SchemaId};
 use super::structural::Finding;
 use super::words::{BadValue, ErrorType, FieldError, Step};
 use crate::yaml::Node;
@@ -98,7 +98,9 @@ impl Evaluator {
                 if path.is_empty() && matches!(property.name, "metadata" | "status") {
                     continue;
                 }
-                let old_value = old.and_then(|o| o.get(property.name)).filter(|v| !v.is_null());
+                let old_value = old
+                    .and_then(|o| o.get(property.name))
+                    .filter(|v| !v.is_null());
                 path.push(Step::Field(property.name.into()));
                 self.node(arena, property.value, property.schema, old_value, path, out);
                 path.pop();
@@ -106,7 +108,9 @@ impl Evaluator {
         } else if let (Some(items), Some(item_schema)) = (node.as_seq(), schema.items) {
             for (i, item) in items.iter().enumerate() {
                 let old_item = match (&schema.list_type, old) {
-                    (ListType::Map(keys), Some(old)) => correlated(arena, item, old, keys, item_schema),
+                    (ListType::Map(keys), Some(old)) => {
+                        correlated(arena, item, old, keys, item_schema)
+                    }
                     _ => None,
                 };
                 path.push(Step::Index(i));
@@ -138,10 +142,7 @@ impl Evaluator {
         let projection = schema
             .projection
             .get_or_init(|| {
-                let sound = schema
-                    .rules
-                    .iter()
-                    .all(|r| r.message_expression.is_none());
+                let sound = schema.rules.iter().all(|r| r.message_expression.is_none());
                 let compiled = programs
                     .iter()
                     .filter(|(rule, _)| !rule.transition)
@@ -156,8 +157,9 @@ impl Evaluator {
         let failures = match self.memo.get(&memo_key) {
             Some(failures) => Arc::clone(failures),
             None => {
-                let failures: Arc<[Failure]> =
-                    self.evaluate(arena, node, id, projection, &programs, None).into();
+                let failures: Arc<[Failure]> = self
+                    .evaluate(arena, node, id, projection, &programs, None)
+                    .into();
                 if self.memo.len() >= MEMO_LIMIT {
                     self.memo.clear();
                 }
@@ -221,8 +223,14 @@ impl Evaluator {
                     error: ErrorType::Note,
                     suffix: Vec::new(),
                     value: BadValue::OMIT,
-                    detail: format!("gwctl cannot evaluate the rule `{}`: it {reason}", rule.rule.trim()),
-                    help: Some("check this rule on a cluster (`kubectl apply --dry-run=server`)".to_string()),
+                    detail: format!(
+                        "gwctl cannot evaluate the rule `{}`: it {reason}",
+                        rule.rule.trim()
+                    ),
+                    help: Some(
+                        "check this rule on a cluster (`kubectl apply --dry-run=server`)"
+                            .to_string(),
+                    ),
                 });
                 continue;
             };
@@ -237,10 +245,18 @@ impl Evaluator {
                 // The API server: "<error> evaluating rule: <message, or the rule>".
                 Err(e) => (
                     ErrorType::Invalid,
-                    format!("{} evaluating rule: {}", cel::error_text(&e), rule_error_string(rule)),
+                    format!(
+                        "{} evaluating rule: {}",
+                        cel::error_text(&e),
+                        rule_error_string(rule)
+                    ),
                 ),
             };
-            let suffix = rule.field_path.as_deref().map(parse_field_path).unwrap_or_default();
+            let suffix = rule
+                .field_path
+                .as_deref()
+                .map(parse_field_path)
+                .unwrap_or_default();
             let value = if suffix.is_empty() {
                 BadValue::scalar(node)
             } else {
@@ -377,7 +393,10 @@ mod tests {
 
     #[test]
     fn rules_see_defaults_and_report_with_their_words() {
-        let found = evaluate(json!({"spec": [{}, {"mode": "Passthrough"}, {"name": "x"}]}), None);
+        let found = evaluate(
+            json!({"spec": [{}, {"mode": "Passthrough"}, {"name": "x"}]}),
+            None,
+        );
         assert_eq!(
             found,
             [

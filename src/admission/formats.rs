@@ -44,7 +44,9 @@ fn sloppy_ipv4(text: &str) -> bool {
     let octets: Vec<&str> = text.split('.').collect();
     octets.len() == 4
         && octets.iter().all(|o| {
-            !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit())
+            !o.is_empty()
+                && o.len() <= 3
+                && o.bytes().all(|b| b.is_ascii_digit())
                 && o.parse::<u16>().is_ok_and(|n| n <= 255)
         })
 }
@@ -124,7 +126,9 @@ fn uuid(text: &str) -> bool {
 
 fn base64(text: &str) -> bool {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.decode(text).is_ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .is_ok()
 }
 
 fn hostname(text: &str) -> bool {
@@ -132,7 +136,9 @@ fn hostname(text: &str) -> bool {
         && text.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })

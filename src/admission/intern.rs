@@ -76,12 +76,14 @@ impl Interner {
                             .map(|(name, child)| (name.clone(), self.intern(child).into()))
                             .collect(),
                     ),
-                    ("items" | "not", child) | ("additionalProperties", child @ Json::Object(_)) => {
+                    ("items" | "not", child)
+                    | ("additionalProperties", child @ Json::Object(_)) => {
                         self.intern(child).into()
                     }
-                    ("allOf" | "anyOf" | "oneOf", Json::Array(children)) => {
-                        children.iter().map(|c| Json::from(self.intern(c))).collect()
-                    }
+                    ("allOf" | "anyOf" | "oneOf", Json::Array(children)) => children
+                        .iter()
+                        .map(|c| Json::from(self.intern(c)))
+                        .collect(),
                     _ => value.clone(),
                 };
                 node.insert(key.clone(), value);
@@ -117,7 +119,10 @@ pub fn crd(object: &Node, interner: &mut Interner) -> Result<Json, String> {
     let mut out = Map::new();
     out.insert("name".into(), text(&metadata["name"], "metadata.name")?);
     out.insert("group".into(), text(&spec["group"], "spec.group")?);
-    out.insert("kind".into(), text(&spec["names"]["kind"], "spec.names.kind")?);
+    out.insert(
+        "kind".into(),
+        text(&spec["names"]["kind"], "spec.names.kind")?,
+    );
     out.insert(
         "plural".into(),
         text(&spec["names"]["plural"], "spec.names.plural")?,
@@ -142,9 +147,18 @@ pub fn crd(object: &Node, interner: &mut Interner) -> Result<Json, String> {
             ));
         }
         let mut entry = Map::new();
-        entry.insert("name".into(), text(&version["name"], "spec.versions[].name")?);
-        entry.insert("served".into(), version["served"].as_bool().unwrap_or(false).into());
-        entry.insert("storage".into(), version["storage"].as_bool().unwrap_or(false).into());
+        entry.insert(
+            "name".into(),
+            text(&version["name"], "spec.versions[].name")?,
+        );
+        entry.insert(
+            "served".into(),
+            version["served"].as_bool().unwrap_or(false).into(),
+        );
+        entry.insert(
+            "storage".into(),
+            version["storage"].as_bool().unwrap_or(false).into(),
+        );
         if version["deprecated"].as_bool() == Some(true) {
             entry.insert("deprecated".into(), true.into());
         }

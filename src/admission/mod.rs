@@ -41,7 +41,10 @@ use words::{BadValue, ErrorType, FieldError, Step};
 
 /// The API groups of Gateway API: an object of these groups the release does not serve
 /// is a finding (objects of other groups are someone else's CRDs).
-const GATEWAY_GROUPS: &[&str] = &[crate::model::GATEWAY_GROUP, crate::model::EXPERIMENTAL_GROUP];
+const GATEWAY_GROUPS: &[&str] = &[
+    crate::model::GATEWAY_GROUP,
+    crate::model::EXPERIMENTAL_GROUP,
+];
 
 /// The kind of check behind a finding; each has its rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +165,10 @@ impl Admitter<'_> {
         match root.get("items").and_then(Node::as_seq).filter(|_| is_list) {
             Some(items) => {
                 for (item, object) in items.iter().enumerate() {
-                    let origin = ObjectOrigin::Document { doc, item: Some(item) };
+                    let origin = ObjectOrigin::Document {
+                        doc,
+                        item: Some(item),
+                    };
                     self.object(object, origin);
                 }
             }
@@ -172,7 +178,8 @@ impl Admitter<'_> {
 
     fn object(&mut self, node: &Node, origin: ObjectOrigin) {
         // Objects without an apiVersion, kind or name are the model's findings.
-        let (Some(api_version), Some(kind)) = (text(Some(node), "apiVersion"), text(Some(node), "kind"))
+        let (Some(api_version), Some(kind)) =
+            (text(Some(node), "apiVersion"), text(Some(node), "kind"))
         else {
             return;
         };
@@ -260,7 +267,13 @@ impl Admitter<'_> {
     /// it, the finding says which.
     fn unknown_field(&self, object: &Object<'_>, finding: &mut Finding) {
         let path = &finding.error.path;
-        let appears = served::field_appears(self.release, object.group, object.version, object.kind, path);
+        let appears = served::field_appears(
+            self.release,
+            object.group,
+            object.version,
+            object.kind,
+            path,
+        );
         let detail = &mut finding.error.detail;
         match appears {
             Some(elsewhere) => {
@@ -289,11 +302,20 @@ impl Admitter<'_> {
         api_version: &str,
         not_served: served::NotServed,
     ) -> Finding {
-        let Object { group, version, kind, .. } = *object;
+        let Object {
+            group,
+            version,
+            kind,
+            ..
+        } = *object;
         let mut detail = format!("no matches for kind \"{kind}\" in version \"{api_version}\"");
         let help = match &not_served {
             served::NotServed::Version(versions) if !versions.is_empty() => {
-                detail.push_str(&format!(": {} serves {kind} in {}", self.release, versions.join(", ")));
+                detail.push_str(&format!(
+                    ": {} serves {kind} in {}",
+                    self.release,
+                    versions.join(", ")
+                ));
                 let newest = versions.first().map_or("v1", String::as_str);
                 format!("use `apiVersion: {group}/{newest}`")
             }
@@ -347,11 +369,8 @@ struct Object<'n> {
 impl Object<'_> {
     fn diagnostic(&self, finding: Finding) -> Diagnostic {
         let location: FieldPath = words::field_path(&finding.error.path);
-        let mut diagnostic = Diagnostic::new(finding.check.rule(), finding.error.to_string()).at_field(
-            self.resource.clone(),
-            self.origin,
-            location,
-        );
+        let mut diagnostic = Diagnostic::new(finding.check.rule(), finding.error.to_string())
+            .at_field(self.resource.clone(), self.origin, location);
         diagnostic.help = finding.help;
         diagnostic
     }
@@ -384,7 +403,11 @@ impl CrdSchemas for Release {
             .filter(|b| b.channel == Some(channel))
             .chain(embedded.bundles.iter().rev())
             .find_map(in_bundle)?;
-        Some(if own { fallback } else { SchemaId(fallback.0 | EMBEDDED_BIT) })
+        Some(if own {
+            fallback
+        } else {
+            SchemaId(fallback.0 | EMBEDDED_BIT)
+        })
     }
 
     fn property(&self, schema: SchemaId, name: &str) -> Option<SchemaId> {
@@ -410,7 +433,11 @@ impl Release {
     /// The table an id handed to the model belongs to, the id in it, and its mark.
     fn table(&self, schema: SchemaId) -> (&Crds, SchemaId, u32) {
         if schema.0 & EMBEDDED_BIT != 0 {
-            (embedded::crds(), SchemaId(schema.0 & !EMBEDDED_BIT), EMBEDDED_BIT)
+            (
+                embedded::crds(),
+                SchemaId(schema.0 & !EMBEDDED_BIT),
+                EMBEDDED_BIT,
+            )
         } else {
             (self.crds(), schema, 0)
         }

@@ -95,7 +95,9 @@ pub struct Bundle {
 
 impl Bundle {
     pub fn crd(&self, group: &str, kind: &str) -> Option<&Crd> {
-        self.crds.iter().find(|c| c.group == group && c.kind == kind)
+        self.crds
+            .iter()
+            .find(|c| c.group == group && c.kind == kind)
     }
 }
 

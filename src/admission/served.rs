@@ -51,7 +51,11 @@ fn appears(release: &Release, has: impl Fn(&Crds, &Bundle) -> bool) -> Option<St
     let all = embedded::crds();
     let with: Vec<&Bundle> = all.bundles.iter().filter(|b| has(all, b)).collect();
     let ours = release.bundle();
-    let order = |b: &Bundle| embedded::versions().iter().position(|v| Some(*v) == b.version.as_deref());
+    let order = |b: &Bundle| {
+        embedded::versions()
+            .iter()
+            .position(|v| Some(*v) == b.version.as_deref())
+    };
     let our_order = order(ours);
     let newer_same_channel = with
         .iter()
@@ -70,7 +74,9 @@ fn appears(release: &Release, has: impl Fn(&Crds, &Bundle) -> bool) -> Option<St
 /// Where `kind` (in `group`/`version`) is served, if the release does not serve it.
 pub fn kind_appears(release: &Release, group: &str, version: &str, kind: &str) -> Option<String> {
     appears(release, |_, bundle| {
-        bundle.crd(group, kind).is_some_and(|crd| crd.served(version).is_some())
+        bundle
+            .crd(group, kind)
+            .is_some_and(|crd| crd.served(version).is_some())
     })
 }
 
@@ -104,7 +110,9 @@ pub fn field_appears(
         let Some(crd) = bundle.crd(group, kind) else {
             return false;
         };
-        let served = crd.served(version).or_else(|| crd.versions.iter().find(|v| v.storage));
+        let served = crd
+            .served(version)
+            .or_else(|| crd.versions.iter().find(|v| v.storage));
         served.is_some_and(|v| resolve(crds, v.schema, path).is_some())
     })
 }
@@ -147,6 +155,9 @@ mod tests {
         let appears = field_appears(&v100, GATEWAY_GROUP, "v1", "HTTPRoute", &path);
         assert_eq!(appears.as_deref(), Some("v1.2.1 (standard)"));
         let nowhere = [Step::Field("spec".into()), Step::Field("rulez".into())];
-        assert_eq!(field_appears(&v100, GATEWAY_GROUP, "v1", "HTTPRoute", &nowhere), None);
+        assert_eq!(
+            field_appears(&v100, GATEWAY_GROUP, "v1", "HTTPRoute", &nowhere),
+            None
+        );
     }
 }

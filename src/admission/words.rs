@@ -285,11 +285,19 @@ mod tests {
             "spec.listeners[0].port: Unsupported value: \"FOO\": supported values: \"HTTP\", \"HTTPS\""
         );
         assert_eq!(
-            error(ErrorType::TooMany, BadValue::raw("17"), "must have at most 16 items"),
+            error(
+                ErrorType::TooMany,
+                BadValue::raw("17"),
+                "must have at most 16 items"
+            ),
             "spec.listeners[0].port: Too many: 17: must have at most 16 items"
         );
         assert_eq!(
-            error(ErrorType::TooLong, BadValue::text("x"), "may not be more than 1 bytes"),
+            error(
+                ErrorType::TooLong,
+                BadValue::text("x"),
+                "may not be more than 1 bytes"
+            ),
             "spec.listeners[0].port: Too long: may not be more than 1 bytes"
         );
         assert_eq!(

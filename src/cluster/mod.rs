@@ -174,16 +174,7 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
     }
     for (job, result) in plan.jobs.into_iter().zip(listed) {
         if job.kind == fetch::CRD_KIND {
-            snapshot.crds = match result {
-                fetch::Listed::Items(items) => Some(
-                    items
-                        .into_iter()
-                        .filter(is_gateway_api_crd)
-                        .map(Node::from_json)
-                        .collect(),
-                ),
-                fetch::Listed::Forbidden(_) | fetch::Listed::Gone => None,
-            };
+            snapshot.crds = installed_crds(result);
             continue;
         }
         match result {
@@ -226,10 +217,22 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
     Ok(snapshot)
 }
 
-/// Whether a listed CRD defines a Gateway API kind.
-fn is_gateway_api_crd(crd: &serde_json::Value) -> bool {
-    let group = crd["spec"]["group"].as_str().unwrap_or_default();
-    group == crate::model::GATEWAY_GROUP || group == crate::model::EXPERIMENTAL_GROUP
+/// The Gateway API CRDs of the CRD list (`None`: it could not be read).
+fn installed_crds(listed: fetch::Listed) -> Option<Vec<Node>> {
+    let fetch::Listed::Items(items) = listed else {
+        return None;
+    };
+    let gateway_api = |crd: &serde_json::Value| {
+        let group = crd["spec"]["group"].as_str().unwrap_or_default();
+        group == crate::model::GATEWAY_GROUP || group == crate::model::EXPERIMENTAL_GROUP
+    };
+    Some(
+        items
+            .into_iter()
+            .filter(gateway_api)
+            .map(Node::from_json)
+            .collect(),
+    )
 }
 
 /// The warning when the cluster's CRDs could not be listed: the input is admitted against

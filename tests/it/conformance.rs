@@ -44,6 +44,13 @@ fn parse_yaml(path: &Path) -> Node {
         .unwrap_or_else(|| panic!("{}: no YAML document", path.display()))
 }
 
+/// The CRDs the corpus is read with: the newest release, experimental channel (the corpus
+/// uses experimental kinds and versions).
+pub fn release() -> gwctl::admission::Release {
+    gwctl::admission::embedded::select(None, gwctl::admission::Channel::Experimental)
+        .expect("the newest release is embedded")
+}
+
 fn analyze_case(manifests: &Path) -> Analysis {
     let text = std::fs::read_to_string(manifests)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", manifests.display()));
@@ -54,6 +61,7 @@ fn analyze_case(manifests: &Path) -> Analysis {
         &BuildOptions {
             default_namespace: "default".into(),
         },
+        &release(),
     );
     engine::analyze(
         &world,

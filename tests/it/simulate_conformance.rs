@@ -436,6 +436,7 @@ fn simulate_meets_the_conformance_requests() {
             &gwctl::model::BuildOptions {
                 default_namespace: "default".to_string(),
             },
+            &crate::conformance::release(),
         );
         let analysis = gwctl::engine::analyze(
             &world,

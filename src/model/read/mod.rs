@@ -21,12 +21,12 @@ use crate::diag::{Diagnostic, FieldPath, Origin, ResourceRef};
 use crate::input::Sources;
 use crate::parallel;
 use crate::yaml::Node;
-use reader::{Obj, Path, Reader};
 pub use reader::nearest_name;
+use reader::{Obj, Path, Reader};
 pub use rules::RULES;
 use rules::{INVALID_DOCUMENT, MISSING_API_VERSION, MISSING_KIND, MISSING_NAME, MISSPELLED_KIND};
-pub use versions::kinds_in_group;
 use versions::ObjectKind;
+pub use versions::kinds_in_group;
 
 /// The top-level fields of an object with a `spec`.
 const OBJECT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
@@ -164,7 +164,12 @@ impl<'a> Builder<'a> {
             path: Path::ROOT,
             schema: None,
         };
-        let mut r = Reader::new(&mut self.diags, self.schemas, written_identity(&root), origin);
+        let mut r = Reader::new(
+            &mut self.diags,
+            self.schemas,
+            written_identity(&root),
+            origin,
+        );
         let Some((api_version, kind)) = type_meta(&mut r, &root) else {
             return;
         };
@@ -255,7 +260,8 @@ impl<'a> Builder<'a> {
             namespace: String::new(),
             name: String::new(),
         };
-        let items = Reader::new(&mut self.diags, self.schemas, resource, origin).list(root, "items");
+        let items =
+            Reader::new(&mut self.diags, self.schemas, resource, origin).list(root, "items");
         for (index, item) in items.iter().enumerate() {
             self.object(
                 item,
@@ -335,7 +341,11 @@ fn type_meta(r: &mut Reader<'_, '_>, root: &Obj<'_, '_>) -> Option<(String, Stri
 }
 
 /// `metadata.name`, reported when missing or empty.
-fn object_name(r: &mut Reader<'_, '_>, metadata: Option<&Obj<'_, '_>>, kind: &str) -> Option<String> {
+fn object_name(
+    r: &mut Reader<'_, '_>,
+    metadata: Option<&Obj<'_, '_>>,
+    kind: &str,
+) -> Option<String> {
     let name = metadata.and_then(|m| r.string(m, "name"));
     if let Some(name) = name.filter(|n| !n.is_empty()) {
         return Some(name);

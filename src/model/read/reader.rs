@@ -217,11 +217,7 @@ impl<'d, 's> Reader<'d, 's> {
     }
 
     /// The mapping in field `key` of `obj` (or its default).
-    pub(super) fn obj<'n, 'c>(
-        &mut self,
-        obj: &'c Obj<'n, '_>,
-        key: &'c str,
-    ) -> Option<Obj<'n, 'c>>
+    pub(super) fn obj<'n, 'c>(&mut self, obj: &'c Obj<'n, '_>, key: &'c str) -> Option<Obj<'n, 'c>>
     where
         's: 'n,
     {
@@ -339,7 +335,13 @@ impl<'d, 's> Reader<'d, 's> {
     }
 
     /// An integer in `min..=max` in field `key`; a value outside is reported and dropped.
-    pub(super) fn int_in(&mut self, obj: &Obj<'_, '_>, key: &str, min: i64, max: i64) -> Option<i64> {
+    pub(super) fn int_in(
+        &mut self,
+        obj: &Obj<'_, '_>,
+        key: &str,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
         let value = self.int(obj, key)?;
         if (min..=max).contains(&value) {
             return Some(value);
@@ -404,7 +406,8 @@ impl<'d, 's> Reader<'d, 's> {
                 "strict decoding error: unknown field \"{}\" (kubectl apply rejects it: strict field validation; Helm, Argo CD and Flux drop it silently)",
                 path.to_field_path()
             );
-            let help = nearest_name(key, known).map(|intended| format!("did you mean `{intended}`?"));
+            let help =
+                nearest_name(key, known).map(|intended| format!("did you mean `{intended}`?"));
             self.report(&UNKNOWN_FIELD, path, message, help);
         }
     }
@@ -476,19 +479,21 @@ fn is_near_miss(written: &str, known: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::read::test_support::node;
+    use crate::model::read::test_support::{node, schemas};
     use serde_json::json;
 
-    fn reader(diags: &mut Vec<Diagnostic>) -> Reader<'_> {
-        Reader {
+    fn reader(diags: &mut Vec<Diagnostic>) -> Reader<'_, 'static> {
+        let resource = ResourceRef {
+            kind: "Service".into(),
+            namespace: "ns".into(),
+            name: "web".into(),
+        };
+        Reader::new(
             diags,
-            resource: ResourceRef {
-                kind: "Gateway".into(),
-                namespace: "ns".into(),
-                name: "gw".into(),
-            },
-            origin: Origin::Document { doc: 0, item: None },
-        }
+            schemas(),
+            resource,
+            Origin::Document { doc: 0, item: None },
+        )
     }
 
     #[test]
@@ -520,7 +525,7 @@ mod tests {
         let root = node(json!({"label": true, "port": "80", "bad": "x", "list": "a", "m": [1]}));
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(&root), Path::ROOT).unwrap();
+        let obj = r.as_obj(Some(&root), Path::ROOT, None).unwrap();
         assert_eq!(r.string(&obj, "label").as_deref(), Some("true"));
         assert_eq!(r.int(&obj, "port"), Some(80));
         assert_eq!(r.int(&obj, "bad"), None);
@@ -566,7 +571,7 @@ mod tests {
         let root = sources.document(0).root();
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(root), Path::ROOT).unwrap();
+        let obj = r.as_obj(Some(root), Path::ROOT, None).unwrap();
         assert_eq!(r.string(&obj, "a").as_deref(), Some("yes"));
         assert_eq!(r.string(&obj, "b").as_deref(), Some("yes"));
         assert_eq!(r.string(&obj, "c").as_deref(), Some("on"));
@@ -609,7 +614,7 @@ mod tests {
         let root = node(json!({"from": "all", "mode": "Terminate"}));
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(&root), Path::ROOT).unwrap();
+        let obj = r.as_obj(Some(&root), Path::ROOT, None).unwrap();
         let table = [("All", 1), ("Same", 2)];
         assert_eq!(
             r.enumerated(&obj, "from", &table),
@@ -629,7 +634,7 @@ mod tests {
         let root = node(json!({"items": [{"name": "a"}, "oops", {"name": "b"}]}));
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(&root), Path::ROOT).unwrap();
+        let obj = r.as_obj(Some(&root), Path::ROOT, None).unwrap();
         let names = r.objs(&obj, "items", |r, i, item| {
             r.string(item, "name").map(|n| format!("{i}:{n}"))
         });

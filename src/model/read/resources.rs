@@ -32,7 +32,9 @@ pub(super) fn service(r: &mut Reader<'_, '_>, meta: Meta, spec: Option<&Obj<'_, 
     service.external_name = r.string(spec, "externalName");
     service.ports = r.objs(spec, "ports", |r, _, port| {
         // The API server's own defaults for a core kind (no CRD).
-        let protocol = r.string(port, "protocol").unwrap_or_else(|| "TCP".to_string());
+        let protocol = r
+            .string(port, "protocol")
+            .unwrap_or_else(|| "TCP".to_string());
         if !SERVICE_PROTOCOLS.contains(&protocol.as_str()) {
             r.unknown_value(port.path.key("protocol"), &protocol, SERVICE_PROTOCOLS);
         }
@@ -65,7 +67,9 @@ fn keys(r: &mut Reader<'_, '_>, root: &Obj<'_, '_>, fields: [&str; 2]) -> Vec<St
 }
 
 pub(super) fn secret(r: &mut Reader<'_, '_>, meta: Meta, root: &Obj<'_, '_>) -> Secret {
-    let secret_type = r.string(root, "type").unwrap_or_else(|| "Opaque".to_string());
+    let secret_type = r
+        .string(root, "type")
+        .unwrap_or_else(|| "Opaque".to_string());
     let tls_data_problem = if secret_type == "kubernetes.io/tls" {
         tls_data_problem(root)
     } else {

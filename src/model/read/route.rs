@@ -23,7 +23,6 @@ const VALUE_MATCH_TYPES: &[(&str, ValueMatchType)] = &[
     ("RegularExpression", ValueMatchType::RegularExpression),
 ];
 
-
 /// The `type` of a filter, which names its configuration field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FilterType {
@@ -51,7 +50,6 @@ impl FilterType {
             FilterType::ExtensionRef => "extensionRef",
         }
     }
-
 }
 
 /// Every filter `type` by name; a kind's row lists the ones it has.

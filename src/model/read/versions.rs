@@ -29,7 +29,10 @@ impl ObjectKind {
     pub(super) fn has_crd(self) -> bool {
         !matches!(
             self,
-            ObjectKind::Namespace | ObjectKind::Service | ObjectKind::Secret | ObjectKind::ConfigMap
+            ObjectKind::Namespace
+                | ObjectKind::Service
+                | ObjectKind::Secret
+                | ObjectKind::ConfigMap
         )
     }
 }
