@@ -15,10 +15,10 @@ use gwctl::source::SourceFile;
 use gwctl::yaml::{self, Limits};
 
 fn main() {
-    if let Ok(path) = std::env::var("GWCTL_BENCH_WRITE") {
-        if let Err(e) = std::fs::write(&path, text()) {
-            eprintln!("cannot write {path}: {e}");
-        }
+    if let Ok(path) = std::env::var("GWCTL_BENCH_WRITE")
+        && let Err(e) = std::fs::write(&path, text())
+    {
+        eprintln!("cannot write {path}: {e}");
     }
     divan::main();
 }

@@ -209,7 +209,8 @@ impl Plan {
         Ok(release)
     }
 
-    /// The analysis of what was read (no I/O): model, engine, status comparison,
+    /// The analysis of what was read (no I/O): admission, model, engine, checks, status
+    /// comparison,
     /// configuration; the findings sorted.
     pub fn analyze(&self, inputs: Inputs) -> Loaded {
         let Inputs {
@@ -249,6 +250,7 @@ impl Plan {
         diagnostics.extend(model_diagnostics);
         let mut analysis = crate::engine::analyze(&world, &engine_options);
         diagnostics.append(&mut analysis.diagnostics);
+        diagnostics.extend(crate::checks::run(&world, &analysis));
         if self.compare_status {
             diagnostics.extend(crate::engine::compare::compare(
                 &world,
@@ -392,22 +394,13 @@ pub fn sort_diagnostics(sources: &Sources, diagnostics: &mut [Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{FieldPath, Origin, ResourceRef, Severity, Stage};
+    use crate::diag::{FieldPath, Origin, ResourceRef, TEST_RULE};
     use crate::source::SourceFile;
-
-    static RULE: Rule = Rule {
-        code: "GW9999",
-        name: "test",
-        severity: Severity::Warning,
-        stage: Stage::Analysis,
-        summary: "",
-        explanation: "",
-    };
 
     #[test]
     fn namespace_filter_keeps_findings_about_no_object() {
         let about = |ns: &str| {
-            Diagnostic::new(&RULE, "m").at_field(
+            Diagnostic::new(&TEST_RULE, "m").at_field(
                 ResourceRef {
                     kind: "HTTPRoute".into(),
                     namespace: ns.into(),
@@ -419,7 +412,10 @@ mod tests {
         };
         assert!(in_namespace(&about("shop"), "shop"));
         assert!(!in_namespace(&about("hr"), "shop"));
-        assert!(in_namespace(&Diagnostic::new(&RULE, "no object"), "shop"));
+        assert!(in_namespace(
+            &Diagnostic::new(&TEST_RULE, "no object"),
+            "shop"
+        ));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn properties<'v>(
         let present = entries
             .get(name)
             .is_some_and(|value| kept(value, *child, arena));
-        (!present).then(|| Property {
+        (!present).then_some(Property {
             name,
             value: default,
             schema: *child,

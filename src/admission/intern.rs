@@ -111,7 +111,7 @@ pub fn crd(object: &Node, interner: &mut Interner) -> Result<Json, String> {
     let text = |value: &Json, what: &str| {
         value
             .as_str()
-            .map(|s| Json::from(s))
+            .map(Json::from)
             .ok_or_else(|| format!("the CRD has no `{what}`"))
     };
     let metadata = &object["metadata"];

@@ -189,10 +189,14 @@ impl Admitter<'_> {
         };
         let (group, version) = split_api_version(api_version);
         let crd = self.release.bundle().crd(group, kind);
-        if crd.is_none() && !GATEWAY_GROUPS.contains(&group) {
+        // A kind the model knows up to letter case is its finding (`misspelled-kind`).
+        let misspelled = || {
+            crate::model::kinds_in_group(group).any(|k| k != kind && k.eq_ignore_ascii_case(kind))
+        };
+        if crd.is_none() && (!GATEWAY_GROUPS.contains(&group) || misspelled()) {
             return;
         }
-        let namespace = match crd.map_or(true, |c| c.namespaced) {
+        let namespace = match crd.is_none_or(|c| c.namespaced) {
             true => text(metadata, "namespace")
                 .filter(|ns| !ns.is_empty())
                 .unwrap_or(self.options.default_namespace),

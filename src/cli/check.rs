@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use super::{ConfigArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
 use crate::config::FailOn;
 use crate::output::human::summary_line;
-use crate::output::json::Summary;
-use crate::output::{ColorChoice, Format, Report, Style};
+use crate::output::view::Summary;
+use crate::output::{CHECK, ColorChoice, Format, Report, Style};
 use crate::pipeline::Loaded;
 
 #[derive(Debug, Args)]
@@ -16,7 +16,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = Format::Human)]
+    #[arg(short = 'o', long, value_parser = super::format::parser(CHECK), default_value = "human")]
     pub output: Format,
     /// Exit with 1 when a finding at or above this severity exists
     /// [default: `failOn` of the configuration, else error].
@@ -70,6 +70,7 @@ fn report(args: &CheckArgs, loaded: &Loaded) -> i32 {
         world: &loaded.world,
         analysis: &loaded.analysis,
         diagnostics: &loaded.diagnostics,
+        rules: crate::rules::all(),
     };
     let fail_on = args
         .fail_on
@@ -81,12 +82,16 @@ fn report(args: &CheckArgs, loaded: &Loaded) -> i32 {
     }
     let stdout = std::io::stdout();
     let style = Style::for_terminal(args.color, stdout.is_terminal());
-    let text = match (args.quiet, args.output) {
-        (true, Format::Human | Format::Table) if failed => {
-            format!("{}\n", summary_line(&Summary::new(&report)))
-        }
-        (true, Format::Human | Format::Table) => String::new(),
-        _ => crate::output::render(&report, args.output, &style),
+    let quiet = args.quiet && args.output.is_for_people();
+    let text = if quiet && failed {
+        format!("{}\n", summary_line(&Summary::new(&report)))
+    } else if quiet {
+        String::new()
+    } else if let Some(text) = crate::output::render_check(&report, args.output, &style) {
+        text
+    } else {
+        eprintln!("error: {}", super::format::not_offered(args.output));
+        return EXIT_ERROR;
     };
     let mut out = stdout.lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

@@ -10,13 +10,14 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::{ConfigArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, requests_file};
 use crate::diff::{Side, diff};
 use crate::engine::routing::Request;
 use crate::engine::routing::requests::{Purpose, describe, representative_requests};
 use crate::input::InputOptions;
+use crate::output::{DIFF, Format, Style};
 use crate::pipeline::Plan;
 
 #[derive(Debug, Args)]
@@ -44,21 +45,13 @@ pub struct DiffArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = DiffFormat::Human)]
-    pub output: DiffFormat,
+    #[arg(short = 'o', long, value_parser = super::format::parser(DIFF), default_value = "human")]
+    pub output: Format,
     /// Exit with 1 when something changed.
     #[arg(long)]
     pub exit_code: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
-    /// One line per change.
-    Human,
-    /// The `gwctl/v1` DiffReport.
-    Json,
 }
 
 pub fn run(args: &DiffArgs) -> i32 {
@@ -117,15 +110,13 @@ fn execute(args: &DiffArgs) -> Result<i32, String> {
         },
         &requests,
     );
-    let text = match args.output {
-        DiffFormat::Human => crate::output::diff::human(&report),
-        DiffFormat::Json => crate::output::diff::json(&report),
-    };
+    let text = crate::output::render_diff(&report, args.output, &Style::plain())
+        .ok_or_else(|| super::format::not_offered(args.output))?;
     let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("writing output: {e}"));
-        }
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("writing output: {e}"));
     }
     Ok(if args.exit_code && !report.is_empty() {
         EXIT_FINDINGS

@@ -41,43 +41,34 @@ pub fn explain(rule: &Rule) -> String {
         name = rule.name,
         severity = rule.severity,
         summary = rule.summary,
-        explanation = rule.explanation.trim_end(),
+        explanation = rule.explanation().trim_end(),
     )
 }
 
 /// Every rule as a table.
 pub fn list(rules: &[&Rule]) -> String {
-    let mut table = crate::output::table::plain_table(["CODE", "NAME", "SEVERITY", "SUMMARY"]);
+    let mut table = crate::output::grid::plain_table(["CODE", "NAME", "SEVERITY", "SUMMARY"]);
     for rule in rules {
         table.add_row([rule.code, rule.name, rule.severity.as_str(), rule.summary]);
     }
-    crate::output::table::finish(&table)
+    crate::output::grid::finish(&table)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{Severity, Stage};
-
-    static RULE: Rule = Rule {
-        code: "GW9999",
-        name: "test-rule",
-        severity: Severity::Warning,
-        stage: Stage::Analysis,
-        summary: "A test rule.",
-        explanation: "It explains.\n\n```yaml\nkind: Gateway\n```\n",
-    };
+    use crate::diag::TEST_RULE;
 
     #[test]
     fn explain_shows_every_part() {
-        let text = explain(&RULE);
+        let text = explain(&TEST_RULE);
         assert!(text.starts_with("GW9999 test-rule (warning)\n\nA test rule.\n\nIt explains."));
         assert!(text.ends_with("```\n"));
     }
 
     #[test]
     fn list_has_a_row_per_rule() {
-        let text = list(&[&RULE]);
+        let text = list(&[&TEST_RULE]);
         assert!(text.lines().next().is_some_and(|l| l.contains("CODE")));
         assert!(text.contains("GW9999") && text.contains("test-rule") && text.contains("warning"));
     }

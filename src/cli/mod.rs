@@ -15,6 +15,7 @@ pub mod check;
 pub mod completions;
 pub mod diff;
 pub mod explain;
+pub mod format;
 pub mod probe;
 pub mod simulate;
 

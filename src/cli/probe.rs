@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, requests_file};
 use crate::diag::Severity;
@@ -11,8 +11,7 @@ use crate::engine::routing::requests::{
     NamedRequest, Purpose, namespaced, representative_requests,
 };
 use crate::engine::routing::{NamespacedName, Request, Router};
-use crate::output::probe as render;
-use crate::output::{ColorChoice, Style};
+use crate::output::{ColorChoice, Format, PROBE, Style};
 use crate::pipeline::Loaded;
 use crate::probe::client::{self, Address};
 use crate::probe::{ProbeResult, Verdict, choose_gateway, http_ports, plan};
@@ -48,21 +47,11 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub insecure: bool,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = ProbeFormat::Human)]
-    pub output: ProbeFormat,
+    #[arg(short = 'o', long, value_parser = super::format::parser(PROBE), default_value = "human")]
+    pub output: Format,
     /// When to use colours (NO_COLOR is honoured with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProbeFormat {
-    /// A table of predicted and observed answers, and every difference.
-    Human,
-    /// The `gwctl/v1` ProbeReport.
-    Json,
-    /// JUnit XML: one test case per request.
-    Junit,
 }
 
 pub fn run(args: &ProbeArgs) -> i32 {
@@ -114,21 +103,18 @@ fn execute(args: &ProbeArgs) -> Result<i32, String> {
     let results = probe(args, &loaded, &address, &requests)?;
     let stdout = std::io::stdout();
     let style = Style::for_terminal(args.color, stdout.is_terminal());
-    let report = render::Report {
+    let run = crate::output::ProbeRun {
         gateway: &gateway,
         address: args.address.as_deref().unwrap_or_default(),
         results: &results,
     };
-    let text = match args.output {
-        ProbeFormat::Human => render::human(&report, &style),
-        ProbeFormat::Json => render::json(&report),
-        ProbeFormat::Junit => render::junit(&report),
-    };
+    let text = crate::output::render_probe(&run, args.output, &style)
+        .ok_or_else(|| super::format::not_offered(args.output))?;
     let mut out = stdout.lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("writing output: {e}"));
-        }
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("writing output: {e}"));
     }
     Ok(exit_code(&results))
 }

@@ -11,8 +11,8 @@ use crate::engine::routing::requests::{
     NamedRequest, grpc_call, header, namespaced, parse_url, query_pair,
 };
 use crate::engine::routing::{Request, RequestProtocol, RouteResult, Router, Scheme};
-use crate::output::simulate::{self as render, Case};
-use crate::output::{ColorChoice, Style};
+use crate::output::view::{Case, Simulation};
+use crate::output::{ColorChoice, Format, SIMULATE, Style};
 use crate::pipeline::Loaded;
 
 #[derive(Debug, Args)]
@@ -64,8 +64,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "NS/NAME")]
     pub expect_backend: Option<String>,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = SimulateFormat::Human)]
-    pub output: SimulateFormat,
+    #[arg(short = 'o', long, value_parser = super::format::parser(SIMULATE), default_value = "human")]
+    pub output: Format,
     /// When to use colours (NO_COLOR is honoured with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -84,16 +84,6 @@ pub enum ProtocolArg {
     Tls,
     Tcp,
     Udp,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SimulateFormat {
-    /// A short trace per (Gateway, port).
-    Human,
-    /// The `gwctl/v1` SimulationReport.
-    Json,
-    /// JUnit XML, one test case per request (for CI test reports).
-    Junit,
 }
 
 pub fn run(args: &SimulateArgs) -> i32 {
@@ -153,15 +143,15 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &Loaded) -> Result<i32,
     let (text, passed) = match &args.requests {
         Some(file) => {
             let requests = requests_file(file, base, args.input.default_namespace())?;
-            suite(args, &router, &requests, &style)
+            suite(args, &router, &requests, &style)?
         }
         None => single(args, &router, base, &style)?,
     };
     let mut out = stdout.lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("writing output: {e}"));
-        }
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("writing output: {e}"));
     }
     Ok(if passed { EXIT_OK } else { EXIT_FINDINGS })
 }
@@ -172,7 +162,7 @@ fn suite(
     router: &Router<'_>,
     requests: &[NamedRequest],
     style: &Style,
-) -> (String, bool) {
+) -> Result<(String, bool), String> {
     let runs: Vec<(Vec<RouteResult>, Vec<Check>)> = requests
         .iter()
         .map(|r| {
@@ -192,12 +182,8 @@ fn suite(
         })
         .collect();
     let passed = cases.iter().all(Case::passed);
-    let text = match args.output {
-        SimulateFormat::Human => render::suite_human(&cases, style),
-        SimulateFormat::Json => render::suite_json(&cases),
-        SimulateFormat::Junit => crate::output::junit::render(&cases),
-    };
-    (text, passed)
+    let text = render(&Simulation::Suite(&cases), args.output, style)?;
+    Ok((text, passed))
 }
 
 /// The rendered result of the one request the flags describe, with the `--expect-*`
@@ -221,17 +207,19 @@ fn single(
     let checks = check(&expectation, &results);
     let passed = checks.iter().all(|c| c.passed);
     let shown: &[Check] = if expectation.is_empty() { &[] } else { &checks };
-    let text = match args.output {
-        SimulateFormat::Human => render::human(request, &results, shown, style),
-        SimulateFormat::Json => render::json(request, &results, shown),
-        SimulateFormat::Junit => crate::output::junit::render(&[Case {
-            name: "request",
-            request,
-            results: &results,
-            checks: shown,
-        }]),
+    let case = Case {
+        name: "request",
+        request,
+        results: &results,
+        checks: shown,
     };
+    let text = render(&Simulation::Request(case), args.output, style)?;
     Ok((text, passed))
+}
+
+fn render(simulation: &Simulation<'_>, format: Format, style: &Style) -> Result<String, String> {
+    crate::output::render_simulation(simulation, format, style)
+        .ok_or_else(|| super::format::not_offered(format))
 }
 
 /// Separates a URL positional from the input paths.

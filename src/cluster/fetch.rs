@@ -275,10 +275,10 @@ pub fn list_all(
                         failed.store(true, Ordering::Relaxed);
                     }
                     progress.list_done();
-                    if let Ok(mut results) = results.lock() {
-                        if let Some(slot) = results.get_mut(i) {
-                            *slot = Some(result);
-                        }
+                    if let Ok(mut results) = results.lock()
+                        && let Some(slot) = results.get_mut(i)
+                    {
+                        *slot = Some(result);
                     }
                 }
             });

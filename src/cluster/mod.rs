@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::diag::{Diagnostic, Rule, Severity, Stage};
+use crate::diag::{Diagnostic, Rule, rule};
 use crate::model::GroupKind;
 use crate::yaml::Node;
 
@@ -34,45 +34,68 @@ pub use overlay::overlay;
 /// presumed valid (the engine's conformance stubs): only metadata is read from a cluster.
 const CONTENT_UNKNOWN_ANNOTATION: &str = "gwctl.dev/conformance-stub";
 
-pub static KIND_NOT_INSTALLED: Rule = Rule {
-    code: "GW0030",
-    name: "cluster-kind-not-installed",
-    severity: Severity::Info,
-    stage: Stage::Cluster,
-    summary: "The cluster does not serve a Gateway API kind (its CRD is not installed)",
-    explanation: r#"gwctl reads every Gateway API kind the cluster serves, in the version
-discovery says is served. A kind whose CustomResourceDefinition is not installed is skipped;
-routes of that kind cannot exist in the cluster.
+rule! {
+    /// ## What it does
+    /// Reports a Gateway API kind the cluster does not serve: its CustomResourceDefinition is not
+    /// installed. gwctl reads every Gateway API kind the cluster serves, in the version discovery
+    /// says is served, and skips the others.
+    ///
+    /// ## Why it matters
+    /// Routes of that kind cannot exist in the cluster.
+    ///
+    /// ## Example
+    /// The rule is reported only when gwctl reads a live cluster (`--cluster`), so it has no YAML
+    /// fixture; `tests/it/cluster.rs` triggers it against a fake API server. What the cluster
+    /// says:
+    ///
+    /// ```yaml
+    /// # kubectl get crd tlsroutes.gateway.networking.k8s.io
+    /// # Error from server (NotFound): ... not found
+    /// ```
+    ///
+    /// ## Fix
+    /// Nothing, if the kind is not used; otherwise install the Gateway API CRDs (the experimental
+    /// channel for TLSRoute, TCPRoute, UDPRoute).
+    pub static KIND_NOT_INSTALLED {
+        code: "GW0030",
+        name: "cluster-kind-not-installed",
+        severity: Info,
+        stage: Cluster,
+        summary: "The cluster does not serve a Gateway API kind (its CRD is not installed)",
+    }
+}
 
-```yaml
-# kubectl get crd tlsroutes.gateway.networking.k8s.io
-# Error from server (NotFound): ... not found
-```
-
-Fix: nothing, if the kind is not used; otherwise install the Gateway API CRDs (the
-experimental channel for TLSRoute, TCPRoute, UDPRoute)."#,
-};
-
-pub static LIST_FORBIDDEN: Rule = Rule {
-    code: "GW0031",
-    name: "cluster-list-forbidden",
-    severity: Severity::Warning,
-    stage: Stage::Cluster,
-    summary: "The credentials may not list a kind; its objects are unknown",
-    explanation: r#"A cluster is the whole world (as with `--complete`), except for kinds the
-user may not list: the API server answered 403 Forbidden, so gwctl does not know which
-objects of that kind exist, and every condition that depends on one is `Unknown`.
-
-```yaml
-# Role or ClusterRole rule that allows the list:
-- apiGroups: ["gateway.networking.k8s.io"]
-  resources: ["referencegrants"]
-  verbs: ["list"]
-```
-
-Fix: grant `list` on the resource (a ClusterRole, as gwctl reads all namespaces), or accept
-the `Unknown` conditions."#,
-};
+rule! {
+    /// ## What it does
+    /// Reports a kind that the credentials may not list: the API server answered 403 Forbidden.
+    ///
+    /// ## Why it matters
+    /// A cluster is the whole world (as with `--complete`), except for kinds the user may not
+    /// list: gwctl does not know which objects of that kind exist, and every condition that
+    /// depends on one is `Unknown`.
+    ///
+    /// ## Example
+    /// The rule is reported only when gwctl reads a live cluster (`--cluster`), so it has no YAML
+    /// fixture; `tests/it/cluster.rs` triggers it against a fake API server. The Role or
+    /// ClusterRole rule that allows the list:
+    ///
+    /// ```yaml
+    /// - apiGroups: ["gateway.networking.k8s.io"]
+    ///   resources: ["referencegrants"]
+    ///   verbs: ["list"]
+    /// ```
+    ///
+    /// ## Fix
+    /// Grant `list` on the resource (a ClusterRole, as gwctl reads all namespaces), or accept the
+    /// `Unknown` conditions.
+    pub static LIST_FORBIDDEN {
+        code: "GW0031",
+        name: "cluster-list-forbidden",
+        severity: Warning,
+        stage: Cluster,
+        summary: "The credentials may not list a kind; its objects are unknown",
+    }
+}
 
 /// Rules of cluster reading.
 pub static RULES: &[&Rule] = &[&KIND_NOT_INSTALLED, &LIST_FORBIDDEN];

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 pub use suppress::{Applied, IGNORE_ANNOTATION, UNUSED_SUPPRESSION, apply};
 
 use crate::admission::Channel;
-use crate::diag::{Diagnostic, Location, Rule, Severity, Stage, find_rule};
+use crate::diag::{Diagnostic, Location, Rule, Severity, find_rule, rule};
 use crate::input::Sources;
 use crate::source::{SourceFile, Span};
 use crate::yaml::{Document, Limits, Node, View};
@@ -21,31 +21,43 @@ use crate::yaml::{Document, Limits, Node, View};
 /// The file name looked for in the working directory and its ancestors.
 pub const FILE_NAME: &str = ".gwctl.yaml";
 
-pub static INVALID_CONFIG: Rule = Rule {
-    code: "GW0060",
-    name: "invalid-config",
-    severity: Severity::Error,
-    stage: Stage::Config,
-    summary: "The configuration file has an unknown key, a wrong type or an unknown value",
-    explanation: r#"`.gwctl.yaml` (or the file given with `--config`) is a mapping with these keys:
-
-```yaml
-# .gwctl.yaml
-severity:            # per-rule severity: error, warning or info (code or name)
-  GW1001: warning
-  unknown-backend: info
-ignore: [GW4001]     # rules never reported (code or name)
-exclude:             # like --exclude: walked files and directories to skip
-  - "**/kustomization.yaml"
-failOn: warning      # the default of --fail-on: error, warning, info or never
-gatewayApiVersion: v1.4.1      # the default of --gateway-api-version
-gatewayApiChannel: experimental # the default of --gateway-api-channel
-```
-
-Anything else (a misspelled key, a code that names no rule, a severity that does not exist)
-is reported at its position and otherwise ignored; the rest of the file still applies.
-Fix the entry, or remove it."#,
-};
+rule! {
+    /// ## What it does
+    /// Reports an entry of the configuration file (`.gwctl.yaml`, or the file given with
+    /// `--config`) that gwctl does not understand: a misspelled key, a code that names no rule, a
+    /// severity that does not exist. The entry is reported at its position and otherwise ignored;
+    /// the rest of the file still applies. The file is a mapping with these keys:
+    ///
+    /// ```yaml
+    /// # .gwctl.yaml
+    /// severity:            # per-rule severity: error, warning or info (code or name)
+    ///   GW1001: warning
+    ///   unknown-backend: info
+    /// ignore: [GW4001]     # rules never reported (code or name)
+    /// exclude:             # like --exclude: walked files and directories to skip
+    ///   - "**/kustomization.yaml"
+    /// failOn: warning      # the default of --fail-on: error, warning, info or never
+    /// gatewayApiVersion: v1.4.1       # the default of --gateway-api-version
+    /// gatewayApiChannel: experimental # the default of --gateway-api-channel
+    /// ```
+    ///
+    /// ## Why it matters
+    /// An entry that is ignored is a setting that does not apply.
+    ///
+    /// ## Example
+    /// `ignore` misspelled, in the file given with `--config`:
+    #[example = "testdata/rules/invalid-config/err-config.yaml"]
+    ///
+    /// ## Fix
+    /// Fix the entry, or remove it.
+    pub static INVALID_CONFIG {
+        code: "GW0060",
+        name: "invalid-config",
+        severity: Error,
+        stage: Config,
+        summary: "The configuration file has an unknown key, a wrong type or an unknown value",
+    }
+}
 
 /// The least severity that fails the run (`failOn`, `--fail-on`): a policy over
 /// severities, so the configuration owns it and the command line only names it.
@@ -409,6 +421,7 @@ fn parse_severity(text: &str) -> Option<Severity> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::TEST_RULE;
 
     fn parsed(text: &str) -> (Config, Vec<String>) {
         let loaded = parse(
@@ -494,15 +507,7 @@ mod tests {
 
     #[test]
     fn fail_on_compares_severities() {
-        static RULE: Rule = Rule {
-            code: "GW9999",
-            name: "test-rule",
-            severity: Severity::Warning,
-            stage: Stage::Analysis,
-            summary: "test",
-            explanation: "```yaml\n```",
-        };
-        let warning = vec![Diagnostic::new(&RULE, "w")];
+        let warning = vec![Diagnostic::new(&TEST_RULE, "w")];
         assert!(!FailOn::Error.fails(&warning));
         assert!(FailOn::Warning.fails(&warning));
         assert!(FailOn::Info.fails(&warning));

@@ -3,36 +3,42 @@
 use std::collections::HashMap;
 
 use super::Config;
-use crate::diag::{Diagnostic, FieldPath, Location, ResourceRef, Rule, Severity, Stage, find_rule};
+use crate::diag::{Diagnostic, FieldPath, Location, ResourceRef, Rule, find_rule, rule};
 use crate::model::{Meta, World};
 
 /// The annotation that suppresses findings about the object that carries it.
 pub const IGNORE_ANNOTATION: &str = "gwctl.dev/ignore";
 
-pub static UNUSED_SUPPRESSION: Rule = Rule {
-    code: "GW0050",
-    name: "unused-suppression",
-    severity: Severity::Warning,
-    stage: Stage::Config,
-    summary: "A `gwctl.dev/ignore` annotation names a rule that reports nothing about its object",
-    explanation: r#"The annotation `gwctl.dev/ignore` suppresses the listed rules (codes or
-names, separated by commas) for findings about the object that carries it. A reason may follow
-after ` -- `:
-
-```yaml
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: cross-namespace
-  namespace: hr
-  annotations:
-    gwctl.dev/ignore: "GW1001 -- hr moves to the shared gateway next sprint"
-```
-
-An entry that suppresses nothing (the problem was fixed, the code is mistyped, or the
-finding is about another object) is reported, so that suppressions do not outlive their
-reason. Remove the entry, or correct the code (`gwctl explain --list`)."#,
-};
+rule! {
+    /// ## What it does
+    /// Reports an entry of a `gwctl.dev/ignore` annotation that suppresses nothing: the problem
+    /// was fixed, the code is mistyped, or the finding is about another object. The annotation
+    /// suppresses the listed rules (codes or names, separated by commas) for findings about the
+    /// object that carries it; a reason may follow after ` -- `:
+    ///
+    /// ```yaml
+    /// metadata:
+    ///   annotations:
+    ///     gwctl.dev/ignore: "GW1001 -- hr moves to the shared gateway next sprint"
+    /// ```
+    ///
+    /// ## Why it matters
+    /// Reporting the unused entries keeps suppressions from outliving their reason.
+    ///
+    /// ## Example
+    /// The route suppresses `backend-not-found` (GW2003), but its backend exists:
+    #[example = "testdata/rules/unused-suppression/err.yaml"]
+    ///
+    /// ## Fix
+    /// Remove the entry, or correct the code (`gwctl explain --list`).
+    pub static UNUSED_SUPPRESSION {
+        code: "GW0050",
+        name: "unused-suppression",
+        severity: Warning,
+        stage: Config,
+        summary: "A `gwctl.dev/ignore` annotation names a rule that reports nothing about its object",
+    }
+}
 
 /// One object's suppressions.
 struct Suppression<'w> {
@@ -170,6 +176,7 @@ fn unused_diagnostics(suppression: &Suppression<'_>) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Severity;
 
     #[test]
     fn parses_codes_names_and_a_reason() {

@@ -14,6 +14,13 @@ use std::fmt;
 
 use crate::source::{DocId, FileId, Span};
 
+mod rule;
+
+pub(crate) use rule::rule;
+#[cfg(test)]
+pub(crate) use rule::testing::TEST_RULE;
+pub use rule::{Declared, DocPart, Rule, SECTIONS, Section, Stage, WHAT_IT_DOES, find_rule};
+
 /// Severity of a finding, ordered from least to most severe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -36,53 +43,6 @@ impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// The stage of the pipeline that reports a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Stage {
-    /// Reading files, stdin and URLs (GW000x), and `--requests` files (GW7xxx).
-    Input,
-    /// Parsing YAML (GW001x).
-    Yaml,
-    /// Reading a live cluster (GW003x).
-    Cluster,
-    /// Configuration and suppressions (GW005x, GW006x).
-    Config,
-    /// Reading objects against their schema: identity, types, enums, CRD validations (GW01xx).
-    Schema,
-    /// The analysis: attachment, references, listeners, open world, written status (GW1xxx
-    /// and above).
-    Analysis,
-}
-
-impl Stage {
-    /// Whether the stage reads the input (files, YAML, object schema, the cluster), as
-    /// opposed to configuring or analysing it: a reading problem means some input was not
-    /// (fully) understood.
-    pub fn reads_input(self) -> bool {
-        matches!(
-            self,
-            Stage::Input | Stage::Yaml | Stage::Cluster | Stage::Schema
-        )
-    }
-}
-
-/// A check's identity and documentation. Each check declares one `static Rule` beside
-/// its code; [`crate::rules::all`] lists them all.
-#[derive(Debug)]
-pub struct Rule {
-    /// Stable code, e.g. `GW1001`. Never reused.
-    pub code: &'static str,
-    /// Stable kebab-case name, e.g. `route-not-allowed-by-listeners`.
-    pub name: &'static str,
-    pub severity: Severity,
-    /// The stage that reports it.
-    pub stage: Stage,
-    /// One line.
-    pub summary: &'static str,
-    /// Markdown: what it means, why it matters, an example and the fix.
-    pub explanation: &'static str,
 }
 
 /// One step of a field path. Keys are mostly literals (`spec`, `rules`): borrowed, so
@@ -261,22 +221,6 @@ impl Diagnostic {
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
-    }
-}
-
-/// The rule of `rules` with this code (case-insensitive) or kebab-case name. Stages that
-/// name rules (the configuration, suppressions) are handed the catalog rather than
-/// importing it, as it sits above them.
-pub fn find_rule(rules: &[&'static Rule], code_or_name: &str) -> Option<&'static Rule> {
-    rules
-        .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
-}
-
-impl PartialEq for Rule {
-    fn eq(&self, other: &Self) -> bool {
-        self.code == other.code
     }
 }
 

@@ -3,72 +3,126 @@
 use super::conditions::{ConditionStatus, Decision, Verdict, reasons, types};
 use super::index::{Index, Lookup};
 use super::report::GatewayClassReport;
-use crate::diag::{Diagnostic, FieldPath};
+use crate::diag::{Diagnostic, FieldPath, rule};
 use crate::model::{Gateway, GatewayClass};
 
-rule!(
-    GATEWAY_CLASS_NOT_FOUND,
-    "GW3001",
-    "gateway-class-not-found",
-    Error,
-    "A Gateway names a GatewayClass that does not exist",
-    "A Gateway is reconciled only by the controller of its GatewayClass. When the class \
-does not exist no controller picks the Gateway up: its conditions stay \
-`Accepted=Unknown` (`Pending`), no listener is programmed and no route attaches.\n\n\
-```yaml\nspec:\n  gatewayClassName: istio   # no GatewayClass named istio\n```\n\n\
-Fix: set `gatewayClassName` to an installed class (`kubectl get gatewayclass`)."
-);
+rule! {
+    /// ## What it does
+    /// Reports a Gateway whose `gatewayClassName` names no GatewayClass.
+    ///
+    /// ## Why it matters
+    /// A Gateway is reconciled only by the controller of its GatewayClass. When the class does
+    /// not exist no controller picks the Gateway up: its conditions stay `Accepted=Unknown`
+    /// (`Pending`), no listener is programmed and no route attaches.
+    ///
+    /// ## Example
+    #[example = "testdata/rules/gateway-class-not-found/err.yaml"]
+    ///
+    /// ## Fix
+    /// Set `gatewayClassName` to an installed class (`kubectl get gatewayclass`).
+    pub static GATEWAY_CLASS_NOT_FOUND {
+        code: "GW3001",
+        name: "gateway-class-not-found",
+        severity: Error,
+        stage: Analysis,
+        summary: "A Gateway names a GatewayClass that does not exist",
+    }
+}
 
-rule!(
-    GATEWAY_CLASS_NOT_HANDLED,
-    "GW3002",
-    "gateway-class-not-handled",
-    Warning,
-    "A Gateway's GatewayClass belongs to another controller",
-    "With `--controller-name`, only GatewayClasses whose `spec.controllerName` matches are \
-handled. Gateways of other classes are left to their own controller, so gwctl predicts \
-nothing for them (`Accepted=Unknown`, `Pending`).\n\n\
-```yaml\nkind: GatewayClass\nspec:\n  controllerName: example.com/other-controller\n```\n\n\
-Fix: use a class of the controller you target, or drop `--controller-name`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, with `--controller-name`, a Gateway whose GatewayClass belongs to another
+    /// controller: only GatewayClasses whose `spec.controllerName` matches are handled.
+    ///
+    /// ## Why it matters
+    /// Gateways of other classes are left to their own controller, so gwctl predicts nothing for
+    /// them (`Accepted=Unknown`, `Pending`).
+    ///
+    /// ## Example
+    /// With `--controller-name example.com/gateway-controller`, class `other` belongs to another
+    /// controller:
+    #[example = "testdata/rules/gateway-class-not-handled/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use a class of the controller you target, or drop `--controller-name`.
+    pub static GATEWAY_CLASS_NOT_HANDLED {
+        code: "GW3002",
+        name: "gateway-class-not-handled",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A Gateway's GatewayClass belongs to another controller",
+    }
+}
 
-rule!(
-    GATEWAY_INVALID_PARAMETERS,
-    "GW3009",
-    "gateway-invalid-parameters",
-    Error,
-    "A Gateway's infrastructure.parametersRef does not resolve",
-    "`spec.infrastructure.parametersRef` must name an existing object the implementation \
-understands (gwctl knows core ConfigMaps). Otherwise the Gateway gets `Accepted=False` \
-with reason `InvalidParameters`.\n\n\
-```yaml\nspec:\n  infrastructure:\n    parametersRef: {group: \"\", kind: ConfigMap, name: gw-params}   # missing\n```\n\n\
-Fix: create the referenced object, or remove the parametersRef."
-);
+rule! {
+    /// ## What it does
+    /// Reports a Gateway whose `spec.infrastructure.parametersRef` does not name an existing
+    /// object the implementation understands (gwctl knows core ConfigMaps).
+    ///
+    /// ## Why it matters
+    /// The Gateway gets `Accepted=False` with reason `InvalidParameters`.
+    ///
+    /// ## Example
+    /// The parametersRef names a ConfigMap that does not exist:
+    #[example = "testdata/rules/gateway-invalid-parameters/err.yaml"]
+    ///
+    /// ## Fix
+    /// Create the referenced object, or remove the parametersRef.
+    pub static GATEWAY_INVALID_PARAMETERS {
+        code: "GW3009",
+        name: "gateway-invalid-parameters",
+        severity: Error,
+        stage: Analysis,
+        summary: "A Gateway's infrastructure.parametersRef does not resolve",
+    }
+}
 
-rule!(
-    UNKNOWN_GATEWAY_CLASS,
-    "GW4001",
-    "unknown-gateway-class",
-    Warning,
-    "A Gateway names a GatewayClass the input does not contain",
-    "Without `--complete`, a GatewayClass absent from the input may exist in the cluster, \
-so whether (and by whom) the Gateway is reconciled is unknown: its conditions and those \
-of the routes attaching to it are `Unknown`.\n\n\
-```yaml\nspec:\n  gatewayClassName: cilium   # GatewayClass not among the inputs\n```\n\n\
-Fix: add the GatewayClass manifest to the input, or pass `--complete`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, without `--complete`, a Gateway whose GatewayClass is not in the input.
+    ///
+    /// ## Why it matters
+    /// A GatewayClass absent from the input may exist in the cluster, so whether (and by whom)
+    /// the Gateway is reconciled is unknown: its conditions and those of the routes attaching to
+    /// it are `Unknown`.
+    ///
+    /// ## Example
+    /// Without `--complete`: the Gateway's class `example` is not among the inputs:
+    #[example = "testdata/rules/unknown-gateway-class/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add the GatewayClass manifest to the input, or pass `--complete`.
+    pub static UNKNOWN_GATEWAY_CLASS {
+        code: "GW4001",
+        name: "unknown-gateway-class",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A Gateway names a GatewayClass the input does not contain",
+    }
+}
 
-rule!(
-    UNKNOWN_PARAMETERS,
-    "GW4007",
-    "unknown-gateway-parameters",
-    Warning,
-    "A Gateway's infrastructure.parametersRef names an object the input does not contain",
-    "Without `--complete`, the parameters object may exist in the cluster, so the \
-Gateway's `Accepted` condition is `Unknown`.\n\n\
-```yaml\nspec:\n  infrastructure:\n    parametersRef: {group: \"\", kind: ConfigMap, name: gw-params}\n```\n\n\
-Fix: add the object's manifest to the input, or pass `--complete`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, without `--complete`, a Gateway whose `infrastructure.parametersRef` names an
+    /// object the input does not contain.
+    ///
+    /// ## Why it matters
+    /// The object may exist in the cluster, so the Gateway's `Accepted` condition is `Unknown`.
+    ///
+    /// ## Example
+    /// Without `--complete`: ConfigMap `gw-params` is not among the inputs:
+    #[example = "testdata/rules/unknown-gateway-parameters/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add the object's manifest to the input, or pass `--complete`.
+    pub static UNKNOWN_PARAMETERS {
+        code: "GW4007",
+        name: "unknown-gateway-parameters",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A Gateway's infrastructure.parametersRef names an object the input does not contain",
+    }
+}
 
 /// Whether a Gateway is reconciled by the simulated controller.
 #[derive(Debug, Clone, PartialEq, Eq)]

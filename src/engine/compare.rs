@@ -8,63 +8,112 @@
 use super::Analysis;
 use super::conditions::{Condition, ConditionStatus, types};
 use super::report::{GatewayReport, ParentRefStatus, RouteReport};
-use crate::diag::{Diagnostic, FieldPath};
+use crate::diag::{Diagnostic, FieldPath, rule};
 use crate::model::{LiveCondition, LiveParent, LiveStatus, Meta, World};
 
-rule!(
-    ROUTE_STATUS_DIFFERS,
-    "GW6001",
-    "route-status-differs",
-    Warning,
-    "A route parent's written status differs from the prediction",
-    "With `--compare-status`, gwctl compares the `status.parents` a controller wrote with \
-the status it predicts from the Gateway API specification. A difference means the \
-controller departs from the spec, or that the input is not what the controller sees.\n\n\
-```yaml\nstatus:\n  parents:\n  - parentRef: {name: shared-gateway, namespace: infra-ns}\n    conditions:\n    - type: Accepted\n      status: \"True\"    # gwctl predicts False/NotAllowedByListeners\n```\n\n\
-Fix: run `gwctl check` without `--compare-status` to see why gwctl predicts what it \
-does; if the manifests are right, check the controller's version and logs."
-);
+rule! {
+    /// ## What it does
+    /// Reports, with `--compare-status`, a route parent whose `status.parents` entry, as a
+    /// controller wrote it, differs from the status gwctl predicts from the Gateway API
+    /// specification.
+    ///
+    /// ## Why it matters
+    /// A difference means the controller departs from the spec, or that the input is not what
+    /// the controller sees.
+    ///
+    /// ## Example
+    /// With `--compare-status`: the controller wrote `Accepted=False` (`NotAllowedByListeners`)
+    /// where gwctl predicts `Accepted=True`:
+    #[example = "testdata/rules/route-status-differs/err.yaml"]
+    ///
+    /// ## Fix
+    /// Run `gwctl check` without `--compare-status` to see why gwctl predicts what it does; if
+    /// the manifests are right, check the controller's version and logs.
+    pub static ROUTE_STATUS_DIFFERS {
+        code: "GW6001",
+        name: "route-status-differs",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A route parent's written status differs from the prediction",
+    }
+}
 
-rule!(
-    LISTENER_STATUS_DIFFERS,
-    "GW6002",
-    "listener-status-differs",
-    Warning,
-    "A listener's written status differs from the prediction",
-    "With `--compare-status`, each entry of a Gateway's or ListenerSet's \
-`status.listeners` is compared with the prediction: its conditions and \
-`attachedRoutes`.\n\n\
-```yaml\nstatus:\n  listeners:\n  - name: shared-http\n    attachedRoutes: 3     # gwctl predicts 2\n```\n\n\
-Fix: compare the routes gwctl counts (`gwctl check -o table`) with the ones the \
-controller counts; a controller that counts refused routes departs from the spec."
-);
+rule! {
+    /// ## What it does
+    /// Reports, with `--compare-status`, an entry of a Gateway's or ListenerSet's
+    /// `status.listeners` that differs from the prediction: its conditions or `attachedRoutes`.
+    ///
+    /// ## Why it matters
+    /// A difference means the controller departs from the spec (a controller that counts refused
+    /// routes in `attachedRoutes` does), or that the input is not what the controller sees.
+    ///
+    /// ## Example
+    /// With `--compare-status`: the controller counts 3 attached routes where gwctl counts 1:
+    #[example = "testdata/rules/listener-status-differs/err.yaml"]
+    ///
+    /// ## Fix
+    /// Compare the routes gwctl counts (`gwctl check -o table`) with the ones the controller
+    /// counts.
+    pub static LISTENER_STATUS_DIFFERS {
+        code: "GW6002",
+        name: "listener-status-differs",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A listener's written status differs from the prediction",
+    }
+}
 
-rule!(
-    GATEWAY_STATUS_DIFFERS,
-    "GW6003",
-    "gateway-status-differs",
-    Warning,
-    "A Gateway's or ListenerSet's written condition differs from the prediction",
-    "With `--compare-status`, the `status.conditions` of each Gateway and ListenerSet are \
-compared with the prediction.\n\n\
-```yaml\nstatus:\n  conditions:\n  - type: Accepted\n    status: \"False\"   # gwctl predicts True/Accepted\n    reason: InvalidParameters\n```\n\n\
-Fix: run `gwctl check` to see the prediction's reasons; if the manifests are right, \
-check the controller's version and logs."
-);
+rule! {
+    /// ## What it does
+    /// Reports, with `--compare-status`, a condition of a Gateway's or ListenerSet's
+    /// `status.conditions` that differs from the prediction.
+    ///
+    /// ## Why it matters
+    /// A difference means the controller departs from the spec, or that the input is not what
+    /// the controller sees.
+    ///
+    /// ## Example
+    /// With `--compare-status`: the controller wrote `Programmed=False` (`Invalid`) where gwctl
+    /// predicts `Programmed=True`:
+    #[example = "testdata/rules/gateway-status-differs/err.yaml"]
+    ///
+    /// ## Fix
+    /// Run `gwctl check` to see the prediction's reasons; if the manifests are right, check the
+    /// controller's version and logs.
+    pub static GATEWAY_STATUS_DIFFERS {
+        code: "GW6003",
+        name: "gateway-status-differs",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A Gateway's or ListenerSet's written condition differs from the prediction",
+    }
+}
 
-rule!(
-    STATUS_STALE,
-    "GW6004",
-    "status-stale",
-    Warning,
-    "The written status is for an older generation of the object",
-    "A controller records the `metadata.generation` it acted on as each condition's \
-`observedGeneration`. A lower value means the controller has not processed the latest \
-change yet (it is busy, failing, or not running), so the written status says nothing \
-about the current spec.\n\n\
-```yaml\nmetadata:\n  generation: 4\nstatus:\n  conditions:\n  - type: Accepted\n    observedGeneration: 3   # stale\n```\n\n\
-Fix: wait for the controller, or check that it is running and what its logs say."
-);
+rule! {
+    /// ## What it does
+    /// Reports, with `--compare-status`, a written condition whose `observedGeneration` is lower
+    /// than the object's `metadata.generation`. A controller records the generation it acted on
+    /// as each condition's `observedGeneration`.
+    ///
+    /// ## Why it matters
+    /// The controller has not processed the latest change yet (it is busy, failing, or not
+    /// running), so the written status says nothing about the current spec.
+    ///
+    /// ## Example
+    /// With `--compare-status`: the route's `ResolvedRefs` condition was written for generation 1
+    /// of a route at generation 2:
+    #[example = "testdata/rules/status-stale/err.yaml"]
+    ///
+    /// ## Fix
+    /// Wait for the controller, or check that it is running and what its logs say.
+    pub static STATUS_STALE {
+        code: "GW6004",
+        name: "status-stale",
+        severity: Warning,
+        stage: Analysis,
+        summary: "The written status is for an older generation of the object",
+    }
+}
 
 /// Diagnostics for every written status that differs from `analysis`. With
 /// `controller_name`, only route parent entries written by that controller are read.

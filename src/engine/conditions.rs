@@ -11,6 +11,7 @@ pub mod types {
     pub const PROGRAMMED: &str = "Programmed";
     pub const RESOLVED_REFS: &str = "ResolvedRefs";
     pub const CONFLICTED: &str = "Conflicted";
+    pub const OVERLAPPING_TLS_CONFIG: &str = "OverlappingTLSConfig";
     pub const INSECURE_FRONTEND_VALIDATION_MODE: &str = "InsecureFrontendValidationMode";
 }
 
@@ -94,6 +95,12 @@ impl Condition {
             reason: reason.to_string(),
             message: message.into(),
         }
+    }
+
+    /// Whether this condition's `True` is the bad outcome (negative polarity, as the
+    /// Gateway API calls `Conflicted` and `OverlappingTLSConfig`).
+    pub fn is_negative_polarity(&self) -> bool {
+        [types::CONFLICTED, types::OVERLAPPING_TLS_CONFIG].contains(&self.type_.as_str())
     }
 }
 

@@ -1,5 +1,6 @@
 //! Lookups built once per analysis, so every check is a hash lookup rather than a scan.
 
+use crate::diag::rule;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::{
@@ -7,17 +8,28 @@ use crate::model::{
     World, positions_by_name,
 };
 
-rule!(
-    UNKNOWN_PARENT,
-    "GW4006",
-    "unknown-parent",
-    Warning,
-    "A parentRef names a Gateway or ListenerSet the input does not contain",
-    "Without `--complete`, a parent absent from the input may exist in the cluster, so \
-whether the route attaches is `Unknown`.\n\n\
-```yaml\nparentRefs:\n- {name: shared-gateway, namespace: infra-ns}   # not among the inputs\n```\n\n\
-Fix: add the parent's manifest to the input, or pass `--complete`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, without `--complete`, a parentRef naming a Gateway or ListenerSet the input does
+    /// not contain.
+    ///
+    /// ## Why it matters
+    /// The parent may exist in the cluster, so whether the route attaches is `Unknown`.
+    ///
+    /// ## Example
+    /// Without `--complete`: Gateway `infra/gw` is not among the inputs:
+    #[example = "testdata/rules/unknown-parent/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add the parent's manifest to the input, or pass `--complete`.
+    pub static UNKNOWN_PARENT {
+        code: "GW4006",
+        name: "unknown-parent",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A parentRef names a Gateway or ListenerSet the input does not contain",
+    }
+}
 
 /// The result of looking up an object by name.
 #[derive(Debug, Clone, Copy)]

@@ -16,20 +16,6 @@ use std::collections::BTreeSet;
 use crate::diag::Diagnostic;
 use crate::model::{GroupKind, World};
 
-/// Declares a `pub static` [`crate::diag::Rule`] beside the code that emits it.
-macro_rules! rule {
-    ($name:ident, $code:literal, $slug:literal, $severity:ident, $summary:expr, $explanation:expr) => {
-        pub static $name: crate::diag::Rule = crate::diag::Rule {
-            code: $code,
-            name: $slug,
-            severity: crate::diag::Severity::$severity,
-            stage: crate::diag::Stage::Analysis,
-            summary: $summary,
-            explanation: $explanation,
-        };
-    };
-}
-
 mod attachment;
 mod classes;
 pub mod compare;
@@ -90,6 +76,33 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Analysis {
+    /// Names of the listeners parentRef `parent_ref` of route `route` attached to.
+    pub fn attached_listeners(&self, route: usize, parent_ref: usize) -> Vec<&str> {
+        // Attachments are sorted by (route, parentRef): a binary search, not a scan per row.
+        let key = (route, parent_ref);
+        let start = self
+            .attachments
+            .partition_point(|a| (a.route, a.parent_ref) < key);
+        self.attachments
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|a| (a.route, a.parent_ref) == key)
+            .filter_map(|a| {
+                let owner = match a.listener.owner {
+                    ListenerOwner::Gateway(i) => self.gateways.get(i),
+                    ListenerOwner::ListenerSet(i) => self.listener_sets.get(i),
+                }?;
+                owner
+                    .listeners
+                    .get(a.listener.index)
+                    .map(|l| l.name.as_str())
+            })
+            .collect()
+    }
+}
+
 /// Every rule of the engine, for the registry (`crate::rules`).
 pub static RULES: &[&crate::diag::Rule] = &[
     &attachment::ROUTE_NOT_ALLOWED_BY_LISTENERS,
@@ -119,7 +132,6 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &classes::UNKNOWN_GATEWAY_CLASS,
     &classes::UNKNOWN_PARAMETERS,
     &listeners::LISTENER_UNSUPPORTED_PROTOCOL,
-    &listeners::LISTENER_INVALID_VALUE,
     &listeners::LISTENER_CONFLICT,
     &listeners::LISTENER_INVALID_ROUTE_KINDS,
     &listeners::LISTENERSET_NOT_ALLOWED,

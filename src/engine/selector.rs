@@ -1,23 +1,37 @@
 //! Kubernetes `LabelSelector` evaluation against Namespace labels (§3.3).
 
+use crate::diag::rule;
 use std::collections::BTreeMap;
 
 use super::index::Index;
 use crate::model::{Known, LabelSelector, SelectorOperator};
 
-rule!(
-    UNKNOWN_NAMESPACE,
-    "GW4002",
-    "unknown-namespace",
-    Warning,
-    "A namespace selector depends on a Namespace the input does not contain",
-    "`allowedRoutes.namespaces.from: Selector` (and `allowedListeners`) match Namespace \
-labels. Without `--complete`, a Namespace absent from the input may exist with any \
-labels, so admission is `Unknown` (only `kubernetes.io/metadata.name` is known).\n\n\
-```yaml\nselector:\n  matchLabels: {shared-gateway-access: \"true\"}   # Namespace hr not in the input\n```\n\n\
-Fix: add the Namespace manifest (`kubectl get namespace hr -o yaml`) to the input, or \
-pass `--complete`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, without `--complete`, a namespace selector (`allowedRoutes.namespaces.from:
+    /// Selector`, and `allowedListeners`) that must match the labels of a Namespace the input does
+    /// not contain.
+    ///
+    /// ## Why it matters
+    /// A Namespace absent from the input may exist with any labels, so admission is `Unknown`
+    /// (only `kubernetes.io/metadata.name` is known).
+    ///
+    /// ## Example
+    /// Without `--complete`: a Selector listener, and a route of namespace `app`, which is not
+    /// among the inputs:
+    #[example = "testdata/rules/unknown-namespace/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add the Namespace manifest (`kubectl get namespace app -o yaml`) to the input, or pass
+    /// `--complete`.
+    pub static UNKNOWN_NAMESPACE {
+        code: "GW4002",
+        name: "unknown-namespace",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A namespace selector depends on a Namespace the input does not contain",
+    }
+}
 
 /// The label the API server puts on every Namespace.
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";

@@ -13,7 +13,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, Location, Rule, Severity, Stage};
+use crate::diag::{Diagnostic, Location, Rule, rule};
 use crate::source::{DocId, FileId, SourceFile, Span};
 use crate::yaml::{Document, Limits};
 pub use resolve::{Resolved, resolve};
@@ -45,57 +45,86 @@ impl Sources {
     }
 }
 
-pub static FILE_TOO_LARGE: Rule = Rule {
-    code: "GW0001",
-    name: "input-file-too-large",
-    severity: Severity::Error,
-    stage: Stage::Input,
-    summary: "A file is larger than the size limit and is not read",
-    explanation: r#"gwctl does not read files beyond a size limit (256 MiB by default), so that a
-stray artifact in a manifests directory cannot exhaust memory. The file is skipped; the other
-files are still checked.
+rule! {
+    /// ## What it does
+    /// Reports a file larger than the size limit (`--max-file-size`, 256 MiB by default). gwctl
+    /// does not read it; the other files are still checked.
+    ///
+    /// ## Why it matters
+    /// The limit keeps a stray artifact in a manifests directory (say `manifests/dump.json` of
+    /// 2.1 GiB) from exhausting memory, but none of the manifests of a skipped file is checked.
+    ///
+    /// ## Example
+    /// With `--max-file-size 600`, this file of more than 600 bytes is not read:
+    #[example = "testdata/rules/input-file-too-large/err.yaml"]
+    ///
+    /// ## Fix
+    /// Exclude the file (`--exclude dump.json`), or split it.
+    pub static FILE_TOO_LARGE {
+        code: "GW0001",
+        name: "input-file-too-large",
+        severity: Error,
+        stage: Input,
+        summary: "A file is larger than the size limit and is not read",
+    }
+}
 
-```text
-manifests/dump.json: 2.1 GiB
-```
+rule! {
+    /// ## What it does
+    /// Reports a file that is not valid UTF-8: it has a byte sequence that is not UTF-8 (often a
+    /// file saved as Latin-1 or UTF-16). The file is not checked; the position of the first bad
+    /// byte is shown.
+    ///
+    /// ## Why it matters
+    /// YAML read by Kubernetes must be UTF-8, and none of the file's manifests is checked.
+    ///
+    /// ## Example
+    /// The rule's fixture (`testdata/rules/input-invalid-utf8/err.yaml`) is not UTF-8 text, so it
+    /// cannot be embedded here; its annotation value ends in the Latin-1 byte for `é`:
+    ///
+    /// ```yaml
+    /// metadata:
+    ///   annotations:
+    ///     owner: "Ren\xe9"   # byte 0xE9: Latin-1, not UTF-8
+    /// ```
+    ///
+    /// ## Fix
+    /// Convert the file: `iconv -f latin1 -t utf-8 file.yaml > fixed.yaml`.
+    pub static INVALID_UTF8 {
+        code: "GW0002",
+        name: "input-invalid-utf8",
+        severity: Error,
+        stage: Input,
+        summary: "A file is not valid UTF-8",
+    }
+}
 
-Exclude the file (`--exclude dump.json`), or split it."#,
-};
-
-pub static INVALID_UTF8: Rule = Rule {
-    code: "GW0002",
-    name: "input-invalid-utf8",
-    severity: Severity::Error,
-    stage: Stage::Input,
-    summary: "A file is not valid UTF-8",
-    explanation: r#"YAML read by Kubernetes must be UTF-8. The file has a byte sequence that is
-not UTF-8 (often a file saved as Latin-1 or UTF-16), so it is not checked; the position of
-the first bad byte is shown.
-
-```yaml
-metadata:
-  annotations:
-    owner: "Ren\xe9"   # byte 0xE9: Latin-1, not UTF-8
-```
-
-Convert the file: `iconv -f latin1 -t utf-8 file.yaml > fixed.yaml`."#,
-};
-
-pub static UNREADABLE: Rule = Rule {
-    code: "GW0003",
-    name: "input-unreadable",
-    severity: Severity::Error,
-    stage: Stage::Input,
-    summary: "A file or directory cannot be read",
-    explanation: r#"A file or directory found while walking the inputs cannot be read, usually
-for lack of permission, so its manifests are not checked.
-
-```text
-manifests/secret/: Permission denied
-```
-
-Fix the permissions, or exclude the path (`--exclude secret`)."#,
-};
+rule! {
+    /// ## What it does
+    /// Reports a file or directory, found while walking the inputs, that cannot be read, usually
+    /// for lack of permission.
+    ///
+    /// ## Why it matters
+    /// None of the manifests in it is checked.
+    ///
+    /// ## Example
+    /// The rule's fixture (`testdata/rules/input-unreadable/err.yaml`) is a link to a file that
+    /// cannot be read, so it has no text to embed here. A typical case:
+    ///
+    /// ```text
+    /// manifests/secret/: Permission denied
+    /// ```
+    ///
+    /// ## Fix
+    /// Fix the permissions, or exclude the path (`--exclude secret`).
+    pub static UNREADABLE {
+        code: "GW0003",
+        name: "input-unreadable",
+        severity: Error,
+        stage: Input,
+        summary: "A file or directory cannot be read",
+    }
+}
 
 /// Rules of the input stage.
 pub static RULES: &[&Rule] = &[&FILE_TOO_LARGE, &INVALID_UTF8, &UNREADABLE];

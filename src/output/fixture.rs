@@ -2,42 +2,56 @@
 //! and a rejected HTTPRoute, a ListenerSet, and findings at a field, at a raw file
 //! position and on a cluster object.
 
-use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef, Rule, Severity, Stage};
+use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef, Rule, rule};
+use crate::engine::routing::{
+    NamespacedName, NearMiss, Outcome, Request, RouteRef, RouteResult, Scheme,
+};
 use crate::engine::{
     Analysis, Attachment, Condition, ConditionStatus, GatewayReport, ListenerId, ListenerOwner,
     ListenerStatus, ParentRefStatus, RouteParentStatus, RouteReport,
 };
 use crate::input::Sources;
 use crate::model::{ListenerSet, Meta, ParentRef, RouteKind, World};
+use crate::output::view::ProbeRun;
+use crate::probe::{Observation, ObservedBackend, Prediction, Probe, ProbeResult, Verdict};
 use crate::source::{SourceFile, Span};
 use crate::yaml::Limits;
 
-pub static NOT_ALLOWED: Rule = Rule {
-    code: "GW1001",
-    name: "route-not-allowed-by-listeners",
-    severity: Severity::Error,
-    stage: Stage::Analysis,
-    summary: "No listener allows the route.",
-    explanation: "```yaml\n```",
-};
+rule! {
+    /// A rule for tests.
+    pub static NOT_ALLOWED {
+        code: "GW1001",
+        name: "route-not-allowed-by-listeners",
+        severity: Error,
+        stage: Analysis,
+        summary: "No listener allows the route.",
+    }
+}
 
-pub static SYNTAX: Rule = Rule {
-    code: "GW0002",
-    name: "yaml-syntax",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "Invalid YAML.",
-    explanation: "```yaml\n```",
-};
+rule! {
+    /// A rule for tests.
+    pub static SYNTAX {
+        code: "GW0002",
+        name: "yaml-syntax",
+        severity: Error,
+        stage: Yaml,
+        summary: "Invalid YAML.",
+    }
+}
 
-pub static UNKNOWN_PARENT: Rule = Rule {
-    code: "GW4001",
-    name: "parent-not-in-input",
-    severity: Severity::Warning,
-    stage: Stage::Analysis,
-    summary: "The parent is not in the input.",
-    explanation: "```yaml\n```",
-};
+rule! {
+    /// A rule for tests.
+    pub static UNKNOWN_PARENT {
+        code: "GW4001",
+        name: "parent-not-in-input",
+        severity: Warning,
+        stage: Analysis,
+        summary: "The parent is not in the input.",
+    }
+}
+
+/// The fixture's rules, by code.
+static RULES: &[&Rule] = &[&SYNTAX, &NOT_ALLOWED, &UNKNOWN_PARENT];
 
 pub const GATEWAYS_YAML: &str = "\
 apiVersion: gateway.networking.k8s.io/v1
@@ -306,7 +320,99 @@ impl Fixture {
             world: &self.world,
             analysis: &self.analysis,
             diagnostics: &self.diagnostics,
+            rules: RULES,
         }
+    }
+}
+
+/// A `simulate` result: 404 with one near miss.
+pub fn not_found() -> RouteResult {
+    let gateway = NamespacedName {
+        namespace: "infra-ns".into(),
+        name: "shared-gateway".into(),
+    };
+    let mut r = RouteResult::new(gateway, Some(80), Outcome::NotFound);
+    r.status_code = Some(404);
+    r.explanation = vec!["no HTTPRoute matches".into()];
+    r.near_misses.push(NearMiss {
+        route: RouteRef {
+            kind: RouteKind::Http,
+            namespace: "hr".into(),
+            name: "cross-namespace".into(),
+        },
+        reason: "NotAllowedByListeners".into(),
+        message: "refused".into(),
+    });
+    r
+}
+
+/// A `probe` result for `path`: predicted and observed status codes.
+fn probe_result(path: &str, predicted: u16, observed: Result<u16, &str>) -> ProbeResult {
+    let outcome = if predicted == 200 {
+        Outcome::Routed
+    } else {
+        Outcome::NotFound
+    };
+    let probe = Probe {
+        name: format!("HTTPRoute x/y {path}"),
+        request: Request {
+            host: Some("127.0.0.1".into()),
+            port: Some(80),
+            path: path.into(),
+            ..Request::default()
+        },
+        scheme: Scheme::Http,
+        prediction: Prediction {
+            outcome,
+            status_code: Some(predicted),
+            location: None,
+            backends: if predicted == 200 {
+                vec![NamespacedName {
+                    namespace: "product".into(),
+                    name: "product".into(),
+                }]
+            } else {
+                Vec::new()
+            },
+            route: None,
+        },
+        skipped: None,
+    };
+    let observation = Some(observed.map_err(str::to_string).map(|status| Observation {
+        status_code: status,
+        location: None,
+        backend: (status == 200).then(|| ObservedBackend {
+            namespace: None,
+            name: "product".into(),
+            source: "header x-backend".into(),
+        }),
+    }));
+    ProbeResult {
+        verdict: Verdict::of(&probe, observation.as_ref()),
+        sent_to: Some("127.0.0.1:8080".into()),
+        observation,
+        probe,
+    }
+}
+
+pub fn probe_results() -> Vec<ProbeResult> {
+    vec![
+        probe_result("/product", 200, Ok(200)),
+        probe_result("/hr", 404, Ok(200)),
+        probe_result("/<&>", 404, Err("no answer within 5s")),
+    ]
+}
+
+pub fn probe_run(results: &[ProbeResult]) -> ProbeRun<'_> {
+    static GATEWAY: std::sync::LazyLock<NamespacedName> =
+        std::sync::LazyLock::new(|| NamespacedName {
+            namespace: "infra-ns".into(),
+            name: "shared-gateway".into(),
+        });
+    ProbeRun {
+        gateway: &GATEWAY,
+        address: "127.0.0.1:8080",
+        results,
     }
 }
 

@@ -4,55 +4,39 @@
 //! Escaping follows the runner's rules: `%`, CR and LF in the message; additionally `:` and
 //! `,` in property values.
 
-use super::Report;
-use crate::diag::{Diagnostic, Severity};
-use crate::input::Sources;
-use crate::input::resolve;
+use super::view::{CheckView, DiagnosticView};
+use crate::diag::Severity;
 
 /// One workflow command per finding.
-pub fn render(report: &Report<'_>) -> String {
-    report
-        .diagnostics
-        .iter()
-        .map(|d| command(report.sources, d))
-        .collect()
+pub fn render(view: &CheckView<'_>) -> String {
+    view.diagnostics.iter().map(command).collect()
 }
 
-fn command(sources: &Sources, diagnostic: &Diagnostic) -> String {
+fn command(diagnostic: &DiagnosticView<'_>) -> String {
     let name = match diagnostic.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "notice",
     };
     let mut properties = Vec::new();
-    let resolved = diagnostic
-        .location
-        .as_ref()
-        .and_then(|l| resolve(sources, l));
-    if let Some((resolved, file)) = resolved.and_then(|r| Some((r, sources.files.get(r.file)?))) {
-        if file.path.is_some() {
-            let (end_line, end_column) = file.line_column(resolved.span.end);
-            properties.push(("file", file.name.replace('\\', "/")));
-            properties.push(("line", resolved.line.to_string()));
-            properties.push(("col", resolved.column.to_string()));
-            properties.push(("endLine", end_line.to_string()));
-            // GitHub's columns are inclusive; columns are ignored across lines.
-            if end_line == resolved.line {
-                let last = end_column.saturating_sub(1).max(resolved.column);
-                properties.push(("endColumn", last.to_string()));
-            }
+    if let Some(position) = diagnostic.place.position().filter(|p| p.on_disk()) {
+        properties.push(("file", position.file_name().replace('\\', "/")));
+        properties.push(("line", position.line.to_string()));
+        properties.push(("col", position.column.to_string()));
+        properties.push(("endLine", position.end_line.to_string()));
+        // GitHub's columns are inclusive; columns are ignored across lines.
+        if position.end_line == position.line {
+            let last = position.end_column.saturating_sub(1).max(position.column);
+            properties.push(("endColumn", last.to_string()));
         }
     }
-    properties.push((
-        "title",
-        format!("{} {}", diagnostic.rule.code, diagnostic.rule.name),
-    ));
+    properties.push(("title", format!("{} {}", diagnostic.code, diagnostic.name)));
     let properties: Vec<String> = properties
         .into_iter()
         .map(|(key, value)| format!("{key}={}", escape_property(&value)))
         .collect();
-    let mut message = diagnostic.message.clone();
-    if let Some(help) = &diagnostic.help {
+    let mut message = diagnostic.message.to_string();
+    if let Some(help) = diagnostic.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
@@ -87,17 +71,21 @@ mod tests {
 
     #[test]
     fn a_finding_without_a_file_has_only_a_title() {
-        static RULE: crate::diag::Rule = crate::diag::Rule {
-            code: "GW9999",
-            name: "test-rule",
-            severity: Severity::Info,
-            stage: crate::diag::Stage::Analysis,
-            summary: "test",
-            explanation: "```yaml\n```",
-        };
-        let diagnostic = Diagnostic::new(&RULE, "50% done\nsecond").help("a, b");
+        use crate::diag::rule;
+        rule! {
+            /// A rule for tests.
+            static RULE {
+                code: "GW9999",
+                name: "test-rule",
+                severity: Info,
+                stage: Analysis,
+                summary: "test",
+            }
+        }
+        let diagnostic = crate::diag::Diagnostic::new(&RULE, "50% done\nsecond").help("a, b");
+        let sources = crate::input::Sources::default();
         assert_eq!(
-            command(&Sources::default(), &diagnostic),
+            command(&DiagnosticView::new(&sources, &diagnostic)),
             "::notice title=GW9999 test-rule::50%25 done%0Asecond%0Ahelp: a, b\n"
         );
     }

@@ -1,39 +1,34 @@
 //! `-o human`: the predicted status in brief, every finding as a source snippet (miette's
-//! graphical handler), and a one-line summary.
+//! graphical handler), and a one-line summary; also the human text of `simulate`, `diff`
+//! and `probe`.
 //!
 //! The theme and width come from [`Style`] and never from the environment, so the text off
 //! a terminal is stable enough for snapshot tests.
 
-use std::fmt;
+pub mod diff;
+pub mod probe;
+pub mod simulate;
+mod snippet;
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode, SpanContents,
-    ThemeCharacters, ThemeStyles,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, ThemeCharacters, ThemeStyles};
 
-use super::json::Summary;
-use super::table::{attached_listeners, parent_name};
-use super::{Color, Report, Style, file_name, object_name, object_position};
-use crate::diag::{Diagnostic, Location, Origin, Severity};
-use crate::engine::{Condition, ConditionStatus, GatewayReport};
-use crate::input::Sources;
-use crate::input::{Resolved, resolve};
-use crate::source::{SourceFile, Span};
+use super::view::{CheckView, ConditionView, GatewayView, Health, SourceView, Summary};
+use super::{Color, Style};
 
 /// Renders the status overview, the findings and the summary line.
-pub fn render(report: &Report<'_>, style: &Style) -> String {
-    let mut out = status(report, style);
+pub fn render(view: &CheckView<'_>, style: &Style) -> String {
+    let mut out = status(view, style);
     let handler = handler(style);
-    for diagnostic in report.diagnostics {
+    for diagnostic in &view.diagnostics {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&render_diagnostic(report.sources, diagnostic, &handler));
+        out.push_str(&snippet::render(diagnostic, &handler));
     }
     if !out.is_empty() {
         out.push('\n');
     }
-    out.push_str(&summary_line(&Summary::new(report)));
+    out.push_str(&summary_line(&view.summary));
     out.push('\n');
     out
 }
@@ -65,34 +60,28 @@ pub fn handler(style: &Style) -> GraphicalReportHandler {
 // ---------------------------------------------------------------------------------------
 // Status overview
 
-fn status(report: &Report<'_>, style: &Style) -> String {
-    let analysis = report.analysis;
+fn status(view: &CheckView<'_>, style: &Style) -> String {
     let mut out = String::new();
-    let owners = analysis
-        .gateways
-        .iter()
-        .map(|g| ("Gateway", g))
-        .chain(analysis.listener_sets.iter().map(|s| ("ListenerSet", s)));
-    for (kind, gateway) in owners {
-        out.push_str(&gateway_status(report.sources, kind, gateway, style));
+    for gateway in view.gateways.iter().chain(&view.listener_sets) {
+        out.push_str(&gateway_status(gateway, style));
     }
-    for (route_index, route) in analysis.routes.iter().enumerate() {
+    for route in &view.routes {
         out.push_str(&format!(
             "{} ({})\n",
-            object_name(route.kind.as_str(), &route.namespace, &route.name),
-            origin_text(report.sources, route.origin),
+            route.display_name(),
+            origin_text(route.source.as_ref()),
         ));
-        if route.parents.is_empty() {
+        if route.status.parents.is_empty() {
             out.push_str("  no parentRefs: not attached to anything\n");
         }
-        for (parent_index, parent) in route.parents.iter().enumerate() {
+        for parent in &route.status.parents {
             out.push_str(&format!(
                 "  {}: {}",
-                parent_name(&parent.parent_ref),
+                parent.parent_ref,
                 conditions(&parent.conditions, style),
             ));
-            if let Some(listeners) = attached_listeners(analysis, route_index, parent_index) {
-                out.push_str(&format!("; listeners: {listeners}"));
+            if !parent.listeners.is_empty() {
+                out.push_str(&format!("; listeners: {}", parent.listeners.join(",")));
             }
             out.push('\n');
         }
@@ -100,18 +89,18 @@ fn status(report: &Report<'_>, style: &Style) -> String {
     out
 }
 
-fn gateway_status(sources: &Sources, kind: &str, gateway: &GatewayReport, style: &Style) -> String {
+fn gateway_status(gateway: &GatewayView<'_>, style: &Style) -> String {
     let mut out = format!(
         "{} ({}): {}",
-        object_name(kind, &gateway.namespace, &gateway.name),
-        origin_text(sources, gateway.origin),
-        conditions(&gateway.conditions, style),
+        gateway.display_name(),
+        origin_text(gateway.source.as_ref()),
+        conditions(&gateway.status.conditions, style),
     );
-    if let Some(sets) = gateway.attached_listener_sets {
+    if let Some(sets) = gateway.status.attached_listener_sets {
         out.push_str(&format!("; attachedListenerSets={sets}"));
     }
     out.push('\n');
-    for listener in &gateway.listeners {
+    for listener in &gateway.status.listeners {
         out.push_str(&format!(
             "  listener {}: attachedRoutes={}; {}\n",
             listener.name,
@@ -123,15 +112,15 @@ fn gateway_status(sources: &Sources, kind: &str, gateway: &GatewayReport, style:
 }
 
 /// `file:line`, or `cluster`.
-fn origin_text(sources: &Sources, origin: Origin) -> String {
-    match object_position(sources, origin) {
-        Some(position) => format!("{}:{}", file_name(sources, &position), position.line),
+fn origin_text(source: Option<&SourceView<'_>>) -> String {
+    match source {
+        Some(source) => format!("{}:{}", source.file, source.line),
         None => "cluster".to_string(),
     }
 }
 
 /// `Accepted=True, Programmed=False (Invalid)`: the reason when it says more than the type.
-fn conditions(conditions: &[Condition], style: &Style) -> String {
+fn conditions(conditions: &[ConditionView<'_>], style: &Style) -> String {
     if conditions.is_empty() {
         return "no conditions".to_string();
     }
@@ -142,22 +131,15 @@ fn conditions(conditions: &[Condition], style: &Style) -> String {
             if c.reason != c.type_ {
                 text.push_str(&format!(" ({})", c.reason));
             }
-            style.paint(condition_color(c), false, &text)
+            let color = match c.health {
+                Health::Unknown => Color::Yellow,
+                Health::Good => Color::Green,
+                Health::Bad => Color::Red,
+            };
+            style.paint(color, false, &text)
         })
         .collect();
     parts.join(", ")
-}
-
-/// Conditions whose `True` is the bad outcome.
-const NEGATIVE_POLARITY: &[&str] = &["Conflicted", "OverlappingTLSConfig"];
-
-fn condition_color(condition: &Condition) -> Color {
-    let negative = NEGATIVE_POLARITY.contains(&condition.type_.as_str());
-    match (condition.status, negative) {
-        (ConditionStatus::Unknown, _) => Color::Yellow,
-        (ConditionStatus::True, false) | (ConditionStatus::False, true) => Color::Green,
-        (ConditionStatus::True, true) | (ConditionStatus::False, false) => Color::Red,
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -207,203 +189,6 @@ pub fn summary_line(summary: &Summary) -> String {
     line
 }
 
-// ---------------------------------------------------------------------------------------
-// Findings
-
-/// One finding: miette's snippet, then notes for what it cannot show (cluster objects,
-/// related locations in other files).
-pub fn render_diagnostic(
-    sources: &Sources,
-    diagnostic: &Diagnostic,
-    handler: &GraphicalReportHandler,
-) -> String {
-    let primary = diagnostic
-        .location
-        .as_ref()
-        .and_then(|l| resolve(sources, l));
-    let text = primary.and_then(|p| sources.files.get(p.file));
-    let mut labels = Vec::new();
-    let mut notes = Vec::new();
-    if let (Some(position), Some(file)) = (primary, text) {
-        let label = match &diagnostic.location {
-            Some(Location::Field { path, .. }) if !path.is_root() => Some(path.to_string()),
-            _ => None,
-        };
-        labels.push(LabeledSpan::new_primary_with_span(
-            label,
-            first_line(&file.text, position.span),
-        ));
-    } else if let Some(location) = &diagnostic.location {
-        notes.push(format!("at {}", describe(sources, location)));
-    }
-    for related in &diagnostic.related {
-        let position = resolve(sources, &related.location);
-        match (position, primary, text) {
-            (Some(p), Some(q), Some(file))
-                if p.file == q.file && p.line.abs_diff(q.line) <= NEARBY_LINES =>
-            {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(related.label.clone()),
-                    first_line(&file.text, p.span),
-                ));
-            }
-            _ => notes.push(format!(
-                "{}: {}",
-                related.label,
-                describe(sources, &related.location)
-            )),
-        }
-    }
-    let snippet = Snippet {
-        header: format!(
-            "{}[{}]: {}",
-            diagnostic.severity, diagnostic.rule.code, diagnostic.rule.name
-        ),
-        message: &diagnostic.message,
-        severity: match diagnostic.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Info => miette::Severity::Advice,
-        },
-        help: diagnostic.help.as_deref(),
-        source: text.map(|file| NamedText { file }),
-        labels,
-    };
-    let mut out = String::new();
-    if handler.render_report(&mut out, &snippet).is_err() {
-        // Rendering into a String fails only on a span outside the text: say it plainly.
-        out = format!("{}\n  {}\n", snippet.header, snippet.message);
-    }
-    for note in notes {
-        out.push_str(&format!("  note: {note}\n"));
-    }
-    out
-}
-
-/// How far (in lines) a related location may be from the primary one to be shown in the
-/// same snippet; farther ones become notes, so a snippet never spans half a file.
-const NEARBY_LINES: usize = 8;
-
-/// A location in words: `file:line:column`, or `Kind ns/name (cluster): field`.
-fn describe(sources: &Sources, location: &Location) -> String {
-    if let Some(position) = resolve(sources, location) {
-        return position_text(sources, &position);
-    }
-    match location {
-        Location::Field { resource, path, .. } if path.is_root() => format!("{resource} (cluster)"),
-        Location::Field { resource, path, .. } => format!("{resource} (cluster): {path}"),
-        Location::File { file, .. } => sources
-            .files
-            .get(*file)
-            .map_or_else(|| "an unknown file".to_string(), |f| f.name.clone()),
-    }
-}
-
-fn position_text(sources: &Sources, position: &Resolved) -> String {
-    format!(
-        "{}:{}:{}",
-        file_name(sources, position),
-        position.line,
-        position.column
-    )
-}
-
-/// The part of `span` on its first line, without trailing whitespace: a field's key and
-/// value on one line rather than its whole subtree.
-fn first_line(text: &str, span: Span) -> miette::SourceSpan {
-    let start = floor_boundary(text, span.start.min(text.len()));
-    let end = floor_boundary(text, span.end.clamp(start, text.len()));
-    let slice = text.get(start..end).unwrap_or("");
-    let line = slice.split('\n').next().unwrap_or("").trim_end();
-    (start, line.len()).into()
-}
-
-fn floor_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-/// A finding in the shape miette renders.
-#[derive(Debug)]
-struct Snippet<'a> {
-    /// `error[GW1001]: rule-name`, shown where miette shows a code.
-    header: String,
-    message: &'a str,
-    severity: miette::Severity,
-    help: Option<&'a str>,
-    source: Option<NamedText<'a>>,
-    labels: Vec<LabeledSpan>,
-}
-
-impl fmt::Display for Snippet<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)
-    }
-}
-
-impl std::error::Error for Snippet<'_> {}
-
-impl miette::Diagnostic for Snippet<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.header))
-    }
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(self.severity)
-    }
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display + 'b>)
-    }
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.labels.is_empty() {
-            None
-        } else {
-            Some(Box::new(self.labels.iter().cloned()))
-        }
-    }
-}
-
-/// A borrowed file as miette's source (its `NamedSource` wants ownership). miette reads
-/// a span by scanning its source from the start, so it is handed only the lines around the
-/// span, found through the file's line index: rendering stays linear in the findings.
-#[derive(Debug)]
-struct NamedText<'a> {
-    file: &'a SourceFile,
-}
-
-impl SourceCode for NamedText<'_> {
-    fn read_span<'b>(
-        &'b self,
-        span: &miette::SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let (line, _) = self.file.line_column(span.offset());
-        let first_line = line.saturating_sub(context_lines_before).max(1);
-        let window_start = self.file.line_start(first_line);
-        let window = self.file.text.get(window_start..).unwrap_or_default();
-        let relative = miette::SourceSpan::new(
-            span.offset().saturating_sub(window_start).into(),
-            span.len(),
-        );
-        let contents = window.read_span(&relative, context_lines_before, context_lines_after)?;
-        let found = contents.span();
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.file.name.clone(),
-            contents.data(),
-            miette::SourceSpan::new((found.offset() + window_start).into(), found.len()),
-            contents.line() + first_line - 1,
-            contents.column(),
-            // miette counts the lines from the start of the source to the window's end.
-            contents.line_count() + first_line - 1,
-        )))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,7 +197,7 @@ mod tests {
     #[test]
     fn renders_status_findings_and_summary() {
         let fixture = Fixture::new();
-        let text = render(&fixture.report(), &Style::plain());
+        let text = render(&CheckView::new(&fixture.report()), &Style::plain());
         assert!(!text.contains('\x1b'), "no colour off a terminal");
         assert!(text.contains("error[GW1001]: route-not-allowed-by-listeners"));
         assert!(text.contains("help: set allowedRoutes.namespaces.from: All on listener web"));
@@ -440,13 +225,13 @@ mod tests {
             unicode: false,
             ..Style::plain()
         };
-        let text = render(&fixture.report(), &ascii);
+        let text = render(&CheckView::new(&fixture.report()), &ascii);
         assert!(text.is_ascii(), "{text}");
         let color = Style {
             color: true,
             ..Style::plain()
         };
-        let text = render(&fixture.report(), &color);
+        let text = render(&CheckView::new(&fixture.report()), &color);
         assert!(text.contains("\x1b[32mAccepted=True\x1b[0m"));
         assert!(text.contains('\x1b'));
     }
@@ -469,43 +254,5 @@ mod tests {
             summary_line(&summary),
             "1 route (0 accepted, 0 rejected, 1 undetermined), 2 gateways; 1 error, 0 warnings"
         );
-    }
-
-    #[test]
-    fn far_related_locations_become_notes() {
-        let mut fixture = Fixture::new();
-        let far = Location::Field {
-            resource: crate::diag::ResourceRef {
-                kind: "HTTPRoute".to_string(),
-                namespace: "app".to_string(),
-                name: "hr".to_string(),
-            },
-            origin: Origin::Document { doc: 1, item: None },
-            path: crate::diag::FieldPath::parse("spec.parentRefs[0]"),
-        };
-        fixture.diagnostics[1].related[1].location = far;
-        let text = render_diagnostic(
-            &fixture.sources,
-            &fixture.diagnostics[1],
-            &handler(&Style::plain()),
-        );
-        assert!(
-            text.contains("note: the route's hostname: routes.yaml:8:5"),
-            "{text}"
-        );
-        // The snippet does not stretch to line 8.
-        assert!(
-            !text.lines().any(|l| l.trim_start().starts_with("8 │")),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn first_line_clips_spans() {
-        let text = "spec:\n  a: 1   \n";
-        assert_eq!(first_line(text, Span::new(0, text.len())), (0, 5).into());
-        assert_eq!(first_line(text, Span::new(8, 15)), (8, 4).into());
-        assert_eq!(first_line(text, Span::new(99, 120)), (text.len(), 0).into());
-        assert_eq!(first_line("é", Span::new(1, 2)), (0, 2).into());
     }
 }

@@ -1,202 +1,202 @@
-//! Rendering: human (miette snippets), table, JSON (`../shared/docs/report-format.md`), YAML.
-//! Output never analyses: it renders an [`crate::engine::Analysis`] and the sources.
+//! Rendering. Output never analyses: each report (`check`, `simulate`, `diff`, `probe`) is
+//! first projected into its [`view`], and every format renders that view.
+//!
+//! One file per format: [`human`] (miette snippets, traces, tables), [`table`], [`json`]
+//! (every `gwctl/v1` document of `shared/docs/report-format.md`), [`yaml`], [`sarif`],
+//! [`github`], [`junit`]. Formats import the view, [`grid`] and [`Style`], never each other.
+//! Which report is offered in which format, with the help `-o` shows, is the tables
+//! [`CHECK`], [`SIMULATE`], [`DIFF`] and [`PROBE`]: a new format is its file, a [`Format`]
+//! variant and a row.
 
-pub mod diff;
 pub mod github;
+pub mod grid;
 pub mod human;
 pub mod json;
 pub mod junit;
-pub mod probe;
 pub mod rules_doc;
 pub mod sarif;
-pub mod simulate;
+mod style;
 pub mod table;
+pub mod view;
 pub mod yaml;
 
 #[cfg(test)]
 mod fixture;
 
-use clap::ValueEnum;
+pub use style::{Color, ColorChoice, Style, WIDTH};
+pub use view::{CheckView, ProbeRun, ProbeView, Report, Simulation};
 
-use crate::diag::{Diagnostic, FieldPath, Location, Origin, ResourceRef};
-use crate::engine::Analysis;
-use crate::input::Sources;
-use crate::input::{Resolved, resolve};
-use crate::model::World;
-
-/// What `check` renders: the analysis, and the sources its locations point into.
-#[derive(Debug, Clone, Copy)]
-pub struct Report<'a> {
-    pub sources: &'a Sources,
-    pub world: &'a World,
-    pub analysis: &'a Analysis,
-    /// Every finding, already sorted.
-    pub diagnostics: &'a [Diagnostic],
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Source snippets and a status summary.
-    Human,
-    /// One row per route parent.
-    Table,
-    /// The `gwctl/v1` CheckReport.
-    Json,
-    /// The input Gateway API objects with their predicted status.
-    Yaml,
-    /// SARIF 2.1.0, for code scanning.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-/// Presentation settings, pinned so that output off a terminal is byte-for-byte stable.
+/// An output format. Each report is offered in some of them, listed with the help `-o`
+/// shows and the renderer: [`CHECK`], [`SIMULATE`], [`DIFF`], [`PROBE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Style {
-    pub color: bool,
-    /// Unicode box drawing (else ASCII).
-    pub unicode: bool,
-    /// Wrapping width in columns.
-    pub width: usize,
+pub enum Format {
+    Human,
+    Table,
+    Json,
+    Yaml,
+    Sarif,
+    Github,
+    Junit,
 }
 
-/// A terminal colour.
-#[derive(Debug, Clone, Copy)]
-pub enum Color {
-    Red,
-    Green,
-    Yellow,
-}
-
-/// The width used everywhere, so output does not depend on the terminal's size.
-pub const WIDTH: usize = 100;
-
-impl Style {
-    /// `text` in `color` (and bold) when colour is on; as it is otherwise.
-    pub fn paint(&self, color: Color, bold: bool, text: &str) -> String {
-        if !self.color {
-            return text.to_string();
-        }
-        let code = match color {
-            Color::Red => 31,
-            Color::Green => 32,
-            Color::Yellow => 33,
-        };
-        let weight = if bold { "1;" } else { "" };
-        format!("\x1b[{weight}{code}m{text}\x1b[0m")
-    }
-
-    /// A pass/fail verdict: bold green or bold red.
-    pub fn verdict(&self, good: bool, text: &str) -> String {
-        self.paint(if good { Color::Green } else { Color::Red }, true, text)
-    }
-
-    /// No colour, Unicode, [`WIDTH`] columns: what tests and pipes get.
-    pub fn plain() -> Self {
-        Style {
-            color: false,
-            unicode: true,
-            width: WIDTH,
+impl Format {
+    /// The value of `-o`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
         }
     }
 
-    /// The style for stdout: colour with `always`, or with `auto` on a terminal when
-    /// `NO_COLOR` is unset or empty (https://no-color.org).
-    pub fn for_terminal(choice: ColorChoice, is_terminal: bool) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style::choose(choice, is_terminal, no_color)
-    }
-
-    fn choose(choice: ColorChoice, is_terminal: bool, no_color: bool) -> Self {
-        let color = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => is_terminal && !no_color,
-        };
-        Style {
-            color,
-            ..Style::plain()
+    /// Whether people read it at a terminal rather than tools in a pipeline: `--quiet`
+    /// shortens such output to the summary line.
+    pub fn is_for_people(self) -> bool {
+        match self {
+            Format::Human | Format::Table => true,
+            Format::Json | Format::Yaml | Format::Sarif | Format::Github | Format::Junit => false,
         }
     }
 }
 
-/// Renders the report in `format`.
-pub fn render(report: &Report<'_>, format: Format, style: &Style) -> String {
-    match format {
-        Format::Human => human::render(report, style),
-        Format::Table => table::render(report),
-        Format::Json => json::render(report),
-        Format::Yaml => yaml::render(report),
-        Format::Sarif => sarif::render(report),
-        Format::Github => github::render(report),
-    }
+/// A format a report is offered in: its `-o` help and its renderer.
+#[derive(Debug)]
+pub struct Offer<R> {
+    pub format: Format,
+    /// One line, without a final full stop.
+    pub help: &'static str,
+    pub render: R,
 }
 
-/// Where an object starts in its file; `None` for cluster objects.
-pub fn object_position(sources: &Sources, origin: Origin) -> Option<Resolved> {
-    let location = Location::Field {
-        resource: ResourceRef {
-            kind: String::new(),
-            namespace: String::new(),
-            name: String::new(),
-        },
-        origin,
-        path: FieldPath::root(),
-    };
-    resolve(sources, &location)
+/// Renders `gwctl check`'s report.
+pub type CheckRenderer = fn(&CheckView<'_>, &Style) -> String;
+/// Renders `gwctl simulate`'s results.
+pub type SimulateRenderer = fn(&Simulation<'_>, &Style) -> String;
+/// Renders `gwctl diff`'s report.
+pub type DiffRenderer = fn(&crate::diff::DiffReport, &Style) -> String;
+/// Renders `gwctl probe`'s results.
+pub type ProbeRenderer = fn(&ProbeView<'_>, &Style) -> String;
+
+/// The formats of `gwctl check`.
+pub static CHECK: &[Offer<CheckRenderer>] = &[
+    Offer {
+        format: Format::Human,
+        help: "Source snippets and a status summary",
+        render: human::render,
+    },
+    Offer {
+        format: Format::Table,
+        help: "One row per route parent",
+        render: |view, _| table::render(view),
+    },
+    Offer {
+        format: Format::Json,
+        help: "The `gwctl/v1` CheckReport",
+        render: |view, _| json::render(view),
+    },
+    Offer {
+        format: Format::Yaml,
+        help: "The input Gateway API objects with their predicted status",
+        render: |view, _| yaml::render(view),
+    },
+    Offer {
+        format: Format::Sarif,
+        help: "SARIF 2.1.0, for code scanning",
+        render: |view, _| sarif::render(view),
+    },
+    Offer {
+        format: Format::Github,
+        help: "GitHub Actions workflow commands (annotations)",
+        render: |view, _| github::render(view),
+    },
+];
+
+/// The formats of `gwctl simulate`.
+pub static SIMULATE: &[Offer<SimulateRenderer>] = &[
+    Offer {
+        format: Format::Human,
+        help: "A short trace per (Gateway, port)",
+        render: human::simulate::render,
+    },
+    Offer {
+        format: Format::Json,
+        help: "The `gwctl/v1` SimulationReport",
+        render: |simulation, _| json::simulation(simulation),
+    },
+    Offer {
+        format: Format::Junit,
+        help: "JUnit XML, one test case per request (for CI test reports)",
+        render: |simulation, _| junit::simulation(simulation),
+    },
+];
+
+/// The formats of `gwctl diff`.
+pub static DIFF: &[Offer<DiffRenderer>] = &[
+    Offer {
+        format: Format::Human,
+        help: "One line per change",
+        render: |report, _| human::diff::render(report),
+    },
+    Offer {
+        format: Format::Json,
+        help: "The `gwctl/v1` DiffReport",
+        render: |report, _| json::diff(report),
+    },
+];
+
+/// The formats of `gwctl probe`.
+pub static PROBE: &[Offer<ProbeRenderer>] = &[
+    Offer {
+        format: Format::Human,
+        help: "A table of predicted and observed answers, and every difference",
+        render: human::probe::render,
+    },
+    Offer {
+        format: Format::Json,
+        help: "The `gwctl/v1` ProbeReport",
+        render: |view, _| json::probe(view),
+    },
+    Offer {
+        format: Format::Junit,
+        help: "JUnit XML: one test case per request",
+        render: |view, _| junit::probe(view),
+    },
+];
+
+/// The renderer of `format` among `offers`; `None` when the report is not offered in it
+/// (the CLI offers only the listed formats).
+fn offered<R: Copy>(offers: &[Offer<R>], format: Format) -> Option<R> {
+    offers.iter().find(|o| o.format == format).map(|o| o.render)
 }
 
-/// The name of a file as shown to users.
-pub fn file_name(sources: &Sources, resolved: &Resolved) -> String {
-    sources
-        .files
-        .get(resolved.file)
-        .map_or_else(String::new, |f| f.name.clone())
+/// Renders `gwctl check`'s report in `format`.
+pub fn render_check(report: &Report<'_>, format: Format, style: &Style) -> Option<String> {
+    offered(CHECK, format).map(|render| render(&CheckView::new(report), style))
 }
 
-/// `Kind ns/name`, or `Kind name` for cluster-scoped objects.
-pub fn object_name(kind: &str, namespace: &str, name: &str) -> String {
-    ResourceRef {
-        kind: kind.to_string(),
-        namespace: namespace.to_string(),
-        name: name.to_string(),
-    }
-    .to_string()
+/// Renders `gwctl simulate`'s results in `format`.
+pub fn render_simulation(
+    simulation: &Simulation<'_>,
+    format: Format,
+    style: &Style,
+) -> Option<String> {
+    offered(SIMULATE, format).map(|render| render(simulation, style))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Renders `gwctl diff`'s report in `format`.
+pub fn render_diff(
+    report: &crate::diff::DiffReport,
+    format: Format,
+    style: &Style,
+) -> Option<String> {
+    offered(DIFF, format).map(|render| render(report, style))
+}
 
-    #[test]
-    fn colour_only_when_asked_or_on_a_terminal_without_no_color() {
-        let color = |choice, terminal, no_color| Style::choose(choice, terminal, no_color).color;
-        assert!(color(ColorChoice::Auto, true, false));
-        assert!(!color(ColorChoice::Auto, true, true));
-        assert!(!color(ColorChoice::Auto, false, false));
-        assert!(color(ColorChoice::Always, false, true));
-        assert!(!color(ColorChoice::Never, true, false));
-    }
-
-    #[test]
-    fn verdicts_are_bold_and_plain_style_paints_nothing() {
-        let coloured = Style {
-            color: true,
-            ..Style::plain()
-        };
-        assert_eq!(coloured.verdict(true, "pass"), "\x1b[1;32mpass\x1b[0m");
-        assert_eq!(coloured.verdict(false, "FAIL"), "\x1b[1;31mFAIL\x1b[0m");
-        assert_eq!(
-            coloured.paint(Color::Yellow, false, "?"),
-            "\x1b[33m?\x1b[0m"
-        );
-        assert_eq!(Style::plain().verdict(true, "pass"), "pass");
-    }
+/// Renders `gwctl probe`'s results in `format`.
+pub fn render_probe(run: &ProbeRun<'_>, format: Format, style: &Style) -> Option<String> {
+    offered(PROBE, format).map(|render| render(&ProbeView::new(run), style))
 }

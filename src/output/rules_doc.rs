@@ -1,6 +1,6 @@
-//! `docs/rules.md`, generated from the rules' own documentation (the registry,
-//! `crate::rules`), so the published reference cannot drift from `gwctl explain`. A test
-//! keeps the committed file current.
+//! `docs/rules.md`, generated from the rules' own documentation (the registry), so the
+//! published reference cannot drift from `gwctl explain`. A test keeps the committed file
+//! current.
 
 use crate::diag::Rule;
 
@@ -8,7 +8,7 @@ use crate::diag::Rule;
 pub fn render(rules: &[&Rule]) -> String {
     let mut out = String::from(
         "# gwctl rules\n\n\
-         <!-- Generated from the rules' explanations in the source; do not edit. \
+         <!-- Generated from the rules' doc comments in the source; do not edit. \
          Regenerate with `UPDATE_DOCS=1 cargo test rules_doc`. -->\n\n\
          Every finding has a stable code and name. `gwctl explain CODE` prints the same text; \
          `.gwctl.yaml` can change a rule's severity or ignore it, and the annotation \
@@ -27,12 +27,15 @@ pub fn render(rules: &[&Rule]) -> String {
     }
     for rule in rules {
         out.push_str(&format!(
-            "\n## {code} {name}\n\nSeverity: {severity}. {summary}\n\n{explanation}\n",
+            "\n## {code} {name}\n\nSeverity: {severity}. {summary}\n\n\
+             [View source](../{source})\n\n{explanation}",
             code = rule.code,
             name = rule.name,
             severity = rule.severity,
             summary = rule.summary,
-            explanation = rule.explanation.trim(),
+            source = rule.source.link(),
+            // The rule's own sections sit one level below its heading.
+            explanation = rule.markdown("###"),
         ));
     }
     out
@@ -43,15 +46,15 @@ fn anchor(rule: &Rule) -> String {
     format!("{}-{}", rule.code.to_ascii_lowercase(), rule.name)
 }
 
-/// `docs/rules.md` for every rule of the registry.
-pub fn current() -> String {
-    render(crate::rules::all())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
+
+    /// `docs/rules.md` for every rule of the registry.
+    fn current() -> String {
+        render(crate::rules::all())
+    }
 
     /// The committed reference matches the rules. Run with `UPDATE_DOCS=1` to rewrite it.
     #[test]

@@ -9,8 +9,7 @@
 //! The emitter writes the span tree ([`Node`]) in block style, keys in input order, and
 //! quotes every string a YAML 1.1 or 1.2 reader could take for something else.
 
-use super::Report;
-use super::json::{GatewayClassStatusJson, GatewayStatusJson, RouteStatusJson};
+use super::view::CheckView;
 use crate::diag::Origin;
 use crate::input::Sources;
 use crate::model::Meta;
@@ -18,43 +17,17 @@ use crate::yaml::{Map, Node, Seq, View};
 
 /// Renders every GatewayClass, Gateway, ListenerSet and route, in input order, separated
 /// by `---`.
-pub fn render(report: &Report<'_>) -> String {
-    let analysis = report.analysis;
-    let world = report.world;
+pub fn render(view: &CheckView<'_>) -> String {
     // (where it was read, its metadata, its predicted status if any)
     let mut objects: Vec<(Origin, Option<&Meta>, Option<serde_json::Value>)> = Vec::new();
-    for (i, class) in analysis.gateway_classes.iter().enumerate() {
-        let status =
-            (!class.conditions.is_empty()).then(|| to_json(&GatewayClassStatusJson::new(class)));
-        objects.push((
-            class.origin,
-            world.gateway_classes.get(i).map(|c| &c.meta),
-            status,
-        ));
+    for class in &view.gateway_classes {
+        objects.push((class.origin, class.meta, class.status.as_ref().map(to_json)));
     }
-    for (i, gateway) in analysis.gateways.iter().enumerate() {
-        let status = to_json(&GatewayStatusJson::new(gateway));
-        objects.push((
-            gateway.origin,
-            world.gateways.get(i).map(|g| &g.meta),
-            Some(status),
-        ));
+    for gateway in view.gateways.iter().chain(&view.listener_sets) {
+        objects.push((gateway.origin, gateway.meta, Some(to_json(&gateway.status))));
     }
-    for (i, set) in analysis.listener_sets.iter().enumerate() {
-        let status = to_json(&GatewayStatusJson::new(set));
-        objects.push((
-            set.origin,
-            world.listener_sets.get(i).map(|s| &s.meta),
-            Some(status),
-        ));
-    }
-    for (i, route) in analysis.routes.iter().enumerate() {
-        let status = to_json(&RouteStatusJson::new(route));
-        objects.push((
-            route.origin,
-            world.routes.get(i).map(|r| &r.meta),
-            Some(status),
-        ));
+    for route in &view.routes {
+        objects.push((route.origin, route.meta, Some(to_json(&route.status))));
     }
     // Input order: by document, then List item; cluster objects (no position) last.
     objects.sort_by_key(|(origin, meta, _)| match origin {
@@ -67,7 +40,7 @@ pub fn render(report: &Report<'_>) -> String {
             let status = status.map(Node::from_json);
             let object = match origin {
                 Origin::Document { .. } => {
-                    with_status(source_object(report.sources, origin)?, status)
+                    with_status(source_object(view.sources, origin)?, status)
                 }
                 Origin::Cluster => with_status(&skeleton(meta?), status),
             };
@@ -461,11 +434,12 @@ mod tests {
             ..crate::engine::Options::default()
         };
         let analysis = crate::engine::analyze(&world, &options);
-        let report = Report {
+        let report = crate::output::Report {
             sources: &sources,
             world: &world,
             analysis: &analysis,
             diagnostics: &[],
+            rules: &[],
         };
         let expected = format!(
             "{}status:\n  conditions:\n  - type: Accepted\n    status: \"True\"\n    \
@@ -474,13 +448,13 @@ mod tests {
             class("ours", ""),
             class("theirs", "")
         );
-        assert_eq!(render(&report), expected);
+        assert_eq!(render(&CheckView::new(&report)), expected);
     }
 
     #[test]
     fn status_is_replaced_and_objects_keep_input_order() {
         let fixture = Fixture::new();
-        let text = render(&fixture.report());
+        let text = render(&CheckView::new(&fixture.report()));
         assert_eq!(text.matches("\n---\n").count(), 3);
         assert_eq!(text.matches("\nstatus:\n").count(), 4, "{text}");
         assert!(!text.contains("parents: []"));

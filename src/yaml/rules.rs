@@ -1,158 +1,196 @@
 //! The YAML stage's rules: what can be wrong with the text before any object is read.
 
-use crate::diag::{Rule, Severity, Stage};
+use crate::diag::{Rule, rule};
 
-pub static SYNTAX_ERROR: Rule = Rule {
-    code: "GW0010",
-    name: "yaml-syntax-error",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A document is not valid YAML",
-    explanation: r#"The document cannot be parsed as YAML, so none of its objects are checked
-(the other documents of the file still are). `kubectl apply` would reject the whole file.
+rule! {
+    /// ## What it does
+    /// Reports a document that cannot be parsed as YAML. None of its objects is checked; the other
+    /// documents of the file still are.
+    ///
+    /// ## Why it matters
+    /// `kubectl apply` would reject the whole file. Common causes are tabs used for indentation, a
+    /// missing `:` after a key, an unclosed quote or bracket, and inconsistent indentation (a key
+    /// of a list item indented by 3 instead of 4).
+    ///
+    /// ## Example
+    /// The flow sequence of `parentRefs` is never closed:
+    #[example = "testdata/rules/yaml-syntax-error/err.yaml"]
+    ///
+    /// ## Fix
+    /// Fix the indentation or quoting at the position shown; a YAML-aware editor helps.
+    pub static SYNTAX_ERROR {
+        code: "GW0010",
+        name: "yaml-syntax-error",
+        severity: Error,
+        stage: Yaml,
+        summary: "A document is not valid YAML",
+    }
+}
 
-Common causes are tabs used for indentation, a missing `:` after a key, an unclosed quote
-or bracket, and inconsistent indentation:
+rule! {
+    /// ## What it does
+    /// Reports a mapping that has the same key twice. gwctl keeps the last value.
+    ///
+    /// ## Why it matters
+    /// The Kubernetes API server's strict decoder rejects an object with a duplicate field, and
+    /// tools that accept it silently keep only one of the values.
+    ///
+    /// ## Example
+    /// `hostnames` is given twice: which one did you mean?
+    #[example = "testdata/rules/yaml-duplicate-key/err.yaml"]
+    ///
+    /// ## Fix
+    /// Remove one of the keys, or merge their values.
+    pub static DUPLICATE_KEY {
+        code: "GW0011",
+        name: "yaml-duplicate-key",
+        severity: Error,
+        stage: Yaml,
+        summary: "A mapping has the same key twice",
+    }
+}
 
-```yaml
-spec:
-  parentRefs:
-  - name: gw
-   sectionName: web   # indented by 3 instead of 4
-```
+rule! {
+    /// ## What it does
+    /// Reports a mapping key that is itself a list or a mapping. The entry is ignored.
+    ///
+    /// ## Why it matters
+    /// Kubernetes objects are JSON: every mapping key must be a string, so such a key cannot be
+    /// represented.
+    ///
+    /// ## Example
+    /// A label key written as a list:
+    #[example = "testdata/rules/yaml-complex-key/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use a plain string key.
+    pub static COMPLEX_KEY {
+        code: "GW0012",
+        name: "yaml-complex-key",
+        severity: Error,
+        stage: Yaml,
+        summary: "A mapping key is a list or a mapping",
+    }
+}
 
-Fix the indentation or quoting at the position shown; a YAML-aware editor helps."#,
-};
+rule! {
+    /// ## What it does
+    /// Reports a document that, with aliases expanded, holds more values than the limit. gwctl
+    /// stops counting and drops the document instead of exhausting memory.
+    ///
+    /// ## Why it matters
+    /// A few lines of anchors and aliases can expand exponentially ("billion laughs"): each level
+    /// of the example multiplies the size by 9.
+    ///
+    /// ## Example
+    /// Aliases that expand to 9^8 values:
+    #[example = "testdata/rules/yaml-too-many-nodes/err.yaml"]
+    ///
+    /// ## Fix
+    /// Write the values out, or use fewer nested aliases.
+    pub static TOO_MANY_NODES {
+        code: "GW0013",
+        name: "yaml-too-many-nodes",
+        severity: Error,
+        stage: Yaml,
+        summary: "A document expands to too many values (alias bomb?)",
+    }
+}
 
-pub static DUPLICATE_KEY: Rule = Rule {
-    code: "GW0011",
-    name: "yaml-duplicate-key",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A mapping has the same key twice",
-    explanation: r#"The Kubernetes API server's strict decoder rejects an object with a
-duplicate field, and tools that accept it silently keep only one of the values. gwctl keeps
-the last one.
+rule! {
+    /// ## What it does
+    /// Reports a document that nests lists and mappings deeper than the limit. The document is
+    /// dropped.
+    ///
+    /// ## Why it matters
+    /// No Kubernetes object needs that; deep nesting is usually generated or hostile input.
+    ///
+    /// ## Example
+    /// Flow sequences nested 200 levels deep:
+    #[example = "testdata/rules/yaml-too-deep/err.yaml"]
+    ///
+    /// ## Fix
+    /// Flatten the structure.
+    pub static TOO_DEEP {
+        code: "GW0014",
+        name: "yaml-too-deep",
+        severity: Error,
+        stage: Yaml,
+        summary: "A document nests collections too deeply",
+    }
+}
 
-```yaml
-spec:
-  hostnames: ["a.example.com"]
-  hostnames: ["b.example.com"]   # duplicate: which one did you mean?
-```
+rule! {
+    /// ## What it does
+    /// Reports a value whose core tag (`!!int`, `!!bool`, `!!float`, `!!null`) forces a type its
+    /// text does not have. gwctl reads the value as a string.
+    ///
+    /// ## Why it matters
+    /// The API server's decoder rejects the object.
+    ///
+    /// ## Example
+    /// `!!int` on a value that is not an integer:
+    #[example = "testdata/rules/yaml-tag-mismatch/err.yaml"]
+    ///
+    /// ## Fix
+    /// Remove the tag, or fix the value (`port: 8080`).
+    pub static TAG_MISMATCH {
+        code: "GW0016",
+        name: "yaml-tag-mismatch",
+        severity: Error,
+        stage: Yaml,
+        summary: "A tagged value does not fit its tag",
+    }
+}
 
-Remove one of the keys, or merge their values."#,
-};
+rule! {
+    /// ## What it does
+    /// Reports a merge key (`<<`) given something other than a mapping or a list of mappings. The
+    /// merge is ignored.
+    ///
+    /// ## Why it matters
+    /// The merge key copies the entries of a mapping (or of each mapping of a list) into the
+    /// mapping that contains it. Anything else cannot be merged, so the entries it was meant to
+    /// copy are missing.
+    ///
+    /// ## Example
+    /// A merge key given a scalar:
+    #[example = "testdata/rules/yaml-invalid-merge/err.yaml"]
+    ///
+    /// ## Fix
+    /// Merge only mappings: `<<: *base` or `<<: [*base, *other]`.
+    pub static INVALID_MERGE {
+        code: "GW0017",
+        name: "yaml-invalid-merge",
+        severity: Error,
+        stage: Yaml,
+        summary: "A merge key (`<<`) is given something other than mappings",
+    }
+}
 
-pub static COMPLEX_KEY: Rule = Rule {
-    code: "GW0012",
-    name: "yaml-complex-key",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A mapping key is a list or a mapping",
-    explanation: r#"Kubernetes objects are JSON: every mapping key must be a string. A key that
-is itself a list or a mapping cannot be represented and the entry is ignored.
-
-```yaml
-? [a, b]
-: value
-```
-
-Use a plain string key."#,
-};
-
-pub static TOO_MANY_NODES: Rule = Rule {
-    code: "GW0013",
-    name: "yaml-too-many-nodes",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A document expands to too many values (alias bomb?)",
-    explanation: r#"With aliases expanded, the document holds more values than the limit. A few
-lines of anchors and aliases can expand exponentially ("billion laughs"), so gwctl stops
-counting and drops the document instead of exhausting memory.
-
-```yaml
-a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]
-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-# ... each level multiplies the size by 9
-```
-
-Write the values out, or use fewer nested aliases."#,
-};
-
-pub static TOO_DEEP: Rule = Rule {
-    code: "GW0014",
-    name: "yaml-too-deep",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A document nests collections too deeply",
-    explanation: r#"The document nests lists and mappings deeper than the limit. No Kubernetes
-object needs that; deep nesting is usually generated or hostile input, and the document is
-dropped.
-
-```yaml
-a: [[[[[[[[[[[[[[[[[[[[ ... ]]]]]]]]]]]]]]]]]]]]
-```
-
-Flatten the structure."#,
-};
-
-pub static TAG_MISMATCH: Rule = Rule {
-    code: "GW0016",
-    name: "yaml-tag-mismatch",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A tagged value does not fit its tag",
-    explanation: r#"A core tag (`!!int`, `!!bool`, `!!float`, `!!null`) forces a value's type, and
-the text does not have that type; the API server's decoder rejects it. gwctl reads the value
-as a string.
-
-```yaml
-port: !!int eighty
-```
-
-Remove the tag, or fix the value (`port: 80`)."#,
-};
-
-pub static INVALID_MERGE: Rule = Rule {
-    code: "GW0017",
-    name: "yaml-invalid-merge",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A merge key (`<<`) is given something other than mappings",
-    explanation: r#"The merge key `<<` copies the entries of a mapping (or of each mapping of a
-list) into the mapping that contains it. Anything else cannot be merged and is ignored.
-
-```yaml
-base: &base {port: 80}
-listener:
-  <<: [*base, 443]   # 443 is not a mapping
-  name: web
-```
-
-Merge only mappings: `<<: *base` or `<<: [*base, *other]`."#,
-};
-
-pub static TOO_MANY_DOCUMENTS: Rule = Rule {
-    code: "GW0015",
-    name: "yaml-too-many-documents",
-    severity: Severity::Error,
-    stage: Stage::Yaml,
-    summary: "A file holds more documents than the limit",
-    explanation: r#"gwctl reads at most a fixed number of YAML documents (separated by `---`)
-from one file, so that a hostile or runaway file cannot exhaust memory. The documents after
-the limit are not checked.
-
-```yaml
-kind: HTTPRoute
----
-kind: HTTPRoute
----
-# ... a million more
-```
-
-Split the file, or check the directory it came from in parts."#,
-};
+rule! {
+    /// ## What it does
+    /// Reports a file that holds more YAML documents (separated by `---`) than the limit
+    /// (`--max-documents`). The documents after the limit are not checked.
+    ///
+    /// ## Why it matters
+    /// The limit keeps a hostile or runaway file from exhausting memory, but the documents past it
+    /// go unchecked.
+    ///
+    /// ## Example
+    /// Three documents, with `--max-documents 2`:
+    #[example = "testdata/rules/yaml-too-many-documents/err.yaml"]
+    ///
+    /// ## Fix
+    /// Split the file, or check the directory it came from in parts.
+    pub static TOO_MANY_DOCUMENTS {
+        code: "GW0015",
+        name: "yaml-too-many-documents",
+        severity: Error,
+        stage: Yaml,
+        summary: "A file holds more documents than the limit",
+    }
+}
 
 /// Rules of the YAML stage.
 pub static RULES: &[&Rule] = &[

@@ -21,21 +21,18 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["admission", "profile", "profiles"],
     &["engine"],
+    &["checks"],
     &["cluster", "config"],
-    &["pipeline", "checks"],
+    &["pipeline"],
     &["diff", "probe"],
     &["output"],
     &["rules"],
     &["cli", "main", "lib"],
 ];
 
-/// The imports that run up, and why each is right. At most 2.
-const UPWARD_ALLOWED: &[(&str, &str)] = &[
-    // SARIF lists every rule as a reportingDescriptor.
-    ("output/sarif.rs", "rules.rs"),
-    // `docs/rules.md` is generated from every rule.
-    ("output/rules_doc.rs", "rules.rs"),
-];
+/// The imports that run up, and why each is right. At most 2; today none (the rule catalog
+/// reaches output through `output::Report::rules`).
+const UPWARD_ALLOWED: &[(&str, &str)] = &[];
 
 const MAX_FILE_LINES: usize = 700;
 const MAX_FUNCTION_LINES: usize = 100;
@@ -213,10 +210,10 @@ fn without_tests(code: &str) -> (String, Vec<String>) {
         let item = &code[start + CFG_TEST.len()..end];
         if item.trim_end().ends_with(';') {
             let words: Vec<&str> = item.split_whitespace().collect();
-            if let Some(at) = words.iter().position(|w| *w == "mod") {
-                if let Some(name) = words.get(at + 1) {
-                    test_modules.push(name.trim_end_matches(';').to_string());
-                }
+            if let Some(at) = words.iter().position(|w| *w == "mod")
+                && let Some(name) = words.get(at + 1)
+            {
+                test_modules.push(name.trim_end_matches(';').to_string());
             }
         }
         for b in &mut out[start..end] {
@@ -493,10 +490,10 @@ fn function_name(line: &str) -> Option<&str> {
     }
     for qualifier in ["const", "async", "unsafe"] {
         rest = rest.trim_start();
-        if let Some(after) = rest.strip_prefix(qualifier) {
-            if after.starts_with(char::is_whitespace) {
-                rest = after;
-            }
+        if let Some(after) = rest.strip_prefix(qualifier)
+            && after.starts_with(char::is_whitespace)
+        {
+            rest = after;
         }
     }
     let after = rest.trim_start().strip_prefix("fn")?;
@@ -609,6 +606,13 @@ fn violations(facts: &Facts) -> Vec<String> {
     for (from, to) in &facts.upward {
         if !UPWARD_ALLOWED.contains(&(from.as_str(), to.as_str())) {
             problems.push(format!("import from a lower layer up: {from} -> {to}"));
+        }
+    }
+    for (from, to) in UPWARD_ALLOWED {
+        if !facts.upward.iter().any(|(f, t)| f == from && t == to) {
+            problems.push(format!(
+                "{from} -> {to} no longer runs up: remove it from UPWARD_ALLOWED"
+            ));
         }
     }
     for (name, n) in &facts.large_files {

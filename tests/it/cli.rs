@@ -797,7 +797,7 @@ const SCENARIOS: &[Scenario] = &[
             Listener(GW, "web-copy", "Accepted", "False", "HostnameConflict"),
             Listener(GW, "admin", "Accepted", "True", "Accepted"),
             Gateway(GW, "Accepted", "True", "ListenersNotValid"),
-            Code("GW3005"),
+            Code("GW0123"),
         ],
     ),
     complete(
@@ -971,7 +971,9 @@ fn explain_prints_a_rule() {
     for needle in [
         "GW1001",
         "route-not-allowed-by-listeners",
-        "```yaml",
+        "## What it does",
+        "## Example\n",
+        "```yaml\n# route-not-allowed-by-listeners:",
         "NotAllowedByListeners",
     ] {
         assert!(

@@ -254,10 +254,10 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
                         "redirect scheme: expected {want_scheme}, got {scheme}"
                     ));
                 }
-                if let Some(want_host) = field(redirect, "host") {
-                    if host != want_host {
-                        out.push(format!("redirect host: expected {want_host}, got {host}"));
-                    }
+                if let Some(want_host) = field(redirect, "host")
+                    && host != want_host
+                {
+                    out.push(format!("redirect host: expected {want_host}, got {host}"));
                 }
                 let default_port = if scheme == "https" { "443" } else { "80" };
                 match field(redirect, "port") {
@@ -300,12 +300,12 @@ fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<Str
                 ("path", &sent.path),
                 ("method", &sent.method),
             ] {
-                if let Some(expected) = field(want, key) {
-                    if expected != *actual {
-                        out.push(format!(
-                            "backendRequest.{key}: expected {expected}, got {actual}"
-                        ));
-                    }
+                if let Some(expected) = field(want, key)
+                    && expected != *actual
+                {
+                    out.push(format!(
+                        "backendRequest.{key}: expected {expected}, got {actual}"
+                    ));
                 }
             }
             for (name, value) in pairs(want.get("headers")) {

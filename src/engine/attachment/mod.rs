@@ -16,102 +16,189 @@ use super::index::Index;
 use super::listeners::Listeners;
 use super::report::{Attachment, Refusal};
 use super::selector::UNKNOWN_NAMESPACE;
-use crate::diag::{Diagnostic, FieldPath, Location, Rule};
+use crate::diag::{Diagnostic, FieldPath, Location, Rule, rule};
 use crate::model::{Named, ParentRef, Route, World};
 
-rule!(
-    ROUTE_NOT_ALLOWED_BY_LISTENERS,
-    "GW1001",
-    "route-not-allowed-by-listeners",
-    Error,
-    "No listener selected by the parentRef admits the route",
-    "A listener admits a route only if the route's kind is in its `supportedKinds` and \
-its namespace passes `allowedRoutes.namespaces` (`Same` by default: only routes in the \
-Gateway's namespace). Otherwise the route gets `Accepted=False` with reason \
-`NotAllowedByListeners` for that parent, and serves no traffic there.\n\n\
-```yaml\n# Gateway infra-ns/shared-gateway\nlisteners:\n- name: shared-http\n  port: 80\n  protocol: HTTP\n  allowedRoutes:\n    namespaces:\n      from: Selector\n      selector:\n        matchLabels: {shared-gateway-access: \"true\"}\n# HTTPRoute in namespace hr, whose Namespace lacks that label: not admitted\n```\n\n\
-Fix: label the route's namespace (`kubectl label namespace hr shared-gateway-access=true`), \
-or widen the listener's `allowedRoutes`."
-);
+rule! {
+    /// ## What it does
+    /// Reports a route that no listener selected by its parentRef admits. A listener admits a
+    /// route only if the route's kind is in its `supportedKinds` and its namespace passes
+    /// `allowedRoutes.namespaces` (`Same` by default: only routes in the Gateway's namespace).
+    ///
+    /// ## Why it matters
+    /// The route gets `Accepted=False` with reason `NotAllowedByListeners` for that parent, and
+    /// serves no traffic there.
+    ///
+    /// ## Example
+    /// The listener sets no `allowedRoutes`, so it admits only routes of its own namespace,
+    /// `infra`; the route is in `app`:
+    #[example = "testdata/rules/route-not-allowed-by-listeners/err.yaml"]
+    ///
+    /// ## Fix
+    /// Widen the listener's `allowedRoutes` (`from: All`, or `from: Selector` with a selector
+    /// that matches the route's namespace). When the listener selects namespaces by label, label
+    /// the route's namespace (`kubectl label namespace app shared-gateway-access=true`).
+    pub static ROUTE_NOT_ALLOWED_BY_LISTENERS {
+        code: "GW1001",
+        name: "route-not-allowed-by-listeners",
+        severity: Error,
+        stage: Analysis,
+        summary: "No listener selected by the parentRef admits the route",
+    }
+}
 
-rule!(
-    ROUTE_NO_MATCHING_HOSTNAME,
-    "GW1002",
-    "route-no-matching-listener-hostname",
-    Error,
-    "None of the route's hostnames intersects the listener hostnames",
-    "When a listener has a `hostname`, a route with `hostnames` attaches only if at least \
-one of them intersects it (`*.example.com` matches `a.example.com` but not \
-`example.com`). Otherwise the route gets `Accepted=False` with reason \
-`NoMatchingListenerHostname`.\n\n\
-```yaml\n# listener hostname: \"*.example.com\"\nhostnames: [\"example.com\"]   # the wildcard needs at least one more label\n```\n\n\
-Fix: use a hostname the listener serves, or change the listener's hostname."
-);
+rule! {
+    /// ## What it does
+    /// Reports a route none of whose `hostnames` intersects the hostname of a listener its
+    /// parentRef selects. When a listener has a `hostname`, a route with `hostnames` attaches only
+    /// if at least one of them intersects it (`*.example.com` matches `a.example.com` but not
+    /// `example.com`).
+    ///
+    /// ## Why it matters
+    /// The route gets `Accepted=False` with reason `NoMatchingListenerHostname`.
+    ///
+    /// ## Example
+    /// The listener serves `*.example.com`; the route's `example.com` lacks the label the
+    /// wildcard needs:
+    #[example = "testdata/rules/route-no-matching-listener-hostname/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use a hostname the listener serves, or change the listener's hostname.
+    pub static ROUTE_NO_MATCHING_HOSTNAME {
+        code: "GW1002",
+        name: "route-no-matching-listener-hostname",
+        severity: Error,
+        stage: Analysis,
+        summary: "None of the route's hostnames intersects the listener hostnames",
+    }
+}
 
-rule!(
-    ROUTE_PARENT_NOT_FOUND,
-    "GW1003",
-    "route-parent-not-found",
-    Error,
-    "A parentRef names a Gateway or ListenerSet that does not exist",
-    "A route attaches to the parents its `spec.parentRefs` name; `namespace` defaults to \
-the route's own namespace. A parent that does not exist gives `Accepted=False` with \
-reason `NoMatchingParent`.\n\n\
-```yaml\nparentRefs:\n- name: shared-gateway   # lives in infra-ns, but namespace defaults to the route's\n```\n\n\
-Fix: correct the name, and set `namespace` when the parent is in another namespace."
-);
+rule! {
+    /// ## What it does
+    /// Reports a parentRef that names a Gateway or ListenerSet that does not exist. A route
+    /// attaches to the parents its `spec.parentRefs` name; `namespace` defaults to the route's own
+    /// namespace.
+    ///
+    /// ## Why it matters
+    /// The route gets `Accepted=False` with reason `NoMatchingParent`.
+    ///
+    /// ## Example
+    /// The parentRef names Gateway `gateway`, in the route's own namespace by default; the Gateway
+    /// is `gw`:
+    #[example = "testdata/rules/route-parent-not-found/err.yaml"]
+    ///
+    /// ## Fix
+    /// Correct the name, and set `namespace` when the parent is in another namespace.
+    pub static ROUTE_PARENT_NOT_FOUND {
+        code: "GW1003",
+        name: "route-parent-not-found",
+        severity: Error,
+        stage: Analysis,
+        summary: "A parentRef names a Gateway or ListenerSet that does not exist",
+    }
+}
 
-rule!(
-    ROUTE_NO_MATCHING_LISTENER,
-    "GW1004",
-    "route-no-matching-listener",
-    Error,
-    "A parentRef's sectionName or port selects no listener",
-    "`sectionName` selects the listener with that name and `port` the listeners on that \
-port (both must match when both are set). On a Gateway, sectionName names only the \
-Gateway's own listeners, not those of its ListenerSets. If nothing is selected the route \
-gets `Accepted=False` with reason `NoMatchingParent`.\n\n\
-```yaml\nparentRefs:\n- name: gw\n  sectionName: htps   # typo: the listener is `https`\n```\n\n\
-Fix: use an existing listener name or port (or `kind: ListenerSet` for ListenerSet listeners)."
-);
+rule! {
+    /// ## What it does
+    /// Reports a parentRef whose `sectionName` or `port` selects no listener. `sectionName`
+    /// selects the listener with that name and `port` the listeners on that port (both must match
+    /// when both are set). On a Gateway, sectionName names only the Gateway's own listeners, not
+    /// those of its ListenerSets.
+    ///
+    /// ## Why it matters
+    /// Nothing is selected, so the route gets `Accepted=False` with reason `NoMatchingParent`.
+    ///
+    /// ## Example
+    /// `sectionName: https`, but the Gateway's listener is `http`:
+    #[example = "testdata/rules/route-no-matching-listener/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use an existing listener name or port (or `kind: ListenerSet` for ListenerSet listeners).
+    pub static ROUTE_NO_MATCHING_LISTENER {
+        code: "GW1004",
+        name: "route-no-matching-listener",
+        severity: Error,
+        stage: Analysis,
+        summary: "A parentRef's sectionName or port selects no listener",
+    }
+}
 
-rule!(
-    ROUTE_UNSUPPORTED_PARENT_KIND,
-    "GW1005",
-    "route-unsupported-parent-kind",
-    Error,
-    "A parentRef names a kind that cannot be a route parent",
-    "Routes attach to Gateways (`kind: Gateway`, the default) and ListenerSets \
-(`kind: ListenerSet`), both of group `gateway.networking.k8s.io`. Any other parent kind \
-gives `Accepted=False` with reason `NoMatchingParent`.\n\n\
-```yaml\nparentRefs:\n- kind: Service   # mesh attachment: not simulated by gwctl\n  name: web\n```\n\n\
-Fix: reference a Gateway or a ListenerSet."
-);
+rule! {
+    /// ## What it does
+    /// Reports a parentRef to a kind that cannot be a route parent. Routes attach to Gateways
+    /// (`kind: Gateway`, the default) and ListenerSets (`kind: ListenerSet`), both of group
+    /// `gateway.networking.k8s.io`.
+    ///
+    /// ## Why it matters
+    /// Any other parent kind gives `Accepted=False` with reason `NoMatchingParent`. (A Service
+    /// parent is mesh attachment, which gwctl does not simulate.)
+    ///
+    /// ## Example
+    /// A Service as parent:
+    #[example = "testdata/rules/route-unsupported-parent-kind/err.yaml"]
+    ///
+    /// ## Fix
+    /// Reference a Gateway or a ListenerSet.
+    pub static ROUTE_UNSUPPORTED_PARENT_KIND {
+        code: "GW1005",
+        name: "route-unsupported-parent-kind",
+        severity: Error,
+        stage: Analysis,
+        summary: "A parentRef names a kind that cannot be a route parent",
+    }
+}
 
-rule!(
-    ROUTE_PARENT_NOT_RECONCILED,
-    "GW1006",
-    "route-parent-not-reconciled",
-    Warning,
-    "The route's parent is not reconciled, so its status cannot be predicted",
-    "When the parent Gateway's class does not exist, belongs to another controller, or is \
-unknown, no (simulated) controller writes status for the route on that parent: \
-`Accepted=Unknown` with reason `Pending`.\n\n\
-```yaml\nparentRefs:\n- name: gw   # Gateway gw uses gatewayClassName: not-installed\n```\n\n\
-Fix: fix the parent Gateway's `gatewayClassName` (see the diagnostic on the Gateway)."
-);
+rule! {
+    /// ## What it does
+    /// Reports a route whose parent Gateway is not reconciled: the Gateway's class does not
+    /// exist, belongs to another controller, or is unknown.
+    ///
+    /// ## Why it matters
+    /// No (simulated) controller writes status for the route on that parent: `Accepted=Unknown`
+    /// with reason `Pending`, so its status cannot be predicted.
+    ///
+    /// ## Example
+    /// The parent Gateway's `gatewayClassName` names a class that does not exist:
+    #[example = "testdata/rules/route-parent-not-reconciled/err.yaml"]
+    ///
+    /// ## Fix
+    /// Fix the parent Gateway's `gatewayClassName` (see the diagnostic on the Gateway).
+    pub static ROUTE_PARENT_NOT_RECONCILED {
+        code: "GW1006",
+        name: "route-parent-not-reconciled",
+        severity: Warning,
+        stage: Analysis,
+        summary: "The route's parent is not reconciled, so its status cannot be predicted",
+    }
+}
 
-rule!(
-    ROUTE_WITHOUT_PARENTS,
-    "GW1007",
-    "route-without-parent-refs",
-    Warning,
-    "The route has no parentRefs and attaches nowhere",
-    "A route without `spec.parentRefs` is not attached to any Gateway and serves no \
-traffic (mesh routes aside).\n\n\
-```yaml\nspec:\n  parentRefs:\n  - name: my-gateway\n```\n\n\
-Fix: add a parentRef naming the Gateway (and listener) that should serve the route."
-);
+rule! {
+    /// ## What it does
+    /// Reports a route without `spec.parentRefs`.
+    ///
+    /// ## Why it matters
+    /// The route is not attached to any Gateway and serves no traffic (mesh routes aside).
+    ///
+    /// ## Example
+    #[example = "testdata/rules/route-without-parent-refs/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add a parentRef naming the Gateway (and listener) that should serve the route:
+    ///
+    /// ```yaml
+    /// spec:
+    ///   parentRefs:
+    ///   - name: gw
+    ///     namespace: infra
+    /// ```
+    pub static ROUTE_WITHOUT_PARENTS {
+        code: "GW1007",
+        name: "route-without-parent-refs",
+        severity: Warning,
+        stage: Analysis,
+        summary: "The route has no parentRefs and attaches nowhere",
+    }
+}
 
 /// Everything the analysis needs to judge one route's parentRefs.
 pub struct Ctx<'a, 'w> {

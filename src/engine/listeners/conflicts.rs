@@ -5,27 +5,41 @@
 use std::collections::HashMap;
 
 use super::{Listeners, listener_path};
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, rule};
 use crate::engine::conditions::{
     ConditionStatus, Decision, ListenerId, ListenerOwner, Verdict, reasons,
 };
 use crate::model::{Listener, Meta, Protocol};
 
-rule!(
-    LISTENER_CONFLICT,
-    "GW3005",
-    "listener-conflict",
-    Error,
-    "Listeners on the same port are not distinct",
-    "Listeners on one port must be distinguishable: same-protocol HTTP/HTTPS/TLS \
-listeners need different hostnames, TCP/UDP listeners cannot share a port with the same \
-protocol, and incompatible protocols (HTTP with HTTPS, anything with TCP) cannot share \
-a port. Within one Gateway every conflicting listener is rejected (`Conflicted=True`, \
-`Accepted=False`, reason `HostnameConflict` or `ProtocolConflict`); across a Gateway \
-and its ListenerSets, the earlier source keeps the port.\n\n\
-```yaml\nlisteners:\n- {name: a, port: 80, protocol: HTTP, hostname: example.com}\n- {name: b, port: 80, protocol: HTTP, hostname: example.com}   # conflicts with a\n```\n\n\
-Fix: give the listeners different hostnames or ports."
-);
+rule! {
+    /// ## What it does
+    /// Reports listeners on the same port that are not distinct. Same-protocol HTTP/HTTPS/TLS
+    /// listeners need different hostnames, TCP/UDP listeners cannot share a port with the same
+    /// protocol, and incompatible protocols (HTTP with HTTPS, anything with TCP) cannot share a
+    /// port.
+    ///
+    /// Two listeners of one Gateway with the same port, protocol and hostname break a CRD rule
+    /// instead (`crd-validation-rule`): the API server refuses the Gateway.
+    ///
+    /// ## Why it matters
+    /// Within one Gateway every conflicting listener is rejected (`Conflicted=True`,
+    /// `Accepted=False`, reason `HostnameConflict` or `ProtocolConflict`); across a Gateway and
+    /// its ListenerSets, the earlier source keeps the port.
+    ///
+    /// ## Example
+    /// An HTTP and a TCP listener on port 80:
+    #[example = "testdata/rules/listener-conflict/err.yaml"]
+    ///
+    /// ## Fix
+    /// Give the listeners different hostnames or ports.
+    pub static LISTENER_CONFLICT {
+        code: "GW3005",
+        name: "listener-conflict",
+        severity: Error,
+        stage: Analysis,
+        summary: "Listeners on the same port are not distinct",
+    }
+}
 
 /// One listener taking part in the conflict check of a Gateway.
 pub(super) struct Candidate<'w> {
@@ -78,7 +92,7 @@ pub(super) fn resolve_conflicts(
     let mut kept: HashMap<i64, Vec<Candidate>> = HashMap::new();
     for source in sources {
         // First against the listeners of earlier sources, which win...
-        let beaten: Vec<Option<(&'static str, String, Location)>> = source
+        let beaten: Vec<Option<(&'static str, String, Location, bool)>> = source
             .iter()
             .map(|c| {
                 let earlier = kept
@@ -93,12 +107,13 @@ pub(super) fn resolve_conflicts(
                             describe(k)
                         ),
                         loc(k),
+                        false,
                     )
                 })
             })
             .collect();
         // ...then within the source, where no listener wins.
-        let outcomes: Vec<Option<(&'static str, String, Location)>> = source
+        let outcomes: Vec<Option<(&'static str, String, Location, bool)>> = source
             .iter()
             .enumerate()
             .map(|(i, a)| {
@@ -119,6 +134,7 @@ pub(super) fn resolve_conflicts(
                                 a.port
                             ),
                             loc(b),
+                            true,
                         )
                     })
                 })
@@ -127,21 +143,28 @@ pub(super) fn resolve_conflicts(
         for (c, outcome) in source.into_iter().zip(outcomes) {
             match outcome {
                 None => kept.entry(c.port).or_default().push(c),
-                Some((reason, message, other)) => {
-                    let accepted = Decision::reported(
-                        &LISTENER_CONFLICT,
-                        loc(&c),
-                        ConditionStatus::False,
-                        reason,
-                        message,
-                    )
-                    .help(if reason == reasons::HOSTNAME_CONFLICT {
-                        "give the listeners different hostnames or ports"
+                Some((reason, message, other, same_source)) => {
+                    // Two listeners of one source with the same port, protocol and hostname
+                    // break the CRD's rule ("Combination of port, protocol and hostname must
+                    // be unique"): admission reports that; only the condition says it again.
+                    let decision = if same_source && reason == reasons::HOSTNAME_CONFLICT {
+                        Decision::silent(ConditionStatus::False, reason, message)
                     } else {
-                        "move one of the listeners to another port"
-                    })
-                    .related(other, "the conflicting listener")
-                    .record(diags);
+                        Decision::reported(
+                            &LISTENER_CONFLICT,
+                            loc(&c),
+                            ConditionStatus::False,
+                            reason,
+                            message,
+                        )
+                        .help(if reason == reasons::HOSTNAME_CONFLICT {
+                            "give the listeners different hostnames or ports"
+                        } else {
+                            "move one of the listeners to another port"
+                        })
+                        .related(other, "the conflicting listener")
+                    };
+                    let accepted = decision.record(diags);
                     if let Some(state) = states.get_mut(c.id) {
                         // The same verdict, as the listener's `Conflicted=True`.
                         state.conflicted = Some(Verdict {

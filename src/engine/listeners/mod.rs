@@ -9,9 +9,7 @@ mod validate;
 
 pub use conflicts::LISTENER_CONFLICT;
 pub use sets::{LISTENERSET_NOT_ALLOWED, LISTENERSET_PARENT_NOT_FOUND};
-pub use validate::{
-    LISTENER_INVALID_ROUTE_KINDS, LISTENER_INVALID_VALUE, LISTENER_UNSUPPORTED_PROTOCOL,
-};
+pub use validate::{LISTENER_INVALID_ROUTE_KINDS, LISTENER_UNSUPPORTED_PROTOCOL};
 
 use super::classes::Reconciled;
 use super::conditions::{ConditionStatus, ListenerId, ListenerOwner, Verdict, reasons};

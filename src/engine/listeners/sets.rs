@@ -2,39 +2,67 @@
 //! Gateway whose `allowedListeners` admits the ListenerSet's namespace.
 
 use super::SetParent;
-use crate::diag::{Diagnostic, FieldPath};
+use crate::diag::{Diagnostic, FieldPath, rule};
 use crate::engine::classes::Reconciled;
 use crate::engine::conditions::{ConditionStatus, Decision, reasons};
 use crate::engine::index::{Index, Lookup, UNKNOWN_PARENT};
 use crate::engine::selector::{self, SelectorMatch, UNKNOWN_NAMESPACE, namespace_matches};
 use crate::model::{FromNamespaces, GATEWAY_GROUP, Gateway, Known, ListenerSet, World};
 
-rule!(
-    LISTENERSET_NOT_ALLOWED,
-    "GW3007",
-    "listenerset-not-allowed",
-    Error,
-    "The parent Gateway does not allow this ListenerSet",
-    "A Gateway accepts ListenerSets only when `spec.allowedListeners.namespaces.from` \
-admits the ListenerSet's namespace. The default is `None`: no ListenerSet is allowed. \
-A refused ListenerSet gets `Accepted=False` and `Programmed=False` with reason \
-`NotAllowed`, and none of its listeners serves traffic.\n\n\
-```yaml\nkind: Gateway\nspec:\n  allowedListeners:\n    namespaces:\n      from: Same   # or All, or Selector\n```\n\n\
-Fix: set `allowedListeners` on the Gateway so that it admits the ListenerSet's namespace."
-);
+rule! {
+    /// ## What it does
+    /// Reports a ListenerSet whose parent Gateway does not allow it. A Gateway accepts
+    /// ListenerSets only when `spec.allowedListeners.namespaces.from` admits the ListenerSet's
+    /// namespace; the default is `None`: no ListenerSet is allowed.
+    ///
+    /// ## Why it matters
+    /// The ListenerSet gets `Accepted=False` and `Programmed=False` with reason `NotAllowed`, and
+    /// none of its listeners serves traffic.
+    ///
+    /// ## Example
+    /// The Gateway sets no `allowedListeners`:
+    #[example = "testdata/rules/listenerset-not-allowed/err.yaml"]
+    ///
+    /// ## Fix
+    /// Set `allowedListeners` on the Gateway so that it admits the ListenerSet's namespace:
+    ///
+    /// ```yaml
+    /// spec:
+    ///   allowedListeners:
+    ///     namespaces:
+    ///       from: Same   # or All, or Selector
+    /// ```
+    pub static LISTENERSET_NOT_ALLOWED {
+        code: "GW3007",
+        name: "listenerset-not-allowed",
+        severity: Error,
+        stage: Analysis,
+        summary: "The parent Gateway does not allow this ListenerSet",
+    }
+}
 
-rule!(
-    LISTENERSET_PARENT_NOT_FOUND,
-    "GW3008",
-    "listenerset-parent-not-found",
-    Error,
-    "A ListenerSet's parentRef names no existing Gateway",
-    "`spec.parentRef` of a ListenerSet must name an existing Gateway (group \
-`gateway.networking.k8s.io`, kind `Gateway`). Otherwise the ListenerSet is not accepted \
-and its listeners serve nothing.\n\n\
-```yaml\nkind: ListenerSet\nspec:\n  parentRef: {name: gatway}   # typo\n```\n\n\
-Fix: correct the parentRef's name and namespace."
-);
+rule! {
+    /// ## What it does
+    /// Reports a ListenerSet whose `spec.parentRef` names no existing Gateway (group
+    /// `gateway.networking.k8s.io`, kind `Gateway`).
+    ///
+    /// ## Why it matters
+    /// The ListenerSet is not accepted and its listeners serve nothing.
+    ///
+    /// ## Example
+    /// The parentRef names `gateway`; the Gateway is `gw`:
+    #[example = "testdata/rules/listenerset-parent-not-found/err.yaml"]
+    ///
+    /// ## Fix
+    /// Correct the parentRef's name and namespace.
+    pub static LISTENERSET_PARENT_NOT_FOUND {
+        code: "GW3008",
+        name: "listenerset-parent-not-found",
+        severity: Error,
+        stage: Analysis,
+        summary: "A ListenerSet's parentRef names no existing Gateway",
+    }
+}
 
 /// `ListenerSet ns/name` (also for an `XListenerSet`), for messages.
 fn set_name(set: &ListenerSet) -> String {

@@ -3,159 +3,112 @@
 
 use super::tls::{CaOutcome, certificates, terminates_tls};
 use super::{ListenerState, listener_path};
-use crate::diag::{Diagnostic, FieldPath};
+use crate::diag::{Diagnostic, rule};
 use crate::engine::conditions::{ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::hostname;
 use crate::engine::index::Index;
 use crate::model::{GATEWAY_GROUP, GroupKind, Known, Listener, Meta, Protocol, RouteKind, TlsMode};
 
-rule!(
-    LISTENER_UNSUPPORTED_PROTOCOL,
-    "GW3003",
-    "listener-unsupported-protocol",
-    Error,
-    "A listener uses a protocol the implementation does not support",
-    "Core protocols are `HTTP`, `HTTPS`, `TLS`, `TCP` and `UDP`; anything else is \
-implementation-specific. An unsupported protocol gives the listener `Accepted=False` \
-with reason `UnsupportedProtocol`, an empty `supportedKinds`, and no route attaches.\n\n\
-```yaml\nlisteners:\n- name: web\n  port: 80\n  protocol: HTTP2   # not a Gateway API protocol\n```\n\n\
-Fix: use one of the core protocols (`HTTP` here)."
-);
-
-rule!(
-    LISTENER_INVALID_VALUE,
-    "GW3004",
-    "listener-invalid-value",
-    Error,
-    "A listener combines fields in a way the API rejects",
-    "The API server (CRD validation) rejects: `tls` on HTTP, TCP or UDP listeners; \
-`hostname` on TCP or UDP listeners; HTTPS or TLS-Terminate listeners without \
-`tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS listeners without `tls`. \
-gwctl predicts `Accepted=False` (`UnsupportedValue`) for such a listener, as it does for \
-a listener whose port or hostname the schema rules report (`invalid-field-value`, \
-`invalid-hostname`, ...).\n\n\
-```yaml\nlisteners:\n- name: db\n  port: 5432\n  protocol: TCP\n  hostname: db.example.com   # TCP listeners cannot have a hostname\n```\n\n\
-Fix: remove or correct the offending field."
-);
-
-rule!(
-    LISTENER_INVALID_ROUTE_KINDS,
-    "GW3006",
-    "listener-invalid-route-kinds",
-    Error,
-    "allowedRoutes.kinds names a route kind the listener cannot serve",
-    "Each `allowedRoutes.kinds` entry must be a route kind of group \
-`gateway.networking.k8s.io` that fits the protocol (HTTPRoute/GRPCRoute on HTTP(S), \
-TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP). Others are dropped from \
-`supportedKinds` and the listener gets `ResolvedRefs=False` (`InvalidRouteKinds`); if \
-none is left, no route can attach.\n\n\
-```yaml\nallowedRoutes:\n  kinds:\n  - kind: TCPRoute   # an HTTP listener cannot serve TCPRoutes\n```\n\n\
-Fix: list only kinds that fit the protocol, or remove `kinds` to use the defaults."
-);
-
-/// A listener value the API server would reject.
-pub(super) enum InvalidValue {
-    /// A field the object-schema rules report where the model reads it (a missing or
-    /// out-of-range port, a malformed hostname): one problem, one finding, so only the
-    /// listener's condition says it again.
-    Schema(String),
-    /// A combination of fields only this stage checks, reported here.
-    Combination {
-        at: FieldPath,
-        problem: String,
-        help: String,
-    },
+rule! {
+    /// ## What it does
+    /// Reports a listener whose protocol the implementation does not support. Core protocols are
+    /// `HTTP`, `HTTPS`, `TLS`, `TCP` and `UDP`; anything else is implementation-specific.
+    ///
+    /// ## Why it matters
+    /// The listener gets `Accepted=False` with reason `UnsupportedProtocol` and an empty
+    /// `supportedKinds`, and no route attaches.
+    ///
+    /// ## Example
+    /// `HTTP2` is not a Gateway API protocol:
+    #[example = "testdata/rules/listener-unsupported-protocol/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use one of the core protocols (`HTTP` here).
+    pub static LISTENER_UNSUPPORTED_PROTOCOL {
+        code: "GW3003",
+        name: "listener-unsupported-protocol",
+        severity: Error,
+        stage: Analysis,
+        summary: "A listener uses a protocol the implementation does not support",
+    }
 }
+
+rule! {
+    /// ## What it does
+    /// Reports an `allowedRoutes.kinds` entry that is not a route kind of group
+    /// `gateway.networking.k8s.io` fitting the listener's protocol (HTTPRoute/GRPCRoute on
+    /// HTTP(S), TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP).
+    ///
+    /// ## Why it matters
+    /// Such kinds are dropped from `supportedKinds` and the listener gets `ResolvedRefs=False`
+    /// (`InvalidRouteKinds`); if none is left, no route can attach.
+    ///
+    /// ## Example
+    /// An HTTP listener that allows only TCPRoutes:
+    #[example = "testdata/rules/listener-invalid-route-kinds/err.yaml"]
+    ///
+    /// ## Fix
+    /// List only kinds that fit the protocol, or remove `kinds` to use the defaults.
+    pub static LISTENER_INVALID_ROUTE_KINDS {
+        code: "GW3006",
+        name: "listener-invalid-route-kinds",
+        severity: Error,
+        stage: Analysis,
+        summary: "allowedRoutes.kinds names a route kind the listener cannot serve",
+    }
+}
+
+/// A listener value the API server would reject: admission reports it from the CRD (its
+/// schema, or a CEL rule), in the API server's words; one problem, one finding, so only the
+/// listener's condition says it again.
+pub(super) struct InvalidValue(String);
 
 impl InvalidValue {
     /// The listener's `Accepted` decision; `me` names the listener.
-    fn decision(self, me: &str, owner_meta: &Meta) -> Decision {
-        let status = ConditionStatus::False;
-        match self {
-            InvalidValue::Schema(problem) => Decision::silent(
-                status,
-                reasons::UNSUPPORTED_VALUE,
-                format!("{me} {problem}"),
-            ),
-            InvalidValue::Combination { at, problem, help } => Decision::reported(
-                &LISTENER_INVALID_VALUE,
-                owner_meta.at(at),
-                status,
-                reasons::UNSUPPORTED_VALUE,
-                format!("{me} {problem}"),
-            )
-            .help(help),
-        }
-    }
-
-    fn combination(at: FieldPath, problem: impl Into<String>, help: impl Into<String>) -> Self {
-        InvalidValue::Combination {
-            at,
-            problem: problem.into(),
-            help: help.into(),
-        }
+    fn decision(self, me: &str) -> Decision {
+        Decision::silent(
+            ConditionStatus::False,
+            reasons::UNSUPPORTED_VALUE,
+            format!("{me} {}", self.0),
+        )
     }
 }
 
 /// The first structural problem of the listener that the API server would reject.
 pub(super) fn invalid_value(l: &Listener) -> Option<InvalidValue> {
-    let path = listener_path(l.index);
     let protocol = l.protocol.known()?;
     let proto = protocol.as_str();
     if l.port.is_none() {
-        return Some(InvalidValue::Schema("has no valid port".into()));
+        return Some(InvalidValue("has no valid port".into()));
     }
     if let Some(h) = &l.hostname {
         if matches!(protocol, Protocol::Tcp | Protocol::Udp) {
-            return Some(InvalidValue::combination(
-                path.key("hostname"),
-                format!("is a {proto} listener with a hostname, which {proto} cannot match on"),
-                "remove `hostname` (TCP and UDP listeners match every connection on their port)",
-            ));
+            return Some(InvalidValue(format!(
+                "is a {proto} listener with a hostname, which {proto} cannot match on"
+            )));
         }
         if let Some(why) = hostname::invalid_reason(h) {
-            return Some(InvalidValue::Schema(format!(
+            return Some(InvalidValue(format!(
                 "has hostname `{h}`, which is not valid: {why}"
             )));
         }
     }
-    match (protocol, &l.tls) {
-        (Protocol::Http | Protocol::Tcp | Protocol::Udp, Some(_)) => {
-            Some(InvalidValue::combination(
-                path.key("tls"),
-                format!(
-                    "is a {proto} listener with a `tls` section, which only HTTPS and TLS listeners may have"
-                ),
-                "remove `tls`, or change the protocol to HTTPS/TLS if this listener should terminate TLS",
-            ))
-        }
-        (Protocol::Https | Protocol::Tls, None) => Some(InvalidValue::combination(
-            path.clone(),
-            format!("is a {proto} listener without `tls`"),
-            if protocol == Protocol::Https {
-                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret"
-            } else {
-                "add `tls.mode: Passthrough`, or `tls.mode: Terminate` with certificateRefs"
-            },
-        )),
+    let problem = match (protocol, &l.tls) {
+        (Protocol::Http | Protocol::Tcp | Protocol::Udp, Some(_)) => format!(
+            "is a {proto} listener with a `tls` section, which only HTTPS and TLS listeners may have"
+        ),
+        (Protocol::Https | Protocol::Tls, None) => format!("is a {proto} listener without `tls`"),
         (Protocol::Https, Some(t)) if t.mode == Known::Known(TlsMode::Passthrough) => {
-            Some(InvalidValue::combination(
-                path.key("tls").key("mode"),
-                "is an HTTPS listener with `tls.mode: Passthrough`; HTTPS always terminates TLS",
-                "use `protocol: TLS` for passthrough, or `mode: Terminate`",
-            ))
+            "is an HTTPS listener with `tls.mode: Passthrough`; HTTPS always terminates TLS".into()
         }
         (_, Some(t))
             if terminates_tls(l) && t.certificate_refs.is_empty() && t.options.is_empty() =>
         {
-            Some(InvalidValue::combination(
-                path.key("tls"),
-                "terminates TLS but has no `tls.certificateRefs`",
-                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret",
-            ))
+            "terminates TLS but has no `tls.certificateRefs`".into()
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(InvalidValue(problem))
 }
 
 /// Validates one listener of `owner_meta` (a Gateway or ListenerSet); `ca` is the outcome
@@ -202,7 +155,7 @@ pub(super) fn validate(
         kinds_problem.get_or_insert(verdict);
     }
     if let Some(invalid) = invalid_value(l) {
-        state.accepted = invalid.decision(&me, owner_meta).record(diags);
+        state.accepted = invalid.decision(&me).record(diags);
     } else if terminates_tls(l) && l.tls.is_some() {
         certificates(index, owner_meta, l, ca, &me, &mut state, diags);
     }
@@ -308,7 +261,7 @@ mod tests {
     /// table must be named there too.
     #[test]
     fn invalid_route_kinds_explanation_names_every_kind() {
-        let text = LISTENER_INVALID_ROUTE_KINDS.explanation;
+        let text = LISTENER_INVALID_ROUTE_KINDS.explanation();
         for kind in RouteKind::all() {
             assert!(
                 text.contains(kind.as_str()),

@@ -3,92 +3,168 @@
 //! `ResolvedRefs` condition, which also covers RequestMirror backends.
 
 use super::{Referrer, cross_namespace};
-use crate::diag::{Diagnostic, FieldPath};
+use crate::diag::{Diagnostic, FieldPath, rule};
 use crate::engine::conditions::{BackendVerdict, ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::index::{Index, Lookup};
 use crate::model::{
     AppProtocols, BackendObjectRef, Filter, FilterKind, GATEWAY_GROUP, Route, RouteKind, Service,
 };
 
-rule!(
-    BACKEND_INVALID_KIND,
-    "GW2001",
-    "backend-invalid-kind",
-    Error,
-    "A backendRef names a kind that is not a supported backend",
-    "A backendRef must name a core `Service` (`group: \"\"`, `kind: Service`, the defaults). \
-Any other group/kind is unknown to the controller: the route gets `ResolvedRefs=False` \
-with reason `InvalidKind` and requests to that backend fail with 500.\n\n\
-```yaml\nbackendRefs:\n- group: example.com   # not a supported backend kind\n  kind: Bucket\n  name: assets\n```\n\n\
-Fix: point the backendRef at a Service (remove `group`/`kind` to use the defaults)."
-);
+rule! {
+    /// ## What it does
+    /// Reports a backendRef that names a kind other than a core `Service` (`group: ""`,
+    /// `kind: Service`, the defaults).
+    ///
+    /// ## Why it matters
+    /// Any other group/kind is unknown to the controller: the route gets `ResolvedRefs=False` with
+    /// reason `InvalidKind`, and requests to that backend fail with 500.
+    ///
+    /// ## Example
+    /// A backendRef to a `Bucket` of group `example.com`:
+    #[example = "testdata/rules/backend-invalid-kind/err.yaml"]
+    ///
+    /// ## Fix
+    /// Point the backendRef at a Service (remove `group`/`kind` to use the defaults).
+    pub static BACKEND_INVALID_KIND {
+        code: "GW2001",
+        name: "backend-invalid-kind",
+        severity: Error,
+        stage: Analysis,
+        summary: "A backendRef names a kind that is not a supported backend",
+    }
+}
 
-rule!(
-    BACKEND_REF_NOT_PERMITTED,
-    "GW2002",
-    "backend-ref-not-permitted",
-    Error,
-    "A cross-namespace backendRef is not allowed by any ReferenceGrant",
-    "A route may reference a Service in another namespace only when a ReferenceGrant in \
-**the Service's namespace** allows it (from: the route's group, kind and namespace; to: \
-`Service`, optionally by name). Without one the route gets `ResolvedRefs=False` with \
-reason `RefNotPermitted` and requests to that backend fail with 500.\n\n\
-```yaml\napiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: allow-web, namespace: app}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: web}]\n  to:   [{group: \"\", kind: Service, name: app-backend}]\n```\n\n\
-Fix: create a ReferenceGrant like the one above in the backend's namespace, or move \
-the Service into the route's namespace."
-);
+rule! {
+    /// ## What it does
+    /// Reports a backendRef to a Service in another namespace that no ReferenceGrant allows. A
+    /// route may reference a Service in another namespace only when a ReferenceGrant in **the
+    /// Service's namespace** allows it (from: the route's group, kind and namespace; to:
+    /// `Service`, optionally by name).
+    ///
+    /// ## Why it matters
+    /// The route gets `ResolvedRefs=False` with reason `RefNotPermitted`, and requests to that
+    /// backend fail with 500.
+    ///
+    /// ## Example
+    /// A route of namespace `infra` sends traffic to Service `api` of namespace `backend`, which
+    /// holds no ReferenceGrant:
+    #[example = "testdata/rules/backend-ref-not-permitted/err.yaml"]
+    ///
+    /// ## Fix
+    /// Create a ReferenceGrant in the backend's namespace, or move the Service into the route's
+    /// namespace:
+    ///
+    /// ```yaml
+    /// apiVersion: gateway.networking.k8s.io/v1beta1
+    /// kind: ReferenceGrant
+    /// metadata: {name: allow-infra, namespace: backend}
+    /// spec:
+    ///   from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: infra}]
+    ///   to:   [{group: "", kind: Service, name: api}]
+    /// ```
+    pub static BACKEND_REF_NOT_PERMITTED {
+        code: "GW2002",
+        name: "backend-ref-not-permitted",
+        severity: Error,
+        stage: Analysis,
+        summary: "A cross-namespace backendRef is not allowed by any ReferenceGrant",
+    }
+}
 
-rule!(
-    BACKEND_NOT_FOUND,
-    "GW2003",
-    "backend-not-found",
-    Error,
-    "A backendRef names a Service that does not exist",
-    "The Service a backendRef names must exist. Otherwise the route gets \
-`ResolvedRefs=False` with reason `BackendNotFound` and requests to that backend fail \
-with 500.\n\n```yaml\nbackendRefs:\n- name: web-svc   # no Service web-svc in this namespace\n  port: 8080\n```\n\n\
-Fix: correct the name (and namespace), or create the Service."
-);
+rule! {
+    /// ## What it does
+    /// Reports a backendRef naming a Service that does not exist.
+    ///
+    /// ## Why it matters
+    /// The route gets `ResolvedRefs=False` with reason `BackendNotFound`, and requests to that
+    /// backend fail with 500.
+    ///
+    /// ## Example
+    /// The backendRef names `web-v2`; the Service is `web`:
+    #[example = "testdata/rules/backend-not-found/err.yaml"]
+    ///
+    /// ## Fix
+    /// Correct the name (and namespace), or create the Service.
+    pub static BACKEND_NOT_FOUND {
+        code: "GW2003",
+        name: "backend-not-found",
+        severity: Error,
+        stage: Analysis,
+        summary: "A backendRef names a Service that does not exist",
+    }
+}
 
-rule!(
-    BACKEND_PORT_NOT_FOUND,
-    "GW2004",
-    "backend-port-not-found",
-    Error,
-    "A backendRef port is not a port of the Service",
-    "A Service backendRef's `port` must be one of the Service's `spec.ports[].port` \
-(not a targetPort). Otherwise the backend cannot be resolved (`ResolvedRefs=False`, \
-reason `BackendNotFound`). A missing `port` is `backend-ref-without-port` (GW0110).\n\n\
-```yaml\nbackendRefs:\n- name: web-svc\n  port: 8080   # the Service only exposes port 80\n```\n\n\
-Fix: use one of the Service's ports."
-);
+rule! {
+    /// ## What it does
+    /// Reports a Service backendRef whose `port` is not one of the Service's `spec.ports[].port`
+    /// (a targetPort does not count). A missing `port` is a CRD rule's (admission, `crd-validation-rule`).
+    ///
+    /// ## Why it matters
+    /// The backend cannot be resolved: the route gets `ResolvedRefs=False` with reason
+    /// `BackendNotFound`.
+    ///
+    /// ## Example
+    /// The backendRef asks for port 9090; the Service exposes only 8080:
+    #[example = "testdata/rules/backend-port-not-found/err.yaml"]
+    ///
+    /// ## Fix
+    /// Use one of the Service's ports.
+    pub static BACKEND_PORT_NOT_FOUND {
+        code: "GW2004",
+        name: "backend-port-not-found",
+        severity: Error,
+        stage: Analysis,
+        summary: "A backendRef port is not a port of the Service",
+    }
+}
 
-rule!(
-    BACKEND_UNSUPPORTED_PROTOCOL,
-    "GW2005",
-    "backend-unsupported-protocol",
-    Error,
-    "The Service port's appProtocol cannot carry this route's traffic",
-    "An HTTPRoute or GRPCRoute backend port whose `appProtocol` names a non-HTTP protocol \
-(for example `mysql`) cannot be used: the route gets `ResolvedRefs=False` with reason \
-`UnsupportedProtocol`. Domain-prefixed values other than `kubernetes.io/*` are \
-implementation-specific and are not judged.\n\n\
-```yaml\nports:\n- port: 3306\n  appProtocol: mysql   # an HTTPRoute cannot send HTTP here\n```\n\n\
-Fix: reference a port that speaks HTTP (`http`, `https`, `kubernetes.io/h2c`, \
-`kubernetes.io/ws`, ...), or use a TCPRoute."
-);
+rule! {
+    /// ## What it does
+    /// Reports an HTTPRoute or GRPCRoute backend whose Service port has an `appProtocol` that
+    /// names a non-HTTP protocol (for example `mysql`). Domain-prefixed values other than
+    /// `kubernetes.io/*` are implementation-specific and are not judged.
+    ///
+    /// ## Why it matters
+    /// The port cannot carry the route's traffic: the route gets `ResolvedRefs=False` with reason
+    /// `UnsupportedProtocol`.
+    ///
+    /// ## Example
+    /// The Service port speaks `mysql`; an HTTPRoute cannot send HTTP there:
+    #[example = "testdata/rules/backend-unsupported-protocol/err.yaml"]
+    ///
+    /// ## Fix
+    /// Reference a port that speaks HTTP (`http`, `https`, `kubernetes.io/h2c`,
+    /// `kubernetes.io/ws`, ...), or use a TCPRoute.
+    pub static BACKEND_UNSUPPORTED_PROTOCOL {
+        code: "GW2005",
+        name: "backend-unsupported-protocol",
+        severity: Error,
+        stage: Analysis,
+        summary: "The Service port's appProtocol cannot carry this route's traffic",
+    }
+}
 
-rule!(
-    UNKNOWN_BACKEND,
-    "GW4004",
-    "unknown-backend",
-    Warning,
-    "A backendRef names a Service the input does not contain",
-    "Without `--complete`, a Service absent from the input may exist in the cluster, so \
-whether the backend resolves is `Unknown`.\n\n\
-```yaml\nbackendRefs:\n- {name: api, port: 80}   # Service api not among the inputs\n```\n\n\
-Fix: add the Service's manifest to the input, or pass `--complete`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, without `--complete`, a backendRef naming a Service the input does not contain.
+    ///
+    /// ## Why it matters
+    /// The Service may exist in the cluster, so whether the backend resolves is `Unknown`.
+    ///
+    /// ## Example
+    /// Without `--complete`: Service `web` is not among the inputs:
+    #[example = "testdata/rules/unknown-backend/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add the Service's manifest to the input, or pass `--complete`.
+    pub static UNKNOWN_BACKEND {
+        code: "GW4004",
+        name: "unknown-backend",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A backendRef names a Service the input does not contain",
+    }
+}
 
 /// HTTP-family application protocols a Service port may declare for HTTP/gRPC routes.
 const HTTP_APP_PROTOCOLS: &[&str] = &[

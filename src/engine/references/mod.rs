@@ -17,23 +17,34 @@ pub use objects::{
 
 use super::conditions::{ConditionStatus, Decision, reasons};
 use super::index::Index;
-use crate::diag::{FieldPath, Rule};
+use crate::diag::{FieldPath, Rule, rule};
 use crate::model::{GATEWAY_GROUP, Meta};
 
-rule!(
-    UNKNOWN_REFERENCE_GRANT,
-    "GW4003",
-    "unknown-reference-grant",
-    Warning,
-    "A cross-namespace reference depends on a ReferenceGrant the input does not contain",
-    "Without `--complete`, gwctl does not assume that an object absent from the input is \
-absent from the cluster. A cross-namespace reference with no ReferenceGrant in the input \
-that allows it may still be allowed by a grant in the cluster, so the verdict is \
-`Unknown`.\n\n\
-```yaml\nbackendRefs:\n- {name: api, namespace: backend, port: 80}   # grant in `backend`?\n```\n\n\
-Fix: add the ReferenceGrant's manifest to the input, or pass `--complete` if the input \
-is the whole cluster."
-);
+rule! {
+    /// ## What it does
+    /// Reports, without `--complete`, a cross-namespace reference that no ReferenceGrant of the
+    /// input allows.
+    ///
+    /// ## Why it matters
+    /// gwctl does not assume that an object absent from the input is absent from the cluster: a
+    /// grant in the cluster may still allow the reference, so the verdict is `Unknown`.
+    ///
+    /// ## Example
+    /// Without `--complete`: a backendRef to a Service of namespace `backend`, with no
+    /// ReferenceGrant there among the inputs:
+    #[example = "testdata/rules/unknown-reference-grant/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add the ReferenceGrant's manifest to the input, or pass `--complete` if the input is the
+    /// whole cluster.
+    pub static UNKNOWN_REFERENCE_GRANT {
+        code: "GW4003",
+        name: "unknown-reference-grant",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A cross-namespace reference depends on a ReferenceGrant the input does not contain",
+    }
+}
 
 /// The annotation that marks conformance stubs: Secrets and ConfigMaps created with valid
 /// content at test setup, present in the corpus without data.

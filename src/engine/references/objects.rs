@@ -2,80 +2,142 @@
 //! certificates, client-validation CA bundles and the backend client certificate.
 
 use super::{Referrer, cross_namespace, is_stub};
-use crate::diag::{Diagnostic, FieldPath, Rule};
+use crate::diag::{Diagnostic, FieldPath, Rule, rule};
 use crate::engine::conditions::{ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::index::{Index, Lookup};
 use crate::model::{GATEWAY_GROUP, Meta, ObjectRef, Secret};
 
-rule!(
-    CERTIFICATE_REF_INVALID,
-    "GW2010",
-    "certificate-ref-invalid",
-    Error,
-    "A listener certificateRef does not name a valid kubernetes.io/tls Secret",
-    "Each `tls.certificateRefs` entry must name a core `Secret` of type \
-`kubernetes.io/tls` with `tls.crt` and `tls.key`. Otherwise the listener gets \
-`ResolvedRefs=False` with reason `InvalidCertificateRef` and `Programmed=False`; routes \
-still attach but TLS traffic fails.\n\n\
-```yaml\ntls:\n  certificateRefs:\n  - name: web-cert   # missing, or type Opaque\n```\n\n\
-Fix: create the Secret with `kubectl create secret tls web-cert --cert=... --key=...`, \
-or correct the reference."
-);
+rule! {
+    /// ## What it does
+    /// Reports a listener `tls.certificateRefs` entry that does not name a core `Secret` of type
+    /// `kubernetes.io/tls` with `tls.crt` and `tls.key`.
+    ///
+    /// ## Why it matters
+    /// The listener gets `ResolvedRefs=False` with reason `InvalidCertificateRef` and
+    /// `Programmed=False`; routes still attach, but TLS traffic fails.
+    ///
+    /// ## Example
+    /// The certificate Secret has type `Opaque`:
+    #[example = "testdata/rules/certificate-ref-invalid/err.yaml"]
+    ///
+    /// ## Fix
+    /// Create the Secret with `kubectl create secret tls web-cert --cert=... --key=...`, or
+    /// correct the reference.
+    pub static CERTIFICATE_REF_INVALID {
+        code: "GW2010",
+        name: "certificate-ref-invalid",
+        severity: Error,
+        stage: Analysis,
+        summary: "A listener certificateRef does not name a valid kubernetes.io/tls Secret",
+    }
+}
 
-rule!(
-    SECRET_REF_NOT_PERMITTED,
-    "GW2011",
-    "secret-ref-not-permitted",
-    Error,
-    "A cross-namespace certificate reference is not allowed by any ReferenceGrant",
-    "A Gateway (or ListenerSet) may use a Secret or ConfigMap from another namespace only \
-when a ReferenceGrant in that namespace allows `from: {kind: Gateway}` (or `ListenerSet`; \
-a Gateway's grant does not carry over to ListenerSets). The listener gets \
-`ResolvedRefs=False` with reason `RefNotPermitted`.\n\n\
-```yaml\napiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: allow-gateways, namespace: certs}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: infra}]\n  to:   [{group: \"\", kind: Secret, name: wildcard-cert}]\n```\n\n\
-Fix: add such a ReferenceGrant in the Secret's namespace, or copy the Secret next to the \
-Gateway."
-);
+rule! {
+    /// ## What it does
+    /// Reports a certificate reference of a Gateway (or ListenerSet) to a Secret or ConfigMap in
+    /// another namespace that no ReferenceGrant allows. Such a reference needs a ReferenceGrant in
+    /// that namespace that allows `from: {kind: Gateway}` (or `ListenerSet`; a Gateway's grant does
+    /// not carry over to ListenerSets).
+    ///
+    /// ## Why it matters
+    /// The listener gets `ResolvedRefs=False` with reason `RefNotPermitted`.
+    ///
+    /// ## Example
+    /// The Gateway of namespace `infra` uses a Secret of namespace `certs`, which holds no
+    /// ReferenceGrant:
+    #[example = "testdata/rules/secret-ref-not-permitted/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add a ReferenceGrant in the Secret's namespace, or copy the Secret next to the Gateway:
+    ///
+    /// ```yaml
+    /// apiVersion: gateway.networking.k8s.io/v1beta1
+    /// kind: ReferenceGrant
+    /// metadata: {name: allow-infra-gateways, namespace: certs}
+    /// spec:
+    ///   from: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: infra}]
+    ///   to:   [{group: "", kind: Secret, name: web-cert}]
+    /// ```
+    pub static SECRET_REF_NOT_PERMITTED {
+        code: "GW2011",
+        name: "secret-ref-not-permitted",
+        severity: Error,
+        stage: Analysis,
+        summary: "A cross-namespace certificate reference is not allowed by any ReferenceGrant",
+    }
+}
 
-rule!(
-    CA_CERTIFICATE_REF_INVALID,
-    "GW2012",
-    "ca-certificate-ref-invalid",
-    Error,
-    "A client-validation caCertificateRef is invalid",
-    "`spec.tls.frontend.*.validation.caCertificateRefs` must name a core ConfigMap (or \
-Secret) holding `ca.crt`. Otherwise the affected HTTPS listeners get `ResolvedRefs=False` \
-(`InvalidCACertificateRef` or `InvalidCACertificateKind`) and `Accepted=False` \
-(`NoValidCACertificate`).\n\n\
-```yaml\ntls:\n  frontend:\n    default:\n      validation:\n        caCertificateRefs:\n        - {group: \"\", kind: Service, name: ca}   # wrong kind\n```\n\n\
-Fix: reference a ConfigMap with a `ca.crt` key."
-);
+rule! {
+    /// ## What it does
+    /// Reports a client-validation `caCertificateRefs` entry
+    /// (`spec.tls.frontend.*.validation.caCertificateRefs`) that does not name a core ConfigMap
+    /// (or Secret) holding `ca.crt`.
+    ///
+    /// ## Why it matters
+    /// The affected HTTPS listeners get `ResolvedRefs=False` (`InvalidCACertificateRef` or
+    /// `InvalidCACertificateKind`) and `Accepted=False` (`NoValidCACertificate`).
+    ///
+    /// ## Example
+    /// A caCertificateRef of kind Service:
+    #[example = "testdata/rules/ca-certificate-ref-invalid/err.yaml"]
+    ///
+    /// ## Fix
+    /// Reference a ConfigMap with a `ca.crt` key.
+    pub static CA_CERTIFICATE_REF_INVALID {
+        code: "GW2012",
+        name: "ca-certificate-ref-invalid",
+        severity: Error,
+        stage: Analysis,
+        summary: "A client-validation caCertificateRef is invalid",
+    }
+}
 
-rule!(
-    CLIENT_CERTIFICATE_REF_INVALID,
-    "GW2013",
-    "client-certificate-ref-invalid",
-    Error,
-    "The Gateway's backend client certificate reference is invalid",
-    "`spec.tls.backend.clientCertificateRef` must name a core `Secret` of type \
-`kubernetes.io/tls`. Otherwise the Gateway gets `ResolvedRefs=False` with reason \
-`InvalidClientCertificateRef`.\n\n\
-```yaml\ntls:\n  backend:\n    clientCertificateRef: {name: missing-client-cert}\n```\n\n\
-Fix: create the Secret or correct the reference."
-);
+rule! {
+    /// ## What it does
+    /// Reports a Gateway whose backend client certificate (`spec.tls.backend.clientCertificateRef`)
+    /// does not name a core `Secret` of type `kubernetes.io/tls`.
+    ///
+    /// ## Why it matters
+    /// The Gateway gets `ResolvedRefs=False` with reason `InvalidClientCertificateRef`.
+    ///
+    /// ## Example
+    /// The client certificate Secret does not exist:
+    #[example = "testdata/rules/client-certificate-ref-invalid/err.yaml"]
+    ///
+    /// ## Fix
+    /// Create the Secret, or correct the reference.
+    pub static CLIENT_CERTIFICATE_REF_INVALID {
+        code: "GW2013",
+        name: "client-certificate-ref-invalid",
+        severity: Error,
+        stage: Analysis,
+        summary: "The Gateway's backend client certificate reference is invalid",
+    }
+}
 
-rule!(
-    UNKNOWN_SECRET,
-    "GW4005",
-    "unknown-certificate-object",
-    Warning,
-    "A certificate reference names a Secret or ConfigMap the input does not contain",
-    "Without `--complete`, a Secret or ConfigMap absent from the input may exist in the \
-cluster, so the listener's `ResolvedRefs` is `Unknown`.\n\n\
-```yaml\ntls:\n  certificateRefs:\n  - name: web-cert   # not among the inputs\n```\n\n\
-Fix: add the object's manifest to the input (Secrets: a manifest without `data` is \
-enough if annotated), or pass `--complete`."
-);
+rule! {
+    /// ## What it does
+    /// Reports, without `--complete`, a certificate reference naming a Secret or ConfigMap the
+    /// input does not contain.
+    ///
+    /// ## Why it matters
+    /// The object may exist in the cluster, so the listener's `ResolvedRefs` is `Unknown`.
+    ///
+    /// ## Example
+    /// Without `--complete`: Secret `web-cert` is not among the inputs:
+    #[example = "testdata/rules/unknown-certificate-object/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add the object's manifest to the input (Secrets: a manifest without `data` is enough if
+    /// annotated), or pass `--complete`.
+    pub static UNKNOWN_SECRET {
+        code: "GW4005",
+        name: "unknown-certificate-object",
+        severity: Warning,
+        stage: Analysis,
+        summary: "A certificate reference names a Secret or ConfigMap the input does not contain",
+    }
+}
 
 /// What a Secret/ConfigMap reference is for; decides the accepted kinds and reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

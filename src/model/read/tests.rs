@@ -709,7 +709,7 @@ fn a_large_input_read_on_several_threads_keeps_input_order() {
         assert_eq!(ns.meta.name, format!("ns-{i}"));
         assert_eq!((ns.meta.order, svc.meta.order), (2 * i, 2 * i + 1));
     }
-    // One misspelled-field finding per Namespace, in document order.
+    // One unknown-field finding per Namespace, in document order.
     let docs: Vec<usize> = diags
         .iter()
         .filter_map(|d| match &d.location {

@@ -3,33 +3,38 @@
 //! the other entries are still read. An entry with a problem is dropped.
 
 use super::{NamedRequest, grpc_call, namespaced, parse_url, protocol, scheme};
-use crate::diag::{Diagnostic, Location, Rule, Severity, Stage};
+use crate::diag::{Diagnostic, Location, Rule, rule};
 use crate::engine::routing::Request;
 use crate::engine::routing::expect::Expectation;
 use crate::yaml::{Document, Node};
 
-pub static REQUESTS_FILE_INVALID: Rule = Rule {
-    code: "GW7001",
-    name: "requests-file-invalid",
-    severity: Severity::Error,
-    stage: Stage::Input,
-    summary: "An entry of a `--requests` file has the wrong shape",
-    explanation: r#"`gwctl simulate --requests FILE` (and `diff` and `probe` with `--requests`)
-reads a YAML list of requests, each a mapping of `name`, `url`, `gateway`, `port`, `scheme`,
-`host`, `sni`, `method`, `path`, `query`, `headers`, `grpc`, `protocol` and `expect`
-(`status`, `backend`, `location`, `path`, `headers`). An entry whose field has the wrong
-type or an impossible value is reported at its position and not run; the command stops
-with exit code 2, as the suite would not mean what it says.
-
-```yaml
-- name: product
-  url: http://shop.example.com/product
-  port: [80]          # a number, not a list
-  expect: {status: 200}
-```
-
-Fix the field (`port: 80`)."#,
-};
+rule! {
+    /// ## What it does
+    /// Reports an entry of a `--requests` file (`gwctl simulate --requests FILE`, and `diff` and
+    /// `probe` with `--requests`) whose field has the wrong type or an impossible value. The file
+    /// is a YAML list of requests, each a mapping of `name`, `url`, `gateway`, `port`, `scheme`,
+    /// `host`, `sni`, `method`, `path`, `query`, `headers`, `grpc`, `protocol` and `expect`
+    /// (`status`, `backend`, `location`, `path`, `headers`). The entry is reported at its
+    /// position and not run.
+    ///
+    /// ## Why it matters
+    /// The command stops with exit code 2, as the suite would not mean what it says.
+    ///
+    /// ## Example
+    /// `gwctl check` reads no requests file, so this rule has no fixture pair under
+    /// `testdata/rules/`; `tests/it/simulate_cli.rs` runs this file with `simulate --requests`:
+    #[example = "testdata/simulate/invalid-requests.yaml"]
+    ///
+    /// ## Fix
+    /// Fix the field as the message says (`port: 80`, `backend: NAMESPACE/NAME`).
+    pub static REQUESTS_FILE_INVALID {
+        code: "GW7001",
+        name: "requests-file-invalid",
+        severity: Error,
+        stage: Input,
+        summary: "An entry of a `--requests` file has the wrong shape",
+    }
+}
 
 /// Rules of requests files.
 pub static RULES: &[&Rule] = &[&REQUESTS_FILE_INVALID];

@@ -1,9 +1,9 @@
-//! Rendering `gwctl diff`: one line per change, or the `gwctl/v1` DiffReport JSON.
+//! `diff -o human`: one line per change, grouped, then a count.
 
 use crate::diff::{ConditionState, DiffReport, OutcomeState};
 
 /// One line per change, grouped, then a count.
-pub fn human(report: &DiffReport) -> String {
+pub fn render(report: &DiffReport) -> String {
     let mut out = String::new();
     if !report.route_parents.is_empty() {
         out.push_str("Route parents:\n");
@@ -49,13 +49,6 @@ pub fn human(report: &DiffReport) -> String {
         n => format!("{n} changes\n"),
     });
     out
-}
-
-/// The report as pretty-printed JSON with a final newline.
-pub fn json(report: &DiffReport) -> String {
-    let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
-    text.push('\n');
-    text
 }
 
 fn condition(state: Option<&ConditionState>) -> String {
@@ -122,7 +115,7 @@ mod tests {
             }],
         };
         assert_eq!(
-            human(&report),
+            render(&report),
             "Route parents:\n  HTTPRoute hr/r -> Gateway infra/gw: Accepted True (Accepted) -> absent\n\
              Listeners:\n  Gateway infra/gw listener http: attachedRoutes 3 -> 2\n\
              Requests:\n  GET /hr on infra/gw:80: 200 via HTTPRoute hr/r to hr/hr:9080 -> no listener\n\

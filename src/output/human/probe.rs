@@ -1,0 +1,72 @@
+//! `probe -o human`: a table of predicted and observed answers, every difference, failure
+//! and skip, then a summary line.
+
+use crate::output::Style;
+use crate::output::grid::{finish, plain_table};
+use crate::output::view::ProbeView;
+use crate::probe::Verdict;
+
+/// The table, then each difference, failure and skip, then a summary line.
+pub fn render(view: &ProbeView<'_>, style: &Style) -> String {
+    let mut out = format!("Probing Gateway {} at {}\n\n", view.gateway, view.address);
+    let mut table = plain_table(["REQUEST", "PREDICTED", "OBSERVED", "RESULT"]);
+    for r in &view.results {
+        table.add_row([
+            r.request_line.clone(),
+            r.predicted_text.clone(),
+            r.observed_text.clone(),
+            style.verdict(r.is_good(), r.verdict.as_str()),
+        ]);
+    }
+    out.push_str(&finish(&table));
+    for r in &view.results {
+        let lines: Vec<String> = match r.verdict {
+            Verdict::Agrees => continue,
+            Verdict::Disagrees(differences) => differences.clone(),
+            Verdict::Failed(error) => vec![format!("no answer: {error}")],
+            Verdict::Skipped(reason) => vec![format!("skipped: {reason}")],
+        };
+        out.push_str(&format!("\n{} ({})\n", r.request_line, r.name));
+        // Derived requests are named after their route; others say which route matched.
+        if let Some(route) = r.predicted.route.filter(|&route| route != r.name) {
+            out.push_str(&format!("  predicted route: {route}\n"));
+        }
+        for line in lines {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    let c = &view.summary;
+    let summary = format!(
+        "\n{} request(s): {} agree, {} disagree, {} without answer, {} skipped\n",
+        c.requests, c.agree, c.disagree, c.failed, c.skipped
+    );
+    out.push_str(&style.verdict(c.disagree + c.failed == 0, &summary));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::fixture::{probe_results, probe_run};
+
+    #[test]
+    fn human_shows_rows_differences_and_summary() {
+        let results = probe_results();
+        let text = render(&ProbeView::new(&probe_run(&results)), &Style::plain());
+        assert!(
+            text.contains(
+                "GET http://127.0.0.1:80/product  200 → product/product  200 → product  agrees"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("status: predicted 404 (NotFound), observed 200"),
+            "{text}"
+        );
+        assert!(text.contains("no answer: no answer within 5s"), "{text}");
+        assert!(
+            text.ends_with("3 request(s): 1 agree, 1 disagree, 1 without answer, 0 skipped\n"),
+            "{text}"
+        );
+    }
+}

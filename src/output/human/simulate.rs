@@ -1,0 +1,221 @@
+//! `simulate -o human`: the trace of a request (gateway → listener → route/rule/match →
+//! backend, or the near misses of a 404), or the pass/fail table of `--requests`.
+
+use crate::engine::routing::{Outcome, RequestProtocol};
+use crate::output::Style;
+use crate::output::grid::{finish, plain_table};
+use crate::output::view::{
+    Case, CaseView, ExpectationView, RequestView, ResultView, Simulation, SuiteSummary,
+};
+
+/// The trace of one request, or the table of a `--requests` run.
+pub fn render(simulation: &Simulation<'_>, style: &Style) -> String {
+    match simulation {
+        Simulation::Request(case) => trace(&CaseView::new(case), style),
+        Simulation::Suite(cases) => suite(cases, style),
+    }
+}
+
+/// The trace of one request, then the `--expect-*` checks when given.
+fn trace(case: &CaseView<'_>, style: &Style) -> String {
+    let mut out = format!("{}\n\n", request_line(&case.request));
+    for (i, r) in case.results.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        result_text(&mut out, r, style);
+    }
+    if !case.checks.is_empty() {
+        out.push('\n');
+    }
+    for k in &case.checks {
+        let verdict = style.verdict(k.passed, if k.passed { "pass" } else { "FAIL" });
+        out.push_str(&format!(
+            "expect {} {}: {verdict} (got {})\n",
+            k.what, k.expected, k.actual
+        ));
+    }
+    out
+}
+
+/// The pass/fail table of a `--requests` run, then the trace of every failed request.
+fn suite(cases: &[Case<'_>], style: &Style) -> String {
+    let mut table = plain_table(["REQUEST", "RESULT", "CHECKS", "VERDICT"]);
+    let mut failures = String::new();
+    for case in cases {
+        let case = CaseView::new(case);
+        let results = case
+            .results
+            .iter()
+            .map(|r| {
+                let port = r.port.map(|p| format!(":{p}")).unwrap_or_default();
+                format!("{}{port} {}", r.gateway.name, r.status)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let checks = case
+            .checks
+            .iter()
+            .map(check_cell)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let verdict = if case.passed { "pass" } else { "FAIL" };
+        table.add_row(vec![
+            case.name.to_string(),
+            results,
+            checks,
+            style.verdict(case.passed, verdict),
+        ]);
+        if !case.passed {
+            failures.push_str(&format!(
+                "\n{}: {}\n",
+                case.name,
+                request_line(&case.request)
+            ));
+            for r in &case.results {
+                result_text(&mut failures, r, style);
+            }
+        }
+    }
+    let mut out = finish(&table);
+    out.push_str(&failures);
+    let summary = SuiteSummary::new(cases);
+    out.push_str(&format!(
+        "\n{} of {} requests passed, {} failed\n",
+        summary.passed, summary.requests, summary.failed
+    ));
+    out
+}
+
+fn check_cell(k: &ExpectationView<'_>) -> String {
+    if k.passed {
+        format!("{} {}", k.what, k.expected)
+    } else {
+        format!("{} {} (got {})", k.what, k.expected, k.actual)
+    }
+}
+
+/// `GET shop.example.com /cart?id=7`, and the gRPC call or protocol when not plain HTTP.
+fn request_line(request: &RequestView<'_>) -> String {
+    let host = request.host.unwrap_or("(no Host)");
+    match (request.protocol, &request.grpc) {
+        (RequestProtocol::Grpc, Some(call)) => {
+            format!("gRPC {}/{} host {host}", call.service, call.method)
+        }
+        (RequestProtocol::Tls, _) => format!(
+            "TLS connection, SNI {}",
+            request.sni.or(request.host).unwrap_or("(none)")
+        ),
+        (RequestProtocol::Tcp, _) => "TCP connection".to_string(),
+        (RequestProtocol::Udp, _) => "UDP datagrams".to_string(),
+        _ => {
+            let query = request
+                .query
+                .items
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&");
+            let mut line = format!("{} {host} {}", request.method, request.path);
+            if !query.is_empty() {
+                line.push('?');
+                line.push_str(&query);
+            }
+            for (name, value) in request.headers.items.iter() {
+                line.push_str(&format!("\n  {name}: {value}"));
+            }
+            line
+        }
+    }
+}
+
+/// One result: a headline and the trace.
+fn result_text(out: &mut String, r: &ResultView<'_>, style: &Style) {
+    let port = r.port.map(|p| format!(" port {p}")).unwrap_or_default();
+    // Connections have no status code: the outcome says it all.
+    let status = if r.status_code.is_some() || r.grpc_status.is_some() {
+        format!(" {}", r.status)
+    } else {
+        String::new()
+    };
+    out.push_str(&format!(
+        "Gateway {}{port}: {}{status}\n",
+        r.gateway,
+        style.verdict(r.success, r.outcome.as_str()),
+    ));
+    for line in r.explanation {
+        out.push_str(&format!("  {line}\n"));
+    }
+    if r.outcome == Outcome::Routed
+        && let Some(sent) = &r.backend_request
+    {
+        out.push_str(&format!(
+            "  backend receives: {} {} {}\n",
+            sent.method,
+            if sent.host.is_empty() {
+                "(no Host)"
+            } else {
+                sent.host
+            },
+            sent.path
+        ));
+        for (name, value) in sent.headers.items.iter() {
+            out.push_str(&format!("    {name}: {value}\n"));
+        }
+    }
+    if !r.response_headers.items.is_empty() {
+        out.push_str("  response headers:\n");
+        for (name, value) in r.response_headers.items.iter() {
+            out.push_str(&format!("    {name}: {value}\n"));
+        }
+    }
+    for m in &r.mirrors {
+        out.push_str(&format!(
+            "  mirrored to Service {}/{}{} ({}%)\n",
+            m.namespace,
+            m.name,
+            m.port.map(|p| format!(":{p}")).unwrap_or_default(),
+            m.percent
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::routing::Request;
+    use crate::engine::routing::expect::Check;
+    use crate::output::fixture::not_found;
+
+    #[test]
+    fn human_and_table_name_the_outcome() {
+        let request = Request::default();
+        let results = [not_found()];
+        let one = Case {
+            name: "request",
+            request: &request,
+            results: &results,
+            checks: &[],
+        };
+        let text = render(&Simulation::Request(one), &Style::plain());
+        assert!(
+            text.contains("Gateway infra-ns/shared-gateway port 80: NotFound 404"),
+            "{text}"
+        );
+        let checks = [Check {
+            what: "status".into(),
+            expected: "200".into(),
+            actual: "404".into(),
+            passed: false,
+        }];
+        let case = Case {
+            name: "hr",
+            request: &request,
+            results: &results,
+            checks: &checks,
+        };
+        let table = render(&Simulation::Suite(&[case]), &Style::plain());
+        assert!(table.contains("FAIL"), "{table}");
+        assert!(table.contains("0 of 1 requests passed"), "{table}");
+    }
+}

@@ -1,0 +1,238 @@
+//! One finding as miette renders it: the source snippet with the field underlined, and
+//! notes for what a snippet cannot show (cluster objects, related locations far away).
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, LabeledSpan, MietteError, SourceCode, SpanContents};
+
+use crate::diag::Severity;
+use crate::output::view::{DiagnosticView, Place, Position};
+use crate::source::SourceFile;
+use crate::source::Span;
+
+/// One finding: miette's snippet, then notes for what it cannot show (cluster objects,
+/// related locations in other files).
+pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler) -> String {
+    let primary = diagnostic.place.position();
+    let mut labels = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(position) = primary {
+        let label = match &diagnostic.place {
+            Place::Field { field, .. } => field.clone(),
+            Place::Nowhere | Place::Text { .. } => None,
+        };
+        labels.push(LabeledSpan::new_primary_with_span(
+            label,
+            first_line(&position.file.text, position.span),
+        ));
+    } else if !matches!(diagnostic.place, Place::Nowhere) {
+        notes.push(format!("at {}", describe(&diagnostic.place)));
+    }
+    for related in &diagnostic.related {
+        match (related.place.position(), primary) {
+            (Some(p), Some(q))
+                if p.file_id == q.file_id && p.line.abs_diff(q.line) <= NEARBY_LINES =>
+            {
+                labels.push(LabeledSpan::new_with_span(
+                    Some(related.label.to_string()),
+                    first_line(&q.file.text, p.span),
+                ));
+            }
+            _ => notes.push(format!("{}: {}", related.label, describe(&related.place))),
+        }
+    }
+    let snippet = Snippet {
+        header: format!(
+            "{}[{}]: {}",
+            diagnostic.severity, diagnostic.code, diagnostic.name
+        ),
+        message: diagnostic.message,
+        severity: match diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        },
+        help: diagnostic.help,
+        source: primary.map(|p| NamedText { file: p.file }),
+        labels,
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, &snippet).is_err() {
+        // Rendering into a String fails only on a span outside the text: say it plainly.
+        out = format!("{}\n  {}\n", snippet.header, snippet.message);
+    }
+    for note in notes {
+        out.push_str(&format!("  note: {note}\n"));
+    }
+    out
+}
+
+/// How far (in lines) a related location may be from the primary one to be shown in the
+/// same snippet; farther ones become notes, so a snippet never spans half a file.
+const NEARBY_LINES: usize = 8;
+
+/// A place in words: `file:line:column`, or `Kind ns/name (cluster): field`.
+fn describe(place: &Place<'_>) -> String {
+    if let Some(position) = place.position() {
+        return position_text(position);
+    }
+    match place {
+        Place::Field {
+            resource, field, ..
+        } => match field {
+            None => format!("{resource} (cluster)"),
+            Some(field) => format!("{resource} (cluster): {field}"),
+        },
+        Place::Text { .. } | Place::Nowhere => "an unknown file".to_string(),
+    }
+}
+
+fn position_text(position: &Position<'_>) -> String {
+    format!(
+        "{}:{}:{}",
+        position.file_name(),
+        position.line,
+        position.column
+    )
+}
+
+/// The part of `span` on its first line, without trailing whitespace: a field's key and
+/// value on one line rather than its whole subtree.
+fn first_line(text: &str, span: Span) -> miette::SourceSpan {
+    let start = floor_boundary(text, span.start.min(text.len()));
+    let end = floor_boundary(text, span.end.clamp(start, text.len()));
+    let slice = text.get(start..end).unwrap_or("");
+    let line = slice.split('\n').next().unwrap_or("").trim_end();
+    (start, line.len()).into()
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A finding in the shape miette renders.
+#[derive(Debug)]
+struct Snippet<'a> {
+    /// `error[GW1001]: rule-name`, shown where miette shows a code.
+    header: String,
+    message: &'a str,
+    severity: miette::Severity,
+    help: Option<&'a str>,
+    source: Option<NamedText<'a>>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl fmt::Display for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl std::error::Error for Snippet<'_> {}
+
+impl miette::Diagnostic for Snippet<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.header))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display + 'b>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+}
+
+/// A borrowed file as miette's source (its `NamedSource` wants ownership). miette reads
+/// a span by scanning its source from the start, so it is handed only the lines around the
+/// span, found through the file's line index: rendering stays linear in the findings.
+#[derive(Debug)]
+struct NamedText<'a> {
+    file: &'a SourceFile,
+}
+
+impl SourceCode for NamedText<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let (line, _) = self.file.line_column(span.offset());
+        let first_line = line.saturating_sub(context_lines_before).max(1);
+        let window_start = self.file.line_start(first_line);
+        let window = self.file.text.get(window_start..).unwrap_or_default();
+        let relative = miette::SourceSpan::new(
+            span.offset().saturating_sub(window_start).into(),
+            span.len(),
+        );
+        let contents = window.read_span(&relative, context_lines_before, context_lines_after)?;
+        let found = contents.span();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.file.name.clone(),
+            contents.data(),
+            miette::SourceSpan::new((found.offset() + window_start).into(), found.len()),
+            contents.line() + first_line - 1,
+            contents.column(),
+            // miette counts the lines from the start of the source to the window's end.
+            contents.line_count() + first_line - 1,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Location, Origin};
+    use crate::output::fixture::Fixture;
+    use crate::output::human::handler;
+
+    #[test]
+    fn far_related_locations_become_notes() {
+        let mut fixture = Fixture::new();
+        let far = Location::Field {
+            resource: crate::diag::ResourceRef {
+                kind: "HTTPRoute".to_string(),
+                namespace: "app".to_string(),
+                name: "hr".to_string(),
+            },
+            origin: Origin::Document { doc: 1, item: None },
+            path: crate::diag::FieldPath::parse("spec.parentRefs[0]"),
+        };
+        fixture.diagnostics[1].related[1].location = far;
+        let text = render(
+            &DiagnosticView::new(&fixture.sources, &fixture.diagnostics[1]),
+            &handler(&crate::output::Style::plain()),
+        );
+        assert!(
+            text.contains("note: the route's hostname: routes.yaml:8:5"),
+            "{text}"
+        );
+        // The snippet does not stretch to line 8.
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("8 │")),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn first_line_clips_spans() {
+        let text = "spec:\n  a: 1   \n";
+        assert_eq!(first_line(text, Span::new(0, text.len())), (0, 5).into());
+        assert_eq!(first_line(text, Span::new(8, 15)), (8, 4).into());
+        assert_eq!(first_line(text, Span::new(99, 120)), (text.len(), 0).into());
+        assert_eq!(first_line("é", Span::new(1, 2)), (0, 2).into());
+    }
+}

@@ -1,0 +1,380 @@
+//! The view of `gwctl simulate`: each request with where it went on every (Gateway, port)
+//! and how the `--expect-*` or `--requests` checks came out.
+//!
+//! A case's view is built only while that case is written: a run of 100,000 requests never
+//! holds the whole view.
+
+use std::borrow::Cow;
+
+use serde::{Serialize, Serializer};
+
+use super::{NameView, Pairs, Repeated};
+use crate::engine::BackendVerdict;
+use crate::engine::routing::expect::{Check, status_text};
+use crate::engine::routing::{
+    Backend, BackendRequest, Mirror, NearMiss, Outcome, Request, RequestProtocol, RouteRef,
+    RouteResult,
+};
+
+/// One request with its results and checks: what a case's view is built from.
+#[derive(Debug, Clone, Copy)]
+pub struct Case<'a> {
+    pub name: &'a str,
+    pub request: &'a Request,
+    pub results: &'a [RouteResult],
+    pub checks: &'a [Check],
+}
+
+impl Case<'_> {
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.passed)
+    }
+}
+
+/// What `gwctl simulate` renders: one request (its checks from `--expect-*`), or the
+/// requests of a `--requests` file.
+#[derive(Debug, Clone, Copy)]
+pub enum Simulation<'a> {
+    Request(Case<'a>),
+    Suite(&'a [Case<'a>]),
+}
+
+/// The counts of a `--requests` run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SuiteSummary {
+    pub requests: usize,
+    pub passed: usize,
+    pub failed: usize,
+}
+
+impl SuiteSummary {
+    pub fn new(cases: &[Case<'_>]) -> Self {
+        let passed = cases.iter().filter(|c| c.passed()).count();
+        SuiteSummary {
+            requests: cases.len(),
+            passed,
+            failed: cases.len() - passed,
+        }
+    }
+}
+
+/// One request as every format renders it.
+#[derive(Debug, Serialize)]
+pub struct CaseView<'a> {
+    pub name: &'a str,
+    pub passed: bool,
+    pub request: RequestView<'a>,
+    pub checks: Vec<ExpectationView<'a>>,
+    pub results: Vec<ResultView<'a>>,
+}
+
+impl<'a> CaseView<'a> {
+    pub fn new(case: &Case<'a>) -> Self {
+        CaseView {
+            name: case.name,
+            passed: case.passed(),
+            request: RequestView::new(case.request),
+            checks: case.checks.iter().map(ExpectationView::new).collect(),
+            results: case.results.iter().map(ResultView::new).collect(),
+        }
+    }
+}
+
+/// An expectation and how it came out.
+#[derive(Debug, Serialize)]
+pub struct ExpectationView<'a> {
+    /// `status`, `backend`, `location`, `path`, `header NAME`, or `success`.
+    #[serde(rename = "check")]
+    pub what: &'a str,
+    pub expected: &'a str,
+    pub actual: &'a str,
+    pub passed: bool,
+}
+
+impl<'a> ExpectationView<'a> {
+    fn new(check: &'a Check) -> Self {
+        ExpectationView {
+            what: &check.what,
+            expected: &check.expected,
+            actual: &check.actual,
+            passed: check.passed,
+        }
+    }
+}
+
+/// The request as simulated: the path without its query, which joins `query`.
+#[derive(Debug, Serialize)]
+pub struct RequestView<'a> {
+    /// The Host header; written `""` when there is none.
+    #[serde(serialize_with = "or_empty")]
+    pub host: Option<&'a str>,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: Pairs<'a>,
+    pub query: Pairs<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<NameView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sni: Option<&'a str>,
+    #[serde(skip_serializing_if = "is_http", serialize_with = "protocol_name")]
+    pub protocol: RequestProtocol,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grpc: Option<GrpcCallView<'a>>,
+}
+
+/// A gRPC call.
+#[derive(Debug, Serialize)]
+pub struct GrpcCallView<'a> {
+    pub service: &'a str,
+    pub method: &'a str,
+}
+
+impl<'a> RequestView<'a> {
+    fn new(request: &'a Request) -> Self {
+        let (path, query) = split_query(request);
+        RequestView {
+            host: request.host.as_deref(),
+            method: &request.method,
+            path,
+            headers: joined(Cow::Borrowed(&request.headers)),
+            query: joined(query),
+            gateway: request.gateway.as_ref().map(NameView::new),
+            port: request.port,
+            scheme: request.scheme.map(|s| s.as_str()),
+            sni: request.sni.as_deref(),
+            protocol: request.protocol,
+            grpc: (request.grpc.as_ref()).map(|(service, method)| GrpcCallView { service, method }),
+        }
+    }
+}
+
+/// The path without its `?query`, and the query: the path's parameters, then `query`'s.
+fn split_query(request: &Request) -> (&str, Cow<'_, [(String, String)]>) {
+    let Some((path, raw)) = request.path.split_once('?') else {
+        return (&request.path, Cow::Borrowed(&request.query));
+    };
+    let mut query: Vec<(String, String)> = raw
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    query.extend(request.query.iter().cloned());
+    (path, Cow::Owned(query))
+}
+
+/// Several values of one name joined with `,`, as the report format says.
+fn joined(items: Cow<'_, [(String, String)]>) -> Pairs<'_> {
+    Pairs {
+        items,
+        repeated: Repeated::Joined,
+    }
+}
+
+/// What one (Gateway, port) does with the request.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultView<'a> {
+    pub gateway: NameView<'a>,
+    pub port: Option<i64>,
+    pub listener: Option<&'a str>,
+    /// The ListenerSet of the listener, when not the Gateway's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listener_set: Option<NameView<'a>>,
+    #[serde(serialize_with = "report_name")]
+    pub outcome: Outcome,
+    /// The finer outcome, when the report's vocabulary has none for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome_detail: Option<&'static str>,
+    pub status_code: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grpc_status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<&'a str>,
+    pub route: Option<RouteRefView<'a>>,
+    pub rule_index: Option<usize>,
+    pub match_index: Option<usize>,
+    pub backends: Vec<BackendView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backend_request: Option<BackendRequestView<'a>>,
+    pub response_headers: Pairs<'a>,
+    pub mirrors: Vec<MirrorView<'a>>,
+    pub near_misses: Vec<NearMissView<'a>>,
+    pub explanation: &'a [String],
+    /// A 2xx/3xx answer (or a connection that reaches a backend), gRPC status OK.
+    #[serde(skip)]
+    pub success: bool,
+    /// `200`, `404 (Unimplemented)`, or the outcome of a connection.
+    #[serde(skip)]
+    pub status: String,
+}
+
+impl<'a> ResultView<'a> {
+    fn new(result: &'a RouteResult) -> Self {
+        let outcome = result.outcome;
+        ResultView {
+            gateway: NameView::new(&result.gateway),
+            port: result.port,
+            listener: result.listener.as_ref().map(|l| l.name.as_str()),
+            listener_set: (result.listener.as_ref())
+                .filter(|l| l.owner_kind != "Gateway")
+                .map(|l| NameView::new(&l.owner)),
+            outcome,
+            outcome_detail: (outcome.report_name() != outcome.as_str()).then(|| outcome.as_str()),
+            status_code: result.status_code,
+            grpc_status: result.grpc_status.map(|g| g.as_str()),
+            location: result.location.as_deref(),
+            route: result.route.as_ref().map(RouteRefView::new),
+            rule_index: result.rule_index,
+            match_index: result.match_index,
+            backends: result.backends.iter().map(BackendView::new).collect(),
+            backend_request: result.backend_request.as_ref().map(BackendRequestView::new),
+            response_headers: joined(Cow::Borrowed(&result.response_headers)),
+            mirrors: result.mirrors.iter().map(MirrorView::new).collect(),
+            near_misses: result.near_misses.iter().map(NearMissView::new).collect(),
+            explanation: &result.explanation,
+            success: result.is_success(),
+            status: status_text(result),
+        }
+    }
+}
+
+/// A route, `{"kind", "namespace", "name"}`; shown as `HTTPRoute ns/name`.
+#[derive(Debug, Serialize)]
+pub struct RouteRefView<'a> {
+    pub kind: &'static str,
+    pub namespace: &'a str,
+    pub name: &'a str,
+}
+
+impl<'a> RouteRefView<'a> {
+    fn new(route: &'a RouteRef) -> Self {
+        RouteRefView {
+            kind: route.kind.as_str(),
+            namespace: &route.namespace,
+            name: &route.name,
+        }
+    }
+}
+
+impl std::fmt::Display for RouteRefView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}/{}", self.kind, self.namespace, self.name)
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct BackendView<'a> {
+    pub kind: &'a str,
+    pub namespace: &'a str,
+    pub name: &'a str,
+    pub port: Option<i64>,
+    pub weight: i64,
+    /// Why the backend takes no traffic (its ResolvedRefs reason).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid: Option<InvalidView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InvalidView<'a> {
+    pub reason: &'a str,
+    pub message: &'a str,
+}
+
+impl<'a> BackendView<'a> {
+    fn new(backend: &'a Backend) -> Self {
+        BackendView {
+            kind: &backend.kind,
+            namespace: &backend.namespace,
+            name: &backend.name,
+            port: backend.port,
+            weight: backend.weight,
+            invalid: match &backend.verdict {
+                BackendVerdict::Invalid { reason, message } => {
+                    Some(InvalidView { reason, message })
+                }
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The request as the backend receives it, after filters.
+#[derive(Debug, Serialize)]
+pub struct BackendRequestView<'a> {
+    /// `""` when the request had no Host.
+    pub host: &'a str,
+    pub path: &'a str,
+    pub method: &'a str,
+    pub headers: Pairs<'a>,
+}
+
+impl<'a> BackendRequestView<'a> {
+    fn new(sent: &'a BackendRequest) -> Self {
+        BackendRequestView {
+            host: &sent.host,
+            path: &sent.path,
+            method: &sent.method,
+            headers: joined(Cow::Borrowed(&sent.headers)),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MirrorView<'a> {
+    pub namespace: &'a str,
+    pub name: &'a str,
+    pub port: Option<i64>,
+    pub percent: f64,
+}
+
+impl<'a> MirrorView<'a> {
+    fn new(mirror: &'a Mirror) -> Self {
+        MirrorView {
+            namespace: &mirror.namespace,
+            name: &mirror.name,
+            port: mirror.port,
+            percent: mirror.percent,
+        }
+    }
+}
+
+/// A route that would take the request but does not, and why.
+#[derive(Debug, Serialize)]
+pub struct NearMissView<'a> {
+    pub route: RouteRefView<'a>,
+    pub reason: &'a str,
+    pub message: &'a str,
+}
+
+impl<'a> NearMissView<'a> {
+    fn new(near_miss: &'a NearMiss) -> Self {
+        NearMissView {
+            route: RouteRefView::new(&near_miss.route),
+            reason: &near_miss.reason,
+            message: &near_miss.message,
+        }
+    }
+}
+
+fn or_empty<S: Serializer>(value: &Option<&str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(value.unwrap_or_default())
+}
+
+fn is_http(protocol: &RequestProtocol) -> bool {
+    *protocol == RequestProtocol::Http
+}
+
+fn protocol_name<S: Serializer>(protocol: &RequestProtocol, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(protocol.as_str())
+}
+
+fn report_name<S: Serializer>(outcome: &Outcome, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(outcome.report_name())
+}
