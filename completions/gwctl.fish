@@ -33,7 +33,7 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "probe" -d 'Send the sim
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "explain" -d 'Explain a rule by code (`GW1001`) or name, or list every rule'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
@@ -50,9 +50,11 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l crds -d 'Check aga
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "human\t'Source snippets and a status summary'
 table\t'One row per route parent'
 json\t'The `gwctl/v1` CheckReport'
-yaml\t'The input Gateway API objects with their predicted status'
+yaml\t'The `gwctl/v1` CheckReport, in YAML'
+status-yaml\t'Every input object; Gateway API objects with their predicted status'
 sarif\t'SARIF 2.1.0, for code scanning'
-github\t'GitHub Actions workflow commands (annotations)'"
+github\t'GitHub Actions workflow commands (annotations)'
+junit\t'JUnit XML: a test suite per file, a test case per object (for CI test reports)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l fail-on -d 'Exit with 1 when a finding at or above this severity exists [default: `failOn` of the configuration, else error]' -r -f -a "error\t''
 warning\t''
 info\t''
@@ -61,13 +63,15 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l config -d 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s A -l all-namespaces -d 'With --cluster: report every namespace (the default; as `kubectl get -A`)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
-complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s q -l quiet -d 'Human and table output: print nothing when the run passes, only the summary line when it fails'
-complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s v -l verbose -d 'Also say on stderr which configuration was used, what was read and what was suppressed'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l show-accepted -d 'Human output: list the status of every object, not only of those with a problem'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s q -l quiet -d 'Print one line per finding (per result with `simulate`, per change with `diff`), and nothing when there is none'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s v -l verbose -d 'Also show infos, and say on stderr which configuration was used, what was read and what was suppressed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
@@ -106,22 +110,45 @@ junit\t'JUnit XML, one test case per request (for CI test reports)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l color -d 'When to use colours (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l config -d 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s A -l all-namespaces -d 'With --cluster: report every namespace (the default; as `kubectl get -A`)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s q -l quiet -d 'Print one line per finding (per result with `simulate`, per change with `diff`), and nothing when there is none'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s v -l verbose -d 'Also show infos, and say on stderr which configuration was used, what was read and what was suppressed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l max-file-size -d 'Largest file read, in bytes' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l context -d 'Kubeconfig context (default: its current-context)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l request-timeout -d 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l max-documents -d 'Most YAML documents read from one file' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l url-timeout -d 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l gateway-api-version -d 'The Gateway API release whose CRDs the objects are checked against (`v1.6.1`, `v1.4`) [default: `gatewayApiVersion` of the configuration, else the newest; with --cluster, the cluster\'s own CRDs]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l gateway-api-channel -d 'The release channel of those CRDs [default: `gatewayApiChannel` of the configuration, else standard]' -r -f -a "standard\t''
+experimental\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l crds -d 'Check against the CustomResourceDefinitions in these files, directory or URL instead of a Gateway API release' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l git -d 'Compare the working tree with this git revision (`main`, `HEAD~1`, a commit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l requests -d 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s n -l namespace -d 'Namespace of namespaced objects that do not set one' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "human\t'One line per change'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "human\t'Input errors, then one line per change, regressions marked'
 json\t'The `gwctl/v1` DiffReport'"
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l color -d 'When to use colours (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l config -d 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l complete -d 'Treat each input as the whole cluster'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s A -l all-namespaces -d 'With --cluster: report every namespace (the default; as `kubectl get -A`)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l exit-code -d 'Exit with 1 when something changed'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s q -l quiet -d 'Print one line per finding (per result with `simulate`, per change with `diff`), and nothing when there is none'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s v -l verbose -d 'Also show infos, and say on stderr which configuration was used, what was read and what was suppressed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits the findings reported to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
@@ -148,10 +175,14 @@ junit\t'JUnit XML: one test case per request'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l color -d 'When to use colours (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l config -d 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -s A -l all-namespaces -d 'With --cluster: report every namespace (the default; as `kubectl get -A`)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l insecure -d 'Accept any TLS certificate (self-signed test Gateways)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -s q -l quiet -d 'Print one line per finding (per result with `simulate`, per change with `diff`), and nothing when there is none'
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -s v -l verbose -d 'Also show infos, and say on stderr which configuration was used, what was read and what was suppressed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand explain" -l list -d 'List every rule'
 complete -c gwctl -n "__fish_gwctl_using_subcommand explain" -s h -l help -d 'Print help'

@@ -133,18 +133,24 @@ impl Loaded {
 impl Plan {
     /// Reads everything the plan names, then [`Plan::analyze`]s it.
     pub fn load(&self) -> Result<Loaded, Error> {
-        let config = match &self.configuration {
-            Some(configuration) => {
-                crate::config::load(configuration.path.as_deref(), configuration.rules)
-                    .map_err(Error::Config)?
-            }
-            None => None,
-        };
         if self.input.paths.is_empty() && self.cluster.is_none() {
             return Err(Error::NoInput);
         }
         let cluster = match &self.cluster {
             Some(options) => Some(crate::cluster::read(options).map_err(Error::Cluster)?),
+            None => None,
+        };
+        self.load_on(cluster)
+    }
+
+    /// [`Plan::load`] on a cluster already read (`diff --cluster` reads it once for both
+    /// sides); `self.cluster` is not read.
+    pub fn load_on(&self, cluster: Option<Snapshot>) -> Result<Loaded, Error> {
+        let config = match &self.configuration {
+            Some(configuration) => {
+                crate::config::load(configuration.path.as_deref(), configuration.rules)
+                    .map_err(Error::Config)?
+            }
             None => None,
         };
         let mut input = self.input.clone();

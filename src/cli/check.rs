@@ -1,14 +1,10 @@
 //! `gwctl check`: run the analysis and render the report.
 
-use std::io::{IsTerminal, Write};
-
 use clap::{Args, ValueEnum};
 
-use super::{ConfigArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, ShowArgs};
 use crate::config::FailOn;
-use crate::output::human::summary_line;
-use crate::output::view::Summary;
-use crate::output::{CHECK, ColorChoice, Format, Report, Style};
+use crate::output::{CHECK, Format, Report, Style};
 use crate::pipeline::Loaded;
 
 #[derive(Debug, Args)]
@@ -22,19 +18,11 @@ pub struct CheckArgs {
     /// [default: `failOn` of the configuration, else error].
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// When to use colours (NO_COLOR is honoured with `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// Human output: list the status of every object, not only of those with a problem.
+    #[arg(long)]
+    pub show_accepted: bool,
     #[command(flatten)]
-    pub config: ConfigArgs,
-    /// Human and table output: print nothing when the run passes, only the summary line
-    /// when it fails.
-    #[arg(short, long, conflicts_with = "verbose")]
-    pub quiet: bool,
-    /// Also say on stderr which configuration was used, what was read and what was
-    /// suppressed.
-    #[arg(short, long)]
-    pub verbose: bool,
+    pub show: ShowArgs,
 }
 
 /// `--fail-on` takes the configuration's own values, by their names.
@@ -50,7 +38,7 @@ impl ValueEnum for FailOn {
 
 pub fn run(args: &CheckArgs) -> i32 {
     let mut plan = args.input.plan();
-    plan.configuration = Some(args.config.configuration());
+    plan.configuration = Some(args.show.config.configuration());
     let loaded = match plan.load() {
         Ok(loaded) => loaded,
         Err(e) => {
@@ -65,61 +53,40 @@ pub fn run(args: &CheckArgs) -> i32 {
 
 /// Writes the report; returns the exit code.
 fn report(args: &CheckArgs, loaded: &Loaded) -> i32 {
+    let fail_on = args
+        .fail_on
+        .or(loaded.config.fail_on)
+        .unwrap_or(FailOn::Error);
     let report = Report {
         sources: &loaded.sources,
         world: &loaded.world,
         analysis: &loaded.analysis,
         diagnostics: &loaded.diagnostics,
         rules: crate::rules::all(),
+        namespace: args.input.reported_namespace(),
+        fail_at: fail_on.threshold(),
     };
-    let fail_on = args
-        .fail_on
-        .or(loaded.config.fail_on)
-        .unwrap_or(FailOn::Error);
     let failed = fail_on.fails(&loaded.diagnostics);
-    if args.verbose {
-        eprint!("{}", verbose_notes(loaded, fail_on));
+    args.show.notes(loaded);
+    if args.show.verbose {
+        eprintln!("gwctl: failing on {} and above", fail_on.as_str());
     }
-    let stdout = std::io::stdout();
-    let style = Style::for_terminal(args.color, stdout.is_terminal());
-    let quiet = args.quiet && args.output.is_for_people();
-    let text = if quiet && failed {
-        format!("{}\n", summary_line(&Summary::new(&report)))
-    } else if quiet {
-        String::new()
-    } else if let Some(text) = crate::output::render_check(&report, args.output, &style) {
-        text
+    let style = Style {
+        show_accepted: args.show_accepted,
+        ..args.show.style()
+    };
+    // `-q` shortens every format for people to one line per finding.
+    let format = if args.show.quiet && args.output.is_for_people() {
+        Format::Human
     } else {
+        args.output
+    };
+    let Some(text) = crate::output::render_check(&report, format, &style) else {
         eprintln!("error: {}", super::format::not_offered(args.output));
         return EXIT_ERROR;
     };
-    let mut out = stdout.lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        // A closed pipe (`gwctl check . | head`) is not worth a message.
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: writing output: {e}");
-        }
-        return EXIT_ERROR;
+    if let Err(code) = super::write_stdout(&text) {
+        return code;
     }
     if failed { EXIT_FINDINGS } else { EXIT_OK }
-}
-
-/// What `--verbose` adds on stderr.
-fn verbose_notes(loaded: &Loaded, fail_on: FailOn) -> String {
-    let config_name = loaded
-        .config
-        .path
-        .as_ref()
-        .map_or_else(|| "none".to_string(), |p| p.display().to_string());
-    let fail_on = fail_on.as_str();
-    format!(
-        "gwctl: configuration: {config_name}\n\
-         gwctl: read {files} file(s), {documents} YAML document(s)\n\
-         gwctl: suppressed {suppressed} finding(s) by annotation, {ignored} by `ignore`\n\
-         gwctl: failing on {fail_on} and above\n",
-        files = loaded.sources.files.len(),
-        documents = loaded.sources.documents.len(),
-        suppressed = loaded.applied.suppressed,
-        ignored = loaded.applied.ignored,
-    )
 }

@@ -8,8 +8,9 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::engine::routing::Request;
 use crate::engine::routing::requests::NamedRequest;
-use crate::input::{InputOptions, resolve};
-use crate::pipeline::{Configuration, Plan};
+use crate::input::InputOptions;
+use crate::output::{ColorChoice, Detail, Style};
+use crate::pipeline::{Configuration, Loaded, Plan};
 
 pub mod check;
 pub mod completions;
@@ -58,11 +59,14 @@ pub struct InputArgs {
     #[arg(value_name = "PATHS")]
     pub paths: Vec<String>,
     /// Namespace of local namespaced objects that do not set one (default `default`, as
-    /// `kubectl apply -n`). With --cluster it also limits the findings reported to this
-    /// namespace (as `kubectl get -n`); every namespace is still read, since attachment
-    /// depends on other namespaces.
+    /// `kubectl apply -n`). With --cluster it also limits what is reported (findings,
+    /// status, counts) to this namespace (as `kubectl get -n`); every namespace is still
+    /// read, since attachment depends on other namespaces.
     #[arg(short = 'n', long, value_name = "NS")]
     pub namespace: Option<String>,
+    /// With --cluster: report every namespace (the default; as `kubectl get -A`).
+    #[arg(short = 'A', long, requires = "cluster", conflicts_with = "namespace")]
+    pub all_namespaces: bool,
     /// Treat the input as the whole cluster: an object it does not contain does not exist.
     #[arg(long)]
     pub complete: bool,
@@ -123,7 +127,7 @@ pub struct InputArgs {
 pub struct ConfigArgs {
     /// The configuration file [default: the nearest `.gwctl.yaml` from the working
     /// directory up].
-    #[arg(long = "config", value_name = "FILE")]
+    #[arg(long = "config", id = "config", value_name = "FILE")]
     pub path: Option<PathBuf>,
 }
 
@@ -137,10 +141,73 @@ impl ConfigArgs {
     }
 }
 
+/// How much is shown, and how: the flags every command that reads manifests shares.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// When to use colours (NO_COLOR is honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print one line per finding (per result with `simulate`, per change with `diff`),
+    /// and nothing when there is none.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also show infos, and say on stderr which configuration was used, what was read and
+    /// what was suppressed.
+    #[arg(short, long)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+impl ShowArgs {
+    pub fn detail(&self) -> Detail {
+        if self.quiet {
+            Detail::Quiet
+        } else if self.verbose {
+            Detail::Verbose
+        } else {
+            Detail::Normal
+        }
+    }
+
+    /// The style of stdout.
+    pub fn style(&self) -> Style {
+        let is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        Style::for_terminal(self.color, is_terminal).with_detail(self.detail())
+    }
+
+    /// With `-v`, says on stderr which configuration was used, what was read and what was
+    /// suppressed.
+    pub fn notes(&self, loaded: &Loaded) {
+        if !self.verbose {
+            return;
+        }
+        let config_name = loaded
+            .config
+            .path
+            .as_ref()
+            .map_or_else(|| "none".to_string(), |p| p.display().to_string());
+        eprint!(
+            "gwctl: configuration: {config_name}\n\
+             gwctl: read {files} file(s), {documents} YAML document(s)\n\
+             gwctl: suppressed {suppressed} finding(s) by annotation, {ignored} by `ignore`\n",
+            files = loaded.sources.files.len(),
+            documents = loaded.sources.documents.len(),
+            suppressed = loaded.applied.suppressed,
+            ignored = loaded.applied.ignored,
+        );
+    }
+}
+
 impl InputArgs {
     /// The namespace of local objects that do not set one.
     pub fn default_namespace(&self) -> &str {
         self.namespace.as_deref().unwrap_or("default")
+    }
+
+    /// The one namespace reported on (`--cluster -n NS`); `None`: every namespace.
+    pub fn reported_namespace(&self) -> Option<&str> {
+        self.namespace.as_deref().filter(|_| self.cluster)
     }
 
     fn input_options(&self) -> InputOptions {
@@ -180,7 +247,7 @@ impl InputArgs {
                 ..crate::engine::Options::default()
             },
             compare_status: self.compare_status,
-            findings_namespace: self.namespace.clone().filter(|_| self.cluster),
+            findings_namespace: self.reported_namespace().map(str::to_string),
             configuration: None,
             gateway_api: crate::pipeline::GatewayApi {
                 version: self.gateway_api_version.clone(),
@@ -194,31 +261,46 @@ impl InputArgs {
     }
 }
 
-/// The entries of a `--requests` file. Its problems fail the command, one line each
-/// (`FILE:LINE: message`), as the suite would not mean what it says.
+/// The entries of a `--requests` file. Its problems fail the command (exit code 2), each a
+/// located finding on stderr, as the suite would not mean what it says.
 pub fn requests_file(
     path: &str,
     defaults: &Request,
     namespace: &str,
+    style: &Style,
 ) -> Result<Vec<NamedRequest>, String> {
     let file =
         crate::pipeline::read_requests(path, defaults, namespace).map_err(|e| e.to_string())?;
     if file.diagnostics.is_empty() {
         return Ok(file.requests);
     }
-    let lines: Vec<String> = file
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let line = d
-                .location
-                .as_ref()
-                .and_then(|l| resolve(&file.sources, l))
-                .map_or(1, |r| r.line);
-            format!("{path}:{line}: {}", d.message)
-        })
-        .collect();
-    Err(lines.join("\nerror: "))
+    let style = Style {
+        color: false,
+        ..*style
+    };
+    eprintln!(
+        "{}",
+        crate::output::render_findings(&file.sources, &file.diagnostics, &style)
+    );
+    Err(format!(
+        "{path}: {} problem(s); no request was simulated",
+        file.diagnostics.len()
+    ))
+}
+
+/// Writes `text` to stdout; a closed pipe (`gwctl check . | head`) is not worth a message.
+/// The error is the exit code.
+pub fn write_stdout(text: &str) -> Result<(), i32> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(EXIT_ERROR),
+        Err(e) => {
+            eprintln!("error: writing output: {e}");
+            Err(EXIT_ERROR)
+        }
+    }
 }
 
 /// The CLI definition, for completions.
@@ -242,5 +324,13 @@ pub fn run() -> i32 {
         Command::Probe(args) => probe::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => completions::run(&args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::command().debug_assert();
     }
 }

@@ -1,17 +1,16 @@
 //! `gwctl probe`: send the simulated requests to a running Gateway and compare.
 
-use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use clap::Args;
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, requests_file};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, ShowArgs, requests_file};
 use crate::diag::Severity;
 use crate::engine::routing::requests::{
     NamedRequest, Purpose, namespaced, representative_requests,
 };
 use crate::engine::routing::{NamespacedName, Request, Router};
-use crate::output::{ColorChoice, Format, PROBE, Style};
+use crate::output::{Format, PROBE};
 use crate::pipeline::Loaded;
 use crate::probe::client::{self, Address};
 use crate::probe::{ProbeResult, Verdict, choose_gateway, http_ports, plan};
@@ -49,9 +48,8 @@ pub struct ProbeArgs {
     /// Output format.
     #[arg(short = 'o', long, value_parser = super::format::parser(PROBE), default_value = "human")]
     pub output: Format,
-    /// When to use colours (NO_COLOR is honoured with `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub show: ShowArgs,
 }
 
 pub fn run(args: &ProbeArgs) -> i32 {
@@ -73,7 +71,10 @@ fn execute(args: &ProbeArgs) -> Result<i32, String> {
                 .to_string());
         }
     };
-    let loaded = args.input.plan().load().map_err(|e| e.to_string())?;
+    let mut plan = args.input.plan();
+    plan.configuration = Some(args.show.config.configuration());
+    let loaded = plan.load().map_err(|e| e.to_string())?;
+    args.show.notes(&loaded);
     let errors = loaded
         .diagnostics
         .iter()
@@ -101,8 +102,7 @@ fn execute(args: &ProbeArgs) -> Result<i32, String> {
     }
     let requests = requests(args, &loaded, &gateway)?;
     let results = probe(args, &loaded, &address, &requests)?;
-    let stdout = std::io::stdout();
-    let style = Style::for_terminal(args.color, stdout.is_terminal());
+    let style = args.show.style();
     let run = crate::output::ProbeRun {
         gateway: &gateway,
         address: args.address.as_deref().unwrap_or_default(),
@@ -110,11 +110,8 @@ fn execute(args: &ProbeArgs) -> Result<i32, String> {
     };
     let text = crate::output::render_probe(&run, args.output, &style)
         .ok_or_else(|| super::format::not_offered(args.output))?;
-    let mut out = stdout.lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(format!("writing output: {e}"));
+    if let Err(code) = super::write_stdout(&text) {
+        return Ok(code);
     }
     Ok(exit_code(&results))
 }
@@ -134,7 +131,12 @@ fn requests(
                 port,
                 ..Request::default()
             };
-            requests_file(file, &defaults, args.input.default_namespace())?
+            requests_file(
+                file,
+                &defaults,
+                args.input.default_namespace(),
+                &args.show.style(),
+            )?
         }
         None => representative_requests(&[&loaded.world], Purpose::Probe(gateway))
             .into_iter()

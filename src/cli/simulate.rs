@@ -1,24 +1,24 @@
 //! `gwctl simulate`: route a request (or a table of requests) offline and explain it.
 
-use std::io::{IsTerminal, Write};
-
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, requests_file};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputArgs, ShowArgs, requests_file};
 use crate::diag::Severity;
 use crate::engine::routing::expect::{Check, Expectation, check};
 use crate::engine::routing::requests::{
-    NamedRequest, grpc_call, header, namespaced, parse_url, query_pair,
+    NamedRequest, absolute_path, grpc_call, header, namespaced, parse_url, query_pair,
 };
 use crate::engine::routing::{Request, RequestProtocol, RouteResult, Router, Scheme};
 use crate::output::view::{Case, Simulation};
-use crate::output::{ColorChoice, Format, SIMULATE, Style};
+use crate::output::{Format, SIMULATE, Style};
 use crate::pipeline::Loaded;
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// Input (files, directories, `-`), and optionally one URL (`http://host:port/path?q=1`)
-    /// as shorthand for --scheme, --host, --port and --path.
+    /// Input (files, directories, `-`, URLs of manifests), and optionally the request as a
+    /// URL (`http://host:port/path?q=1`, shorthand for --scheme, --host, --port and --path).
+    /// A URL is the request only when neither --path nor --host is given; with either,
+    /// every URL is read as manifests.
     #[command(flatten)]
     pub input: InputArgs,
     /// The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway.
@@ -66,9 +66,8 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(short = 'o', long, value_parser = super::format::parser(SIMULATE), default_value = "human")]
     pub output: Format,
-    /// When to use colours (NO_COLOR is honoured with `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub show: ShowArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,9 +96,18 @@ pub fn run(args: &SimulateArgs) -> i32 {
 }
 
 fn execute(args: &SimulateArgs) -> Result<i32, String> {
-    let (input, url) = split_url(&args.input)?;
+    let (input, url) = split_url(args)?;
     let base = base_request(args, url.as_deref())?;
-    let loaded = input.plan().load().map_err(|e| e.to_string())?;
+    let mut plan = input.plan();
+    plan.configuration = Some(args.show.config.configuration());
+    let loaded = plan.load().map_err(|e| match (e, &url) {
+        (crate::pipeline::Error::NoInput, Some(url)) => format!(
+            "no manifests given: {url} is the request (a URL is the request when neither --path nor --host is given); \
+             to read manifests from it, give the request with --path (and --host)"
+        ),
+        (e, _) => e.to_string(),
+    })?;
+    args.show.notes(&loaded);
     let code = simulate(args, &base, &loaded);
     loaded.free_at_exit();
     code
@@ -115,6 +123,17 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &Loaded) -> Result<i32,
     if errors > 0 {
         eprintln!(
             "note: {errors} object(s) or file(s) could not be fully read; `gwctl check` shows why. The simulation uses what was understood."
+        );
+    }
+    if args.show.verbose {
+        let quiet = args.show.style().with_detail(crate::output::Detail::Quiet);
+        let style = Style {
+            color: false,
+            ..quiet
+        };
+        eprint!(
+            "{}",
+            crate::output::render_findings(&loaded.sources, &loaded.diagnostics, &style)
         );
     }
     if let Some(gateway) = &base.gateway {
@@ -138,20 +157,16 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &Loaded) -> Result<i32,
         }
     }
     let router = Router::new(&loaded.world, &loaded.analysis);
-    let stdout = std::io::stdout();
-    let style = Style::for_terminal(args.color, stdout.is_terminal());
+    let style = args.show.style();
     let (text, passed) = match &args.requests {
         Some(file) => {
-            let requests = requests_file(file, base, args.input.default_namespace())?;
+            let requests = requests_file(file, base, args.input.default_namespace(), &style)?;
             suite(args, &router, &requests, &style)?
         }
         None => single(args, &router, base, &style)?,
     };
-    let mut out = stdout.lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(format!("writing output: {e}"));
+    if let Err(code) = super::write_stdout(&text) {
+        return Ok(code);
     }
     Ok(if passed { EXIT_OK } else { EXIT_FINDINGS })
 }
@@ -179,6 +194,7 @@ fn suite(
             request: &r.request,
             results,
             checks,
+            implicit: false,
         })
         .collect();
     let passed = cases.iter().all(Case::passed);
@@ -206,12 +222,12 @@ fn single(
     let results = router.route(request);
     let checks = check(&expectation, &results);
     let passed = checks.iter().all(|c| c.passed);
-    let shown: &[Check] = if expectation.is_empty() { &[] } else { &checks };
     let case = Case {
         name: "request",
         request,
         results: &results,
-        checks: shown,
+        checks: &checks,
+        implicit: expectation.is_empty(),
     };
     let text = render(&Simulation::Request(case), args.output, style)?;
     Ok((text, passed))
@@ -222,15 +238,23 @@ fn render(simulation: &Simulation<'_>, format: Format, style: &Style) -> Result<
         .ok_or_else(|| super::format::not_offered(format))
 }
 
-/// Separates a URL positional from the input paths.
-fn split_url(input: &InputArgs) -> Result<(InputArgs, Option<String>), String> {
+/// Separates the request's URL from the input paths: with --path or --host every URL is
+/// an input (manifests to read); without, a URL is the request.
+fn split_url(args: &SimulateArgs) -> Result<(InputArgs, Option<String>), String> {
+    let input = &args.input;
+    if args.path.is_some() || args.host.is_some() {
+        return Ok((input.clone(), None));
+    }
     let (urls, paths): (Vec<String>, Vec<String>) = input
         .paths
         .iter()
         .cloned()
         .partition(|p| p.starts_with("http://") || p.starts_with("https://"));
     if urls.len() > 1 {
-        return Err(format!("give at most one URL (got {})", urls.join(", ")));
+        return Err(format!(
+            "give at most one request URL (got {}); to read URLs as manifests, give the request with --path (and --host)",
+            urls.join(", ")
+        ));
     }
     let mut rest = input.clone();
     rest.paths = paths;
@@ -273,11 +297,10 @@ fn base_request(args: &SimulateArgs, url: Option<&str>) -> Result<Request, Strin
         host: args.host.clone().or(url.as_ref().map(|u| u.host.clone())),
         sni: args.sni.clone(),
         method: args.method.to_ascii_uppercase(),
-        path: args
-            .path
-            .clone()
-            .or(url.map(|u| u.path))
-            .unwrap_or_else(|| "/".to_string()),
+        path: match &args.path {
+            Some(path) => absolute_path(path).map_err(|e| format!("--path: {e}"))?,
+            None => url.map_or_else(|| "/".to_string(), |u| u.path),
+        },
         query: args.query.iter().map(|q| query_pair(q)).collect(),
         headers: args
             .headers

@@ -88,7 +88,8 @@ impl FailOn {
         FailOn::ALL.into_iter().find(|f| f.as_str() == text)
     }
 
-    fn threshold(self) -> Option<Severity> {
+    /// The least severe finding that fails the run; `None` for `never`.
+    pub fn threshold(self) -> Option<Severity> {
         match self {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),

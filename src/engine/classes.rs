@@ -129,9 +129,14 @@ rule! {
 pub enum Reconciled {
     Yes,
     /// Not reconciled (or not known to be): the Gateway's conditions stay
-    /// `Unknown/Pending` with this message.
+    /// `Unknown/Pending` with `message`.
     No {
         message: String,
+        /// Why, in words about "its GatewayClass" that follow the Gateway's name in a
+        /// finding on one of its routes (so that the name is not written twice).
+        why: String,
+        /// The fix, for a finding on one of its routes.
+        help: String,
     },
 }
 
@@ -183,6 +188,8 @@ pub fn gateway_reconciled(
     let Some(class_name) = gw.gateway_class_name.as_deref() else {
         return Reconciled::No {
             message: format!("{me} names no GatewayClass"),
+            why: "it names no GatewayClass".to_string(),
+            help: "set the Gateway's `gatewayClassName`".to_string(),
         };
     };
     let not_reconciled = |rule, message| {
@@ -194,39 +201,64 @@ pub fn gateway_reconciled(
             message,
         )
     };
-    let decision = match index.class(class_name) {
+    let (decision, why, help) = match index.class(class_name) {
         Lookup::Found(class) => match controller_name {
-            Some(wanted) if !handles(controller_name, class) => not_reconciled(
-                &GATEWAY_CLASS_NOT_HANDLED,
+            Some(wanted) if !handles(controller_name, class) => {
+                let theirs = class.controller_name.as_deref().unwrap_or("<unset>");
+                let help = format!(
+                    "use a GatewayClass whose controllerName is `{wanted}`, or run without --controller-name"
+                );
+                (
+                    not_reconciled(
+                        &GATEWAY_CLASS_NOT_HANDLED,
+                        format!(
+                            "{me} uses GatewayClass `{class_name}`, whose controller `{theirs}` is not `{wanted}`; that controller, not the one simulated, reconciles it"
+                        ),
+                    )
+                    .help(help.clone()),
+                    format!(
+                        "its GatewayClass `{class_name}` belongs to controller `{theirs}`, not the one simulated (`{wanted}`)"
+                    ),
+                    help,
+                )
+            }
+            _ => return Reconciled::Yes,
+        },
+        Lookup::Missing => (
+            not_reconciled(
+                &GATEWAY_CLASS_NOT_FOUND,
                 format!(
-                    "{me} uses GatewayClass `{class_name}`, whose controller `{}` is not `{wanted}`; that controller, not the one simulated, reconciles it",
-                    class.controller_name.as_deref().unwrap_or("<unset>")
+                    "{me} names GatewayClass `{class_name}`, which does not exist; no controller reconciles the Gateway"
+                ),
+            )
+            .help("set gatewayClassName to an installed GatewayClass; list them with `kubectl get gatewayclass`"),
+            format!("its GatewayClass `{class_name}` does not exist, so no controller reconciles it"),
+            format!(
+                "add the GatewayClass `{class_name}` to the input if it is installed, or set the Gateway's gatewayClassName to an installed class"
+            ),
+        ),
+        Lookup::Unknown => (
+            not_reconciled(
+                &UNKNOWN_GATEWAY_CLASS,
+                format!(
+                    "{me} names GatewayClass `{class_name}`, which is not in the input; whether a controller reconciles the Gateway is unknown"
                 ),
             )
             .help(format!(
-                "use a GatewayClass whose controllerName is `{wanted}`, or run without --controller-name"
+                "add the GatewayClass `{class_name}` manifest to the input, or pass --complete if it does not exist"
             )),
-            _ => return Reconciled::Yes,
-        },
-        Lookup::Missing => not_reconciled(
-            &GATEWAY_CLASS_NOT_FOUND,
             format!(
-                "{me} names GatewayClass `{class_name}`, which does not exist; no controller reconciles the Gateway"
+                "its GatewayClass `{class_name}` is not in the input, so whether a controller reconciles it is unknown"
             ),
-        )
-        .help("set gatewayClassName to an installed GatewayClass (see `kubectl get gatewayclass`)"),
-        Lookup::Unknown => not_reconciled(
-            &UNKNOWN_GATEWAY_CLASS,
             format!(
-                "{me} names GatewayClass `{class_name}`, which is not in the input; whether a controller reconciles the Gateway is unknown"
+                "add the GatewayClass `{class_name}` to the input (`kubectl get gatewayclass {class_name} -o yaml`), or pass --controller to name the controller that implements it"
             ),
-        )
-        .help(format!(
-            "add the GatewayClass `{class_name}` manifest to the input, or pass --complete if it does not exist"
-        )),
+        ),
     };
     Reconciled::No {
         message: decision.record(diags).message,
+        why,
+        help,
     }
 }
 

@@ -255,8 +255,9 @@ mod tests {
             .expect("GW1001");
         assert_eq!(d.severity, Severity::Error);
         assert!(
-            d.message
-                .contains("listener `shared-http` of Gateway infra-ns/shared-gateway"),
+            d.message.contains(
+                "cannot attach to Gateway infra-ns/shared-gateway: listener `shared-http` only"
+            ),
             "{}",
             d.message
         );

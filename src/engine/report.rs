@@ -29,7 +29,7 @@ pub struct GatewayReport {
 }
 
 /// `status.parents[].parentRef` as a controller echoes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ParentRefStatus {
     pub group: String,
     pub kind: String,

@@ -226,7 +226,7 @@ pub fn assemble(
         let states = listeners.gateways.get(g).map_or(&[][..], Vec::as_slice);
         let owner = ListenerOwner::Gateway(g);
         let (conditions, owner_state) = match reconciled.get(g) {
-            Some(Reconciled::No { message }) => {
+            Some(Reconciled::No { message, .. }) => {
                 (pending_conditions(message), OwnerState::Unknown { message })
             }
             _ => {

@@ -321,6 +321,8 @@ impl Fixture {
             analysis: &self.analysis,
             diagnostics: &self.diagnostics,
             rules: RULES,
+            namespace: None,
+            fail_at: Some(crate::diag::Severity::Error),
         }
     }
 }

@@ -1,39 +1,87 @@
-//! `-o human`: the predicted status in brief, every finding as a source snippet (miette's
-//! graphical handler), and a one-line summary; also the human text of `simulate`, `diff`
-//! and `probe`.
+//! `-o human`: problems first. Every finding as a source snippet (miette's graphical
+//! handler; findings alike are one snippet with the list of the others), then the status of
+//! every object that is not plainly accepted, then one line counting those that are, then a
+//! summary line. `-q` gives one line per finding instead; `-v` adds infos;
+//! `--show-accepted` lists every object's status. Also the human text of `simulate`,
+//! `diff` and `probe`.
 //!
 //! The theme and width come from [`Style`] and never from the environment, so the text off
 //! a terminal is stable enough for snapshot tests.
 
 pub mod diff;
+mod group;
 pub mod probe;
 pub mod simulate;
 mod snippet;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, ThemeCharacters, ThemeStyles};
 
-use super::view::{CheckView, ConditionView, GatewayView, Health, SourceView, Summary};
-use super::{Color, Style};
+use super::view::{
+    CheckView, ConditionView, DiagnosticView, GatewayView, Health, RouteView, SourceView, Summary,
+};
+use super::{Color, Detail, Style};
+use crate::diag::Severity;
 
-/// Renders the status overview, the findings and the summary line.
+/// Renders the findings, the objects with a problem, the count of the others and the
+/// summary line; with [`Detail::Quiet`], one line per finding.
 pub fn render(view: &CheckView<'_>, style: &Style) -> String {
-    let mut out = status(view, style);
-    let handler = handler(style);
-    for diagnostic in &view.diagnostics {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&snippet::render(diagnostic, &handler));
+    let found = findings(&view.diagnostics, style);
+    if style.detail == Detail::Quiet {
+        return found;
     }
-    if !out.is_empty() {
-        out.push('\n');
+    let mut sections = Vec::new();
+    if !found.is_empty() {
+        sections.push(found);
     }
-    out.push_str(&summary_line(&view.summary));
-    out.push('\n');
-    out
+    let (problems, accepted) = status(view, style);
+    if !problems.is_empty() {
+        sections.push(problems);
+    }
+    let mut tail = accepted;
+    tail.push_str(&summary_line(&view.summary));
+    tail.push('\n');
+    sections.push(tail);
+    sections.join("\n")
 }
 
-/// The miette handler for `style`: theme and width pinned, no hyperlinks.
+/// The findings as snippets, those alike grouped, a blank line between two; or one line
+/// each with [`Detail::Quiet`]. Infos only with [`Detail::Verbose`].
+pub fn findings(diagnostics: &[DiagnosticView<'_>], style: &Style) -> String {
+    let shown: Vec<&DiagnosticView<'_>> = diagnostics
+        .iter()
+        .filter(|d| style.detail == Detail::Verbose || d.severity > Severity::Info)
+        .collect();
+    if style.detail == Detail::Quiet {
+        return shown.iter().map(|d| d.line() + "\n").collect();
+    }
+    let handler = handler(style);
+    let rendered: Vec<String> = group::alike(&shown)
+        .iter()
+        .map(|alike| group::render(alike, &handler, style))
+        .collect();
+    rendered.join("\n")
+}
+
+/// Wraps `text` to `width` at spaces only (never inside a name or a path), with the
+/// given indents.
+pub fn wrap(text: &str, width: usize, initial: &str, subsequent: &str) -> String {
+    textwrap::fill(
+        text,
+        wrap_options(width)
+            .initial_indent(initial)
+            .subsequent_indent(subsequent),
+    )
+}
+
+fn wrap_options(width: usize) -> textwrap::Options<'static> {
+    textwrap::Options::new(width)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false)
+}
+
+/// The miette handler for `style`: theme and width pinned, no hyperlinks; lines wrap at
+/// spaces only, so names like `gateway-conformance-infra` stay whole and greppable.
 pub fn handler(style: &Style) -> GraphicalReportHandler {
     let theme = GraphicalTheme {
         characters: if style.unicode {
@@ -51,62 +99,115 @@ pub fn handler(style: &Style) -> GraphicalReportHandler {
         .with_width(style.width)
         .with_links(false)
         .with_context_lines(1)
-        // Unwrapped, messages keep names like `gateway-conformance-infra` whole (textwrap
-        // breaks at hyphens) and stay greppable; terminals wrap long lines themselves.
-        .with_wrap_lines(false)
+        .with_wrap_lines(true)
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .without_syntax_highlighting()
 }
 
 // ---------------------------------------------------------------------------------------
 // Status overview
 
-fn status(view: &CheckView<'_>, style: &Style) -> String {
+/// The status of the objects with a problem (every object with `--show-accepted`), and
+/// the line counting the accepted ones left out (empty when none is).
+fn status(view: &CheckView<'_>, style: &Style) -> (String, String) {
     let mut out = String::new();
+    let (mut gateways, mut routes) = (0, 0);
     for gateway in view.gateways.iter().chain(&view.listener_sets) {
-        out.push_str(&gateway_status(gateway, style));
+        if style.show_accepted || !is_good(gateway) {
+            out.push_str(&gateway_status(gateway, style));
+        } else {
+            gateways += 1;
+        }
     }
     for route in &view.routes {
-        out.push_str(&format!(
-            "{} ({})\n",
-            route.display_name(),
-            origin_text(route.source.as_ref()),
-        ));
-        if route.status.parents.is_empty() {
-            out.push_str("  no parentRefs: not attached to anything\n");
+        if style.show_accepted || !route_is_good(route) {
+            out.push_str(&route_status(route, style));
+        } else {
+            routes += 1;
         }
-        for parent in &route.status.parents {
-            out.push_str(&format!(
-                "  {}: {}",
-                parent.parent_ref,
-                conditions(&parent.conditions, style),
-            ));
-            if !parent.listeners.is_empty() {
-                out.push_str(&format!("; listeners: {}", parent.listeners.join(",")));
-            }
-            out.push('\n');
+    }
+    let mut counted = Vec::new();
+    if gateways > 0 {
+        counted.push(plural(gateways, "gateway", "gateways"));
+    }
+    if routes > 0 {
+        counted.push(plural(routes, "route", "routes"));
+    }
+    let accepted = if counted.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{} {} accepted without a problem (--show-accepted lists them)\n",
+            counted.join(" and "),
+            if gateways + routes == 1 { "is" } else { "are" }
+        )
+    };
+    (out, accepted)
+}
+
+/// Whether every condition of a Gateway (or ListenerSet) and of its listeners is good.
+fn is_good(gateway: &GatewayView<'_>) -> bool {
+    let status = &gateway.status;
+    all_good(&status.conditions) && status.listeners.iter().all(|l| all_good(&l.conditions))
+}
+
+/// Whether a route has parents and every condition of every parent is good.
+fn route_is_good(route: &RouteView<'_>) -> bool {
+    let parents = &route.status.parents;
+    !parents.is_empty() && parents.iter().all(|p| all_good(&p.conditions))
+}
+
+fn all_good(conditions: &[ConditionView<'_>]) -> bool {
+    conditions.iter().all(|c| c.health == Health::Good)
+}
+
+fn route_status(route: &RouteView<'_>, style: &Style) -> String {
+    let mut out = format!(
+        "{} ({})\n",
+        route.display_name(),
+        origin_text(route.source.as_ref()),
+    );
+    if route.status.parents.is_empty() {
+        out.push_str("  no parentRefs: not attached to anything\n");
+    }
+    for parent in &route.status.parents {
+        let mut line = format!(
+            "{}: {}",
+            parent.parent_ref,
+            conditions(&parent.conditions, style),
+        );
+        if !parent.listeners.is_empty() {
+            line.push_str(&format!("; listeners: {}", parent.listeners.join(",")));
         }
+        out.push_str(&wrap(&line, style.width, "  ", "      "));
+        out.push('\n');
     }
     out
 }
 
 fn gateway_status(gateway: &GatewayView<'_>, style: &Style) -> String {
-    let mut out = format!(
+    let mut line = format!(
         "{} ({}): {}",
         gateway.display_name(),
         origin_text(gateway.source.as_ref()),
         conditions(&gateway.status.conditions, style),
     );
     if let Some(sets) = gateway.status.attached_listener_sets {
-        out.push_str(&format!("; attachedListenerSets={sets}"));
+        line.push_str(&format!("; attachedListenerSets={sets}"));
     }
+    let mut out = wrap(&line, style.width, "", "    ");
     out.push('\n');
     for listener in &gateway.status.listeners {
-        out.push_str(&format!(
-            "  listener {}: attachedRoutes={}; {}\n",
+        let line = format!(
+            "listener {}: attachedRoutes={}; {}",
             listener.name,
             listener.attached_routes,
             conditions(&listener.conditions, style),
-        ));
+        );
+        out.push_str(&wrap(&line, style.width, "  ", "      "));
+        out.push('\n');
     }
     out
 }
@@ -210,12 +311,55 @@ mod tests {
         assert!(text.contains("at ListenerSet infra/extra (cluster): spec.parentRef"));
         assert!(text.contains("HTTPRoute other/bad (routes.yaml:15)"));
         assert!(text.contains("Accepted=False (NotAllowedByListeners)"));
-        assert!(text.contains("listener web: attachedRoutes=1"));
+        // Problems first: the findings, then the objects with a problem, then a count of
+        // the others.
+        let finding = text.find("error[GW1001]").unwrap_or(usize::MAX);
+        let rejected = text
+            .find("HTTPRoute other/bad (routes.yaml:15)")
+            .unwrap_or(0);
+        assert!(finding < rejected, "{text}");
+        assert!(!text.contains("HTTPRoute app/hr (routes.yaml"), "{text}");
+        assert!(text.contains(
+            "1 gateway and 1 route are accepted without a problem (--show-accepted lists them)\n"
+        ));
         assert!(text.ends_with(
             "2 routes (1 accepted, 1 rejected), 1 gateway, 1 listener set; 2 errors, 1 warning; \
              3 objects of other kinds ignored\n"
         ));
         insta::assert_snapshot!(text);
+        let all = render(
+            &CheckView::new(&fixture.report()),
+            &Style {
+                show_accepted: true,
+                ..Style::plain()
+            },
+        );
+        assert!(all.contains("listener web: attachedRoutes=1"), "{all}");
+        assert!(all.contains("HTTPRoute app/hr (routes.yaml"), "{all}");
+        assert!(!all.contains("--show-accepted lists them"), "{all}");
+    }
+
+    #[test]
+    fn quiet_is_one_line_per_finding_and_infos_need_verbose() {
+        let mut fixture = Fixture::new();
+        fixture.diagnostics[2].severity = crate::diag::Severity::Info;
+        let report = fixture.report();
+        let quiet = render(
+            &CheckView::new(&report),
+            &Style::plain().with_detail(Detail::Quiet),
+        );
+        assert_eq!(quiet.lines().count(), 2, "{quiet}");
+        assert!(
+            quiet.contains("\nroutes.yaml:22:5: error[GW1001] "),
+            "{quiet}"
+        );
+        let normal = render(&CheckView::new(&report), &Style::plain());
+        assert!(!normal.contains("info["), "{normal}");
+        let verbose = render(
+            &CheckView::new(&report),
+            &Style::plain().with_detail(Detail::Verbose),
+        );
+        assert!(verbose.contains("info["), "{verbose}");
     }
 
     #[test]
@@ -229,6 +373,7 @@ mod tests {
         assert!(text.is_ascii(), "{text}");
         let color = Style {
             color: true,
+            show_accepted: true,
             ..Style::plain()
         };
         let text = render(&CheckView::new(&fixture.report()), &color);

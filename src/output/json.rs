@@ -4,11 +4,9 @@
 use serde::Serialize;
 
 use super::view::{
-    Case, CaseView, CheckView, DiagnosticView, ExpectationView, GatewayView, NameView,
-    ProbeResultView, ProbeSummary, ProbeView, RequestView, ResultView, RouteView, Simulation,
-    SuiteSummary, Summary,
+    Case, CaseView, CheckReport, CheckView, DiffView, ExpectationView, NameView, ProbeResultView,
+    ProbeSummary, ProbeView, RequestView, ResultView, Simulation, SuiteSummary,
 };
-use crate::diff::DiffReport;
 
 /// Pretty-printed JSON with a final newline.
 fn pretty(value: &impl Serialize) -> String {
@@ -20,27 +18,7 @@ fn pretty(value: &impl Serialize) -> String {
 
 /// `-o json` of `check`: the `CheckReport`.
 pub fn render(view: &CheckView<'_>) -> String {
-    pretty(&CheckReport {
-        api_version: "gwctl/v1",
-        kind: "CheckReport",
-        summary: &view.summary,
-        gateways: &view.gateways,
-        listener_sets: &view.listener_sets,
-        routes: &view.routes,
-        diagnostics: &view.diagnostics,
-    })
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CheckReport<'v, 'a> {
-    api_version: &'static str,
-    kind: &'static str,
-    summary: &'v Summary,
-    gateways: &'v [GatewayView<'a>],
-    listener_sets: &'v [GatewayView<'a>],
-    routes: &'v [RouteView<'a>],
-    diagnostics: &'v [DiagnosticView<'a>],
+    pretty(&CheckReport::new(view))
 }
 
 /// `-o json` of `simulate`: the SimulationReport of one request (with its `--expect-*`
@@ -52,8 +30,10 @@ pub fn simulation(simulation: &Simulation<'_>) -> String {
                 request,
                 checks,
                 results,
+                implicit,
                 ..
             } = CaseView::new(case);
+            let checks = if implicit { Vec::new() } else { checks };
             pretty(&SimulationReport {
                 api_version: "gwctl/v1",
                 kind: "SimulationReport",
@@ -124,8 +104,21 @@ struct ProbeReport<'v, 'a> {
 }
 
 /// `-o json` of `diff`: the DiffReport.
-pub fn diff(report: &DiffReport) -> String {
-    pretty(report)
+pub fn diff(view: &DiffView<'_>) -> String {
+    pretty(&DiffReport {
+        api_version: "gwctl/v1",
+        kind: "DiffReport",
+        view,
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DiffReport<'v, 'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    #[serde(flatten)]
+    view: &'v DiffView<'a>,
 }
 
 #[cfg(test)]
@@ -146,6 +139,7 @@ mod tests {
             request: &request,
             results: &results,
             checks: &[],
+            implicit: true,
         };
         let text = simulation(&Simulation::Request(case));
         let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();

@@ -23,8 +23,8 @@ pub mod yaml;
 #[cfg(test)]
 mod fixture;
 
-pub use style::{Color, ColorChoice, Style, WIDTH};
-pub use view::{CheckView, ProbeRun, ProbeView, Report, Simulation};
+pub use style::{Color, ColorChoice, Detail, Style, WIDTH};
+pub use view::{CheckView, DiffRun, DiffView, ProbeRun, ProbeView, Report, SideRun, Simulation};
 
 /// An output format. Each report is offered in some of them, listed with the help `-o`
 /// shows and the renderer: [`CHECK`], [`SIMULATE`], [`DIFF`], [`PROBE`].
@@ -34,6 +34,7 @@ pub enum Format {
     Table,
     Json,
     Yaml,
+    StatusYaml,
     Sarif,
     Github,
     Junit,
@@ -47,6 +48,7 @@ impl Format {
             Format::Table => "table",
             Format::Json => "json",
             Format::Yaml => "yaml",
+            Format::StatusYaml => "status-yaml",
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Junit => "junit",
@@ -58,7 +60,12 @@ impl Format {
     pub fn is_for_people(self) -> bool {
         match self {
             Format::Human | Format::Table => true,
-            Format::Json | Format::Yaml | Format::Sarif | Format::Github | Format::Junit => false,
+            Format::Json
+            | Format::Yaml
+            | Format::StatusYaml
+            | Format::Sarif
+            | Format::Github
+            | Format::Junit => false,
         }
     }
 }
@@ -77,7 +84,7 @@ pub type CheckRenderer = fn(&CheckView<'_>, &Style) -> String;
 /// Renders `gwctl simulate`'s results.
 pub type SimulateRenderer = fn(&Simulation<'_>, &Style) -> String;
 /// Renders `gwctl diff`'s report.
-pub type DiffRenderer = fn(&crate::diff::DiffReport, &Style) -> String;
+pub type DiffRenderer = fn(&DiffView<'_>, &Style) -> String;
 /// Renders `gwctl probe`'s results.
 pub type ProbeRenderer = fn(&ProbeView<'_>, &Style) -> String;
 
@@ -100,7 +107,12 @@ pub static CHECK: &[Offer<CheckRenderer>] = &[
     },
     Offer {
         format: Format::Yaml,
-        help: "The input Gateway API objects with their predicted status",
+        help: "The `gwctl/v1` CheckReport, in YAML",
+        render: |view, _| yaml::report(view),
+    },
+    Offer {
+        format: Format::StatusYaml,
+        help: "Every input object; Gateway API objects with their predicted status",
         render: |view, _| yaml::render(view),
     },
     Offer {
@@ -112,6 +124,11 @@ pub static CHECK: &[Offer<CheckRenderer>] = &[
         format: Format::Github,
         help: "GitHub Actions workflow commands (annotations)",
         render: |view, _| github::render(view),
+    },
+    Offer {
+        format: Format::Junit,
+        help: "JUnit XML: a test suite per file, a test case per object (for CI test reports)",
+        render: |view, _| junit::check(view),
     },
 ];
 
@@ -138,13 +155,13 @@ pub static SIMULATE: &[Offer<SimulateRenderer>] = &[
 pub static DIFF: &[Offer<DiffRenderer>] = &[
     Offer {
         format: Format::Human,
-        help: "One line per change",
-        render: |report, _| human::diff::render(report),
+        help: "Input errors, then one line per change, regressions marked",
+        render: human::diff::render,
     },
     Offer {
         format: Format::Json,
         help: "The `gwctl/v1` DiffReport",
-        render: |report, _| json::diff(report),
+        render: |view, _| json::diff(view),
     },
 ];
 
@@ -178,6 +195,20 @@ pub fn render_check(report: &Report<'_>, format: Format, style: &Style) -> Optio
     offered(CHECK, format).map(|render| render(&CheckView::new(report), style))
 }
 
+/// Renders findings for people (what made a `--requests` file or a side of `diff`
+/// unusable): snippets, or one line each with [`Detail::Quiet`].
+pub fn render_findings(
+    sources: &crate::input::Sources,
+    diagnostics: &[crate::diag::Diagnostic],
+    style: &Style,
+) -> String {
+    let views: Vec<view::DiagnosticView<'_>> = diagnostics
+        .iter()
+        .map(|d| view::DiagnosticView::new(sources, d))
+        .collect();
+    human::findings(&views, style)
+}
+
 /// Renders `gwctl simulate`'s results in `format`.
 pub fn render_simulation(
     simulation: &Simulation<'_>,
@@ -188,12 +219,8 @@ pub fn render_simulation(
 }
 
 /// Renders `gwctl diff`'s report in `format`.
-pub fn render_diff(
-    report: &crate::diff::DiffReport,
-    format: Format,
-    style: &Style,
-) -> Option<String> {
-    offered(DIFF, format).map(|render| render(report, style))
+pub fn render_diff(run: &DiffRun<'_>, format: Format, style: &Style) -> Option<String> {
+    offered(DIFF, format).map(|render| render(&DiffView::new(run), style))
 }
 
 /// Renders `gwctl probe`'s results in `format`.

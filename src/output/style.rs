@@ -16,6 +16,22 @@ pub struct Style {
     pub unicode: bool,
     /// Wrapping width in columns.
     pub width: usize,
+    /// How much of a report people see (`-q`, `-v`).
+    pub detail: Detail,
+    /// `check --show-accepted`: the status of every object, not only of those with a
+    /// problem.
+    pub show_accepted: bool,
+}
+
+/// How much of a report the formats for people show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// `-q`: one line per finding, as compilers and actionlint write them.
+    Quiet,
+    /// Problems first; infos left out.
+    Normal,
+    /// `-v`: infos too.
+    Verbose,
 }
 
 /// A terminal colour.
@@ -26,8 +42,12 @@ pub enum Color {
     Yellow,
 }
 
-/// The width used everywhere, so output does not depend on the terminal's size.
+/// The width off a terminal (pipes, files, tests), so such output does not depend on the
+/// terminal's size.
 pub const WIDTH: usize = 100;
+
+/// The narrowest width wrapped to: below it, snippets are unreadable anyway.
+const MIN_WIDTH: usize = 60;
 
 impl Style {
     /// `text` in `color` (and bold) when colour is on; as it is otherwise.
@@ -49,20 +69,34 @@ impl Style {
         self.paint(if good { Color::Green } else { Color::Red }, true, text)
     }
 
-    /// No colour, Unicode, [`WIDTH`] columns: what tests and pipes get.
+    /// No colour, Unicode, [`WIDTH`] columns, normal detail: what tests and pipes get.
     pub fn plain() -> Self {
         Style {
             color: false,
             unicode: true,
             width: WIDTH,
+            detail: Detail::Normal,
+            show_accepted: false,
         }
     }
 
     /// The style for stdout: colour with `always`, or with `auto` on a terminal when
-    /// `NO_COLOR` is unset or empty (<https://no-color.org>).
+    /// `NO_COLOR` is unset or empty (<https://no-color.org>); the terminal's width on a
+    /// terminal, else [`WIDTH`].
     pub fn for_terminal(choice: ColorChoice, is_terminal: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style::choose(choice, is_terminal, no_color)
+        let mut style = Style::choose(choice, is_terminal, no_color);
+        if is_terminal {
+            if let Some((terminal_size::Width(columns), _)) = terminal_size::terminal_size() {
+                style.width = usize::from(columns).max(MIN_WIDTH);
+            }
+        }
+        style
+    }
+
+    /// This style with `detail`.
+    pub fn with_detail(self, detail: Detail) -> Self {
+        Style { detail, ..self }
     }
 
     fn choose(choice: ColorChoice, is_terminal: bool, no_color: bool) -> Self {

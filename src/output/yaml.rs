@@ -1,7 +1,14 @@
-//! `-o yaml`: the input's GatewayClasses, Gateways, ListenerSets and routes re-emitted with
-//! their predicted `status` (replacing any written one), as a multi-document YAML stream. A
-//! GatewayClass the simulated controller does not handle (`--controller-name`) is emitted
-//! without `status`: that is another controller's to write.
+//! `-o yaml`: the `gwctl/v1` CheckReport of `-o json`, in YAML (as `kubectl -o yaml` is
+//! `-o json` in YAML).
+//!
+//! `-o status-yaml`: every object of the input re-emitted, in input order, as a
+//! multi-document YAML stream, with each GatewayClass, Gateway, ListenerSet and route
+//! carrying its predicted `status` (replacing any written one). Namespaces, Services,
+//! ReferenceGrants and the rest are kept as they were, so the stream can be checked again
+//! (`gwctl check -o status-yaml X | gwctl check -` gives the same verdicts). A GatewayClass
+//! the simulated controller does not handle (`--controller-name`) is emitted without
+//! `status`: that is another controller's to write. Objects read from a cluster (which
+//! have no text) are minimal `apiVersion`/`kind`/`metadata` objects with their status.
 //!
 //! Conditions carry `type`, `status`, `reason` and `message`, as in `-o json`: no
 //! `observedGeneration` or `lastTransitionTime`, which only a running controller knows.
@@ -9,14 +16,20 @@
 //! The emitter writes the span tree ([`Node`]) in block style, keys in input order, and
 //! quotes every string a YAML 1.1 or 1.2 reader could take for something else.
 
-use super::view::CheckView;
+use std::collections::HashMap;
+
+use super::view::{CheckReport, CheckView};
 use crate::diag::Origin;
-use crate::input::Sources;
 use crate::model::Meta;
 use crate::yaml::{Map, Node, Seq, View};
 
-/// Renders every GatewayClass, Gateway, ListenerSet and route, in input order, separated
-/// by `---`.
+/// `-o yaml`: the CheckReport in YAML.
+pub fn report(view: &CheckView<'_>) -> String {
+    emit(&Node::from_json(to_json(&CheckReport::new(view))))
+}
+
+/// `-o status-yaml`: every object of the input, the predicted ones with their status,
+/// separated by `---`.
 pub fn render(view: &CheckView<'_>) -> String {
     // (where it was read, its metadata, its predicted status if any)
     let mut objects: Vec<(Origin, Option<&Meta>, Option<serde_json::Value>)> = Vec::new();
@@ -29,41 +42,54 @@ pub fn render(view: &CheckView<'_>) -> String {
     for route in &view.routes {
         objects.push((route.origin, route.meta, Some(to_json(&route.status))));
     }
-    // Input order: by document, then List item; cluster objects (no position) last.
-    objects.sort_by_key(|(origin, meta, _)| match origin {
-        Origin::Document { doc, item } => (false, *doc, *item, 0),
-        Origin::Cluster => (true, 0, None, meta.map_or(0, |m| m.order)),
-    });
-    let documents: Vec<String> = objects
-        .into_iter()
-        .filter_map(|(origin, meta, status)| {
-            let status = status.map(Node::from_json);
-            let object = match origin {
-                Origin::Document { .. } => {
-                    with_status(source_object(view.sources, origin)?, status)
-                }
-                Origin::Cluster => with_status(&skeleton(meta?), status),
-            };
-            Some(emit(&object))
-        })
-        .collect();
+    let mut predicted: HashMap<Origin, Option<serde_json::Value>> = HashMap::new();
+    let mut from_cluster: Vec<(&Meta, Option<serde_json::Value>)> = Vec::new();
+    for (origin, meta, status) in objects {
+        match (origin, meta) {
+            (Origin::Document { .. }, _) => {
+                predicted.insert(origin, status);
+            }
+            (Origin::Cluster, Some(meta)) => from_cluster.push((meta, status)),
+            (Origin::Cluster, None) => {}
+        }
+    }
+    let mut documents = Vec::new();
+    for (doc, document) in view.sources.documents.iter().enumerate() {
+        let root = document.root();
+        let items = (root.get("kind").and_then(Node::as_str) == Some("List"))
+            .then(|| root.get("items").and_then(Node::as_seq))
+            .flatten();
+        let objects: Vec<(Option<usize>, &Node)> = match items {
+            Some(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (Some(i), n))
+                .collect(),
+            None => vec![(None, root)],
+        };
+        for (item, object) in objects {
+            if object.as_map().is_none_or(|m| m.is_empty()) {
+                continue;
+            }
+            let origin = Origin::Document { doc, item };
+            documents.push(match predicted.remove(&origin) {
+                Some(status) => emit(&with_status(object, status.map(Node::from_json))),
+                None => emit(object),
+            });
+        }
+    }
+    from_cluster.sort_by_key(|(meta, _)| meta.order);
+    for (meta, status) in from_cluster {
+        documents.push(emit(&with_status(
+            &skeleton(meta),
+            status.map(Node::from_json),
+        )));
+    }
     documents.join("---\n")
 }
 
 fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
-}
-
-/// The node of an object read from a document (the document, or an item of a `List`).
-fn source_object(sources: &Sources, origin: Origin) -> Option<&Node> {
-    let Origin::Document { doc, item } = origin else {
-        return None;
-    };
-    let root = sources.documents.get(doc)?.root();
-    match item {
-        Some(i) => root.get("items")?.as_seq()?.get(i),
-        None => Some(root),
-    }
 }
 
 /// A minimal object for one read from a cluster (no source text to re-emit).
@@ -259,6 +285,7 @@ fn double_quoted(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::Sources;
     use crate::output::fixture::Fixture;
     use proptest::prelude::*;
     use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -440,6 +467,8 @@ mod tests {
             analysis: &analysis,
             diagnostics: &[],
             rules: &[],
+            namespace: None,
+            fail_at: None,
         };
         let expected = format!(
             "{}status:\n  conditions:\n  - type: Accepted\n    status: \"True\"\n    \

@@ -172,6 +172,10 @@ enum Fact {
     Code(&'static str),
     /// No diagnostic with this code is reported.
     NoCode(&'static str),
+    /// A diagnostic with this code has a message starting with this text.
+    MessageStarts(&'static str, &'static str),
+    /// A diagnostic with this code has a help containing this text.
+    HelpContains(&'static str, &'static str),
     /// No diagnostic at all.
     Clean,
 }
@@ -220,6 +224,25 @@ fn codes(report: &Value) -> Vec<&str> {
         .iter()
         .map(|d| str_field(d, "code"))
         .collect()
+}
+
+/// Whether `field` of some diagnostic with this code passes `test`; the error lists them.
+fn finding_field(
+    report: &Value,
+    code: &str,
+    field: &str,
+    test: impl Fn(&str) -> bool,
+) -> Result<(), String> {
+    let values: Vec<&str> = array(report, "diagnostics")
+        .iter()
+        .filter(|d| str_field(d, "code") == code)
+        .map(|d| str_field(d, field))
+        .collect();
+    if values.iter().any(|v| test(v)) {
+        Ok(())
+    } else {
+        Err(format!("the {code} {field}s are {values:?}"))
+    }
 }
 
 /// Checks one fact; the error says what was expected and what was found.
@@ -274,6 +297,10 @@ fn check_fact(report: &Value, fact: Fact) -> Result<(), String> {
         }
         Code(code) if codes(report).contains(&code) => Ok(()),
         Code(_) => Err(format!("diagnostics are {:?}", codes(report))),
+        MessageStarts(code, start) => {
+            finding_field(report, code, "message", |m| m.starts_with(start))
+        }
+        HelpContains(code, text) => finding_field(report, code, "help", |h| h.contains(text)),
         NoCode(code) if !codes(report).contains(&code) => Ok(()),
         NoCode(_) => Err(format!("diagnostics are {:?}", codes(report))),
         Clean if codes(report).is_empty() => Ok(()),
@@ -443,7 +470,7 @@ fn acme_as_table() {
 
 #[test]
 fn acme_as_yaml_with_status() {
-    let args = ["check", "testdata/acme", "-o", "yaml"];
+    let args = ["check", "testdata/acme", "-o", "status-yaml"];
     let run = gwctl(&args, None);
     run.check_no_panic().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(run.code, 1, "{}", run.transcript());
@@ -451,14 +478,17 @@ fn acme_as_yaml_with_status() {
         "attachedRoutes: 2",
         "reason: NotAllowedByListeners",
         "status:",
+        // The Namespaces stay: their labels decide who attaches.
+        "kind: Namespace\nmetadata:\n  name: hr\n",
     ] {
         assert!(
             run.stdout.contains(needle),
-            "-o yaml lacks `{needle}`:\n{}",
+            "-o status-yaml lacks `{needle}`:\n{}",
             run.stdout
         );
     }
-    snapshot("acme.yaml", &args.join(" "), &run.transcript()).unwrap_or_else(|e| panic!("{e}"));
+    snapshot("acme.status-yaml", &args.join(" "), &run.transcript())
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// GatewayClasses get a predicted status only when handled; route parents carry the
@@ -471,7 +501,7 @@ fn yaml_status_of_classes_and_route_parent_controllers() {
         "--controller-name",
         "example.com/ours",
         "-o",
-        "yaml",
+        "status-yaml",
     ];
     let run = gwctl(&args, None);
     run.check_no_panic().unwrap_or_else(|e| panic!("{e}"));
@@ -674,6 +704,23 @@ const SCENARIOS: &[Scenario] = &[
             NoCode("GW4006"),
         ],
     ),
+    open(
+        "parent-namespace-omitted",
+        0,
+        &[
+            Route("HTTPRoute app/web", 0, "Accepted", "Unknown", "Pending"),
+            MessageStarts("GW4006", "did you mean `infra/shared-gateway`? "),
+        ],
+    ),
+    complete(
+        "parent-namespace-omitted",
+        1,
+        &[
+            accepted("HTTPRoute app/web", "NoMatchingParent"),
+            MessageStarts("GW1003", "did you mean `infra/shared-gateway`? "),
+            NoCode("GW4006"),
+        ],
+    ),
     complete(
         "backend-service-missing",
         1,
@@ -833,6 +880,24 @@ const SCENARIOS: &[Scenario] = &[
             SupportedKinds(GW, "web", &[]),
             Attached(GW, "web", 0),
             Code("GW3006"),
+        ],
+    ),
+    open(
+        "gatewayclass-missing",
+        0,
+        &[
+            Gateway(GW, "Accepted", "Unknown", "Pending"),
+            Route("HTTPRoute infra/web", 0, "Accepted", "Unknown", "Pending"),
+            Code("GW4001"),
+            // The class is merely absent from the input: add it, or name the controller.
+            HelpContains(
+                "GW1006",
+                "add the GatewayClass `not-installed` to the input (`kubectl get gatewayclass not-installed -o yaml`), or pass --controller",
+            ),
+            MessageStarts(
+                "GW1006",
+                "HTTPRoute infra/web cannot be judged on Gateway infra/gw: its GatewayClass `not-installed` is not in the input",
+            ),
         ],
     ),
     complete(

@@ -235,7 +235,60 @@ fn namespace_limits_the_findings_not_what_is_read() {
         "json",
     ]);
     assert_eq!(product.code, 0, "{}", product.stdout);
-    assert!(!codes(&product.json()).contains(&"GW1001".to_string()));
+    let report = product.json();
+    assert!(!codes(&report).contains(&"GW1001".to_string()));
+    // The status and the counts are of that namespace too, as with `kubectl get -n`.
+    let routes: Vec<&str> = report["routes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["namespace"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(routes, ["product"], "{report}");
+    assert_eq!(report["gateways"], json!([]));
+    assert_eq!(report["summary"]["routes"], 1);
+    assert_eq!(report["summary"]["gateways"], 0);
+    let human = gwctl(&[
+        "check",
+        "--cluster",
+        "--kubeconfig",
+        config,
+        "-n",
+        "product",
+        "--show-accepted",
+        // The fake API server lists no CRDs; naming the release keeps its warning out.
+        "--gateway-api-channel",
+        "standard",
+    ]);
+    assert_eq!(human.code, 0);
+    assert!(!human.stdout.contains("hr/"), "{}", human.stdout);
+    assert!(
+        human
+            .stdout
+            .contains("HTTPRoute product/cross-namespace (cluster)"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("\n1 route (1 accepted, 0 rejected), 0 gateways; 0 errors, 0 warnings"),
+        "{}",
+        human.stdout
+    );
+    // -A is every namespace, as with kubectl; without --cluster it is refused.
+    let all = gwctl(&[
+        "check",
+        "--cluster",
+        "--kubeconfig",
+        config,
+        "-A",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(all.code, 1, "{}", all.stderr);
+    assert_eq!(all.json()["summary"]["routes"], 3);
+    assert_eq!(gwctl(&["check", "-A", "testdata/acme"]).code, 2);
     let hr = gwctl(&[
         "check",
         "--cluster",

@@ -299,18 +299,54 @@ fn an_annotation_suppresses_and_an_unused_one_is_reported() {
 // --quiet and --verbose
 
 #[test]
-fn quiet_prints_the_summary_on_failure_and_nothing_on_success() {
+fn quiet_prints_one_line_per_finding_and_nothing_on_success() {
     let run = gwctl(&["check", "testdata/acme", "--quiet"]);
     assert_eq!(run.code, 1);
-    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
-    assert!(
-        run.stdout.starts_with("3 routes (2 accepted, 1 rejected)"),
-        "{}",
+    assert_eq!(
+        run.stdout,
+        "testdata/acme/hr.yaml:8:5: error[GW1001] HTTPRoute hr/cross-namespace cannot attach to \
+         Gateway infra-ns/shared-gateway: listener `shared-http` only admits routes from \
+         namespaces labelled `shared-gateway-access=true`, and namespace `hr` is not labelled \
+         `shared-gateway-access=true`\n"
+    );
+    // The same with -o table: every format for people shortens to the lines.
+    assert_eq!(
+        gwctl(&["check", "testdata/acme", "-q", "-o", "table"]).stdout,
         run.stdout
     );
-    let run = gwctl(&["check", "testdata/acme", "--quiet", "--fail-on", "never"]);
+    let run = gwctl(&["check", "testdata/acme", "--exclude", "**/hr.yaml", "-q"]);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""));
     assert_eq!(gwctl(&["check", "testdata/acme", "-q", "-v"]).code, 2);
+    // simulate and diff take -q too: one line per result, per change.
+    let run = gwctl(&["simulate", "testdata/acme", "--path", "/hr", "-q"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (1, "infra-ns/shared-gateway:80: NotFound 404\n")
+    );
+}
+
+/// Infos are left out of the human output unless `-v`; JSON always has them.
+#[test]
+fn infos_only_with_verbose() {
+    let scratch = Scratch::acme();
+    scratch.write(".gwctl.yaml", "severity:\n  GW1001: info\n");
+    let json = gwctl_in(&scratch.0, &["check", "acme", "-o", "json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let report: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["severity"], "info");
+    let normal = gwctl_in(&scratch.0, &["check", "acme"]);
+    assert!(!normal.stdout.contains("info[GW1001]"), "{}", normal.stdout);
+    assert!(
+        normal
+            .stdout
+            .ends_with("0 errors, 0 warnings, 1 info; 3 objects of other kinds ignored\n")
+    );
+    let verbose = gwctl_in(&scratch.0, &["check", "acme", "-v"]);
+    assert!(
+        verbose.stdout.contains("info[GW1001]"),
+        "{}",
+        verbose.stdout
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -338,13 +374,28 @@ fn diff_on_acme_reports_the_hr_parent_and_the_hr_outcome() {
     assert_eq!(report["apiVersion"], "gwctl/v1");
     let parents = report["routeParents"].as_array().unwrap();
     assert_eq!(parents.len(), 1, "{parents:?}");
-    assert_eq!(parents[0]["route"], "HTTPRoute hr/cross-namespace");
-    assert_eq!(parents[0]["parent"], "Gateway infra-ns/shared-gateway");
+    // Objects are named as in `check`'s report, not as strings.
+    assert_eq!(
+        parents[0]["route"],
+        serde_json::json!({"kind": "HTTPRoute", "namespace": "hr", "name": "cross-namespace"})
+    );
+    assert_eq!(
+        parents[0]["parent"],
+        serde_json::json!({
+            "group": "gateway.networking.k8s.io", "kind": "Gateway",
+            "namespace": "infra-ns", "name": "shared-gateway"
+        })
+    );
+    assert_eq!(parents[0]["effect"], "regression");
     assert_eq!(parents[0]["condition"], "Accepted");
     assert_eq!(parents[0]["before"]["status"], "True");
     assert_eq!(parents[0]["after"]["reason"], "NotAllowedByListeners");
     let listeners = report["listeners"].as_array().unwrap();
     assert_eq!(listeners.len(), 1);
+    assert_eq!(
+        listeners[0]["owner"],
+        serde_json::json!({"kind": "Gateway", "namespace": "infra-ns", "name": "shared-gateway"})
+    );
     assert_eq!(
         (
             listeners[0]["before"].as_u64(),
@@ -355,8 +406,19 @@ fn diff_on_acme_reports_the_hr_parent_and_the_hr_outcome() {
     let requests = report["requests"].as_array().unwrap();
     assert_eq!(requests.len(), 1, "{requests:?}");
     assert_eq!(requests[0]["request"], "GET /hr");
+    assert_eq!(
+        requests[0]["gateway"],
+        serde_json::json!({"namespace": "infra-ns", "name": "shared-gateway"})
+    );
+    assert_eq!(requests[0]["port"], 80);
     assert_eq!(requests[0]["before"]["statusCode"], 200);
+    assert_eq!(
+        requests[0]["before"]["route"],
+        serde_json::json!({"kind": "HTTPRoute", "namespace": "hr", "name": "cross-namespace"})
+    );
     assert_eq!(requests[0]["after"]["statusCode"], 404);
+    assert_eq!(requests[0]["effect"], "regression");
+    assert_eq!(report["inputErrors"], serde_json::json!([]));
 
     // The other direction, human, with --exit-code.
     let run = gwctl(&["diff", &head, &base, "--exit-code"]);
@@ -365,6 +427,79 @@ fn diff_on_acme_reports_the_hr_parent_and_the_hr_outcome() {
     // No change, no output but the count.
     let run = gwctl(&["diff", &base, &base, "--exit-code"]);
     assert_eq!((run.code, run.stdout.as_str()), (0, "no changes\n"));
+}
+
+/// A YAML syntax error in HEAD is a finding of HEAD, not a route gone ("True -> absent")
+/// passed off as the change; the run exits 2.
+#[test]
+fn diff_reports_input_errors_of_either_side() {
+    let (before, after) = acme_before_after();
+    after.edit("acme/hr.yaml", "  parentRefs:\n", "  parentRefs: [\n");
+    let base = before.0.join("acme").display().to_string();
+    let head = after.0.join("acme").display().to_string();
+    let run = gwctl(&["diff", &base, &head, "-o", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let errors = report["inputErrors"].as_array().unwrap();
+    assert!(!errors.is_empty(), "{report}");
+    assert!(errors.iter().all(|e| e["side"] == "head"), "{errors:?}");
+    assert!(
+        errors[0]["file"].as_str().unwrap().ends_with("hr.yaml"),
+        "{errors:?}"
+    );
+    let human = gwctl(&["diff", &base, &head]);
+    assert_eq!(human.code, 2);
+    let text = human
+        .stdout
+        .replace(&head, "HEAD_DIR")
+        .replace(&base, "BASE_DIR");
+    assert!(
+        text.starts_with("HEAD HEAD_DIR could not be fully read"),
+        "{text}"
+    );
+    assert!(text.contains("error[GW0010]"), "{text}");
+    insta::assert_snapshot!("diff_input_error_in_head", text);
+    // BASE's errors too.
+    let run = gwctl(&["diff", &head, &base, "-o", "json"]);
+    assert_eq!(run.code, 2);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["inputErrors"][0]["side"], "base");
+}
+
+/// `diff` takes `--color` (regressions in bold red, fixes in green) and the input flags of
+/// `check`.
+#[test]
+fn diff_colours_regressions_and_takes_the_input_flags() {
+    let (before, after) = acme_before_after();
+    let base = before.0.join("acme").display().to_string();
+    let head = after.0.join("acme").display().to_string();
+    let run = gwctl(&["diff", &base, &head, "--color", "always"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let regression = "\x1b[1;31m(regression)\x1b[0m";
+    assert_eq!(run.stdout.matches(regression).count(), 2, "{}", run.stdout);
+    let fixed = gwctl(&["diff", &head, &base, "--color", "always"]);
+    assert_eq!(
+        fixed.stdout.matches("\x1b[1;32m(fix)\x1b[0m").count(),
+        2,
+        "{}",
+        fixed.stdout
+    );
+    assert!(!gwctl(&["diff", &base, &head]).stdout.contains('\x1b'));
+    // --exclude, --include and -n apply to both sides: without hr.yaml nothing changes
+    // but the listener count.
+    let run = gwctl(&[
+        "diff",
+        &base,
+        &head,
+        "--exclude",
+        "**/hr.yaml",
+        "--include",
+        "*.yaml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "no changes\n");
+    let run = gwctl(&["diff", &base, &head, "-q"]);
+    assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
 }
 
 #[test]
@@ -387,7 +522,11 @@ fn diff_with_a_requests_file() {
         "{}",
         requests[0]
     );
-    assert!(requests[0].ends_with("-> 404"), "{}", requests[0]);
+    assert!(
+        requests[0].ends_with("-> 404  (regression)"),
+        "{}",
+        requests[0]
+    );
 }
 
 #[test]
@@ -424,7 +563,11 @@ fn diff_against_a_git_revision() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.ends_with("3 changes\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("3 changes (2 regressions)\n"),
+        "{}",
+        run.stdout
+    );
     let run = gwctl_in(&repo.0, &["diff", "--git", "no-such-rev"]);
     assert_eq!(run.code, 2);
     assert_eq!(
@@ -435,6 +578,126 @@ fn diff_against_a_git_revision() {
 
 // ---------------------------------------------------------------------------------------
 // JUnit
+
+/// `check -o junit`: a suite per file, a case per object, a failure per failing finding.
+#[test]
+fn junit_for_check() {
+    let run = gwctl(&["check", "testdata/acme", "-o", "junit"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("<testsuites name=\"gwctl check\" tests=\"4\" failures=\"1\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "<testcase name=\"HTTPRoute hr/cross-namespace\" classname=\"testdata/acme/hr.yaml\">"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.matches("<failure type=\"GW1001\"").count(), 1);
+    insta::assert_snapshot!("junit_acme_check", run.stdout);
+    // Below --fail-on, a finding is the case's output, not a failure.
+    let run = gwctl(&[
+        "check",
+        "testdata/acme",
+        "-o",
+        "junit",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout.matches("<failure").count(), 0, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("<system-out>testdata/acme/hr.yaml:8:5: error[GW1001]")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// YAML
+
+/// `-o yaml` is the CheckReport of `-o json`, in YAML.
+#[test]
+fn yaml_is_the_json_report_in_yaml() {
+    let run = gwctl(&["check", "testdata/acme", "-o", "yaml"]);
+    assert_eq!(run.code, 1);
+    for line in [
+        "apiVersion: gwctl/v1\n",
+        "kind: CheckReport\n",
+        "summary:\n  gateways: 1\n  routes: 3\n  accepted: 2\n  rejected: 1\n",
+        "- code: GW1001\n",
+    ] {
+        assert!(
+            run.stdout.contains(line),
+            "-o yaml lacks {line:?}:\n{}",
+            run.stdout
+        );
+    }
+}
+
+/// The verdicts of a CheckReport: every route parent's and Gateway's conditions.
+fn verdicts(report: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for route in report["routes"].as_array().into_iter().flatten() {
+        for parent in route["status"]["parents"].as_array().into_iter().flatten() {
+            for c in parent["conditions"].as_array().into_iter().flatten() {
+                out.push(format!(
+                    "{} {}/{}: {}={} {}",
+                    route["kind"],
+                    route["namespace"],
+                    route["name"],
+                    c["type"],
+                    c["status"],
+                    c["reason"]
+                ));
+            }
+        }
+    }
+    for gateway in report["gateways"].as_array().into_iter().flatten() {
+        for c in gateway["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            out.push(format!(
+                "{}/{}: {}={}",
+                gateway["namespace"], gateway["name"], c["type"], c["status"]
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `-o status-yaml` keeps every object (Namespaces and Services too), so its output checked
+/// again gives the same verdicts.
+#[test]
+fn status_yaml_checks_again_to_the_same_verdicts() {
+    for dir in [
+        "testdata/acme",
+        "testdata/scenarios/backend-cross-namespace-no-grant",
+    ] {
+        let first = gwctl(&["check", dir, "--complete", "-o", "json"]);
+        let status_yaml = gwctl(&["check", dir, "--complete", "-o", "status-yaml"]);
+        assert!(status_yaml.stdout.contains("kind: Namespace\n") || !dir.contains("acme"));
+        let again = assert_cmd::Command::cargo_bin("gwctl")
+            .unwrap()
+            .current_dir(root())
+            .args(["check", "-", "--complete", "-o", "json"])
+            .write_stdin(status_yaml.stdout.clone())
+            .output()
+            .unwrap();
+        assert_eq!(again.status.code(), Some(first.code), "{dir}");
+        let first: Value = serde_json::from_str(&first.stdout).unwrap();
+        let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+        assert_eq!(verdicts(&first), verdicts(&again), "{dir}");
+        assert!(!verdicts(&first).is_empty());
+        assert_eq!(first["summary"], again["summary"], "{dir}");
+    }
+}
 
 #[test]
 fn junit_for_simulate_requests() {

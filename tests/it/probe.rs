@@ -369,3 +369,28 @@ fn check_reads_manifests_from_a_url() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("larger than 100 bytes"));
 }
+
+/// `simulate URL --path P` reads the manifests at URL (with --path or --host, a URL is an
+/// input); `simulate URL` alone takes the URL as the request and says how to read it.
+#[test]
+fn simulate_reads_manifests_from_a_url_given_the_request_by_flags() {
+    let stream = acme_stream();
+    let (address, _) = serve(move |path| match path {
+        "/acme.yaml" => Answer::new(200).body(stream.clone()),
+        _ => Answer::new(404),
+    });
+    let url = format!("http://{address}/acme.yaml");
+    let out = gwctl(&["simulate", &url, "--path", "/product/x", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["results"][0]["route"]["name"], "cross-namespace");
+    assert_eq!(report["results"][0]["statusCode"], 200);
+
+    let out = gwctl(&["simulate", &url]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("is the request") && stderr.contains("--path"),
+        "{stderr}"
+    );
+}

@@ -198,6 +198,7 @@ const REDIRECTS: &str = "testdata/simulate/redirects";
 const ERRORS: &str = "testdata/simulate/server-errors";
 const HTTPS: &str = "testdata/simulate/https-misdirected";
 const GRPC: &str = "testdata/simulate/grpc";
+const HOST_REQUIRED: &str = "testdata/simulate/host-required";
 const L4: &str = "testdata/simulate/tcp-udp-tls";
 
 /// A request on the only HTTP listener of a scenario, routed by `route` to Service `backend`
@@ -760,6 +761,37 @@ const CASES: &[Case] = &[
             ..CONNECTION
         }],
     ),
+    // ----- what a 404 says about what the Gateway does serve -----
+    case(
+        "host-required-no-host",
+        &[HOST_REQUIRED, "--path", "/cart"],
+        1,
+        &[Expect {
+            listener: "",
+            explains: &[
+                "the request has no Host, and the listeners serve hostnames shop.example.com, *.example.com",
+            ],
+            ..NOT_FOUND
+        }],
+    ),
+    case(
+        "host-required-paths-served",
+        &[
+            HOST_REQUIRED,
+            "--host",
+            "shop.example.com",
+            "--path",
+            "/nope",
+        ],
+        1,
+        &[Expect {
+            listener: "shop",
+            explains: &[
+                "paths served for host shop.example.com: Exact /checkout, PathPrefix /account, PathPrefix /cart",
+            ],
+            ..NOT_FOUND
+        }],
+    ),
     // ----- --expect-status / --expect-backend turn the exit code into an assertion -----
     Case {
         human: &["expect status 404: pass (got 404)"],
@@ -1151,6 +1183,11 @@ fn simulate_usage_errors_exit_2() {
             "invalid value 'abc' for '--port <N>'",
         ),
         (
+            "usage-relative-path",
+            &["simulate", "testdata/acme", "--path", "hr"],
+            "--path: path \"hr\" does not start with `/`; did you mean \"/hr\"?",
+        ),
+        (
             "usage-missing-requests-file",
             &[
                 "simulate",
@@ -1178,8 +1215,37 @@ fn simulate_usage_errors_exit_2() {
     assert_no_errors(errors);
 }
 
-/// A `--requests` file with entries of the wrong shape: each problem is reported at its line
-/// (GW7001, `requests-file-invalid`), and nothing is routed.
+/// `-o junit` without `--requests`: every result that makes the exit code non-zero is a
+/// failure, so the CI report agrees with the exit code.
+#[test]
+fn junit_fails_where_the_exit_code_does() {
+    let mut errors = Vec::new();
+    for (name, path, exit, failures) in [
+        ("junit-hr", "/hr", 1, 1),
+        ("junit-product", "/product/x", 0, 0),
+    ] {
+        let args = ["simulate", "testdata/acme", "--path", path, "-o", "junit"];
+        let run = gwctl(&args, None);
+        errors.extend(run.check_no_panic().err());
+        compare(&mut errors, &format!("{name}: exit code"), run.code, exit);
+        compare(
+            &mut errors,
+            &format!("{name}: failures"),
+            run.stdout.matches("<failure ").count(),
+            failures,
+        );
+        if failures > 0 && !run.stdout.contains("failures=\"1\"") {
+            errors.push(format!("{name}: the suite does not count the failure"));
+        }
+        let command_line = format!("gwctl {}", args.join(" "));
+        errors.extend(snapshot(name, &command_line, &run.transcript()).err());
+    }
+    assert_no_errors(errors);
+}
+
+/// A `--requests` file with entries of the wrong shape: each problem (unknown keys with the
+/// key meant, wrong types, bad values) is a located finding (GW7001,
+/// `requests-file-invalid`), and nothing is routed (exit 2).
 #[test]
 fn requests_file_problems_are_located() {
     let file = "testdata/simulate/invalid-requests.yaml";
@@ -1188,15 +1254,32 @@ fn requests_file_problems_are_located() {
     errors.extend(run.check_no_panic().err());
     compare(&mut errors, "exit code", run.code, 2);
     compare(&mut errors, "stdout", run.stdout.as_str(), "");
-    compare(
-        &mut errors,
-        "stderr",
-        run.stderr.as_str(),
-        &format!(
-            "error: {file}:6: `port` must be a number, not a list\n\
-             error: {file}:8: \"a/b/c\" is not NAMESPACE/NAME\n"
-        ),
-    );
+    // Every problem, at its line and column, with the key meant for a misspelled one.
+    for expected in [
+        "testdata/simulate/invalid-requests.yaml:6:9",
+        "`port` must be a number, not a list",
+        "testdata/simulate/invalid-requests.yaml:8:21",
+        "\"a/b/c\" is not NAMESPACE/NAME",
+        "testdata/simulate/invalid-requests.yaml:10:3",
+        "unknown key `pth`; did you mean `path`?",
+        "testdata/simulate/invalid-requests.yaml:11:3",
+        "unknown key `expct`; did you mean `expect`?",
+        "testdata/simulate/invalid-requests.yaml:13:9",
+        "path \"product\" does not start with `/`",
+        "testdata/simulate/invalid-requests.yaml:14:12",
+        "`headers` must be a mapping of names to values, not a list",
+        "testdata/simulate/invalid-requests.yaml:16:13",
+        "status 999 is not an HTTP status (100-599)",
+        "testdata/simulate/invalid-requests.yaml:17:5",
+        "unknown key `bakend`; did you mean `backend`?",
+        "error: testdata/simulate/invalid-requests.yaml: 8 problem(s); no request was simulated",
+    ] {
+        if !run.stderr.contains(expected) {
+            errors.push(format!("stderr does not say {expected:?}:\n{}", run.stderr));
+        }
+    }
+    let command_line = format!("gwctl simulate testdata/acme --requests {file}");
+    errors.extend(snapshot("requests-file-invalid", &command_line, &run.transcript()).err());
     // The README's suite is the same format, done right.
     let ok = gwctl(
         &[

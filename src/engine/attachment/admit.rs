@@ -9,7 +9,7 @@ use crate::engine::index::Index;
 use crate::engine::listeners::Listeners;
 use crate::engine::report::Refusal;
 use crate::engine::selector::{self, SelectorMatch, namespace_matches};
-use crate::model::{FromNamespaces, Known, LabelSelector, Listener, Meta, Protocol, Route};
+use crate::model::{FromNamespaces, Known, LabelSelector, Listener, Protocol, Route};
 
 /// One listener's verdict on a route.
 pub(super) enum Admission {
@@ -54,12 +54,13 @@ impl Admission {
     }
 }
 
-/// "listener `name` of Kind ns/name", written only when a message is.
-struct ListenerDesc<'a>(&'a Listener, &'a Meta);
+/// "listener `name`", written only when a message is. Its owner is not named: every
+/// message that quotes a refusal names the parent already.
+struct ListenerDesc<'a>(&'a Listener);
 
 impl std::fmt::Display for ListenerDesc<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "listener `{}` of {}", self.0.name, self.1.named())
+        write!(f, "listener `{}`", self.0.name)
     }
 }
 
@@ -80,7 +81,7 @@ pub(super) fn admit(
     id: ListenerId,
     l: &Listener,
 ) -> Admission {
-    let desc = ListenerDesc(l, parent.meta);
+    let desc = ListenerDesc(l);
     let kind = route.kind.as_str();
     let Some(state) = listeners.get(id) else {
         return Admission::Refused {
@@ -160,7 +161,7 @@ fn namespace_admission(
     parent: &Parent,
     l: &Listener,
 ) -> Option<Admission> {
-    let desc = ListenerDesc(l, parent.meta);
+    let desc = ListenerDesc(l);
     let ns_path = || listener_path(l).key("allowedRoutes").key("namespaces");
     let route_ns = &route.meta.namespace;
     let owner_ns = &parent.meta.namespace;

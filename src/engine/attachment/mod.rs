@@ -162,7 +162,11 @@ rule! {
     #[example = "testdata/rules/route-parent-not-reconciled/err.yaml"]
     ///
     /// ## Fix
-    /// Fix the parent Gateway's `gatewayClassName` (see the diagnostic on the Gateway).
+    /// When the class is merely absent from the input, add its manifest
+    /// (`kubectl get gatewayclass NAME -o yaml`), or pass `--controller` to name the
+    /// controller that implements it. When it does not exist, point the Gateway's
+    /// `gatewayClassName` at an installed class; when it belongs to another controller, use a
+    /// class of the one simulated (see the diagnostic on the Gateway).
     pub static ROUTE_PARENT_NOT_RECONCILED {
         code: "GW1006",
         name: "route-parent-not-reconciled",

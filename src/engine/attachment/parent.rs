@@ -80,7 +80,7 @@ fn unknown(site: &Site) -> Decision {
 
 /// The parent `site`'s parentRef names, or the decision that it cannot take the route.
 pub(super) fn resolve<'w>(ctx: &Ctx<'_, 'w>, site: &Site) -> Result<Parent<'w>, Decision> {
-    let (me, p, target) = (site.route.named(), site.p, site.target());
+    let (me, p) = (site.route.named(), site.p);
     let lookup = match ParentKind::of(p) {
         Some(ParentKind::Gateway) => ctx.index.gateway(&p.namespace, &p.name),
         Some(ParentKind::ListenerSet) => ctx.index.listener_set(&p.namespace, &p.name),
@@ -104,37 +104,87 @@ pub(super) fn resolve<'w>(ctx: &Ctx<'_, 'w>, site: &Site) -> Result<Parent<'w>, 
     match lookup {
         Lookup::Found(i) if ParentKind::of(p) == Some(ParentKind::Gateway) => gateway(ctx, site, i),
         Lookup::Found(i) => listener_set(ctx, site, i),
-        Lookup::Missing => {
-            let help = if p.namespace_set {
+        Lookup::Missing => Err(absent(ctx, site, true)),
+        Lookup::Unknown => Err(absent(ctx, site, false)),
+    }
+}
+
+/// The decision on a parentRef whose parent is not in the input: it does not exist
+/// (`missing`, with `--complete`) or is unknown. A parentRef without `namespace` that names
+/// a parent living in another namespace of the input is a likely slip, said first.
+fn absent(ctx: &Ctx, site: &Site, missing: bool) -> Decision {
+    let (me, p, target) = (site.route.named(), site.p, site.target());
+    let route_ns = &site.route.meta.namespace;
+    let elsewhere = if p.namespace_set {
+        Vec::new()
+    } else {
+        same_name_elsewhere(ctx, p)
+    };
+    let did_you_mean = match elsewhere.as_slice() {
+        [] => String::new(),
+        [only] => format!("did you mean `{only}/{}`? ", p.name),
+        many => format!(
+            "did you mean one of {}? ",
+            many.iter()
+                .map(|ns| format!("`{ns}/{}`", p.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let slip_help = elsewhere.first().map(|ns| {
+        format!("set `namespace: {ns}` in the parentRef: without it, the parent is looked up in the route's namespace `{route_ns}`")
+    });
+    if missing {
+        let help = slip_help.unwrap_or_else(|| {
+            if p.namespace_set {
                 format!("correct the parentRef's name and namespace, or create {target}")
             } else {
                 format!(
-                    "the parentRef has no `namespace`, so it defaults to the route's namespace `{}`; set `namespace` if the {} lives elsewhere",
-                    site.route.meta.namespace, p.kind
+                    "the parentRef has no `namespace`, so it defaults to the route's namespace `{route_ns}`; set `namespace` if the {} lives elsewhere",
+                    p.kind
                 )
-            };
-            Err(site
-                .reported(
-                    &ROUTE_PARENT_NOT_FOUND,
-                    ConditionStatus::False,
-                    reasons::NO_MATCHING_PARENT,
-                    format!("{me} names parent {target}, which does not exist"),
-                )
-                .help(help))
-        }
-        Lookup::Unknown => Err(site
+            }
+        });
+        return site
             .reported(
-                &UNKNOWN_PARENT,
-                ConditionStatus::Unknown,
-                reasons::PENDING,
-                format!(
-                    "{me} names parent {target}, which is not in the input; whether the route attaches is unknown"
-                ),
+                &ROUTE_PARENT_NOT_FOUND,
+                ConditionStatus::False,
+                reasons::NO_MATCHING_PARENT,
+                format!("{did_you_mean}{me} names parent {target}, which does not exist"),
             )
-            .help(format!(
-                "add the manifest of {target} to the input, or pass --complete if it does not exist"
-            ))),
+            .help(help);
     }
+    let help = slip_help.unwrap_or_else(|| {
+        format!(
+            "add the manifest of {target} to the input, or pass --complete if it does not exist"
+        )
+    });
+    site.reported(
+        &UNKNOWN_PARENT,
+        ConditionStatus::Unknown,
+        reasons::PENDING,
+        format!(
+            "{did_you_mean}{me} names parent {target}, which is not in the input; whether the route attaches is unknown"
+        ),
+    )
+    .help(help)
+}
+
+/// The namespaces, other than the parentRef's, holding a parent of its kind and name.
+fn same_name_elsewhere(ctx: &Ctx, p: &ParentRef) -> Vec<String> {
+    let metas: Vec<&Meta> = match ParentKind::of(p) {
+        Some(ParentKind::Gateway) => ctx.world.gateways.iter().map(|g| &g.meta).collect(),
+        Some(ParentKind::ListenerSet) => ctx.world.listener_sets.iter().map(|s| &s.meta).collect(),
+        None => Vec::new(),
+    };
+    let mut namespaces: Vec<String> = metas
+        .into_iter()
+        .filter(|m| m.name == p.name && m.namespace != p.namespace)
+        .map(|m| m.namespace.clone())
+        .collect();
+    namespaces.sort();
+    namespaces.dedup();
+    namespaces
 }
 
 /// Gateway `i`, when it is reconciled.
@@ -142,9 +192,9 @@ fn gateway<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'w>, D
     let Some(gw) = ctx.world.gateways.get(i) else {
         return Err(unknown(site));
     };
-    if let Some(Reconciled::No { message }) = ctx.reconciled.get(i) {
+    if let Some(Reconciled::No { why, help, .. }) = ctx.reconciled.get(i) {
         let message = format!(
-            "{} cannot be judged on {}: {message}",
+            "{} cannot be judged on {}: {why}",
             site.route.named(),
             site.target()
         );
@@ -155,7 +205,7 @@ fn gateway<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'w>, D
                 reasons::PENDING,
                 message,
             )
-            .help("fix the Gateway's gatewayClassName (see the diagnostic on the Gateway)")
+            .help(help.clone())
             .related(
                 gw.meta.at(FieldPath::parse("spec.gatewayClassName")),
                 "the Gateway's class",

@@ -82,6 +82,15 @@ fn describe(c: &Candidate) -> String {
     )
 }
 
+/// `other` in a message that has named `c` already: its owner only when it is another.
+fn describe_other(c: &Candidate, other: &Candidate) -> String {
+    if c.id.owner == other.id.owner {
+        format!("listener `{}`", other.listener.name)
+    } else {
+        describe(other)
+    }
+}
+
 /// Marks conflicting listeners of one Gateway and its attached ListenerSets; `sources` is
 /// in precedence order (the Gateway, then ListenerSets oldest first).
 pub(super) fn resolve_conflicts(
@@ -104,7 +113,7 @@ pub(super) fn resolve_conflicts(
                         format!(
                             "{} conflicts with {}, which takes precedence",
                             describe(c),
-                            describe(k)
+                            describe_other(c, k)
                         ),
                         loc(k),
                         false,
@@ -130,7 +139,7 @@ pub(super) fn resolve_conflicts(
                             format!(
                                 "{} conflicts with {} on port {}",
                                 describe(a),
-                                describe(b),
+                                describe_other(a, b),
                                 a.port
                             ),
                             loc(b),

@@ -132,7 +132,7 @@ fn parent_gateway<'w>(
                 return Err(pending(format!("{me}: parent Gateway not found")));
             };
             match reconciled.get(g) {
-                Some(Reconciled::No { message }) => Err(pending(message.clone())),
+                Some(Reconciled::No { message, .. }) => Err(pending(message.clone())),
                 _ => Ok((g, gw)),
             }
         }

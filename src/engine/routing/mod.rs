@@ -194,7 +194,7 @@ pub struct ListenerRef {
     pub hostname: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RouteRef {
     pub kind: RouteKind,
     pub namespace: String,

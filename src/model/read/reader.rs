@@ -440,7 +440,8 @@ impl<'d, 's> Reader<'d, 's> {
     }
 }
 
-/// The name of `known` that `written` is a likely misspelling of.
+/// The first of `known` that `written` looks like a misspelling of (see [`is_near_miss`]):
+/// the field or key the user probably meant.
 pub fn nearest_name<'k>(written: &str, known: &[&'k str]) -> Option<&'k str> {
     known.iter().copied().find(|k| is_near_miss(written, k))
 }

@@ -1,13 +1,29 @@
 //! `probe -o human`: a table of predicted and observed answers, every difference, failure
 //! and skip, then a summary line.
 
-use crate::output::Style;
 use crate::output::grid::{finish, plain_table};
 use crate::output::view::ProbeView;
+use crate::output::{Detail, Style};
 use crate::probe::Verdict;
 
-/// The table, then each difference, failure and skip, then a summary line.
+/// The table, then each difference, failure and skip, then a summary line; with
+/// [`Detail::Quiet`], one line per request that does not agree.
 pub fn render(view: &ProbeView<'_>, style: &Style) -> String {
+    if style.detail == Detail::Quiet {
+        return (view.results.iter())
+            .filter(|r| !matches!(r.verdict, Verdict::Agrees))
+            .map(|r| {
+                format!(
+                    "{} ({}): {}: predicted {}, observed {}\n",
+                    r.request_line,
+                    r.name,
+                    r.verdict.as_str(),
+                    r.predicted_text,
+                    r.observed_text
+                )
+            })
+            .collect();
+    }
     let mut out = format!("Probing Gateway {} at {}\n\n", view.gateway, view.address);
     let mut table = plain_table(["REQUEST", "PREDICTED", "OBSERVED", "RESULT"]);
     for r in &view.results {

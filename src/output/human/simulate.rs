@@ -2,18 +2,44 @@
 //! backend, or the near misses of a 404), or the pass/fail table of `--requests`.
 
 use crate::engine::routing::{Outcome, RequestProtocol};
-use crate::output::Style;
 use crate::output::grid::{finish, plain_table};
 use crate::output::view::{
     Case, CaseView, ExpectationView, RequestView, ResultView, Simulation, SuiteSummary,
 };
+use crate::output::{Detail, Style};
 
-/// The trace of one request, or the table of a `--requests` run.
+/// The trace of one request, or the table of a `--requests` run; with
+/// [`Detail::Quiet`], one line per result of the request, or per failed case of the run.
 pub fn render(simulation: &Simulation<'_>, style: &Style) -> String {
-    match simulation {
-        Simulation::Request(case) => trace(&CaseView::new(case), style),
-        Simulation::Suite(cases) => suite(cases, style),
+    match (simulation, style.detail) {
+        (Simulation::Request(case), Detail::Quiet) => {
+            let case = CaseView::new(case);
+            case.results.iter().map(|r| result_line(r) + "\n").collect()
+        }
+        (Simulation::Suite(cases), Detail::Quiet) => (cases.iter())
+            .map(CaseView::new)
+            .filter(|case| !case.passed)
+            .map(|case| {
+                let failed: Vec<String> = (case.checks.iter())
+                    .filter(|k| !k.passed)
+                    .map(check_cell)
+                    .collect();
+                format!("{}: FAIL {}\n", case.name, failed.join(", "))
+            })
+            .collect(),
+        (Simulation::Request(case), _) => trace(&CaseView::new(case), style),
+        (Simulation::Suite(cases), _) => suite(cases, style),
     }
+}
+
+/// `infra-ns/shared-gateway:80: NotFound 404`, with the route that matched.
+fn result_line(r: &ResultView<'_>) -> String {
+    let port = r.port.map(|p| format!(":{p}")).unwrap_or_default();
+    let mut line = format!("{}{port}: {} {}", r.gateway, r.outcome.as_str(), r.status);
+    if let Some(route) = &r.route {
+        line.push_str(&format!(" via {route}"));
+    }
+    line
 }
 
 /// The trace of one request, then the `--expect-*` checks when given.
@@ -25,10 +51,11 @@ fn trace(case: &CaseView<'_>, style: &Style) -> String {
         }
         result_text(&mut out, r, style);
     }
-    if !case.checks.is_empty() {
+    let checks: &[ExpectationView<'_>] = if case.implicit { &[] } else { &case.checks };
+    if !checks.is_empty() {
         out.push('\n');
     }
-    for k in &case.checks {
+    for k in checks {
         let verdict = style.verdict(k.passed, if k.passed { "pass" } else { "FAIL" });
         out.push_str(&format!(
             "expect {} {}: {verdict} (got {})\n",
@@ -144,7 +171,8 @@ fn result_text(out: &mut String, r: &ResultView<'_>, style: &Style) {
         style.verdict(r.success, r.outcome.as_str()),
     ));
     for line in r.explanation {
-        out.push_str(&format!("  {line}\n"));
+        out.push_str(&super::wrap(line, style.width, "  ", "    "));
+        out.push('\n');
     }
     if r.outcome == Outcome::Routed
         && let Some(sent) = &r.backend_request
@@ -196,6 +224,7 @@ mod tests {
             request: &request,
             results: &results,
             checks: &[],
+            implicit: true,
         };
         let text = render(&Simulation::Request(one), &Style::plain());
         assert!(
@@ -213,6 +242,7 @@ mod tests {
             request: &request,
             results: &results,
             checks: &checks,
+            implicit: false,
         };
         let table = render(&Simulation::Suite(&[case]), &Style::plain());
         assert!(table.contains("FAIL"), "{table}");

@@ -6,7 +6,7 @@ use std::fmt;
 use miette::{GraphicalReportHandler, LabeledSpan, MietteError, SourceCode, SpanContents};
 
 use crate::diag::Severity;
-use crate::output::view::{DiagnosticView, Place, Position};
+use crate::output::view::{DiagnosticView, Place};
 use crate::source::SourceFile;
 use crate::source::Span;
 
@@ -26,7 +26,7 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
             first_line(&position.file.text, position.span),
         ));
     } else if !matches!(diagnostic.place, Place::Nowhere) {
-        notes.push(format!("at {}", describe(&diagnostic.place)));
+        notes.push(format!("at {}", diagnostic.place.text()));
     }
     for related in &diagnostic.related {
         match (related.place.position(), primary) {
@@ -38,7 +38,7 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
                     first_line(&q.file.text, p.span),
                 ));
             }
-            _ => notes.push(format!("{}: {}", related.label, describe(&related.place))),
+            _ => notes.push(format!("{}: {}", related.label, related.place.text())),
         }
     }
     let snippet = Snippet {
@@ -52,7 +52,7 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         },
-        help: diagnostic.help,
+        help: diagnostic.help.map(commands_on_their_own_lines),
         source: primary.map(|p| NamedText { file: p.file }),
         labels,
     };
@@ -71,29 +71,48 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
 /// same snippet; farther ones become notes, so a snippet never spans half a file.
 const NEARBY_LINES: usize = 8;
 
-/// A place in words: `file:line:column`, or `Kind ns/name (cluster): field`.
-fn describe(place: &Place<'_>) -> String {
-    if let Some(position) = place.position() {
-        return position_text(position);
-    }
-    match place {
-        Place::Field {
-            resource, field, ..
-        } => match field {
-            None => format!("{resource} (cluster)"),
-            Some(field) => format!("{resource} (cluster): {field}"),
-        },
-        Place::Text { .. } | Place::Nowhere => "an unknown file".to_string(),
-    }
-}
+/// The words a fix command starts with: such a command, quoted in a help, goes on a line
+/// of its own so that it can be copied whole.
+const COMMANDS: [&str; 4] = ["kubectl ", "gwctl ", "helm ", "kustomize "];
 
-fn position_text(position: &Position<'_>) -> String {
-    format!(
-        "{}:{}:{}",
-        position.file_name(),
-        position.line,
-        position.column
-    )
+/// `help` with each quoted command on a line of its own: "label the namespace:
+/// `kubectl label ...`, or widen ..." becomes "label the namespace:", the command, and "or
+/// widen ...".
+fn commands_on_their_own_lines(help: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let mut rest = help;
+    while let Some(open) = rest.find('`') {
+        let Some(close) = rest[open + 1..].find('`').map(|c| open + 1 + c) else {
+            break;
+        };
+        let quoted = &rest[open + 1..close];
+        // A command the sentence goes on about (`gwctl check` without --x) stays in it.
+        let after = rest[close + 1..].trim_start_matches(')');
+        let ends_clause = after.is_empty() || after.starts_with([',', ';', '.']);
+        if ends_clause && COMMANDS.iter().any(|c| quoted.starts_with(c)) {
+            text.push_str(&rest[..open]);
+            let before = text.trim_end().trim_end_matches('(').trim_end();
+            if !before.is_empty() {
+                let colon = if before.ends_with(':') { "" } else { ":" };
+                lines.push(format!("{before}{colon}"));
+            }
+            lines.push(format!("  {quoted}"));
+            text.clear();
+            rest = rest[close + 1..]
+                .trim_start_matches(')')
+                .trim_start_matches([',', ';', '.'])
+                .trim_start();
+        } else {
+            text.push_str(&rest[..=close]);
+            rest = &rest[close + 1..];
+        }
+    }
+    text.push_str(rest);
+    if !text.trim().is_empty() {
+        lines.push(text.trim().to_string());
+    }
+    lines.join("\n")
 }
 
 /// The part of `span` on its first line, without trailing whitespace: a field's key and
@@ -120,7 +139,7 @@ struct Snippet<'a> {
     header: String,
     message: &'a str,
     severity: miette::Severity,
-    help: Option<&'a str>,
+    help: Option<String>,
     source: Option<NamedText<'a>>,
     labels: Vec<LabeledSpan>,
 }
@@ -141,7 +160,9 @@ impl miette::Diagnostic for Snippet<'_> {
         Some(self.severity)
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display + 'b>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'b>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
@@ -225,6 +246,28 @@ mod tests {
             !text.lines().any(|l| l.trim_start().starts_with("8 │")),
             "{text}"
         );
+    }
+
+    #[test]
+    fn fix_commands_get_their_own_lines() {
+        assert_eq!(
+            commands_on_their_own_lines(
+                "label the namespace: `kubectl label namespace hr a=b`, or widen `allowedRoutes`"
+            ),
+            "label the namespace:\n  kubectl label namespace hr a=b\nor widen `allowedRoutes`"
+        );
+        assert_eq!(
+            commands_on_their_own_lines(
+                "add Namespace `ns` to the input (`kubectl get namespace ns -o yaml`), or pass --complete"
+            ),
+            "add Namespace `ns` to the input:\n  kubectl get namespace ns -o yaml\nor pass --complete"
+        );
+        assert_eq!(commands_on_their_own_lines("set `port`"), "set `port`");
+        assert_eq!(
+            commands_on_their_own_lines("run `gwctl check` without --compare-status"),
+            "run `gwctl check` without --compare-status"
+        );
+        assert_eq!(commands_on_their_own_lines("odd ` quote"), "odd ` quote");
     }
 
     #[test]

@@ -23,6 +23,23 @@ pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// Every rule, by code (SARIF describes them all).
     pub rules: &'a [&'static Rule],
+    /// Only the objects of this namespace are shown and counted (`--cluster -n`: the
+    /// findings are already limited to it).
+    pub namespace: Option<&'a str>,
+    /// The least severe finding that fails the run (`--fail-on`); `None`: none does.
+    pub fail_at: Option<Severity>,
+}
+
+impl Report<'_> {
+    /// Whether an object of namespace `namespace` is shown.
+    fn shows(&self, namespace: &str) -> bool {
+        self.namespace.is_none_or(|ns| ns == namespace)
+    }
+
+    /// Whether a finding of this severity fails the run.
+    pub fn fails(&self, severity: Severity) -> bool {
+        self.fail_at.is_some_and(|at| severity >= at)
+    }
 }
 
 /// The view every `check` format renders.
@@ -31,6 +48,8 @@ pub struct CheckView<'a> {
     /// The text the positions point into (snippets, `-o yaml`).
     pub sources: &'a Sources,
     pub rules: &'a [&'static Rule],
+    /// The least severe finding that fails the run (`--fail-on`); `None`: none does.
+    pub fail_at: Option<Severity>,
     pub summary: Summary,
     pub gateway_classes: Vec<GatewayClassView<'a>>,
     pub gateways: Vec<GatewayView<'a>>,
@@ -47,10 +66,13 @@ impl<'a> CheckView<'a> {
             analysis,
             diagnostics,
             rules,
+            fail_at,
+            ..
         } = *report;
         CheckView {
             sources,
             rules,
+            fail_at,
             summary: Summary::new(report),
             gateway_classes: (analysis.gateway_classes.iter().enumerate())
                 .map(|(i, class)| {
@@ -58,18 +80,21 @@ impl<'a> CheckView<'a> {
                 })
                 .collect(),
             gateways: (analysis.gateways.iter().enumerate())
+                .filter(|(_, g)| report.shows(&g.namespace))
                 .map(|(i, gateway)| {
                     let meta = world.gateways.get(i).map(|g| &g.meta);
                     GatewayView::new(sources, "Gateway", gateway, meta)
                 })
                 .collect(),
             listener_sets: (analysis.listener_sets.iter().enumerate())
+                .filter(|(_, s)| report.shows(&s.namespace))
                 .map(|(i, set)| {
                     let meta = world.listener_sets.get(i).map(|s| &s.meta);
                     GatewayView::new(sources, "ListenerSet", set, meta)
                 })
                 .collect(),
             routes: (analysis.routes.iter().enumerate())
+                .filter(|(_, r)| report.shows(&r.namespace))
                 .map(|(i, route)| {
                     let meta = world.routes.get(i).map(|r| &r.meta);
                     RouteView::new(sources, analysis, i, route, meta)
@@ -79,6 +104,34 @@ impl<'a> CheckView<'a> {
                 .iter()
                 .map(|d| DiagnosticView::new(sources, d))
                 .collect(),
+        }
+    }
+}
+
+/// The `gwctl/v1` CheckReport: the view's serde form in its envelope (`-o json`, and
+/// `-o yaml` in YAML).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckReport<'v, 'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    summary: &'v Summary,
+    gateways: &'v [GatewayView<'a>],
+    listener_sets: &'v [GatewayView<'a>],
+    routes: &'v [RouteView<'a>],
+    diagnostics: &'v [DiagnosticView<'a>],
+}
+
+impl<'v, 'a> CheckReport<'v, 'a> {
+    pub fn new(view: &'v CheckView<'a>) -> Self {
+        CheckReport {
+            api_version: "gwctl/v1",
+            kind: "CheckReport",
+            summary: &view.summary,
+            gateways: &view.gateways,
+            listener_sets: &view.listener_sets,
+            routes: &view.routes,
+            diagnostics: &view.diagnostics,
         }
     }
 }
@@ -105,7 +158,12 @@ pub struct Summary {
 
 impl Summary {
     pub fn new(report: &Report<'_>) -> Self {
-        let routes = &report.analysis.routes;
+        let analysis = report.analysis;
+        let routes: Vec<&RouteReport> = (analysis.routes.iter())
+            .filter(|r| report.shows(&r.namespace))
+            .collect();
+        let shown =
+            |owners: &[GatewayReport]| owners.iter().filter(|g| report.shows(&g.namespace)).count();
         let verdicts = |v| routes.iter().filter(|r| RouteVerdict::of(r) == v).count();
         let severities = |s| {
             report
@@ -115,14 +173,14 @@ impl Summary {
                 .count()
         };
         Summary {
-            gateways: report.analysis.gateways.len(),
+            gateways: shown(&analysis.gateways),
             routes: routes.len(),
             accepted: verdicts(RouteVerdict::Accepted),
             rejected: verdicts(RouteVerdict::Rejected),
             errors: severities(Severity::Error),
             warnings: severities(Severity::Warning),
             undetermined: verdicts(RouteVerdict::Undetermined),
-            listener_sets: report.analysis.listener_sets.len(),
+            listener_sets: shown(&analysis.listener_sets),
             infos: severities(Severity::Info),
             ignored: report.world.ignored.values().sum(),
         }
@@ -376,7 +434,7 @@ pub struct ParentRefView<'a> {
 }
 
 impl<'a> ParentRefView<'a> {
-    fn new(parent: &'a ParentRefStatus) -> Self {
+    pub fn new(parent: &'a ParentRefStatus) -> Self {
         ParentRefView {
             group: &parent.group,
             kind: &parent.kind,

@@ -10,11 +10,13 @@
 //! engine"); they live here until `engine` exposes them.
 
 mod check;
+mod diff;
 mod place;
 mod probe;
 mod simulate;
 
 pub use check::*;
+pub use diff::*;
 pub use place::{DiagnosticView, Place, Position, RelatedView};
 pub use probe::*;
 pub use simulate::*;
@@ -34,6 +36,33 @@ pub fn object_name(kind: &str, namespace: &str, name: &str) -> String {
         name: name.to_string(),
     }
     .to_string()
+}
+
+/// An object, `{"kind", "namespace", "name"}` (no `namespace` for a cluster-scoped one):
+/// how every report names one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ResourceView<'a> {
+    pub kind: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub namespace: &'a str,
+    pub name: &'a str,
+}
+
+impl<'a> ResourceView<'a> {
+    pub fn new(resource: &'a ResourceRef) -> Self {
+        ResourceView {
+            kind: &resource.kind,
+            namespace: &resource.namespace,
+            name: &resource.name,
+        }
+    }
+}
+
+/// `Kind ns/name`.
+impl std::fmt::Display for ResourceView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&object_name(self.kind, self.namespace, self.name))
+    }
 }
 
 /// A status condition as a controller writes it.

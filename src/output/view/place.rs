@@ -4,6 +4,7 @@
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
+use super::ResourceView;
 use crate::diag::{Diagnostic, FieldPath, Location, Origin, Related, ResourceRef, Severity};
 use crate::input::{Resolved, Sources, resolve};
 use crate::source::Span;
@@ -82,6 +83,18 @@ impl<'a> DiagnosticView<'a> {
     }
 }
 
+impl DiagnosticView<'_> {
+    /// The finding on one line: `file:line:column: error[GW1001] message`, as compilers
+    /// and actionlint write them.
+    pub fn line(&self) -> String {
+        let place = match self.place {
+            Place::Nowhere => "gwctl".to_string(),
+            _ => self.place.text(),
+        };
+        format!("{place}: {}[{}] {}", self.severity, self.code, self.message)
+    }
+}
+
 impl<'a> RelatedView<'a> {
     fn new(sources: &'a Sources, related: &'a Related) -> Self {
         RelatedView {
@@ -108,6 +121,22 @@ impl<'a> Place<'a> {
         match self {
             Place::Nowhere => None,
             Place::Field { position, .. } | Place::Text { position } => position.as_ref(),
+        }
+    }
+
+    /// The place in words: `file:line:column`, or `Kind ns/name (cluster): field`.
+    pub fn text(&self) -> String {
+        if let Some(p) = self.position() {
+            return format!("{}:{}:{}", p.file_name(), p.line, p.column);
+        }
+        match self {
+            Place::Field {
+                resource, field, ..
+            } => match field {
+                None => format!("{resource} (cluster)"),
+                Some(field) => format!("{resource} (cluster): {field}"),
+            },
+            Place::Text { .. } | Place::Nowhere => "an unknown file".to_string(),
         }
     }
 }
@@ -160,14 +189,7 @@ impl Serialize for Place<'_> {
         let (resource, field) = match self {
             Place::Field {
                 resource, field, ..
-            } => (
-                Some(ResourceFields {
-                    kind: &resource.kind,
-                    namespace: &resource.namespace,
-                    name: &resource.name,
-                }),
-                field.as_deref(),
-            ),
+            } => (Some(ResourceView::new(resource)), field.as_deref()),
             Place::Nowhere | Place::Text { .. } => (None, None),
         };
         let position = self.position();
@@ -179,14 +201,6 @@ impl Serialize for Place<'_> {
         s.serialize_field("column", &position.map(|p| p.column))?;
         s.end()
     }
-}
-
-#[derive(Serialize)]
-struct ResourceFields<'a> {
-    kind: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    namespace: &'a str,
-    name: &'a str,
 }
 
 fn severity<S: Serializer>(severity: &Severity, s: S) -> Result<S::Ok, S::Error> {

@@ -23,6 +23,10 @@ pub struct Case<'a> {
     pub request: &'a Request,
     pub results: &'a [RouteResult],
     pub checks: &'a [Check],
+    /// The checks are the implicit ones of a request without expectations (each result
+    /// succeeds): the verdict and JUnit's failures read them, the trace and JSON leave
+    /// them out.
+    pub implicit: bool,
 }
 
 impl Case<'_> {
@@ -66,6 +70,9 @@ pub struct CaseView<'a> {
     pub request: RequestView<'a>,
     pub checks: Vec<ExpectationView<'a>>,
     pub results: Vec<ResultView<'a>>,
+    /// See [`Case::implicit`].
+    #[serde(skip)]
+    pub implicit: bool,
 }
 
 impl<'a> CaseView<'a> {
@@ -76,6 +83,7 @@ impl<'a> CaseView<'a> {
             request: RequestView::new(case.request),
             checks: case.checks.iter().map(ExpectationView::new).collect(),
             results: case.results.iter().map(ResultView::new).collect(),
+            implicit: case.implicit,
         }
     }
 }

@@ -72,6 +72,11 @@ pub struct HttpMatcher {
 }
 
 impl HttpMatcher {
+    /// The path match as written: `PathPrefix /v2`.
+    pub fn path_written(&self) -> &str {
+        &self.path_written
+    }
+
     pub fn new(m: &HttpMatch) -> Self {
         let path = match m.path.match_type {
             Known::Known(PathMatchType::Exact) => PathMatcher::Exact(m.path.value.clone()),

@@ -2,20 +2,24 @@
 //! read from the same span tree as manifests, so each problem is a located diagnostic and
 //! the other entries are still read. An entry with a problem is dropped.
 
-use super::{NamedRequest, grpc_call, namespaced, parse_url, protocol, scheme};
+use super::{NamedRequest, absolute_path, grpc_call, namespaced, parse_url, protocol, scheme};
 use crate::diag::{Diagnostic, Location, Rule, rule};
 use crate::engine::routing::Request;
 use crate::engine::routing::expect::Expectation;
-use crate::yaml::{Document, Node};
+use crate::model::nearest_name;
+use crate::source::Span;
+use crate::yaml::{Document, Map, Node};
 
 rule! {
     /// ## What it does
-    /// Reports an entry of a `--requests` file (`gwctl simulate --requests FILE`, and `diff` and
-    /// `probe` with `--requests`) whose field has the wrong type or an impossible value. The file
-    /// is a YAML list of requests, each a mapping of `name`, `url`, `gateway`, `port`, `scheme`,
-    /// `host`, `sni`, `method`, `path`, `query`, `headers`, `grpc`, `protocol` and `expect`
-    /// (`status`, `backend`, `location`, `path`, `headers`). The entry is reported at its
-    /// position and not run.
+    /// Reports a problem of an entry of a `--requests` file (`gwctl simulate --requests FILE`,
+    /// and `diff` and `probe` with `--requests`): an unknown key (with the key it probably
+    /// misspells: `pth` → `path`), a field of the wrong type, or an impossible value (a path
+    /// without a leading `/`, a port or status out of range). The file is a YAML list of
+    /// requests, each a mapping of `name`, `url`, `gateway`, `port`, `scheme`, `host`, `sni`,
+    /// `method`, `path`, `query`, `headers`, `grpc`, `protocol` and `expect` (`status`,
+    /// `backend`, `location`, `path`, `headers`). Every problem is reported at its position and
+    /// the entry is not run.
     ///
     /// ## Why it matters
     /// The command stops with exit code 2, as the suite would not mean what it says.
@@ -26,7 +30,8 @@ rule! {
     #[example = "testdata/simulate/invalid-requests.yaml"]
     ///
     /// ## Fix
-    /// Fix the field as the message says (`port: 80`, `backend: NAMESPACE/NAME`).
+    /// Fix the field as the message says (`port: 80`, `backend: NAMESPACE/NAME`, `path:` for
+    /// `pth:`).
     pub static REQUESTS_FILE_INVALID {
         code: "GW7001",
         name: "requests-file-invalid",
@@ -39,8 +44,18 @@ rule! {
 /// Rules of requests files.
 pub static RULES: &[&Rule] = &[&REQUESTS_FILE_INVALID];
 
+/// The keys of an entry.
+const ENTRY_KEYS: &[&str] = &[
+    "name", "url", "gateway", "port", "scheme", "host", "sni", "method", "path", "query",
+    "headers", "grpc", "protocol", "expect",
+];
+
+/// The keys of an entry's `expect`.
+const EXPECT_KEYS: &[&str] = &["status", "backend", "location", "path", "headers"];
+
 /// The requests of a requests file's first document. Each entry starts from `defaults`
-/// (the request the command's flags describe); `NAME` references are in `namespace`.
+/// (the request the command's flags describe); `NAME` references are in `namespace`. Every
+/// problem of every entry is reported; an entry with a problem is left out.
 pub fn read(
     documents: &[Document],
     defaults: &Request,
@@ -52,101 +67,169 @@ pub fn read(
         return (requests, diagnostics);
     };
     let file = document.file;
-    let problem = |node: &Node, message: String| {
-        Diagnostic::new(&REQUESTS_FILE_INVALID, message).at(Location::File {
-            file,
-            span: node.span(),
-        })
-    };
     let root = document.root();
-    let list = root.get("requests").unwrap_or(root);
-    let Some(items) = list.as_seq() else {
-        diagnostics.push(problem(list, "expected a list of requests".to_string()));
-        return (requests, diagnostics);
-    };
-    for (index, item) in items.iter().enumerate() {
-        match entry(item, index, defaults, namespace) {
-            Ok(request) => requests.push(request),
-            Err((node, message)) => diagnostics.push(problem(node, message)),
+    let mut problems = Problems::default();
+    let list = match root
+        .as_map()
+        .and_then(|map| Some((map, map.get("requests")?)))
+    {
+        Some((map, list)) => {
+            problems.unknown_keys(map, &["requests"]);
+            list
         }
+        None => root,
+    };
+    match list.as_seq() {
+        Some(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let mut entry_problems = Problems::default();
+                let request = entry(item, index, defaults, namespace, &mut entry_problems);
+                match request {
+                    Some(request) if entry_problems.0.is_empty() => requests.push(request),
+                    _ => problems.0.append(&mut entry_problems.0),
+                }
+            }
+        }
+        None => problems.at(
+            list.span(),
+            format!("expected a list of requests, not {}", list.kind_name()),
+        ),
     }
+    diagnostics.extend(problems.0.into_iter().map(|(span, message)| {
+        Diagnostic::new(&REQUESTS_FILE_INVALID, message).at(Location::File { file, span })
+    }));
     (requests, diagnostics)
 }
 
-/// A value, or the node to blame and why.
-type Located<'n, T> = Result<T, (&'n Node, String)>;
+/// The problems found, each at its span.
+#[derive(Debug, Default)]
+struct Problems(Vec<(Span, String)>);
 
-fn scalar(node: &Node) -> Option<String> {
-    node.scalar_text().map(|text| text.into_owned())
-}
+impl Problems {
+    fn at(&mut self, span: Span, message: String) {
+        self.0.push((span, message));
+    }
 
-fn string<'n>(node: &'n Node, key: &str) -> Located<'n, Option<String>> {
-    match node.get(key) {
-        None => Ok(None),
-        Some(v) => scalar(v).map(Some).ok_or((
-            v,
-            format!("`{key}` must be a string, not {}", v.kind_name()),
-        )),
+    /// Reports every key of `map` not in `known`, with the key meant when it is a near miss.
+    fn unknown_keys(&mut self, map: Map<'_>, known: &[&str]) {
+        for entry in map.iter() {
+            let key = entry.key();
+            if known.contains(&key) {
+                continue;
+            }
+            let message = match nearest_name(key, known) {
+                Some(meant) => format!("unknown key `{key}`; did you mean `{meant}`?"),
+                None => format!("unknown key `{key}`; the keys are {}", known.join(", ")),
+            };
+            self.at(entry.key_span(), message);
+        }
+    }
+
+    /// `value` parsed by `parse`, or its error reported at `node`.
+    fn parsed<T>(&mut self, node: &Node, value: Result<T, String>) -> Option<T> {
+        value.map_err(|message| self.at(node.span(), message)).ok()
+    }
+
+    /// The string at `key` (any scalar, as text).
+    fn string<'n>(&mut self, node: &'n Node, key: &str) -> Option<(&'n Node, String)> {
+        let v = node.get(key)?;
+        match v.scalar_text() {
+            Some(text) if !v.is_null() => Some((v, text.into_owned())),
+            _ => {
+                self.at(
+                    v.span(),
+                    format!("`{key}` must be a string, not {}", v.kind_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// The number at `key` (a number, or a string of digits).
+    fn number(&mut self, node: &Node, key: &str) -> Option<i64> {
+        let v = node.get(key)?;
+        if let Some(i) = v.as_int() {
+            return Some(i);
+        }
+        let parsed = v.as_str().and_then(|s| s.parse().ok());
+        if parsed.is_none() {
+            self.at(
+                v.span(),
+                format!("`{key}` must be a number, not {}", describe(v)),
+            );
+        }
+        parsed
+    }
+
+    /// The mapping of names to string values at `key`.
+    fn string_map(&mut self, node: &Node, key: &str) -> Option<Vec<(String, String)>> {
+        let v = node.get(key)?;
+        let Some(entries) = v.as_map() else {
+            self.at(
+                v.span(),
+                format!(
+                    "`{key}` must be a mapping of names to values, not {}",
+                    v.kind_name()
+                ),
+            );
+            return None;
+        };
+        let mut pairs = Vec::new();
+        for e in entries.iter() {
+            match e.value().scalar_text() {
+                Some(value) if !e.value().is_null() => {
+                    pairs.push((e.key().to_string(), value.into_owned()))
+                }
+                _ => self.at(
+                    e.value().span(),
+                    format!(
+                        "`{key}.{}` must be a string, not {}",
+                        e.key(),
+                        e.value().kind_name()
+                    ),
+                ),
+            }
+        }
+        Some(pairs)
     }
 }
 
-fn number<'n>(node: &'n Node, key: &str) -> Located<'n, Option<i64>> {
-    let Some(v) = node.get(key) else {
-        return Ok(None);
-    };
-    if let Some(i) = v.as_int() {
-        return Ok(Some(i));
-    }
-    match v.as_str() {
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| (v, format!("`{key}` must be a number"))),
-        None => Err((
-            v,
-            format!("`{key}` must be a number, not {}", v.kind_name()),
-        )),
+/// A value in words: `"abc"` for a string, its kind otherwise.
+fn describe(node: &Node) -> String {
+    match node.as_str() {
+        Some(s) => format!("{s:?}"),
+        None => node.kind_name().to_string(),
     }
 }
 
-fn string_map<'n>(node: &'n Node, key: &str) -> Located<'n, Option<Vec<(String, String)>>> {
-    let Some(v) = node.get(key) else {
-        return Ok(None);
-    };
-    let entries = v
-        .as_map()
-        .ok_or((v, format!("`{key}` must be a mapping of names to values")))?;
-    entries
-        .iter()
-        .map(|e| {
-            scalar(e.value())
-                .map(|value| (e.key().to_string(), value))
-                .ok_or((e.value(), format!("`{key}.{}` must be a string", e.key())))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
-}
-
-/// Places an error at `item.key` (or `item` when the key is absent).
-fn at_key<'n, T>(item: &'n Node, key: &str, result: Result<T, String>) -> Located<'n, T> {
-    result.map_err(|m| (item.get(key).unwrap_or(item), m))
-}
-
-fn entry<'n>(
-    item: &'n Node,
+fn entry(
+    item: &Node,
     index: usize,
     defaults: &Request,
     namespace: &str,
-) -> Located<'n, NamedRequest> {
-    if item.as_map().is_none() {
-        return Err((item, format!("request {index} must be a mapping")));
-    }
-    let request = request(item, defaults, namespace)?;
-    let expectation = match item.get("expect") {
-        Some(expect) => expectation(expect, namespace)?,
-        None => Expectation::default(),
+    problems: &mut Problems,
+) -> Option<NamedRequest> {
+    let Some(map) = item.as_map() else {
+        problems.at(
+            item.span(),
+            format!(
+                "request {} must be a mapping of {}, not {}",
+                index + 1,
+                ENTRY_KEYS.join(", "),
+                item.kind_name()
+            ),
+        );
+        return None;
     };
-    let name = string(item, "name")?.unwrap_or_else(|| {
+    problems.unknown_keys(map, ENTRY_KEYS);
+    let request = request(item, defaults, namespace, problems);
+    let expectation = match item.get("expect") {
+        Some(expect) => expectation(expect, namespace, problems),
+        None => Some(Expectation::default()),
+    };
+    let name = problems.string(item, "name").map(|(_, name)| name);
+    let (request, expectation) = (request?, expectation?);
+    let name = name.unwrap_or_else(|| {
         format!(
             "#{} {} {}{}",
             index + 1,
@@ -155,7 +238,7 @@ fn entry<'n>(
             request.path
         )
     });
-    Ok(NamedRequest {
+    Some(NamedRequest {
         name,
         request,
         expectation,
@@ -163,72 +246,108 @@ fn entry<'n>(
 }
 
 /// The request an entry describes: `defaults` with the entry's fields.
-fn request<'n>(item: &'n Node, defaults: &Request, namespace: &str) -> Located<'n, Request> {
+fn request(
+    item: &Node,
+    defaults: &Request,
+    namespace: &str,
+    problems: &mut Problems,
+) -> Option<Request> {
+    let before = problems.0.len();
     let mut request = defaults.clone();
-    if let Some(url) = string(item, "url")? {
-        let url = at_key(item, "url", parse_url(&url))?;
-        request.scheme = Some(url.scheme);
-        request.host = Some(url.host);
-        request.port = Some(url.port);
-        request.path = url.path;
+    if let Some((node, url)) = problems.string(item, "url") {
+        if let Some(url) = problems.parsed(node, parse_url(&url)) {
+            request.scheme = Some(url.scheme);
+            request.host = Some(url.host);
+            request.port = Some(url.port);
+            request.path = url.path;
+        }
     }
-    if let Some(g) = string(item, "gateway")? {
-        request.gateway = Some(at_key(item, "gateway", namespaced(&g, namespace))?);
+    if let Some((node, g)) = problems.string(item, "gateway") {
+        request.gateway = problems.parsed(node, namespaced(&g, namespace));
     }
-    if let Some(port) = number(item, "port")? {
-        request.port = Some(port);
+    if let Some(port) = problems.number(item, "port") {
+        match u16::try_from(port) {
+            Ok(port) if port > 0 => request.port = Some(i64::from(port)),
+            _ => {
+                let span = item.get("port").map_or(item.span(), Node::span);
+                problems.at(span, format!("port {port} is not between 1 and 65535"));
+            }
+        }
     }
-    if let Some(text) = string(item, "scheme")? {
-        let parsed = scheme(&text);
-        let message = || format!("scheme {text:?} is not http or https");
-        request.scheme = Some(parsed.ok_or_else(|| (item, message()))?);
+    if let Some((node, text)) = problems.string(item, "scheme") {
+        let parsed = scheme(&text).ok_or_else(|| format!("scheme {text:?} is not http or https"));
+        request.scheme = problems.parsed(node, parsed);
     }
-    if let Some(host) = string(item, "host")? {
+    if let Some((_, host)) = problems.string(item, "host") {
         request.host = Some(host);
     }
-    if let Some(sni) = string(item, "sni")? {
+    if let Some((_, sni)) = problems.string(item, "sni") {
         request.sni = Some(sni);
     }
-    if let Some(method) = string(item, "method")? {
+    if let Some((_, method)) = problems.string(item, "method") {
         request.method = method.to_ascii_uppercase();
     }
-    if let Some(path) = string(item, "path")? {
-        request.path = path;
+    if let Some((node, path)) = problems.string(item, "path") {
+        if let Some(path) = problems.parsed(node, absolute_path(&path)) {
+            request.path = path;
+        }
     }
-    if let Some(query) = string_map(item, "query")? {
+    if let Some(query) = problems.string_map(item, "query") {
         request.query = query;
     }
-    if let Some(headers) = string_map(item, "headers")? {
+    if let Some(headers) = problems.string_map(item, "headers") {
         request.headers = headers;
     }
-    if let Some(grpc) = string(item, "grpc")? {
-        request.grpc = Some(at_key(item, "grpc", grpc_call(&grpc))?);
+    if let Some((node, grpc)) = problems.string(item, "grpc") {
+        request.grpc = problems.parsed(node, grpc_call(&grpc));
         request.protocol = crate::engine::routing::RequestProtocol::Grpc;
     }
-    if let Some(p) = string(item, "protocol")? {
-        let message = || format!("protocol {p:?} is not http, grpc, tls, tcp or udp");
-        request.protocol = protocol(&p).ok_or_else(|| (item, message()))?;
+    if let Some((node, p)) = problems.string(item, "protocol") {
+        let parsed = protocol(&p)
+            .ok_or_else(|| format!("protocol {p:?} is not http, grpc, tls, tcp or udp"));
+        if let Some(parsed) = problems.parsed(node, parsed) {
+            request.protocol = parsed;
+        }
     }
-    Ok(request)
+    (problems.0.len() == before).then_some(request)
 }
 
-fn expectation<'n>(expect: &'n Node, namespace: &str) -> Located<'n, Expectation> {
-    if expect.as_map().is_none() {
-        return Err((expect, "`expect` must be a mapping".to_string()));
-    }
-    let status = number(expect, "status")?
-        .map(|s| u16::try_from(s).map_err(|_| (expect, format!("status {s} is out of range"))))
-        .transpose()?;
-    let backend = match string(expect, "backend")? {
-        Some(b) => Some(at_key(expect, "backend", namespaced(&b, namespace))?),
-        None => None,
+fn expectation(expect: &Node, namespace: &str, problems: &mut Problems) -> Option<Expectation> {
+    let Some(map) = expect.as_map() else {
+        problems.at(
+            expect.span(),
+            format!(
+                "`expect` must be a mapping of {}, not {}",
+                EXPECT_KEYS.join(", "),
+                expect.kind_name()
+            ),
+        );
+        return None;
     };
-    Ok(Expectation {
+    let before = problems.0.len();
+    problems.unknown_keys(map, EXPECT_KEYS);
+    let status = problems.number(expect, "status").and_then(|s| {
+        let node = expect.get("status").unwrap_or(expect);
+        let valid = u16::try_from(s).ok().filter(|s| (100..=599).contains(s));
+        problems.parsed(
+            node,
+            valid.ok_or_else(|| format!("status {s} is not an HTTP status (100-599)")),
+        )
+    });
+    let backend = problems
+        .string(expect, "backend")
+        .and_then(|(node, b)| problems.parsed(node, namespaced(&b, namespace)));
+    let location = problems.string(expect, "location").map(|(_, l)| l);
+    let backend_path = problems
+        .string(expect, "path")
+        .and_then(|(node, p)| problems.parsed(node, absolute_path(&p)));
+    let backend_headers = problems.string_map(expect, "headers").unwrap_or_default();
+    (problems.0.len() == before).then_some(Expectation {
         status,
         backend,
-        location: string(expect, "location")?,
-        backend_path: string(expect, "path")?,
-        backend_headers: string_map(expect, "headers")?.unwrap_or_default(),
+        location,
+        backend_path,
+        backend_headers,
     })
 }
 
@@ -316,6 +435,28 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(err.contains("is not NAMESPACE/NAME"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_meant_and_every_problem_is_reported() {
+        let text = "- pth: /a\n  expct: {status: 200}\n- expect: {stauts: 200, bogus: 1}\n\
+                    - path: a\n  port: 0\n  expect: {status: 42}\n";
+        let (documents, _) = crate::yaml::parse(text, 0, &Default::default());
+        let (requests, problems) = read(&documents, &Request::default(), "d");
+        assert!(requests.is_empty());
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown key `pth`; did you mean `path`?",
+                "unknown key `expct`; did you mean `expect`?",
+                "unknown key `stauts`; did you mean `status`?",
+                "unknown key `bogus`; the keys are status, backend, location, path, headers",
+                "port 0 is not between 1 and 65535",
+                "path \"a\" does not start with `/`; did you mean \"/a\"?",
+                "status 42 is not an HTTP status (100-599)",
+            ]
+        );
     }
 
     #[test]

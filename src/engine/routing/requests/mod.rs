@@ -84,6 +84,18 @@ pub fn namespaced(text: &str, default_namespace: &str) -> Result<NamespacedName,
     })
 }
 
+/// A request path: it starts with `/` (what the Gateway matches; `hr` would match no
+/// route, so it is refused rather than guessed).
+pub fn absolute_path(text: &str) -> Result<String, String> {
+    if text.starts_with('/') {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "path {text:?} does not start with `/`; did you mean \"/{text}\"?"
+        ))
+    }
+}
+
 /// `SERVICE/METHOD` (a leading `/` allowed).
 pub fn grpc_call(text: &str) -> Result<(String, String), String> {
     let trimmed = text.trim_start_matches('/');

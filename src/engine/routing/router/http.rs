@@ -21,6 +21,25 @@ struct HttpListener<'g> {
     family: Vec<&'g ListenerIndex>,
 }
 
+/// How many served paths a 404 lists.
+const SERVED_PATHS: usize = 10;
+
+/// "the listeners serve hostnames a, *.b": what a request without Host could ask for.
+fn listener_hostnames(listeners: &[&ListenerIndex]) -> String {
+    let mut hostnames: Vec<String> = Vec::new();
+    for l in listeners {
+        if let Some(h) = &l.hostname {
+            if !hostnames.contains(h) {
+                hostnames.push(h.clone());
+            }
+        }
+    }
+    format!(
+        "the request has no Host, and the listeners serve hostnames {}: give one (--host, or `host:` in a requests file)",
+        hostnames.join(", ")
+    )
+}
+
 impl Router<'_> {
     pub(super) fn route_http(
         &self,
@@ -87,6 +106,7 @@ impl Router<'_> {
                     req,
                 });
                 explanation.extend(result.near_misses.iter().map(|n| n.message.clone()));
+                explanation.extend(self.served_paths(tables, req.host.as_deref(), host_text));
                 result = self.finish_http_error(result, req);
                 result
             }
@@ -95,6 +115,36 @@ impl Router<'_> {
         explanation.append(&mut result.explanation);
         result.explanation = explanation;
         result
+    }
+
+    /// What a 404 can say about what the host does serve: the path matches of the routes
+    /// that take the host on the listener (up to [`SERVED_PATHS`]), in precedence order.
+    fn served_paths(
+        &self,
+        tables: &[&HostTable<Candidate>],
+        host: Option<&str>,
+        host_text: &str,
+    ) -> Option<String> {
+        let mut paths: Vec<&str> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let candidates = (tables.iter()).flat_map(|t| t.lists_for(host).flat_map(|l| l.all()));
+        for candidate in candidates {
+            if let Some(Matcher::Http(m)) = self.matcher(candidate) {
+                if seen.insert(m.path_written()) {
+                    paths.push(m.path_written());
+                }
+            }
+        }
+        if paths.is_empty() {
+            return None;
+        }
+        let more = paths.len().saturating_sub(SERVED_PATHS);
+        paths.truncate(SERVED_PATHS);
+        let mut line = format!("paths served for host {host_text}: {}", paths.join(", "));
+        if more > 0 {
+            line.push_str(&format!(" (and {more} more)"));
+        }
+        Some(line)
     }
 
     /// The listener an HTTP(S) request on `port` reaches (§8.6: by Host, and by SNI for
@@ -162,6 +212,9 @@ impl Router<'_> {
                         "no HTTP listener of Gateway {} on port {port} accepts host {host_text}",
                         g.name
                     ));
+                    if req.host.is_none() {
+                        result.explanation.push(listener_hostnames(&usable));
+                    }
                     return Err(Box::new(self.finish_http_error(result, req)));
                 }
             },
@@ -193,6 +246,9 @@ impl Router<'_> {
                 g.name,
                 sni.as_deref().unwrap_or("(none)")
             ));
+            if sni.is_none() {
+                result.explanation.push(listener_hostnames(usable));
+            }
             return Err(Box::new(self.finish_http_error(result, req)));
         };
         if let Some(other) = by_host.filter(|l| l.reference.id != by_sni.reference.id) {
