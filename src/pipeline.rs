@@ -193,7 +193,8 @@ impl Plan {
             && let Some(snapshot) = cluster
             && let Some(crds) = &snapshot.crds
         {
-            let objects: Vec<&crate::yaml::Node> = crds.iter().collect();
+            let objects: Vec<crate::yaml::Node> =
+                crds.iter().map(crate::yaml::Tree::root).collect();
             let origin = crate::admission::Origin::Cluster(snapshot.server.clone());
             return Ok(Release::single(
                 Crds::from_objects(&objects, origin).map_err(Error::Crds)?,
@@ -316,7 +317,7 @@ fn read_crds(location: &str, input: &InputOptions) -> Result<Release, Error> {
             problem.message
         ))));
     }
-    let objects: Vec<&crate::yaml::Node> = sources.documents.iter().map(|d| d.root()).collect();
+    let objects: Vec<crate::yaml::Node> = sources.documents.iter().map(|d| d.root()).collect();
     let origin = crate::admission::Origin::Files(location.to_string());
     let crds = Crds::from_objects(&objects, origin)
         .map_err(|e| Error::Crds(CrdsError(format!("the CRDs in {location}: {e}"))))?;

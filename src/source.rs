@@ -4,8 +4,9 @@
 //! A leaf: it imports nothing from the crate, so the diagnostics, the YAML parser and the
 //! input readers can all speak of positions without depending on each other.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in `input::Sources::files`.
 pub type FileId = usize;
@@ -25,6 +26,98 @@ impl Span {
     }
 }
 
+/// The text of a file, shared: the span trees of its documents borrow their strings from it
+/// instead of copying them. Reads as a `str`.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Text(Arc<str>);
+
+impl Text {
+    /// Whether both are the same shared text (not merely equal).
+    pub fn shares(&self, other: &Text) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text(text.into())
+    }
+}
+
+impl From<&String> for Text {
+    fn from(text: &String) -> Self {
+        Text(text.as_str().into())
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text(text.into())
+    }
+}
+
+impl From<Box<str>> for Text {
+    fn from(text: Box<str>) -> Self {
+        Text(text.into())
+    }
+}
+
+impl From<Cow<'_, str>> for Text {
+    fn from(text: Cow<'_, str>) -> Self {
+        Text(text.into())
+    }
+}
+
+/// Shares the text (no copy).
+impl From<&Text> for Text {
+    fn from(text: &Text) -> Self {
+        text.clone()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
 /// One input file (or stdin), decoded to UTF-8 text.
 #[derive(Debug, Clone, Default)]
 pub struct SourceFile {
@@ -33,19 +126,32 @@ pub struct SourceFile {
     /// The filesystem path, when the input came from a file.
     pub path: Option<PathBuf>,
     /// The text, with a leading BOM removed. CRLF is kept as it is (spans index this text).
-    pub text: String,
+    pub text: Text,
     /// Where each line starts, built on first use: positions of every object and finding
     /// are looked up in it, so a 20,000-route file is not rescanned per object.
     pub line_index: LineIndex,
 }
 
-/// The byte offsets at which the lines of a text start, computed once.
+/// The byte offsets at which the lines of a text start, and the characters before every
+/// [`BLOCK`] bytes, computed once (32-bit: a text is at most 4 GiB, as spans in the span tree
+/// are). Columns are counted from the nearest block, so a finding deep in a one-line JSON
+/// file costs a few kilobytes of counting, not the whole line.
 #[derive(Debug, Clone, Default)]
-pub struct LineIndex(OnceLock<Vec<usize>>);
+pub struct LineIndex(OnceLock<Lines>);
+
+#[derive(Debug, Clone, Default)]
+struct Lines {
+    starts: Vec<u32>,
+    /// Characters before byte `i * BLOCK` (at or before it, on a character boundary).
+    chars_before_block: Vec<u32>,
+}
+
+/// Bytes per block of the character index.
+const BLOCK: usize = 4096;
 
 impl SourceFile {
     /// A file that is not on disk (stdin, a URL, a cluster listing, a test's text).
-    pub fn in_memory(name: impl Into<String>, text: impl Into<String>) -> Self {
+    pub fn in_memory(name: impl Into<String>, text: impl Into<Text>) -> Self {
         SourceFile {
             name: name.into(),
             path: None,
@@ -55,7 +161,7 @@ impl SourceFile {
     }
 
     /// A file read from `path`, named by it.
-    pub fn on_disk(path: &Path, text: impl Into<String>) -> Self {
+    pub fn on_disk(path: &Path, text: impl Into<Text>) -> Self {
         SourceFile {
             name: path.display().to_string(),
             path: Some(path.to_path_buf()),
@@ -64,12 +170,48 @@ impl SourceFile {
         }
     }
 
-    fn line_starts(&self) -> &[usize] {
+    fn lines(&self) -> &Lines {
         self.line_index.0.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
+            let text = self.text.as_bytes();
+            let mut starts = Vec::with_capacity(text.iter().filter(|&&b| b == b'\n').count() + 1);
+            starts.push(0);
+            let mut chars_before_block = Vec::with_capacity(text.len() / BLOCK + 1);
+            let mut chars = 0u32;
+            for (i, block) in text.chunks(BLOCK).enumerate() {
+                chars_before_block.push(chars);
+                let base = i * BLOCK;
+                for (j, &byte) in block.iter().enumerate() {
+                    // A character starts at every byte that is not a continuation byte.
+                    chars += u32::from(byte & 0xC0 != 0x80);
+                    if byte == b'\n' {
+                        starts.extend(u32::try_from(base + j + 1).ok());
+                    }
+                }
+            }
+            Lines {
+                starts,
+                chars_before_block,
+            }
         })
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        &self.lines().starts
+    }
+
+    /// Characters before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        let counted = self
+            .lines()
+            .chars_before_block
+            .get(block)
+            .map_or(0, |&c| c as usize);
+        let from = block * BLOCK;
+        counted
+            + self.text.as_bytes().get(from..offset).map_or(0, |bytes| {
+                bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+            })
     }
 
     /// 1-based line and character column of a byte offset.
@@ -82,13 +224,10 @@ impl SourceFile {
         // The last line start at or before the offset.
         let line = self
             .line_starts()
-            .partition_point(|&start| start <= offset)
+            .partition_point(|&start| start as usize <= offset)
             .max(1);
-        let line_start = self.line_start(line);
-        let column = text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
+        let line_start = self.line_start(line).min(offset);
+        let column = self.chars_before(offset) - self.chars_before(line_start) + 1;
         (line, column)
     }
 
@@ -96,7 +235,9 @@ impl SourceFile {
     pub fn line_start(&self, line: usize) -> usize {
         let starts = self.line_starts();
         match line.checked_sub(1) {
-            Some(i) => starts.get(i).copied().unwrap_or(self.text.len()),
+            Some(i) => starts
+                .get(i)
+                .map_or(self.text.len(), |&start| start as usize),
             None => 0,
         }
     }
@@ -115,5 +256,16 @@ mod tests {
         // Inside the two-byte é: the column of é itself.
         assert_eq!(file.line_column(7), (2, 2));
         assert_eq!(file.line_column(1_000), (3, 1));
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_characters_across_blocks() {
+        let text = format!("x\n{}{}é!", "é".repeat(3_000), "a".repeat(5_000));
+        let file = SourceFile::in_memory("long.json", text.as_str());
+        let bang = text.len() - 1;
+        assert_eq!(file.line_column(bang), (2, 8_002));
+        assert_eq!(file.line_column(2 + 2 * 3_000), (2, 3_001));
+        // Inside the last é (its second byte): the column of the é.
+        assert_eq!(file.line_column(2 + 2 * 2_999 + 1), (2, 3_000));
     }
 }

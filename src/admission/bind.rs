@@ -21,20 +21,20 @@ use crate::yaml::{Node, View};
 #[derive(Debug, Clone, Copy)]
 pub struct Property<'v> {
     pub name: &'v str,
-    pub value: &'v Node,
+    pub value: Node<'v>,
     pub schema: SchemaId,
 }
 
 /// Whether a written value counts: a `null` the schema does not allow is pruned before
 /// defaulting, as if absent.
-pub fn kept(value: &Node, schema: SchemaId, arena: &Arena) -> bool {
+pub fn kept(value: Node<'_>, schema: SchemaId, arena: &Arena) -> bool {
     !value.is_null() || arena.get(schema).nullable
 }
 
 /// The fields of an object node with `properties`: the written ones the schema knows
 /// (in input order), then the defaults of the absent ones (in schema order).
 pub fn properties<'v>(
-    node: &'v Node,
+    node: Node<'v>,
     schema: SchemaId,
     arena: &'v Arena,
 ) -> impl Iterator<Item = Property<'v>> {
@@ -49,7 +49,7 @@ pub fn properties<'v>(
         })
     });
     let defaulted = object.properties.iter().filter_map(move |(name, child)| {
-        let default = arena.get(*child).default.as_ref()?;
+        let default = arena.get(*child).default.as_ref()?.root();
         let present = entries
             .get(name)
             .is_some_and(|value| kept(value, *child, arena));
@@ -64,10 +64,10 @@ pub fn properties<'v>(
 
 /// The values of a map node (`additionalProperties`), with their keys.
 pub fn map_values<'v>(
-    node: &'v Node,
+    node: Node<'v>,
     values: SchemaId,
     arena: &'v Arena,
-) -> impl Iterator<Item = (&'v str, &'v Node)> {
+) -> impl Iterator<Item = (&'v str, Node<'v>)> {
     node.as_map()
         .unwrap_or_default()
         .iter()
@@ -98,7 +98,7 @@ fn mapping(schema: Option<SchemaId>, arena: &Arena) -> Mapping {
 /// `x-kubernetes-preserve-unknown-fields`), keeping only the `projection`'s fields of
 /// objects.
 pub fn value(
-    node: &Node,
+    node: Node<'_>,
     schema: Option<SchemaId>,
     arena: &Arena,
     projection: Option<&Projection>,
@@ -158,7 +158,7 @@ pub fn value(
 /// Writes a key that is equal for two nodes exactly when [`value`] gives equal values.
 pub fn write_key(
     out: &mut String,
-    node: &Node,
+    node: Node<'_>,
     schema: Option<SchemaId>,
     arena: &Arena,
     projection: Option<&Projection>,
@@ -308,6 +308,7 @@ pub fn unescape(name: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::Tree;
     use serde_json::json;
 
     fn arena() -> Arena {
@@ -323,12 +324,12 @@ mod tests {
     #[test]
     fn defaults_fill_absent_fields_and_nulls_are_pruned() {
         let arena = arena();
-        let node = Node::from_json(json!({"namespace": "a", "from": null, "port": 8.0, "x": 1}));
-        let seen: Vec<&str> = properties(&node, SchemaId(3), &arena)
+        let node = Tree::from_json(json!({"namespace": "a", "from": null, "port": 8.0, "x": 1}));
+        let seen: Vec<&str> = properties(node.root(), SchemaId(3), &arena)
             .map(|p| p.name)
             .collect();
         assert_eq!(seen, ["namespace", "port", "from"]);
-        let Value::Map(map) = value(&node, Some(SchemaId(3)), &arena, None) else {
+        let Value::Map(map) = value(node.root(), Some(SchemaId(3)), &arena, None) else {
             panic!("not a map");
         };
         let get = |k: &str| map.map.get(&Key::String(Arc::new(k.to_string()))).cloned();
@@ -348,7 +349,7 @@ mod tests {
             let mut out = String::new();
             write_key(
                 &mut out,
-                &Node::from_json(j),
+                Tree::from_json(j).root(),
                 Some(SchemaId(3)),
                 &arena,
                 None,

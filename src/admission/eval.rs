@@ -16,7 +16,7 @@ use super::cel::{self, Env};
 use super::schema::{Arena, ListType, Projection, Reason, Rule, SchemaId};
 use super::structural::Finding;
 use super::words::{BadValue, ErrorType, FieldError, Step};
-use crate::yaml::Node;
+use crate::yaml::{Node, Tree};
 
 /// Most memo entries kept per thread before it starts over.
 const MEMO_LIMIT: usize = 1 << 16;
@@ -59,9 +59,9 @@ impl Evaluator {
     pub fn object(
         &mut self,
         arena: &Arena,
-        root: &Node,
+        root: Node<'_>,
         schema: SchemaId,
-        old: Option<&Node>,
+        old: Option<Node<'_>>,
         out: &mut Vec<Finding>,
     ) {
         let mut path = Vec::new();
@@ -71,9 +71,9 @@ impl Evaluator {
     fn node<'v>(
         &mut self,
         arena: &'v Arena,
-        node: &'v Node,
+        node: Node<'v>,
         id: SchemaId,
-        old: Option<&'v Node>,
+        old: Option<Node<'v>>,
         path: &mut Vec<Step<'v>>,
         out: &mut Vec<Finding>,
     ) {
@@ -124,9 +124,9 @@ impl Evaluator {
     fn rules(
         &mut self,
         arena: &Arena,
-        node: &Node,
+        node: Node<'_>,
         id: SchemaId,
-        old: Option<&Node>,
+        old: Option<Node<'_>>,
         path: &[Step<'_>],
         out: &mut Vec<Finding>,
     ) {
@@ -197,11 +197,11 @@ impl Evaluator {
     fn evaluate(
         &self,
         arena: &Arena,
-        node: &Node,
+        node: Node<'_>,
         id: SchemaId,
         projection: Option<&Projection>,
         programs: &[(&Rule, Option<&Program>)],
-        old: Option<&Node>,
+        old: Option<Node<'_>>,
     ) -> Vec<Failure> {
         let mut scope = self.env.context().new_inner_scope();
         scope.add_variable_from_value("self", bind::value(node, Some(id), arena, projection));
@@ -278,17 +278,17 @@ impl Evaluator {
 /// The old item of a `map` list with the same keys as `item`.
 fn correlated<'v>(
     arena: &Arena,
-    item: &Node,
-    old: &'v Node,
+    item: Node<'_>,
+    old: Node<'v>,
     keys: &[Box<str>],
     item_schema: SchemaId,
-) -> Option<&'v Node> {
-    let key_of = |node: &Node| {
+) -> Option<Node<'v>> {
+    let key_of = |node: Node<'_>| {
         let mut key = String::new();
         for field in keys {
             let value = node.get(field).filter(|v| !v.is_null()).or_else(|| {
                 let child = arena.get(item_schema).property(field)?;
-                arena.get(child).default.as_ref()
+                arena.get(child).default.as_ref().map(Tree::root)
             });
             if let Some(value) = value {
                 bind::write_key(&mut key, value, None, arena, None);
@@ -298,7 +298,7 @@ fn correlated<'v>(
         key
     };
     let wanted = key_of(item);
-    old.as_seq()?.iter().find(|o| key_of(o) == wanted)
+    old.as_seq()?.iter().find(|&o| key_of(o) == wanted)
 }
 
 fn reason_type(reason: Reason) -> ErrorType {
@@ -383,11 +383,17 @@ mod tests {
 
     fn evaluate(value: serde_json::Value, old: Option<serde_json::Value>) -> Vec<String> {
         let arena = arena();
-        let node = Node::from_json(value);
-        let old = old.map(Node::from_json);
+        let node = Tree::from_json(value);
+        let old = old.map(Tree::from_json);
         let mut evaluator = Evaluator::new();
         let mut out = Vec::new();
-        evaluator.object(&arena, &node, SchemaId(5), old.as_ref(), &mut out);
+        evaluator.object(
+            &arena,
+            node.root(),
+            SchemaId(5),
+            old.as_ref().map(Tree::root),
+            &mut out,
+        );
         out.iter().map(|f| f.error.to_string()).collect()
     }
 

@@ -103,7 +103,7 @@ impl Interner {
 /// One CRD in the compact form: `{name, group, kind, plural, scope, bundleVersion?,
 /// channel?, versions: [{name, served, storage, deprecated?, deprecationWarning?, schema}]}`
 /// with each schema an index into the interner's nodes.
-pub fn crd(object: &Node, interner: &mut Interner) -> Result<Json, String> {
+pub fn crd(object: Node<'_>, interner: &mut Interner) -> Result<Json, String> {
     let object = to_json(object);
     if object["kind"] != "CustomResourceDefinition" {
         return Err("not a CustomResourceDefinition".to_string());
@@ -176,7 +176,7 @@ pub fn crd(object: &Node, interner: &mut Interner) -> Result<Json, String> {
 }
 
 /// The JSON value of a span tree.
-pub fn to_json(node: &Node) -> Json {
+pub fn to_json(node: Node<'_>) -> Json {
     match node.view() {
         View::Null => Json::Null,
         View::Bool(b) => b.into(),
@@ -196,6 +196,7 @@ pub fn to_json(node: &Node) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::Tree;
     use serde_json::json;
 
     #[test]
@@ -214,7 +215,7 @@ mod tests {
 
     #[test]
     fn a_crd_keeps_its_identity_versions_and_annotations() {
-        let object = Node::from_json(json!({
+        let object = Tree::from_json(json!({
             "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
             "metadata": {"name": "things.example.com", "annotations": {
                 BUNDLE_VERSION_ANNOTATION: "v1.2.3", CHANNEL_ANNOTATION: "standard"}},
@@ -223,11 +224,11 @@ mod tests {
                 "versions": [{"name": "v1", "served": true, "storage": true,
                     "schema": {"openAPIV3Schema": {"type": "object"}}}]}}));
         let mut interner = Interner::default();
-        let crd = crd(&object, &mut interner).unwrap();
+        let crd = crd(object.root(), &mut interner).unwrap();
         assert_eq!(crd["kind"], "Thing");
         assert_eq!(crd["bundleVersion"], "v1.2.3");
         assert_eq!(crd["versions"][0]["schema"], 0);
-        let not_a_crd = Node::from_json(json!({"kind": "Service"}));
-        assert!(super::crd(&not_a_crd, &mut interner).is_err());
+        let not_a_crd = Tree::from_json(json!({"kind": "Service"}));
+        assert!(super::crd(not_a_crd.root(), &mut interner).is_err());
     }
 }

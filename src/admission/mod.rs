@@ -35,7 +35,7 @@ pub use rules::RULES;
 use crate::diag::{Diagnostic, FieldPath, Origin as ObjectOrigin, ResourceRef, Rule};
 use crate::input::Sources;
 use crate::model::{CrdSchemas, SchemaId};
-use crate::yaml::Node;
+use crate::yaml::{Node, Tree};
 use structural::Finding;
 use words::{BadValue, ErrorType, FieldError, Step};
 
@@ -90,7 +90,7 @@ pub struct Options<'a> {
     pub default_namespace: &'a str,
     /// The objects of the cluster (`--cluster`): an object that exists there is an update,
     /// and its transition rules run against the stored object.
-    pub live: &'a [Node],
+    pub live: &'a [Tree],
 }
 
 /// Validates every object of the input documents against `release`.
@@ -121,12 +121,13 @@ pub fn check(sources: &Sources, release: &Release, options: &Options<'_>) -> Vec
 }
 
 /// The live objects by (group, kind, namespace, name).
-type LiveIndex<'a> = HashMap<(&'a str, &'a str, &'a str, &'a str), &'a Node>;
+type LiveIndex<'a> = HashMap<(&'a str, &'a str, &'a str, &'a str), Node<'a>>;
 
-fn live_index(objects: &[Node]) -> LiveIndex<'_> {
+fn live_index(objects: &[Tree]) -> LiveIndex<'_> {
     objects
         .iter()
         .filter_map(|object| {
+            let object = object.root();
             let (group, _) = split_api_version(text(Some(object), "apiVersion")?);
             let kind = text(Some(object), "kind")?;
             let metadata = object.get("metadata");
@@ -138,7 +139,7 @@ fn live_index(objects: &[Node]) -> LiveIndex<'_> {
 }
 
 /// The string in field `key` of a mapping.
-fn text<'n>(node: Option<&'n Node>, key: &str) -> Option<&'n str> {
+fn text<'n>(node: Option<Node<'n>>, key: &str) -> Option<&'n str> {
     node.and_then(|n| n.get(key)).and_then(Node::as_str)
 }
 
@@ -157,7 +158,7 @@ struct Admitter<'a> {
 
 impl Admitter<'_> {
     /// One document: an object, or the items of a `kind: *List`.
-    fn document(&mut self, root: &Node, doc: usize) {
+    fn document(&mut self, root: Node<'_>, doc: usize) {
         let is_list = root
             .get("kind")
             .and_then(Node::as_str)
@@ -176,7 +177,7 @@ impl Admitter<'_> {
         }
     }
 
-    fn object(&mut self, node: &Node, origin: ObjectOrigin) {
+    fn object(&mut self, node: Node<'_>, origin: ObjectOrigin) {
         // Objects without an apiVersion, kind or name are the model's findings.
         let (Some(api_version), Some(kind)) =
             (text(Some(node), "apiVersion"), text(Some(node), "kind"))
@@ -232,10 +233,10 @@ impl Admitter<'_> {
     /// The schema checks, then the rules (unless an error blocks them).
     fn validate(
         &mut self,
-        node: &Node,
+        node: Node<'_>,
         object: &Object<'_>,
         schema: SchemaId,
-        old: Option<&Node>,
+        old: Option<Node<'_>>,
         findings: &mut Vec<Finding>,
     ) {
         let arena = &self.release.crds().arena;
@@ -424,9 +425,9 @@ impl CrdSchemas for Release {
         crds.schema(id).items.map(|c| SchemaId(c.0 | bit))
     }
 
-    fn default(&self, schema: SchemaId) -> Option<&Node> {
+    fn default(&self, schema: SchemaId) -> Option<Node<'_>> {
         let (crds, id, _) = self.table(schema);
-        crds.schema(id).default.as_ref()
+        crds.schema(id).default.as_ref().map(Tree::root)
     }
 }
 

@@ -170,7 +170,7 @@ impl Crds {
     /// One bundle of the CustomResourceDefinition objects among `objects` (others are
     /// skipped; there may be none); its version and channel are the CRDs' annotations
     /// when they all agree.
-    pub fn from_objects(objects: &[&Node], origin: Origin) -> Result<Crds, CrdsError> {
+    pub fn from_objects(objects: &[Node<'_>], origin: Origin) -> Result<Crds, CrdsError> {
         let mut interner = Interner::default();
         let mut crds = Vec::new();
         for object in objects {
@@ -183,7 +183,7 @@ impl Crds {
                 .and_then(Node::as_str)
                 .unwrap_or("?")
                 .to_string();
-            let crd = intern::crd(object, &mut interner)
+            let crd = intern::crd(*object, &mut interner)
                 .map_err(|e| CrdsError(format!("CRD {name}: {e}")))?;
             crds.push(crd);
         }

@@ -15,7 +15,7 @@ use kube_cel::cel::Program;
 use serde_json::Value as Json;
 
 pub use crate::model::SchemaId;
-use crate::yaml::Node;
+use crate::yaml::Tree;
 
 /// A rule ready to run, or why it cannot run here (see `cel::Env::compile`).
 pub type CompiledRule = Result<Program, String>;
@@ -141,7 +141,7 @@ pub struct Schema {
     pub required: Vec<Box<str>>,
     pub nullable: bool,
     /// Applied when the property is absent (or a `null` that is not allowed).
-    pub default: Option<Node>,
+    pub default: Option<Tree>,
     pub properties: Vec<(Box<str>, SchemaId)>,
     pub items: Option<SchemaId>,
     pub additional: Additional,
@@ -284,7 +284,7 @@ fn decode_node(node: &Json, index: usize) -> Result<Schema, String> {
         max_properties: count("maxProperties"),
         required: strings(object.get("required")),
         nullable: flag("nullable"),
-        default: object.get("default").cloned().map(Node::from_json),
+        default: object.get("default").cloned().map(Tree::from_json),
         int_or_string: flag("x-kubernetes-int-or-string"),
         preserve_unknown_fields: flag("x-kubernetes-preserve-unknown-fields"),
         embedded_resource: flag("x-kubernetes-embedded-resource"),
@@ -406,7 +406,10 @@ mod tests {
         assert_eq!(object.rules[0].message.as_deref(), Some("m"));
         assert!(!object.rules[0].transition);
         let port = arena.get(SchemaId(1));
-        assert_eq!(port.default.as_ref().and_then(Node::as_int), Some(80));
+        assert_eq!(
+            port.default.as_ref().and_then(|d| d.root().as_int()),
+            Some(80)
+        );
         assert_eq!(port.maximum.map(|b| b.value), Some(65535.0));
         assert!(!arena.get(SchemaId(0)).rules_below);
     }

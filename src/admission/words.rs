@@ -132,7 +132,7 @@ impl BadValue {
 
     /// A scalar as the API server prints it; objects and lists are left out (the form of
     /// Kubernetes 1.35 and later; older servers print their type: `"object"`).
-    pub fn scalar(node: &Node) -> BadValue {
+    pub fn scalar(node: Node<'_>) -> BadValue {
         match sent(node) {
             View::Null => BadValue::raw("null"),
             View::Bool(b) => BadValue::raw(b.to_string()),
@@ -146,7 +146,7 @@ impl BadValue {
 
 /// A node as `kubectl` sends it: Kubernetes reads manifests as YAML 1.1, where a plain
 /// `yes`, `no`, `on`, `off`, `y` or `n` is a boolean.
-pub fn sent(node: &Node) -> View<'_> {
+pub fn sent(node: Node<'_>) -> View<'_> {
     match node.yaml11_boolean() {
         Some(b) => View::Bool(b),
         None => node.view(),
@@ -154,7 +154,7 @@ pub fn sent(node: &Node) -> View<'_> {
 }
 
 /// The JSON type name of a value, as validation messages name it.
-pub fn type_name(node: &Node) -> &'static str {
+pub fn type_name(node: Node<'_>) -> &'static str {
     match sent(node) {
         View::Null => "null",
         View::Bool(_) => "boolean",
@@ -231,13 +231,13 @@ pub const RULES_NOT_CHECKED: &str = "some validation rules were not checked beca
 
 /// Go's `%#v` of a `map[string]interface{}` of scalars, keys sorted:
 /// `map[string]interface {}{"name":"http", "port":80}`.
-pub fn go_map(entries: &[(&str, &Node)]) -> String {
-    let mut sorted: Vec<&(&str, &Node)> = entries.iter().collect();
+pub fn go_map(entries: &[(&str, Node<'_>)]) -> String {
+    let mut sorted: Vec<&(&str, Node<'_>)> = entries.iter().collect();
     sorted.sort_by_key(|(k, _)| *k);
     let fields: Vec<String> = sorted
         .iter()
         .map(|(key, value)| {
-            let value = match sent(value) {
+            let value = match sent(*value) {
                 View::Str(s) => format!("{s:?}"),
                 View::Bool(b) => b.to_string(),
                 View::Int(i) => i.to_string(),
@@ -254,6 +254,7 @@ pub fn go_map(entries: &[(&str, &Node)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::Tree;
 
     fn error(error: ErrorType, value: BadValue, detail: &str) -> String {
         FieldError {
@@ -331,10 +332,10 @@ mod tests {
 
     #[test]
     fn duplicate_keys_print_as_a_go_map() {
-        let name = Node::string("http");
-        let port = Node::int(80);
+        let name = Tree::string("http");
+        let port = Tree::int(80);
         assert_eq!(
-            go_map(&[("port", &port), ("name", &name)]),
+            go_map(&[("port", port.root()), ("name", name.root())]),
             "map[string]interface {}{\"name\":\"http\", \"port\":80}"
         );
     }

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::ClusterError;
-use crate::yaml::{Document, Limits, Node};
+use crate::yaml::{Document, Limits, Node, Tree};
 
 /// Where to connect and how to authenticate.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -97,7 +97,7 @@ pub fn load(
         Some(c) => c.to_string(),
         None => configs
             .iter()
-            .find_map(|(_, c)| str_at(c, "current-context").filter(|s| !s.is_empty()))
+            .find_map(|(_, c)| str_at(c.root(), "current-context").filter(|s| !s.is_empty()))
             .ok_or_else(|| {
                 ClusterError("the kubeconfig sets no current-context: pass --context".into())
             })?,
@@ -133,7 +133,7 @@ pub fn load(
 }
 
 /// Parses a kubeconfig file with the project's own YAML reader.
-fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
+fn parse(path: &Path, text: String) -> Result<Tree, ClusterError> {
     let (documents, diagnostics) = crate::yaml::parse(&text, 0, &Limits::default());
     if let Some(d) = diagnostics.first() {
         return Err(ClusterError(format!(
@@ -146,23 +146,24 @@ fn parse(path: &Path, text: String) -> Result<Node, ClusterError> {
         .into_iter()
         .next()
         .map(Document::into_root)
-        .unwrap_or_else(Node::null))
+        .unwrap_or_else(Tree::null))
 }
 
-fn str_at(node: &Node, key: &str) -> Option<String> {
+fn str_at(node: Node<'_>, key: &str) -> Option<String> {
     node.get(key)?.as_str().map(str::to_string)
 }
 
 /// The first entry named `name` of list `list` across the files, with the directory of
 /// its file (relative paths in a kubeconfig are relative to the file).
 fn named<'c>(
-    configs: &'c [(PathBuf, Node)],
+    configs: &'c [(PathBuf, Tree)],
     list: &str,
     inner: &str,
     name: &str,
-) -> Option<(PathBuf, &'c Node)> {
+) -> Option<(PathBuf, Node<'c>)> {
     configs.iter().find_map(|(path, config)| {
         let entry = config
+            .root()
             .get(list)?
             .as_seq()?
             .iter()
@@ -173,7 +174,7 @@ fn named<'c>(
 }
 
 /// `key` (a path) or `key-data` (base64), read to bytes.
-fn file_or_data(node: &Node, key: &str, dir: &Path) -> Result<Option<Vec<u8>>, ClusterError> {
+fn file_or_data(node: Node<'_>, key: &str, dir: &Path) -> Result<Option<Vec<u8>>, ClusterError> {
     if let Some(data) = str_at(node, &format!("{key}-data")) {
         return base64_decode(&data)
             .map(Some)
@@ -196,7 +197,7 @@ fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, ClusterError> {
 
 fn credentials(
     target: &mut Target,
-    user: &Node,
+    user: Node<'_>,
     dir: &Path,
     timeout: Duration,
 ) -> Result<(), ClusterError> {
@@ -224,7 +225,7 @@ fn credentials(
 }
 
 /// Runs an exec credential plugin and reads its ExecCredential.
-fn run_exec(target: &mut Target, exec: &Node, timeout: Duration) -> Result<(), ClusterError> {
+fn run_exec(target: &mut Target, exec: Node<'_>, timeout: Duration) -> Result<(), ClusterError> {
     let command = str_at(exec, "command")
         .ok_or_else(|| ClusterError("the kubeconfig's exec plugin has no command".into()))?;
     let api_version =

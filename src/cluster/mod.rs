@@ -1,6 +1,6 @@
 //! Reading a live cluster (`--cluster`): the Gateway API objects, Namespaces, Services and
 //! the metadata of Secrets and ConfigMaps, as model input with [`Origin::Cluster`]. Listed
-//! objects (JSON) become span trees without positions ([`Node::from_json`]), so they go
+//! objects (JSON) become span trees without positions ([`Tree::from_json`]), so they go
 //! through the same model builder as files.
 //!
 //! Read-only and blocking: discovery picks the served version of each Gateway API kind,
@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use crate::diag::{Diagnostic, Rule, rule};
 use crate::model::GroupKind;
-use crate::yaml::Node;
+use crate::yaml::Tree;
 
 pub use overlay::overlay;
 
@@ -131,10 +131,10 @@ pub struct Snapshot {
     /// The API server's address, to name the cluster.
     pub server: String,
     /// Every object, as span trees for the model builder.
-    pub objects: Vec<Node>,
+    pub objects: Vec<Tree>,
     /// The Gateway API CustomResourceDefinitions installed (`None`: they could not be
     /// listed).
-    pub crds: Option<Vec<Node>>,
+    pub crds: Option<Vec<Tree>>,
     /// Notes and warnings (kinds not installed, lists forbidden).
     pub diagnostics: Vec<Diagnostic>,
     /// Kinds the user may not list: their objects are unknown.
@@ -206,7 +206,7 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
                     if job.metadata_only {
                         describe_content(&mut item, &job.kind, &tls_secrets);
                     }
-                    snapshot.objects.push(Node::from_json(item));
+                    snapshot.objects.push(Tree::from_json(item));
                 }
             }
             fetch::Listed::Items(_) | fetch::Listed::Gone => {}
@@ -241,7 +241,7 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
 }
 
 /// The Gateway API CRDs of the CRD list (`None`: it could not be read).
-fn installed_crds(listed: fetch::Listed) -> Option<Vec<Node>> {
+fn installed_crds(listed: fetch::Listed) -> Option<Vec<Tree>> {
     let fetch::Listed::Items(items) = listed else {
         return None;
     };
@@ -253,7 +253,7 @@ fn installed_crds(listed: fetch::Listed) -> Option<Vec<Node>> {
         items
             .into_iter()
             .filter(gateway_api)
-            .map(Node::from_json)
+            .map(Tree::from_json)
             .collect(),
     )
 }

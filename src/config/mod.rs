@@ -256,7 +256,7 @@ impl Reader<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn config(&mut self, root: &Node, config: &mut Config) {
+    fn config(&mut self, root: Node<'_>, config: &mut Config) {
         let Some(entries) = root.as_map() else {
             self.problem(
                 root.span(),
@@ -338,7 +338,7 @@ impl Reader<'_> {
         }
     }
 
-    fn severity(&mut self, value: &Node, severity: &mut BTreeMap<&'static str, Severity>) {
+    fn severity(&mut self, value: Node<'_>, severity: &mut BTreeMap<&'static str, Severity>) {
         let Some(entries) = value.as_map() else {
             self.problem(
                 value.span(),
@@ -371,7 +371,7 @@ impl Reader<'_> {
     }
 
     /// The items of a list; a single scalar counts as a list of one.
-    fn list<'n>(&mut self, value: &'n Node) -> Vec<&'n Node> {
+    fn list<'n>(&mut self, value: Node<'n>) -> Vec<Node<'n>> {
         match value.view() {
             View::Seq(items) => items.iter().collect(),
             View::Null => Vec::new(),
@@ -383,7 +383,7 @@ impl Reader<'_> {
         }
     }
 
-    fn rule(&mut self, node: &Node) -> Option<&'static Rule> {
+    fn rule(&mut self, node: Node<'_>) -> Option<&'static Rule> {
         match node.as_str() {
             Some(name) => self.rule_named(name, node.span()),
             None => {

@@ -244,7 +244,7 @@ fn load(
     let source = SourceFile {
         name,
         path,
-        text,
+        text: text.into(),
         ..SourceFile::default()
     };
     match problem {

@@ -43,7 +43,7 @@ pub fn resolve(sources: &Sources, location: &Location) -> Option<Resolved> {
 
 /// The span of the node at `path`, or of the deepest existing ancestor of it. For a key, the
 /// span covers the key and its value so the underline starts at the field's name.
-fn find(root: &Node, path: &FieldPath) -> Span {
+fn find(root: Node<'_>, path: &FieldPath) -> Span {
     let mut node = root;
     let mut span = root.span();
     for seg in &path.0 {

@@ -20,5 +20,5 @@ pub trait CrdSchemas: Sync {
     /// The schema of the items of a list schema.
     fn items(&self, schema: SchemaId) -> Option<SchemaId>;
     /// The value the API server stores when the field is absent.
-    fn default(&self, schema: SchemaId) -> Option<&Node>;
+    fn default(&self, schema: SchemaId) -> Option<Node<'_>>;
 }

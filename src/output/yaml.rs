@@ -21,11 +21,11 @@ use std::collections::HashMap;
 use super::view::{CheckReport, CheckView};
 use crate::diag::Origin;
 use crate::model::Meta;
-use crate::yaml::{Map, Node, Seq, View};
+use crate::yaml::{Map, Node, Seq, Tree, View};
 
 /// `-o yaml`: the CheckReport in YAML.
 pub fn report(view: &CheckView<'_>) -> String {
-    emit(&Node::from_json(to_json(&CheckReport::new(view))))
+    emit(Tree::from_json(to_json(&CheckReport::new(view))).root())
 }
 
 /// `-o status-yaml`: every object of the input, the predicted ones with their status,
@@ -59,7 +59,7 @@ pub fn render(view: &CheckView<'_>) -> String {
         let items = (root.get("kind").and_then(Node::as_str) == Some("List"))
             .then(|| root.get("items").and_then(Node::as_seq))
             .flatten();
-        let objects: Vec<(Option<usize>, &Node)> = match items {
+        let objects: Vec<(Option<usize>, Node<'_>)> = match items {
             Some(items) => items
                 .iter()
                 .enumerate()
@@ -73,17 +73,16 @@ pub fn render(view: &CheckView<'_>) -> String {
             }
             let origin = Origin::Document { doc, item };
             documents.push(match predicted.remove(&origin) {
-                Some(status) => emit(&with_status(object, status.map(Node::from_json))),
+                Some(status) => emit(with_status(object, status.map(Tree::from_json)).root()),
                 None => emit(object),
             });
         }
     }
     from_cluster.sort_by_key(|(meta, _)| meta.order);
     for (meta, status) in from_cluster {
-        documents.push(emit(&with_status(
-            &skeleton(meta),
-            status.map(Node::from_json),
-        )));
+        documents.push(emit(
+            with_status(skeleton(meta).root(), status.map(Tree::from_json)).root(),
+        ));
     }
     documents.join("---\n")
 }
@@ -93,33 +92,33 @@ fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
 }
 
 /// A minimal object for one read from a cluster (no source text to re-emit).
-fn skeleton(meta: &Meta) -> Node {
-    let mut metadata = vec![("name".to_string(), Node::string(&meta.name))];
+fn skeleton(meta: &Meta) -> Tree {
+    let mut metadata = vec![("name".to_string(), Tree::string(&meta.name))];
     if !meta.namespace.is_empty() {
-        metadata.push(("namespace".to_string(), Node::string(&meta.namespace)));
+        metadata.push(("namespace".to_string(), Tree::string(&meta.namespace)));
     }
-    Node::map([
-        ("apiVersion".to_string(), Node::string(&meta.api_version)),
-        ("kind".to_string(), Node::string(&meta.kind)),
-        ("metadata".to_string(), Node::map(metadata)),
+    Tree::map([
+        ("apiVersion".to_string(), Tree::string(&meta.api_version)),
+        ("kind".to_string(), Tree::string(&meta.kind)),
+        ("metadata".to_string(), Tree::map(metadata)),
     ])
 }
 
 /// The object with `status` replaced (or appended when absent), or removed when there is
 /// no prediction.
-fn with_status(object: &Node, status: Option<Node>) -> Node {
+fn with_status(object: Node<'_>, status: Option<Tree>) -> Tree {
     let Some(entries) = object.as_map() else {
-        return object.clone();
+        return object.to_tree();
     };
     let kept = entries
         .iter()
         .filter(|e| e.key() != "status")
-        .map(|e| (e.key().to_string(), e.value().clone()));
-    Node::map(kept.chain(status.map(|status| ("status".to_string(), status))))
+        .map(|e| (e.key().to_string(), e.value().to_tree()));
+    Tree::map(kept.chain(status.map(|status| ("status".to_string(), status))))
 }
 
 /// One YAML document (without the `---` marker), ending in a newline.
-pub fn emit(root: &Node) -> String {
+pub fn emit(root: Node<'_>) -> String {
     let mut out = String::new();
     match root.view() {
         View::Map(entries) if !entries.is_empty() => write_map(&mut out, entries, 0),
@@ -185,7 +184,7 @@ fn push_indent(out: &mut String, indent: usize) {
 }
 
 /// A scalar or an empty collection on one line.
-fn inline(node: &Node) -> String {
+fn inline(node: Node<'_>) -> String {
     match node.view() {
         View::Null => "null".to_string(),
         View::Bool(b) => b.to_string(),
@@ -317,7 +316,7 @@ mod tests {
     proptest! {
         #[test]
         fn strings_read_back_as_the_same_strings(s in any::<String>()) {
-            let text = emit(&Node::map([(s.clone(), Node::string(s.clone()))]));
+            let text = emit(Tree::map([(s.clone(), Tree::string(s.clone()))]).root());
             let read = scalars(&text);
             prop_assert_eq!(read.len(), 2);
             for (value, plain) in read {
@@ -328,15 +327,15 @@ mod tests {
     }
 
     /// The tree without positions, for comparing a re-read document with the original.
-    fn without_spans(original: &Node) -> Node {
+    fn without_spans(original: Node<'_>) -> Tree {
         match original.view() {
-            View::Null => Node::null(),
-            View::Bool(b) => Node::bool(b),
-            View::Int(i) => Node::int(i),
-            View::Float(f) => Node::float(f),
-            View::Str(s) => Node::string(s),
-            View::Seq(items) => Node::seq(items.iter().map(without_spans).collect()),
-            View::Map(entries) => Node::map(
+            View::Null => Tree::null(),
+            View::Bool(b) => Tree::bool(b),
+            View::Int(i) => Tree::int(i),
+            View::Float(f) => Tree::float(f),
+            View::Str(s) => Tree::string(s),
+            View::Seq(items) => Tree::seq(items.iter().map(without_spans)),
+            View::Map(entries) => Tree::map(
                 entries
                     .iter()
                     .map(|e| (e.key().to_string(), without_spans(e.value()))),
@@ -344,7 +343,7 @@ mod tests {
         }
     }
 
-    fn parse_documents(text: &str) -> Vec<Node> {
+    fn parse_documents(text: &str) -> Vec<Tree> {
         let (documents, diagnostics) = crate::yaml::parse(text, 0, &crate::yaml::Limits::default());
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         documents.iter().map(|d| without_spans(d.root())).collect()
@@ -365,7 +364,7 @@ mod tests {
                 };
                 files += 1;
                 for document in parse_documents(&text) {
-                    let emitted = emit(&document);
+                    let emitted = emit(document.root());
                     assert_eq!(
                         parse_documents(&emitted),
                         [document],
@@ -427,7 +426,7 @@ mod tests {
             "b": 1, "a": [{"x": true, "y": [1.5, 2.0]}, [], {}], "c": {"d": null, "e": [["n"]]}
         });
         assert_eq!(
-            emit(&Node::from_json(value)),
+            emit(Tree::from_json(value).root()),
             "b: 1\na:\n- x: true\n  \"y\":\n  - 1.5\n  - 2.0\n- []\n- {}\nc:\n  d: null\n  e:\n  - - \"n\"\n"
         );
     }

@@ -1,41 +1,115 @@
 //! From `saphyr-parser` events to the span tree, within [`Limits`].
 //!
 //! The builder keeps its own stack of open collections instead of recursing, and refuses to
-//! open one beyond `max_depth`, so neither building nor dropping the tree can overflow the
-//! stack. Aliases are expanded by cloning, and every node made (clones included) counts
-//! against `max_nodes`, so an alias bomb stops after a bounded amount of work.
+//! open one beyond `max_depth`, so building cannot overflow the stack. The direct children of
+//! the open collections wait on one stack of slots; a collection that closes moves its
+//! children into the arena in one block. An alias shares its anchor's slots, but every node
+//! it stands for counts against `max_nodes`, as if expanded, so an alias bomb stops after a
+//! bounded amount of work and consumers walk a bounded tree.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
+use super::arena::{Arena, Payload, Slot, Str};
+use super::flow_root::{DOCUMENT_START, flow_root_line};
 use super::rules::{
     COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, SYNTAX_ERROR, TAG_MISMATCH, TOO_MANY_NODES,
 };
 use super::scalar::{self, CoreTag};
 use super::scanner::{Offsets, syntax_error, too_deep};
-use super::{Limits, Node, Pair, Value};
+use super::{Limits, Tree, Value};
 use crate::diag::{Diagnostic, Location};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, Text};
 
 /// An error that drops the document; boxed as it is rare and large.
 pub(super) type Fatal = Box<Diagnostic>;
 
-/// Parses one document chunk of a file that starts at byte `base`. Returns the roots of the
-/// documents in it (one, normally) or the error that drops them; problems that do not drop
-/// the document go to `diagnostics`.
+/// Parses the chunk `start..end` of the file text `text`, one of the document chunks of
+/// file `file`. Returns the trees of the documents in it (one, normally) or the error that
+/// drops them; problems that do not drop the document go to `diagnostics`. `arena` is
+/// scratch space, reused from chunk to chunk.
 pub(super) fn parse_chunk(
-    chunk: &str,
-    base: usize,
+    text: &Text,
+    (start, end): (usize, usize),
     file: FileId,
     limits: &Limits,
+    arena: &mut Arena,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<Node>, Fatal> {
-    let mut offsets = Offsets::new(chunk, base);
+) -> Result<Vec<Tree>, Fatal> {
+    let chunk = text.get(start..end).unwrap_or_default();
+    let context = Context { text, file, limits };
+    if let Some(at) = flow_root_line(chunk) {
+        // The parser keeps every event of a collection that may be a mapping key until the
+        // collection ends (inside flow context it never gives up on a key): for a root `{`
+        // or `[` that is the whole document, 25 bytes per byte of it. After `--- ` nothing
+        // is a key candidate, so that is parsed instead. A root collection that really is a
+        // key (`[a, b]: c`, valid if rare) fails there only after it is complete: then the
+        // chunk is parsed as written.
+        let prefixed = [&chunk[..at], DOCUMENT_START, &chunk[at..]].concat();
+        let offsets = Offsets::new(chunk, start)
+            .with_insertion(chunk[..at].chars().count(), DOCUMENT_START.len());
+        let seen = diagnostics.len();
+        match build(&prefixed, chunk, offsets, &context, arena, diagnostics) {
+            Ok(trees) => return Ok(trees),
+            Err(Failed { fatal, after_root }) if !after_root => return Err(fatal),
+            Err(_) => diagnostics.truncate(seen),
+        }
+    }
+    build(
+        chunk,
+        chunk,
+        Offsets::new(chunk, start),
+        &context,
+        arena,
+        diagnostics,
+    )
+    .map_err(|failed| failed.fatal)
+}
+
+/// Why a chunk's documents are dropped, and whether a root node was complete by then.
+struct Failed {
+    fatal: Fatal,
+    after_root: bool,
+}
+
+impl From<Fatal> for Failed {
+    fn from(fatal: Fatal) -> Self {
+        Failed {
+            fatal,
+            after_root: false,
+        }
+    }
+}
+
+/// What every document of a file is read against.
+struct Context<'a> {
+    /// The whole file's text.
+    text: &'a Text,
+    file: FileId,
+    limits: &'a Limits,
+}
+
+/// Builds the trees of the documents in `parsed` (the chunk `chunk`, or it with a document
+/// marker inserted, as `offsets` knows).
+fn build(
+    parsed: &str,
+    chunk: &str,
+    mut offsets: Offsets<'_>,
+    context: &Context<'_>,
+    arena: &mut Arena,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Tree>, Failed> {
+    let Context { text, file, limits } = *context;
+    let start = offsets.base();
+    arena.clear();
     let mut builder = Builder {
+        text,
         file,
         limits,
+        arena,
+        pending: Vec::new(),
         stack: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
@@ -44,15 +118,20 @@ pub(super) fn parse_chunk(
         diagnostics,
     };
     let mut roots = Vec::new();
-    for event in Parser::new_from_str(chunk) {
+    for event in Parser::new_from_str(parsed) {
         let (event, parser_span) = match event {
             Ok(pair) => pair,
-            Err(error) => return Err(Box::new(syntax_error(&error, &mut offsets, file, limits))),
+            Err(error) => {
+                return Err(Failed {
+                    fatal: Box::new(syntax_error(&error, &mut offsets, file, limits)),
+                    after_root: builder.root.is_some() || !roots.is_empty(),
+                });
+            }
         };
         let span = offsets.span(parser_span.start.index(), parser_span.end.index());
         match event {
             Event::DocumentStart(_) => {
-                roots.extend(builder.root.take());
+                roots.extend(builder.finish());
                 builder.anchors.clear();
                 builder.nodes = 0;
                 builder.aliased = 0;
@@ -62,11 +141,11 @@ pub(super) fn parse_chunk(
             }
             Event::Alias(anchor) => builder.alias(anchor, span)?,
             Event::SequenceStart(anchor, _) => {
-                let start = sequence_start(chunk, base, span);
-                builder.open(anchor, start, Collection::Seq(Vec::new()))?
+                let start = sequence_start(chunk, start, span);
+                builder.open(anchor, start, None)?
             }
             Event::MappingStart(anchor, _) => {
-                builder.open(anchor, span.start, Collection::Map(MapBuilder::default()))?
+                builder.open(anchor, span.start, Some(MapState::default()))?
             }
             // A block collection ends where its last item does; the end event of a flow
             // collection covers its closing bracket.
@@ -76,7 +155,7 @@ pub(super) fn parse_chunk(
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
     }
-    roots.extend(builder.root.take());
+    roots.extend(builder.finish());
     Ok(roots)
 }
 
@@ -100,17 +179,12 @@ fn span_is_empty(span: Span) -> bool {
 }
 
 /// A finished node with the figures the limits need.
+#[derive(Clone, Copy)]
 struct Built {
-    node: Node,
+    slot: Slot,
     /// Nodes in the subtree, itself included.
     size: usize,
     /// Collection levels in the subtree (0 for a scalar).
-    height: usize,
-}
-
-struct Anchored {
-    node: Node,
-    size: usize,
     height: usize,
 }
 
@@ -122,24 +196,22 @@ struct Frame {
     last_end: usize,
     size: usize,
     height: usize,
-    collection: Collection,
-}
-
-enum Collection {
-    Seq(Vec<Node>),
-    Map(MapBuilder),
+    /// Where its children start on the pending stack.
+    children: usize,
+    /// `None` for a sequence.
+    map: Option<MapState>,
 }
 
 /// Maps with more entries than this get a key index, so duplicate detection stays linear.
 const INDEXED_MAP_LEN: usize = 16;
 
 #[derive(Default)]
-struct MapBuilder {
-    entries: Vec<Pair>,
+struct MapState {
+    /// Entry number by key, for large maps.
     index: Option<HashMap<String, usize>>,
     next: Expect,
     /// Mappings given to merge keys, in order.
-    merges: Vec<Node>,
+    merges: Vec<Slot>,
 }
 
 /// What the next node of a mapping is.
@@ -147,45 +219,76 @@ struct MapBuilder {
 enum Expect {
     #[default]
     Key,
-    Value(String, Span),
+    /// The value of the entry with this key (a string slot).
+    Value(Slot),
     /// The value of a `<<` key.
     MergeValue,
     /// The value of an entry whose key was refused.
     SkippedValue,
 }
 
-impl MapBuilder {
-    fn position(&self, key: &str) -> Option<usize> {
-        match &self.index {
-            Some(index) => index.get(key).copied(),
-            None => self.entries.iter().position(|e| e.key == key),
+/// A mapping being built: its state and its entries so far (key, value, ... slots at the
+/// top of the pending stack), with what reading key texts needs.
+struct OpenMap<'a> {
+    state: &'a mut MapState,
+    entries: &'a mut Vec<Slot>,
+    /// Where the entries start in `entries`.
+    first: usize,
+    arena: &'a mut Arena,
+    text: &'a str,
+}
+
+impl OpenMap<'_> {
+    fn key_text(&self, key: &Slot) -> &str {
+        match key.payload() {
+            Payload::Str(s) => self.arena.str(self.text, s),
+            _ => "",
         }
     }
 
-    fn push(&mut self, entry: Pair) {
-        if let Some(index) = &mut self.index {
-            index.insert(entry.key.clone(), self.entries.len());
+    fn len(&self) -> usize {
+        (self.entries.len() - self.first) / 2
+    }
+
+    fn key_at(&self, entry: usize) -> Option<&Slot> {
+        self.entries.get(self.first + 2 * entry)
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.state.index {
+            Some(index) => index.get(key).copied(),
+            None => (0..self.len()).find(|&i| {
+                self.key_at(i)
+                    .is_some_and(|slot| self.key_text(slot) == key)
+            }),
         }
-        self.entries.push(entry);
-        if self.index.is_none() && self.entries.len() > INDEXED_MAP_LEN {
-            self.index = Some(
-                self.entries
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| (e.key.clone(), i))
-                    .collect(),
-            );
+    }
+
+    fn push(&mut self, key: Slot, value: Slot) {
+        let entry = self.len();
+        self.entries.extend([key, value]);
+        if let Some(mut index) = self.state.index.take() {
+            index.insert(self.key_text(&key).to_string(), entry);
+            self.state.index = Some(index);
+        } else if entry + 1 > INDEXED_MAP_LEN {
+            let index = (0..=entry)
+                .filter_map(|i| Some((self.key_text(self.key_at(i)?).to_string(), i)))
+                .collect();
+            self.state.index = Some(index);
         }
     }
 
     /// Places a finished node as the next key or value; returns the problem with it (a
     /// complex key, a duplicate key, a merge of something else than mappings).
-    fn place(&mut self, node: Node, file: FileId) -> Option<Diagnostic> {
-        match std::mem::take(&mut self.next) {
-            Expect::Key => match scalar_key(&node.value) {
-                Some(key) => self.next = Expect::Value(key, node.span),
+    fn place(&mut self, node: Slot, file: FileId) -> Option<Diagnostic> {
+        match std::mem::take(&mut self.state.next) {
+            Expect::Key => match self.scalar_key(&node) {
+                Some(key) => {
+                    self.state.next =
+                        Expect::Value(Slot::new(Payload::Str(key), node.span(), false))
+                }
                 None => {
-                    self.next = Expect::SkippedValue;
+                    self.state.next = Expect::SkippedValue;
                     let diagnostic = Diagnostic::new(
                         &COMPLEX_KEY,
                         format!(
@@ -193,48 +296,52 @@ impl MapBuilder {
                             node.kind_name()
                         ),
                     )
-                    .at(file_location(file, node.span));
+                    .at(file_location(file, node.span()));
                     return Some(diagnostic);
                 }
             },
-            Expect::Value(key, key_span) => {
-                let entry = Pair {
-                    key,
-                    key_span,
-                    value: node,
+            Expect::Value(key) => {
+                let Some(first) = self.position(self.key_text(&key)) else {
+                    self.push(key, node);
+                    return None;
                 };
-                match self.position(&entry.key) {
-                    Some(first) => {
-                        let first_span = self.entries.get(first).map(|e| e.key_span);
-                        let diagnostic = Diagnostic::new(
-                            &DUPLICATE_KEY,
-                            format!("duplicate key `{}`", entry.key),
-                        )
-                        .at(file_location(file, key_span))
-                        .help("remove one of the two entries; the last one is used");
-                        let diagnostic = match first_span {
-                            Some(span) => {
-                                diagnostic.related(file_location(file, span), "first defined here")
-                            }
-                            None => diagnostic,
-                        };
-                        if let Some(slot) = self.entries.get_mut(first) {
-                            *slot = entry;
-                        }
-                        return Some(diagnostic);
+                let first_span = self.key_at(first).map(Slot::span);
+                let diagnostic = Diagnostic::new(
+                    &DUPLICATE_KEY,
+                    format!("duplicate key `{}`", self.key_text(&key)),
+                )
+                .at(file_location(file, key.span()))
+                .help("remove one of the two entries; the last one is used");
+                let diagnostic = match first_span {
+                    Some(span) => {
+                        diagnostic.related(file_location(file, span), "first defined here")
                     }
-                    None => self.push(entry),
+                    None => diagnostic,
+                };
+                let at = self.first + 2 * first;
+                if let Some(slots) = self.entries.get_mut(at..at + 2) {
+                    slots.copy_from_slice(&[key, node]);
                 }
+                return Some(diagnostic);
             }
             Expect::MergeValue => {
-                let span = node.span;
-                let merged = match node.value {
-                    Value::Map(_) => Ok(vec![node]),
-                    Value::Seq(items) if items.iter().all(|i| i.as_map().is_some()) => Ok(items),
-                    other => Err(other.kind_name()),
+                let merged = match node.payload() {
+                    Payload::Map { .. } => Ok(vec![node]),
+                    Payload::Seq { first, len } => {
+                        let items = self.arena.children(first, len as usize);
+                        if items
+                            .iter()
+                            .all(|item| matches!(item.payload(), Payload::Map { .. }))
+                        {
+                            Ok(items.to_vec())
+                        } else {
+                            Err(node.kind_name())
+                        }
+                    }
+                    _ => Err(node.kind_name()),
                 };
                 match merged {
-                    Ok(maps) => self.merges.extend(maps),
+                    Ok(maps) => self.state.merges.extend(maps),
                     Err(found) => {
                         let diagnostic = Diagnostic::new(
                             &INVALID_MERGE,
@@ -242,7 +349,7 @@ impl MapBuilder {
                                 "the merge key `<<` needs a mapping or a list of mappings, not {found}"
                             ),
                         )
-                        .at(file_location(file, span));
+                        .at(file_location(file, node.span()));
                         return Some(diagnostic);
                     }
                 }
@@ -255,38 +362,66 @@ impl MapBuilder {
     /// Adds the entries of the merged mappings whose keys the mapping does not have itself;
     /// earlier merged mappings win over later ones, as the merge key spec says.
     fn apply_merges(&mut self) {
-        for merged in std::mem::take(&mut self.merges) {
-            if let Value::Map(entries) = merged.value {
-                for entry in entries {
-                    if self.position(&entry.key).is_none() {
-                        self.push(entry);
-                    }
+        for merged in std::mem::take(&mut self.state.merges) {
+            let Payload::Map { first, len } = merged.payload() else {
+                continue;
+            };
+            let pairs = self.arena.children(first, 2 * len as usize).to_vec();
+            for pair in pairs.chunks_exact(2) {
+                if let [key, value] = pair
+                    && self.position(self.key_text(key)).is_none()
+                {
+                    self.push(*key, *value);
                 }
             }
         }
+    }
+
+    /// The key of a scalar reached through an alias or an anchored key: its text.
+    fn scalar_key(&mut self, node: &Slot) -> Option<Str> {
+        let text = match node.payload() {
+            Payload::Str(s) => return Some(s),
+            Payload::Null => String::new(),
+            Payload::Bool(b) => b.to_string(),
+            Payload::Int(i) => i.to_string(),
+            Payload::Float(f) => f.to_string(),
+            Payload::Seq { .. } | Payload::Map { .. } => return None,
+        };
+        Some(self.arena.owned_str(&text))
     }
 }
 
 /// Alias expansions may make at most this fraction (1/n) of `max_nodes`: the API server's
 /// YAML decoder also refuses documents made mostly of expanded aliases, and it keeps the
 /// work an alias bomb causes well below the node limit.
-const ALIASED_SHARE: usize = 10;
+const ALIASED_SHARE: usize = 100;
 
 struct Builder<'a> {
+    /// The whole file's text.
+    text: &'a Text,
     file: FileId,
     limits: &'a Limits,
+    arena: &'a mut Arena,
+    /// The direct children of the open collections, innermost last.
+    pending: Vec<Slot>,
     stack: Vec<Frame>,
     /// Anchored nodes of the current document, by the parser's anchor id.
-    anchors: HashMap<usize, Anchored>,
+    anchors: HashMap<usize, Built>,
     /// Nodes made in the current document, alias expansions included.
     nodes: usize,
     /// Nodes made by expanding aliases in the current document.
     aliased: usize,
-    root: Option<Node>,
+    root: Option<Slot>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
 impl Builder<'_> {
+    /// The finished document's tree, if there is one.
+    fn finish(&mut self) -> Option<Tree> {
+        let root = self.root.take()?;
+        Some(self.arena.finish(Some(self.text.clone()), root))
+    }
+
     fn count(&mut self, nodes: usize, span: Span) -> Result<(), Fatal> {
         self.nodes = self.nodes.saturating_add(nodes);
         self.check_nodes(span)
@@ -323,17 +458,27 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn awaiting_key(&self) -> bool {
-        matches!(
-            self.stack.last(),
-            Some(Frame {
-                collection: Collection::Map(MapBuilder {
-                    next: Expect::Key,
-                    ..
-                }),
-                ..
-            })
-        )
+    /// The innermost open mapping, when it waits for a key.
+    fn awaiting_key(&mut self) -> Option<&mut MapState> {
+        self.stack
+            .last_mut()
+            .and_then(|frame| frame.map.as_mut())
+            .filter(|map| matches!(map.next, Expect::Key))
+    }
+
+    /// Where the scalar `text`, read at `span`, is: in the file's text when it is written
+    /// there as it reads (plain, or quoted without escapes), else copied into the arena.
+    fn str_at(&mut self, text: &str, style: ScalarStyle, span: Span) -> Str {
+        let source = self.text.as_bytes();
+        let written = |start: usize, end: usize| source.get(start..end) == Some(text.as_bytes());
+        let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+        if written(span.start, span.end) {
+            Str::borrowed(span.start, text.len())
+        } else if quoted && span.end >= span.start + 2 && written(span.start + 1, span.end - 1) {
+            Str::borrowed(span.start + 1, text.len())
+        } else {
+            self.arena.owned_str(text)
+        }
     }
 
     fn scalar(
@@ -345,26 +490,33 @@ impl Builder<'_> {
         span: Span,
     ) -> Result<(), Fatal> {
         self.count(1, span)?;
-        if self.awaiting_key() && anchor == 0 {
+        if anchor == 0 && self.awaiting_key().is_some() {
             let is_merge = text == "<<" && style == ScalarStyle::Plain && tag.is_none();
             let next = if is_merge {
                 Expect::MergeValue
             } else {
-                Expect::Value(text.into_owned(), span)
+                let key = self.str_at(&text, style, span);
+                Expect::Value(Slot::new(Payload::Str(key), span, false))
             };
+            if let Some(map) = self.awaiting_key() {
+                map.next = next;
+            }
             if let Some(frame) = self.stack.last_mut() {
                 frame.last_end = span.end;
-                if let Collection::Map(map) = &mut frame.collection {
-                    map.next = next;
-                }
             }
             return Ok(());
         }
         let plain = style == ScalarStyle::Plain && tag.is_none();
-        let value = self.scalar_value(text, style, tag, span);
+        let payload = match self.scalar_value(text, style, tag, span) {
+            Value::Null => Payload::Null,
+            Value::Bool(b) => Payload::Bool(b),
+            Value::Int(i) => Payload::Int(i),
+            Value::Float(f) => Payload::Float(f),
+            Value::Str(s) => Payload::Str(self.str_at(&s, style, span)),
+        };
         self.complete(
             Built {
-                node: Node { value, span, plain },
+                slot: Slot::new(payload, span, plain),
                 size: 1,
                 height: 0,
             },
@@ -403,7 +555,7 @@ impl Builder<'_> {
     }
 
     fn alias(&mut self, anchor: usize, span: Span) -> Result<(), Fatal> {
-        let Some(anchored) = self.anchors.get(&anchor) else {
+        let Some(anchored) = self.anchors.get(&anchor).copied() else {
             return Err(Box::new(
                 Diagnostic::new(
                     &SYNTAX_ERROR,
@@ -412,18 +564,18 @@ impl Builder<'_> {
                 .at(file_location(self.file, span)),
             ));
         };
-        let (size, height) = (anchored.size, anchored.height);
-        self.check_depth(self.stack.len() + height, span)?;
-        // Count before cloning, so an alias bomb stops before doing the work.
-        self.nodes = self.nodes.saturating_add(size);
-        self.aliased = self.aliased.saturating_add(size);
+        self.check_depth(self.stack.len() + anchored.height, span)?;
+        self.nodes = self.nodes.saturating_add(anchored.size);
+        self.aliased = self.aliased.saturating_add(anchored.size);
         self.check_nodes(span)?;
-        let mut node = anchored.node.clone();
-        node.span = span;
-        self.complete(Built { node, size, height }, 0)
+        let built = Built {
+            slot: anchored.slot.with_span(span),
+            ..anchored
+        };
+        self.complete(built, 0)
     }
 
-    fn open(&mut self, anchor: usize, start: usize, collection: Collection) -> Result<(), Fatal> {
+    fn open(&mut self, anchor: usize, start: usize, map: Option<MapState>) -> Result<(), Fatal> {
         let span = Span::new(start, start + 1);
         self.count(1, span)?;
         self.check_depth(self.stack.len() + 1, span)?;
@@ -433,30 +585,34 @@ impl Builder<'_> {
             last_end: start,
             size: 1,
             height: 1,
-            collection,
+            children: self.pending.len(),
+            map,
         });
         Ok(())
     }
 
     fn close(&mut self, flow_end: Option<usize>) -> Result<(), Fatal> {
-        let Some(frame) = self.stack.pop() else {
+        let Some(mut frame) = self.stack.pop() else {
             return Ok(());
         };
         let span = Span::new(frame.start, flow_end.unwrap_or(frame.last_end));
-        let value = match frame.collection {
-            Collection::Seq(items) => Value::Seq(items),
-            Collection::Map(mut map) => {
-                map.apply_merges();
-                Value::Map(map.entries)
-            }
+        if let Some(state) = &mut frame.map {
+            self.open_map(state, frame.children).apply_merges();
+        }
+        let children = self.pending.get(frame.children..).unwrap_or_default();
+        let first = self.arena.push_children(children);
+        let count = u32::try_from(children.len()).unwrap_or(u32::MAX);
+        self.pending.truncate(frame.children);
+        let payload = match frame.map {
+            Some(_) => Payload::Map {
+                first,
+                len: count / 2,
+            },
+            None => Payload::Seq { first, len: count },
         };
         self.complete(
             Built {
-                node: Node {
-                    value,
-                    span,
-                    plain: false,
-                },
+                slot: Slot::new(payload, span, false),
                 size: frame.size,
                 height: frame.height,
             },
@@ -464,35 +620,41 @@ impl Builder<'_> {
         )
     }
 
+    fn open_map<'m>(&'m mut self, state: &'m mut MapState, first: usize) -> OpenMap<'m> {
+        OpenMap {
+            state,
+            entries: &mut self.pending,
+            first,
+            arena: self.arena,
+            text: self.text,
+        }
+    }
+
     /// Places a finished node in its parent (or makes it the document's root).
     fn complete(&mut self, built: Built, anchor: usize) -> Result<(), Fatal> {
         if anchor != 0 {
-            // The anchor's copy is work too: count it so nested anchors stay bounded.
-            self.count(built.size, built.node.span)?;
-            self.anchors.insert(
-                anchor,
-                Anchored {
-                    node: built.node.clone(),
-                    size: built.size,
-                    height: built.height,
-                },
-            );
+            // Aliases of it count its nodes again: count the anchor's copy too, so nested
+            // anchors stay bounded as they were when aliases were expanded by copying.
+            self.count(built.size, built.slot.span())?;
+            self.anchors.insert(anchor, built);
         }
-        let Some(frame) = self.stack.last_mut() else {
-            self.root = Some(built.node);
+        let Some(mut frame) = self.stack.pop() else {
+            self.root = Some(built.slot);
             return Ok(());
         };
         frame.size = frame.size.saturating_add(built.size);
         frame.height = frame.height.max(built.height + 1);
-        frame.last_end = frame.last_end.max(built.node.span.end);
-        let map = match &mut frame.collection {
-            Collection::Seq(items) => {
-                items.push(built.node);
-                return Ok(());
+        frame.last_end = frame.last_end.max(built.slot.span().end);
+        let file = self.file;
+        let problem = match &mut frame.map {
+            None => {
+                self.pending.push(built.slot);
+                None
             }
-            Collection::Map(map) => map,
+            Some(state) => self.open_map(state, frame.children).place(built.slot, file),
         };
-        if let Some(diagnostic) = map.place(built.node, self.file) {
+        self.stack.push(frame);
+        if let Some(diagnostic) = problem {
             self.diagnostics.push(diagnostic);
         }
         Ok(())
@@ -501,16 +663,4 @@ impl Builder<'_> {
 
 fn file_location(file: FileId, span: Span) -> Location {
     Location::File { file, span }
-}
-
-/// The key text of a scalar reached through an alias or an anchored key.
-fn scalar_key(value: &Value) -> Option<String> {
-    match value {
-        Value::Null => Some(String::new()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        Value::Str(s) => Some(s.clone()),
-        Value::Seq(_) | Value::Map(_) => None,
-    }
 }

@@ -5,7 +5,10 @@
 //! content has the wrong shape; typed, tolerant reading happens in `model`.
 //! Streams are split per document before parsing so one malformed document spares the rest.
 
+mod arena;
 mod build;
+mod flow_root;
+mod hand;
 mod node;
 #[cfg(test)]
 mod proptests;
@@ -19,11 +22,11 @@ pub use rules::{
     TOO_MANY_DOCUMENTS, TOO_MANY_NODES,
 };
 
-pub use node::{Entries, Entry, Map, Node, Seq, View};
-use node::{Pair, Value};
+use arena::{Arena, Value};
+pub use node::{Entries, Entry, Items, Map, Node, Seq, Tree, View};
 
 use crate::diag::{Diagnostic, Location};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, Text};
 
 /// One YAML document of a file.
 #[derive(Debug, Clone)]
@@ -31,25 +34,28 @@ pub struct Document {
     pub file: FileId,
     /// 0-based position of the document in its file.
     pub index: usize,
-    root: Node,
+    tree: Tree,
 }
 
 impl Document {
-    pub fn new(file: FileId, index: usize, root: Node) -> Self {
-        Document { file, index, root }
+    pub fn new(file: FileId, index: usize, tree: Tree) -> Self {
+        Document { file, index, tree }
     }
-    pub fn root(&self) -> &Node {
-        &self.root
+    pub fn root(&self) -> Node<'_> {
+        self.tree.root()
     }
-    pub fn into_root(self) -> Node {
-        self.root
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+    pub fn into_root(self) -> Tree {
+        self.tree
     }
 }
 
 /// Explicit bounds so hostile input fails fast with a diagnostic instead of exhausting memory.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Largest file read, in bytes.
+    /// Largest file read, in bytes (at most [`MAX_TEXT_BYTES`]).
     pub max_file_bytes: usize,
     /// Most documents read from one file.
     pub max_documents: usize,
@@ -65,33 +71,25 @@ impl Default for Limits {
             max_file_bytes: 256 * 1024 * 1024,
             max_documents: 1_000_000,
             max_depth: 128,
-            max_nodes: 5_000_000,
+            max_nodes: 50_000_000,
         }
     }
 }
 
+/// The largest text the span tree can index (its offsets are 32-bit).
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
+
 /// One chunk's documents (or the error that dropped them), and the problems that did not.
 struct ParsedChunk {
     start: usize,
-    roots: Result<Vec<Node>, build::Fatal>,
+    roots: Result<Vec<Tree>, build::Fatal>,
     diagnostics: Vec<Diagnostic>,
-}
-
-fn parse_chunk(text: &str, chunk: split::Chunk, file: FileId, limits: &Limits) -> ParsedChunk {
-    let mut diagnostics = Vec::new();
-    let chunk_text = text.get(chunk.start..chunk.end).unwrap_or_default();
-    let roots = build::parse_chunk(chunk_text, chunk.start, file, limits, &mut diagnostics);
-    ParsedChunk {
-        start: chunk.start,
-        roots,
-        diagnostics,
-    }
 }
 
 /// Parses the chunks, in order; a large file on several threads (documents are independent
 /// once split, and the scanner is most of the time spent on a large file).
 fn parse_chunks(
-    text: &str,
+    text: &Text,
     chunks: &[split::Chunk],
     file: FileId,
     limits: &Limits,
@@ -101,9 +99,20 @@ fn parse_chunks(
         |chunk| chunk.end - chunk.start,
         crate::parallel::MIN_PARALLEL_BYTES,
         |_, group| {
+            let mut arena = Arena::default();
             group
                 .iter()
-                .map(|chunk| parse_chunk(text, *chunk, file, limits))
+                .map(|chunk| {
+                    let mut diagnostics = Vec::new();
+                    let range = (chunk.start, chunk.end);
+                    let roots =
+                        build::parse_chunk(text, range, file, limits, &mut arena, &mut diagnostics);
+                    ParsedChunk {
+                        start: chunk.start,
+                        roots,
+                        diagnostics,
+                    }
+                })
                 .collect::<Vec<_>>()
         },
     )
@@ -115,18 +124,36 @@ fn parse_chunks(
 /// Parses every document of the text of file `file` (the id its diagnostics and documents
 /// carry). Returns the documents and diagnostics for syntax errors, duplicate keys and
 /// exceeded limits; a document with an error is dropped, the others are kept. Empty
-/// documents are skipped.
-pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Vec<Diagnostic>) {
+/// documents are skipped. The documents' strings borrow from `text` (a shared [`Text`] is
+/// not copied; a `&str` is, once).
+pub fn parse(
+    text: impl Into<Text>,
+    file: FileId,
+    limits: &Limits,
+) -> (Vec<Document>, Vec<Diagnostic>) {
+    let text = text.into();
     let mut documents = Vec::new();
     let mut diagnostics = Vec::new();
-    let chunks = split::split(text);
+    if text.len() > MAX_TEXT_BYTES {
+        let diagnostic = Diagnostic::new(
+            &TOO_MANY_NODES,
+            format!("this file is larger than {MAX_TEXT_BYTES} bytes; it is not checked"),
+        )
+        .at(Location::File {
+            file,
+            span: Span::new(0, 0),
+        })
+        .help("split the file");
+        return (documents, vec![diagnostic]);
+    }
+    let chunks = split::split(&text);
     // Documents seen, kept or not: a broken document keeps its place in the numbering.
     let mut index = 0;
-    for parsed in parse_chunks(text, &chunks, file, limits) {
+    for parsed in parse_chunks(&text, &chunks, file, limits) {
         let roots = parsed.roots.map(|roots| {
             roots
                 .into_iter()
-                .filter(|root| !root.is_null())
+                .filter(|tree| !tree.root().is_null())
                 .collect::<Vec<_>>()
         });
         let found = roots.as_ref().map_or(1, Vec::len);
@@ -149,8 +176,8 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Vec<D
         diagnostics.extend(parsed.diagnostics);
         match roots {
             Ok(roots) => {
-                for root in roots {
-                    documents.push(Document { file, index, root });
+                for tree in roots {
+                    documents.push(Document { file, index, tree });
                     index += 1;
                 }
             }

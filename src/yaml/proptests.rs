@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use super::{Limits, Node, Value};
+use super::{Limits, Node, View};
 use crate::diag::Location;
 use crate::input::Sources;
 use crate::source::{SourceFile, Span};
@@ -110,18 +110,18 @@ fn to_json(tree: &Tree) -> serde_json::Value {
     }
 }
 
-fn from_node(node: &Node) -> Tree {
-    match &node.value {
-        Value::Null => Tree::Null,
-        Value::Bool(b) => Tree::Bool(*b),
-        Value::Int(i) => Tree::Int(*i),
-        Value::Float(f) => Tree::Str(format!("unexpected float {f}")),
-        Value::Str(s) => Tree::Str(s.clone()),
-        Value::Seq(items) => Tree::Seq(items.iter().map(from_node).collect()),
-        Value::Map(entries) => Tree::Map(
+fn from_node(node: Node<'_>) -> Tree {
+    match node.view() {
+        View::Null => Tree::Null,
+        View::Bool(b) => Tree::Bool(b),
+        View::Int(i) => Tree::Int(i),
+        View::Float(f) => Tree::Str(format!("unexpected float {f}")),
+        View::Str(s) => Tree::Str(s.to_string()),
+        View::Seq(items) => Tree::Seq(items.iter().map(from_node).collect()),
+        View::Map(entries) => Tree::Map(
             entries
                 .iter()
-                .map(|e| (e.key.clone(), from_node(&e.value)))
+                .map(|e| (e.key().to_string(), from_node(e.value())))
                 .collect(),
         ),
     }
@@ -143,13 +143,13 @@ fn assert_span(text: &str, span: Span) {
     );
 }
 
-fn assert_spans(text: &str, node: &Node) {
-    assert_span(text, node.span);
-    match &node.value {
-        Value::Seq(items) => items.iter().for_each(|n| assert_spans(text, n)),
-        Value::Map(entries) => entries.iter().for_each(|e| {
-            assert_span(text, e.key_span);
-            assert_spans(text, &e.value);
+fn assert_spans(text: &str, node: Node<'_>) {
+    assert_span(text, node.span());
+    match node.view() {
+        View::Seq(items) => items.iter().for_each(|n| assert_spans(text, n)),
+        View::Map(entries) => entries.iter().for_each(|e| {
+            assert_span(text, e.key_span());
+            assert_spans(text, e.value());
         }),
         _ => {}
     }
@@ -159,7 +159,7 @@ fn assert_spans(text: &str, node: &Node) {
 fn check_robust(text: &str) {
     let (sources, diagnostics) = parse(text);
     for document in &sources.documents {
-        assert_spans(text, &document.root);
+        assert_spans(text, document.root());
     }
     assert!(
         sources
@@ -196,7 +196,7 @@ proptest! {
         render_block(&tree, 0, &mut text);
         let (sources, diagnostics) = parse(&text);
         prop_assert!(diagnostics.is_empty(), "{diagnostics:?} in {text}");
-        let parsed = sources.documents.first().map_or(Tree::Null, |d| from_node(&d.root));
+        let parsed = sources.documents.first().map_or(Tree::Null, |d| from_node(d.root()));
         prop_assert_eq!(parsed, tree);
     }
 
@@ -205,7 +205,7 @@ proptest! {
         let text = to_json(&tree).to_string();
         let (sources, diagnostics) = parse(&text);
         prop_assert!(diagnostics.is_empty(), "{diagnostics:?} in {text}");
-        let parsed = sources.documents.first().map_or(Tree::Null, |d| from_node(&d.root));
+        let parsed = sources.documents.first().map_or(Tree::Null, |d| from_node(d.root()));
         prop_assert_eq!(parsed, tree);
     }
 

@@ -95,6 +95,8 @@ pub(super) struct Offsets<'a> {
     ascii: bool,
     cursor_chars: usize,
     cursor_bytes: usize,
+    /// Characters the parser saw that the text does not have: (where, how many).
+    inserted: Option<(usize, usize)>,
 }
 
 impl<'a> Offsets<'a> {
@@ -105,10 +107,29 @@ impl<'a> Offsets<'a> {
             ascii: text.is_ascii(),
             cursor_chars: 0,
             cursor_bytes: 0,
+            inserted: None,
         }
     }
 
+    /// For a parser given the text with `len` characters inserted before character `at`:
+    /// positions in the insertion map to `at`, later ones back by `len`.
+    pub(super) fn with_insertion(self, at: usize, len: usize) -> Self {
+        Offsets {
+            inserted: Some((at, len)),
+            ..self
+        }
+    }
+
+    /// Where the text starts in its file.
+    pub(super) fn base(&self) -> usize {
+        self.base
+    }
+
     pub(super) fn byte(&mut self, char_index: usize) -> usize {
+        let char_index = match self.inserted {
+            Some((at, len)) if char_index >= at => char_index.saturating_sub(len).max(at),
+            _ => char_index,
+        };
         if self.ascii {
             return self.base + char_index.min(self.text.len());
         }

@@ -60,7 +60,7 @@ fn spans_point_at_keys_and_values() {
     let entry = spec.as_map().unwrap().iter().next().unwrap();
     assert_eq!(entry.key(), "hostnames");
     assert_eq!(line_column(text, entry.key_span().start), (3, 3));
-    let hosts: Vec<&Node> = entry.value().as_seq().unwrap().iter().collect();
+    let hosts: Vec<Node<'_>> = entry.value().as_seq().unwrap().iter().collect();
     assert_eq!(slice(text, hosts[0].span()), "a.example");
     assert_eq!(slice(text, hosts[1].span()), "'b'");
     assert_eq!(line_column(text, hosts[1].span().start), (5, 5));
@@ -293,7 +293,7 @@ fn plain_scalars_are_marked_for_their_yaml11_reading() {
     assert_eq!(reading("e"), None);
     let f = root.get("f").unwrap();
     assert!(!f.is_plain());
-    let items: Vec<&Node> = f.as_seq().unwrap().iter().collect();
+    let items: Vec<Node<'_>> = f.as_seq().unwrap().iter().collect();
     assert_eq!(items[0].yaml11_boolean(), Some(false));
     assert!(items[1].is_plain() && items[1].yaml11_boolean().is_none());
     assert_eq!(reading("g"), Some(true));
@@ -339,4 +339,30 @@ fn large_files_keep_document_order() {
 fn recursive_alias_is_an_error() {
     let (_, diagnostics) = parse("a: &a [*a]\n");
     assert_eq!(codes(&diagnostics), ["GW0010"]);
+}
+
+#[test]
+fn root_flow_collections_keep_their_positions_and_may_still_be_keys() {
+    // A document that is one flow collection, after a comment: spans and errors are
+    // positions in the text as written.
+    let text = "# list\n{\"items\": [{\"kind\": \"A\"}, {\"kind\": \"B\"}]}\n";
+    let (sources, diagnostics) = parse(text);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let root = sources.document(0).root();
+    assert_eq!(slice(text, root.span()), text[7..].trim_end());
+    let second = root
+        .get("items")
+        .and_then(Node::as_seq)
+        .and_then(|s| s.get(1));
+    assert_eq!(slice(text, second.unwrap().span()), "{\"kind\": \"B\"}");
+    let (sources, diagnostics) = parse("# c\n{\"a\": [1,, 2]}\n");
+    assert_eq!(codes(&diagnostics), ["GW0010"]);
+    assert_eq!(position(&sources, &diagnostics[0]), (2, 10));
+    // A flow collection as the key of a block mapping is valid YAML (and a complex key).
+    let (sources, diagnostics) = parse("[a, b]: c\nd: 1\n");
+    assert_eq!(codes(&diagnostics), ["GW0012"]);
+    assert_eq!(
+        sources.document(0).root().get("d").unwrap().as_int(),
+        Some(1)
+    );
 }

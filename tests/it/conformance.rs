@@ -18,7 +18,7 @@ use gwctl::engine::{self, Analysis, Condition, GatewayReport, Options};
 use gwctl::input::Sources;
 use gwctl::model::{self, BuildOptions};
 use gwctl::source::SourceFile;
-use gwctl::yaml::{self, Document, Limits, Node, Seq};
+use gwctl::yaml::{self, Document, Limits, Node, Seq, Tree};
 
 fn cases_dir() -> PathBuf {
     match std::env::var_os("GWCTL_CONFORMANCE_DIR") {
@@ -28,7 +28,7 @@ fn cases_dir() -> PathBuf {
 }
 
 /// Parses one YAML file with the project's own span tree.
-fn parse_yaml(path: &Path) -> Node {
+fn parse_yaml(path: &Path) -> Tree {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let (documents, diags) = yaml::parse(&text, 0, &Limits::default());
@@ -72,19 +72,19 @@ fn analyze_case(manifests: &Path) -> Analysis {
     )
 }
 
-fn s<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+fn s<'a>(node: Node<'a>, key: &str) -> Option<&'a str> {
     node.get(key).and_then(Node::as_str)
 }
 
-fn int(node: &Node, key: &str) -> Option<i64> {
+fn int(node: Node<'_>, key: &str) -> Option<i64> {
     node.get(key).and_then(Node::as_int)
 }
 
-fn flag(node: &Node, key: &str) -> bool {
+fn flag(node: Node<'_>, key: &str) -> bool {
     node.get(key).and_then(Node::as_bool) == Some(true)
 }
 
-fn seq<'a>(node: &'a Node, key: &str) -> Seq<'a> {
+fn seq<'a>(node: Node<'a>, key: &str) -> Seq<'a> {
     node.get(key).and_then(Node::as_seq).unwrap_or_default()
 }
 
@@ -119,7 +119,7 @@ fn conditions(
 fn gateway_like(
     out: &mut Vec<(String, Result<(), String>)>,
     id: &str,
-    want: &Node,
+    want: Node<'_>,
     got: Option<&GatewayReport>,
 ) {
     if got.is_none() {
@@ -227,7 +227,11 @@ fn gateway_like(
     }
 }
 
-fn check_case(case: &str, expect: &Node, analysis: &Analysis) -> Vec<(String, Result<(), String>)> {
+fn check_case(
+    case: &str,
+    expect: Node<'_>,
+    analysis: &Analysis,
+) -> Vec<(String, Result<(), String>)> {
     let mut out = Vec::new();
     for r in seq(expect, "routes") {
         let (kind, ns, name) = (
@@ -305,7 +309,7 @@ fn known_differences() -> BTreeMap<String, (String, String)> {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance-known-differences.yaml");
     let root = parse_yaml(&path);
     let mut out = BTreeMap::new();
-    for d in seq(&root, "differences") {
+    for d in seq(root.root(), "differences") {
         let id = s(d, "id")
             .expect("a known difference without id")
             .to_string();
@@ -345,7 +349,7 @@ fn conformance_corpus() {
             .unwrap_or_default();
         let analysis = analyze_case(&case.join("manifests.yaml"));
         let expect = parse_yaml(&case.join("expect.yaml"));
-        for (id, result) in check_case(&name, &expect, &analysis) {
+        for (id, result) in check_case(&name, expect.root(), &analysis) {
             total += 1;
             match (result, known.contains_key(&id)) {
                 (Ok(()), false) => {}

@@ -87,7 +87,7 @@ fn tls_file(name: &str) -> PathBuf {
 }
 
 /// A YAML span tree as JSON.
-fn json_of(node: &Node) -> Value {
+fn json_of(node: Node<'_>) -> Value {
     match node.view() {
         View::Null => Value::Null,
         View::Bool(b) => json!(b),

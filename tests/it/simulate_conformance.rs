@@ -14,7 +14,7 @@ use gwctl::engine::routing::{
 };
 use gwctl::input::Sources;
 use gwctl::source::SourceFile;
-use gwctl::yaml::{Document, Node, View};
+use gwctl::yaml::{Document, Node, Tree, View};
 
 fn corpus_dir() -> PathBuf {
     match std::env::var_os("GWCTL_CONFORMANCE_DIR") {
@@ -42,7 +42,7 @@ fn read_yaml(path: &Path) -> Sources {
 }
 
 /// The first document of a YAML file.
-fn parse_yaml(path: &Path) -> Node {
+fn parse_yaml(path: &Path) -> Tree {
     read_yaml(path)
         .documents
         .into_iter()
@@ -51,7 +51,7 @@ fn parse_yaml(path: &Path) -> Node {
         .unwrap_or_else(|| panic!("{} is empty", path.display()))
 }
 
-fn text(node: &Node) -> Option<String> {
+fn text(node: Node<'_>) -> Option<String> {
     match node.view() {
         View::Str(s) => Some(s.to_string()),
         View::Int(i) => Some(i.to_string()),
@@ -60,15 +60,15 @@ fn text(node: &Node) -> Option<String> {
     }
 }
 
-fn field(node: &Node, key: &str) -> Option<String> {
+fn field(node: Node<'_>, key: &str) -> Option<String> {
     node.get(key).and_then(text)
 }
 
-fn int(node: &Node, key: &str) -> Option<i64> {
+fn int(node: Node<'_>, key: &str) -> Option<i64> {
     field(node, key).and_then(|s| s.parse().ok())
 }
 
-fn pairs(node: Option<&Node>) -> Vec<(String, String)> {
+fn pairs(node: Option<Node<'_>>) -> Vec<(String, String)> {
     node.and_then(Node::as_map)
         .map(|entries| {
             entries
@@ -79,7 +79,7 @@ fn pairs(node: Option<&Node>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-fn strings(node: Option<&Node>) -> Vec<String> {
+fn strings(node: Option<Node<'_>>) -> Vec<String> {
     node.and_then(Node::as_seq)
         .map(|items| items.iter().filter_map(text).collect())
         .unwrap_or_default()
@@ -94,7 +94,7 @@ fn namespaced(text: &str) -> NamespacedName {
 }
 
 /// The request an expect.yaml entry describes.
-fn request_of(entry: &Node, world: &gwctl::model::World) -> Request {
+fn request_of(entry: Node<'_>, world: &gwctl::model::World) -> Request {
     let gateway = namespaced(&field(entry, "gateway").unwrap_or_default());
     let first_port = world
         .gateways
@@ -102,8 +102,8 @@ fn request_of(entry: &Node, world: &gwctl::model::World) -> Request {
         .find(|g| g.meta.namespace == gateway.namespace && g.meta.name == gateway.name)
         .and_then(|g| g.listeners.first())
         .and_then(|l| l.port);
-    let empty = Node::map([]);
-    let r = entry.get("request").unwrap_or(&empty);
+    let empty = Tree::map([]);
+    let r = entry.get("request").unwrap_or(empty.root());
     let protocol = match field(entry, "protocol").as_deref() {
         Some("grpc") => RequestProtocol::Grpc,
         Some("tcp") => RequestProtocol::Tcp,
@@ -159,7 +159,7 @@ fn split_location(location: &str) -> Option<(String, String, Option<String>, Str
 }
 
 /// Every way `result` misses `expect`; empty when it meets it.
-fn mismatches(expect: &Node, request: &Request, result: &RouteResult) -> Vec<String> {
+fn mismatches(expect: Node<'_>, request: &Request, result: &RouteResult) -> Vec<String> {
     let mut out = Vec::new();
     let status = result.status_code;
     let failure = field(expect, "failure").as_deref() == Some("true");
@@ -378,6 +378,7 @@ fn known_differences() -> BTreeMap<String, String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/simulate-known-differences.yaml");
     let root = parse_yaml(&path);
     let items = root
+        .root()
         .get("differences")
         .and_then(Node::as_seq)
         .unwrap_or_default();
@@ -419,10 +420,11 @@ fn simulate_meets_the_conformance_requests() {
             .unwrap_or("")
             .to_string();
         let expect = parse_yaml(&case.join("expect.yaml"));
-        if field(&expect, "static").as_deref() != Some("true") {
+        if field(expect.root(), "static").as_deref() != Some("true") {
             continue;
         }
         let requests = expect
+            .root()
             .get("requests")
             .and_then(Node::as_seq)
             .unwrap_or_default();
@@ -451,8 +453,8 @@ fn simulate_meets_the_conformance_requests() {
             let key = format!("{name}#{index}");
             let request = request_of(entry, &world);
             let results = router.route(&request);
-            let empty = Node::map([]);
-            let expect = entry.get("expect").unwrap_or(&empty);
+            let empty = Tree::map([]);
+            let expect = entry.get("expect").unwrap_or(empty.root());
             let problems = match results.as_slice() {
                 [result] => mismatches(expect, &request, result),
                 other => vec![format!("expected one result, got {}", other.len())],

@@ -11,7 +11,7 @@ impl<'v> Walk<'v> {
     /// `allOf`, `anyOf`, `oneOf` and `not`: value validations over the same node.
     pub(super) fn alternatives(
         &mut self,
-        node: &'v Node,
+        node: Node<'v>,
         schema: &'v Schema,
         main: SchemaId,
         path: &mut Vec<Step<'v>>,
@@ -90,7 +90,7 @@ impl<'v> Walk<'v> {
     /// The findings of one alternative, kept apart.
     fn alternative(
         &mut self,
-        node: &'v Node,
+        node: Node<'v>,
         sub: SchemaId,
         main: SchemaId,
         path: &mut Vec<Step<'v>>,

@@ -7,14 +7,14 @@ use crate::admission::Check;
 use crate::admission::bind::write_key;
 use crate::admission::schema::{ListType, Schema};
 use crate::admission::words::{BadValue, ErrorType, Step, go_map};
-use crate::yaml::Node;
+use crate::yaml::{Node, Tree};
 
 impl<'v> Walk<'v> {
     /// `x-kubernetes-list-type: set` (no item twice) and `map` (no two items with the same
     /// keys, defaults counting).
     pub(super) fn unique(
         &mut self,
-        items: Vec<&'v Node>,
+        items: Vec<Node<'v>>,
         schema: &'v Schema,
         path: &mut Vec<Step<'v>>,
     ) {
@@ -25,7 +25,7 @@ impl<'v> Walk<'v> {
         };
         let item_schema = schema.items;
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for (i, item) in items.iter().enumerate() {
+        for (i, &item) in items.iter().enumerate() {
             if item.is_null() {
                 continue;
             }
@@ -34,18 +34,18 @@ impl<'v> Walk<'v> {
                 write_key(&mut key, item, item_schema, self.arena, None);
                 (key, BadValue::scalar(item))
             } else {
-                let values: Vec<(&str, &Node)> = key_fields
+                let values: Vec<(&str, Node<'_>)> = key_fields
                     .iter()
                     .filter_map(|field| {
                         let written = item.get(field).filter(|v| !v.is_null());
                         let default = item_schema
                             .and_then(|s| self.arena.get(s).property(field))
-                            .and_then(|s| self.arena.get(s).default.as_ref());
+                            .and_then(|s| self.arena.get(s).default.as_ref().map(Tree::root));
                         Some((&**field, written.or(default)?))
                     })
                     .collect();
                 let mut key = String::new();
-                for (_, value) in &values {
+                for &(_, value) in &values {
                     write_key(&mut key, value, None, self.arena, None);
                     key.push('|');
                 }

@@ -13,7 +13,7 @@ use super::bind::{kept, map_values};
 use super::pattern::Pattern;
 use super::schema::{Additional, Arena, Bound, Schema, SchemaId, Type};
 use super::words::{BadValue, ErrorType, FieldError, Step, api_path, go_float, sent, type_name};
-use crate::yaml::{Node, View};
+use crate::yaml::{Node, Tree, View};
 
 /// One problem found, with the check that found it and a fix.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ impl<'v> Walk<'v> {
 
     /// Checks an object's root against its schema. `metadata` is the model's (the API
     /// server checks ObjectMeta on its own) and `status` is dropped on create.
-    pub fn object(&mut self, root: &'v Node, schema: SchemaId) {
+    pub fn object(&mut self, root: Node<'v>, schema: SchemaId) {
         let mut path = Vec::new();
         self.check(root, schema, schema, &mut path, Mode::Structural);
     }
@@ -80,7 +80,7 @@ impl<'v> Walk<'v> {
     /// alternative that got furthest).
     pub(super) fn check(
         &mut self,
-        node: &'v Node,
+        node: Node<'v>,
         id: SchemaId,
         main: SchemaId,
         path: &mut Vec<Step<'v>>,
@@ -130,7 +130,7 @@ impl<'v> Walk<'v> {
     }
 
     /// Reports a value of the wrong type; returns whether the type is right.
-    fn type_matches(&mut self, node: &Node, schema: &Schema, path: &[Step<'_>]) -> bool {
+    fn type_matches(&mut self, node: Node<'_>, schema: &Schema, path: &[Step<'_>]) -> bool {
         let view = sent(node);
         let integral = |view: &View<'_>| match view {
             View::Int(_) => true,
@@ -173,7 +173,7 @@ impl<'v> Walk<'v> {
         false
     }
 
-    fn enum_error(&mut self, node: &Node, schema: &Schema, path: &[Step<'_>]) {
+    fn enum_error(&mut self, node: Node<'_>, schema: &Schema, path: &[Step<'_>]) {
         let allowed: Vec<String> = schema
             .enumeration
             .iter()
@@ -211,7 +211,7 @@ impl<'v> Walk<'v> {
         );
     }
 
-    fn string(&mut self, text: &str, node: &Node, schema: &Schema, path: &[Step<'_>]) {
+    fn string(&mut self, text: &str, node: Node<'_>, schema: &Schema, path: &[Step<'_>]) {
         let at = api_path(path);
         let length = text.chars().count() as u64;
         if let Some(max) = schema.max_length
@@ -280,7 +280,7 @@ impl<'v> Walk<'v> {
         }
     }
 
-    fn number(&mut self, node: &Node, schema: &Schema, path: &[Step<'_>]) {
+    fn number(&mut self, node: Node<'_>, schema: &Schema, path: &[Step<'_>]) {
         let Some(value) = node.as_number() else {
             return;
         };
@@ -379,7 +379,7 @@ impl<'v> Walk<'v> {
     /// The fields of a mapping: required ones, counts, each field's value, unknown fields.
     fn mapping(
         &mut self,
-        node: &'v Node,
+        node: Node<'v>,
         id: SchemaId,
         main: SchemaId,
         path: &mut Vec<Step<'v>>,
@@ -447,8 +447,8 @@ impl<'v> Walk<'v> {
                     };
                     let value = entries
                         .get(name)
-                        .filter(|v| kept(v, main_child, arena))
-                        .or(arena.get(main_child).default.as_ref());
+                        .filter(|&v| kept(v, main_child, arena))
+                        .or(arena.get(main_child).default.as_ref().map(Tree::root));
                     if let Some(value) = value {
                         path.push(Step::Field(name.as_ref().into()));
                         passed += self.check(value, *child, main_child, path, mode);
@@ -463,7 +463,7 @@ impl<'v> Walk<'v> {
     /// `required` fields that are neither written nor defaulted.
     fn required(
         &mut self,
-        node: &'v Node,
+        node: Node<'v>,
         schema: &'v Schema,
         main: &Schema,
         path: &mut Vec<Step<'v>>,
@@ -523,7 +523,7 @@ impl<'v> Walk<'v> {
 }
 
 /// Whether an enum value equals a node (as sent: YAML 1.1 booleans are booleans).
-fn same(value: &serde_json::Value, node: &Node) -> bool {
+fn same(value: &serde_json::Value, node: Node<'_>) -> bool {
     use serde_json::Value as Json;
     match (value, sent(node)) {
         (Json::String(a), View::Str(b)) => a == b,
@@ -536,7 +536,7 @@ fn same(value: &serde_json::Value, node: &Node) -> bool {
 }
 
 /// How to write a value of the expected type.
-fn type_help(node: &Node, schema: &Schema, expected: &str) -> Option<String> {
+fn type_help(node: Node<'_>, schema: &Schema, expected: &str) -> Option<String> {
     let _ = schema;
     if node.yaml11_boolean().is_some()
         && let Some(text) = node.as_str()
@@ -586,9 +586,9 @@ mod tests {
 
     fn errors(value: serde_json::Value) -> Vec<String> {
         let arena = arena();
-        let node = Node::from_json(value);
+        let node = Tree::from_json(value);
         let mut walk = Walk::new(&arena);
-        walk.object(&node, SchemaId(6));
+        walk.object(node.root(), SchemaId(6));
         walk.findings.iter().map(|f| f.error.to_string()).collect()
     }
 
@@ -621,9 +621,9 @@ mod tests {
     #[test]
     fn blocking_errors_are_the_api_servers_five() {
         let arena = arena();
-        let node = Node::from_json(json!({"listeners": [{"name": "Ab", "port": 1}]}));
+        let node = Tree::from_json(json!({"listeners": [{"name": "Ab", "port": 1}]}));
         let mut walk = Walk::new(&arena);
-        walk.object(&node, SchemaId(6));
+        walk.object(node.root(), SchemaId(6));
         assert!(walk.findings.iter().all(|f| !f.error.error.blocks_rules()));
         assert!(ErrorType::TypeInvalid.blocks_rules());
     }
@@ -652,9 +652,9 @@ mod tests {
         ])
         .unwrap();
         let check = |value: serde_json::Value| {
-            let node = Node::from_json(value);
+            let node = Tree::from_json(value);
             let mut walk = Walk::new(&arena);
-            walk.object(&node, SchemaId(10));
+            walk.object(node.root(), SchemaId(10));
             walk.findings
                 .iter()
                 .map(|f| f.error.to_string())

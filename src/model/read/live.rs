@@ -8,7 +8,7 @@ use crate::yaml::Node;
 
 /// The object's `status`, or `None` when it has none (never reconciled, or a manifest).
 /// `namespace` is the object's, the default of an echoed parentRef's namespace.
-pub(super) fn read(object: &Node, namespace: &str) -> Option<LiveStatus> {
+pub(super) fn read(object: Node<'_>, namespace: &str) -> Option<LiveStatus> {
     let status = object.get("status")?;
     status.as_map()?;
     let status = LiveStatus {
@@ -30,7 +30,7 @@ pub(super) fn read(object: &Node, namespace: &str) -> Option<LiveStatus> {
     Some(status)
 }
 
-fn parent(index: usize, entry: &Node, namespace: &str) -> Option<LiveParent> {
+fn parent(index: usize, entry: Node<'_>, namespace: &str) -> Option<LiveParent> {
     let parent_ref = entry.get("parentRef")?;
     Some(LiveParent {
         index,
@@ -45,7 +45,7 @@ fn parent(index: usize, entry: &Node, namespace: &str) -> Option<LiveParent> {
     })
 }
 
-fn conditions(node: &Node) -> Vec<LiveCondition> {
+fn conditions(node: Node<'_>) -> Vec<LiveCondition> {
     entries(node, "conditions")
         .filter_map(|(index, c)| {
             Some(LiveCondition {
@@ -60,7 +60,7 @@ fn conditions(node: &Node) -> Vec<LiveCondition> {
 }
 
 /// The items of the list `key`, with their indices.
-fn entries<'n>(node: &'n Node, key: &str) -> impl Iterator<Item = (usize, &'n Node)> {
+fn entries<'n>(node: Node<'n>, key: &str) -> impl Iterator<Item = (usize, Node<'n>)> {
     node.get(key)
         .and_then(Node::as_seq)
         .unwrap_or_default()
@@ -68,19 +68,20 @@ fn entries<'n>(node: &'n Node, key: &str) -> impl Iterator<Item = (usize, &'n No
         .enumerate()
 }
 
-fn string(node: &Node, key: &str) -> Option<String> {
+fn string(node: Node<'_>, key: &str) -> Option<String> {
     node.get(key)?.as_str().map(str::to_string)
 }
 
-fn int(node: &Node, key: &str) -> Option<i64> {
+fn int(node: Node<'_>, key: &str) -> Option<i64> {
     node.get(key)?.as_int()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::Tree;
 
-    fn parse(text: &str) -> Node {
+    fn parse(text: &str) -> Tree {
         let (mut documents, _) = crate::yaml::parse(text, 0, &crate::yaml::Limits::default());
         documents.remove(0).into_root()
     }
@@ -90,7 +91,7 @@ mod tests {
         let node = parse(
             "status:\n  parents:\n  - parentRef: {name: gw, sectionName: http}\n    controllerName: example.com/c\n    conditions:\n    - {type: Accepted, status: 'False', reason: NotAllowedByListeners, observedGeneration: 2}\n    - {type: ResolvedRefs}\n  - {parentRef: {}}\n  - parentRef: {name: other, namespace: infra, group: g, kind: K, port: 80}\n",
         );
-        let status = read(&node, "hr").unwrap();
+        let status = read(node.root(), "hr").unwrap();
         assert_eq!(status.parents.len(), 2);
         let first = &status.parents[0];
         assert_eq!(
@@ -124,12 +125,12 @@ mod tests {
         let node = parse(
             "status:\n  conditions:\n  - {type: Accepted, status: 'True', reason: Accepted}\n  listeners:\n  - name: http\n    attachedRoutes: 2\n    conditions: [{type: Programmed, status: 'True'}]\n  - {attachedRoutes: 1}\n",
         );
-        let status = read(&node, "infra").unwrap();
+        let status = read(node.root(), "infra").unwrap();
         assert_eq!(status.conditions[0].type_, "Accepted");
         assert_eq!(status.listeners.len(), 1);
         assert_eq!(status.listeners[0].attached_routes, Some(2));
         assert_eq!(status.listeners[0].conditions[0].reason, "");
-        assert!(read(&parse("spec: {}\n"), "x").is_none());
-        assert!(read(&parse("status: 3\n"), "x").is_none());
+        assert!(read(parse("spec: {}\n").root(), "x").is_none());
+        assert!(read(parse("status: 3\n").root(), "x").is_none());
     }
 }

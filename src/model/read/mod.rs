@@ -20,7 +20,7 @@ use super::{CrdSchemas, Meta, World};
 use crate::diag::{Diagnostic, FieldPath, Origin, ResourceRef};
 use crate::input::Sources;
 use crate::parallel;
-use crate::yaml::Node;
+use crate::yaml::{Node, Tree};
 pub use reader::nearest_name;
 use reader::{Obj, Path, Reader};
 pub use rules::RULES;
@@ -80,14 +80,14 @@ pub fn build(
 /// kept; replacing cluster objects by local ones of the same identity is the caller's
 /// choice (`cluster::overlay`).
 pub fn build_with_cluster(
-    cluster: &[Node],
+    cluster: &[Tree],
     sources: &Sources,
     options: &BuildOptions,
     schemas: &dyn CrdSchemas,
 ) -> (World, Vec<Diagnostic>) {
     let mut builder = Builder::new(options, schemas);
     for object in cluster {
-        builder.object(object, Origin::Cluster, false);
+        builder.object(object.root(), Origin::Cluster, false);
     }
     // Documents are read independently: many of them on several threads, merged in order.
     let parts = parallel::map_groups(
@@ -146,7 +146,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn document(&mut self, root: &Node, doc: usize) {
+    fn document(&mut self, root: Node<'_>, doc: usize) {
         if root.is_null() {
             return; // an empty document (`---` at the end of a file) is no object
         }
@@ -154,7 +154,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Reads one object; `lists` says whether a `*List` object is expanded (not inside one).
-    fn object(&mut self, node: &Node, origin: Origin, lists: bool) {
+    fn object(&mut self, node: Node<'_>, origin: Origin, lists: bool) {
         let Some(entries) = node.as_map() else {
             not_an_object(&mut self.diags, node, origin);
             return;
@@ -276,7 +276,7 @@ impl<'a> Builder<'a> {
 }
 
 /// Reports a document that is not a mapping.
-fn not_an_object(diags: &mut Vec<Diagnostic>, node: &Node, origin: Origin) {
+fn not_an_object(diags: &mut Vec<Diagnostic>, node: Node<'_>, origin: Origin) {
     let message = format!(
         "a Kubernetes object must be a mapping, found {}",
         node.kind_name()

@@ -88,7 +88,7 @@ pub(super) struct Obj<'n, 'p> {
 
 impl<'n> Obj<'n, '_> {
     /// The written value of `key` (defaults are read through [`Reader::field`]).
-    pub(super) fn get(&self, key: &str) -> Option<&'n Node> {
+    pub(super) fn get(&self, key: &str) -> Option<Node<'n>> {
         self.entries
             .iter()
             .find(|e| same_key(e.key(), key))
@@ -120,7 +120,7 @@ pub(super) struct Reader<'d, 's> {
 }
 
 /// A present, non-null node.
-fn present(node: Option<&Node>) -> Option<&Node> {
+fn present(node: Option<Node<'_>>) -> Option<Node<'_>> {
     node.filter(|n| !n.is_null())
 }
 
@@ -169,7 +169,7 @@ impl<'d, 's> Reader<'d, 's> {
         self.diags.push(diagnostic);
     }
 
-    fn wrong_type(&mut self, path: Path<'_>, expected: &str, node: &Node, help: Option<String>) {
+    fn wrong_type(&mut self, path: Path<'_>, expected: &str, node: Node<'_>, help: Option<String>) {
         let message = format!(
             "{} must be {expected}, found {}",
             path.name(),
@@ -180,7 +180,7 @@ impl<'d, 's> Reader<'d, 's> {
 
     /// The value of `key` as the API server stores it: the written value, else the
     /// schema's default.
-    pub(super) fn field<'n>(&self, obj: &Obj<'n, '_>, key: &str) -> Option<&'n Node>
+    pub(super) fn field<'n>(&self, obj: &Obj<'n, '_>, key: &str) -> Option<Node<'n>>
     where
         's: 'n,
     {
@@ -198,7 +198,7 @@ impl<'d, 's> Reader<'d, 's> {
     /// The mapping at `node` (absent or null: `None`; another type: reported, `None`).
     pub(super) fn as_obj<'n, 'p>(
         &mut self,
-        node: Option<&'n Node>,
+        node: Option<Node<'n>>,
         path: Path<'p>,
         schema: Option<SchemaId>,
     ) -> Option<Obj<'n, 'p>> {
@@ -273,7 +273,7 @@ impl<'d, 's> Reader<'d, 's> {
     /// A string at `node`. A boolean or number is reported (Kubernetes rejects it) and read
     /// as its text, which is what the author meant; so is a string that Kubernetes' YAML 1.1
     /// decoder takes for a boolean.
-    pub(super) fn as_string(&mut self, node: Option<&Node>, path: Path<'_>) -> Option<String> {
+    pub(super) fn as_string(&mut self, node: Option<Node<'_>>, path: Path<'_>) -> Option<String> {
         let node = present(node)?;
         if let Some(s) = node.as_str() {
             if let Some(boolean) = node.yaml11_boolean() {
@@ -319,7 +319,7 @@ impl<'d, 's> Reader<'d, 's> {
     }
 
     /// An integer at `node`. A quoted integer is reported and read as the integer.
-    pub(super) fn as_int(&mut self, node: Option<&Node>, path: Path<'_>) -> Option<i64> {
+    pub(super) fn as_int(&mut self, node: Option<Node<'_>>, path: Path<'_>) -> Option<i64> {
         let node = present(node)?;
         if let Some(i) = node.as_int() {
             return Some(i);
@@ -526,7 +526,7 @@ mod tests {
         let root = node(json!({"label": true, "port": "80", "bad": "x", "list": "a", "m": [1]}));
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(&root), Path::ROOT, None).unwrap();
+        let obj = r.as_obj(Some(root.root()), Path::ROOT, None).unwrap();
         assert_eq!(r.string(&obj, "label").as_deref(), Some("true"));
         assert_eq!(r.int(&obj, "port"), Some(80));
         assert_eq!(r.int(&obj, "bad"), None);
@@ -615,7 +615,7 @@ mod tests {
         let root = node(json!({"from": "all", "mode": "Terminate"}));
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(&root), Path::ROOT, None).unwrap();
+        let obj = r.as_obj(Some(root.root()), Path::ROOT, None).unwrap();
         let table = [("All", 1), ("Same", 2)];
         assert_eq!(
             r.enumerated(&obj, "from", &table),
@@ -635,7 +635,7 @@ mod tests {
         let root = node(json!({"items": [{"name": "a"}, "oops", {"name": "b"}]}));
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(&root), Path::ROOT, None).unwrap();
+        let obj = r.as_obj(Some(root.root()), Path::ROOT, None).unwrap();
         let names = r.objs(&obj, "items", |r, i, item| {
             r.string(item, "name").map(|n| format!("{i}:{n}"))
         });

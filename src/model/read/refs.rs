@@ -140,7 +140,7 @@ mod tests {
         );
         assert!(schema.is_some());
         let (parent, diags) = with_reader(|r| {
-            let obj = r.as_obj(Some(&root), Path::ROOT, schema).unwrap();
+            let obj = r.as_obj(Some(root.root()), Path::ROOT, schema).unwrap();
             parent_ref(r, 3, &obj, "web")
         });
         assert!(diags.is_empty());
@@ -163,7 +163,7 @@ mod tests {
     fn references_without_a_name_are_dropped() {
         let root = node(json!({"namespace": "infra", "port": 0}));
         let (parent, diags) = with_reader(|r| {
-            let obj = r.as_obj(Some(&root), Path::ROOT, None).unwrap();
+            let obj = r.as_obj(Some(root.root()), Path::ROOT, None).unwrap();
             parent_ref(r, 0, &obj, "web")
         });
         assert_eq!(parent, None);
@@ -177,7 +177,7 @@ mod tests {
             "matchExpressions": [{"key": "env", "operator": "In", "values": ["prod"]},
                                  {"key": "x", "operator": "in"}]}}));
         let (namespaces, diags) = with_reader(|r| {
-            let obj = r.as_obj(Some(&root), Path::ROOT, None).unwrap();
+            let obj = r.as_obj(Some(root.root()), Path::ROOT, None).unwrap();
             route_namespaces(r, Some(&obj), FromNamespaces::Same)
         });
         assert_eq!(namespaces.from, Known::Known(FromNamespaces::Selector));

@@ -1,13 +1,13 @@
-//! Hand-built YAML trees for unit tests: a JSON value becomes a [`Node`] with dummy spans.
+//! Hand-built YAML trees for unit tests: a JSON value becomes a [`Tree`] with dummy spans.
 
 use serde_json::Value as Json;
 
 use crate::input::Sources;
-use crate::yaml::{Document, Node};
+use crate::yaml::{Document, Tree};
 
 /// The span tree of a JSON value.
-pub(crate) fn node(json: Json) -> Node {
-    Node::from_json(json)
+pub(crate) fn node(json: Json) -> Tree {
+    Tree::from_json(json)
 }
 
 /// Sources holding one document per JSON value (no files: spans are dummies).

@@ -23,7 +23,7 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
         };
         labels.push(LabeledSpan::new_primary_with_span(
             label,
-            first_line(&position.file.text, position.span),
+            label_span(position.file, position.span),
         ));
     } else if !matches!(diagnostic.place, Place::Nowhere) {
         notes.push(format!("at {}", diagnostic.place.text()));
@@ -31,11 +31,14 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
     for related in &diagnostic.related {
         match (related.place.position(), primary) {
             (Some(p), Some(q))
-                if p.file_id == q.file_id && p.line.abs_diff(q.line) <= NEARBY_LINES =>
+                if p.file_id == q.file_id
+                    && p.line.abs_diff(q.line) <= NEARBY_LINES
+                    && !is_long(q.file, p.line)
+                    && !is_long(q.file, q.line) =>
             {
                 labels.push(LabeledSpan::new_with_span(
                     Some(related.label.to_string()),
-                    first_line(&q.file.text, p.span),
+                    label_span(q.file, p.span),
                 ));
             }
             _ => notes.push(format!("{}: {}", related.label, related.place.text())),
@@ -115,6 +118,32 @@ fn commands_on_their_own_lines(help: &str) -> String {
     lines.join("\n")
 }
 
+/// The part of `span` a label underlines: [`first_line`], and on a long line at most
+/// [`LONG_LINE_MARGIN`] bytes of it, inside the part of the line [`NamedText`] shows.
+fn label_span(file: &SourceFile, span: Span) -> miette::SourceSpan {
+    let shown = first_line(&file.text, span);
+    if !is_long(file, file.line_column(shown.offset()).0) {
+        return shown;
+    }
+    let end = floor_boundary(
+        &file.text,
+        shown.offset() + shown.len().min(LONG_LINE_MARGIN),
+    );
+    (shown.offset(), end - shown.offset()).into()
+}
+
+/// Lines longer than this (a one-line JSON List, a `last-applied-configuration`
+/// annotation) are shown alone and only around the span: miette prints context lines whole.
+const LONG_LINE: usize = 240;
+
+/// Bytes of a long line shown on each side of a span, and of the span itself.
+const LONG_LINE_MARGIN: usize = 60;
+
+/// Whether 1-based line `line` of the file is longer than [`LONG_LINE`] bytes.
+fn is_long(file: &SourceFile, line: usize) -> bool {
+    file.line_start(line + 1) - file.line_start(line) > LONG_LINE
+}
+
 /// The part of `span` on its first line, without trailing whitespace: a field's key and
 /// value on one line rather than its whole subtree.
 fn first_line(text: &str, span: Span) -> miette::SourceSpan {
@@ -191,7 +220,10 @@ impl SourceCode for NamedText<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let (line, _) = self.file.line_column(span.offset());
+        let (line, column) = self.file.line_column(span.offset());
+        if is_long(self.file, line) {
+            return Ok(self.long_line_window(span, line, column));
+        }
         let first_line = line.saturating_sub(context_lines_before).max(1);
         let window_start = self.file.line_start(first_line);
         let window = self.file.text.get(window_start..).unwrap_or_default();
@@ -210,6 +242,42 @@ impl SourceCode for NamedText<'_> {
             // miette counts the lines from the start of the source to the window's end.
             contents.line_count() + first_line - 1,
         )))
+    }
+}
+
+impl NamedText<'_> {
+    /// The part of long line `line` (1-based) around `span`, which starts at 1-based
+    /// character `column`: the line alone, from [`LONG_LINE_MARGIN`] bytes before the span
+    /// to as many after it.
+    fn long_line_window(
+        &self,
+        span: &miette::SourceSpan,
+        line: usize,
+        column: usize,
+    ) -> Box<dyn SpanContents<'_> + '_> {
+        let text = &*self.file.text;
+        let line_start = self.file.line_start(line);
+        let next_line = self.file.line_start(line + 1);
+        let newline = text.as_bytes().get(next_line.wrapping_sub(1)) == Some(&b'\n');
+        let line_end = next_line - usize::from(newline);
+        let start = span
+            .offset()
+            .saturating_sub(LONG_LINE_MARGIN)
+            .max(line_start);
+        let start = floor_boundary(text, start);
+        let mut end = (span.offset() + span.len() + LONG_LINE_MARGIN).clamp(start, line_end);
+        while end < line_end && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let data = text.get(start..end).unwrap_or_default();
+        Box::new(miette::MietteSpanContents::new_named(
+            self.file.name.clone(),
+            data.as_bytes(),
+            miette::SourceSpan::new(start.into(), data.len()),
+            line - 1,
+            column - 1,
+            line,
+        ))
     }
 }
 
@@ -277,5 +345,39 @@ mod tests {
         assert_eq!(first_line(text, Span::new(8, 15)), (8, 4).into());
         assert_eq!(first_line(text, Span::new(99, 120)), (text.len(), 0).into());
         assert_eq!(first_line("é", Span::new(1, 2)), (0, 2).into());
+    }
+
+    /// A finding deep in a one-line JSON List shows the part of the line around it, at its
+    /// real column, and not the line whole (nor a panic on a column beyond 65,535).
+    #[test]
+    fn a_finding_on_a_long_line_shows_only_its_surroundings() {
+        use crate::diag::Diagnostic;
+        use crate::input::Sources;
+        let filler = format!("\"{}\"", "x".repeat(100_000));
+        let text = format!("{{\"items\": [{filler}, {{\"kind\": \"Bad\"}}]}}\n");
+        let at = text.find("\"kind\"").unwrap();
+        let mut sources = Sources::default();
+        sources.add(
+            SourceFile::in_memory("list.json", text.as_str()),
+            &crate::yaml::Limits::default(),
+        );
+        let related = Location::File {
+            file: 0,
+            span: Span::new(1, 8),
+        };
+        let diagnostic = Diagnostic::new(&crate::yaml::SYNTAX_ERROR, "bad kind")
+            .at(Location::File {
+                file: 0,
+                span: Span::new(at, text.len() - 3),
+            })
+            .related(related, "the list");
+        let out = render(
+            &DiagnosticView::new(&sources, &diagnostic),
+            &handler(&crate::output::Style::plain()),
+        );
+        assert!(out.contains(&format!("[list.json:1:{}]", at + 1)), "{out}");
+        assert!(out.contains("\"kind\": \"Bad\""), "{out}");
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        assert!(out.contains("note: the list: list.json:1:2"), "{out}");
     }
 }

@@ -126,12 +126,12 @@ impl Problems {
     }
 
     /// `value` parsed by `parse`, or its error reported at `node`.
-    fn parsed<T>(&mut self, node: &Node, value: Result<T, String>) -> Option<T> {
+    fn parsed<T>(&mut self, node: Node<'_>, value: Result<T, String>) -> Option<T> {
         value.map_err(|message| self.at(node.span(), message)).ok()
     }
 
     /// The string at `key` (any scalar, as text).
-    fn string<'n>(&mut self, node: &'n Node, key: &str) -> Option<(&'n Node, String)> {
+    fn string<'n>(&mut self, node: Node<'n>, key: &str) -> Option<(Node<'n>, String)> {
         let v = node.get(key)?;
         match v.scalar_text() {
             Some(text) if !v.is_null() => Some((v, text.into_owned())),
@@ -146,7 +146,7 @@ impl Problems {
     }
 
     /// The number at `key` (a number, or a string of digits).
-    fn number(&mut self, node: &Node, key: &str) -> Option<i64> {
+    fn number(&mut self, node: Node<'_>, key: &str) -> Option<i64> {
         let v = node.get(key)?;
         if let Some(i) = v.as_int() {
             return Some(i);
@@ -162,7 +162,7 @@ impl Problems {
     }
 
     /// The mapping of names to string values at `key`.
-    fn string_map(&mut self, node: &Node, key: &str) -> Option<Vec<(String, String)>> {
+    fn string_map(&mut self, node: Node<'_>, key: &str) -> Option<Vec<(String, String)>> {
         let v = node.get(key)?;
         let Some(entries) = v.as_map() else {
             self.at(
@@ -195,7 +195,7 @@ impl Problems {
 }
 
 /// A value in words: `"abc"` for a string, its kind otherwise.
-fn describe(node: &Node) -> String {
+fn describe(node: Node<'_>) -> String {
     match node.as_str() {
         Some(s) => format!("{s:?}"),
         None => node.kind_name().to_string(),
@@ -203,7 +203,7 @@ fn describe(node: &Node) -> String {
 }
 
 fn entry(
-    item: &Node,
+    item: Node<'_>,
     index: usize,
     defaults: &Request,
     namespace: &str,
@@ -247,7 +247,7 @@ fn entry(
 
 /// The request an entry describes: `defaults` with the entry's fields.
 fn request(
-    item: &Node,
+    item: Node<'_>,
     defaults: &Request,
     namespace: &str,
     problems: &mut Problems,
@@ -312,7 +312,7 @@ fn request(
     (problems.0.len() == before).then_some(request)
 }
 
-fn expectation(expect: &Node, namespace: &str, problems: &mut Problems) -> Option<Expectation> {
+fn expectation(expect: Node<'_>, namespace: &str, problems: &mut Problems) -> Option<Expectation> {
     let Some(map) = expect.as_map() else {
         problems.at(
             expect.span(),
