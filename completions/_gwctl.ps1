@@ -35,11 +35,16 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;check' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
+            [CompletionResult]::new('--helm-values', '--helm-values', [CompletionResultType]::ParameterName, 'A values file for every Helm chart rendered (`helm template --values`; repeatable)')
+            [CompletionResult]::new('--helm-set', '--helm-set', [CompletionResultType]::ParameterName, 'A value for every Helm chart rendered (`helm template --set`; repeatable)')
+            [CompletionResult]::new('--render-timeout', '--render-timeout', [CompletionResultType]::ParameterName, 'How long rendering one kustomize directory or Helm chart may take (default 60s)')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: its current-context)')
@@ -57,6 +62,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With --cluster: report every namespace (the default; as `kubectl get -A`)')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With --cluster: report every namespace (the default; as `kubectl get -A`)')
             [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
+            [CompletionResult]::new('--respect-gitignore', '--respect-gitignore', [CompletionResultType]::ParameterName, 'Skip walked files that git ignores (.gitignore, .git/info/exclude, the global excludes file). Off by default: `kubectl apply -R -f` applies them')
+            [CompletionResult]::new('--no-respect-gitignore', '--no-respect-gitignore', [CompletionResultType]::ParameterName, 'Read the files git ignores (the default; undoes an earlier --respect-gitignore)')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list')
             [CompletionResult]::new('--compare-status', '--compare-status', [CompletionResultType]::ParameterName, 'Report where the status a controller wrote (in the cluster, or in the input''s `status`) differs from the prediction, and stale statuses')
             [CompletionResult]::new('--show-accepted', '--show-accepted', [CompletionResultType]::ParameterName, 'Human output: list the status of every object, not only of those with a problem')
@@ -69,11 +76,16 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;simulate' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
+            [CompletionResult]::new('--helm-values', '--helm-values', [CompletionResultType]::ParameterName, 'A values file for every Helm chart rendered (`helm template --values`; repeatable)')
+            [CompletionResult]::new('--helm-set', '--helm-set', [CompletionResultType]::ParameterName, 'A value for every Helm chart rendered (`helm template --set`; repeatable)')
+            [CompletionResult]::new('--render-timeout', '--render-timeout', [CompletionResultType]::ParameterName, 'How long rendering one kustomize directory or Helm chart may take (default 60s)')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: its current-context)')
@@ -105,6 +117,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With --cluster: report every namespace (the default; as `kubectl get -A`)')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With --cluster: report every namespace (the default; as `kubectl get -A`)')
             [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
+            [CompletionResult]::new('--respect-gitignore', '--respect-gitignore', [CompletionResultType]::ParameterName, 'Skip walked files that git ignores (.gitignore, .git/info/exclude, the global excludes file). Off by default: `kubectl apply -R -f` applies them')
+            [CompletionResult]::new('--no-respect-gitignore', '--no-respect-gitignore', [CompletionResultType]::ParameterName, 'Read the files git ignores (the default; undoes an earlier --respect-gitignore)')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list')
             [CompletionResult]::new('--compare-status', '--compare-status', [CompletionResultType]::ParameterName, 'Report where the status a controller wrote (in the cluster, or in the input''s `status`) differs from the prediction, and stale statuses')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print one line per finding (per result with `simulate`, per change with `diff`), and nothing when there is none')
@@ -116,11 +130,16 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;diff' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
+            [CompletionResult]::new('--helm-values', '--helm-values', [CompletionResultType]::ParameterName, 'A values file for every Helm chart rendered (`helm template --values`; repeatable)')
+            [CompletionResult]::new('--helm-set', '--helm-set', [CompletionResultType]::ParameterName, 'A value for every Helm chart rendered (`helm template --set`; repeatable)')
+            [CompletionResult]::new('--render-timeout', '--render-timeout', [CompletionResultType]::ParameterName, 'How long rendering one kustomize directory or Helm chart may take (default 60s)')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: its current-context)')
@@ -139,6 +158,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With --cluster: report every namespace (the default; as `kubectl get -A`)')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With --cluster: report every namespace (the default; as `kubectl get -A`)')
             [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
+            [CompletionResult]::new('--respect-gitignore', '--respect-gitignore', [CompletionResultType]::ParameterName, 'Skip walked files that git ignores (.gitignore, .git/info/exclude, the global excludes file). Off by default: `kubectl apply -R -f` applies them')
+            [CompletionResult]::new('--no-respect-gitignore', '--no-respect-gitignore', [CompletionResultType]::ParameterName, 'Read the files git ignores (the default; undoes an earlier --respect-gitignore)')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list')
             [CompletionResult]::new('--compare-status', '--compare-status', [CompletionResultType]::ParameterName, 'Report where the status a controller wrote (in the cluster, or in the input''s `status`) differs from the prediction, and stale statuses')
             [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit with 1 when something changed')
@@ -151,11 +172,16 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;probe' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces')
             [CompletionResult]::new('--controller-name', '--controller-name', [CompletionResultType]::ParameterName, 'Only handle GatewayClasses with this controllerName')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip walked files and directories matching this glob (repeatable)')
+            [CompletionResult]::new('--helm-values', '--helm-values', [CompletionResultType]::ParameterName, 'A values file for every Helm chart rendered (`helm template --values`; repeatable)')
+            [CompletionResult]::new('--helm-set', '--helm-set', [CompletionResultType]::ParameterName, 'A value for every Helm chart rendered (`helm template --set`; repeatable)')
+            [CompletionResult]::new('--render-timeout', '--render-timeout', [CompletionResultType]::ParameterName, 'How long rendering one kustomize directory or Helm chart may take (default 60s)')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file read, in bytes')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: its current-context)')
@@ -179,6 +205,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With --cluster: report every namespace (the default; as `kubectl get -A`)')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With --cluster: report every namespace (the default; as `kubectl get -A`)')
             [CompletionResult]::new('--complete', '--complete', [CompletionResultType]::ParameterName, 'Treat the input as the whole cluster: an object it does not contain does not exist')
+            [CompletionResult]::new('--respect-gitignore', '--respect-gitignore', [CompletionResultType]::ParameterName, 'Skip walked files that git ignores (.gitignore, .git/info/exclude, the global excludes file). Off by default: `kubectl apply -R -f` applies them')
+            [CompletionResult]::new('--no-respect-gitignore', '--no-respect-gitignore', [CompletionResultType]::ParameterName, 'Read the files git ignores (the default; undoes an earlier --respect-gitignore)')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list')
             [CompletionResult]::new('--compare-status', '--compare-status', [CompletionResultType]::ParameterName, 'Report where the status a controller wrote (in the cluster, or in the input''s `status`) differs from the prediction, and stale statuses')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate (self-signed test Gateways)')

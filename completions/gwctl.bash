@@ -79,12 +79,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__check)
-            opts="-n -A -o -q -v -h --namespace --all-namespaces --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --output --fail-on --show-accepted --color --quiet --verbose --config --help"
+            opts="-f -n -A -o -q -v -h --filename --namespace --all-namespaces --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --output --fail-on --show-accepted --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -102,6 +110,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -183,12 +203,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__diff)
-            opts="-n -A -o -q -v -h --namespace --all-namespaces --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --git --requests --output --exit-code --color --quiet --verbose --config --help"
+            opts="-f -n -A -o -q -v -h --filename --namespace --all-namespaces --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --git --requests --output --exit-code --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -206,6 +234,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -403,12 +443,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__probe)
-            opts="-n -A -o -q -v -h --namespace --all-namespaces --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --address --gateway --port --requests --backend-header --timeout --concurrency --insecure --output --color --quiet --verbose --config --help"
+            opts="-f -n -A -o -q -v -h --filename --namespace --all-namespaces --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --address --gateway --port --requests --backend-header --timeout --concurrency --insecure --output --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -426,6 +474,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -517,12 +577,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__simulate)
-            opts="-n -A -H -o -q -v -h --namespace --all-namespaces --complete --controller-name --include --exclude --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --quiet --verbose --config --help"
+            opts="-f -n -A -H -o -q -v -h --filename --namespace --all-namespaces --complete --controller-name --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -540,6 +608,18 @@ _gwctl() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --render-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -33,10 +33,14 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "probe" -d 'Send the sim
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "explain" -d 'Explain a rule by code (`GW1001`) or name, or list every rule'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s f -l filename -d 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l helm-values -d 'A values file for every Helm chart rendered (`helm template --values`; repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l helm-set -d 'A value for every Helm chart rendered (`helm template --set`; repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l render-timeout -d 'How long rendering one kustomize directory or Helm chart may take (default 60s)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l max-file-size -d 'Largest file read, in bytes' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l context -d 'Kubeconfig context (default: its current-context)' -r
@@ -65,16 +69,22 @@ never\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l config -d 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s A -l all-namespaces -d 'With --cluster: report every namespace (the default; as `kubectl get -A`)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l respect-gitignore -d 'Skip walked files that git ignores (.gitignore, .git/info/exclude, the global excludes file). Off by default: `kubectl apply -R -f` applies them'
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l no-respect-gitignore -d 'Read the files git ignores (the default; undoes an earlier --respect-gitignore)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l show-accepted -d 'Human output: list the status of every object, not only of those with a problem'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s q -l quiet -d 'Print one line per finding (per result with `simulate`, per change with `diff`), and nothing when there is none'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s v -l verbose -d 'Also show infos, and say on stderr which configuration was used, what was read and what was suppressed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s f -l filename -d 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l helm-values -d 'A values file for every Helm chart rendered (`helm template --values`; repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l helm-set -d 'A value for every Helm chart rendered (`helm template --set`; repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l render-timeout -d 'How long rendering one kustomize directory or Helm chart may take (default 60s)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l max-file-size -d 'Largest file read, in bytes' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l context -d 'Kubeconfig context (default: its current-context)' -r
@@ -113,15 +123,21 @@ never\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l config -d 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s A -l all-namespaces -d 'With --cluster: report every namespace (the default; as `kubectl get -A`)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l respect-gitignore -d 'Skip walked files that git ignores (.gitignore, .git/info/exclude, the global excludes file). Off by default: `kubectl apply -R -f` applies them'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l no-respect-gitignore -d 'Read the files git ignores (the default; undoes an earlier --respect-gitignore)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s q -l quiet -d 'Print one line per finding (per result with `simulate`, per change with `diff`), and nothing when there is none'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s v -l verbose -d 'Also show infos, and say on stderr which configuration was used, what was read and what was suppressed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s f -l filename -d 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l helm-values -d 'A values file for every Helm chart rendered (`helm template --values`; repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l helm-set -d 'A value for every Helm chart rendered (`helm template --set`; repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l render-timeout -d 'How long rendering one kustomize directory or Helm chart may take (default 60s)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l max-file-size -d 'Largest file read, in bytes' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l context -d 'Kubeconfig context (default: its current-context)' -r
@@ -142,16 +158,22 @@ never\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l config -d 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s A -l all-namespaces -d 'With --cluster: report every namespace (the default; as `kubectl get -A`)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l respect-gitignore -d 'Skip walked files that git ignores (.gitignore, .git/info/exclude, the global excludes file). Off by default: `kubectl apply -R -f` applies them'
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l no-respect-gitignore -d 'Read the files git ignores (the default; undoes an earlier --respect-gitignore)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l exit-code -d 'Exit with 1 when something changed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s q -l quiet -d 'Print one line per finding (per result with `simulate`, per change with `diff`), and nothing when there is none'
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s v -l verbose -d 'Also show infos, and say on stderr which configuration was used, what was read and what was suppressed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -s f -l filename -d 'A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after the PATHS)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -s n -l namespace -d 'Namespace of local namespaced objects that do not set one (default `default`, as `kubectl apply -n`). With --cluster it also limits what is reported (findings, status, counts) to this namespace (as `kubectl get -n`); every namespace is still read, since attachment depends on other namespaces' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l controller-name -d 'Only handle GatewayClasses with this controllerName' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l include -d 'Only read walked files matching this glob (repeatable; default *.yaml, *.yml, *.json)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l exclude -d 'Skip walked files and directories matching this glob (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l helm-values -d 'A values file for every Helm chart rendered (`helm template --values`; repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l helm-set -d 'A value for every Helm chart rendered (`helm template --set`; repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l render-timeout -d 'How long rendering one kustomize directory or Helm chart may take (default 60s)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l max-file-size -d 'Largest file read, in bytes' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l context -d 'Kubeconfig context (default: its current-context)' -r
@@ -178,6 +200,8 @@ never\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l config -d 'The configuration file [default: the nearest `.gwctl.yaml` from the working directory up]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -s A -l all-namespaces -d 'With --cluster: report every namespace (the default; as `kubectl get -A`)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l complete -d 'Treat the input as the whole cluster: an object it does not contain does not exist'
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l respect-gitignore -d 'Skip walked files that git ignores (.gitignore, .git/info/exclude, the global excludes file). Off by default: `kubectl apply -R -f` applies them'
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l no-respect-gitignore -d 'Read the files git ignores (the default; undoes an earlier --respect-gitignore)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l insecure -d 'Accept any TLS certificate (self-signed test Gateways)'

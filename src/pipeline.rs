@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::admission::{Channel, Crds, CrdsError, Release};
 use crate::cluster::{ClusterError, ClusterOptions, Snapshot};
 use crate::config::{Applied, Config, ConfigError, ConfigFile};
-use crate::diag::{Diagnostic, Location, Rule};
+use crate::diag::{Diagnostic, Location, Rule, Severity};
 use crate::engine::Analysis;
 use crate::engine::routing::Request;
 use crate::engine::routing::requests::NamedRequest;
@@ -37,6 +37,9 @@ pub struct Plan {
     pub configuration: Option<Configuration>,
     /// The CRDs objects are admitted against.
     pub gateway_api: GatewayApi,
+    /// Paths that hold no Kubernetes object are an input like any other (`diff`: a side
+    /// may be empty), not [`Error::NothingRead`].
+    pub allow_nothing_read: bool,
 }
 
 /// Which CRDs the input is checked against: `crds` files, else an embedded release when
@@ -98,6 +101,8 @@ pub enum Error {
     /// No path and no cluster.
     NoInput,
     Input(InputError),
+    /// The paths hold no Kubernetes object and reading them found no error: what was read.
+    NothingRead(String),
     Config(ConfigError),
     Cluster(ClusterError),
     /// The CRDs asked for cannot be used (an unknown release, unreadable `--crds`).
@@ -112,6 +117,7 @@ impl std::fmt::Display for Error {
                  (e.g. `kubectl get gateways,httproutes -A -o yaml | gwctl check -`)",
             ),
             Error::Input(e) => e.fmt(f),
+            Error::NothingRead(what) => f.write_str(what),
             Error::Config(e) => e.fmt(f),
             Error::Cluster(e) => e.fmt(f),
             Error::Crds(e) => e.fmt(f),
@@ -163,6 +169,17 @@ impl Plan {
         } else {
             crate::input::read(&input, &mut sources).map_err(Error::Input)?
         };
+        // Reading nothing is no pass: a CI job that checks an empty directory (a wrong path,
+        // an --include that matches nothing) must not go green. A read error is a finding
+        // that says what went wrong instead.
+        let failed_reading = diagnostics.iter().any(|d| d.severity == Severity::Error);
+        if !input.paths.is_empty()
+            && !self.allow_nothing_read
+            && !failed_reading
+            && let Some(what) = crate::input::nothing_read(&sources, &input)
+        {
+            return Err(Error::NothingRead(what));
+        }
         let release = self.release(
             config.as_ref().map(|c| &c.config),
             cluster.as_ref(),

@@ -47,11 +47,17 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 
 /// Whether `gwctl check` can report the rule, so that it has a fixture pair
 /// `testdata/rules/<name>/{err,ok}`. The cluster rules need an API server
-/// (`tests/it/cluster.rs` triggers them against a fake one), and `check` reads no
-/// `--requests` file (`tests/it/simulate_cli.rs` triggers that rule).
+/// (`tests/it/cluster.rs` triggers them against a fake one), `check` reads no
+/// `--requests` file (`tests/it/simulate_cli.rs` triggers that rule), and which renderer
+/// rule a fixture hits depends on the tools on `PATH` (`tests/it/inputs.rs` sets it).
 pub fn has_fixture_pair(rule: &Rule) -> bool {
+    let renderer = [
+        &crate::input::render::RENDERER_NOT_FOUND,
+        &crate::input::render::RENDER_FAILED,
+    ];
     !crate::cluster::RULES.contains(&rule)
         && !crate::engine::routing::requests::RULES.contains(&rule)
+        && !renderer.contains(&rule)
 }
 
 #[cfg(test)]

@@ -67,7 +67,14 @@ type Sides<'a> = (SidePlan, SidePlan, Option<(Checkout, &'a str)>);
 
 /// The two sides the arguments name.
 fn sides(args: &DiffArgs) -> Result<Sides<'_>, String> {
-    let paths = &args.input.paths;
+    // `-f BASE -f HEAD` names the sides as the PATHS do.
+    let paths: &Vec<String> = &args
+        .input
+        .paths
+        .iter()
+        .chain(&args.input.filenames)
+        .cloned()
+        .collect();
     if let Some(rev) = &args.git {
         let paths = if paths.is_empty() {
             vec![".".to_string()]
@@ -206,9 +213,12 @@ fn input_errors(loaded: &Loaded) -> Vec<Diagnostic> {
 fn side(args: &DiffArgs, label: String, paths: Vec<String>) -> SidePlan {
     let mut input = args.input.clone();
     input.paths = paths;
+    input.filenames.clear();
     input.cluster = false;
     let mut plan = input.plan();
     plan.configuration = Some(args.show.config.configuration());
+    // A side may be empty: the files of a new directory are absent from the base.
+    plan.allow_nothing_read = true;
     SidePlan { label, plan }
 }
 

@@ -8,7 +8,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::engine::routing::Request;
 use crate::engine::routing::requests::NamedRequest;
-use crate::input::InputOptions;
+use crate::input::{InputOptions, SkipReason, Skipped};
 use crate::output::{ColorChoice, Detail, Style};
 use crate::pipeline::{Configuration, Loaded, Plan};
 
@@ -55,9 +55,15 @@ pub enum Command {
 /// The input flags every analysing command shares (flattened into `check` and `simulate`).
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Files, directories or `-` for stdin.
+    /// Files, directories, globs, http(s) URLs or `-` for stdin. A directory is read as
+    /// `kubectl apply -R -f DIR` reads it; one with a kustomization or a `Chart.yaml` is
+    /// rendered.
     #[arg(value_name = "PATHS")]
     pub paths: Vec<String>,
+    /// A file, directory, URL or `-` to read, as `kubectl apply -f` (repeatable; read after
+    /// the PATHS).
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filenames: Vec<String>,
     /// Namespace of local namespaced objects that do not set one (default `default`, as
     /// `kubectl apply -n`). With --cluster it also limits what is reported (findings,
     /// status, counts) to this namespace (as `kubectl get -n`); every namespace is still
@@ -79,6 +85,22 @@ pub struct InputArgs {
     /// Skip walked files and directories matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Skip walked files that git ignores (.gitignore, .git/info/exclude, the global
+    /// excludes file). Off by default: `kubectl apply -R -f` applies them.
+    #[arg(long, overrides_with = "no_respect_gitignore")]
+    pub respect_gitignore: bool,
+    /// Read the files git ignores (the default; undoes an earlier --respect-gitignore).
+    #[arg(long, overrides_with = "respect_gitignore")]
+    pub no_respect_gitignore: bool,
+    /// A values file for every Helm chart rendered (`helm template --values`; repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub helm_values: Vec<String>,
+    /// A value for every Helm chart rendered (`helm template --set`; repeatable).
+    #[arg(long, value_name = "K=V")]
+    pub helm_set: Vec<String>,
+    /// How long rendering one kustomize directory or Helm chart may take (default 60s).
+    #[arg(long, value_name = "DURATION", value_parser = crate::net::parse_duration)]
+    pub render_timeout: Option<std::time::Duration>,
     /// Largest file read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<usize>,
@@ -189,14 +211,39 @@ impl ShowArgs {
             .map_or_else(|| "none".to_string(), |p| p.display().to_string());
         eprint!(
             "gwctl: configuration: {config_name}\n\
-             gwctl: read {files} file(s), {documents} YAML document(s)\n\
+             gwctl: read {files} file(s), {documents} YAML document(s)\n{skipped}\
              gwctl: suppressed {suppressed} finding(s) by annotation, {ignored} by `ignore`\n",
-            files = loaded.sources.files.len(),
+            files = loaded.sources.read_files,
             documents = loaded.sources.documents.len(),
+            skipped = skipped_notes(&loaded.sources.skipped),
             suppressed = loaded.applied.suppressed,
             ignored = loaded.applied.ignored,
         );
     }
+}
+
+/// One line per file a walk skipped, and why; files that are not named like manifests
+/// (sources, READMEs) are only counted.
+fn skipped_notes(skipped: &[Skipped]) -> String {
+    let mut notes = String::new();
+    let mut not_included = 0;
+    for skip in skipped {
+        if skip.reason == SkipReason::NotIncluded {
+            not_included += 1;
+        } else {
+            notes.push_str(&format!(
+                "gwctl: skipped {}: {}\n",
+                skip.path.display(),
+                skip.reason
+            ));
+        }
+    }
+    if not_included > 0 {
+        notes.push_str(&format!(
+            "gwctl: skipped {not_included} file(s) not named like manifests (--include)\n"
+        ));
+    }
+    notes
 }
 
 impl InputArgs {
@@ -219,11 +266,18 @@ impl InputArgs {
             limits.max_documents = max;
         }
         InputOptions {
-            paths: self.paths.clone(),
+            paths: self.paths.iter().chain(&self.filenames).cloned().collect(),
             include: self.include.clone(),
             exclude: self.exclude.clone(),
+            respect_gitignore: self.respect_gitignore,
             limits,
             url_timeout: self.url_timeout,
+            render: crate::input::RenderOptions {
+                timeout: self.render_timeout,
+                helm_values: self.helm_values.clone(),
+                helm_set: self.helm_set.clone(),
+                namespace: self.namespace.clone(),
+            },
         }
     }
 
@@ -257,6 +311,7 @@ impl InputArgs {
                     .and_then(crate::admission::Channel::parse),
                 crds: self.crds.clone(),
             },
+            allow_nothing_read: false,
         }
     }
 }

@@ -1,29 +1,41 @@
-//! Reading input: files, directories (gitignore-aware, sorted, include/exclude globs), stdin
-//! and URLs, parsed into YAML documents; and resolving a finding's location to a position.
+//! Reading input: files, directories (walked as `kubectl apply -R -f` reads them, sorted,
+//! include/exclude globs), stdin, URLs, kustomize directories and Helm charts (rendered),
+//! parsed into YAML documents; and resolving a finding's location to a position.
 //!
 //! Input owns the bytes ([`Sources`]); every later stage refers to them by [`FileId`] and
 //! byte spans.
 
+pub mod render;
 mod resolve;
+mod runner;
 pub mod url;
 mod walk;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Location, Rule, rule};
 use crate::source::{DocId, FileId, SourceFile, Span};
-use crate::yaml::{Document, Limits};
+use crate::yaml::{Document, Limits, Node};
+pub use render::RenderOptions;
 pub use resolve::{Resolved, resolve};
-use walk::{Filters, Target};
+use walk::{Expanded, Target, Walker};
 
 /// Everything read: files, and the YAML documents parsed from them.
 #[derive(Debug, Default)]
 pub struct Sources {
     pub files: Vec<SourceFile>,
     pub documents: Vec<Document>,
+    /// For a rendered document (kustomize), the document of the source file that declares
+    /// its object, parsed but not judged: findings are located there where the rendering
+    /// left the field as it is written.
+    pub written_in: HashMap<DocId, Document>,
+    /// What the walks found and did not read, in walk order.
+    pub skipped: Vec<Skipped>,
+    /// Inputs read: files, stdin, URLs and rendered outputs (not the kustomization files,
+    /// `Chart.yaml`s or source files kept only to locate findings).
+    pub read_files: usize,
 }
 
 impl Sources {
@@ -42,6 +54,62 @@ impl Sources {
         self.files.push(file);
         self.documents.extend(documents);
         diagnostics
+    }
+
+    /// Whether any document is a Kubernetes object (or a `List` of them): a mapping with
+    /// `apiVersion`, `kind` or `metadata`.
+    pub fn has_objects(&self) -> bool {
+        self.documents.iter().any(|d| is_object(d.root()))
+    }
+}
+
+/// Whether a document looks like a Kubernetes object: a mapping with at least one of
+/// `apiVersion`, `kind` and `metadata`. One with some of them but not all is still an
+/// object, with errors; one with none (`values.yaml`, `docker-compose.yml`) is other YAML.
+fn is_object(root: Node<'_>) -> bool {
+    ["apiVersion", "kind", "metadata"]
+        .iter()
+        .any(|key| root.get(key).is_some())
+}
+
+/// A file or directory a walk found and did not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: SkipReason,
+}
+
+/// Why a walk did not read a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Its name matches no include glob (`*.yaml`, `*.yml`, `*.json` by default).
+    NotIncluded,
+    /// An `--exclude` glob (or the configuration's `exclude`) matches it.
+    Excluded,
+    /// Git ignores it, and `--respect-gitignore` was given.
+    GitIgnored,
+    /// A symbolic link to a directory it is in.
+    SymlinkLoop,
+    /// The kustomization in this directory reads it: its objects are judged as rendered.
+    ReadByKustomization(PathBuf),
+    /// None of its documents is a Kubernetes object.
+    NotKubernetes,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::NotIncluded => f.write_str("not a manifest file name (--include)"),
+            SkipReason::Excluded => f.write_str("excluded (--exclude or the configuration)"),
+            SkipReason::GitIgnored => f.write_str("ignored by git (--respect-gitignore)"),
+            SkipReason::SymlinkLoop => f.write_str("a symbolic link loop"),
+            SkipReason::ReadByKustomization(dir) => {
+                write!(f, "read through the kustomization in {}", dir.display())
+            }
+            SkipReason::NotKubernetes => {
+                f.write_str("not a Kubernetes manifest (no apiVersion, kind or metadata)")
+            }
+        }
     }
 }
 
@@ -126,21 +194,61 @@ rule! {
     }
 }
 
+rule! {
+    /// ## What it does
+    /// Reports a file, found by a directory walk, none of whose documents has `apiVersion`,
+    /// `kind` or `metadata`: Helm values, a Compose file, a CI configuration. The file is
+    /// skipped. A document with some of those fields but not all is an object with errors, and
+    /// a file named on the command line is always judged as a manifest.
+    ///
+    /// ## Why it matters
+    /// A walk reads every `.yaml`, `.yml` and `.json` file, as `kubectl apply -R -f` does, and
+    /// application repositories keep other YAML beside their manifests. Judged as objects, each
+    /// would be a false "no `apiVersion`" error; the note says what was left out.
+    ///
+    /// ## Example
+    /// The rule's fixture is a directory (`testdata/rules/not-kubernetes-yaml/err/`): a
+    /// Namespace, and this `docker-compose.yml` beside it:
+    #[example = "testdata/rules/not-kubernetes-yaml/err/docker-compose.yml"]
+    ///
+    /// ## Fix
+    /// Nothing to fix. Exclude the file (`--exclude docker-compose.yml`) to drop the note.
+    pub static NOT_KUBERNETES {
+        code: "GW0022",
+        name: "not-kubernetes-yaml",
+        severity: Info,
+        stage: Input,
+        summary: "A walked YAML file holds no Kubernetes object and is skipped",
+    }
+}
+
 /// Rules of the input stage.
-pub static RULES: &[&Rule] = &[&FILE_TOO_LARGE, &INVALID_UTF8, &UNREADABLE];
+pub static RULES: &[&Rule] = &[
+    &FILE_TOO_LARGE,
+    &INVALID_UTF8,
+    &UNREADABLE,
+    &render::RENDERER_NOT_FOUND,
+    &render::RENDER_FAILED,
+    &NOT_KUBERNETES,
+];
 
 /// What to read.
 #[derive(Debug, Clone, Default)]
 pub struct InputOptions {
-    /// Files, directories, globs, or `-` for stdin.
+    /// Files, directories, globs, URLs, or `-` for stdin.
     pub paths: Vec<String>,
     /// Globs a walked file must match (default: `*.yaml`, `*.yml`, `*.json`).
     pub include: Vec<String>,
     /// Globs that exclude walked files and directories.
     pub exclude: Vec<String>,
+    /// Skip walked files that git ignores (`.gitignore`, `.git/info/exclude`, the global
+    /// excludes file).
+    pub respect_gitignore: bool,
     pub limits: Limits,
     /// How long reading a URL input may take (`None`: [`url::DEFAULT_TIMEOUT`]).
     pub url_timeout: Option<std::time::Duration>,
+    /// How kustomize directories and Helm charts are rendered.
+    pub render: RenderOptions,
 }
 
 /// An input that cannot be read at all (exit code 2), as opposed to a bad file, which is a
@@ -166,53 +274,171 @@ enum Input {
 /// Problems with one file's content are diagnostics; the other files are still read.
 /// A path that does not exist, or a bad glob, is an [`InputError`].
 pub fn read(options: &InputOptions, sources: &mut Sources) -> Result<Vec<Diagnostic>, InputError> {
-    let filters = Arc::new(Filters::new(&options.include, &options.exclude)?);
-    let mut targets = Vec::new();
-    let mut diagnostics = Vec::new();
+    let walker = Walker::new(
+        &options.include,
+        &options.exclude,
+        options.respect_gitignore,
+        options.limits,
+    )?;
+    let mut inputs = Vec::new();
+    let mut expanded = Expanded::default();
     for argument in &options.paths {
         if url::is_url(argument) {
-            targets.push(Input::Url(argument.clone()));
+            inputs.push(Input::Url(argument.clone()));
         } else {
-            let mut walked = Vec::new();
-            walk::expand(argument, &filters, &mut walked, &mut diagnostics)?;
-            targets.extend(walked.into_iter().map(Input::Walked));
+            walker.expand(argument, &mut expanded)?;
+            inputs.extend(expanded.targets.drain(..).map(Input::Walked));
         }
     }
-    // A file named twice (on its own and inside a directory) is read once.
+    let mut diagnostics = expanded.problems;
+    sources.skipped = expanded.skipped;
+    let renderer = render::Renderer {
+        options: &options.render,
+        limits: &options.limits,
+    };
+    // A file or directory named twice (on its own and inside a directory) is read once.
     let mut seen = HashSet::new();
-    for target in targets {
-        if let Input::Walked(Target::File(path)) = &target {
-            let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+    for input in inputs {
+        let target = match input {
+            Input::Url(address) => {
+                let timeout = options.url_timeout.unwrap_or(url::DEFAULT_TIMEOUT);
+                let text = url::fetch(&address, options.limits.max_file_bytes, timeout)?;
+                sources.read_files += 1;
+                diagnostics
+                    .extend(sources.add(SourceFile::in_memory(address, text), &options.limits));
+                continue;
+            }
+            Input::Walked(target) => target,
+        };
+        if let Some(path) = target.path() {
+            let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
             if !seen.insert(identity) {
                 continue;
             }
         }
-        let file = match &target {
-            Input::Url(address) => {
-                let timeout = options.url_timeout.unwrap_or(url::DEFAULT_TIMEOUT);
-                let text = url::fetch(address, options.limits.max_file_bytes, timeout)?;
-                Some(SourceFile::in_memory(address.clone(), text))
+        match &target {
+            Target::Kustomization(dir) => diagnostics.extend(renderer.kustomization(dir, sources)),
+            Target::Chart(dir) => diagnostics.extend(renderer.chart(dir, sources)),
+            Target::Stdin | Target::File { .. } => {
+                let walked = matches!(target, Target::File { walked: true, .. });
+                let loaded = load(target.path(), &options.limits, sources, &mut diagnostics);
+                let Some(file) = loaded else {
+                    continue;
+                };
+                sources.read_files += 1;
+                let first = sources.documents.len();
+                diagnostics.extend(sources.add(file, &options.limits));
+                if walked {
+                    skip_other_yaml(sources, first, &mut diagnostics);
+                }
             }
-            Input::Walked(target) => load(target, &options.limits, sources, &mut diagnostics),
-        };
-        if let Some(file) = file {
-            diagnostics.extend(sources.add(file, &options.limits));
         }
     }
     Ok(diagnostics)
 }
 
-/// Reads one input. Returns it when it holds text to parse; a file that cannot be read is
-/// added to `sources` (without text) so that its diagnostic names it.
+/// Drops the documents of the file just read (from document `first` on) when none of them
+/// is a Kubernetes object, with a note: a walk finds Helm values, Compose files and CI
+/// configurations beside manifests.
+fn skip_other_yaml(sources: &mut Sources, first: usize, diagnostics: &mut Vec<Diagnostic>) {
+    let added = &sources.documents[first..];
+    if added.is_empty() || added.iter().any(|d| is_object(d.root())) {
+        return;
+    }
+    sources.documents.truncate(first);
+    let file = sources.files.len() - 1;
+    sources.read_files -= 1;
+    if let Some(path) = &sources.files[file].path {
+        sources.skipped.push(Skipped {
+            path: path.clone(),
+            reason: SkipReason::NotKubernetes,
+        });
+    }
+    diagnostics.push(
+        Diagnostic::new(
+            &NOT_KUBERNETES,
+            "not a Kubernetes manifest (no apiVersion, kind or metadata); skipped",
+        )
+        .at(Location::File {
+            file,
+            span: Span::new(0, 0),
+        }),
+    );
+}
+
+/// Why nothing that was read is a Kubernetes object, in one line (as `kubectl apply` says
+/// "no objects passed to apply"); `None` when something is.
+pub fn nothing_read(sources: &Sources, options: &InputOptions) -> Option<String> {
+    if sources.has_objects() {
+        return None;
+    }
+    let named = options
+        .paths
+        .iter()
+        .map(|p| if p == "-" { "stdin" } else { p.as_str() })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let count = |reason: SkipReason| {
+        sources
+            .skipped
+            .iter()
+            .filter(|s| s.reason == reason)
+            .count()
+    };
+    let skipped: Vec<String> = [
+        (
+            count(SkipReason::GitIgnored),
+            "ignored by git (--respect-gitignore)",
+        ),
+        (count(SkipReason::Excluded), "excluded (--exclude)"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, why)| format!("; skipped {n} {why}"))
+    .collect();
+    let skipped = skipped.concat();
+    let names = if options.include.is_empty() {
+        walk::DEFAULT_INCLUDE.join(", ")
+    } else {
+        options.include.join(", ")
+    };
+    // Files of other YAML were read, then left out.
+    let files = sources.read_files + count(SkipReason::NotKubernetes);
+    let read = match (files, sources.documents.len()) {
+        (0, _) if !skipped.is_empty() => format!("read no {names} file from {named}{skipped}"),
+        (0, _) if options.include.is_empty() => format!("found no {names} file in {named}"),
+        (0, _) => format!("no file in {named} matches --include {names}"),
+        (files, 0) if files == sources.read_files => format!(
+            "read {} from {named}, with no YAML document{skipped}",
+            plural(files, "file")
+        ),
+        (files, _) => format!(
+            "read {} from {named}, with no document that has apiVersion, kind or metadata{skipped}",
+            plural(files, "file")
+        ),
+    };
+    Some(format!("no Kubernetes objects in the input: {read}"))
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Reads one file (`None`: stdin). Returns it when it holds text to parse; a file that
+/// cannot be read is added to `sources` (without text) so that its diagnostic names it.
 fn load(
-    target: &Target,
+    path: Option<&Path>,
     limits: &Limits,
     sources: &mut Sources,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<SourceFile> {
-    let (name, path) = match target {
-        Target::Stdin => ("<stdin>".to_string(), None),
-        Target::File(path) => (path.display().to_string(), Some(path.clone())),
+    let (name, path) = match path {
+        Some(path) => (path.display().to_string(), Some(path.to_path_buf())),
+        None => ("<stdin>".to_string(), None),
     };
     let bytes = read_bytes(path.as_deref(), limits.max_file_bytes);
     let file = sources.files.len();
@@ -309,268 +535,4 @@ fn decode(mut bytes: Vec<u8>, file: FileId) -> (String, Option<Diagnostic>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::PathBuf;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    /// A temporary directory, removed on drop.
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new() -> Self {
-            static NEXT: AtomicUsize = AtomicUsize::new(0);
-            let unique = NEXT.fetch_add(1, Ordering::Relaxed);
-            let dir =
-                std::env::temp_dir().join(format!("gwctl-input-{}-{unique}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            TempDir(dir)
-        }
-
-        fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-            let path = self.0.join(relative);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, contents).unwrap();
-            path
-        }
-
-        fn path(&self, relative: &str) -> String {
-            self.0.join(relative).display().to_string()
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn options(paths: &[String]) -> InputOptions {
-        InputOptions {
-            paths: paths.to_vec(),
-            ..InputOptions::default()
-        }
-    }
-
-    /// Names of the files read, relative to `dir`.
-    fn names(sources: &Sources, dir: &TempDir) -> Vec<String> {
-        sources
-            .files
-            .iter()
-            .map(|f| {
-                let path = f.path.as_ref().unwrap();
-                path.strip_prefix(&dir.0).unwrap().display().to_string()
-            })
-            .collect()
-    }
-
-    fn fixture() -> TempDir {
-        let dir = TempDir::new();
-        dir.write("b.yaml", "kind: B\n");
-        dir.write("a.yml", "kind: A\n");
-        dir.write("c.json", "{\"kind\": \"C\"}");
-        dir.write("notes.txt", "not yaml: [");
-        dir.write("sub/d.yaml", "kind: D\n");
-        dir.write("sub/kustomization.yaml", "resources: []\n");
-        dir.write("vendor/e.yaml", "kind: E\n");
-        dir.write(".hidden/f.yaml", "kind: F\n");
-        dir.write(".g.yaml", "kind: G\n");
-        dir.write("ignored/h.yaml", "kind: H\n");
-        dir.write(".gitignore", "ignored/\n");
-        dir
-    }
-
-    #[test]
-    fn walks_directories_sorted_gitignore_aware() {
-        let dir = fixture();
-        let mut sources = Sources::default();
-        let diagnostics = read(&options(&[dir.path("")]), &mut sources).unwrap();
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        assert_eq!(
-            names(&sources, &dir),
-            [
-                "a.yml",
-                "b.yaml",
-                "c.json",
-                "sub/d.yaml",
-                "sub/kustomization.yaml",
-                "vendor/e.yaml"
-            ]
-        );
-        assert_eq!(sources.documents.len(), 6);
-    }
-
-    #[test]
-    fn exclude_globs_match_relative_paths_and_names() {
-        let dir = fixture();
-        for exclude in ["**/kustomization.yaml", "kustomization.yaml"] {
-            let mut sources = Sources::default();
-            let opts = InputOptions {
-                exclude: vec![exclude.into(), "vendor".into()],
-                ..options(&[dir.path("")])
-            };
-            read(&opts, &mut sources).unwrap();
-            assert_eq!(
-                names(&sources, &dir),
-                ["a.yml", "b.yaml", "c.json", "sub/d.yaml"],
-                "{exclude}"
-            );
-        }
-        let mut sources = Sources::default();
-        let opts = InputOptions {
-            include: vec!["*.json".into()],
-            ..options(&[dir.path("")])
-        };
-        read(&opts, &mut sources).unwrap();
-        assert_eq!(names(&sources, &dir), ["c.json"]);
-    }
-
-    #[test]
-    fn explicit_files_globs_and_missing_paths() {
-        let dir = fixture();
-        let mut sources = Sources::default();
-        // A named file is read whatever its extension, and only once.
-        let diagnostics = read(
-            &options(&[
-                dir.path("notes.txt"),
-                dir.path("sub/d.yaml"),
-                dir.path("sub"),
-            ]),
-            &mut sources,
-        )
-        .unwrap();
-        assert_eq!(
-            names(&sources, &dir),
-            ["notes.txt", "sub/d.yaml", "sub/kustomization.yaml"]
-        );
-        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-
-        let mut sources = Sources::default();
-        read(&options(&[dir.path("*/*.yaml")]), &mut sources).unwrap();
-        assert_eq!(
-            names(&sources, &dir),
-            ["sub/d.yaml", "sub/kustomization.yaml", "vendor/e.yaml"]
-        );
-
-        let missing = dir.path("missing.yaml");
-        let error = read(
-            &options(std::slice::from_ref(&missing)),
-            &mut Sources::default(),
-        )
-        .unwrap_err();
-        assert_eq!(error.0, format!("{missing}: No such file or directory"));
-        assert!(read(&options(&[dir.path("*.nothing")]), &mut Sources::default()).is_err());
-    }
-
-    #[test]
-    fn bom_is_stripped_and_invalid_utf8_is_located() {
-        let dir = TempDir::new();
-        dir.write("bom.yaml", b"\xEF\xBB\xBFkind: A\n");
-        dir.write("latin1.yaml", b"kind: B\nowner: Ren\xe9\n");
-        let mut sources = Sources::default();
-        let diagnostics = read(&options(&[dir.path("")]), &mut sources).unwrap();
-        assert_eq!(sources.files[0].text, "kind: A\n");
-        assert_eq!(sources.documents.len(), 1);
-        assert_eq!(diagnostics.len(), 1);
-        assert_eq!(diagnostics[0].rule.code, "GW0002");
-        let Some(Location::File { file, span }) = &diagnostics[0].location else {
-            panic!("{diagnostics:?}");
-        };
-        let text = &sources.files[*file].text;
-        assert_eq!(sources.files[*file].line_column(span.start), (2, 11));
-        assert_eq!(&text[span.start..span.end], "\u{FFFD}");
-    }
-
-    #[test]
-    fn large_files_are_refused() {
-        let dir = TempDir::new();
-        dir.write("big.yaml", "a: 1\n".repeat(100));
-        dir.write("small.yaml", "a: 1\n");
-        let mut sources = Sources::default();
-        let opts = InputOptions {
-            limits: Limits {
-                max_file_bytes: 100,
-                ..Limits::default()
-            },
-            ..options(&[dir.path("")])
-        };
-        let diagnostics = read(&opts, &mut sources).unwrap();
-        assert_eq!(diagnostics.len(), 1);
-        assert_eq!(diagnostics[0].rule.code, "GW0001");
-        assert!(sources.files[0].text.is_empty());
-        assert_eq!(sources.documents.len(), 1);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn unreadable_files_are_diagnostics() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = TempDir::new();
-        let locked = dir.write("locked.yaml", "a: 1\n");
-        dir.write("open.yaml", "a: 1\n");
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-        if std::fs::read(&locked).is_ok() {
-            // Running as root: permissions do not apply.
-            return;
-        }
-        let mut sources = Sources::default();
-        let diagnostics = read(&options(&[dir.path("")]), &mut sources).unwrap();
-        assert_eq!(diagnostics.len(), 1);
-        assert_eq!(diagnostics[0].rule.code, "GW0003");
-        assert_eq!(sources.documents.len(), 1);
-    }
-}
-
-#[cfg(test)]
-mod hostile_tests {
-    use super::*;
-
-    /// Every hostile file gives its diagnostics and no more; the good documents are kept.
-    #[test]
-    fn hostile_testdata() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/hostile");
-        let options = InputOptions {
-            paths: vec![dir.display().to_string()],
-            ..InputOptions::default()
-        };
-        let mut sources = Sources::default();
-        let started = std::time::Instant::now();
-        let diagnostics = read(&options, &mut sources).unwrap();
-        assert!(started.elapsed() < std::time::Duration::from_secs(20));
-        let found: Vec<(String, &str)> = diagnostics
-            .iter()
-            .map(|d| {
-                let Some(Location::File { file, span }) = &d.location else {
-                    panic!("{d:?}");
-                };
-                let source = &sources.files[*file];
-                let (line, _) = source.line_column(span.start);
-                let name = source.path.as_ref().unwrap().file_name().unwrap();
-                (format!("{}:{line}", name.to_string_lossy()), d.rule.code)
-            })
-            .collect();
-        assert_eq!(
-            found,
-            [
-                ("alias-bomb.yaml:7".to_string(), "GW0013"),
-                ("deep-nesting.yaml:130".to_string(), "GW0014"),
-                ("deep-nesting.yaml:458".to_string(), "GW0014"),
-                ("duplicate-keys.yaml:11".to_string(), "GW0011"),
-                ("invalid-utf8.yaml:8".to_string(), "GW0002"),
-                ("malformed.yaml:19".to_string(), "GW0010"),
-                ("tabs.yaml:5".to_string(), "GW0010"),
-            ]
-        );
-        let names: Vec<_> = sources
-            .documents
-            .iter()
-            .filter_map(|d| d.root().get("metadata")?.get("name")?.as_str())
-            .collect();
-        assert_eq!(
-            names,
-            ["dup", "example", "gw", "good", "web", "before", "after"]
-        );
-        // not-kubernetes.yaml: a list, a string and a number.
-        assert_eq!(sources.documents.len(), names.len() + 3);
-    }
-}
+mod tests;

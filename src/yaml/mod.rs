@@ -15,11 +15,12 @@ mod proptests;
 mod rules;
 mod scalar;
 mod scanner;
+mod separator;
 mod split;
 
 pub use rules::{
-    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, RULES, SYNTAX_ERROR, TAG_MISMATCH, TOO_DEEP,
-    TOO_MANY_DOCUMENTS, TOO_MANY_NODES,
+    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, MISSING_DOCUMENT_SEPARATOR, RULES, SYNTAX_ERROR,
+    TAG_MISMATCH, TOO_DEEP, TOO_MANY_DOCUMENTS, TOO_MANY_NODES,
 };
 
 use arena::{Arena, Value};
@@ -82,8 +83,28 @@ pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
 /// One chunk's documents (or the error that dropped them), and the problems that did not.
 struct ParsedChunk {
     start: usize,
+    end: usize,
     roots: Result<Vec<Tree>, build::Fatal>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one chunk; `arena` is scratch space reused between the chunks of a thread.
+fn parse_chunk(
+    text: &Text,
+    chunk: &split::Chunk,
+    file: FileId,
+    limits: &Limits,
+    arena: &mut Arena,
+) -> ParsedChunk {
+    let mut diagnostics = Vec::new();
+    let range = (chunk.start, chunk.end);
+    let roots = build::parse_chunk(text, range, file, limits, arena, &mut diagnostics);
+    ParsedChunk {
+        start: chunk.start,
+        end: chunk.end,
+        roots,
+        diagnostics,
+    }
 }
 
 /// Parses the chunks, in order; a large file on several threads (documents are independent
@@ -102,17 +123,7 @@ fn parse_chunks(
             let mut arena = Arena::default();
             group
                 .iter()
-                .map(|chunk| {
-                    let mut diagnostics = Vec::new();
-                    let range = (chunk.start, chunk.end);
-                    let roots =
-                        build::parse_chunk(text, range, file, limits, &mut arena, &mut diagnostics);
-                    ParsedChunk {
-                        start: chunk.start,
-                        roots,
-                        diagnostics,
-                    }
-                })
+                .map(|chunk| parse_chunk(text, chunk, file, limits, &mut arena))
                 .collect::<Vec<_>>()
         },
     )
@@ -149,7 +160,10 @@ pub fn parse(
     let chunks = split::split(&text);
     // Documents seen, kept or not: a broken document keeps its place in the numbering.
     let mut index = 0;
-    for parsed in parse_chunks(&text, &chunks, file, limits) {
+    let parsed_chunks = parse_chunks(&text, &chunks, file, limits)
+        .into_iter()
+        .flat_map(|parsed| separator::recover(&text, parsed, file, limits));
+    for parsed in parsed_chunks {
         let roots = parsed.roots.map(|roots| {
             roots
                 .into_iter()

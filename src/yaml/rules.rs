@@ -192,10 +192,38 @@ rule! {
     }
 }
 
+rule! {
+    /// ## What it does
+    /// Reports a document whose top level repeats `apiVersion`, `kind` or `metadata` (at least
+    /// two of them): two manifests joined without a `---` between them (`cat a.yaml b.yaml`, a
+    /// hand-merged file). It is reported once, where the second object starts, and the two
+    /// objects are read as the separate documents they were meant to be.
+    ///
+    /// ## Why it matters
+    /// The API server's decoder rejects the duplicate keys, and a tool that accepts them keeps
+    /// only the last object: one of the two is silently lost. Reported as duplicate keys, every
+    /// field of the second object would be a finding of its own.
+    ///
+    /// ## Example
+    /// Two Namespaces, and no `---` before the second:
+    #[example = "testdata/rules/yaml-missing-document-separator/err.yaml"]
+    ///
+    /// ## Fix
+    /// Add a line `---` between the two objects.
+    pub static MISSING_DOCUMENT_SEPARATOR {
+        code: "GW0018",
+        name: "yaml-missing-document-separator",
+        severity: Error,
+        stage: Yaml,
+        summary: "Two objects are written as one document: a `---` is probably missing",
+    }
+}
+
 /// Rules of the YAML stage.
 pub static RULES: &[&Rule] = &[
     &SYNTAX_ERROR,
     &DUPLICATE_KEY,
+    &MISSING_DOCUMENT_SEPARATOR,
     &COMPLEX_KEY,
     &TOO_MANY_NODES,
     &TOO_DEEP,

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 /// The crate root: the binary runs there.
-fn root() -> &'static Path {
+pub(crate) fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -52,6 +52,11 @@ impl Run {
 
 /// Runs `gwctl ARGS` from the crate root with a pinned, colourless environment.
 pub fn gwctl(args: &[&str], stdin: Option<&str>) -> Run {
+    gwctl_with_env(args, stdin, &[])
+}
+
+/// [`gwctl`] with these environment variables set as well (`PATH` for the renderers).
+pub fn gwctl_with_env(args: &[&str], stdin: Option<&str>, env: &[(&str, &std::ffi::OsStr)]) -> Run {
     let mut command = assert_cmd::Command::cargo_bin("gwctl").expect("the gwctl binary is built");
     command
         .current_dir(root())
@@ -59,6 +64,7 @@ pub fn gwctl(args: &[&str], stdin: Option<&str>) -> Run {
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
         .env_remove("CLICOLOR_FORCE")
+        .envs(env.iter().copied())
         .timeout(std::time::Duration::from_secs(60));
     if let Some(text) = stdin {
         command.write_stdin(text);
@@ -107,11 +113,22 @@ pub(crate) fn run_both(
     args: &[&str],
     stdin: Option<&str>,
 ) -> Result<(Run, Value), String> {
+    run_both_with_env(module, name, args, stdin, &[])
+}
+
+/// [`run_both`] with these environment variables set as well.
+pub(crate) fn run_both_with_env(
+    module: &str,
+    name: &str,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Result<(Run, Value), String> {
     let human_args: Vec<&str> = args.iter().copied().chain(["--color", "never"]).collect();
-    let human = gwctl(&human_args, stdin);
+    let human = gwctl_with_env(&human_args, stdin, env);
     human.check_no_panic()?;
     let json_args: Vec<&str> = args.iter().copied().chain(["-o", "json"]).collect();
-    let json = gwctl(&json_args, stdin);
+    let json = gwctl_with_env(&json_args, stdin, env);
     json.check_no_panic()?;
     let report = json.json()?;
     let mut errors = Vec::new();
@@ -143,7 +160,7 @@ fn check_both(name: &str, args: &[&str], stdin: Option<&str>) -> Result<(i32, Va
 
 /// A fact that must hold in a `CheckReport`.
 #[derive(Debug, Clone, Copy)]
-enum Fact {
+pub(crate) enum Fact {
     /// `"Kind ns/name"`, parent index, condition type, status, reason.
     Route(
         &'static str,
@@ -195,7 +212,12 @@ pub(crate) fn array<'a>(value: &'a Value, key: &str) -> &'a [Value] {
 }
 
 /// The object of `list` (gateways, listenerSets, routes) named `ns/name`, with `kind` if given.
-fn object<'a>(report: &'a Value, list: &str, kind: Option<&str>, id: &str) -> Option<&'a Value> {
+pub(crate) fn object<'a>(
+    report: &'a Value,
+    list: &str,
+    kind: Option<&str>,
+    id: &str,
+) -> Option<&'a Value> {
     let (ns, name) = id.split_once('/').unwrap_or(("", id));
     array(report, list).iter().find(|o| {
         str_field(o, "namespace") == ns
@@ -219,7 +241,7 @@ fn listener<'a>(report: &'a Value, gateway: &str, name: &str) -> Option<&'a Valu
         .find(|l| str_field(l, "name") == name)
 }
 
-fn codes(report: &Value) -> Vec<&str> {
+pub(crate) fn codes(report: &Value) -> Vec<&str> {
     array(report, "diagnostics")
         .iter()
         .map(|d| str_field(d, "code"))
@@ -310,7 +332,7 @@ fn check_fact(report: &Value, fact: Fact) -> Result<(), String> {
 }
 
 /// Checks the exit code and every fact, collecting every failure.
-fn check_facts(report: &Value, code: i32, exit: i32, facts: &[Fact]) -> Vec<String> {
+pub(crate) fn check_facts(report: &Value, code: i32, exit: i32, facts: &[Fact]) -> Vec<String> {
     let mut errors = Vec::new();
     if code != exit {
         errors.push(format!(
@@ -324,7 +346,7 @@ fn check_facts(report: &Value, code: i32, exit: i32, facts: &[Fact]) -> Vec<Stri
 
 // ----- ACME -----
 
-const ACME_FACTS: &[Fact] = &[
+pub(crate) const ACME_FACTS: &[Fact] = &[
     Route(
         "HTTPRoute product/cross-namespace",
         0,
@@ -358,7 +380,7 @@ const ACME_FACTS: &[Fact] = &[
     Code("GW1001"),
 ];
 
-fn assert_no_errors(errors: Vec<String>) {
+pub(crate) fn assert_no_errors(errors: Vec<String>) {
     assert!(errors.is_empty(), "\n{}\n", errors.join("\n"));
 }
 
@@ -393,7 +415,7 @@ fn acme() {
 }
 
 /// The ACME manifests as one stream, as `helm template` or `cat` would give them.
-fn acme_stream() -> String {
+pub(crate) fn acme_stream() -> String {
     let dir = root().join("testdata/acme");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("testdata/acme exists")

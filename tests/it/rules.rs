@@ -12,8 +12,9 @@
 //! the open-world rules (GW4xxx) use it to run without `--complete`. Words in `err.args` or
 //! `ok.args` are added for that side only (the configuration rules differ in `--config`).
 //! The rules `gwctl check` cannot report have no pair (`gwctl::rules::has_fixture_pair`):
-//! the cluster rules (GW003x) are exercised against the fake API server in `cluster.rs`, and
-//! the requests-file rule (GW7001) by `simulate --requests` in `simulate_cli.rs`.
+//! the cluster rules (GW003x) are exercised against the fake API server in `cluster.rs`, the
+//! requests-file rule (GW7001) by `simulate --requests` in `simulate_cli.rs`, and the renderer
+//! rules (GW0020, GW0021), which depend on the tools on `PATH`, in `inputs.rs`.
 
 use std::path::Path;
 

@@ -19,6 +19,7 @@ pub(crate) fn sources(documents: Vec<Json>) -> Sources {
             .enumerate()
             .map(|(index, json)| Document::new(0, index, node(json)))
             .collect(),
+        ..Sources::default()
     }
 }
 
