@@ -1,7 +1,7 @@
 //! gwctl: predict what a conformant Gateway API controller does with a set of manifests.
 //!
 //! The layers, bottom first (`tests/it/architecture.rs` checks them): `source` (spans and
-//! ids) → `diag` (the vocabulary of findings) → `yaml` (span tree) → `input` (files, stdin,
+//! ids), `text` (outside text fit to print) → `diag` (the vocabulary of findings) → `yaml` (span tree) → `input` (files, stdin,
 //! URLs; location resolution) → `model` (tolerant typed objects) → `admission` (the API
 //! server's verdict from the CRDs) → `engine` (attachment,
 //! references, status; request routing) → `checks` (independent lints over the analysed
@@ -26,4 +26,5 @@ pub mod pipeline;
 pub mod probe;
 pub mod rules;
 pub mod source;
+pub mod text;
 pub mod yaml;

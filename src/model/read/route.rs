@@ -180,13 +180,17 @@ fn http_match(r: &mut Reader<'_, '_>, index: usize, obj: &Obj<'_, '_>) -> HttpMa
     }
 }
 
-/// Header or query parameter matches; entries without a name or value are dropped.
+/// Header or query parameter matches; entries without a name or value are dropped (reported).
 fn value_matches(r: &mut Reader<'_, '_>, obj: &Obj<'_, '_>, key: &str) -> Vec<ValueMatch> {
-    r.objs(obj, key, |r, _, m| {
+    r.objs(obj, key, |r, index, m| {
+        let name = r.required_string(m, "name");
+        let value = r.required_string(m, "value");
+        let match_type = value_match_type(r, m);
         Some(ValueMatch {
-            name: r.string(m, "name")?,
-            match_type: value_match_type(r, m),
-            value: r.string(m, "value")?,
+            index,
+            name: name?,
+            match_type,
+            value: value?,
         })
     })
 }
