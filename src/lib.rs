@@ -24,6 +24,7 @@ pub mod output;
 pub mod parallel;
 pub mod pipeline;
 pub mod probe;
+pub mod process;
 pub mod rules;
 pub mod source;
 pub mod text;
