@@ -1,7 +1,7 @@
 //! gwctl: predict what a conformant Gateway API controller does with a set of manifests.
 //!
 //! The layers, bottom first (`tests/it/architecture.rs` checks them): `source` (spans and
-//! ids) → `diag` (the vocabulary of findings) → `yaml` (span tree) → `input` (files, stdin,
+//! ids), `text` (outside text fit to print) → `diag` (the vocabulary of findings) → `yaml` (span tree) → `input` (files, stdin,
 //! URLs; location resolution) → `model` (tolerant typed objects) → `engine` (attachment,
 //! references, status; request routing) → `checks` (independent lints over the analysed
 //! world) → `cluster`, `config` → `pipeline` (one run of every stage) → `diff`, `probe` →
@@ -22,6 +22,8 @@ pub mod output;
 pub mod parallel;
 pub mod pipeline;
 pub mod probe;
+pub mod process;
 pub mod rules;
 pub mod source;
+pub mod text;
 pub mod yaml;

@@ -52,7 +52,7 @@ pub fn certificates(pem: &[u8], what: &str) -> Result<Vec<Certificate<'static>>,
 
 /// The system CA bundle (`$SSL_CERT_FILE`, else the usual Linux locations). None found: no
 /// root, so a handshake fails clearly rather than trusting anything.
-fn system_roots() -> Vec<Certificate<'static>> {
+pub fn system_roots() -> Vec<Certificate<'static>> {
     let candidates = std::env::var_os("SSL_CERT_FILE")
         .map(std::path::PathBuf::from)
         .into_iter()
@@ -72,6 +72,15 @@ fn system_roots() -> Vec<Certificate<'static>> {
         }
     }
     Vec::new()
+}
+
+/// Whether a request failed for lack of time (any of ureq's time limits, or the socket's).
+pub fn is_timeout(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(e) => e.kind() == std::io::ErrorKind::TimedOut,
+        _ => false,
+    }
 }
 
 /// How a caller's failures are worded: the time limit and the options that change it.

@@ -130,6 +130,9 @@ pub struct SourceFile {
     /// Where each line starts, built on first use: positions of every object and finding
     /// are looked up in it, so a 20,000-route file is not rescanned per object.
     pub line_index: LineIndex,
+    /// [`SourceFile::escaped`], computed on first use: a file with many findings is
+    /// scanned once, not once per snippet.
+    escaped: OnceLock<Option<Box<SourceFile>>>,
 }
 
 /// The byte offsets at which the lines of a text start, and the characters before every
@@ -168,6 +171,21 @@ impl SourceFile {
             text: text.into(),
             ..SourceFile::default()
         }
+    }
+
+    /// The file as a terminal may show it: `None` when nothing in its name or text acts on
+    /// a terminal (see [`crate::text::printable`]), else a copy with those characters escaped.
+    pub fn escaped(&self) -> Option<&SourceFile> {
+        use std::borrow::Cow;
+        let escaped = self.escaped.get_or_init(|| {
+            let name = crate::text::printable(&self.name);
+            let text = crate::text::printable_lines(&self.text);
+            match (name, text) {
+                (Cow::Borrowed(_), Cow::Borrowed(_)) => None,
+                (name, text) => Some(Box::new(SourceFile::in_memory(name, text.into_owned()))),
+            }
+        });
+        escaped.as_deref()
     }
 
     fn lines(&self) -> &Lines {

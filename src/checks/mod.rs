@@ -8,6 +8,8 @@
 //! fixture pair `testdata/rules/<name>/{err,ok}.yaml` (the `err` one is the rule's
 //! documented example).
 
+mod regex_not_evaluated;
+mod regex_not_programmable;
 mod unreachable_rule;
 
 use crate::diag::{Diagnostic, Rule};
@@ -21,7 +23,11 @@ pub struct Check {
 }
 
 /// Every check, in the order they run.
-pub static CHECKS: &[&Check] = &[&unreachable_rule::CHECK];
+pub static CHECKS: &[&Check] = &[
+    &unreachable_rule::CHECK,
+    &regex_not_programmable::CHECK,
+    &regex_not_evaluated::CHECK,
+];
 
 /// The findings of every check.
 pub fn run(world: &World, analysis: &Analysis) -> Vec<Diagnostic> {

@@ -42,7 +42,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     let loaded = match plan.load() {
         Ok(loaded) => loaded,
         Err(e) => {
-            eprintln!("error: {e}");
+            super::print_error(&e);
             return EXIT_ERROR;
         }
     };

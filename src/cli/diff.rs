@@ -50,7 +50,7 @@ pub fn run(args: &DiffArgs) -> i32 {
     match execute(args) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            super::print_error(&message);
             EXIT_ERROR
         }
     }

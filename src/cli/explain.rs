@@ -27,7 +27,9 @@ pub fn run(args: &ExplainArgs) -> i32 {
             EXIT_OK
         }
         None => {
-            eprintln!("error: no rule with code or name `{wanted}` (see `gwctl explain --list`)");
+            super::print_error(&format!(
+                "no rule with code or name `{wanted}` (see `gwctl explain --list`)"
+            ));
             EXIT_ERROR
         }
     }

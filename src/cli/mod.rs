@@ -331,7 +331,7 @@ pub fn write_stdout(text: &str) -> Result<(), i32> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(EXIT_ERROR),
         Err(e) => {
-            eprintln!("error: writing output: {e}");
+            print_error(&format!("writing output: {e}"));
             Err(EXIT_ERROR)
         }
     }
@@ -359,6 +359,15 @@ pub fn run() -> i32 {
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => completions::run(&args),
     }
+}
+
+/// Prints `error: MESSAGE` on stderr, with what came from outside (a server's message, a
+/// URL, a path) made printable; a message of several errors keeps its lines.
+pub(crate) fn print_error(message: &dyn std::fmt::Display) {
+    eprintln!(
+        "error: {}",
+        crate::text::printable_lines(&message.to_string())
+    );
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub fn run(args: &ProbeArgs) -> i32 {
     match execute(args) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            super::print_error(&message);
             EXIT_ERROR
         }
     }
@@ -199,7 +199,7 @@ fn exit_code(results: &[ProbeResult]) -> i32 {
             .map(|r| &r.verdict)
             .find(|v| matches!(v, Verdict::Failed(_)))
         {
-            eprintln!("error: no request got an answer: {error}");
+            super::print_error(&format!("no request got an answer: {error}"));
         }
         return EXIT_ERROR;
     }

@@ -1,9 +1,10 @@
 //! What is read from the API server: discovery of the served Gateway API versions, then
 //! every list, paginated, on a few threads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -85,7 +86,7 @@ pub struct Plan {
 /// Picks the served version of each Gateway API kind: the group's preferred version when
 /// it serves the kind, else the first version the group lists that does.
 pub fn discover(client: &Client) -> Result<Plan, Failure> {
-    let groups = client.get("/apis", JSON)?;
+    let groups = client.get("/apis", JSON, Instant::now() + client.timeout)?;
     let mut plan = Plan {
         jobs: vec![
             ListJob::core("Namespace", "namespaces", false),
@@ -147,7 +148,8 @@ fn served_kinds(
         versions.sort_by_key(|v| *v != p);
     }
     for version in versions {
-        let resources = match client.get(&format!("/apis/{group}/{version}"), JSON) {
+        let path = format!("/apis/{group}/{version}");
+        let resources = match client.get(&path, JSON, Instant::now() + client.timeout) {
             Ok(r) => r,
             // A version dropped between the two requests.
             Err(Failure::Status { code: 404, .. }) => continue,
@@ -178,50 +180,117 @@ pub enum Listed {
     Items(Vec<Value>),
     /// 403: the user may not list this resource.
     Forbidden(String),
-    /// 404: the resource went away after discovery.
-    Gone,
+    /// 404: discovery announced the resource, but its list is not found (a CRD deleted
+    /// meanwhile, an aggregated API that is down, a proxy in the way).
+    NotFound(String),
 }
 
+/// Most pages followed in one list: 5,000,000 objects at [`PAGE_SIZE`].
+const MAX_PAGES: usize = 10_000;
+
 /// Reads every page of one list. Items get `apiVersion` and `kind` (lists of built-in
-/// kinds and metadata lists leave them out or name `PartialObjectMetadata`).
+/// kinds and metadata lists leave them out or name `PartialObjectMetadata`). The whole list
+/// is bounded by `--request-timeout`, as each request is.
 pub fn list(client: &Client, job: &ListJob, progress: &Progress) -> Result<Listed, Failure> {
     let accept = if job.metadata_only {
         METADATA_ONLY
     } else {
         JSON
     };
-    let mut items = Vec::new();
-    let mut continue_token: Option<String> = None;
-    loop {
-        let mut path = format!("{}?limit={PAGE_SIZE}", job.base_path());
+    let deadline = Instant::now() + client.timeout;
+    let base = job.base_path();
+    let mut listed = paginate(&job.resource_name(), client.timeout, |token, limit| {
+        let mut query = Vec::new();
+        if let Some(limit) = limit {
+            query.push(format!("limit={limit}"));
+        }
         if let Some(selector) = &job.field_selector {
-            path.push_str(&format!("&fieldSelector={}", encode(selector)));
+            query.push(format!("fieldSelector={}", encode(selector)));
         }
-        if let Some(token) = &continue_token {
-            path.push_str(&format!("&continue={}", encode(token)));
+        if let Some(token) = token {
+            query.push(format!("continue={}", encode(token)));
         }
-        let mut page = match client.get(&path, accept) {
-            Ok(page) => page,
-            Err(Failure::Status { code: 403, message }) => return Ok(Listed::Forbidden(message)),
-            Err(Failure::Status { code: 404, .. }) => return Ok(Listed::Gone),
-            Err(e) => return Err(e),
+        let path = if query.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}?{}", query.join("&"))
         };
-        if let Some(Value::Array(page_items)) = page.get_mut("items").map(Value::take) {
-            progress.objects(page_items.len());
-            for mut item in page_items {
-                if let Some(object) = item.as_object_mut() {
-                    object.insert("apiVersion".into(), Value::String(job.api_version()));
-                    object.insert("kind".into(), Value::String(job.kind.clone()));
-                }
-                items.push(item);
+        let page = client.get(&path, accept, deadline)?;
+        progress.objects(page["items"].as_array().map_or(0, Vec::len));
+        Ok(page)
+    })?;
+    if let Listed::Items(items) = &mut listed {
+        for item in items {
+            if let Some(object) = item.as_object_mut() {
+                object.insert("apiVersion".into(), Value::String(job.api_version()));
+                object.insert("kind".into(), Value::String(job.kind.clone()));
             }
         }
-        continue_token = page["metadata"]["continue"]
+    }
+    Ok(listed)
+}
+
+/// Follows the continue tokens of one list; `get(continue, limit)` reads one page. Stops
+/// with an error at [`MAX_PAGES`], at a token seen before (the list would never end), and
+/// at the deadline (`get` times out). A 410 Gone on a continue token (the snapshot the
+/// pages come from was compacted) restarts the list once, in full, as client-go's pager
+/// does (`FullListIfExpired` in tools/pager/pager.go: `Limit = 0`, no continue).
+fn paginate(
+    resource: &str,
+    timeout: Duration,
+    mut get: impl FnMut(Option<&str>, Option<usize>) -> Result<Value, Failure>,
+) -> Result<Listed, Failure> {
+    let mut items = Vec::new();
+    let mut token: Option<String> = None;
+    let mut seen = HashSet::new();
+    let mut limit = Some(PAGE_SIZE);
+    let mut pages = 0;
+    loop {
+        if pages == MAX_PAGES {
+            return Err(Failure::Transport(format!(
+                "the list of {resource} did not end after {MAX_PAGES} pages ({} objects): the \
+                 server keeps sending a continue token",
+                items.len()
+            )));
+        }
+        let mut page = match get(token.as_deref(), limit) {
+            Ok(page) => page,
+            Err(Failure::Status { code: 403, message }) => return Ok(Listed::Forbidden(message)),
+            Err(Failure::Status { code: 404, message }) => return Ok(Listed::NotFound(message)),
+            Err(Failure::Status { code: 410, .. }) if token.is_some() && limit.is_some() => {
+                (items, token, limit, pages) = (Vec::new(), None, None, 0);
+                seen.clear();
+                continue;
+            }
+            Err(Failure::TimedOut(_)) if pages > 0 => {
+                return Err(Failure::TimedOut(format!(
+                    "the list of {resource} did not finish within {} (--request-timeout bounds \
+                     each list as a whole) after {pages} pages ({} objects)",
+                    crate::net::show_duration(timeout),
+                    items.len()
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        pages += 1;
+        if let Some(Value::Array(page_items)) = page.get_mut("items").map(Value::take) {
+            items.extend(page_items);
+        }
+        token = page["metadata"]["continue"]
             .as_str()
             .filter(|t| !t.is_empty())
             .map(str::to_string);
-        if continue_token.is_none() {
-            return Ok(Listed::Items(items));
+        match &token {
+            // A full list is one answer, whatever it says about more.
+            Some(_) if limit.is_none() => return Ok(Listed::Items(items)),
+            None => return Ok(Listed::Items(items)),
+            Some(t) if !seen.insert(t.clone()) => {
+                return Err(Failure::Transport(format!(
+                    "the list of {resource} would never end: page {pages} repeats the continue \
+                     token of an earlier page"
+                )));
+            }
+            Some(_) => {}
         }
     }
 }
@@ -297,6 +366,125 @@ mod tests {
             "type%3Dkubernetes.io%2Ftls"
         );
         assert_eq!(encode("eyJ2Ijo+/="), "eyJ2Ijo%2B%2F%3D");
+    }
+
+    /// A page of `n` items with continue token `next`.
+    fn page(n: usize, next: Option<&str>) -> Value {
+        serde_json::json!({"items": vec![serde_json::json!({}); n], "metadata": {"continue": next}})
+    }
+
+    const TIMEOUT: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn pages_are_followed_to_the_end() {
+        let mut asked = Vec::new();
+        let listed = paginate("things", TIMEOUT, |token, limit| {
+            asked.push((token.map(str::to_string), limit));
+            Ok(match token {
+                None => page(2, Some("a")),
+                Some("a") => page(0, Some("b")),
+                _ => page(1, None),
+            })
+        });
+        assert!(matches!(listed, Ok(Listed::Items(items)) if items.len() == 3));
+        assert_eq!(
+            asked,
+            [
+                (None, Some(PAGE_SIZE)),
+                (Some("a".into()), Some(PAGE_SIZE)),
+                (Some("b".into()), Some(PAGE_SIZE))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_that_never_ends_stops_at_the_page_bound() {
+        let mut n = 0;
+        let listed = paginate("things", TIMEOUT, |_, _| {
+            n += 1;
+            Ok(page(1, Some(&n.to_string())))
+        });
+        let Err(Failure::Transport(why)) = listed else {
+            panic!("{listed:?}");
+        };
+        assert_eq!(n, MAX_PAGES);
+        assert_eq!(
+            why,
+            "the list of things did not end after 10000 pages (10000 objects): the server keeps sending a continue token"
+        );
+    }
+
+    #[test]
+    fn a_repeated_continue_token_stops_the_list() {
+        let mut n = 0;
+        let listed = paginate("things", TIMEOUT, |_, _| {
+            n += 1;
+            Ok(page(1, Some("same")))
+        });
+        assert_eq!(n, 2);
+        assert!(
+            matches!(&listed, Err(Failure::Transport(why)) if why.contains("page 2 repeats the continue token")),
+            "{listed:?}"
+        );
+    }
+
+    #[test]
+    fn an_expired_continue_token_restarts_the_list_once_in_full() {
+        let gone = || Failure::Status {
+            code: 410,
+            message: "The provided continue parameter is too old".into(),
+        };
+        let mut asked = Vec::new();
+        let listed = paginate("things", TIMEOUT, |token, limit| {
+            asked.push((token.map(str::to_string), limit));
+            match (token, limit) {
+                (None, Some(_)) => Ok(page(500, Some("a"))),
+                (Some(_), _) => Err(gone()),
+                (None, None) => Ok(page(700, None)),
+            }
+        });
+        assert!(matches!(listed, Ok(Listed::Items(items)) if items.len() == 700));
+        assert_eq!(
+            asked,
+            [
+                (None, Some(PAGE_SIZE)),
+                (Some("a".into()), Some(PAGE_SIZE)),
+                (None, None)
+            ]
+        );
+        // Gone on the first page, or again after the restart: an error.
+        let first = paginate("things", TIMEOUT, |_, _| Err(gone()));
+        assert_eq!(first.unwrap_err(), gone());
+    }
+
+    #[test]
+    fn refusals_and_a_deadline_mid_list() {
+        let status = |code| {
+            move |_: Option<&str>, _: Option<usize>| -> Result<Value, Failure> {
+                Err(Failure::Status {
+                    code,
+                    message: "no".into(),
+                })
+            }
+        };
+        assert!(matches!(
+            paginate("things", TIMEOUT, status(403)),
+            Ok(Listed::Forbidden(_))
+        ));
+        assert!(matches!(
+            paginate("things", TIMEOUT, status(404)),
+            Ok(Listed::NotFound(_))
+        ));
+        let listed = paginate("things", TIMEOUT, |token, _| match token {
+            None => Ok(page(3, Some("a"))),
+            Some(_) => Err(Failure::TimedOut("no answer".into())),
+        });
+        assert_eq!(
+            listed.unwrap_err(),
+            Failure::TimedOut(
+                "the list of things did not finish within 1s (--request-timeout bounds each list as a whole) after 1 pages (3 objects)".into()
+            )
+        );
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //! `current-context`. Credentials: bearer token (inline or file), client certificate,
 //! basic auth, or an exec plugin (`client.authentication.k8s.io` ExecCredential).
 
+mod exec;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::ClusterError;
 use crate::yaml::{Document, Limits, Node, Tree};
@@ -23,12 +24,16 @@ pub struct Target {
     pub ca_pem: Option<Vec<u8>>,
     /// `insecure-skip-tls-verify`.
     pub insecure: bool,
+    /// `tls-server-name`: the name sent and verified instead of the server's host.
+    pub tls_server_name: Option<String>,
+    /// `proxy-url`: `http://` or `socks5://` (else the environment's proxy).
+    pub proxy_url: Option<String>,
     pub client_cert_pem: Option<Vec<u8>>,
     pub client_key_pem: Option<Vec<u8>>,
     pub auth: Auth,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum Auth {
     #[default]
     None,
@@ -37,6 +42,17 @@ pub enum Auth {
         username: String,
         password: String,
     },
+}
+
+/// Credentials are never printed, not even in a debug dump.
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::None => f.write_str("None"),
+            Auth::Bearer(_) => f.write_str("Bearer(REDACTED)"),
+            Auth::Basic { username, .. } => write!(f, "Basic({username}, REDACTED)"),
+        }
+    }
 }
 
 /// Where the kubeconfig comes from.
@@ -51,6 +67,12 @@ pub struct Locations {
 }
 
 const IN_CLUSTER_DIR: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// Largest kubeconfig file read (kubectl has no limit; a kubeconfig of a thousand contexts
+/// with embedded certificates is a few MiB).
+const MAX_KUBECONFIG_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest file a kubeconfig names (CA bundle, certificate, key, token).
+const MAX_NAMED_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Resolves the target from the kubeconfig files (or the in-cluster environment).
 pub fn load(
@@ -71,10 +93,16 @@ pub fn load(
     };
     let mut configs = Vec::new();
     for path in &files {
-        match std::fs::read_to_string(path) {
-            Ok(text) => configs.push((path.clone(), parse(path, text)?)),
-            // kubectl skips missing files of a KUBECONFIG list, but not a named one.
-            Err(e) if from.explicit.is_some() => {
+        match read_bounded(path, MAX_KUBECONFIG_BYTES) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    ClusterError(format!("kubeconfig {} is not UTF-8 text", path.display()))
+                })?;
+                configs.push((path.clone(), parse(path, text)?));
+            }
+            // kubectl skips missing files of a KUBECONFIG list, but not a named one, nor
+            // one that exists and cannot be read.
+            Err(e) if from.explicit.is_some() || e.kind() != std::io::ErrorKind::NotFound => {
                 return Err(ClusterError(format!(
                     "cannot read kubeconfig {}: {e}",
                     path.display()
@@ -123,8 +151,17 @@ pub fn load(
             .get("insecure-skip-tls-verify")
             .and_then(Node::as_bool)
             == Some(true),
+        tls_server_name: str_at(cluster, "tls-server-name").filter(|s| !s.is_empty()),
+        proxy_url: str_at(cluster, "proxy-url").filter(|s| !s.is_empty()),
         ..Target::default()
     };
+    if target.insecure && target.ca_pem.is_some() {
+        return Err(ClusterError(format!(
+            "cluster `{cluster_name}` sets both insecure-skip-tls-verify and a \
+             certificate-authority, which kubectl refuses too (\"specifying a root \
+             certificates file with the insecure flag is not allowed\"): remove one"
+        )));
+    }
     let user_name = str_at(context, "user").unwrap_or_default();
     if let Some((user_dir, user)) = named(&configs, "users", "user", &user_name) {
         credentials(&mut target, user, &user_dir, timeout)?;
@@ -132,14 +169,30 @@ pub fn load(
     Ok(target)
 }
 
-/// Parses a kubeconfig file with the project's own YAML reader.
+/// Parses a kubeconfig file with the project's own YAML reader. An error names the rule and
+/// the line, and quotes the message only where it cannot hold a value (a token).
 fn parse(path: &Path, text: String) -> Result<Tree, ClusterError> {
     let (documents, diagnostics) = crate::yaml::parse(&text, 0, &Limits::default());
-    if let Some(d) = diagnostics.first() {
+    let error = diagnostics
+        .iter()
+        .find(|d| d.severity == crate::diag::Severity::Error);
+    if let Some(d) = error {
+        let line = match &d.location {
+            Some(crate::diag::Location::File { span, .. }) => {
+                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                format!(" at line {line}")
+            }
+            _ => String::new(),
+        };
+        let quotes_values = std::ptr::eq(d.rule, &crate::yaml::TAG_MISMATCH);
+        let message = if quotes_values {
+            d.rule.summary
+        } else {
+            &d.message
+        };
         return Err(ClusterError(format!(
-            "cannot parse kubeconfig {}: {}",
+            "cannot parse kubeconfig {}{line}: {message}",
             path.display(),
-            d.message
         )));
     }
     Ok(documents
@@ -187,12 +240,29 @@ fn file_or_data(node: Node<'_>, key: &str, dir: &Path) -> Result<Option<Vec<u8>>
 }
 
 fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, ClusterError> {
-    std::fs::read(path).map_err(|e| {
+    read_bounded(path, MAX_NAMED_FILE_BYTES).map_err(|e| {
         ClusterError(format!(
             "cannot read {what} {} named in the kubeconfig: {e}",
             path.display()
         ))
     })
+}
+
+/// The bytes of `path`, or an error when there are more than `limit` (`/dev/zero`, a
+/// device, a file still growing: the read stops one byte past the limit).
+fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB (is it a regular file?)",
+            limit / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
 }
 
 fn credentials(
@@ -213,7 +283,7 @@ fn credentials(
     {
         target.auth = Auth::Basic { username, password };
     } else if let Some(exec) = user.get("exec") {
-        run_exec(target, exec, timeout)?;
+        exec::run(target, exec, timeout)?;
     } else if let Some(provider) = user.get("auth-provider") {
         let name = str_at(provider, "name").unwrap_or_default();
         return Err(ClusterError(format!(
@@ -224,89 +294,13 @@ fn credentials(
     Ok(())
 }
 
-/// Runs an exec credential plugin and reads its ExecCredential.
-fn run_exec(target: &mut Target, exec: Node<'_>, timeout: Duration) -> Result<(), ClusterError> {
-    let command = str_at(exec, "command")
-        .ok_or_else(|| ClusterError("the kubeconfig's exec plugin has no command".into()))?;
-    let api_version =
-        str_at(exec, "apiVersion").unwrap_or_else(|| "client.authentication.k8s.io/v1".to_string());
-    let mut cmd = Command::new(&command);
-    for arg in exec.get("args").and_then(Node::as_seq).unwrap_or_default() {
-        if let Some(a) = arg.as_str() {
-            cmd.arg(a);
-        }
-    }
-    for var in exec.get("env").and_then(Node::as_seq).unwrap_or_default() {
-        if let (Some(name), Some(value)) = (str_at(var, "name"), str_at(var, "value")) {
-            cmd.env(name, value);
-        }
-    }
-    let info = serde_json::json!({
-        "apiVersion": api_version,
-        "kind": "ExecCredential",
-        "spec": {"interactive": false},
-    });
-    cmd.env("KUBERNETES_EXEC_INFO", info.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let failed = |why: String| ClusterError(format!("exec credential plugin `{command}` {why}"));
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| failed(format!("cannot start: {e}")))?;
-    let started = Instant::now();
-    // Poll rather than block, so a plugin that hangs (waiting for a browser login) cannot
-    // outlive the request timeout.
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if started.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(failed(format!("did not finish within {timeout:?}")));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(failed(format!("failed: {e}"))),
-        }
-    }
-    let output = child
-        .wait_with_output()
-        .map_err(|e| failed(format!("failed: {e}")))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(failed(format!(
-            "exited with {}: {}",
-            output.status,
-            stderr.trim()
-        )));
-    }
-    let credential: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| failed(format!("printed no ExecCredential JSON: {e}")))?;
-    let status = &credential["status"];
-    if let Some(token) = status["token"].as_str() {
-        target.auth = Auth::Bearer(token.to_string());
-    }
-    if let (Some(cert), Some(key)) = (
-        status["clientCertificateData"].as_str(),
-        status["clientKeyData"].as_str(),
-    ) {
-        target.client_cert_pem = Some(cert.as_bytes().to_vec());
-        target.client_key_pem = Some(key.as_bytes().to_vec());
-    }
-    if target.auth == Auth::None && target.client_cert_pem.is_none() {
-        return Err(failed(
-            "returned neither a token nor a client certificate".into(),
-        ));
-    }
-    Ok(())
-}
-
 /// The in-cluster service account, as pods see it.
 fn in_cluster() -> Option<Target> {
     let host = std::env::var("KUBERNETES_SERVICE_HOST").ok()?;
     let port = std::env::var("KUBERNETES_SERVICE_PORT").ok()?;
     let dir = Path::new(IN_CLUSTER_DIR);
-    let token = std::fs::read_to_string(dir.join("token")).ok()?;
+    let token = read_bounded(&dir.join("token"), MAX_NAMED_FILE_BYTES).ok()?;
+    let token = String::from_utf8(token).ok()?;
     let host = if host.contains(':') {
         format!("[{host}]")
     } else {
@@ -315,7 +309,7 @@ fn in_cluster() -> Option<Target> {
     Some(Target {
         server: format!("https://{host}:{port}"),
         context: None,
-        ca_pem: std::fs::read(dir.join("ca.crt")).ok(),
+        ca_pem: read_bounded(&dir.join("ca.crt"), MAX_NAMED_FILE_BYTES).ok(),
         auth: Auth::Bearer(token.trim().to_string()),
         ..Target::default()
     })
@@ -333,6 +327,7 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let path = dir.join(name);
@@ -414,26 +409,134 @@ mod tests {
             &dir,
             "config",
             &format!(
-                "current-context: x\ncontexts: [{{name: x, context: {{cluster: c, user: u}}}}]\nclusters: [{{name: c, cluster: {{server: 'https://h', certificate-authority-data: {}, insecure-skip-tls-verify: true}}}}]\nusers: [{{name: u, user: {{client-certificate-data: {}, client-key-data: {}}}}}]\n",
+                "current-context: x\ncontexts: [{{name: x, context: {{cluster: c, user: u}}}}]\nclusters: [{{name: c, cluster: {{server: 'https://h', certificate-authority-data: {}}}}}, {{name: both, cluster: {{server: 'https://h', certificate-authority-data: Y2E=, insecure-skip-tls-verify: true}}}}]\nusers: [{{name: u, user: {{client-certificate-data: {}, client-key-data: {}}}}}]\n",
                 base64_encode(b"ca"),
                 base64_encode(b"cert"),
                 base64_encode(b"key")
             ),
         );
-        let target = load(
+        let from = Locations {
+            explicit: Some(path.clone()),
+            ..Locations::default()
+        };
+        let target = load(&from, None, TIMEOUT).unwrap();
+        assert_eq!(target.ca_pem.as_deref(), Some(&b"ca"[..]));
+        assert!(!target.insecure);
+        assert_eq!(target.client_cert_pem.as_deref(), Some(&b"cert"[..]));
+        assert_eq!(target.client_key_pem.as_deref(), Some(&b"key"[..]));
+        assert_eq!(target.auth, Auth::None);
+        // A CA and insecure-skip-tls-verify together: refused, as kubectl does.
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace(
+                "current-context: x\ncontexts: [{name: x, context: {cluster: c,",
+                "current-context: x\ncontexts: [{name: x, context: {cluster: both,",
+            ),
+        )
+        .unwrap();
+        let err = load(&from, None, TIMEOUT).unwrap_err().0;
+        assert!(
+            err.starts_with(
+                "cluster `both` sets both insecure-skip-tls-verify and a certificate-authority"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn auth_providers_are_refused_naming_the_provider() {
+        let dir = temp_dir("auth-provider");
+        let path = write(
+            &dir,
+            "config",
+            "current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: 'https://h'}}]\nusers: [{name: u, user: {auth-provider: {name: oidc}}}]\n",
+        );
+        let from = Locations {
+            explicit: Some(path),
+            ..Locations::default()
+        };
+        let err = load(&from, None, TIMEOUT).unwrap_err().0;
+        assert!(
+            err.contains("uses auth-provider `oidc`, which gwctl does not support"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_exec_plugins_process_group_is_killed_at_the_timeout() {
+        let dir = temp_dir("exec-group");
+        let pid_file = dir.join("grandchild.pid");
+        // The plugin leaves a grandchild holding its stdout, and hangs.
+        let path = write(
+            &dir,
+            "config",
+            &format!(
+                "current-context: x\ncontexts: [{{name: x, context: {{cluster: c, user: u}}}}]\nclusters: [{{name: c, cluster: {{server: 'https://h'}}}}]\nusers:\n- name: u\n  user:\n    exec:\n      command: sh\n      args: ['-c', 'sleep 30 & echo $! > {}; wait']\n",
+                pid_file.display()
+            ),
+        );
+        let started = Instant::now();
+        let err = load(
             &Locations {
                 explicit: Some(path),
                 ..Locations::default()
             },
             None,
-            TIMEOUT,
+            Duration::from_millis(500),
         )
-        .unwrap();
-        assert_eq!(target.ca_pem.as_deref(), Some(&b"ca"[..]));
-        assert!(target.insecure);
-        assert_eq!(target.client_cert_pem.as_deref(), Some(&b"cert"[..]));
-        assert_eq!(target.client_key_pem.as_deref(), Some(&b"key"[..]));
-        assert_eq!(target.auth, Auth::None);
+        .unwrap_err();
+        assert!(err.0.contains("did not finish within 500ms"), "{}", err.0);
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        // Killed with the group: gone, or a zombie until init reaps it (SIGKILL lands
+        // asynchronously, so look for a while).
+        let stat = format!("/proc/{}/stat", pid.trim());
+        let gone = || {
+            std::fs::read_to_string(&stat)
+                .map_or(true, |s| s.contains(") Z ") || s.contains(") X "))
+        };
+        let looking = Instant::now();
+        while !gone() && looking.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(gone(), "grandchild {pid} still runs");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn kubeconfig_and_token_files_are_read_with_a_size_limit() {
+        let from = |path: &str| Locations {
+            explicit: Some(PathBuf::from(path)),
+            ..Locations::default()
+        };
+        let err = load(&from("/dev/zero"), None, TIMEOUT).unwrap_err().0;
+        assert_eq!(
+            err,
+            "cannot read kubeconfig /dev/zero: larger than 16 MiB (is it a regular file?)"
+        );
+        let dir = temp_dir("limits");
+        let path = write(
+            &dir,
+            "config",
+            "current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: 'https://h', tls-server-name: kube.internal, proxy-url: 'socks5://127.0.0.1:1080'}}]\nusers: [{name: u, user: {tokenFile: /dev/zero}}]\n",
+        );
+        let err = load(&from(path.to_str().unwrap()), None, TIMEOUT)
+            .unwrap_err()
+            .0;
+        assert_eq!(
+            err,
+            "cannot read tokenFile /dev/zero named in the kubeconfig: larger than 4 MiB (is it a regular file?)"
+        );
+        let path = write(
+            &dir,
+            "config",
+            "current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: 'https://h', tls-server-name: kube.internal, proxy-url: 'socks5://127.0.0.1:1080'}}]\nusers: [{name: u, user: {token: t}}]\n",
+        );
+        let target = load(&from(path.to_str().unwrap()), None, TIMEOUT).unwrap();
+        assert_eq!(target.tls_server_name.as_deref(), Some("kube.internal"));
+        assert_eq!(target.proxy_url.as_deref(), Some("socks5://127.0.0.1:1080"));
     }
 
     #[test]
@@ -479,6 +582,19 @@ mod tests {
             .0;
         assert!(err.contains("did not finish"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(3));
+        // 64 KiB on both streams: read at the same time, so the plugin finishes.
+        let chatty = config(
+            "sh",
+            r#"-c, 'head -c 65536 /dev/zero | tr "\0" x >&2; printf "{\"status\":{\"token\":\"%s\"}}" "$TOKEN"; head -c 65536 /dev/zero >&2'"#,
+        );
+        assert_eq!(
+            load_with(chatty, TIMEOUT).unwrap().auth,
+            Auth::Bearer("s3cret".into())
+        );
+        // Endless output is cut, not collected until memory runs out.
+        let endless = config("sh", "-c, 'head -c 3000000 /dev/zero'");
+        let err = load_with(endless, TIMEOUT).unwrap_err().0;
+        assert!(err.contains("printed more than 1024 KiB"), "{err}");
         let missing = config("/nonexistent/plugin", "");
         assert!(
             load_with(missing, TIMEOUT)

@@ -19,6 +19,7 @@ mod fetch;
 pub mod kubeconfig;
 mod overlay;
 mod progress;
+mod tls;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -97,8 +98,40 @@ rule! {
     }
 }
 
+rule! {
+    /// ## What it does
+    /// Reports a kind that discovery says the cluster serves but whose list answered 404 Not
+    /// Found: its CustomResourceDefinition was deleted in between, the aggregated API that
+    /// serves it is down, or a proxy in front of the API server does not pass the path on.
+    ///
+    /// ## Why it matters
+    /// gwctl does not know which objects of that kind exist, so every condition that depends on
+    /// one is `Unknown`; an empty list would silently pass routes or refuse references.
+    ///
+    /// ## Example
+    /// The rule is reported only when gwctl reads a live cluster (`--cluster`), so it has no YAML
+    /// fixture; `tests/it/cluster.rs` triggers it against a fake API server. kubectl sees the
+    /// same answer:
+    ///
+    /// ```yaml
+    /// # kubectl get httproutes.gateway.networking.k8s.io -A
+    /// # Error from server (NotFound): the server could not find the requested resource
+    /// ```
+    ///
+    /// ## Fix
+    /// Run again once the CRD or API is back (`kubectl get crd | grep gateway`,
+    /// `kubectl get apiservices`), or accept the `Unknown` conditions.
+    pub static LIST_NOT_FOUND {
+        code: "GW0032",
+        name: "cluster-list-not-found",
+        severity: Warning,
+        stage: Cluster,
+        summary: "A kind the cluster announces answers 404 when listed; its objects are unknown",
+    }
+}
+
 /// Rules of cluster reading.
-pub static RULES: &[&Rule] = &[&KIND_NOT_INSTALLED, &LIST_FORBIDDEN];
+pub static RULES: &[&Rule] = &[&KIND_NOT_INSTALLED, &LIST_FORBIDDEN, &LIST_NOT_FOUND];
 
 /// How to reach the cluster.
 #[derive(Debug, Clone)]
@@ -145,6 +178,8 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
     };
     let target = kubeconfig::load(&locations, options.context.as_deref(), options.timeout)?;
     let client = client::Client::new(&target, options.timeout)?;
+    // Messages name the server without credentials a URL may carry.
+    let server = crate::text::redact_url(&target.server).into_owned();
     let failed = |failure: client::Failure| {
         let context = target
             .context
@@ -152,32 +187,24 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
             .map(|c| format!(" (context `{c}`)"))
             .unwrap_or_default();
         ClusterError(format!(
-            "cannot read the cluster at {}{context}: {}",
-            target.server,
+            "cannot read the cluster at {server}{context}: {}",
             failure.describe()
         ))
     };
-    let mut progress = progress::Progress::new(options.progress, &target.server);
+    let mut progress = progress::Progress::new(options.progress, &server);
     let plan = fetch::discover(&client).map_err(failed)?;
     progress.set_lists(plan.jobs.len());
     let listed = fetch::list_all(&client, &plan.jobs, &progress);
     progress.finish();
     let listed = listed.map_err(failed)?;
-    let mut snapshot = Snapshot::default();
-    for kind in &plan.missing {
-        snapshot.diagnostics.push(
-            Diagnostic::new(
-                &KIND_NOT_INSTALLED,
-                format!(
-                    "the cluster does not serve {kind} ({} CRD not installed): skipped",
-                    crate::model::GATEWAY_GROUP
-                ),
-            )
-            .help(format!(
-                "install the Gateway API CRDs if you use {kind}s (`kubectl get crd | grep gateway`)"
-            )),
-        );
-    }
+    let mut snapshot = Snapshot {
+        diagnostics: plan
+            .missing
+            .iter()
+            .map(|kind| not_installed(kind))
+            .collect(),
+        ..Snapshot::default()
+    };
     // The TLS-typed Secrets come from a second list of the same resource.
     let mut tls_secrets = BTreeSet::new();
     for (job, result) in plan.jobs.iter().zip(&listed) {
@@ -197,16 +224,16 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
                     snapshot.objects.push(Tree::from_json(item));
                 }
             }
-            fetch::Listed::Items(_) | fetch::Listed::Gone => {}
+            fetch::Listed::Items(_) => {}
             fetch::Listed::Forbidden(message) => {
-                let (group, resource) = (job.group.clone(), job.resource.clone());
-                snapshot.diagnostics.push(
+                let (group, resource) = (&job.group, &job.resource);
+                snapshot.unknown(
+                    &job,
                     Diagnostic::new(
                         &LIST_FORBIDDEN,
                         format!(
-                            "may not list {} in {}: {message}; every {} is unknown",
+                            "may not list {} in {server}: {message}; every {} is unknown",
                             job.resource_name(),
-                            target.server,
                             job.kind
                         ),
                     )
@@ -214,18 +241,56 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
                         "grant the rule `{{apiGroups: [\"{group}\"], resources: [\"{resource}\"], verbs: [\"list\"]}}` in a ClusterRole bound to the user"
                     )),
                 );
-                snapshot
-                    .unknown_kinds
-                    .insert(GroupKind::new(&job.group, &job.kind));
-                if job.kind == "ListenerSet" || job.kind == "XListenerSet" {
-                    snapshot
-                        .unknown_kinds
-                        .insert(GroupKind::new(crate::model::GATEWAY_GROUP, "ListenerSet"));
-                }
+            }
+            fetch::Listed::NotFound(message) => {
+                snapshot.unknown(
+                    &job,
+                    Diagnostic::new(
+                        &LIST_NOT_FOUND,
+                        format!(
+                            "{} in {server} answers 404 Not Found although discovery announced it ({message}); every {} is unknown",
+                            job.resource_name(),
+                            job.kind
+                        ),
+                    )
+                    .help(format!(
+                        "check that the {} CRD or API is still served (`kubectl get {}`), then run again",
+                        job.kind,
+                        job.resource_name()
+                    )),
+                );
             }
         }
     }
     Ok(snapshot)
+}
+
+/// The note for a Gateway API kind whose CRD is not installed.
+fn not_installed(kind: &str) -> Diagnostic {
+    Diagnostic::new(
+        &KIND_NOT_INSTALLED,
+        format!(
+            "the cluster does not serve {kind} ({} CRD not installed): skipped",
+            crate::model::GATEWAY_GROUP
+        ),
+    )
+    .help(format!(
+        "install the Gateway API CRDs if you use {kind}s (`kubectl get crd | grep gateway`)"
+    ))
+}
+
+impl Snapshot {
+    /// The objects of `job`'s kind are unknown, for the reason `diagnostic` gives.
+    fn unknown(&mut self, job: &fetch::ListJob, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+        self.unknown_kinds
+            .insert(GroupKind::new(&job.group, &job.kind));
+        // The experimental XListenerSet is read as a ListenerSet.
+        if job.kind == "XListenerSet" {
+            self.unknown_kinds
+                .insert(GroupKind::new(crate::model::GATEWAY_GROUP, "ListenerSet"));
+        }
+    }
 }
 
 fn identity(item: &serde_json::Value) -> (String, String) {

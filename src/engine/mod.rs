@@ -32,6 +32,8 @@ mod status;
 #[cfg(test)]
 pub(crate) mod testing;
 
+pub use routing::{RegexDialect, RegexSyntax};
+
 pub use conditions::{
     BackendVerdict, Condition, ConditionStatus, ListenerId, ListenerOwner, reasons, types,
 };
@@ -52,6 +54,9 @@ pub struct Options {
     /// Kinds whose objects stay unknown even when `complete`: a cluster that refused to
     /// list them (403) is complete except for them.
     pub unknown_kinds: BTreeSet<GroupKind>,
+    /// How the data plane compiles `RegularExpression` matches (its implementation
+    /// profile's; the default is the spec's reading: RE2, no program-size limit).
+    pub regex: RegexDialect,
 }
 
 /// Everything the analysis found.
@@ -73,6 +78,8 @@ pub struct Analysis {
     pub backends: Vec<Vec<Vec<BackendVerdict>>>,
     /// Listeners that are usable for traffic (Accepted, not conflicted).
     pub usable_listeners: Vec<ListenerId>,
+    /// The regular-expression dialect the matches were judged in (the router uses it).
+    pub regex: RegexDialect,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -195,6 +202,7 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         refusals: judged.refusals,
         backends: judged.backends,
         usable_listeners: reports.usable_listeners,
+        regex: options.regex,
         diagnostics,
     }
 }

@@ -5,9 +5,9 @@
 //! Input owns the bytes ([`Sources`]); every later stage refers to them by [`FileId`] and
 //! byte spans.
 
+mod decode;
 pub mod render;
 mod resolve;
-mod runner;
 pub mod url;
 mod walk;
 
@@ -304,8 +304,9 @@ pub fn read(options: &InputOptions, sources: &mut Sources) -> Result<Vec<Diagnos
                 let timeout = options.url_timeout.unwrap_or(url::DEFAULT_TIMEOUT);
                 let text = url::fetch(&address, options.limits.max_file_bytes, timeout)?;
                 sources.read_files += 1;
-                diagnostics
-                    .extend(sources.add(SourceFile::in_memory(address, text), &options.limits));
+                // The name is printed in every finding and report: no credentials in it.
+                let name = crate::text::redact_url(&address).into_owned();
+                diagnostics.extend(sources.add(SourceFile::in_memory(name, text), &options.limits));
                 continue;
             }
             Input::Walked(target) => target,
@@ -467,12 +468,8 @@ fn load(
             Some(Diagnostic::new(&UNREADABLE, format!("{name}: {error}")).at(at_start)),
         ),
     };
-    let source = SourceFile {
-        name,
-        path,
-        text: text.into(),
-        ..SourceFile::default()
-    };
+    let mut source = SourceFile::in_memory(name, text);
+    source.path = path;
     match problem {
         Some(problem) => {
             diagnostics.push(problem);
@@ -486,12 +483,18 @@ fn load(
 /// The bytes of a file (or stdin), or `None` when there are more than `limit`.
 fn read_bytes(path: Option<&Path>, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
     let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+    let mut fifo = false;
     let reader: Box<dyn Read> = match path {
         Some(path) => {
-            let file = std::fs::File::open(path)?;
+            let file = open(path)?;
+            let metadata = file.metadata()?;
             // Refuse a large file before reading any of it.
-            if file.metadata()?.len() > limit {
+            if metadata.len() > limit {
                 return Ok(None);
+            }
+            #[cfg(unix)]
+            {
+                fifo = std::os::unix::fs::FileTypeExt::is_fifo(&metadata.file_type());
             }
             Box::new(file)
         }
@@ -503,26 +506,51 @@ fn read_bytes(path: Option<&Path>, limit: usize) -> std::io::Result<Option<Vec<u
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
+    if fifo && bytes.is_empty() {
+        return Err(std::io::Error::other(
+            "a named pipe (FIFO) that gave no data, so nothing was read (does a process write to it?)",
+        ));
+    }
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
-/// The text of a file, without its BOM. Invalid UTF-8 keeps the valid prefix followed by
-/// U+FFFD as the text, so the diagnostic can show the line up to the bad byte.
-fn decode(mut bytes: Vec<u8>, file: FileId) -> (String, Option<Diagnostic>) {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    if bytes.starts_with(BOM) {
-        bytes.drain(..BOM.len());
+/// Opens a file for reading without waiting for a writer: opening a named pipe (FIFO) that
+/// no process writes to blocks forever, so it is opened non-blocking (reading it then ends
+/// at once), and reads block again once it is open, to wait for a writer's data.
+#[cfg(unix)]
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl(2) on a descriptor this function owns, with integer arguments only.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
     }
-    match String::from_utf8(bytes) {
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// The text of a file (see [`decode`]). Invalid UTF-8 keeps the valid prefix followed by
+/// U+FFFD as the text, so the diagnostic can show the line up to the bad byte.
+fn decode(bytes: Vec<u8>, file: FileId) -> (String, Option<Diagnostic>) {
+    match decode::text(bytes) {
         Ok(text) => (text, None),
-        Err(error) => {
-            let valid = error.utf8_error().valid_up_to();
-            let mut bytes = error.into_bytes();
-            let bad = bytes.get(valid).copied().unwrap_or_default();
-            bytes.truncate(valid);
-            let mut text = String::from_utf8(bytes).unwrap_or_default();
+        Err(decode::NotUtf8 { valid, bad }) => {
+            let start = valid.len();
+            let mut text = valid;
             text.push(char::REPLACEMENT_CHARACTER);
-            let span = Span::new(valid, text.len());
+            let span = Span::new(start, text.len());
             let diagnostic = Diagnostic::new(
                 &INVALID_UTF8,
                 format!("invalid UTF-8 (byte 0x{bad:02X}); the file is not checked"),

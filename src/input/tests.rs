@@ -373,6 +373,70 @@ fn bom_is_stripped_and_invalid_utf8_is_located() {
 }
 
 #[test]
+fn utf16_files_with_a_byte_order_mark_are_read() {
+    let dir = TempDir::new();
+    let yaml = "kind: Service\nmetadata: {name: caf\u{e9}}\n";
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(yaml.encode_utf16().flat_map(u16::to_le_bytes));
+    dir.write("le.yaml", le);
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(yaml.encode_utf16().flat_map(u16::to_be_bytes));
+    dir.write("be.yaml", be);
+    let mut sources = Sources::default();
+    let diagnostics = read(&options(&[dir.path("")]), &mut sources).unwrap();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(sources.files[0].text, yaml);
+    assert_eq!(sources.files[1].text, yaml);
+    let names: Vec<_> = sources
+        .documents
+        .iter()
+        .filter_map(|d| d.root().get("metadata")?.get("name")?.as_str())
+        .collect();
+    assert_eq!(names, ["café", "café"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_without_a_writer_does_not_block() {
+    let dir = TempDir::new();
+    let fifo = dir.path("pipe.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available: skipped");
+        return;
+    }
+    let mut sources = Sources::default();
+    let diagnostics = read(&options(std::slice::from_ref(&fifo)), &mut sources).unwrap();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].rule.code, "GW0003");
+    assert_eq!(
+        diagnostics[0].message,
+        format!(
+            "{fifo}: a named pipe (FIFO) that gave no data, so nothing was read (does a process write to it?)"
+        )
+    );
+}
+
+/// `gwctl check <(helm template ...)`: the shell names one end of a pipe.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pipe_named_by_the_shell_is_read() {
+    use std::os::fd::AsRawFd;
+    let mut child = std::process::Command::new("printf")
+        .arg("kind: A\\n")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let path = format!("/proc/self/fd/{}", stdout.as_raw_fd());
+    let mut sources = Sources::default();
+    let diagnostics = read(&options(&[path]), &mut sources).unwrap();
+    let _ = child.wait();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(sources.files[0].text, "kind: A\n");
+}
+
+#[test]
 fn large_files_are_refused() {
     let dir = TempDir::new();
     dir.write("big.yaml", "kind: A\n".repeat(100));

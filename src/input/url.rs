@@ -20,7 +20,9 @@ pub fn is_url(argument: &str) -> bool {
 
 /// The text at `url`: at most `max_bytes`, within `timeout`.
 pub fn fetch(url: &str, max_bytes: usize, timeout: Duration) -> Result<String, InputError> {
-    let fail = |what: String| InputError(format!("{url}: {what}"));
+    // Errors name the URL without its credentials, also where a failure quotes it.
+    let shown = crate::text::redact_url(url);
+    let fail = |what: String| InputError(format!("{shown}: {}", what.replace(url, &shown)));
     let wording = crate::net::Wording {
         timeout,
         timeout_option: "--url-timeout",
@@ -75,17 +77,13 @@ fn too_large(max_bytes: usize) -> String {
     format!("the answer is larger than {max_bytes} bytes (--max-file-size)")
 }
 
-/// UTF-8 text without its BOM; `None` for binary content (NUL bytes or invalid UTF-8),
-/// which no YAML file contains.
-fn text(mut bytes: Vec<u8>) -> Option<String> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    if bytes.starts_with(BOM) {
-        bytes.drain(..BOM.len());
-    }
-    if bytes.contains(&0) {
-        return None;
-    }
-    String::from_utf8(bytes).ok()
+/// The text of an answer (UTF-8, or UTF-16 with a byte-order mark: see
+/// [`super::decode`]); `None` for binary content (NUL bytes or invalid UTF-8), which no
+/// YAML file contains.
+fn text(bytes: Vec<u8>) -> Option<String> {
+    super::decode::text(bytes)
+        .ok()
+        .filter(|text| !text.contains('\0'))
 }
 
 #[cfg(test)]
@@ -108,6 +106,10 @@ mod tests {
             Some("kind: A\n")
         );
         assert_eq!(text(b"\x89PNG\r\n\x1a\n\0\0".to_vec()), None);
+        assert_eq!(
+            text(b"\xFF\xFEk\0i\0n\0d\0".to_vec()).as_deref(),
+            Some("kind")
+        );
         assert_eq!(text(b"kind: \xff\n".to_vec()), None);
     }
 }

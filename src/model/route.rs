@@ -2,6 +2,7 @@
 //! their matches, filters and backendRefs.
 
 use super::{Known, Meta, Named, ObjectRef, RouteKind};
+use crate::diag::FieldPath;
 
 /// A `parentRef` with CRD defaults applied; `*_set` records what the user wrote
 /// (status echoes sectionName and port only when given).
@@ -38,6 +39,56 @@ impl Route {
             name: &self.meta.name,
         }
     }
+
+    /// Every `RegularExpression` value of the route's matches (paths, headers, query
+    /// parameters, gRPC services and methods), with its field.
+    pub fn regular_expressions(&self) -> Vec<(FieldPath, &str)> {
+        fn is_regex(t: &Known<ValueMatchType>) -> bool {
+            *t == Known::Known(ValueMatchType::RegularExpression)
+        }
+        fn values<'a>(
+            at: &FieldPath,
+            list: &'static str,
+            matches: &'a [ValueMatch],
+        ) -> Vec<(FieldPath, &'a str)> {
+            (matches.iter().filter(|v| is_regex(&v.match_type)))
+                .map(|v| {
+                    (
+                        at.clone().key(list).index(v.index).key("value"),
+                        v.value.as_str(),
+                    )
+                })
+                .collect()
+        }
+        let mut out = Vec::new();
+        for rule in &self.rules {
+            for m in &rule.matches {
+                let at = (FieldPath::root().key("spec").key("rules").index(rule.index))
+                    .key("matches")
+                    .index(m.index());
+                match m {
+                    RouteMatch::Http(h) => {
+                        if h.path.match_type == Known::Known(PathMatchType::RegularExpression) {
+                            out.push((at.clone().key("path").key("value"), h.path.value.as_str()));
+                        }
+                        out.extend(values(&at, "headers", &h.headers));
+                        out.extend(values(&at, "queryParams", &h.query_params));
+                    }
+                    RouteMatch::Grpc(g) => {
+                        if is_regex(&g.match_type) {
+                            for (field, value) in [("service", &g.service), ("method", &g.method)] {
+                                if let Some(value) = value {
+                                    out.push((at.clone().key("method").key(field), value.as_str()));
+                                }
+                            }
+                        }
+                        out.extend(values(&at, "headers", &g.headers));
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +106,16 @@ pub struct RouteRule {
 pub enum RouteMatch {
     Http(HttpMatch),
     Grpc(GrpcMatch),
+}
+
+impl RouteMatch {
+    /// The position in the rule's `matches`, as written.
+    pub fn index(&self) -> usize {
+        match self {
+            RouteMatch::Http(m) => m.index,
+            RouteMatch::Grpc(m) => m.index,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +150,8 @@ pub enum ValueMatchType {
 /// A header or query parameter match; `type` defaults to `Exact`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValueMatch {
+    /// The position in its list, as written (for the locations of findings).
+    pub index: usize,
     pub name: String,
     pub match_type: Known<ValueMatchType>,
     pub value: String,

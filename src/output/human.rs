@@ -21,6 +21,7 @@ use super::view::{
 };
 use super::{Color, Detail, Style};
 use crate::diag::Severity;
+use crate::text::printable;
 
 /// Renders the findings, the objects with a problem, the count of the others and the
 /// summary line; with [`Detail::Quiet`], one line per finding.
@@ -52,7 +53,10 @@ pub fn findings(diagnostics: &[DiagnosticView<'_>], style: &Style) -> String {
         .filter(|d| style.detail == Detail::Verbose || d.severity > Severity::Info)
         .collect();
     if style.detail == Detail::Quiet {
-        return shown.iter().map(|d| d.line() + "\n").collect();
+        return shown
+            .iter()
+            .map(|d| printable(&d.line()).into_owned() + "\n")
+            .collect();
     }
     let handler = handler(style);
     let rendered: Vec<String> = group::alike(&shown)
@@ -164,22 +168,24 @@ fn all_good(conditions: &[ConditionView<'_>]) -> bool {
 }
 
 fn route_status(route: &RouteView<'_>, style: &Style) -> String {
-    let mut out = format!(
-        "{} ({})\n",
+    let heading = format!(
+        "{} ({})",
         route.display_name(),
         origin_text(route.source.as_ref()),
     );
+    let mut out = format!("{}\n", printable(&heading));
     if route.status.parents.is_empty() {
         out.push_str("  no parentRefs: not attached to anything\n");
     }
     for parent in &route.status.parents {
         let mut line = format!(
             "{}: {}",
-            parent.parent_ref,
+            printable(&parent.parent_ref.to_string()),
             conditions(&parent.conditions, style),
         );
         if !parent.listeners.is_empty() {
-            line.push_str(&format!("; listeners: {}", parent.listeners.join(",")));
+            let listeners = parent.listeners.join(",");
+            line.push_str(&format!("; listeners: {}", printable(&listeners)));
         }
         out.push_str(&wrap(&line, style.width, "  ", "      "));
         out.push('\n');
@@ -188,10 +194,14 @@ fn route_status(route: &RouteView<'_>, style: &Style) -> String {
 }
 
 fn gateway_status(gateway: &GatewayView<'_>, style: &Style) -> String {
-    let mut line = format!(
-        "{} ({}): {}",
+    let heading = format!(
+        "{} ({})",
         gateway.display_name(),
         origin_text(gateway.source.as_ref()),
+    );
+    let mut line = format!(
+        "{}: {}",
+        printable(&heading),
         conditions(&gateway.status.conditions, style),
     );
     if let Some(sets) = gateway.status.attached_listener_sets {
@@ -202,7 +212,7 @@ fn gateway_status(gateway: &GatewayView<'_>, style: &Style) -> String {
     for listener in &gateway.status.listeners {
         let line = format!(
             "listener {}: attachedRoutes={}; {}",
-            listener.name,
+            printable(listener.name),
             listener.attached_routes,
             conditions(&listener.conditions, style),
         );
@@ -232,6 +242,7 @@ fn conditions(conditions: &[ConditionView<'_>], style: &Style) -> String {
             if c.reason != c.type_ {
                 text.push_str(&format!(" ({})", c.reason));
             }
+            let text = printable(&text);
             let color = match c.health {
                 Health::Unknown => Color::Yellow,
                 Health::Good => Color::Green,

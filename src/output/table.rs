@@ -4,8 +4,13 @@ use super::grid::{finish, plain_table};
 use super::view::{CheckView, ConditionView};
 use crate::engine::ConditionStatus;
 
-/// Renders the route table.
+/// Renders the route table. No colour: the whole text is made printable at once (a row
+/// with an escaped name is wider, but cannot act on the terminal).
 pub fn render(view: &CheckView<'_>) -> String {
+    crate::text::printable_lines(&table(view)).into_owned()
+}
+
+fn table(view: &CheckView<'_>) -> String {
     let mut table = plain_table([
         "ROUTE",
         "PARENT",

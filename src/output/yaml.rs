@@ -306,7 +306,7 @@ mod tests {
 
     /// YAML 1.2 core schema resolution of a plain scalar to a non-string.
     fn core_non_string(s: &str) -> bool {
-        let re = regex_lite::Regex::new(
+        let re = regex::Regex::new(
             r"^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))?$",
         )
         .expect("valid regex");

@@ -15,7 +15,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use super::arena::{Arena, Payload, Slot, Str};
 use super::flow_root::{DOCUMENT_START, flow_root_line};
 use super::rules::{
-    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, SYNTAX_ERROR, TAG_MISMATCH, TOO_MANY_NODES,
+    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, OCTAL_INTEGER, SYNTAX_ERROR, TAG_MISMATCH,
+    TOO_MANY_NODES,
 };
 use super::scalar::{self, CoreTag};
 use super::scanner::{Offsets, syntax_error, too_deep};
@@ -549,9 +550,30 @@ impl Builder<'_> {
             Some(tag) if tag.handle.is_empty() && tag.suffix == "!" => {
                 Value::Str(text.into_owned())
             }
-            _ if style == ScalarStyle::Plain => scalar::resolve_plain(text.into_owned()),
+            _ if style == ScalarStyle::Plain => {
+                self.note_octal(&text, span);
+                scalar::resolve_plain(text.into_owned())
+            }
             _ => Value::Str(text.into_owned()),
         }
+    }
+
+    /// Reports a plain `017`, which Kubernetes reads as the octal 15.
+    fn note_octal(&mut self, text: &str, span: Span) {
+        let Some((octal, decimal)) = scalar::octal_surprise(text) else {
+            return;
+        };
+        let diagnostic = Diagnostic::new(
+            &OCTAL_INTEGER,
+            format!(
+                "`{text}` is the octal number {octal} to Kubernetes (YAML 1.1 reads a leading 0 as octal), not {decimal}"
+            ),
+        )
+        .at(file_location(self.file, span))
+        .help(format!(
+            "write {decimal} without the leading zero if you mean {decimal}, or quote it if you mean the text"
+        ));
+        self.diagnostics.push(diagnostic);
     }
 
     fn alias(&mut self, anchor: usize, span: Span) -> Result<(), Fatal> {

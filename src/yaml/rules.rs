@@ -219,6 +219,34 @@ rule! {
     }
 }
 
+rule! {
+    /// ## What it does
+    /// Reports an unquoted integer with a leading zero whose value differs between YAML 1.1 and
+    /// YAML 1.2: Kubernetes reads manifests as YAML 1.1 (sigs.k8s.io/yaml, with go-yaml v2),
+    /// where such a number is octal (`017` is 15, `010` is 8). A number that is not valid octal
+    /// (`08`) is decimal to both and is not reported.
+    ///
+    /// ## Why it matters
+    /// YAML 1.2 tools (yq, most editors' linters) read the decimal number instead, so the value
+    /// the API server stores is not the one the file seems to say. gwctl reads it as
+    /// Kubernetes does.
+    ///
+    /// ## Example
+    /// `weight: 010` is 8 to Kubernetes, not 10:
+    #[example = "testdata/rules/yaml-octal-integer/err.yaml"]
+    ///
+    /// ## Fix
+    /// Write the number without the leading zero (`weight: 10`), or `0o10` if octal is meant;
+    /// quote it (`"010"`) where a string is meant.
+    pub static OCTAL_INTEGER {
+        code: "GW0019",
+        name: "yaml-octal-integer",
+        severity: Warning,
+        stage: Yaml,
+        summary: "An unquoted number with a leading zero is octal to Kubernetes",
+    }
+}
+
 /// Rules of the YAML stage.
 pub static RULES: &[&Rule] = &[
     &SYNTAX_ERROR,
@@ -230,4 +258,5 @@ pub static RULES: &[&Rule] = &[
     &TOO_MANY_DOCUMENTS,
     &TAG_MISMATCH,
     &INVALID_MERGE,
+    &OCTAL_INTEGER,
 ];

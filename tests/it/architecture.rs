@@ -14,7 +14,7 @@ use std::path::Path;
 /// The layers, bottom first: a file's layer is that of its top-level module. A file may
 /// import from its own layer and from the layers below.
 const LAYERS: &[&[&str]] = &[
-    &["source", "parallel"],
+    &["source", "parallel", "process", "text"],
     &["diag"],
     &["yaml"],
     &["input", "net"],

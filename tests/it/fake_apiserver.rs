@@ -12,12 +12,19 @@
 //! manifests: [../../acme]       # objects served: files or directories, relative
 //! missing: [TLSRoute]           # kinds whose CRD is not installed
 //! forbidden: [referencegrants]  # resources that answer 403
+//! not_found: [grpcroutes]       # resources discovery announces whose list answers 404
+//! endless: [httproutes]         # lists that send a new continue token forever
+//! expire_continue: [services]   # lists whose first continue request answers 410 Gone
+//! throttle: 3                   # the first 3 requests answer 429 ...
+//! retry_after: 1                # ... with `Retry-After: 1`
+//! message: "..."                # the message of every 401, 403 and 404 Status
+//! certificate: self-signed-ca   # the HTTPS certificate (testdata/cluster/tls/<name>.crt)
 //! ```
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -55,6 +62,13 @@ pub struct Scenario {
     pub objects: Vec<Value>,
     pub missing: Vec<String>,
     pub forbidden: Vec<String>,
+    pub not_found: Vec<String>,
+    pub endless: Vec<String>,
+    pub expire_continue: Vec<String>,
+    pub throttle: usize,
+    pub retry_after: u64,
+    pub message: Option<String>,
+    pub certificate: Option<String>,
 }
 
 /// One recorded request.
@@ -69,6 +83,29 @@ pub struct Logged {
 struct Served {
     scenario: Scenario,
     lists: std::collections::HashMap<String, Vec<Value>>,
+    /// Requests answered so far (for `throttle`).
+    requests: AtomicUsize,
+    /// Whether a continue request of an `expire_continue` list was refused already.
+    expired: AtomicBool,
+    /// The last token of an `endless` list.
+    endless: AtomicUsize,
+}
+
+/// One answer: status, `Retry-After` header, body.
+struct Reply {
+    code: u16,
+    retry_after: Option<u64>,
+    body: Value,
+}
+
+impl From<(u16, Value)> for Reply {
+    fn from((code, body): (u16, Value)) -> Self {
+        Reply {
+            code,
+            retry_after: None,
+            body,
+        }
+    }
 }
 
 pub struct FakeApiServer {
@@ -166,6 +203,13 @@ impl Scenario {
             objects,
             missing: strings("missing"),
             forbidden: strings("forbidden"),
+            not_found: strings("not_found"),
+            endless: strings("endless"),
+            expire_continue: strings("expire_continue"),
+            throttle: config["throttle"].as_u64().unwrap_or(0) as usize,
+            retry_after: config["retry_after"].as_u64().unwrap_or(0),
+            message: config["message"].as_str().map(str::to_string),
+            certificate: config["certificate"].as_str().map(str::to_string),
         }
     }
 
@@ -221,8 +265,15 @@ impl FakeApiServer {
             .chain(CORE_KINDS.iter().map(|(kind, _)| *kind))
             .map(|kind| (kind.to_string(), scenario.objects_of(kind)))
             .collect();
-        let scenario = Arc::new(Served { scenario, lists });
-        let tls_config = tls.then(server_tls_config);
+        let certificate = scenario.certificate.as_deref().unwrap_or("server");
+        let tls_config = tls.then(|| server_tls_config(certificate));
+        let scenario = Arc::new(Served {
+            scenario,
+            lists,
+            requests: AtomicUsize::new(0),
+            expired: AtomicBool::new(false),
+            endless: AtomicUsize::new(0),
+        });
         {
             let (stop, log) = (stop.clone(), log.clone());
             std::thread::spawn(move || {
@@ -263,6 +314,16 @@ impl FakeApiServer {
         format!("{scheme}://{}", self.addr)
     }
 
+    /// The server's URL with `host` for its address (`https://kube.internal:PORT`).
+    pub fn url_as(&self, host: &str) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{host}:{}", self.addr.port())
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     pub fn log(&self) -> Vec<Logged> {
         self.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
@@ -275,11 +336,32 @@ impl FakeApiServer {
 
 /// A kubeconfig naming `server` with the test CA and a bearer token.
 pub fn kubeconfig(dir: &Path, server: &str, token: &str) -> PathBuf {
+    kubeconfig_with(dir, server, Some("ca"), &[], &format!("token: {token}"))
+}
+
+/// A kubeconfig naming `server`, trusting `testdata/cluster/tls/<ca>.crt` (if any), with more
+/// fields of the cluster (`("tls-server-name", "kube.internal")`) and the YAML of the user
+/// (`token: t0ken`).
+pub fn kubeconfig_with(
+    dir: &Path,
+    server: &str,
+    ca: Option<&str>,
+    cluster_fields: &[(&str, &str)],
+    user: &str,
+) -> PathBuf {
     use base64::Engine as _;
-    let ca = std::fs::read(tls_file("ca.crt")).expect("test CA");
-    let ca = base64::engine::general_purpose::STANDARD.encode(ca);
+    let mut fields = String::new();
+    if let Some(ca) = ca {
+        let ca = std::fs::read(tls_file(&format!("{ca}.crt"))).expect("test CA");
+        let ca = base64::engine::general_purpose::STANDARD.encode(ca);
+        fields.push_str(&format!("    certificate-authority-data: {ca}\n"));
+    }
+    for (key, value) in cluster_fields {
+        fields.push_str(&format!("    {key}: {value}\n"));
+    }
+    let user: String = user.lines().map(|l| format!("    {l}\n")).collect();
     let text = format!(
-        "apiVersion: v1\nkind: Config\ncurrent-context: fake\nclusters:\n- name: fake\n  cluster:\n    server: {server}\n    certificate-authority-data: {ca}\ncontexts:\n- name: fake\n  context: {{cluster: fake, user: tester}}\nusers:\n- name: tester\n  user:\n    token: {token}\n"
+        "apiVersion: v1\nkind: Config\ncurrent-context: fake\nclusters:\n- name: fake\n  cluster:\n    server: {server}\n{fields}contexts:\n- name: fake\n  context: {{cluster: fake, user: tester}}\nusers:\n- name: tester\n  user:\n{user}"
     );
     std::fs::create_dir_all(dir).expect("kubeconfig dir");
     let path = dir.join("kubeconfig");
@@ -295,16 +377,17 @@ impl Drop for FakeApiServer {
     }
 }
 
-fn server_tls_config() -> Arc<rustls::ServerConfig> {
-    let pem = |name: &str| std::fs::read(tls_file(name)).expect("test TLS file");
-    let cert_pem = pem("server.crt");
+/// The TLS settings of a server presenting `testdata/cluster/tls/<certificate>.crt`.
+pub fn server_tls_config(certificate: &str) -> Arc<rustls::ServerConfig> {
+    let pem = |name: String| std::fs::read(tls_file(&name)).expect("test TLS file");
+    let cert_pem = pem(format!("{certificate}.crt"));
     let certs: Vec<rustls::pki_types::CertificateDer<'static>> = ureq::tls::parse_pem(&cert_pem)
         .filter_map(|item| match item {
             Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.der().to_vec().into()),
             _ => None,
         })
         .collect();
-    let key = ureq::tls::PrivateKey::from_pem(&pem("server.key")).expect("server key");
+    let key = ureq::tls::PrivateKey::from_pem(&pem(format!("{certificate}.key"))).expect("key");
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key.der().to_vec().into());
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
@@ -354,20 +437,34 @@ fn serve(stream: impl Read + Write, served: &Served, log: &Mutex<Vec<Logged>>) {
                 accept: accept.clone(),
             });
         }
-        let (code, body) = if authorization != format!("Bearer {}", scenario.token) {
-            status(401, "Unauthorized", "Unauthorized")
+        let reply = if authorization != format!("Bearer {}", scenario.token) {
+            let message = scenario.message.as_deref().unwrap_or("Unauthorized");
+            status(401, "Unauthorized", message).into()
+        } else if served.requests.fetch_add(1, Ordering::Relaxed) < scenario.throttle {
+            let message = "Too many requests, please try again later.";
+            Reply {
+                retry_after: Some(scenario.retry_after),
+                ..status(429, "TooManyRequests", message).into()
+            }
         } else {
-            respond(served, path, query, &accept)
+            respond(served, path, query, &accept).into()
         };
-        let body = body.to_string();
-        let reason = match code {
+        let body = reply.body.to_string();
+        let reason = match reply.code {
             200 => "OK",
             401 => "Unauthorized",
             403 => "Forbidden",
+            410 => "Gone",
+            429 => "Too Many Requests",
             _ => "Not Found",
         };
+        let retry_after = reply
+            .retry_after
+            .map(|s| format!("Retry-After: {s}\r\n"))
+            .unwrap_or_default();
         let head = format!(
-            "HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\n{retry_after}Content-Length: {}\r\n\r\n",
+            reply.code,
             body.len()
         );
         let stream = reader.get_mut();
@@ -517,7 +614,31 @@ fn list(
     query: &str,
     accept: &str,
 ) -> (u16, Value) {
-    if served.scenario.forbidden.iter().any(|f| f == resource) {
+    let scenario = &served.scenario;
+    let named = |list: &[String]| list.iter().any(|r| r == resource);
+    if named(&scenario.not_found) {
+        let message = scenario.message.as_deref();
+        let message = message.unwrap_or("the server could not find the requested resource");
+        return status(404, "NotFound", message);
+    }
+    let continued = query_param(query, "continue").is_some();
+    if continued
+        && named(&scenario.expire_continue)
+        && !served.expired.swap(true, Ordering::Relaxed)
+    {
+        let message = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.";
+        return status(410, "Expired", message);
+    }
+    if named(&scenario.endless) {
+        let token = served.endless.fetch_add(1, Ordering::Relaxed) + 1;
+        return (
+            200,
+            json!({"kind": format!("{kind}List"), "apiVersion": api_version,
+                   "metadata": {"resourceVersion": "1", "continue": format!("endless-{token}")},
+                   "items": []}),
+        );
+    }
+    if named(&scenario.forbidden) {
         let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
         let message = format!(
             "{resource}{} is forbidden: User \"tester\" cannot list resource \"{resource}\" in API group \"{group}\" at the cluster scope",
@@ -527,7 +648,11 @@ fn list(
                 format!(".{group}")
             }
         );
-        return status(403, "Forbidden", &message);
+        return status(
+            403,
+            "Forbidden",
+            scenario.message.as_deref().unwrap_or(&message),
+        );
     }
     let mut items: Vec<&Value> = served.lists.get(kind).into_iter().flatten().collect();
     if let Some(selector) = query_param(query, "fieldSelector").map(percent_decode) {

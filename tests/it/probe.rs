@@ -370,6 +370,56 @@ fn check_reads_manifests_from_a_url() {
     assert!(text(&out.stderr).contains("larger than 100 bytes"));
 }
 
+/// A URL input's credentials (user information, a `?token=`) are never printed: not in the
+/// file names of any format, not in an error.
+#[test]
+fn credentials_in_a_url_input_are_never_printed() {
+    let stream = acme_stream();
+    let (address, _) = serve(move |path| {
+        if path.starts_with("/acme.yaml?") {
+            Answer::new(200).body(stream.clone())
+        } else {
+            Answer::new(404).body("not found")
+        }
+    });
+    let url = |path: &str| format!("http://deploy:hunter2@{address}{path}?token=GHSAT0SECRET");
+    for format in ["human", "table", "json", "sarif", "github"] {
+        let out = gwctl(&["check", &url("/acme.yaml"), "-o", format]);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        for secret in ["hunter2", "GHSAT0SECRET", "deploy:"] {
+            assert!(
+                !stdout.contains(secret) && !stderr.contains(secret),
+                "{format}: {stdout}"
+            );
+        }
+    }
+    let out = gwctl(&["check", &url("/acme.yaml"), "-o", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let redacted = format!("http://REDACTED@{address}/acme.yaml?token=REDACTED");
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["file"] == redacted.as_str()),
+        "{report}"
+    );
+    let out = gwctl(&["check", &url("/missing.yaml")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "http://REDACTED@{address}/missing.yaml?token=REDACTED"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("hunter2") && !stderr.contains("GHSAT0SECRET"),
+        "{stderr}"
+    );
+}
+
 /// `simulate URL --path P` reads the manifests at URL (with --path or --host, a URL is an
 /// input); `simulate URL` alone takes the URL as the request and says how to read it.
 #[test]

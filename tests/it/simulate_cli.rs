@@ -1293,3 +1293,55 @@ fn requests_file_problems_are_located() {
     compare(&mut errors, "exit code of the valid suite", ok.code, 0);
     assert_no_errors(errors);
 }
+
+/// A RegularExpression the data plane cannot program is not run (issue 14: the hostile
+/// `(.{1,300}){1,300}x` took minutes on a 4 kB path with a backtracking engine): the answer
+/// comes at once, the trace says the match is not programmed, and the request goes where
+/// the other routes send it. `\d` is ASCII, as in RE2.
+#[test]
+fn simulate_does_not_run_a_regex_the_data_plane_cannot_program() {
+    let long_path = format!("/{}", "a".repeat(4096));
+    let out = gwctl(
+        &[
+            "simulate",
+            "testdata/simulate/regex",
+            "--path",
+            &long_path,
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let result = &report["results"][0];
+    assert_eq!(id(&result["route"]), "web/fallback", "{result}");
+    let explanation = array(result, "explanation");
+    assert!(
+        explanation.iter().any(|line| {
+            let line = line.as_str().unwrap_or_default();
+            line.starts_with("HTTPRoute web/hostile rule 0 match 0 is not programmed")
+                && line.contains("cannot be programmed (RE2 refuses it: nested repetitions")
+        }),
+        "{explanation:?}"
+    );
+    let (_, report) = simulate_both(
+        "regex-not-programmed",
+        &["testdata/simulate/regex", "--path", "/items/42"],
+    )
+    .unwrap();
+    assert_eq!(id(&report["results"][0]["route"]), "web/items");
+    let out = gwctl(
+        &[
+            "simulate",
+            "testdata/simulate/regex",
+            "--path",
+            "/items/\u{663}",
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(id(&report["results"][0]["route"]), "web/fallback");
+}

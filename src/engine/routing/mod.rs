@@ -15,6 +15,7 @@ pub mod requests;
 mod router;
 mod table;
 
+pub use matching::{Pattern, RegexDialect, RegexSyntax};
 pub use router::Router;
 
 use crate::engine::conditions::{BackendVerdict, ListenerId};

@@ -46,6 +46,7 @@ fn exact(value: &str) -> HttpMatch {
 
 fn value(name: &str, v: &str) -> ValueMatch {
     ValueMatch {
+        index: 0,
         name: name.to_string(),
         match_type: Known::Known(ValueMatchType::Exact),
         value: v.to_string(),

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::Sources;
-use super::runner::{self, Failure};
 use crate::diag::{Diagnostic, Location, rule};
+use crate::process::{self, Failure};
 use crate::source::{FileId, SourceFile, Span};
 use crate::yaml::Limits;
 
@@ -111,7 +111,7 @@ struct Tool {
 
 impl Tool {
     fn find(name: &'static str, command: &'static str, subcommand: &'static str) -> Option<Self> {
-        runner::find_on_path(name).map(|program| Tool {
+        process::find_on_path(name).map(|program| Tool {
             program,
             command,
             subcommand,
@@ -258,8 +258,10 @@ impl Renderer<'_> {
                     .help(help),
             )
         };
-        let bytes = runner::run(&tool.program, args, timeout, self.limits.max_file_bytes)
-            .map_err(failed)?;
+        let mut command = std::process::Command::new(&tool.program);
+        command.args(args);
+        let bytes =
+            process::run(&mut command, timeout, self.limits.max_file_bytes).map_err(failed)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 

@@ -243,13 +243,14 @@ fn http_match(r: &mut Reader<'_>, index: usize, obj: &Obj<'_, '_>) -> HttpMatch 
 
 /// Header or query parameter matches; entries without a name or value are dropped (reported).
 fn value_matches(r: &mut Reader<'_>, obj: &Obj<'_, '_>, key: &str) -> Vec<ValueMatch> {
-    r.objs(obj, key, |r, _, m| {
+    r.objs(obj, key, |r, index, m| {
         let name = r.required_string(m, "name");
         let value = r.required_string(m, "value");
         let match_type = r
             .enumerated(m, "type", VALUE_MATCH_TYPES)
             .unwrap_or(Known::Known(ValueMatchType::Exact));
         Some(ValueMatch {
+            index,
             name: name?,
             match_type,
             value: value?,

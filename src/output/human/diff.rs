@@ -4,6 +4,7 @@
 use crate::diff::Effect;
 use crate::output::view::{ConditionStateView, DiffView, OutcomeStateView};
 use crate::output::{Color, Detail, Style};
+use crate::text::printable;
 
 /// The input errors, the changes and a count; with [`Detail::Quiet`], one line per change.
 pub fn render(view: &DiffView<'_>, style: &Style) -> String {
@@ -105,15 +106,15 @@ fn mark(effect: Effect, style: &Style) -> String {
 fn parent_lines(view: &DiffView<'_>, style: &Style) -> Vec<String> {
     (view.route_parents.iter())
         .map(|c| {
-            format!(
-                "{} -> {}: {} {} -> {}{}",
+            let change = format!(
+                "{} -> {}: {} {} -> {}",
                 c.route,
                 c.parent,
                 c.condition,
                 condition(c.before.as_ref()),
                 condition(c.after.as_ref()),
-                mark(c.effect, style),
-            )
+            );
+            printable(&change).into_owned() + &mark(c.effect, style)
         })
         .collect()
 }
@@ -122,13 +123,14 @@ fn listener_lines(view: &DiffView<'_>) -> Vec<String> {
     let count = |n: Option<u32>| n.map_or_else(|| "absent".to_string(), |n| n.to_string());
     (view.listeners.iter())
         .map(|c| {
-            format!(
+            let change = format!(
                 "{} listener {}: attachedRoutes {} -> {}",
                 c.owner,
                 c.listener,
                 count(c.before),
                 count(c.after),
-            )
+            );
+            printable(&change).into_owned()
         })
         .collect()
 }
@@ -137,14 +139,14 @@ fn request_lines(view: &DiffView<'_>, style: &Style) -> Vec<String> {
     (view.requests.iter())
         .map(|c| {
             let port = c.port.map(|p| format!(":{p}")).unwrap_or_default();
-            format!(
-                "{} on {}{port}: {} -> {}{}",
+            let change = format!(
+                "{} on {}{port}: {} -> {}",
                 c.request,
                 c.gateway,
                 outcome(c.before.as_ref()),
                 outcome(c.after.as_ref()),
-                mark(c.effect, style),
-            )
+            );
+            printable(&change).into_owned() + &mark(c.effect, style)
         })
         .collect()
 }

@@ -5,6 +5,7 @@ use crate::output::grid::{finish, plain_table};
 use crate::output::view::ProbeView;
 use crate::output::{Detail, Style};
 use crate::probe::Verdict;
+use crate::text::printable;
 
 /// The table, then each difference, failure and skip, then a summary line; with
 /// [`Detail::Quiet`], one line per request that does not agree.
@@ -13,24 +14,26 @@ pub fn render(view: &ProbeView<'_>, style: &Style) -> String {
         return (view.results.iter())
             .filter(|r| !matches!(r.verdict, Verdict::Agrees))
             .map(|r| {
-                format!(
-                    "{} ({}): {}: predicted {}, observed {}\n",
+                let line = format!(
+                    "{} ({}): {}: predicted {}, observed {}",
                     r.request_line,
                     r.name,
                     r.verdict.as_str(),
                     r.predicted_text,
                     r.observed_text
-                )
+                );
+                printable(&line).into_owned() + "\n"
             })
             .collect();
     }
-    let mut out = format!("Probing Gateway {} at {}\n\n", view.gateway, view.address);
+    let heading = format!("Probing Gateway {} at {}", view.gateway, view.address);
+    let mut out = format!("{}\n\n", printable(&heading));
     let mut table = plain_table(["REQUEST", "PREDICTED", "OBSERVED", "RESULT"]);
     for r in &view.results {
         table.add_row([
-            r.request_line.clone(),
-            r.predicted_text.clone(),
-            r.observed_text.clone(),
+            printable(&r.request_line).into_owned(),
+            printable(&r.predicted_text).into_owned(),
+            printable(&r.observed_text).into_owned(),
             style.verdict(r.is_good(), r.verdict.as_str()),
         ]);
     }
@@ -42,13 +45,14 @@ pub fn render(view: &ProbeView<'_>, style: &Style) -> String {
             Verdict::Failed(error) => vec![format!("no answer: {error}")],
             Verdict::Skipped(reason) => vec![format!("skipped: {reason}")],
         };
-        out.push_str(&format!("\n{} ({})\n", r.request_line, r.name));
+        let heading = format!("{} ({})", r.request_line, r.name);
+        out.push_str(&format!("\n{}\n", printable(&heading)));
         // Derived requests are named after their route; others say which route matched.
         if let Some(route) = r.predicted.route.filter(|&route| route != r.name) {
-            out.push_str(&format!("  predicted route: {route}\n"));
+            out.push_str(&format!("  predicted route: {}\n", printable(route)));
         }
         for line in lines {
-            out.push_str(&format!("  {line}\n"));
+            out.push_str(&format!("  {}\n", printable(&line)));
         }
     }
     let c = &view.summary;

@@ -7,6 +7,7 @@ use crate::output::view::{
     Case, CaseView, ExpectationView, RequestView, ResultView, Simulation, SuiteSummary,
 };
 use crate::output::{Detail, Style};
+use crate::text::printable;
 
 /// The trace of one request, or the table of a `--requests` run; with
 /// [`Detail::Quiet`], one line per result of the request, or per failed case of the run.
@@ -57,9 +58,12 @@ fn trace(case: &CaseView<'_>, style: &Style) -> String {
     }
     for k in checks {
         let verdict = style.verdict(k.passed, if k.passed { "pass" } else { "FAIL" });
+        let expect = format!("expect {} {}", k.what, k.expected);
+        let got = format!("(got {})", k.actual);
         out.push_str(&format!(
-            "expect {} {}: {verdict} (got {})\n",
-            k.what, k.expected, k.actual
+            "{}: {verdict} {}\n",
+            printable(&expect),
+            printable(&got)
         ));
     }
     out
@@ -76,19 +80,19 @@ fn suite(cases: &[Case<'_>], style: &Style) -> String {
             .iter()
             .map(|r| {
                 let port = r.port.map(|p| format!(":{p}")).unwrap_or_default();
-                format!("{}{port} {}", r.gateway.name, r.status)
+                printable(&format!("{}{port} {}", r.gateway.name, r.status)).into_owned()
             })
             .collect::<Vec<_>>()
             .join("\n");
         let checks = case
             .checks
             .iter()
-            .map(check_cell)
+            .map(|k| printable(&check_cell(k)).into_owned())
             .collect::<Vec<_>>()
             .join("\n");
         let verdict = if case.passed { "pass" } else { "FAIL" };
         table.add_row(vec![
-            case.name.to_string(),
+            printable(case.name).into_owned(),
             results,
             checks,
             style.verdict(case.passed, verdict),
@@ -96,7 +100,7 @@ fn suite(cases: &[Case<'_>], style: &Style) -> String {
         if !case.passed {
             failures.push_str(&format!(
                 "\n{}: {}\n",
-                case.name,
+                printable(case.name),
                 request_line(&case.request)
             ));
             for r in &case.results {
@@ -122,10 +126,11 @@ fn check_cell(k: &ExpectationView<'_>) -> String {
     }
 }
 
-/// `GET shop.example.com /cart?id=7`, and the gRPC call or protocol when not plain HTTP.
+/// `GET shop.example.com /cart?id=7`, and the gRPC call or protocol when not plain HTTP;
+/// each line made printable (the request comes from the command line or a requests file).
 fn request_line(request: &RequestView<'_>) -> String {
     let host = request.host.unwrap_or("(no Host)");
-    match (request.protocol, &request.grpc) {
+    let line = match (request.protocol, &request.grpc) {
         (RequestProtocol::Grpc, Some(call)) => {
             format!("gRPC {}/{} host {host}", call.service, call.method)
         }
@@ -148,12 +153,14 @@ fn request_line(request: &RequestView<'_>) -> String {
                 line.push('?');
                 line.push_str(&query);
             }
+            let mut line = printable(&line).into_owned();
             for (name, value) in request.headers.items.iter() {
-                line.push_str(&format!("\n  {name}: {value}"));
+                line.push_str(&format!("\n  {}", printable(&format!("{name}: {value}"))));
             }
-            line
+            return line;
         }
-    }
+    };
+    printable(&line).into_owned()
 }
 
 /// One result: a headline and the trace.
@@ -165,19 +172,22 @@ fn result_text(out: &mut String, r: &ResultView<'_>, style: &Style) {
     } else {
         String::new()
     };
+    let gateway = format!("Gateway {}{port}", r.gateway);
     out.push_str(&format!(
-        "Gateway {}{port}: {}{status}\n",
-        r.gateway,
+        "{}: {}{status}\n",
+        printable(&gateway),
         style.verdict(r.success, r.outcome.as_str()),
     ));
+    // The rest has no colour: names, hosts, paths and headers, made printable line by line.
+    let mut trace = String::new();
     for line in r.explanation {
-        out.push_str(&super::wrap(line, style.width, "  ", "    "));
-        out.push('\n');
+        trace.push_str(&super::wrap(&printable(line), style.width, "  ", "    "));
+        trace.push('\n');
     }
     if r.outcome == Outcome::Routed {
         if let Some(sent) = &r.backend_request {
-            out.push_str(&format!(
-                "  backend receives: {} {} {}\n",
+            let line = format!(
+                "backend receives: {} {} {}",
                 sent.method,
                 if sent.host.is_empty() {
                     "(no Host)"
@@ -185,27 +195,30 @@ fn result_text(out: &mut String, r: &ResultView<'_>, style: &Style) {
                     sent.host
                 },
                 sent.path
-            ));
+            );
+            trace.push_str(&format!("  {}\n", printable(&line)));
             for (name, value) in sent.headers.items.iter() {
-                out.push_str(&format!("    {name}: {value}\n"));
+                trace.push_str(&format!("    {}\n", printable(&format!("{name}: {value}"))));
             }
         }
     }
     if !r.response_headers.items.is_empty() {
-        out.push_str("  response headers:\n");
+        trace.push_str("  response headers:\n");
         for (name, value) in r.response_headers.items.iter() {
-            out.push_str(&format!("    {name}: {value}\n"));
+            trace.push_str(&format!("    {}\n", printable(&format!("{name}: {value}"))));
         }
     }
     for m in &r.mirrors {
-        out.push_str(&format!(
-            "  mirrored to Service {}/{}{} ({}%)\n",
+        let line = format!(
+            "mirrored to Service {}/{}{} ({}%)",
             m.namespace,
             m.name,
             m.port.map(|p| format!(":{p}")).unwrap_or_default(),
             m.percent
-        ));
+        );
+        trace.push_str(&format!("  {}\n", printable(&line)));
     }
+    out.push_str(&trace);
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! One finding as miette renders it: the source snippet with the field underlined, and
 //! notes for what a snippet cannot show (cluster objects, related locations far away).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{GraphicalReportHandler, LabeledSpan, MietteError, SourceCode, SpanContents};
@@ -9,39 +10,47 @@ use crate::diag::Severity;
 use crate::output::view::{DiagnosticView, Place};
 use crate::source::SourceFile;
 use crate::source::Span;
+use crate::text::{printable, printable_lines, printable_offset};
 
 /// One finding: miette's snippet, then notes for what it cannot show (cluster objects,
-/// related locations in other files).
+/// related locations in other files). Everything from outside (message, labels, names, the
+/// source text itself) is made printable first: miette's own colours are the only escape
+/// sequences in the result.
 pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler) -> String {
     let primary = diagnostic.place.position();
+    let shown = primary.map(|p| Shown::new(p.file));
     let mut labels = Vec::new();
     let mut notes = Vec::new();
-    if let Some(position) = primary {
+    if let (Some(position), Some(shown)) = (primary, &shown) {
         let label = match &diagnostic.place {
-            Place::Field { field, .. } => field.clone(),
+            Place::Field { field, .. } => field.as_deref().map(|f| printable(f).into_owned()),
             Place::Nowhere | Place::Text { .. } => None,
         };
         labels.push(LabeledSpan::new_primary_with_span(
             label,
-            label_span(position.file, position.span),
+            shown.label_span(position.span),
         ));
     } else if !matches!(diagnostic.place, Place::Nowhere) {
-        notes.push(format!("at {}", diagnostic.place.text()));
+        notes.push(format!("at {}", printable(&diagnostic.place.text())));
     }
     for related in &diagnostic.related {
-        match (related.place.position(), primary) {
-            (Some(p), Some(q))
+        match (related.place.position(), primary, &shown) {
+            (Some(p), Some(q), Some(shown))
                 if p.file_id == q.file_id
                     && p.line.abs_diff(q.line) <= NEARBY_LINES
                     && !is_long(q.file, p.line)
                     && !is_long(q.file, q.line) =>
             {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(related.label.to_string()),
-                    label_span(q.file, p.span),
+                    Some(printable(related.label).into_owned()),
+                    shown.label_span(p.span),
                 ));
             }
-            _ => notes.push(format!("{}: {}", related.label, related.place.text())),
+            _ => notes.push(format!(
+                "{}: {}",
+                printable(related.label),
+                printable(&related.place.text())
+            )),
         }
     }
     let snippet = Snippet {
@@ -49,14 +58,15 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
             "{}[{}]: {}",
             diagnostic.severity, diagnostic.code, diagnostic.name
         ),
-        message: diagnostic.message,
+        message: printable_lines(diagnostic.message),
         severity: match diagnostic.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         },
-        help: diagnostic.help.map(commands_on_their_own_lines),
-        source: primary.map(|p| NamedText { file: p.file }),
+        help: (diagnostic.help)
+            .map(|help| printable_lines(&commands_on_their_own_lines(help)).into_owned()),
+        source: shown.as_ref().map(|shown| NamedText { file: shown.file() }),
         labels,
     };
     let mut out = String::new();
@@ -68,6 +78,38 @@ pub fn render(diagnostic: &DiagnosticView<'_>, handler: &GraphicalReportHandler)
         out.push_str(&format!("  note: {note}\n"));
     }
     out
+}
+
+/// A file as a snippet shows it: the file itself, or, when its name or text holds
+/// characters that act on a terminal, its escaped copy with spans moved to match.
+struct Shown<'a> {
+    file: &'a SourceFile,
+    escaped: Option<&'a SourceFile>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        Shown {
+            file,
+            escaped: file.escaped(),
+        }
+    }
+
+    fn file(&self) -> &SourceFile {
+        self.escaped.unwrap_or(self.file)
+    }
+
+    /// [`label_span`] of `span` (an offset of the file) in the text shown.
+    fn label_span(&self, span: Span) -> miette::SourceSpan {
+        let span = match &self.escaped {
+            None => span,
+            Some(_) => Span::new(
+                printable_offset(&self.file.text, span.start),
+                printable_offset(&self.file.text, span.end),
+            ),
+        };
+        label_span(self.file(), span)
+    }
 }
 
 /// How far (in lines) a related location may be from the primary one to be shown in the
@@ -166,7 +208,7 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
 struct Snippet<'a> {
     /// `error[GW1001]: rule-name`, shown where miette shows a code.
     header: String,
-    message: &'a str,
+    message: Cow<'a, str>,
     severity: miette::Severity,
     help: Option<String>,
     source: Option<NamedText<'a>>,
@@ -175,7 +217,7 @@ struct Snippet<'a> {
 
 impl fmt::Display for Snippet<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)
+        f.write_str(&self.message)
     }
 }
 

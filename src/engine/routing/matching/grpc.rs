@@ -2,7 +2,9 @@
 
 use std::cmp::Reverse;
 
-use super::{Failed, Incoming, NamedText, Text, counts, describe_value, header_ok, named};
+use super::{
+    Failed, Incoming, NamedText, RegexDialect, Text, counts, describe_value, header_ok, named,
+};
 use crate::model::GrpcMatch;
 
 #[derive(Debug, Clone)]
@@ -15,13 +17,19 @@ pub struct GrpcMatcher {
 }
 
 impl GrpcMatcher {
-    pub fn new(m: &GrpcMatch) -> Self {
+    pub fn new(m: &GrpcMatch, dialect: &RegexDialect) -> Self {
         GrpcMatcher {
-            service: m.service.as_deref().map(|s| Text::new(&m.match_type, s)),
-            method: m.method.as_deref().map(|s| Text::new(&m.match_type, s)),
+            service: m
+                .service
+                .as_deref()
+                .map(|s| Text::new(&m.match_type, s, dialect)),
+            method: m
+                .method
+                .as_deref()
+                .map(|s| Text::new(&m.match_type, s, dialect)),
             service_len: m.service.as_deref().map_or(0, str::len),
             method_len: m.method.as_deref().map_or(0, str::len),
-            headers: named(&m.headers, true),
+            headers: named(&m.headers, true, dialect),
         }
     }
 

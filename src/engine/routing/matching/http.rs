@@ -2,9 +2,10 @@
 
 use std::cmp::Reverse;
 
-use regex_lite::Regex;
-
-use super::{Failed, Incoming, NamedText, counts, describe_value, header_ok, named, query_ok};
+use super::{
+    Failed, Incoming, NamedText, Pattern, RegexDialect, counts, describe_value, header_ok, named,
+    query_ok,
+};
 use crate::model::{HttpMatch, Known, PathMatchType};
 
 #[derive(Debug, Clone)]
@@ -12,7 +13,10 @@ pub enum PathMatcher {
     Exact(String),
     /// The value without its trailing `/` (`""` for `/`).
     Prefix(String),
-    Regex(Option<Regex>),
+    Regex {
+        written: String,
+        pattern: Pattern,
+    },
     /// An unknown path match type: matches nothing.
     Never,
 }
@@ -25,8 +29,8 @@ impl PathMatcher {
                 path.starts_with(p.as_str())
                     && (path.len() == p.len() || path.as_bytes().get(p.len()) == Some(&b'/'))
             }
-            PathMatcher::Regex(Some(re)) => re.is_match(path),
-            PathMatcher::Regex(None) | PathMatcher::Never => false,
+            PathMatcher::Regex { pattern, .. } => pattern.is_match(path),
+            PathMatcher::Never => false,
         }
     }
     /// Whether a path that does not match is a classic look-alike: a prefix that stops inside
@@ -38,6 +42,15 @@ impl PathMatcher {
             }
             PathMatcher::Exact(v) if v.trim_end_matches('/') == path.trim_end_matches('/') => {
                 Some(" (Exact counts the trailing slash)")
+            }
+            _ => None,
+        }
+    }
+    /// The regular expression, if it is one that is not evaluated.
+    pub(super) fn unevaluated(&self) -> Option<(&str, &Pattern)> {
+        match self {
+            PathMatcher::Regex { written, pattern } if pattern.problem().is_some() => {
+                Some((written.as_str(), pattern))
             }
             _ => None,
         }
@@ -56,7 +69,7 @@ impl PathMatcher {
         match self {
             PathMatcher::Exact(_) => "an Exact",
             PathMatcher::Prefix(_) => "a PathPrefix",
-            PathMatcher::Regex(_) => "a RegularExpression",
+            PathMatcher::Regex { .. } => "a RegularExpression",
             PathMatcher::Never => "an unknown",
         }
     }
@@ -77,15 +90,16 @@ impl HttpMatcher {
         &self.path_written
     }
 
-    pub fn new(m: &HttpMatch) -> Self {
+    pub fn new(m: &HttpMatch, dialect: &RegexDialect) -> Self {
         let path = match m.path.match_type {
             Known::Known(PathMatchType::Exact) => PathMatcher::Exact(m.path.value.clone()),
             Known::Known(PathMatchType::PathPrefix) => {
                 PathMatcher::Prefix(m.path.value.trim_end_matches('/').to_string())
             }
-            Known::Known(PathMatchType::RegularExpression) => {
-                PathMatcher::Regex(Regex::new(&format!("^(?:{})$", m.path.value)).ok())
-            }
+            Known::Known(PathMatchType::RegularExpression) => PathMatcher::Regex {
+                written: m.path.value.clone(),
+                pattern: Pattern::new(&m.path.value, dialect),
+            },
             Known::Unknown(_) => PathMatcher::Never,
         };
         let kind = match &m.path.match_type {
@@ -98,8 +112,8 @@ impl HttpMatcher {
             path,
             path_written: format!("{kind} {}", m.path.value),
             method: m.method.clone(),
-            headers: named(&m.headers, true),
-            query: named(&m.query_params, false),
+            headers: named(&m.headers, true, dialect),
+            query: named(&m.query_params, false, dialect),
         }
     }
 
@@ -178,7 +192,7 @@ impl HttpMatcher {
         let (path_rank, prefix_len) = match &self.path {
             PathMatcher::Exact(v) => (0, v.len()),
             // RegularExpression: after Exact, before prefixes (§13.2, our choice).
-            PathMatcher::Regex(_) => (1, 0),
+            PathMatcher::Regex { .. } => (1, 0),
             PathMatcher::Prefix(p) => (2, p.len()),
             PathMatcher::Never => (3, 0),
         };

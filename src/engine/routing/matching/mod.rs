@@ -5,11 +5,11 @@
 
 mod grpc;
 mod http;
+pub mod regex;
 
 pub use grpc::{GrpcMatcher, GrpcPrecedence};
 pub use http::{HttpMatcher, HttpPrecedence, PathMatcher};
-
-use regex_lite::Regex;
+pub use regex::{Pattern, RegexDialect, RegexSyntax};
 
 use super::table::PathKey;
 
@@ -46,20 +46,21 @@ impl Incoming {
     }
 }
 
-/// A string matcher: exact, or a full-match regular expression (`None` when it does not
-/// compile, which matches nothing).
+/// A string matcher: exact, or a full-match regular expression (one that is not
+/// evaluated matches nothing; [`Matcher::unevaluated`] says why).
 #[derive(Debug, Clone)]
 enum Text {
     Exact(String),
-    Regex(Option<Regex>),
+    Regex { written: String, pattern: Pattern },
 }
 
 impl Text {
-    fn new(match_type: &Known<ValueMatchType>, value: &str) -> Self {
+    fn new(match_type: &Known<ValueMatchType>, value: &str, dialect: &RegexDialect) -> Self {
         match match_type {
-            Known::Known(ValueMatchType::RegularExpression) => {
-                Text::Regex(Regex::new(&format!("^(?:{value})$")).ok())
-            }
+            Known::Known(ValueMatchType::RegularExpression) => Text::Regex {
+                written: value.to_string(),
+                pattern: Pattern::new(value, dialect),
+            },
             // An unknown type was already reported; compare exactly rather than drop the match.
             _ => Text::Exact(value.to_string()),
         }
@@ -67,15 +68,22 @@ impl Text {
     fn is_match(&self, candidate: &str) -> bool {
         match self {
             Text::Exact(v) => v == candidate,
-            Text::Regex(Some(re)) => re.is_match(candidate),
-            Text::Regex(None) => false,
+            Text::Regex { pattern, .. } => pattern.is_match(candidate),
         }
     }
     fn describe(&self) -> String {
         match self {
             Text::Exact(v) => format!("= {v:?}"),
-            Text::Regex(Some(re)) => format!("~ {:?}", re.as_str()),
-            Text::Regex(None) => "an invalid regular expression".to_string(),
+            Text::Regex { written, .. } => format!("~ {written:?}"),
+        }
+    }
+    /// The regular expression, if it is one that is not evaluated.
+    fn unevaluated(&self) -> Option<(&str, &Pattern)> {
+        match self {
+            Text::Regex { written, pattern } if pattern.problem().is_some() => {
+                Some((written.as_str(), pattern))
+            }
+            _ => None,
         }
     }
 }
@@ -87,7 +95,7 @@ struct NamedText {
     text: Text,
 }
 
-fn named(matches: &[ValueMatch], lowercase: bool) -> Vec<NamedText> {
+fn named(matches: &[ValueMatch], lowercase: bool, dialect: &RegexDialect) -> Vec<NamedText> {
     let mut out: Vec<NamedText> = Vec::with_capacity(matches.len());
     for m in matches {
         let name = if lowercase {
@@ -99,7 +107,7 @@ fn named(matches: &[ValueMatch], lowercase: bool) -> Vec<NamedText> {
         if out.iter().all(|o| o.name != name) {
             out.push(NamedText {
                 name,
-                text: Text::new(&m.match_type, &m.value),
+                text: Text::new(&m.match_type, &m.value, dialect),
             });
         }
     }
@@ -261,13 +269,32 @@ impl Matcher {
             Matcher::Grpc(_) => self.conditions() > 1,
         }
     }
+    /// A regular expression of this match that is not evaluated, and why: it cannot be
+    /// programmed, or gwctl cannot evaluate it (see [`Pattern`]).
+    pub fn unevaluated(&self) -> Option<(&str, &Pattern)> {
+        let (path, texts): (Option<(&str, &Pattern)>, Vec<&Text>) = match self {
+            Matcher::Http(m) => (
+                m.path.unevaluated(),
+                m.headers.iter().chain(&m.query).map(|n| &n.text).collect(),
+            ),
+            Matcher::Grpc(m) => (
+                None,
+                m.service
+                    .iter()
+                    .chain(&m.method)
+                    .chain(m.headers.iter().map(|n| &n.text))
+                    .collect(),
+            ),
+        };
+        path.or_else(|| texts.into_iter().find_map(Text::unevaluated))
+    }
     /// How the routing tables index this match by path.
     pub fn path_key(&self) -> PathKey<'_> {
         match self {
             Matcher::Http(m) => match &m.path {
                 PathMatcher::Exact(v) => PathKey::Exact(v),
                 PathMatcher::Prefix(p) => PathKey::Prefix(p),
-                PathMatcher::Regex(_) | PathMatcher::Never => PathKey::Unindexed,
+                PathMatcher::Regex { .. } | PathMatcher::Never => PathKey::Unindexed,
             },
             Matcher::Grpc(_) => PathKey::Unindexed,
         }
@@ -293,18 +320,21 @@ pub struct CompiledRoute {
 }
 
 impl CompiledRoute {
-    pub fn new(route: &Route) -> Self {
+    pub fn new(route: &Route, dialect: &RegexDialect) -> Self {
         // Connection-level rules are looked up by their first entry only.
         let match_all = || match route.kind.spec().matches {
-            MatchFamily::Grpc => Matcher::Grpc(GrpcMatcher::new(&GrpcMatch {
-                index: 0,
-                match_type: Known::Known(ValueMatchType::Exact),
-                service: None,
-                method: None,
-                headers: Vec::new(),
-            })),
-            MatchFamily::Http | MatchFamily::Connection => {
-                Matcher::Http(HttpMatcher::new(&HttpMatch {
+            MatchFamily::Grpc => Matcher::Grpc(GrpcMatcher::new(
+                &GrpcMatch {
+                    index: 0,
+                    match_type: Known::Known(ValueMatchType::Exact),
+                    service: None,
+                    method: None,
+                    headers: Vec::new(),
+                },
+                dialect,
+            )),
+            MatchFamily::Http | MatchFamily::Connection => Matcher::Http(HttpMatcher::new(
+                &HttpMatch {
                     index: 0,
                     path: PathMatch {
                         match_type: Known::Known(PathMatchType::PathPrefix),
@@ -313,8 +343,9 @@ impl CompiledRoute {
                     headers: Vec::new(),
                     query_params: Vec::new(),
                     method: None,
-                }))
-            }
+                },
+                dialect,
+            )),
         };
         let rules = route
             .rules
@@ -324,8 +355,8 @@ impl CompiledRoute {
                     .matches
                     .iter()
                     .map(|m| match m {
-                        RouteMatch::Http(h) => Matcher::Http(HttpMatcher::new(h)),
-                        RouteMatch::Grpc(g) => Matcher::Grpc(GrpcMatcher::new(g)),
+                        RouteMatch::Http(h) => Matcher::Http(HttpMatcher::new(h, dialect)),
+                        RouteMatch::Grpc(g) => Matcher::Grpc(GrpcMatcher::new(g, dialect)),
                     })
                     .collect();
                 if matchers.is_empty() {
@@ -347,7 +378,10 @@ mod tests {
     use super::*;
 
     fn http(kind: PathMatchType, value: &str) -> HttpMatcher {
-        HttpMatcher::new(&crate::engine::testing::path_match(kind, value))
+        HttpMatcher::new(
+            &crate::engine::testing::path_match(kind, value),
+            &RegexDialect::default(),
+        )
     }
 
     fn req(path: &str) -> Incoming {
@@ -392,24 +426,29 @@ mod tests {
 
     #[test]
     fn headers_case_insensitive_names_and_query_case_sensitive() {
-        let m = HttpMatcher::new(&HttpMatch {
-            index: 0,
-            path: PathMatch {
-                match_type: Known::Known(PathMatchType::PathPrefix),
-                value: "/".to_string(),
+        let m = HttpMatcher::new(
+            &HttpMatch {
+                index: 0,
+                path: PathMatch {
+                    match_type: Known::Known(PathMatchType::PathPrefix),
+                    value: "/".to_string(),
+                },
+                headers: vec![ValueMatch {
+                    index: 0,
+                    name: "Version".to_string(),
+                    match_type: Known::Known(ValueMatchType::Exact),
+                    value: "two".to_string(),
+                }],
+                query_params: vec![ValueMatch {
+                    index: 0,
+                    name: "Animal".to_string(),
+                    match_type: Known::Known(ValueMatchType::Exact),
+                    value: "whale".to_string(),
+                }],
+                method: Some("POST".to_string()),
             },
-            headers: vec![ValueMatch {
-                name: "Version".to_string(),
-                match_type: Known::Known(ValueMatchType::Exact),
-                value: "two".to_string(),
-            }],
-            query_params: vec![ValueMatch {
-                name: "Animal".to_string(),
-                match_type: Known::Known(ValueMatchType::Exact),
-                value: "whale".to_string(),
-            }],
-            method: Some("POST".to_string()),
-        });
+            &RegexDialect::default(),
+        );
         let mut r = req("/");
         r.method = "POST".to_string();
         r.headers = vec![("version".to_string(), "two".to_string())];
@@ -469,13 +508,16 @@ mod tests {
 
     #[test]
     fn grpc_unset_fields_match_anything() {
-        let m = GrpcMatcher::new(&GrpcMatch {
-            index: 0,
-            match_type: Known::Known(ValueMatchType::Exact),
-            service: Some("pkg.Svc".to_string()),
-            method: None,
-            headers: Vec::new(),
-        });
+        let m = GrpcMatcher::new(
+            &GrpcMatch {
+                index: 0,
+                match_type: Known::Known(ValueMatchType::Exact),
+                service: Some("pkg.Svc".to_string()),
+                method: None,
+                headers: Vec::new(),
+            },
+            &RegexDialect::default(),
+        );
         let mut r = req("/pkg.Svc/Any");
         r.grpc = Some(("pkg.Svc".to_string(), "Any".to_string()));
         assert!(m.is_match(&r));

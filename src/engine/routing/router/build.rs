@@ -53,7 +53,9 @@ impl<'w> Links<'w> {
 
 impl<'a> Router<'a> {
     pub fn new(world: &'a World, analysis: &'a Analysis) -> Self {
-        let compiled: Vec<CompiledRoute> = world.routes.iter().map(CompiledRoute::new).collect();
+        let compiled: Vec<CompiledRoute> = (world.routes.iter())
+            .map(|route| CompiledRoute::new(route, &analysis.regex))
+            .collect();
         let links = Links::new(world);
         let usable: HashSet<ListenerId> = analysis.usable_listeners.iter().copied().collect();
         let mut gateways: Vec<GatewayIndex> = (world.gateways.iter().enumerate())

@@ -5,7 +5,7 @@ use super::near_miss::Scope;
 use super::{Candidate, GatewayIndex, ListenerIndex, Prepared, Router, route_ref, select_listener};
 use crate::engine::conditions::BackendVerdict;
 use crate::engine::routing::filters::{Applied, FilterContext, apply_filters};
-use crate::engine::routing::matching::{Incoming, Matcher};
+use crate::engine::routing::matching::{Incoming, Matcher, Pattern};
 use crate::engine::routing::table::HostTable;
 use crate::engine::routing::{
     BackendRequest, GrpcStatus, Outcome, RequestProtocol, RouteResult, Scheme,
@@ -76,6 +76,7 @@ impl Router<'_> {
             let winner = self.first_match(t, req.host.as_deref(), &req.incoming)?;
             Some((winner, self.runner_up(t, req, winner)))
         });
+        explanation.extend(self.unevaluated(tables, req, found.as_ref().map(|(w, _)| *w)));
         let mut result = match found {
             Some((candidate, runner_up)) => {
                 let wins_at = explanation.len();
@@ -289,6 +290,44 @@ impl Router<'_> {
             .lookup(host, &incoming.path, false)
             .find(|c| self.matcher(c).is_some_and(|m| m.is_match(incoming)))
             .copied()
+    }
+
+    /// A line for each match tried before `winner` (all of them without one) whose regular
+    /// expression is not evaluated: one the data plane cannot program is skipped, as the
+    /// data plane does not route by it; for one gwctl cannot evaluate, the answer is unknown.
+    fn unevaluated(
+        &self,
+        tables: &[&HostTable<Candidate>],
+        req: &Prepared<'_>,
+        winner: Option<Candidate>,
+    ) -> Vec<String> {
+        let mut lines = Vec::new();
+        for table in tables {
+            for c in table.lookup(req.host.as_deref(), &req.incoming.path, false) {
+                if Some(*c) == winner {
+                    return lines;
+                }
+                let Some((written, pattern)) = self.matcher(c).and_then(Matcher::unevaluated)
+                else {
+                    continue;
+                };
+                let Some(reference) = self.route_ref(c.route as usize) else {
+                    continue;
+                };
+                let (rule, index) = (c.rule, c.matcher);
+                let written = crate::text::cut(written, 200);
+                lines.push(match pattern {
+                    Pattern::Refused(why) => format!(
+                        "{reference} rule {rule} match {index} is not programmed, so it is not tried: its RegularExpression `{written}` cannot be programmed ({why})"
+                    ),
+                    _ => format!(
+                        "whether {reference} rule {rule} match {index} matches is unknown: gwctl does not evaluate its RegularExpression `{written}` ({})",
+                        pattern.problem().unwrap_or_default()
+                    ),
+                });
+            }
+        }
+        lines
     }
 
     /// The next candidate of another rule that also matches the request, and why `winner`

@@ -1,15 +1,17 @@
-//! Running a renderer (`kubectl kustomize`, `kustomize build`, `helm template`): found on
-//! `PATH`, given no stdin, bounded in time and in output. At the deadline, or when the
-//! output passes its bound, the renderer's whole process group is killed, so that a tool
-//! that started helpers (kustomize cloning a remote base with git, a Helm post-renderer)
-//! leaves nothing running and no pipe held open.
+//! Running a program gwctl depends on (a renderer: `kubectl kustomize`, `helm template`; an
+//! exec credential plugin): found on `PATH`, given no stdin, both output streams read at
+//! once (a program that fills one pipe while gwctl waited on the other would never
+//! finish), bounded in time and in output. At the deadline, or when the output passes its
+//! bound, the program's whole process group is killed, so that a tool that started helpers
+//! (kustomize cloning a remote base with git, a Helm post-renderer, a plugin's browser
+//! login) leaves nothing running and no pipe held open.
 
-use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// How much of a failing tool's stderr is kept, and how many of its lines its finding
@@ -92,38 +94,41 @@ fn is_executable(path: &Path) -> bool {
     path.is_file()
 }
 
-/// Runs `program ARGS` and returns its stdout: at most `max_output` bytes, within `timeout`.
+/// Runs `command` and returns its stdout: at most `max_output` bytes, within `timeout`
+/// (for the program and for the pipes it leaves open). The caller sets the program, its
+/// arguments and environment; stdin, stdout, stderr and the process group are set here.
 pub fn run(
-    program: &Path,
-    args: &[OsString],
+    command: &mut Command,
     timeout: Duration,
     max_output: usize,
 ) -> Result<Vec<u8>, Failure> {
-    let mut command = Command::new(program);
     command
-        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        // Its own process group, so that the whole group can be killed.
         command.process_group(0);
     }
     let mut child = command.spawn().map_err(Failure::Spawn)?;
     let overflowed = Arc::new(AtomicBool::new(false));
-    let stdout = child.stdout.take().map(|pipe| {
-        let overflowed = Arc::clone(&overflowed);
-        std::thread::spawn(move || read_bounded(pipe, max_output, &overflowed))
-    });
-    let stderr = child.stderr.take().map(|pipe| {
-        std::thread::spawn(move || {
-            let mut kept = read_bounded(pipe, MAX_STDERR_BYTES, &AtomicBool::new(false));
-            kept.truncate(MAX_STDERR_BYTES);
-            kept
-        })
-    });
+    let (sender, received) = mpsc::channel();
+    if let Some(pipe) = child.stdout.take() {
+        read_in_thread(
+            pipe,
+            max_output,
+            Arc::clone(&overflowed),
+            STDOUT,
+            sender.clone(),
+        );
+    }
+    if let Some(pipe) = child.stderr.take() {
+        let ignored = Arc::new(AtomicBool::new(false));
+        read_in_thread(pipe, MAX_STDERR_BYTES, ignored, STDERR, sender);
+    } else {
+        drop(sender);
+    }
     let deadline = Instant::now() + timeout;
     let status = loop {
         match child.try_wait() {
@@ -139,9 +144,21 @@ pub fn run(
     if status.is_err() {
         kill_group(&mut child);
     }
-    let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
-    let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
     let status = status?;
+    // The pipes close when every process holding them has exited: something the program
+    // left running in the background may hold them past its own exit.
+    let mut streams: [Vec<u8>; 2] = Default::default();
+    for _ in 0..streams.len() {
+        match received.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok((stream, bytes)) => streams[stream] = bytes,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                kill_group(&mut child);
+                return Err(Failure::TimedOut(timeout));
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let [stdout, stderr] = streams;
     if overflowed.load(Ordering::Relaxed) {
         return Err(Failure::TooLarge(max_output));
     }
@@ -152,6 +169,24 @@ pub fn run(
         });
     }
     Ok(stdout)
+}
+
+const STDOUT: usize = 0;
+const STDERR: usize = 1;
+
+/// Reads `pipe` on a thread of its own ([`read_bounded`]) and sends what it kept as `stream`.
+fn read_in_thread(
+    pipe: impl Read + Send + 'static,
+    limit: usize,
+    overflowed: Arc<AtomicBool>,
+    stream: usize,
+    sender: mpsc::Sender<(usize, Vec<u8>)>,
+) {
+    std::thread::spawn(move || {
+        let mut kept = read_bounded(pipe, limit, &overflowed);
+        kept.truncate(limit);
+        let _ = sender.send((stream, kept));
+    });
 }
 
 /// Reads `pipe` to its end, keeping at most `limit` bytes; past the limit it sets
@@ -191,13 +226,14 @@ fn kill_group(child: &mut Child) {
     let _ = child.wait();
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
 
     fn sh(script: &str, timeout: Duration, max: usize) -> Result<Vec<u8>, Failure> {
         let shell = find_on_path("sh").expect("sh is on PATH");
-        run(&shell, &["-c".into(), script.into()], timeout, max)
+        run(Command::new(shell).args(["-c", script]), timeout, max)
     }
 
     #[test]
@@ -218,12 +254,21 @@ mod tests {
             Err(Failure::TooLarge(1000))
         ));
         let missing = run(
-            Path::new("/nonexistent/tool"),
-            &[],
+            &mut Command::new("/nonexistent/tool"),
             Duration::from_secs(1),
             1,
         );
         assert!(matches!(missing, Err(Failure::Spawn(_))));
+    }
+
+    /// A program that exits but leaves a background process holding its pipes: the run
+    /// ends at the deadline, and the group is killed.
+    #[test]
+    fn pipes_held_after_exit_end_at_the_deadline() {
+        let started = Instant::now();
+        let result = sh("sleep 30 & echo started", Duration::from_millis(300), 100);
+        assert!(matches!(result, Err(Failure::TimedOut(_))), "{result:?}");
+        assert!(started.elapsed() < Duration::from_secs(10));
     }
 
     /// The deadline kills the whole group: a grandchild holding stdout open does not keep
