@@ -186,6 +186,9 @@ impl Plan {
             None => crate::model::build(&sources, &self.build),
         };
         diagnostics.extend(model_diagnostics);
+        // The model holds what the analysis reads; the findings' locations are resolved
+        // against the few documents they point into, parsed again.
+        sources.free_trees();
         let mut analysis = crate::engine::analyze(&world, &engine_options);
         diagnostics.append(&mut analysis.diagnostics);
         diagnostics.extend(crate::checks::run(&world, &analysis));
@@ -212,6 +215,10 @@ impl Plan {
             }
             None => (Config::default(), Applied::default()),
         };
+        sources.reread(diagnostics.iter().flat_map(|d| {
+            let related = d.related.iter().map(|related| &related.location);
+            d.location.iter().chain(related)
+        }));
         sort_diagnostics(&sources, &mut diagnostics);
         Loaded {
             sources,

@@ -300,9 +300,9 @@ fn identity(item: &serde_json::Value) -> (String, String) {
 }
 
 /// A metadata-only Secret or ConfigMap: what the API server guarantees about its content.
-/// A `kubernetes.io/tls` Secret has `tls.crt` and `tls.key` (the server validates that);
-/// anything else about the content is unknown, and ConfigMaps (CA bundles) are presumed
-/// valid rather than reported on content gwctl did not read.
+/// Whether a Secret is of type `kubernetes.io/tls` is known (from the second list); its
+/// content, and a ConfigMap's, is not, so it is marked content-unknown: never judged
+/// malformed on data gwctl did not read.
 fn describe_content(
     item: &mut serde_json::Value,
     kind: &str,
@@ -314,11 +314,8 @@ fn describe_content(
     };
     if is_tls {
         object.insert("type".into(), "kubernetes.io/tls".into());
-        object.insert(
-            "data".into(),
-            serde_json::json!({"tls.crt": "", "tls.key": ""}),
-        );
-    } else if kind == "ConfigMap" {
+    }
+    if kind == "Secret" || kind == "ConfigMap" {
         let metadata = object
             .entry("metadata")
             .or_insert_with(|| serde_json::json!({}));
@@ -343,7 +340,11 @@ mod tests {
         let mut secret = serde_json::json!({"metadata": {"name": "cert", "namespace": "ns"}});
         describe_content(&mut secret, "Secret", &tls);
         assert_eq!(secret["type"], "kubernetes.io/tls");
-        assert!(secret["data"].get("tls.key").is_some());
+        assert!(secret.get("data").is_none(), "no made-up content");
+        assert_eq!(
+            secret["metadata"]["annotations"][CONTENT_UNKNOWN_ANNOTATION],
+            "true"
+        );
         let mut other = serde_json::json!({"metadata": {"name": "x", "namespace": "ns"}});
         describe_content(&mut other, "Secret", &tls);
         assert!(other.get("type").is_none());

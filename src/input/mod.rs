@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Location, Rule, rule};
+use crate::diag::{Diagnostic, Location, Origin, Rule, rule};
 use crate::source::{DocId, FileId, SourceFile, Span};
 use crate::yaml::{Document, Limits, Node};
 pub use render::RenderOptions;
@@ -54,6 +54,43 @@ impl Sources {
         self.files.push(file);
         self.documents.extend(documents);
         diagnostics
+    }
+
+    /// Frees the documents' trees: once the model is built, only the findings' locations
+    /// refer back to them, and [`Sources::reread`] parses those documents again.
+    pub fn free_trees(&mut self) {
+        for document in &mut self.documents {
+            document.free_tree();
+        }
+    }
+
+    /// Parses again the freed trees of the documents whose fields `locations` point into,
+    /// on all cores, so that resolving them afterwards reads no text (an object's own
+    /// position needs no tree).
+    pub fn reread<'l>(&self, locations: impl Iterator<Item = &'l Location>) {
+        let mut wanted: Vec<DocId> = locations
+            .filter_map(|location| match location {
+                Location::Field {
+                    origin: Origin::Document { doc, .. },
+                    path,
+                    ..
+                } if !path.is_root() => Some(*doc),
+                _ => None,
+            })
+            .filter(|&doc| self.documents.get(doc).is_some_and(|d| !d.has_tree()))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        crate::parallel::map_groups(
+            &wanted,
+            |_| 1,
+            64,
+            |_, group| {
+                for &doc in group {
+                    self.documents[doc].tree();
+                }
+            },
+        );
     }
 
     /// Whether any document is a Kubernetes object (or a `List` of them): a mapping with

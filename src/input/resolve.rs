@@ -27,25 +27,29 @@ pub fn resolve(sources: &Sources, location: &Location) -> Option<Resolved> {
                 return None;
             };
             let document = sources.documents.get(doc)?;
-            let mut node = document.root();
-            if let Some(i) = item {
-                node = node.get("items").and_then(|items| items.as_seq()?.get(i))?;
-            }
-            let (found, span, depth) = find(node, path);
-            let written = sources
-                .written_in
-                .get(&doc)
-                .filter(|_| item.is_none())
-                .and_then(|written| {
+            let written = sources.written_in.get(&doc).filter(|_| item.is_none());
+            if path.is_root() {
+                // The object itself is where it is declared; its span needs no tree.
+                match written {
+                    Some(written) => (written.file, written.object_span(None)?),
+                    None => (document.file, document.object_span(item)?),
+                }
+            } else {
+                let mut node = document.root();
+                if let Some(i) = item {
+                    node = node.get("items").and_then(|items| items.as_seq()?.get(i))?;
+                }
+                let (found, span, depth) = find(node, path);
+                let written = written.and_then(|written| {
                     let segments = FieldPath(path.0[..depth].to_vec());
                     let (as_written, written_span, written_depth) = find(written.root(), &segments);
-                    // The object itself is where it is declared; a field, where the
-                    // rendering kept its value.
+                    // A field is where the rendering kept its value.
                     let kept =
                         written_depth == depth && (depth == 0 || same_value(found, as_written));
                     kept.then_some((written.file, written_span))
                 });
-            written.unwrap_or((document.file, span))
+                written.unwrap_or((document.file, span))
+            }
         }
     };
     let (line, column) = sources.files.get(file)?.line_column(span.start);

@@ -356,6 +356,7 @@ mod tests {
                 location: None,
                 backends: Vec::new(),
                 route: None,
+                unknowns: Vec::new(),
             },
             skipped: None,
         }

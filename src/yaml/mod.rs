@@ -26,30 +26,130 @@ pub use rules::{
 use arena::{Arena, Value};
 pub use node::{Entries, Entry, Items, Map, Node, Seq, Tree, View};
 
+use std::sync::OnceLock;
+
 use crate::diag::{Diagnostic, Location};
 use crate::source::{FileId, Span, Text};
 
-/// One YAML document of a file.
+/// One YAML document of a file. Its tree can be freed once the model is built
+/// ([`Document::free_tree`]) and is then parsed again from the file's text on first use:
+/// only the documents a finding points into are read twice.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub file: FileId,
     /// 0-based position of the document in its file.
     pub index: usize,
-    tree: Tree,
+    tree: OnceLock<Tree>,
+    /// Where the tree was parsed from (`None` for a tree not read from a file).
+    source: Option<Reread>,
+    /// The objects' spans, kept when the tree is freed: every object's position is shown,
+    /// few of their fields are.
+    outline: Option<Outline>,
+}
+
+/// The spans of a document's root and of the items of its root's `items` (a `List`'s
+/// objects).
+#[derive(Debug, Clone)]
+struct Outline {
+    root: Span,
+    items: Box<[Span]>,
+}
+
+impl Outline {
+    fn of(root: Node<'_>) -> Self {
+        let items = root.get("items").and_then(|items| items.as_seq());
+        Outline {
+            root: root.span(),
+            items: items.map_or_else(Box::default, |items| {
+                items.iter().map(|item| item.span()).collect()
+            }),
+        }
+    }
+}
+
+/// What parses a document's tree again: its chunk of the file's text, which of the chunk's
+/// non-empty documents it is, and the limits it was read within.
+#[derive(Debug, Clone)]
+struct Reread {
+    text: Text,
+    chunk: (usize, usize),
+    nth: usize,
+    limits: Limits,
+}
+
+impl Reread {
+    /// The tree, as parsed the first time (the text is unchanged, so no error can arise;
+    /// an empty tree if one did).
+    fn parse(&self) -> Tree {
+        let (start, end) = self.chunk;
+        let chunk = split::Chunk { start, end };
+        let parsed = parse_chunk(&self.text, &chunk, 0, &self.limits, &mut Arena::default());
+        parsed
+            .roots
+            .ok()
+            .and_then(|roots| {
+                roots
+                    .into_iter()
+                    .filter(|tree| !tree.root().is_null())
+                    .nth(self.nth)
+            })
+            .unwrap_or_else(Tree::null)
+    }
 }
 
 impl Document {
+    /// A document whose tree is not read from a file (a configuration, a test's tree): it is
+    /// never freed.
     pub fn new(file: FileId, index: usize, tree: Tree) -> Self {
-        Document { file, index, tree }
+        Document {
+            file,
+            index,
+            tree: OnceLock::from(tree),
+            source: None,
+            outline: None,
+        }
     }
     pub fn root(&self) -> Node<'_> {
-        self.tree.root()
+        self.tree().root()
     }
     pub fn tree(&self) -> &Tree {
-        &self.tree
+        self.tree
+            .get_or_init(|| self.source.as_ref().map_or_else(Tree::null, Reread::parse))
     }
     pub fn into_root(self) -> Tree {
-        self.tree
+        let Document { tree, source, .. } = self;
+        tree.into_inner()
+            .unwrap_or_else(|| source.as_ref().map_or_else(Tree::null, Reread::parse))
+    }
+    /// Frees the tree of a document read from a file, keeping its [`Document::object_span`]s;
+    /// the next use of the tree parses it again.
+    pub fn free_tree(&mut self) {
+        if self.source.is_none() {
+            return;
+        }
+        if let Some(tree) = self.tree.take() {
+            self.outline = Some(Outline::of(tree.root()));
+        }
+    }
+
+    /// The span of the document's root (`item` `None`), or of item `item` of its root's
+    /// `items`, without parsing a freed tree again.
+    pub fn object_span(&self, item: Option<usize>) -> Option<Span> {
+        if let (None, Some(outline)) = (self.tree.get(), &self.outline) {
+            return match item {
+                None => Some(outline.root),
+                Some(i) => outline.items.get(i).copied(),
+            };
+        }
+        let root = self.root();
+        match item {
+            None => Some(root.span()),
+            Some(i) => Some(root.get("items")?.as_seq()?.get(i)?.span()),
+        }
+    }
+    /// Whether the tree is in memory (not freed, or parsed again since).
+    pub fn has_tree(&self) -> bool {
+        self.tree.get().is_some()
     }
 }
 
@@ -190,8 +290,20 @@ pub fn parse(
         diagnostics.extend(parsed.diagnostics);
         match roots {
             Ok(roots) => {
-                for tree in roots {
-                    documents.push(Document { file, index, tree });
+                for (nth, tree) in roots.into_iter().enumerate() {
+                    let source = Reread {
+                        text: text.clone(),
+                        chunk: (parsed.start, parsed.end),
+                        nth,
+                        limits: *limits,
+                    };
+                    documents.push(Document {
+                        file,
+                        index,
+                        tree: OnceLock::from(tree),
+                        source: Some(source),
+                        outline: None,
+                    });
                     index += 1;
                 }
             }

@@ -366,3 +366,47 @@ fn root_flow_collections_keep_their_positions_and_may_still_be_keys() {
         Some(1)
     );
 }
+
+/// A freed tree keeps its objects' spans and comes back, as parsed, on first use: the
+/// second of two documents in a chunk, a root flow collection (parsed after an inserted
+/// marker), a `List`'s items.
+#[test]
+fn freed_trees_are_parsed_again_as_they_were() {
+    let text =
+        "# c\n---\na: 1\n--- \n{\"kind\": \"List\", \"items\": [{\"b\": 2}, {\"c\": [3]}]}\n";
+    let (parsed, diagnostics) = parse(text);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let mut documents = parsed.documents;
+    let trees = |documents: &[Document]| -> Vec<String> {
+        documents
+            .iter()
+            .map(|d| format!("{:?}", d.root()))
+            .collect()
+    };
+    let spans = |documents: &[Document]| {
+        let list = &documents[1];
+        let items = (0..3).map(|i| list.object_span(Some(i)));
+        items
+            .chain([list.object_span(None), documents[0].object_span(None)])
+            .collect::<Vec<_>>()
+    };
+    let (before, spans_before) = (trees(&documents), spans(&documents));
+    assert_eq!(spans_before[2], None);
+    documents.iter_mut().for_each(Document::free_tree);
+    assert_eq!(spans(&documents), spans_before);
+    assert!(
+        documents.iter().all(|d| !d.has_tree()),
+        "spans need no tree"
+    );
+    assert_eq!(trees(&documents), before);
+    assert!(documents.iter().all(Document::has_tree));
+}
+
+/// A tree built by hand has no text to be parsed from again: it is never freed.
+#[test]
+fn trees_not_read_from_text_are_kept() {
+    let mut document = Document::new(0, 0, Tree::string("x"));
+    document.free_tree();
+    assert!(document.has_tree());
+    assert_eq!(document.root().as_str(), Some("x"));
+}

@@ -14,7 +14,7 @@ pub use validate::{
 };
 
 use super::classes::Reconciled;
-use super::conditions::{ConditionStatus, ListenerId, ListenerOwner, Verdict, reasons};
+use super::conditions::{ConditionStatus, ListenerId, ListenerOwner, Unknown, Verdict, reasons};
 use super::index::Index;
 use crate::diag::{Diagnostic, FieldPath};
 use crate::model::{GroupKind, RouteKind, World};
@@ -64,7 +64,11 @@ pub enum SetParent {
         message: String,
     },
     /// Depends on objects not in the input, or the parent is not reconciled.
-    Unknown { message: String },
+    Unknown {
+        message: String,
+        /// The objects that would decide it.
+        unknowns: Vec<Unknown>,
+    },
 }
 
 pub struct Listeners {

@@ -218,6 +218,14 @@ fn result_text(out: &mut String, r: &ResultView<'_>, style: &Style) {
         );
         trace.push_str(&format!("  {}\n", printable(&line)));
     }
+    if !r.unknowns.is_empty() {
+        trace.push_str("  decided by objects not in the input:\n");
+        for u in r.unknowns {
+            let line = printable(&format!("{u}: {}", u.why)).into_owned();
+            trace.push_str(&super::wrap(&line, style.width, "    ", "      "));
+            trace.push('\n');
+        }
+    }
     out.push_str(&trace);
 }
 
