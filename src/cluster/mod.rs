@@ -161,8 +161,13 @@ impl std::error::Error for ClusterError {}
 /// What was read.
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {
+    /// The API server's address, to name the cluster.
+    pub server: String,
     /// Every object, as span trees for the model builder.
     pub objects: Vec<Tree>,
+    /// The Gateway API CustomResourceDefinitions installed (`None`: they could not be
+    /// listed).
+    pub crds: Option<Vec<Tree>>,
     /// Notes and warnings (kinds not installed, lists forbidden).
     pub diagnostics: Vec<Diagnostic>,
     /// Kinds the user may not list: their objects are unknown.
@@ -219,6 +224,10 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
         }
     }
     for (job, result) in plan.jobs.into_iter().zip(listed) {
+        if job.kind == fetch::CRD_KIND {
+            snapshot.crds = installed_crds(result);
+            continue;
+        }
         match result {
             fetch::Listed::Items(items) if job.field_selector.is_none() => {
                 for mut item in items {
@@ -267,6 +276,38 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
         }
     }
     Ok(snapshot)
+}
+
+/// The Gateway API CRDs of the CRD list (`None`: it could not be read).
+fn installed_crds(listed: fetch::Listed) -> Option<Vec<Tree>> {
+    let fetch::Listed::Items(items) = listed else {
+        return None;
+    };
+    let gateway_api = |crd: &serde_json::Value| {
+        let group = crd["spec"]["group"].as_str().unwrap_or_default();
+        group == crate::model::GATEWAY_GROUP || group == crate::model::EXPERIMENTAL_GROUP
+    };
+    Some(
+        items
+            .into_iter()
+            .filter(gateway_api)
+            .map(Tree::from_json)
+            .collect(),
+    )
+}
+
+/// The warning when the cluster's CRDs could not be listed: the input is admitted against
+/// `release` instead.
+pub fn crds_unknown(release: &crate::admission::Release) -> Diagnostic {
+    Diagnostic::new(
+        &LIST_FORBIDDEN,
+        format!(
+            "may not list the cluster's CustomResourceDefinitions: the objects are checked against {release} instead"
+        ),
+    )
+    .help(
+        "grant `{apiGroups: [\"apiextensions.k8s.io\"], resources: [\"customresourcedefinitions\"], verbs: [\"list\"]}`, or name the release with --gateway-api-version and --gateway-api-channel".to_string(),
+    )
 }
 
 /// The note for a Gateway API kind whose CRD is not installed.

@@ -154,7 +154,6 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &classes::UNKNOWN_GATEWAY_CLASS,
     &classes::UNKNOWN_PARAMETERS,
     &listeners::LISTENER_UNSUPPORTED_PROTOCOL,
-    &listeners::LISTENER_INVALID_VALUE,
     &listeners::LISTENER_CONFLICT,
     &listeners::LISTENER_OVERLAPPING_TLS,
     &listeners::LISTENER_INVALID_ROUTE_KINDS,

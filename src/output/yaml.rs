@@ -450,7 +450,11 @@ mod tests {
             crate::source::SourceFile::in_memory("classes.yaml", text),
             &crate::yaml::Limits::default(),
         );
-        let (world, _) = crate::model::build(&sources, &crate::model::BuildOptions::default());
+        let (world, _) = crate::model::build(
+            &sources,
+            &crate::model::BuildOptions::default(),
+            crate::model::test_schemas(),
+        );
         let options = crate::engine::Options {
             controller: crate::profile::registry().resolve("example.com/ours").ok(),
             ..crate::engine::Options::default()

@@ -380,7 +380,7 @@ mod tests {
         let options = crate::model::BuildOptions {
             default_namespace: "default".into(),
         };
-        crate::model::build(&sources, &options).0
+        crate::model::build(&sources, &options, crate::model::test_schemas()).0
     }
 
     fn ns(namespace: &str, name: &str) -> NamespacedName {

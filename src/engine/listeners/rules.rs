@@ -31,33 +31,6 @@ rule! {
 
 rule! {
     /// ## What it does
-    /// Reports a listener that combines fields in a way the API server (CRD validation) rejects:
-    /// `tls` on HTTP, TCP or UDP listeners; `hostname` on TCP or UDP listeners; HTTPS or
-    /// TLS-Terminate listeners without `tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS
-    /// listeners without `tls`.
-    ///
-    /// ## Why it matters
-    /// The API server rejects the Gateway. gwctl predicts `Accepted=False` (`UnsupportedValue`)
-    /// for such a listener, as it does for a listener whose port or hostname the schema rules
-    /// report (`invalid-field-value`, `invalid-hostname`, ...).
-    ///
-    /// ## Example
-    /// A TCP listener with a hostname:
-    #[example = "testdata/rules/listener-invalid-value/err.yaml"]
-    ///
-    /// ## Fix
-    /// Remove or correct the offending field.
-    pub static LISTENER_INVALID_VALUE {
-        code: "GW3004",
-        name: "listener-invalid-value",
-        severity: Error,
-        stage: Analysis,
-        summary: "A listener combines fields in a way the API rejects",
-    }
-}
-
-rule! {
-    /// ## What it does
     /// Reports an `allowedRoutes.kinds` entry that is not a route kind of group
     /// `gateway.networking.k8s.io` fitting the listener's protocol (HTTPRoute/GRPCRoute on
     /// HTTP(S), TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP).

@@ -3,10 +3,10 @@
 //! namespace selector; certificate references are [`super::tls`].
 
 use super::protocol::{Served, served, supported_kinds};
-use super::rules::{LISTENER_INVALID_SELECTOR, LISTENER_INVALID_VALUE};
+use super::rules::LISTENER_INVALID_SELECTOR;
 use super::tls::{CaOutcome, certificates, terminates_tls};
 use super::{ListenerState, listener_path};
-use crate::diag::{Diagnostic, FieldPath};
+use crate::diag::Diagnostic;
 use crate::engine::conditions::{ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::hostname;
 use crate::engine::index::Index;
@@ -15,109 +15,57 @@ use crate::model::{
 };
 use crate::profile::{ListenerProblem, Profile};
 
-/// A listener value the API server would reject.
-pub(super) enum InvalidValue {
-    /// A field the object-schema rules report where the model reads it (a missing or
-    /// out-of-range port, a malformed hostname): one problem, one finding, so only the
-    /// listener's condition says it again.
-    Schema(String),
-    /// A combination of fields only this stage checks, reported here.
-    Combination {
-        at: FieldPath,
-        problem: String,
-        help: String,
-    },
-}
+/// A listener value the API server would reject: admission reports it from the CRD (its
+/// schema, or a CEL rule), in the API server's words; one problem, one finding, so only the
+/// listener's condition says it again.
+pub(super) struct InvalidValue(String);
 
 impl InvalidValue {
     /// The listener's `Accepted` decision; `me` names the listener.
-    fn decision(self, me: &str, owner_meta: &Meta) -> Decision {
-        let status = ConditionStatus::False;
-        match self {
-            InvalidValue::Schema(problem) => Decision::silent(
-                status,
-                reasons::UNSUPPORTED_VALUE,
-                format!("{me} {problem}"),
-            ),
-            InvalidValue::Combination { at, problem, help } => Decision::reported(
-                &LISTENER_INVALID_VALUE,
-                owner_meta.at(at),
-                status,
-                reasons::UNSUPPORTED_VALUE,
-                format!("{me} {problem}"),
-            )
-            .help(help),
-        }
-    }
-
-    fn combination(at: FieldPath, problem: impl Into<String>, help: impl Into<String>) -> Self {
-        InvalidValue::Combination {
-            at,
-            problem: problem.into(),
-            help: help.into(),
-        }
+    fn decision(self, me: &str) -> Decision {
+        Decision::silent(
+            ConditionStatus::False,
+            reasons::UNSUPPORTED_VALUE,
+            format!("{me} {}", self.0),
+        )
     }
 }
 
 /// The first structural problem of the listener that the API server would reject.
 pub(super) fn invalid_value(l: &Listener) -> Option<InvalidValue> {
-    let path = listener_path(l.index);
     let protocol = l.protocol.known()?;
     let proto = protocol.as_str();
     if l.port.is_none() {
-        return Some(InvalidValue::Schema("has no valid port".into()));
+        return Some(InvalidValue("has no valid port".into()));
     }
     if let Some(h) = &l.hostname {
         if matches!(protocol, Protocol::Tcp | Protocol::Udp) {
-            return Some(InvalidValue::combination(
-                path.key("hostname"),
-                format!("is a {proto} listener with a hostname, which {proto} cannot match on"),
-                "remove `hostname` (TCP and UDP listeners match every connection on their port)",
-            ));
+            return Some(InvalidValue(format!(
+                "is a {proto} listener with a hostname, which {proto} cannot match on"
+            )));
         }
         if let Some(why) = hostname::invalid_reason(h) {
-            return Some(InvalidValue::Schema(format!(
+            return Some(InvalidValue(format!(
                 "has hostname `{h}`, which is not valid: {why}"
             )));
         }
     }
-    match (protocol, &l.tls) {
-        (Protocol::Http | Protocol::Tcp | Protocol::Udp, Some(_)) => {
-            Some(InvalidValue::combination(
-                path.key("tls"),
-                format!(
-                    "is a {proto} listener with a `tls` section, which only HTTPS and TLS listeners may have"
-                ),
-                "remove `tls`, or change the protocol to HTTPS/TLS if this listener should terminate TLS",
-            ))
-        }
-        (Protocol::Https | Protocol::Tls, None) => Some(InvalidValue::combination(
-            path.clone(),
-            format!("is a {proto} listener without `tls`"),
-            if protocol == Protocol::Https {
-                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret"
-            } else {
-                "add `tls.mode: Passthrough`, or `tls.mode: Terminate` with certificateRefs"
-            },
-        )),
+    let problem = match (protocol, &l.tls) {
+        (Protocol::Http | Protocol::Tcp | Protocol::Udp, Some(_)) => format!(
+            "is a {proto} listener with a `tls` section, which only HTTPS and TLS listeners may have"
+        ),
+        (Protocol::Https | Protocol::Tls, None) => format!("is a {proto} listener without `tls`"),
         (Protocol::Https, Some(t)) if t.mode == Known::Known(TlsMode::Passthrough) => {
-            Some(InvalidValue::combination(
-                path.key("tls").key("mode"),
-                "is an HTTPS listener with `tls.mode: Passthrough`; HTTPS always terminates TLS",
-                "use `protocol: TLS` for passthrough, or `mode: Terminate`",
-            ))
+            "is an HTTPS listener with `tls.mode: Passthrough`; HTTPS always terminates TLS".into()
         }
         (_, Some(t))
             if terminates_tls(l) && t.certificate_refs.is_empty() && t.options.is_empty() =>
         {
-            Some(InvalidValue::combination(
-                path.key("tls"),
-                "terminates TLS but has no `tls.certificateRefs`",
-                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret",
-            ))
+            "terminates TLS but has no `tls.certificateRefs`".into()
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(InvalidValue(problem))
 }
 
 /// Validates one listener of `owner_meta` (a Gateway or ListenerSet) as `profile`'s
@@ -158,7 +106,7 @@ pub(super) fn validate(
         kinds_problem.get_or_insert(verdict);
     }
     if let Some(invalid) = invalid_value(l) {
-        let verdict = invalid.decision(&me, owner_meta).record(diags);
+        let verdict = invalid.decision(&me).record(diags);
         state.reject(ListenerProblem::InvalidValue, verdict);
     } else if terminates_tls(l) && l.tls.is_some() {
         certificates(index, profile, owner_meta, l, ca, &me, &mut state, diags);

@@ -28,10 +28,10 @@ const SERVED_PATHS: usize = 10;
 fn listener_hostnames(listeners: &[&ListenerIndex]) -> String {
     let mut hostnames: Vec<String> = Vec::new();
     for l in listeners {
-        if let Some(h) = &l.hostname {
-            if !hostnames.contains(h) {
-                hostnames.push(h.clone());
-            }
+        if let Some(h) = &l.hostname
+            && !hostnames.contains(h)
+        {
+            hostnames.push(h.clone());
         }
     }
     format!(
@@ -147,10 +147,10 @@ impl Router<'_> {
         let mut seen = std::collections::HashSet::new();
         let candidates = (tables.iter()).flat_map(|t| t.lists_for(host).flat_map(|l| l.all()));
         for candidate in candidates {
-            if let Some(Matcher::Http(m)) = self.matcher(candidate) {
-                if seen.insert(m.path_written()) {
-                    paths.push(m.path_written());
-                }
+            if let Some(Matcher::Http(m)) = self.matcher(candidate)
+                && seen.insert(m.path_written())
+            {
+                paths.push(m.path_written());
             }
         }
         if paths.is_empty() {
