@@ -47,6 +47,10 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l context -d 'Kubeco
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l request-timeout -d 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l max-documents -d 'Most YAML documents read from one file' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l url-timeout -d 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l gateway-api-version -d 'The Gateway API release whose CRDs the objects are checked against (`v1.6.1`, `v1.4`) [default: `gatewayApiVersion` of the configuration, else the newest; with --cluster, the cluster\'s own CRDs]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l gateway-api-channel -d 'The release channel of those CRDs [default: `gatewayApiChannel` of the configuration, else standard]' -r -f -a "standard\t''
+experimental\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand check" -l crds -d 'Check against the CustomResourceDefinitions in these files, directory or URL instead of a Gateway API release' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "human\t'Source snippets and a status summary'
 table\t'One row per route parent'
 json\t'The `gwctl/v1` CheckReport'
@@ -87,6 +91,10 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l context -d 'Kub
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l request-timeout -d 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l max-documents -d 'Most YAML documents read from one file' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l url-timeout -d 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l gateway-api-version -d 'The Gateway API release whose CRDs the objects are checked against (`v1.6.1`, `v1.4`) [default: `gatewayApiVersion` of the configuration, else the newest; with --cluster, the cluster\'s own CRDs]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l gateway-api-channel -d 'The release channel of those CRDs [default: `gatewayApiChannel` of the configuration, else standard]' -r -f -a "standard\t''
+experimental\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l crds -d 'Check against the CustomResourceDefinitions in these files, directory or URL instead of a Gateway API release' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l gateway -d 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l port -d 'The Gateway port. Default: every port with a listener for the request' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l scheme -d 'The scheme of the connection. Default: the protocol of the port\'s listeners' -r -f -a "http\t''
@@ -136,6 +144,10 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l context -d 'Kubecon
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l request-timeout -d 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l max-documents -d 'Most YAML documents read from one file' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l url-timeout -d 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l gateway-api-version -d 'The Gateway API release whose CRDs the objects are checked against (`v1.6.1`, `v1.4`) [default: `gatewayApiVersion` of the configuration, else the newest; with --cluster, the cluster\'s own CRDs]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l gateway-api-channel -d 'The release channel of those CRDs [default: `gatewayApiChannel` of the configuration, else standard]' -r -f -a "standard\t''
+experimental\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l crds -d 'Check against the CustomResourceDefinitions in these files, directory or URL instead of a Gateway API release' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l git -d 'Compare the working tree with this git revision (`main`, `HEAD~1`, a commit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -l requests -d 'The requests to compare (a `simulate --requests` file) [default: one request per HTTPRoute match]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "human\t'Input errors, then one line per change, regressions marked'
@@ -168,6 +180,10 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l context -d 'Kubeco
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l request-timeout -d 'Timeout of each request to the API server (`30s`, `1m`, `500ms`; a bare number is seconds)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l max-documents -d 'Most YAML documents read from one file' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l url-timeout -d 'How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l gateway-api-version -d 'The Gateway API release whose CRDs the objects are checked against (`v1.6.1`, `v1.4`) [default: `gatewayApiVersion` of the configuration, else the newest; with --cluster, the cluster\'s own CRDs]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l gateway-api-channel -d 'The release channel of those CRDs [default: `gatewayApiChannel` of the configuration, else standard]' -r -f -a "standard\t''
+experimental\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l crds -d 'Check against the CustomResourceDefinitions in these files, directory or URL instead of a Gateway API release' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l address -d 'Where the Gateway listens: `IP`, `IP:PORT`, `[IPv6]:PORT` or `NAME[:PORT]`. Without a port, each request goes to its Gateway port' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l gateway -d 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: the only Gateway' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand probe" -l port -d 'The Gateway port to probe. Default: every port with an HTTP or HTTPS listener' -r

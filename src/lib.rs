@@ -2,12 +2,14 @@
 //!
 //! The layers, bottom first (`tests/it/architecture.rs` checks them): `source` (spans and
 //! ids), `text` (outside text fit to print) → `diag` (the vocabulary of findings) → `yaml` (span tree) → `input` (files, stdin,
-//! URLs; location resolution) → `model` (tolerant typed objects) → `engine` (attachment,
+//! URLs; location resolution) → `model` (tolerant typed objects) → `admission` (the API
+//! server's verdict from the CRDs) → `engine` (attachment,
 //! references, status; request routing) → `checks` (independent lints over the analysed
 //! world) → `cluster`, `config` → `pipeline` (one run of every stage) → `diff`, `probe` →
 //! `output` → `rules` (the registry) → `cli`.
 //! Analysis never prints; output never analyses.
 
+pub mod admission;
 pub mod checks;
 pub mod cli;
 pub mod cluster;

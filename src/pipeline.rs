@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::admission::{Channel, Crds, CrdsError, Release};
 use crate::cluster::{ClusterError, ClusterOptions, Snapshot};
 use crate::config::{Applied, Config, ConfigError, ConfigFile};
 use crate::diag::{Diagnostic, Location, Rule, Severity};
@@ -34,9 +35,24 @@ pub struct Plan {
     pub findings_namespace: Option<String>,
     /// Read `.gwctl.yaml` and apply it and the objects' suppressions (`None`: neither).
     pub configuration: Option<Configuration>,
+    /// The CRDs objects are admitted against.
+    pub gateway_api: GatewayApi,
     /// Paths that hold no Kubernetes object are an input like any other (`diff`: a side
     /// may be empty), not [`Error::NothingRead`].
     pub allow_nothing_read: bool,
+}
+
+/// Which CRDs the input is checked against: `crds` files, else an embedded release when
+/// `version` or `channel` is given, else the cluster's own (with a cluster), else the
+/// configuration's release, else the newest embedded release, standard channel.
+#[derive(Debug, Clone, Default)]
+pub struct GatewayApi {
+    /// `--gateway-api-version`.
+    pub version: Option<String>,
+    /// `--gateway-api-channel`.
+    pub channel: Option<Channel>,
+    /// `--crds`: files, directories or URLs of CustomResourceDefinitions.
+    pub crds: Option<String>,
 }
 
 /// Where the configuration comes from, and the rules it may name.
@@ -57,6 +73,8 @@ pub struct Inputs {
     pub diagnostics: Vec<Diagnostic>,
     pub cluster: Option<Snapshot>,
     pub config: Option<ConfigFile>,
+    /// The CRDs to admit against (`None`: the newest embedded release, standard).
+    pub release: Option<Release>,
 }
 
 /// The result of the pipeline.
@@ -73,6 +91,8 @@ pub struct Loaded {
     pub config: Config,
     /// What the configuration and the suppressions removed.
     pub applied: Applied,
+    /// The CRDs the objects were admitted against.
+    pub release: Release,
 }
 
 /// Why nothing could be analysed (exit code 2).
@@ -85,6 +105,8 @@ pub enum Error {
     NothingRead(String),
     Config(ConfigError),
     Cluster(ClusterError),
+    /// The CRDs asked for cannot be used (an unknown release, unreadable `--crds`).
+    Crds(CrdsError),
 }
 
 impl std::fmt::Display for Error {
@@ -98,6 +120,7 @@ impl std::fmt::Display for Error {
             Error::NothingRead(what) => f.write_str(what),
             Error::Config(e) => e.fmt(f),
             Error::Cluster(e) => e.fmt(f),
+            Error::Crds(e) => e.fmt(f),
         }
     }
 }
@@ -141,7 +164,7 @@ impl Plan {
             input.exclude.extend(found.config.exclude.iter().cloned());
         }
         let mut sources = Sources::default();
-        let diagnostics = if input.paths.is_empty() {
+        let mut diagnostics = if input.paths.is_empty() {
             Vec::new()
         } else {
             crate::input::read(&input, &mut sources).map_err(Error::Input)?
@@ -150,20 +173,68 @@ impl Plan {
         // an --include that matches nothing) must not go green. A read error is a finding
         // that says what went wrong instead.
         let failed_reading = diagnostics.iter().any(|d| d.severity == Severity::Error);
-        if !input.paths.is_empty() && !self.allow_nothing_read && !failed_reading {
-            if let Some(what) = crate::input::nothing_read(&sources, &input) {
-                return Err(Error::NothingRead(what));
-            }
+        if !input.paths.is_empty()
+            && !self.allow_nothing_read
+            && !failed_reading
+            && let Some(what) = crate::input::nothing_read(&sources, &input)
+        {
+            return Err(Error::NothingRead(what));
         }
+        let release = self.release(
+            config.as_ref().map(|c| &c.config),
+            cluster.as_ref(),
+            &mut diagnostics,
+        )?;
         Ok(self.analyze(Inputs {
             sources,
             diagnostics,
             cluster,
             config,
+            release: Some(release),
         }))
     }
 
-    /// The analysis of what was read (no I/O): model, engine, checks, status comparison,
+    /// The CRDs objects are admitted against (see [`GatewayApi`]).
+    fn release(
+        &self,
+        config: Option<&Config>,
+        cluster: Option<&Snapshot>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<Release, Error> {
+        let asked = &self.gateway_api;
+        if let Some(crds) = &asked.crds {
+            return read_crds(crds, &self.input);
+        }
+        let explicit = asked.version.is_some() || asked.channel.is_some();
+        if !explicit
+            && let Some(snapshot) = cluster
+            && let Some(crds) = &snapshot.crds
+        {
+            let objects: Vec<crate::yaml::Node> =
+                crds.iter().map(crate::yaml::Tree::root).collect();
+            let origin = crate::admission::Origin::Cluster(snapshot.server.clone());
+            return Ok(Release::single(
+                Crds::from_objects(&objects, origin).map_err(Error::Crds)?,
+            ));
+        }
+        let version = asked
+            .version
+            .clone()
+            .or_else(|| config.and_then(|c| c.gateway_api_version.clone()));
+        let channel = asked
+            .channel
+            .or_else(|| config.and_then(|c| c.gateway_api_channel))
+            .unwrap_or_default();
+        let release =
+            crate::admission::embedded::select(version.as_deref(), channel).map_err(Error::Crds)?;
+        if !explicit && cluster.is_some_and(|s| s.crds.is_none()) {
+            diagnostics.push(crate::cluster::crds_unknown(&release));
+        }
+        Ok(release)
+    }
+
+    /// The analysis of what was read (no I/O): admission, model, engine, checks, status
+    /// comparison,
     /// configuration; the findings sorted.
     pub fn analyze(&self, inputs: Inputs) -> Loaded {
         let Inputs {
@@ -171,19 +242,34 @@ impl Plan {
             mut diagnostics,
             cluster,
             config,
+            release,
         } = inputs;
+        let release = release.unwrap_or_else(newest_release);
         let mut engine_options = self.engine.clone();
+        let live = cluster.as_ref().map_or(&[][..], |s| s.objects.as_slice());
+        diagnostics.extend(crate::admission::check(
+            &sources,
+            &release,
+            &crate::admission::Options {
+                default_namespace: &self.build.default_namespace,
+                live,
+            },
+        ));
         let (world, model_diagnostics) = match cluster {
             Some(snapshot) => {
                 diagnostics.extend(snapshot.diagnostics);
                 engine_options.complete = true;
                 engine_options.unknown_kinds = snapshot.unknown_kinds;
-                let (mut world, model_diagnostics) =
-                    crate::model::build_with_cluster(&snapshot.objects, &sources, &self.build);
+                let (mut world, model_diagnostics) = crate::model::build_with_cluster(
+                    &snapshot.objects,
+                    &sources,
+                    &self.build,
+                    &release,
+                );
                 crate::cluster::overlay(&mut world);
                 (world, model_diagnostics)
             }
-            None => crate::model::build(&sources, &self.build),
+            None => crate::model::build(&sources, &self.build, &release),
         };
         diagnostics.extend(model_diagnostics);
         // The model holds what the analysis reads; the findings' locations are resolved
@@ -227,8 +313,44 @@ impl Plan {
             diagnostics,
             config,
             applied,
+            release,
         }
     }
+}
+
+/// The default CRDs: the newest embedded release, standard channel.
+fn newest_release() -> Release {
+    // The embedded table always has its newest standard bundle (its tests check it).
+    crate::admission::embedded::select(None, Channel::Standard)
+        .unwrap_or_else(|_| Release::single(Crds::empty()))
+}
+
+/// The CRDs in `--crds` files, directories or URLs.
+fn read_crds(location: &str, input: &InputOptions) -> Result<Release, Error> {
+    let options = InputOptions {
+        paths: vec![location.to_string()],
+        include: Vec::new(),
+        exclude: Vec::new(),
+        ..input.clone()
+    };
+    let mut sources = Sources::default();
+    let problems = crate::input::read(&options, &mut sources).map_err(Error::Input)?;
+    if let Some(problem) = problems.first() {
+        return Err(Error::Crds(CrdsError(format!(
+            "reading the CRDs in {location}: {}",
+            problem.message
+        ))));
+    }
+    let objects: Vec<crate::yaml::Node> = sources.documents.iter().map(|d| d.root()).collect();
+    let origin = crate::admission::Origin::Files(location.to_string());
+    let crds = Crds::from_objects(&objects, origin)
+        .map_err(|e| Error::Crds(CrdsError(format!("the CRDs in {location}: {e}"))))?;
+    if crds.bundles.iter().all(|b| b.crds.is_empty()) {
+        return Err(Error::Crds(CrdsError(format!(
+            "no CustomResourceDefinition in {location}"
+        ))));
+    }
+    Ok(Release::single(crds))
 }
 
 /// A `--requests` file, read.

@@ -1,9 +1,10 @@
 //! The explicit registry of every check, at the top of the crate (as zizmor's
 //! `registry.rs`). Each stage declares its rules with `diag::rule!` beside the code that
-//! emits them (the model's schema rules in `model/read/rules.rs`) and lists them in a
-//! `RULES` slice; the independent checks list theirs in `checks::CHECKS`. This module joins
-//! the lists. Stages that look rules up by code or name (the configuration, suppressions)
-//! are handed [`all`] as a parameter instead of importing it.
+//! emits them (the model's in `model/read/rules.rs`, admission's in `admission/rules.rs`)
+//! and lists them in a `RULES` slice; the independent checks list theirs in
+//! `checks::CHECKS`. This module joins the lists. Stages that look rules up by code or name
+//! (the configuration, suppressions) are handed [`all`] as a parameter instead of
+//! importing it.
 
 use std::sync::OnceLock;
 
@@ -17,6 +18,7 @@ const AREAS: &[&[&Rule]] = &[
     crate::input::RULES,
     crate::yaml::RULES,
     crate::model::RULES,
+    crate::admission::RULES,
     crate::cluster::RULES,
     crate::engine::RULES,
     crate::engine::routing::requests::RULES,
@@ -68,10 +70,11 @@ mod tests {
     #[test]
     fn each_area_declares_its_stage() {
         let checks: Vec<&Rule> = crate::checks::CHECKS.iter().map(|c| c.rule).collect();
-        let stages: [(&[&Rule], &[Stage]); 8] = [
+        let stages: [(&[&Rule], &[Stage]); 9] = [
             (crate::input::RULES, &[Stage::Input]),
             (crate::yaml::RULES, &[Stage::Yaml]),
             (crate::model::RULES, &[Stage::Schema]),
+            (crate::admission::RULES, &[Stage::Schema]),
             (crate::cluster::RULES, &[Stage::Cluster]),
             (crate::engine::RULES, &[Stage::Analysis]),
             (crate::engine::routing::requests::RULES, &[Stage::Input]),
@@ -171,7 +174,7 @@ mod tests {
                 .filter(|l| l.trim_start().starts_with("```"))
                 .map(str::trim)
                 .collect();
-            if fences.len() % 2 != 0 || fences.iter().step_by(2).any(|f| *f == "```") {
+            if !fences.len().is_multiple_of(2) || fences.iter().step_by(2).any(|f| *f == "```") {
                 problems.push(format!(
                     "{}: code blocks must be closed and name a language: {fences:?}",
                     rule.code

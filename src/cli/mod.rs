@@ -129,6 +129,19 @@ pub struct InputArgs {
     /// How long reading an http(s):// input may take (`500ms`, `5s`, `1m`; default 30s).
     #[arg(long, value_name = "DURATION", value_parser = crate::net::parse_duration)]
     pub url_timeout: Option<std::time::Duration>,
+    /// The Gateway API release whose CRDs the objects are checked against (`v1.6.1`,
+    /// `v1.4`) [default: `gatewayApiVersion` of the configuration, else the newest;
+    /// with --cluster, the cluster's own CRDs].
+    #[arg(long, value_name = "VERSION")]
+    pub gateway_api_version: Option<String>,
+    /// The release channel of those CRDs [default: `gatewayApiChannel` of the
+    /// configuration, else standard].
+    #[arg(long, value_name = "CHANNEL", value_parser = ["standard", "experimental"])]
+    pub gateway_api_channel: Option<String>,
+    /// Check against the CustomResourceDefinitions in these files, directory or URL
+    /// instead of a Gateway API release.
+    #[arg(long, value_name = "PATH|URL", conflicts_with_all = ["gateway_api_version", "gateway_api_channel"])]
+    pub crds: Option<String>,
 }
 
 /// The configuration flag, shared by the commands that report findings.
@@ -290,6 +303,14 @@ impl InputArgs {
             compare_status: self.compare_status,
             findings_namespace: self.reported_namespace().map(str::to_string),
             configuration: None,
+            gateway_api: crate::pipeline::GatewayApi {
+                version: self.gateway_api_version.clone(),
+                channel: self
+                    .gateway_api_channel
+                    .as_deref()
+                    .and_then(crate::admission::Channel::parse),
+                crds: self.crds.clone(),
+            },
             allow_nothing_read: false,
         }
     }

@@ -18,6 +18,9 @@ pub const PAGE_SIZE: usize = 500;
 const THREADS: usize = 4;
 
 const JSON: &str = "application/json";
+
+/// The kind of the CRD list: admission reads the installed Gateway API CRDs.
+pub const CRD_KIND: &str = "CustomResourceDefinition";
 /// Lists of metadata only: the server leaves out `data` (no Secret content crosses the wire).
 /// No fallback type is offered, so a server that cannot do this fails rather than sending
 /// full objects.
@@ -97,6 +100,14 @@ pub fn discover(client: &Client) -> Result<Plan, Failure> {
                 ..ListJob::core("Secret", "secrets", true)
             },
             ListJob::core("ConfigMap", "configmaps", true),
+            ListJob {
+                group: "apiextensions.k8s.io".into(),
+                version: "v1".into(),
+                kind: CRD_KIND.into(),
+                resource: "customresourcedefinitions".into(),
+                metadata_only: false,
+                field_selector: None,
+            },
         ],
         missing: Vec::new(),
     };
@@ -333,10 +344,10 @@ pub fn list_all(
                         failed.store(true, Ordering::Relaxed);
                     }
                     progress.list_done();
-                    if let Ok(mut results) = results.lock() {
-                        if let Some(slot) = results.get_mut(i) {
-                            *slot = Some(result);
-                        }
+                    if let Ok(mut results) = results.lock()
+                        && let Some(slot) = results.get_mut(i)
+                    {
+                        *slot = Some(result);
                     }
                 }
             });

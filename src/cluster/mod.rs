@@ -161,8 +161,13 @@ impl std::error::Error for ClusterError {}
 /// What was read.
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {
+    /// The API server's address, to name the cluster.
+    pub server: String,
     /// Every object, as span trees for the model builder.
     pub objects: Vec<Tree>,
+    /// The Gateway API CustomResourceDefinitions installed (`None`: they could not be
+    /// listed).
+    pub crds: Option<Vec<Tree>>,
     /// Notes and warnings (kinds not installed, lists forbidden).
     pub diagnostics: Vec<Diagnostic>,
     /// Kinds the user may not list: their objects are unknown.
@@ -215,6 +220,10 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
         }
     }
     for (job, result) in plan.jobs.into_iter().zip(listed) {
+        if job.kind == fetch::CRD_KIND {
+            snapshot.crds = installed_crds(result);
+            continue;
+        }
         match result {
             fetch::Listed::Items(items) if job.field_selector.is_none() => {
                 for mut item in items {
@@ -265,6 +274,38 @@ pub fn read(options: &ClusterOptions) -> Result<Snapshot, ClusterError> {
     Ok(snapshot)
 }
 
+/// The Gateway API CRDs of the CRD list (`None`: it could not be read).
+fn installed_crds(listed: fetch::Listed) -> Option<Vec<Tree>> {
+    let fetch::Listed::Items(items) = listed else {
+        return None;
+    };
+    let gateway_api = |crd: &serde_json::Value| {
+        let group = crd["spec"]["group"].as_str().unwrap_or_default();
+        group == crate::model::GATEWAY_GROUP || group == crate::model::EXPERIMENTAL_GROUP
+    };
+    Some(
+        items
+            .into_iter()
+            .filter(gateway_api)
+            .map(Tree::from_json)
+            .collect(),
+    )
+}
+
+/// The warning when the cluster's CRDs could not be listed: the input is admitted against
+/// `release` instead.
+pub fn crds_unknown(release: &crate::admission::Release) -> Diagnostic {
+    Diagnostic::new(
+        &LIST_FORBIDDEN,
+        format!(
+            "may not list the cluster's CustomResourceDefinitions: the objects are checked against {release} instead"
+        ),
+    )
+    .help(
+        "grant `{apiGroups: [\"apiextensions.k8s.io\"], resources: [\"customresourcedefinitions\"], verbs: [\"list\"]}`, or name the release with --gateway-api-version and --gateway-api-channel".to_string(),
+    )
+}
+
 /// The note for a Gateway API kind whose CRD is not installed.
 fn not_installed(kind: &str) -> Diagnostic {
     Diagnostic::new(
@@ -300,9 +341,9 @@ fn identity(item: &serde_json::Value) -> (String, String) {
 }
 
 /// A metadata-only Secret or ConfigMap: what the API server guarantees about its content.
-/// A `kubernetes.io/tls` Secret has `tls.crt` and `tls.key` (the server validates that);
-/// anything else about the content is unknown, and ConfigMaps (CA bundles) are presumed
-/// valid rather than reported on content gwctl did not read.
+/// Whether a Secret is of type `kubernetes.io/tls` is known (from the second list); its
+/// content, and a ConfigMap's, is not, so it is marked content-unknown: never judged
+/// malformed on data gwctl did not read.
 fn describe_content(
     item: &mut serde_json::Value,
     kind: &str,
@@ -314,11 +355,8 @@ fn describe_content(
     };
     if is_tls {
         object.insert("type".into(), "kubernetes.io/tls".into());
-        object.insert(
-            "data".into(),
-            serde_json::json!({"tls.crt": "", "tls.key": ""}),
-        );
-    } else if kind == "ConfigMap" {
+    }
+    if kind == "Secret" || kind == "ConfigMap" {
         let metadata = object
             .entry("metadata")
             .or_insert_with(|| serde_json::json!({}));
@@ -343,7 +381,11 @@ mod tests {
         let mut secret = serde_json::json!({"metadata": {"name": "cert", "namespace": "ns"}});
         describe_content(&mut secret, "Secret", &tls);
         assert_eq!(secret["type"], "kubernetes.io/tls");
-        assert!(secret["data"].get("tls.key").is_some());
+        assert!(secret.get("data").is_none(), "no made-up content");
+        assert_eq!(
+            secret["metadata"]["annotations"][CONTENT_UNKNOWN_ANNOTATION],
+            "true"
+        );
         let mut other = serde_json::json!({"metadata": {"name": "x", "namespace": "ns"}});
         describe_content(&mut other, "Secret", &tls);
         assert!(other.get("type").is_none());

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub use suppress::{Applied, IGNORE_ANNOTATION, UNUSED_SUPPRESSION, apply};
 
+use crate::admission::Channel;
 use crate::diag::{Diagnostic, Location, Rule, Severity, find_rule, rule};
 use crate::input::Sources;
 use crate::source::{SourceFile, Span};
@@ -36,6 +37,8 @@ rule! {
     /// exclude:             # like --exclude: walked files and directories to skip
     ///   - "**/kustomization.yaml"
     /// failOn: warning      # the default of --fail-on: error, warning, info or never
+    /// gatewayApiVersion: v1.4.1       # the default of --gateway-api-version
+    /// gatewayApiChannel: experimental # the default of --gateway-api-channel
     /// ```
     ///
     /// ## Why it matters
@@ -116,6 +119,10 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// The default of `--fail-on`.
     pub fail_on: Option<FailOn>,
+    /// The default of `--gateway-api-version`.
+    pub gateway_api_version: Option<String>,
+    /// The default of `--gateway-api-channel`.
+    pub gateway_api_channel: Option<Channel>,
 }
 
 /// A configuration that could be read, with its source text so that the problems in it can
@@ -298,10 +305,34 @@ impl Reader<'_> {
                         ),
                     }
                 }
+                "gatewayApiVersion" => {
+                    let versions = crate::admission::embedded::versions();
+                    match value.as_str() {
+                        Some(v) if crate::admission::embedded::select(Some(v), Channel::Standard).is_ok() => {
+                            config.gateway_api_version = Some(v.to_string());
+                        }
+                        _ => self.problem(
+                            value.span(),
+                            &format!("`gatewayApiVersion` must be one of {}", versions.join(", ")),
+                            None,
+                        ),
+                    }
+                }
+                "gatewayApiChannel" => match value.as_str().and_then(Channel::parse) {
+                    Some(channel) => config.gateway_api_channel = Some(channel),
+                    None => self.problem(
+                        value.span(),
+                        "`gatewayApiChannel` must be standard or experimental",
+                        None,
+                    ),
+                },
                 other => self.problem(
                     entry.key_span(),
                     &format!("unknown configuration key `{other}`"),
-                    Some("the keys are `severity`, `ignore`, `exclude` and `failOn`".to_string()),
+                    Some(
+                        "the keys are `severity`, `ignore`, `exclude`, `failOn`, `gatewayApiVersion` and `gatewayApiChannel`"
+                            .to_string(),
+                    ),
                 ),
             }
         }
@@ -411,7 +442,8 @@ mod tests {
     fn reads_every_key_by_code_or_name() {
         let (config, problems) = parsed(
             "severity:\n  GW1001: warning\n  route-without-parent-refs: info\n\
-             ignore: [gw4001]\nexclude: ['**/kustomization.yaml']\nfailOn: warning\n",
+             ignore: [gw4001]\nexclude: ['**/kustomization.yaml']\nfailOn: warning\n\
+             gatewayApiVersion: v1.2\ngatewayApiChannel: experimental\n",
         );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(config.severity.get("GW1001"), Some(&Severity::Warning));
@@ -419,6 +451,10 @@ mod tests {
         assert!(config.ignore.contains("GW4001"));
         assert_eq!(config.exclude, ["**/kustomization.yaml"]);
         assert_eq!(config.fail_on, Some(FailOn::Warning));
+        assert_eq!(config.gateway_api_version.as_deref(), Some("v1.2"));
+        assert_eq!(config.gateway_api_channel, Some(Channel::Experimental));
+        let (_, problems) = parsed("gatewayApiVersion: v0.1.0\ngatewayApiChannel: beta\n");
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 
     #[test]

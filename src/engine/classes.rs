@@ -1,6 +1,6 @@
 //! GatewayClass handling (§1) and the Gateway-level prerequisites of reconciliation.
 
-use super::conditions::{ConditionStatus, Decision, Verdict, reasons, types};
+use super::conditions::{ConditionStatus, Decision, Unknown, Verdict, reasons, types};
 use super::index::{Index, Lookup};
 use super::report::GatewayClassReport;
 use crate::diag::{Diagnostic, FieldPath, rule};
@@ -137,6 +137,9 @@ pub enum Reconciled {
         why: String,
         /// The fix, for a finding on one of its routes.
         help: String,
+        /// What would settle whether (and how) it is reconciled, when that is unknown
+        /// rather than decided (a class the input lacks, or another controller's).
+        unknowns: Vec<Unknown>,
     },
 }
 
@@ -190,6 +193,7 @@ pub fn gateway_reconciled(
             message: format!("{me} names no GatewayClass"),
             why: "it names no GatewayClass".to_string(),
             help: "set the Gateway's `gatewayClassName`".to_string(),
+            unknowns: Vec::new(),
         };
     };
     let not_reconciled = |rule, message| {
@@ -201,7 +205,8 @@ pub fn gateway_reconciled(
             message,
         )
     };
-    let (decision, why, help) = match index.class(class_name) {
+    let class_unknown = |why: String| vec![Unknown::new("GatewayClass", "", class_name, why)];
+    let (decision, why, help, unknowns) = match index.class(class_name) {
         Lookup::Found(class) => match controller_name {
             Some(wanted) if !handles(controller_name, class) => {
                 let theirs = class.controller_name.as_deref().unwrap_or("<unset>");
@@ -220,6 +225,9 @@ pub fn gateway_reconciled(
                         "its GatewayClass `{class_name}` belongs to controller `{theirs}`, not the one simulated (`{wanted}`)"
                     ),
                     help,
+                    class_unknown(format!(
+                        "its controller `{theirs}` is not the one simulated (`{wanted}`), so what it does with the Gateway is not predicted"
+                    )),
                 )
             }
             _ => return Reconciled::Yes,
@@ -236,6 +244,7 @@ pub fn gateway_reconciled(
             format!(
                 "add the GatewayClass `{class_name}` to the input if it is installed, or set the Gateway's gatewayClassName to an installed class"
             ),
+            Vec::new(),
         ),
         Lookup::Unknown => (
             not_reconciled(
@@ -253,12 +262,16 @@ pub fn gateway_reconciled(
             format!(
                 "add the GatewayClass `{class_name}` to the input (`kubectl get gatewayclass {class_name} -o yaml`), or pass --controller to name the controller that implements it"
             ),
+            class_unknown(format!(
+                "not in the input: its controller decides whether (and how) the Gateway serves traffic; add it (`kubectl get gatewayclass {class_name} -o yaml`), or pass --controller NAME"
+            )),
         ),
     };
     Reconciled::No {
         message: decision.record(diags).message,
         why,
         help,
+        unknowns,
     }
 }
 

@@ -129,6 +129,40 @@ impl Verdict {
     }
 }
 
+/// An object whose absence from the input (or unknown content) leaves a verdict open: what
+/// it is, and why it decides. Each `Unknown` decision names the objects that would settle
+/// it, so `simulate` can say what to supply instead of guessing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Unknown {
+    pub kind: String,
+    /// `""` for cluster-scoped kinds (GatewayClass, Namespace).
+    pub namespace: String,
+    pub name: String,
+    /// What it decides and how to supply it.
+    pub why: String,
+}
+
+impl Unknown {
+    pub fn new(kind: &str, namespace: &str, name: &str, why: impl Into<String>) -> Self {
+        Unknown {
+            kind: kind.to_string(),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            why: why.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Unknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.namespace.is_empty() {
+            write!(f, "{} {}", self.kind, self.name)
+        } else {
+            write!(f, "{} {}/{}", self.kind, self.namespace, self.name)
+        }
+    }
+}
+
 /// The outcome of one judgement (a parentRef's admission, a listener's validity, a
 /// reference's resolution): its status, reason and message and, when the judgement is
 /// reported, the finding that explains it. Both are made from one message in
@@ -142,6 +176,8 @@ pub struct Decision {
     pub message: String,
     /// Boxed: decisions travel in `Result`s, and most are not reported.
     pub finding: Option<Box<Diagnostic>>,
+    /// For an `Unknown` decision: the objects that would settle it.
+    pub unknowns: Vec<Unknown>,
 }
 
 impl Decision {
@@ -156,6 +192,7 @@ impl Decision {
             reason,
             message: message.into(),
             finding: None,
+            unknowns: Vec::new(),
         }
     }
     /// A decision reported by `rule` at `at`, with the decision's message.
@@ -171,7 +208,13 @@ impl Decision {
             reason,
             finding: Some(Box::new(Diagnostic::new(rule, message.clone()).at(at))),
             message,
+            unknowns: Vec::new(),
         }
+    }
+    /// An object that would settle this (`Unknown`) decision.
+    pub fn unknown(mut self, unknown: Unknown) -> Self {
+        self.unknowns.push(unknown);
+        self
     }
     /// The fix the finding suggests.
     pub fn help(mut self, help: impl Into<String>) -> Self {

@@ -35,11 +35,11 @@ pub(crate) mod testing;
 pub use routing::{RegexDialect, RegexSyntax};
 
 pub use conditions::{
-    BackendVerdict, Condition, ConditionStatus, ListenerId, ListenerOwner, reasons, types,
+    BackendVerdict, Condition, ConditionStatus, ListenerId, ListenerOwner, Unknown, reasons, types,
 };
 pub use report::{
-    Attachment, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus, Refusal,
-    RouteParentStatus, RouteReport,
+    Attachment, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus,
+    PendingAttachment, Refusal, RouteParentStatus, RouteReport,
 };
 
 /// What the analysis may assume about objects the input does not contain.
@@ -74,6 +74,11 @@ pub struct Analysis {
     pub attachments: Vec<Attachment>,
     /// Sorted by route, then parentRef.
     pub refusals: Vec<Refusal>,
+    /// Attachments that objects the input lacks decide; sorted by route, then parentRef.
+    pub pending: Vec<PendingAttachment>,
+    /// Listeners whose use for traffic depends on objects the input lacks (their Gateway's
+    /// class, a Secret), with those objects; sorted by listener.
+    pub undecided_listeners: Vec<(ListenerId, Vec<Unknown>)>,
     /// `backends[route][rule][backend_ref]`.
     pub backends: Vec<Vec<Vec<BackendVerdict>>>,
     /// Listeners that are usable for traffic (Accepted, not conflicted).
@@ -139,7 +144,6 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &classes::UNKNOWN_GATEWAY_CLASS,
     &classes::UNKNOWN_PARAMETERS,
     &listeners::LISTENER_UNSUPPORTED_PROTOCOL,
-    &listeners::LISTENER_INVALID_VALUE,
     &listeners::LISTENER_CONFLICT,
     &listeners::LISTENER_INVALID_ROUTE_KINDS,
     &listeners::LISTENERSET_NOT_ALLOWED,
@@ -200,6 +204,8 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         routes: judged.routes,
         attachments: judged.attachments,
         refusals: judged.refusals,
+        pending: judged.pending,
+        undecided_listeners: reports.undecided_listeners,
         backends: judged.backends,
         usable_listeners: reports.usable_listeners,
         regex: options.regex,

@@ -2,7 +2,7 @@
 //! each GatewayClass, Gateway, ListenerSet and route, and which route parentRefs attached
 //! to which listeners (or were refused, and why).
 
-use super::conditions::{Condition, ConditionStatus, ListenerId, types};
+use super::conditions::{Condition, ConditionStatus, ListenerId, Unknown, types};
 use crate::diag::Origin;
 use crate::model::{GroupKind, RouteKind};
 
@@ -112,7 +112,18 @@ pub struct Refusal {
     /// `None` when no listener was selected (no such parent, sectionName/port mismatch).
     pub listener: Option<ListenerId>,
     /// The route condition reason: `NoMatchingParent`, `NotAllowedByListeners`,
-    /// `NoMatchingListenerHostname`, ...
+    /// `NoMatchingListenerHostname`, ... (`Pending` when it is not known).
     pub reason: String,
     pub message: String,
+    /// For a `Pending` refusal: the objects that would decide it.
+    pub unknowns: Vec<Unknown>,
+}
+
+/// A route that attaches to a listener if objects the input lacks say so (a Namespace
+/// whose labels a listener's selector reads): a request it would take has no definite
+/// answer.
+#[derive(Debug, Clone)]
+pub struct PendingAttachment {
+    pub attachment: Attachment,
+    pub unknowns: Vec<Unknown>,
 }

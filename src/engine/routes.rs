@@ -7,7 +7,9 @@ use super::attachment::{self, Ctx, ROUTE_WITHOUT_PARENTS};
 use super::conditions::{BackendVerdict, types};
 use super::index::Index;
 use super::references;
-use super::report::{Attachment, ParentRefStatus, Refusal, RouteParentStatus, RouteReport};
+use super::report::{
+    Attachment, ParentRefStatus, PendingAttachment, Refusal, RouteParentStatus, RouteReport,
+};
 use crate::diag::{Diagnostic, FieldPath};
 use crate::model::Route;
 
@@ -19,6 +21,7 @@ pub(super) const PARALLEL_ROUTE_RULES: usize = 4_000;
 pub(super) struct JudgedRoutes {
     pub(super) routes: Vec<RouteReport>,
     pub(super) attachments: Vec<Attachment>,
+    pub(super) pending: Vec<PendingAttachment>,
     pub(super) refusals: Vec<Refusal>,
     pub(super) backends: Vec<Vec<Vec<BackendVerdict>>>,
     pub(super) diagnostics: Vec<Diagnostic>,
@@ -39,6 +42,7 @@ pub(super) fn judge_all(ctx: &Ctx, index: &Index, routes: &[Route]) -> JudgedRou
     );
     for part in parts {
         all.attachments.extend(part.attachments);
+        all.pending.extend(part.pending);
         all.refusals.extend(part.refusals);
         all.routes.extend(part.routes);
         all.backends.extend(part.backends);
@@ -80,9 +84,12 @@ fn judge_route(ctx: &Ctx, index: &Index, r: usize, route: &Route, out: &mut Judg
                 r,
                 route,
                 p,
-                &mut out.attachments,
-                &mut out.refusals,
-                &mut out.diagnostics,
+                &mut attachment::Recorded {
+                    attachments: &mut out.attachments,
+                    pending: &mut out.pending,
+                    refusals: &mut out.refusals,
+                    diagnostics: &mut out.diagnostics,
+                },
             )
         })
         .collect();

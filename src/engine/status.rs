@@ -5,20 +5,26 @@ use std::collections::{HashMap, HashSet};
 
 use super::classes::{Reconciled, parameters_problem};
 use super::conditions::{
-    Condition, ConditionStatus, ListenerId, ListenerOwner, Verdict, reasons, types,
+    Condition, ConditionStatus, ListenerId, ListenerOwner, Unknown, Verdict, reasons, types,
 };
-use super::index::Index;
+use super::index::{Index, Lookup};
 use super::listeners::{ListenerState, Listeners, SetParent};
 use super::references::{Purpose, check_object_ref};
 use super::report::{Attachment, GatewayReport, ListenerStatus};
 use crate::diag::{Diagnostic, FieldPath};
-use crate::model::{Gateway, Listener, Meta, World};
+use crate::model::{GATEWAY_GROUP, Gateway, Listener, Meta, World};
 
 /// Whether the owner of a listener (Gateway or ListenerSet) is in force.
 enum OwnerState<'a> {
     InForce,
-    Rejected { reason: &'a str, message: &'a str },
-    Unknown { message: &'a str },
+    Rejected {
+        reason: &'a str,
+        message: &'a str,
+    },
+    Unknown {
+        message: &'a str,
+        unknowns: &'a [Unknown],
+    },
 }
 
 /// Listener conditions, in the order Accepted, Conflicted, ResolvedRefs, Programmed.
@@ -26,7 +32,7 @@ fn listener_conditions(state: &ListenerState, owner: &OwnerState) -> Vec<Conditi
     use ConditionStatus::*;
     // No controller has looked at the listener: it carries only the Pending defaults, not
     // verdicts on conflicts or references nobody made.
-    if let OwnerState::Unknown { message } = owner {
+    if let OwnerState::Unknown { message, .. } = owner {
         return pending_conditions(message);
     }
     let conflicted = match &state.conflicted {
@@ -77,18 +83,74 @@ fn listener_conditions(state: &ListenerState, owner: &OwnerState) -> Vec<Conditi
     ]
 }
 
-/// The listeners of an owner in force that can carry traffic.
-fn usable_listeners<'a>(
-    owner: ListenerOwner,
-    states: &'a [ListenerState],
-    owner_state: &OwnerState,
-) -> impl Iterator<Item = ListenerId> + 'a {
-    let in_force = matches!(owner_state, OwnerState::InForce);
-    states
-        .iter()
-        .enumerate()
-        .filter(move |(_, st)| in_force && st.attachable())
-        .map(move |(index, _)| ListenerId { owner, index })
+/// Which listeners of an owner carry traffic, and which may, depending on objects the
+/// input lacks.
+#[derive(Default)]
+struct Usability {
+    usable: Vec<ListenerId>,
+    undecided: Vec<(ListenerId, Vec<Unknown>)>,
+}
+
+impl Usability {
+    /// Files the listeners of `owner` (`listeners`, judged `states`): usable when the owner
+    /// is in force and the listener attachable; undecided when the owner's state is
+    /// unknown, or the listener is accepted but its references are not known to resolve.
+    fn add(
+        &mut self,
+        index: &Index,
+        owner: (ListenerOwner, &Meta),
+        listeners: &[Listener],
+        states: &[ListenerState],
+        owner_state: &OwnerState,
+    ) {
+        let (owner, meta) = owner;
+        for (i, (l, st)) in listeners.iter().zip(states).enumerate() {
+            let id = ListenerId { owner, index: i };
+            match owner_state {
+                OwnerState::InForce if st.attachable() => {
+                    if st.resolved_refs.status == ConditionStatus::Unknown {
+                        let unknowns = reference_unknowns(index, meta, l);
+                        if !unknowns.is_empty() {
+                            self.undecided.push((id, unknowns));
+                            continue;
+                        }
+                    }
+                    self.usable.push(id);
+                }
+                OwnerState::Unknown { unknowns, .. } if !unknowns.is_empty() => {
+                    self.undecided.push((id, unknowns.to_vec()));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The certificate Secrets of listener `l` (of the owner `meta`) whose resolution the input
+/// cannot tell: not in it, or in another namespace whose ReferenceGrants it may lack.
+fn reference_unknowns(index: &Index, meta: &Meta, l: &Listener) -> Vec<Unknown> {
+    let Some(tls) = &l.tls else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for r in &tls.certificate_refs {
+        let ns = r.namespace.as_deref().unwrap_or(&meta.namespace);
+        let why = match index.secret(ns, &r.name) {
+            Lookup::Unknown => format!(
+                "not in the input: listener `{}` serves TLS only if it exists and holds a valid certificate; add its manifest, or pass --complete",
+                l.name
+            ),
+            _ if ns != meta.namespace && !index.complete_for(GATEWAY_GROUP, "ReferenceGrant") => {
+                format!(
+                    "in another namespace: listener `{}` may use it only if a ReferenceGrant in `{ns}` allows it, and the input may lack one; add the namespace's ReferenceGrants, or pass --complete",
+                    l.name
+                )
+            }
+            _ => continue,
+        };
+        out.push(Unknown::new(&r.kind, ns, &r.name, why));
+    }
+    out
 }
 
 fn listener_statuses(
@@ -177,6 +239,7 @@ pub struct Reports {
     pub gateways: Vec<GatewayReport>,
     pub listener_sets: Vec<GatewayReport>,
     pub usable_listeners: Vec<ListenerId>,
+    pub undecided_listeners: Vec<(ListenerId, Vec<Unknown>)>,
 }
 
 /// The status of every ListenerSet and Gateway (ListenerSets first: a Gateway counts its
@@ -190,7 +253,7 @@ pub fn assemble(
     diags: &mut Vec<Diagnostic>,
 ) -> Reports {
     let attached = attached_routes(attachments);
-    let mut usable = Vec::new();
+    let mut usability = Usability::default();
     let mut accepted_sets = vec![0u32; world.gateways.len()];
     let mut programmed_via_sets = vec![false; world.gateways.len()];
     let mut set_reports = Vec::with_capacity(world.listener_sets.len());
@@ -210,7 +273,13 @@ pub fn assemble(
             }
         }
         let owner = ListenerOwner::ListenerSet(s);
-        usable.extend(usable_listeners(owner, states, &owner_state));
+        usability.add(
+            index,
+            (owner, &set.meta),
+            &set.listeners,
+            states,
+            &owner_state,
+        );
         set_reports.push(GatewayReport {
             namespace: set.meta.namespace.clone(),
             name: set.meta.name.clone(),
@@ -226,16 +295,25 @@ pub fn assemble(
         let states = listeners.gateways.get(g).map_or(&[][..], Vec::as_slice);
         let owner = ListenerOwner::Gateway(g);
         let (conditions, owner_state) = match reconciled.get(g) {
-            Some(Reconciled::No { message, .. }) => {
-                (pending_conditions(message), OwnerState::Unknown { message })
-            }
+            Some(Reconciled::No {
+                message, unknowns, ..
+            }) => (
+                pending_conditions(message),
+                OwnerState::Unknown { message, unknowns },
+            ),
             _ => {
                 let via_sets = programmed_via_sets.get(g).copied().unwrap_or(false);
                 let conditions = gateway_conditions(index, gw, states, via_sets, diags);
                 (conditions, OwnerState::InForce)
             }
         };
-        usable.extend(usable_listeners(owner, states, &owner_state));
+        usability.add(
+            index,
+            (owner, &gw.meta),
+            &gw.listeners,
+            states,
+            &owner_state,
+        );
         gateway_reports.push(GatewayReport {
             namespace: gw.meta.namespace.clone(),
             name: gw.meta.name.clone(),
@@ -246,11 +324,13 @@ pub fn assemble(
             attached_listener_sets: Some(accepted_sets.get(g).copied().unwrap_or(0)),
         });
     }
-    usable.sort();
+    usability.usable.sort();
+    usability.undecided.sort();
     Reports {
         gateways: gateway_reports,
         listener_sets: set_reports,
-        usable_listeners: usable,
+        usable_listeners: usability.usable,
+        undecided_listeners: usability.undecided,
     }
 }
 
@@ -297,12 +377,19 @@ fn set_conditions<'a>(
             ];
             (conditions, OwnerState::Rejected { reason, message }, false)
         }
-        Some(SetParent::Unknown { message }) => (
+        Some(SetParent::Unknown { message, unknowns }) => (
             pending_conditions(message),
-            OwnerState::Unknown { message },
+            OwnerState::Unknown { message, unknowns },
             false,
         ),
-        None => (Vec::new(), OwnerState::Unknown { message: "" }, false),
+        None => (
+            Vec::new(),
+            OwnerState::Unknown {
+                message: "",
+                unknowns: &[],
+            },
+            false,
+        ),
     }
 }
 
@@ -323,12 +410,24 @@ fn gateway_conditions(
         None => listeners_verdict(states, &me).0,
     };
     let any_programmed = states.iter().any(ListenerState::programmed) || programmed_via_sets;
+    // A listener whose references the input cannot tell may be programmed.
+    let maybe_programmed = states
+        .iter()
+        .find(|st| st.attachable() && st.resolved_refs.status == Unknown);
     let programmed = match accepted.status {
         False => Verdict::new(False, reasons::INVALID, accepted.message.clone()),
         Unknown => Verdict::new(Unknown, reasons::PENDING, accepted.message.clone()),
         True if any_programmed => {
             Verdict::new(True, reasons::PROGRAMMED, format!("{me} is programmed"))
         }
+        True if let Some(st) = maybe_programmed => Verdict::new(
+            Unknown,
+            reasons::PENDING,
+            format!(
+                "whether {me} has a programmed listener is unknown: {}",
+                st.resolved_refs.message
+            ),
+        ),
         True => Verdict::new(
             False,
             reasons::INVALID,

@@ -248,11 +248,11 @@ fn explicit_files_globs_and_missing_paths() {
 #[test]
 fn rendered_directories_are_not_walked_raw() {
     let dir = TempDir::new();
-    dir.write("app/kustomization.yaml", "namespace: shop\nresources: [route.yaml, ../shared/svc.yaml, ../base]\npatches:\n- path: patch.yaml\n");
+    dir.write("app/kustomization.yaml", "namespace: shop\nresources: [route.yaml, ../common/svc.yaml, ../base]\npatches:\n- path: patch.yaml\n");
     dir.write("app/route.yaml", "kind: HTTPRoute\n");
     dir.write("app/patch.yaml", "kind: HTTPRoute\n");
-    dir.write("shared/svc.yaml", "kind: Service\n");
-    dir.write("shared/other.yaml", "kind: Service\n");
+    dir.write("common/svc.yaml", "kind: Service\n");
+    dir.write("common/other.yaml", "kind: Service\n");
     dir.write("base/Kustomization", "resources: [gw.yaml]\n");
     dir.write("base/gw.yaml", "kind: Gateway\n");
     dir.write("chart/Chart.yaml", "apiVersion: v2\nname: shop\n");
@@ -277,7 +277,7 @@ fn rendered_directories_are_not_walked_raw() {
         .collect();
     assert_eq!(
         targets,
-        ["kustomize app", "helm chart", "shared/other.yaml"]
+        ["kustomize app", "helm chart", "common/other.yaml"]
     );
     let reasons: Vec<(String, String)> = expanded
         .skipped
@@ -293,7 +293,7 @@ fn rendered_directories_are_not_walked_raw() {
                 format!("read through the kustomization in {app}")
             ),
             (
-                "shared/svc.yaml".to_string(),
+                "common/svc.yaml".to_string(),
                 format!("read through the kustomization in {app}")
             ),
         ]

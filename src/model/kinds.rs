@@ -1,5 +1,5 @@
 //! The route kinds, one row each: every list of route kinds gwctl keeps (the kinds it
-//! reads and their apiVersions, the fields of each, the listener protocols that serve it,
+//! reads, the listener protocols that serve it,
 //! whether it has hostnames, its filters and its matches, the backend protocols it can
 //! use) is read from [`ROUTE_KINDS`]. A new kind is one row of `route_kinds!` (which also
 //! declares its [`RouteKind`] variant), plus a reader and a matcher if it brings a new
@@ -33,34 +33,15 @@ pub struct RouteKindSpec {
     pub kind: RouteKind,
     /// The kind as written, in group [`GATEWAY_GROUP`].
     pub name: &'static str,
-    /// apiVersions (of [`GATEWAY_GROUP`]) served and not deprecated, from the CRDs.
-    pub served: &'static [&'static str],
-    /// Older versions, each with what happened to it.
-    pub deprecated: &'static [(&'static str, &'static str)],
     /// The listener protocols whose default `supportedKinds` include the kind (§2.4).
     pub protocols: &'static [Protocol],
     /// Whether the route has `spec.hostnames`, matched against listener hostnames (§4).
     pub hostnames: bool,
-    /// The fields of `spec`.
-    pub spec_fields: &'static [&'static str],
-    /// The fields of a rule.
-    pub rule_fields: &'static [&'static str],
     /// The filter `type`s a rule (and a backendRef) may have, in the CRD's order.
     pub filters: &'static [&'static str],
     pub matches: MatchFamily,
     pub app_protocols: AppProtocols,
 }
-
-/// What happened to a version that is no longer served.
-pub(super) const GONE: &str = "no longer served by the Gateway API CRDs";
-pub(super) const EXPERIMENTAL_ONLY: &str =
-    "deprecated and served only by the experimental-channel CRDs";
-
-/// The `spec` fields of kinds with and without hostnames.
-const SPEC_WITH_HOSTNAMES: &[&str] = &["parentRefs", "hostnames", "rules", "useDefaultGateways"];
-const SPEC_WITHOUT_HOSTNAMES: &[&str] = &["parentRefs", "rules", "useDefaultGateways"];
-/// The rule fields of connection-level kinds.
-const CONNECTION_RULE_FIELDS: &[&str] = &["name", "backendRefs"];
 
 /// Declares [`RouteKind`] and [`ROUTE_KINDS`] from one list of rows, so the enum and the
 /// table cannot disagree: row `i` is the kind whose discriminant is `i`.
@@ -82,20 +63,8 @@ macro_rules! route_kinds {
 route_kinds! {
     Http {
         name: "HTTPRoute",
-        served: &["v1", "v1beta1"],
-        deprecated: &[("v1alpha2", GONE)],
         protocols: &[Protocol::Http, Protocol::Https],
         hostnames: true,
-        spec_fields: SPEC_WITH_HOSTNAMES,
-        rule_fields: &[
-            "name",
-            "matches",
-            "filters",
-            "backendRefs",
-            "timeouts",
-            "retry",
-            "sessionPersistence",
-        ],
         filters: &[
             "RequestHeaderModifier",
             "ResponseHeaderModifier",
@@ -111,18 +80,8 @@ route_kinds! {
     }
     Grpc {
         name: "GRPCRoute",
-        served: &["v1"],
-        deprecated: &[("v1alpha2", GONE)],
         protocols: &[Protocol::Http, Protocol::Https],
         hostnames: true,
-        spec_fields: SPEC_WITH_HOSTNAMES,
-        rule_fields: &[
-            "name",
-            "matches",
-            "filters",
-            "backendRefs",
-            "sessionPersistence",
-        ],
         filters: &[
             "RequestHeaderModifier",
             "ResponseHeaderModifier",
@@ -134,39 +93,24 @@ route_kinds! {
     }
     Tls {
         name: "TLSRoute",
-        served: &["v1"],
-        deprecated: &[
-            ("v1alpha2", EXPERIMENTAL_ONLY),
-            ("v1alpha3", EXPERIMENTAL_ONLY),
-        ],
         protocols: &[Protocol::Tls],
         hostnames: true,
-        spec_fields: SPEC_WITH_HOSTNAMES,
-        rule_fields: CONNECTION_RULE_FIELDS,
         filters: &[],
         matches: MatchFamily::Connection,
         app_protocols: AppProtocols::Any,
     }
     Tcp {
         name: "TCPRoute",
-        served: &["v1"],
-        deprecated: &[("v1alpha2", EXPERIMENTAL_ONLY)],
         protocols: &[Protocol::Tcp],
         hostnames: false,
-        spec_fields: SPEC_WITHOUT_HOSTNAMES,
-        rule_fields: CONNECTION_RULE_FIELDS,
         filters: &[],
         matches: MatchFamily::Connection,
         app_protocols: AppProtocols::Any,
     }
     Udp {
         name: "UDPRoute",
-        served: &["v1"],
-        deprecated: &[("v1alpha2", EXPERIMENTAL_ONLY)],
         protocols: &[Protocol::Udp],
         hostnames: false,
-        spec_fields: SPEC_WITHOUT_HOSTNAMES,
-        rule_fields: CONNECTION_RULE_FIELDS,
         filters: &[],
         matches: MatchFamily::Connection,
         app_protocols: AppProtocols::Any,
@@ -219,11 +163,6 @@ mod tests {
         for kind in kinds {
             assert_eq!(kind.spec().kind, kind);
             assert!(!kind.spec().protocols.is_empty(), "{kind:?}");
-            assert_eq!(
-                kind.spec().hostnames,
-                kind.spec().spec_fields.contains(&"hostnames"),
-                "{kind:?}"
-            );
         }
         assert_eq!(
             RouteKind::served_on(Protocol::Https),

@@ -16,6 +16,7 @@ mod kinds;
 mod policies;
 mod read;
 mod route;
+mod schema;
 pub use core_kinds::{ConfigMap, Namespace, Secret, Service, ServicePort};
 pub use gateway::{
     AllowedRoutes, FromNamespaces, FrontendValidation, Gateway, GatewayAddress, GatewayClass,
@@ -24,12 +25,17 @@ pub use gateway::{
 };
 pub use kinds::{AppProtocols, MatchFamily, ROUTE_KINDS, RouteKind, RouteKindSpec};
 pub use policies::{BackendTlsPolicy, GrantFrom, GrantTo, PolicyTargetRef, ReferenceGrant};
-pub use read::{BuildOptions, RULES, build, build_with_cluster, kinds_in_group, nearest_name};
+#[cfg(test)]
+pub(crate) use read::test_support::schemas as test_schemas;
+pub use read::{
+    BuildOptions, RULES, build, build_with_cluster, kinds_in_group, nearest_name, rules,
+};
 pub use route::{
     BackendObjectRef, BackendRef, Filter, FilterKind, GrpcMatch, HeaderModifier, HttpMatch,
     ParentRef, PathMatch, PathMatchType, PathModifier, RequestMirror, RequestRedirect, Route,
     RouteMatch, RouteRule, UrlRewrite, ValueMatch, ValueMatchType,
 };
+pub use schema::{CrdSchemas, SchemaId};
 
 /// The API group of Gateway API kinds.
 pub const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";

@@ -377,6 +377,7 @@ fn probe_result(path: &str, predicted: u16, observed: Result<u16, &str>) -> Prob
                 Vec::new()
             },
             route: None,
+            unknowns: Vec::new(),
         },
         skipped: None,
     };

@@ -86,10 +86,10 @@ impl Style {
     pub fn for_terminal(choice: ColorChoice, is_terminal: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let mut style = Style::choose(choice, is_terminal, no_color);
-        if is_terminal {
-            if let Some((terminal_size::Width(columns), _)) = terminal_size::terminal_size() {
-                style.width = usize::from(columns).max(MIN_WIDTH);
-            }
+        if is_terminal
+            && let Some((terminal_size::Width(columns), _)) = terminal_size::terminal_size()
+        {
+            style.width = usize::from(columns).max(MIN_WIDTH);
         }
         style
     }

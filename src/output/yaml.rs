@@ -450,7 +450,11 @@ mod tests {
             crate::source::SourceFile::in_memory("classes.yaml", text),
             &crate::yaml::Limits::default(),
         );
-        let (world, _) = crate::model::build(&sources, &crate::model::BuildOptions::default());
+        let (world, _) = crate::model::build(
+            &sources,
+            &crate::model::BuildOptions::default(),
+            crate::model::test_schemas(),
+        );
         let options = crate::engine::Options {
             controller_name: Some("example.com/ours".to_string()),
             ..crate::engine::Options::default()

@@ -178,10 +178,10 @@ pub fn send_all(
                         continue;
                     }
                     let answer = send(&agent, &wording, address, probe, options);
-                    if let Ok(mut answers) = answers.lock() {
-                        if let Some(slot) = answers.get_mut(index) {
-                            *slot = Some(answer);
-                        }
+                    if let Ok(mut answers) = answers.lock()
+                        && let Some(slot) = answers.get_mut(index)
+                    {
+                        *slot = Some(answer);
                     }
                 }
             });
@@ -356,6 +356,7 @@ mod tests {
                 location: None,
                 backends: Vec::new(),
                 route: None,
+                unknowns: Vec::new(),
             },
             skipped: None,
         }

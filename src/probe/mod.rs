@@ -7,6 +7,7 @@
 
 pub mod client;
 
+use crate::engine::Unknown;
 use crate::engine::routing::requests::{NamedRequest, http_listeners};
 use crate::engine::routing::{
     NamespacedName, Outcome, Request, RequestProtocol, RouteResult, Router, Scheme,
@@ -35,11 +36,14 @@ pub struct Prediction {
     pub backends: Vec<NamespacedName>,
     /// `HTTPRoute ns/name rules[0].matches[1]`, when a route matched.
     pub route: Option<String>,
+    /// For an `Undetermined` prediction: the objects that would decide it.
+    pub unknowns: Vec<Unknown>,
 }
 
 impl Prediction {
     pub fn from_result(result: &RouteResult) -> Self {
         Prediction {
+            unknowns: result.unknowns.clone(),
             outcome: result.outcome,
             status_code: result.status_code,
             location: result.location.clone(),
@@ -318,6 +322,17 @@ impl Verdict {
         match observation {
             None => Verdict::Skipped("not sent".to_string()),
             Some(Err(error)) => Verdict::Failed(error.clone()),
+            // An undetermined prediction neither agrees nor disagrees with any answer.
+            Some(Ok(observation)) if probe.prediction.outcome == Outcome::Undetermined => {
+                let names: Vec<String> = (probe.prediction.unknowns.iter())
+                    .map(ToString::to_string)
+                    .collect();
+                Verdict::Skipped(format!(
+                    "not compared: the prediction is Undetermined (it needs {}); the Gateway answered {}",
+                    names.join(", "),
+                    observation.status_code
+                ))
+            }
             Some(Ok(observation)) => {
                 let differences = compare(&probe.prediction, observation);
                 if differences.is_empty() {
@@ -365,7 +380,7 @@ mod tests {
         let options = crate::model::BuildOptions {
             default_namespace: "default".into(),
         };
-        crate::model::build(&sources, &options).0
+        crate::model::build(&sources, &options, crate::model::test_schemas()).0
     }
 
     fn ns(namespace: &str, name: &str) -> NamespacedName {
@@ -390,6 +405,7 @@ mod tests {
             location: None,
             backends: backends.to_vec(),
             route: None,
+            unknowns: Vec::new(),
         }
     }
 
@@ -460,6 +476,31 @@ mod tests {
         assert!(compare(&redirect, &moved).is_empty());
         moved.location = Some("http://a.example/".into());
         assert_eq!(compare(&redirect, &moved).len(), 1);
+    }
+
+    #[test]
+    fn an_undetermined_prediction_is_not_compared() {
+        let probe = Probe {
+            name: "p".into(),
+            request: Request::default(),
+            scheme: Scheme::Http,
+            prediction: Prediction {
+                status_code: None,
+                unknowns: vec![Unknown::new("GatewayClass", "", "gc", "not in the input")],
+                ..prediction(Outcome::Undetermined, 0, &[])
+            },
+            skipped: None,
+        };
+        let observation = Observation {
+            status_code: 404,
+            backend: None,
+            location: None,
+        };
+        let verdict = Verdict::of(&probe, Some(&Ok(observation)));
+        assert!(
+            matches!(&verdict, Verdict::Skipped(why) if why.contains("GatewayClass gc") && why.contains("404")),
+            "{verdict:?}"
+        );
     }
 
     const GATEWAY: &str = r#"

@@ -369,10 +369,10 @@ impl OpenMap<'_> {
             };
             let pairs = self.arena.children(first, 2 * len as usize).to_vec();
             for pair in pairs.chunks_exact(2) {
-                if let [key, value] = pair {
-                    if self.position(self.key_text(key)).is_none() {
-                        self.push(*key, *value);
-                    }
+                if let [key, value] = pair
+                    && self.position(self.key_text(key)).is_none()
+                {
+                    self.push(*key, *value);
                 }
             }
         }

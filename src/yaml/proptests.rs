@@ -172,7 +172,11 @@ fn check_robust(text: &str) {
             assert_span(text, span);
         }
     }
-    let _ = crate::model::build(&sources, &crate::model::BuildOptions::default());
+    let _ = crate::model::build(
+        &sources,
+        &crate::model::BuildOptions::default(),
+        crate::model::test_schemas(),
+    );
 }
 
 /// Characters that change YAML structure, to break well-formed documents.

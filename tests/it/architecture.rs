@@ -210,10 +210,10 @@ fn without_tests(code: &str) -> (String, Vec<String>) {
         let item = &code[start + CFG_TEST.len()..end];
         if item.trim_end().ends_with(';') {
             let words: Vec<&str> = item.split_whitespace().collect();
-            if let Some(at) = words.iter().position(|w| *w == "mod") {
-                if let Some(name) = words.get(at + 1) {
-                    test_modules.push(name.trim_end_matches(';').to_string());
-                }
+            if let Some(at) = words.iter().position(|w| *w == "mod")
+                && let Some(name) = words.get(at + 1)
+            {
+                test_modules.push(name.trim_end_matches(';').to_string());
             }
         }
         for b in &mut out[start..end] {
@@ -490,10 +490,10 @@ fn function_name(line: &str) -> Option<&str> {
     }
     for qualifier in ["const", "async", "unsafe"] {
         rest = rest.trim_start();
-        if let Some(after) = rest.strip_prefix(qualifier) {
-            if after.starts_with(char::is_whitespace) {
-                rest = after;
-            }
+        if let Some(after) = rest.strip_prefix(qualifier)
+            && after.starts_with(char::is_whitespace)
+        {
+            rest = after;
         }
     }
     let after = rest.trim_start().strip_prefix("fn")?;

@@ -57,9 +57,19 @@ pub fn gwctl(args: &[&str], stdin: Option<&str>) -> Run {
 
 /// [`gwctl`] with these environment variables set as well (`PATH` for the renderers).
 pub fn gwctl_with_env(args: &[&str], stdin: Option<&str>, env: &[(&str, &std::ffi::OsStr)]) -> Run {
+    gwctl_in(root(), args, stdin, env)
+}
+
+/// [`gwctl_with_env`] run in directory `dir` instead of the repository's root.
+pub fn gwctl_in(
+    dir: &std::path::Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Run {
     let mut command = assert_cmd::Command::cargo_bin("gwctl").expect("the gwctl binary is built");
     command
-        .current_dir(root())
+        .current_dir(dir)
         .args(args)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
@@ -866,7 +876,7 @@ const SCENARIOS: &[Scenario] = &[
             Listener(GW, "web-copy", "Accepted", "False", "HostnameConflict"),
             Listener(GW, "admin", "Accepted", "True", "Accepted"),
             Gateway(GW, "Accepted", "True", "ListenersNotValid"),
-            Code("GW3005"),
+            Code("GW0123"),
         ],
     ),
     complete(

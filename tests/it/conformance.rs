@@ -1,5 +1,5 @@
 //! Conformance: the engine's predicted status against every case of the corpus
-//! (`$GWCTL_CONFORMANCE_DIR`, default `<crate>/../shared/conformance/cases`).
+//! (`tests/corpus/conformance`, upstream-derived: see `tests/corpus/NOTICE`).
 //!
 //! Each expectation of `expect.yaml` gets a stable id (`case/routes/ns/name/parent[0]/Accepted`).
 //! The test fails when an expectation fails that `tests/conformance-known-differences.yaml`
@@ -20,11 +20,9 @@ use gwctl::model::{self, BuildOptions};
 use gwctl::source::SourceFile;
 use gwctl::yaml::{self, Document, Limits, Node, Seq, Tree};
 
-fn cases_dir() -> PathBuf {
-    match std::env::var_os("GWCTL_CONFORMANCE_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/cases"),
-    }
+/// The conformance corpus, in the repository (`tests/corpus/NOTICE` says where it is from).
+pub fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/conformance")
 }
 
 /// Parses one YAML file with the project's own span tree.
@@ -44,6 +42,13 @@ fn parse_yaml(path: &Path) -> Tree {
         .unwrap_or_else(|| panic!("{}: no YAML document", path.display()))
 }
 
+/// The CRDs the corpus is read with: the newest release, experimental channel (the corpus
+/// uses experimental kinds and versions).
+pub fn release() -> gwctl::admission::Release {
+    gwctl::admission::embedded::select(None, gwctl::admission::Channel::Experimental)
+        .expect("the newest release is embedded")
+}
+
 fn analyze_case(manifests: &Path) -> Analysis {
     let text = std::fs::read_to_string(manifests)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", manifests.display()));
@@ -54,6 +59,7 @@ fn analyze_case(manifests: &Path) -> Analysis {
         &BuildOptions {
             default_namespace: "default".into(),
         },
+        &release(),
     );
     engine::analyze(
         &world,
@@ -321,7 +327,7 @@ fn conformance_corpus() {
     let dir = cases_dir();
     assert!(
         dir.is_dir(),
-        "conformance corpus not found at {}: set GWCTL_CONFORMANCE_DIR to the `cases` directory",
+        "conformance corpus not found at {}",
         dir.display()
     );
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)

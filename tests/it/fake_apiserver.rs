@@ -655,10 +655,10 @@ fn list(
         );
     }
     let mut items: Vec<&Value> = served.lists.get(kind).into_iter().flatten().collect();
-    if let Some(selector) = query_param(query, "fieldSelector").map(percent_decode) {
-        if let Some(wanted) = selector.strip_prefix("type=") {
-            items.retain(|i| i["type"].as_str().unwrap_or("Opaque") == wanted);
-        }
+    if let Some(selector) = query_param(query, "fieldSelector").map(percent_decode)
+        && let Some(wanted) = selector.strip_prefix("type=")
+    {
+        items.retain(|i| i["type"].as_str().unwrap_or("Opaque") == wanted);
     }
     let total = items.len();
     let start: usize = query_param(query, "continue")

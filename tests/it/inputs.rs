@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::cli::{
     ACME_FACTS, Fact, Run, acme_stream, array, assert_no_errors, check_facts, codes, gwctl,
-    gwctl_with_env, root, run_both_with_env, snapshot_of, str_field,
+    gwctl_in, gwctl_with_env, root, run_both_with_env, snapshot_of, str_field,
 };
 
 /// A fresh directory for one test, under the integration tests' temporary directory.
@@ -25,6 +25,21 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a scratch directory");
     dir
+}
+
+/// Runs gwctl in the scratch directories' parent, so that a scratch directory is named by a
+/// relative path whose length (and so the wrapping of the human report) does not depend on
+/// where the target directory is.
+fn gwctl_in_scratch(args: &[&str]) -> Run {
+    gwctl_in(Path::new(env!("CARGO_TARGET_TMPDIR")), args, None, &[])
+}
+
+/// `dir` relative to the scratch directories' parent (see [`gwctl_in_scratch`]).
+fn from_scratch(dir: &Path) -> String {
+    dir.strip_prefix(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap_or(dir)
+        .display()
+        .to_string()
 }
 
 fn write(dir: &Path, relative: &str, text: &str) {
@@ -202,14 +217,15 @@ fn walks_read_what_kubectl_applies() {
         Ok(report) => errors.extend(check_facts(&report, json.code, 1, ACME_FACTS)),
         Err(e) => errors.push(e),
     }
+    let relative = from_scratch(&dir);
     let runs = vec![
         (
-            format!("gwctl check -v {path}"),
-            gwctl(&["check", "-v", &path], None),
+            format!("gwctl check -v {relative}"),
+            gwctl_in_scratch(&["check", "-v", &relative]),
         ),
         (
-            format!("gwctl check -v --respect-gitignore {path}"),
-            gwctl(&["check", "-v", "--respect-gitignore", &path], None),
+            format!("gwctl check -v --respect-gitignore {relative}"),
+            gwctl_in_scratch(&["check", "-v", "--respect-gitignore", &relative]),
         ),
     ];
     if !runs[1]
@@ -253,15 +269,16 @@ fn other_yaml_is_skipped_when_walked() {
         "kind: HTTPRoute\nspec:\n  parentRefs: [{name: gw}]\n",
     );
     let path = dir.display().to_string();
-    let values = dir.join("values.yaml").display().to_string();
+    let relative = from_scratch(&dir);
+    let values = from_scratch(&dir.join("values.yaml"));
     let runs = vec![
         (
-            format!("gwctl check {path} -v"),
-            gwctl(&["check", &path, "-v"], None),
+            format!("gwctl check {relative} -v"),
+            gwctl_in_scratch(&["check", &relative, "-v"]),
         ),
         (
-            format!("gwctl check {values} -f {path}"),
-            gwctl(&["check", &values, "-f", &path], None),
+            format!("gwctl check {values} -f {relative}"),
+            gwctl_in_scratch(&["check", &values, "-f", &relative]),
         ),
     ];
     let mut errors = Vec::new();

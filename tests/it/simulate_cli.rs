@@ -598,20 +598,97 @@ const CASES: &[Case] = &[
             ..routed("HTTPRoute web/errors", &[], "/partial")
         }],
     ),
-    // Without --complete a Service missing from the input may exist in the cluster.
+    // Without --complete a Service missing from the input may exist in the cluster: the
+    // request is forwarded if it does, else answered 500.
     case(
         "error-missing-service-open-world",
         &[ERRORS, "--path", "/missing-service"],
-        0,
+        1,
         &[Expect {
-            explains: &["not verified", "whether it exists is unknown"],
-            ..routed(
-                "HTTPRoute web/errors",
-                &["web/ghost:8080"],
-                "/missing-service",
-            )
+            outcome: "Undetermined",
+            status: None,
+            route: Some("HTTPRoute web/errors"),
+            backends: &["web/ghost:8080"],
+            explains: &[
+                "no backend of rule 0 is known to resolve (Service web/ghost)",
+                "forwarded if it does, else 500",
+            ],
+            ..ROUTED
         }],
     ),
+    // ----- Undetermined: what decides is not in the input -----
+    case(
+        "undetermined-gatewayclass-missing",
+        &["testdata/scenarios/gatewayclass-missing", "--path", "/"],
+        1,
+        &[Expect {
+            gateway: "infra/gw",
+            outcome: "Undetermined",
+            status: None,
+            explains: &["listener http", "GatewayClass not-installed"],
+            ..ROUTED
+        }],
+    ),
+    // With --complete the class does not exist: nothing serves the Gateway.
+    case(
+        "undetermined-gatewayclass-missing-complete",
+        &[
+            "testdata/scenarios/gatewayclass-missing",
+            "--complete",
+            "--path",
+            "/",
+        ],
+        1,
+        &[Expect {
+            gateway: "infra/gw",
+            listener: "",
+            explains: &["no HTTP listener of Gateway infra/gw on port 80 is usable"],
+            ..NOT_FOUND
+        }],
+    ),
+    case(
+        "undetermined-namespace-labels",
+        &["testdata/scenarios/namespace-unknown", "--path", "/"],
+        1,
+        &[Expect {
+            gateway: "infra/gw",
+            outcome: "Undetermined",
+            status: None,
+            route: Some("HTTPRoute team-a/web"),
+            explains: &[
+                "HTTPRoute team-a/web rule 0 would match",
+                "whether listener http admits the route depends on objects not in the input: Namespace team-a",
+            ],
+            ..ROUTED
+        }],
+    ),
+    Case {
+        human: &["expect status 200: FAIL (got Undetermined (needs Namespace team-a))"],
+        checks: &[(
+            "status",
+            "200",
+            "Undetermined (needs Namespace team-a)",
+            false,
+        )],
+        ..case(
+            "undetermined-fails-expect-status",
+            &[
+                "testdata/scenarios/namespace-unknown",
+                "--path",
+                "/",
+                "--expect-status",
+                "200",
+            ],
+            1,
+            &[Expect {
+                gateway: "infra/gw",
+                outcome: "Undetermined",
+                status: None,
+                route: Some("HTTPRoute team-a/web"),
+                ..ROUTED
+            }],
+        )
+    },
     // ----- HTTPS: SNI and Host -----
     case(
         "https-routed",

@@ -1,7 +1,7 @@
 //! Integration tests: simulate_conformance.
 //!
 //! Runs every `requests` entry of the `static: true` cases of the conformance corpus
-//! (`$GWCTL_CONFORMANCE_DIR`, default `../shared/conformance/cases`) through the router and
+//! (`tests/corpus/conformance`) through the router and
 //! compares the result with `expect`, following the reading rules of the corpus README.
 //! `tests/simulate-known-differences.yaml` lists the requests whose expectation contradicts
 //! the spec; the test fails when an unlisted request fails or a listed one passes.
@@ -15,13 +15,6 @@ use gwctl::engine::routing::{
 use gwctl::input::Sources;
 use gwctl::source::SourceFile;
 use gwctl::yaml::{Document, Node, Tree, View};
-
-fn corpus_dir() -> PathBuf {
-    match std::env::var_os("GWCTL_CONFORMANCE_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/cases"),
-    }
-}
 
 /// Reads one YAML file into its documents with gwctl's own span tree.
 fn read_yaml(path: &Path) -> Sources {
@@ -254,10 +247,10 @@ fn mismatches(expect: Node<'_>, request: &Request, result: &RouteResult) -> Vec<
                         "redirect scheme: expected {want_scheme}, got {scheme}"
                     ));
                 }
-                if let Some(want_host) = field(redirect, "host") {
-                    if host != want_host {
-                        out.push(format!("redirect host: expected {want_host}, got {host}"));
-                    }
+                if let Some(want_host) = field(redirect, "host")
+                    && host != want_host
+                {
+                    out.push(format!("redirect host: expected {want_host}, got {host}"));
                 }
                 let default_port = if scheme == "https" { "443" } else { "80" };
                 match field(redirect, "port") {
@@ -300,12 +293,12 @@ fn mismatches(expect: Node<'_>, request: &Request, result: &RouteResult) -> Vec<
                 ("path", &sent.path),
                 ("method", &sent.method),
             ] {
-                if let Some(expected) = field(want, key) {
-                    if expected != *actual {
-                        out.push(format!(
-                            "backendRequest.{key}: expected {expected}, got {actual}"
-                        ));
-                    }
+                if let Some(expected) = field(want, key)
+                    && expected != *actual
+                {
+                    out.push(format!(
+                        "backendRequest.{key}: expected {expected}, got {actual}"
+                    ));
                 }
             }
             for (name, value) in pairs(want.get("headers")) {
@@ -397,10 +390,10 @@ fn known_differences() -> BTreeMap<String, String> {
 
 #[test]
 fn simulate_meets_the_conformance_requests() {
-    let dir = corpus_dir();
+    let dir = crate::conformance::cases_dir();
     assert!(
         dir.is_dir(),
-        "the conformance corpus is not at {} (set GWCTL_CONFORMANCE_DIR to the `cases` directory)",
+        "the conformance corpus is not at {}",
         dir.display()
     );
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -438,6 +431,7 @@ fn simulate_meets_the_conformance_requests() {
             &gwctl::model::BuildOptions {
                 default_namespace: "default".to_string(),
             },
+            &crate::conformance::release(),
         );
         let analysis = gwctl::engine::analyze(
             &world,

@@ -3,7 +3,7 @@
 
 use super::parent::Parent;
 use crate::diag::{FieldPath, Location};
-use crate::engine::conditions::{ListenerId, reasons};
+use crate::engine::conditions::{ListenerId, Unknown, reasons};
 use crate::engine::hostname;
 use crate::engine::index::Index;
 use crate::engine::listeners::Listeners;
@@ -21,8 +21,13 @@ pub(super) enum Admission {
         help: String,
         related: Location,
     },
-    /// The namespace selector depends on a Namespace the input does not contain.
-    NamespaceUnknown { message: String },
+    /// The namespace selector depends on a Namespace the input does not contain. When the
+    /// hostnames intersect, the route attaches there with `hostnames` if the labels admit it.
+    NamespaceUnknown {
+        message: String,
+        unknown: Unknown,
+        hostnames: Option<Vec<String>>,
+    },
     /// No hostname in common (`NoMatchingListenerHostname`).
     Hostname { message: String, related: Location },
 }
@@ -39,7 +44,7 @@ impl Admission {
         let (reason, message) = match self {
             Admission::Allowed(_) => return None,
             Admission::Refused { message, .. } => (reasons::NOT_ALLOWED_BY_LISTENERS, message),
-            Admission::NamespaceUnknown { message } => (reasons::PENDING, message),
+            Admission::NamespaceUnknown { message, .. } => (reasons::PENDING, message),
             Admission::Hostname { message, .. } => {
                 (reasons::NO_MATCHING_LISTENER_HOSTNAME, message)
             }
@@ -50,6 +55,10 @@ impl Admission {
             listener: Some(listener),
             reason: reason.to_string(),
             message: message.clone(),
+            unknowns: match self {
+                Admission::NamespaceUnknown { unknown, .. } => vec![unknown.clone()],
+                _ => Vec::new(),
+            },
         })
     }
 }
@@ -130,19 +139,31 @@ pub(super) fn admit(
             related: parent.meta.at(at),
         };
     }
-    if let Some(refused) = namespace_admission(index, route, parent, l) {
-        return refused;
-    }
-    if !route.kind.spec().hostnames {
-        return Admission::Allowed(Vec::new());
-    }
-    let listener_host = match l.protocol.known() {
-        Some(Protocol::Tcp | Protocol::Udp) => None,
-        _ => l.hostname.as_deref(),
+    let hostnames = if route.kind.spec().hostnames {
+        let listener_host = match l.protocol.known() {
+            Some(Protocol::Tcp | Protocol::Udp) => None,
+            _ => l.hostname.as_deref(),
+        };
+        hostname::effective(listener_host, &route.hostnames).ok_or(listener_host)
+    } else {
+        Ok(Vec::new())
     };
-    match hostname::effective(listener_host, &route.hostnames) {
-        Some(h) => Admission::Allowed(h),
-        None => Admission::Hostname {
+    match namespace_admission(index, route, parent, l) {
+        Some(Admission::NamespaceUnknown {
+            message, unknown, ..
+        }) => {
+            return Admission::NamespaceUnknown {
+                message,
+                unknown,
+                hostnames: hostnames.ok(),
+            };
+        }
+        Some(refused) => return refused,
+        None => {}
+    }
+    match hostnames {
+        Ok(h) => Admission::Allowed(h),
+        Err(listener_host) => Admission::Hostname {
             message: format!(
                 "{desc} serves hostname `{}`, and none of the route's hostnames [{}] is within it",
                 listener_host.unwrap_or(""),
@@ -216,6 +237,15 @@ fn namespace_admission(
                         "{desc} admits routes from {}; whether namespace `{route_ns}` is one depends on its labels, and Namespace `{route_ns}` is not in the input",
                         selector::describe(sel)
                     ),
+                    unknown: Unknown::new(
+                        "Namespace",
+                        "",
+                        route_ns,
+                        format!(
+                            "its labels decide whether {desc} admits the route; add its manifest (`kubectl get namespace {route_ns} -o yaml`), or pass --complete"
+                        ),
+                    ),
+                    hostnames: None,
                 }),
             }
         }

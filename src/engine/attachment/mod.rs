@@ -14,7 +14,7 @@ use super::classes::Reconciled;
 use super::conditions::{ConditionStatus, Decision, ListenerId, Verdict, reasons};
 use super::index::Index;
 use super::listeners::Listeners;
-use super::report::{Attachment, Refusal};
+use super::report::{Attachment, PendingAttachment, Refusal};
 use super::selector::UNKNOWN_NAMESPACE;
 use crate::diag::{Diagnostic, FieldPath, Location, Rule, rule};
 use crate::model::{Named, ParentRef, Route, World};
@@ -258,58 +258,73 @@ enum ParentJudgement {
 impl ParentJudgement {
     /// Appends what the judgement of parentRef `parent_ref` of route `r` implies: its
     /// attachments, its refusals and its finding; returns its `Accepted` verdict.
-    fn record(
-        self,
-        r: usize,
-        parent_ref: usize,
-        attachments: &mut Vec<Attachment>,
-        refusals: &mut Vec<Refusal>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Verdict {
+    fn record(self, r: usize, parent_ref: usize, out: &mut Recorded<'_>) -> Verdict {
         match self {
             ParentJudgement::Parent(decision) => {
-                refusals.push(Refusal {
+                out.refusals.push(Refusal {
                     route: r,
                     parent_ref,
                     listener: None,
                     reason: decision.reason.to_string(),
                     message: decision.message.clone(),
+                    unknowns: decision.unknowns.clone(),
                 });
-                decision.record(diags)
+                decision.record(out.diagnostics)
             }
             ParentJudgement::Listeners {
                 admissions,
                 decision,
             } => {
                 for (listener, admission) in admissions {
-                    refusals.extend(admission.refusal(r, parent_ref, listener));
-                    if let Admission::Allowed(hostnames) = admission {
-                        attachments.push(Attachment {
+                    out.refusals
+                        .extend(admission.refusal(r, parent_ref, listener));
+                    match admission {
+                        Admission::Allowed(hostnames) => out.attachments.push(Attachment {
                             route: r,
                             parent_ref,
                             listener,
                             hostnames,
-                        });
+                        }),
+                        Admission::NamespaceUnknown {
+                            unknown,
+                            hostnames: Some(hostnames),
+                            ..
+                        } => out.pending.push(PendingAttachment {
+                            attachment: Attachment {
+                                route: r,
+                                parent_ref,
+                                listener,
+                                hostnames,
+                            },
+                            unknowns: vec![unknown],
+                        }),
+                        _ => {}
                     }
                 }
-                decision.record(diags)
+                decision.record(out.diagnostics)
             }
         }
     }
 }
 
+/// Where the judgements of parentRefs are recorded.
+pub struct Recorded<'a> {
+    pub attachments: &'a mut Vec<Attachment>,
+    pub pending: &'a mut Vec<PendingAttachment>,
+    pub refusals: &'a mut Vec<Refusal>,
+    pub diagnostics: &'a mut Vec<Diagnostic>,
+}
+
 /// Judges parentRef `p` of route `r`: the `Accepted` verdict; attachments, refusals and
-/// diagnostics are appended.
+/// diagnostics are appended to `out`.
 pub fn judge_parent(
     ctx: &Ctx,
     r: usize,
     route: &Route,
     p: &ParentRef,
-    attachments: &mut Vec<Attachment>,
-    refusals: &mut Vec<Refusal>,
-    diags: &mut Vec<Diagnostic>,
+    out: &mut Recorded<'_>,
 ) -> Verdict {
-    judge(ctx, &Site { route, p }).record(r, p.index, attachments, refusals, diags)
+    judge(ctx, &Site { route, p }).record(r, p.index, out)
 }
 
 fn judge(ctx: &Ctx, site: &Site) -> ParentJudgement {
@@ -355,10 +370,12 @@ fn accepted(site: &Site, admissions: &[(ListenerId, Admission)]) -> Decision {
         );
     }
     let unknown_ns = admissions.iter().find_map(|(_, a)| match a {
-        Admission::NamespaceUnknown { message } => Some(message),
+        Admission::NamespaceUnknown {
+            message, unknown, ..
+        } => Some((message, unknown)),
         _ => None,
     });
-    if let Some(first) = unknown_ns {
+    if let Some((first, unknown)) = unknown_ns {
         let ns = &route.meta.namespace;
         return site
             .reported(
@@ -369,7 +386,8 @@ fn accepted(site: &Site, admissions: &[(ListenerId, Admission)]) -> Decision {
             )
             .help(format!(
                 "add the manifest of Namespace `{ns}` to the input (`kubectl get namespace {ns} -o yaml`), or pass --complete"
-            ));
+            ))
+            .unknown(unknown.clone());
     }
     let host_failures: Vec<(&String, &Location)> = admissions
         .iter()

@@ -7,7 +7,9 @@ use super::{
 };
 use crate::diag::FieldPath;
 use crate::engine::classes::Reconciled;
-use crate::engine::conditions::{ConditionStatus, Decision, ListenerId, ListenerOwner, reasons};
+use crate::engine::conditions::{
+    ConditionStatus, Decision, ListenerId, ListenerOwner, Unknown, reasons,
+};
 use crate::engine::index::{Lookup, UNKNOWN_PARENT};
 use crate::engine::listeners::SetParent;
 use crate::model::{EXPERIMENTAL_GROUP, GATEWAY_GROUP, Listener, Meta, ParentRef};
@@ -168,6 +170,12 @@ fn absent(ctx: &Ctx, site: &Site, missing: bool) -> Decision {
         ),
     )
     .help(help)
+    .unknown(Unknown::new(
+        &p.kind,
+        &p.namespace,
+        &p.name,
+        "not in the input: whether it exists decides whether the route attaches; add its manifest, or pass --complete",
+    ))
 }
 
 /// The namespaces, other than the parentRef's, holding a parent of its kind and name.
@@ -192,13 +200,19 @@ fn gateway<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'w>, D
     let Some(gw) = ctx.world.gateways.get(i) else {
         return Err(unknown(site));
     };
-    if let Some(Reconciled::No { why, help, .. }) = ctx.reconciled.get(i) {
+    if let Some(Reconciled::No {
+        why,
+        help,
+        unknowns,
+        ..
+    }) = ctx.reconciled.get(i)
+    {
         let message = format!(
             "{} cannot be judged on {}: {why}",
             site.route.named(),
             site.target()
         );
-        return Err(site
+        let mut decision = site
             .reported(
                 &ROUTE_PARENT_NOT_RECONCILED,
                 ConditionStatus::Unknown,
@@ -209,7 +223,9 @@ fn gateway<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'w>, D
             .related(
                 gw.meta.at(FieldPath::parse("spec.gatewayClassName")),
                 "the Gateway's class",
-            ));
+            );
+        decision.unknowns.extend(unknowns.iter().cloned());
+        return Err(decision);
     }
     Ok(Parent {
         meta: &gw.meta,
@@ -246,12 +262,16 @@ fn listener_set<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'
                 set.meta.at(FieldPath::parse("spec.parentRef")),
                 "the ListenerSet's parent",
             )),
-        Some(SetParent::Unknown { message }) => Err(site.reported(
-            &ROUTE_PARENT_NOT_RECONCILED,
-            ConditionStatus::Unknown,
-            reasons::PENDING,
-            format!("{me} cannot be judged on {target}: {message}"),
-        )),
+        Some(SetParent::Unknown { message, unknowns }) => {
+            let mut decision = site.reported(
+                &ROUTE_PARENT_NOT_RECONCILED,
+                ConditionStatus::Unknown,
+                reasons::PENDING,
+                format!("{me} cannot be judged on {target}: {message}"),
+            );
+            decision.unknowns.extend(unknowns.iter().cloned());
+            Err(decision)
+        }
         None => Err(unknown(site)),
     }
 }

@@ -18,13 +18,16 @@ rule! {
     /// protocol, and incompatible protocols (HTTP with HTTPS, anything with TCP) cannot share a
     /// port.
     ///
+    /// Two listeners of one Gateway with the same port, protocol and hostname break a CRD rule
+    /// instead (`crd-validation-rule`): the API server refuses the Gateway.
+    ///
     /// ## Why it matters
     /// Within one Gateway every conflicting listener is rejected (`Conflicted=True`,
     /// `Accepted=False`, reason `HostnameConflict` or `ProtocolConflict`); across a Gateway and
     /// its ListenerSets, the earlier source keeps the port.
     ///
     /// ## Example
-    /// Two HTTP listeners on port 80 with the same hostname:
+    /// An HTTP and a TCP listener on port 80:
     #[example = "testdata/rules/listener-conflict/err.yaml"]
     ///
     /// ## Fix
@@ -98,7 +101,7 @@ pub(super) fn resolve_conflicts(
     let mut kept: HashMap<i64, Vec<Candidate>> = HashMap::new();
     for source in sources {
         // First against the listeners of earlier sources, which win...
-        let beaten: Vec<Option<(&'static str, String, Location)>> = source
+        let beaten: Vec<Option<(&'static str, String, Location, bool)>> = source
             .iter()
             .map(|c| {
                 let earlier = kept
@@ -113,12 +116,13 @@ pub(super) fn resolve_conflicts(
                             describe_other(c, k)
                         ),
                         loc(k),
+                        false,
                     )
                 })
             })
             .collect();
         // ...then within the source, where no listener wins.
-        let outcomes: Vec<Option<(&'static str, String, Location)>> = source
+        let outcomes: Vec<Option<(&'static str, String, Location, bool)>> = source
             .iter()
             .enumerate()
             .map(|(i, a)| {
@@ -139,6 +143,7 @@ pub(super) fn resolve_conflicts(
                                 a.port
                             ),
                             loc(b),
+                            true,
                         )
                     })
                 })
@@ -147,21 +152,28 @@ pub(super) fn resolve_conflicts(
         for (c, outcome) in source.into_iter().zip(outcomes) {
             match outcome {
                 None => kept.entry(c.port).or_default().push(c),
-                Some((reason, message, other)) => {
-                    let accepted = Decision::reported(
-                        &LISTENER_CONFLICT,
-                        loc(&c),
-                        ConditionStatus::False,
-                        reason,
-                        message,
-                    )
-                    .help(if reason == reasons::HOSTNAME_CONFLICT {
-                        "give the listeners different hostnames or ports"
+                Some((reason, message, other, same_source)) => {
+                    // Two listeners of one source with the same port, protocol and hostname
+                    // break the CRD's rule ("Combination of port, protocol and hostname must
+                    // be unique"): admission reports that; only the condition says it again.
+                    let decision = if same_source && reason == reasons::HOSTNAME_CONFLICT {
+                        Decision::silent(ConditionStatus::False, reason, message)
                     } else {
-                        "move one of the listeners to another port"
-                    })
-                    .related(other, "the conflicting listener")
-                    .record(diags);
+                        Decision::reported(
+                            &LISTENER_CONFLICT,
+                            loc(&c),
+                            ConditionStatus::False,
+                            reason,
+                            message,
+                        )
+                        .help(if reason == reasons::HOSTNAME_CONFLICT {
+                            "give the listeners different hostnames or ports"
+                        } else {
+                            "move one of the listeners to another port"
+                        })
+                        .related(other, "the conflicting listener")
+                    };
+                    let accepted = decision.record(diags);
                     if let Some(state) = states.get_mut(c.id) {
                         // The same verdict, as the listener's `Conflicted=True`.
                         state.conflicted = Some(Verdict {

@@ -9,12 +9,10 @@ mod validate;
 
 pub use conflicts::LISTENER_CONFLICT;
 pub use sets::{LISTENERSET_NOT_ALLOWED, LISTENERSET_PARENT_NOT_FOUND};
-pub use validate::{
-    LISTENER_INVALID_ROUTE_KINDS, LISTENER_INVALID_VALUE, LISTENER_UNSUPPORTED_PROTOCOL,
-};
+pub use validate::{LISTENER_INVALID_ROUTE_KINDS, LISTENER_UNSUPPORTED_PROTOCOL};
 
 use super::classes::Reconciled;
-use super::conditions::{ConditionStatus, ListenerId, ListenerOwner, Verdict, reasons};
+use super::conditions::{ConditionStatus, ListenerId, ListenerOwner, Unknown, Verdict, reasons};
 use super::index::Index;
 use crate::diag::{Diagnostic, FieldPath};
 use crate::model::{GroupKind, RouteKind, World};
@@ -64,7 +62,11 @@ pub enum SetParent {
         message: String,
     },
     /// Depends on objects not in the input, or the parent is not reconciled.
-    Unknown { message: String },
+    Unknown {
+        message: String,
+        /// The objects that would decide it.
+        unknowns: Vec<Unknown>,
+    },
 }
 
 pub struct Listeners {

@@ -4,7 +4,7 @@
 use super::SetParent;
 use crate::diag::{Diagnostic, FieldPath, rule};
 use crate::engine::classes::Reconciled;
-use crate::engine::conditions::{ConditionStatus, Decision, reasons};
+use crate::engine::conditions::{ConditionStatus, Decision, Unknown, reasons};
 use crate::engine::index::{Index, Lookup, UNKNOWN_PARENT};
 use crate::engine::selector::{self, SelectorMatch, UNKNOWN_NAMESPACE, namespace_matches};
 use crate::model::{FromNamespaces, GATEWAY_GROUP, Gateway, Known, ListenerSet, World};
@@ -73,10 +73,13 @@ impl SetParent {
     /// The relation a (not attached) decision implies; its finding goes to `diags`.
     fn decided(decision: Decision, diags: &mut Vec<Diagnostic>) -> Self {
         let (status, reason) = (decision.status, decision.reason);
+        let unknowns = decision.unknowns.clone();
         let message = decision.record(diags).message;
         match status {
             ConditionStatus::False => SetParent::Rejected { reason, message },
-            ConditionStatus::True | ConditionStatus::Unknown => SetParent::Unknown { message },
+            ConditionStatus::True | ConditionStatus::Unknown => {
+                SetParent::Unknown { message, unknowns }
+            }
         }
     }
 }
@@ -132,7 +135,13 @@ fn parent_gateway<'w>(
                 return Err(pending(format!("{me}: parent Gateway not found")));
             };
             match reconciled.get(g) {
-                Some(Reconciled::No { message, .. }) => Err(pending(message.clone())),
+                Some(Reconciled::No {
+                    message, unknowns, ..
+                }) => {
+                    let mut decision = pending(message.clone());
+                    decision.unknowns.extend(unknowns.iter().cloned());
+                    Err(decision)
+                }
                 _ => Ok((g, gw)),
             }
         }
@@ -155,6 +164,12 @@ fn parent_gateway<'w>(
         )
         .help(format!(
             "add the manifest of {gateway} to the input, or pass --complete"
+        ))
+        .unknown(Unknown::new(
+            "Gateway",
+            &p.namespace,
+            &p.name,
+            "not in the input: whether it exists and accepts the ListenerSet decides whether its listeners serve; add its manifest, or pass --complete",
         ))),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::tls::{CaOutcome, certificates, terminates_tls};
 use super::{ListenerState, listener_path};
-use crate::diag::{Diagnostic, FieldPath, rule};
+use crate::diag::{Diagnostic, rule};
 use crate::engine::conditions::{ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::hostname;
 use crate::engine::index::Index;
@@ -35,33 +35,6 @@ rule! {
 
 rule! {
     /// ## What it does
-    /// Reports a listener that combines fields in a way the API server (CRD validation) rejects:
-    /// `tls` on HTTP, TCP or UDP listeners; `hostname` on TCP or UDP listeners; HTTPS or
-    /// TLS-Terminate listeners without `tls.certificateRefs`; HTTPS with `mode: Passthrough`; TLS
-    /// listeners without `tls`.
-    ///
-    /// ## Why it matters
-    /// The API server rejects the Gateway. gwctl predicts `Accepted=False` (`UnsupportedValue`)
-    /// for such a listener, as it does for a listener whose port or hostname the schema rules
-    /// report (`invalid-field-value`, `invalid-hostname`, ...).
-    ///
-    /// ## Example
-    /// A TCP listener with a hostname:
-    #[example = "testdata/rules/listener-invalid-value/err.yaml"]
-    ///
-    /// ## Fix
-    /// Remove or correct the offending field.
-    pub static LISTENER_INVALID_VALUE {
-        code: "GW3004",
-        name: "listener-invalid-value",
-        severity: Error,
-        stage: Analysis,
-        summary: "A listener combines fields in a way the API rejects",
-    }
-}
-
-rule! {
-    /// ## What it does
     /// Reports an `allowedRoutes.kinds` entry that is not a route kind of group
     /// `gateway.networking.k8s.io` fitting the listener's protocol (HTTPRoute/GRPCRoute on
     /// HTTP(S), TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP).
@@ -85,109 +58,57 @@ rule! {
     }
 }
 
-/// A listener value the API server would reject.
-pub(super) enum InvalidValue {
-    /// A field the object-schema rules report where the model reads it (a missing or
-    /// out-of-range port, a malformed hostname): one problem, one finding, so only the
-    /// listener's condition says it again.
-    Schema(String),
-    /// A combination of fields only this stage checks, reported here.
-    Combination {
-        at: FieldPath,
-        problem: String,
-        help: String,
-    },
-}
+/// A listener value the API server would reject: admission reports it from the CRD (its
+/// schema, or a CEL rule), in the API server's words; one problem, one finding, so only the
+/// listener's condition says it again.
+pub(super) struct InvalidValue(String);
 
 impl InvalidValue {
     /// The listener's `Accepted` decision; `me` names the listener.
-    fn decision(self, me: &str, owner_meta: &Meta) -> Decision {
-        let status = ConditionStatus::False;
-        match self {
-            InvalidValue::Schema(problem) => Decision::silent(
-                status,
-                reasons::UNSUPPORTED_VALUE,
-                format!("{me} {problem}"),
-            ),
-            InvalidValue::Combination { at, problem, help } => Decision::reported(
-                &LISTENER_INVALID_VALUE,
-                owner_meta.at(at),
-                status,
-                reasons::UNSUPPORTED_VALUE,
-                format!("{me} {problem}"),
-            )
-            .help(help),
-        }
-    }
-
-    fn combination(at: FieldPath, problem: impl Into<String>, help: impl Into<String>) -> Self {
-        InvalidValue::Combination {
-            at,
-            problem: problem.into(),
-            help: help.into(),
-        }
+    fn decision(self, me: &str) -> Decision {
+        Decision::silent(
+            ConditionStatus::False,
+            reasons::UNSUPPORTED_VALUE,
+            format!("{me} {}", self.0),
+        )
     }
 }
 
 /// The first structural problem of the listener that the API server would reject.
 pub(super) fn invalid_value(l: &Listener) -> Option<InvalidValue> {
-    let path = listener_path(l.index);
     let protocol = l.protocol.known()?;
     let proto = protocol.as_str();
     if l.port.is_none() {
-        return Some(InvalidValue::Schema("has no valid port".into()));
+        return Some(InvalidValue("has no valid port".into()));
     }
     if let Some(h) = &l.hostname {
         if matches!(protocol, Protocol::Tcp | Protocol::Udp) {
-            return Some(InvalidValue::combination(
-                path.key("hostname"),
-                format!("is a {proto} listener with a hostname, which {proto} cannot match on"),
-                "remove `hostname` (TCP and UDP listeners match every connection on their port)",
-            ));
+            return Some(InvalidValue(format!(
+                "is a {proto} listener with a hostname, which {proto} cannot match on"
+            )));
         }
         if let Some(why) = hostname::invalid_reason(h) {
-            return Some(InvalidValue::Schema(format!(
+            return Some(InvalidValue(format!(
                 "has hostname `{h}`, which is not valid: {why}"
             )));
         }
     }
-    match (protocol, &l.tls) {
-        (Protocol::Http | Protocol::Tcp | Protocol::Udp, Some(_)) => {
-            Some(InvalidValue::combination(
-                path.key("tls"),
-                format!(
-                    "is a {proto} listener with a `tls` section, which only HTTPS and TLS listeners may have"
-                ),
-                "remove `tls`, or change the protocol to HTTPS/TLS if this listener should terminate TLS",
-            ))
-        }
-        (Protocol::Https | Protocol::Tls, None) => Some(InvalidValue::combination(
-            path.clone(),
-            format!("is a {proto} listener without `tls`"),
-            if protocol == Protocol::Https {
-                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret"
-            } else {
-                "add `tls.mode: Passthrough`, or `tls.mode: Terminate` with certificateRefs"
-            },
-        )),
+    let problem = match (protocol, &l.tls) {
+        (Protocol::Http | Protocol::Tcp | Protocol::Udp, Some(_)) => format!(
+            "is a {proto} listener with a `tls` section, which only HTTPS and TLS listeners may have"
+        ),
+        (Protocol::Https | Protocol::Tls, None) => format!("is a {proto} listener without `tls`"),
         (Protocol::Https, Some(t)) if t.mode == Known::Known(TlsMode::Passthrough) => {
-            Some(InvalidValue::combination(
-                path.key("tls").key("mode"),
-                "is an HTTPS listener with `tls.mode: Passthrough`; HTTPS always terminates TLS",
-                "use `protocol: TLS` for passthrough, or `mode: Terminate`",
-            ))
+            "is an HTTPS listener with `tls.mode: Passthrough`; HTTPS always terminates TLS".into()
         }
         (_, Some(t))
             if terminates_tls(l) && t.certificate_refs.is_empty() && t.options.is_empty() =>
         {
-            Some(InvalidValue::combination(
-                path.key("tls"),
-                "terminates TLS but has no `tls.certificateRefs`",
-                "add `tls.certificateRefs` naming a kubernetes.io/tls Secret",
-            ))
+            "terminates TLS but has no `tls.certificateRefs`".into()
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(InvalidValue(problem))
 }
 
 /// Validates one listener of `owner_meta` (a Gateway or ListenerSet); `ca` is the outcome
@@ -234,7 +155,7 @@ pub(super) fn validate(
         kinds_problem.get_or_insert(verdict);
     }
     if let Some(invalid) = invalid_value(l) {
-        state.accepted = invalid.decision(&me, owner_meta).record(diags);
+        state.accepted = invalid.decision(&me).record(diags);
     } else if terminates_tls(l) && l.tls.is_some() {
         certificates(index, owner_meta, l, ca, &me, &mut state, diags);
     }

@@ -97,7 +97,7 @@ rule! {
 rule! {
     /// ## What it does
     /// Reports a Service backendRef whose `port` is not one of the Service's `spec.ports[].port`
-    /// (a targetPort does not count). A missing `port` is `backend-ref-without-port` (GW0110).
+    /// (a targetPort does not count). A missing `port` is a CRD rule's (admission, `crd-validation-rule`).
     ///
     /// ## Why it matters
     /// The backend cannot be resolved: the route gets `ResolvedRefs=False` with reason

@@ -190,7 +190,10 @@ impl Purpose {
 /// Why a Secret's content cannot serve as a TLS certificate, if it cannot.
 fn secret_problem(secret: &Secret, purpose: Purpose) -> Option<String> {
     if is_stub(&secret.meta) {
-        return None;
+        // Content unknown (read as metadata only, or a conformance stub): only its type,
+        // which the API server reports, can be judged.
+        return (purpose == Purpose::ServingCert && secret.secret_type != "kubernetes.io/tls")
+            .then(|| "is not of type `kubernetes.io/tls`".to_string());
     }
     let has = |k: &str| secret.keys.iter().any(|x| x == k);
     if purpose == Purpose::CaBundle {
@@ -343,5 +346,29 @@ fn target_decision(
         .help(format!(
             "add the manifest of {target} to the input, or pass --complete if it does not exist"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::STUB_ANNOTATION;
+    use super::*;
+
+    #[test]
+    fn a_secret_of_unknown_content_is_judged_by_its_type_only() {
+        let mut meta = Meta::default();
+        meta.annotations
+            .insert(STUB_ANNOTATION.to_string(), "true".to_string());
+        let mut secret = Secret {
+            meta,
+            secret_type: "kubernetes.io/tls".to_string(),
+            keys: Vec::new(),
+            tls_data_problem: None,
+        };
+        assert_eq!(secret_problem(&secret, Purpose::ServingCert), None);
+        assert_eq!(secret_problem(&secret, Purpose::CaBundle), None);
+        secret.secret_type = "Opaque".to_string();
+        assert!(secret_problem(&secret, Purpose::ServingCert).is_some());
+        assert_eq!(secret_problem(&secret, Purpose::CaBundle), None);
     }
 }

@@ -1,7 +1,9 @@
 //! Expectations on routing results (`--requests`, `--expect-status`, `--expect-backend`):
 //! each expectation becomes a [`Check`] with what was expected, what happened and a verdict.
 
-use super::{NamespacedName, RouteResult};
+use std::collections::HashSet;
+
+use super::{NamespacedName, Outcome, RouteResult};
 
 /// What a user pins about a request. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,11 +36,13 @@ pub struct Check {
     pub passed: bool,
 }
 
-/// Checks every result of a request against `expectation`. With no expectation, each
-/// result must succeed (2xx/3xx, gRPC OK).
+/// Checks every deciding result of a request against `expectation`. With no expectation,
+/// each must succeed (2xx/3xx, gRPC OK). An `Undetermined` result fails every check, with
+/// what would decide it as the actual value.
 pub fn check(expectation: &Expectation, results: &[RouteResult]) -> Vec<Check> {
     let mut checks = Vec::new();
-    for result in results {
+    for result in deciding(results) {
+        let start = checks.len();
         if expectation.is_empty() {
             checks.push(Check {
                 what: "success".to_string(),
@@ -101,12 +105,35 @@ pub fn check(expectation: &Expectation, results: &[RouteResult]) -> Vec<Check> {
                 passed: actual == Some(value.as_str()),
             });
         }
+        if result.outcome == Outcome::Undetermined {
+            for c in checks.iter_mut().skip(start) {
+                c.passed = false;
+                c.actual = status_text(result);
+            }
+        }
     }
     checks
 }
 
+/// The results that decide a request's verdict: when several Gateways could take it, those
+/// of the Gateways with a listener for its host (all results when none has one).
+pub fn deciding(results: &[RouteResult]) -> impl Iterator<Item = &RouteResult> {
+    let serving: HashSet<&NamespacedName> = results
+        .iter()
+        .filter(|r| r.listener_matched())
+        .map(|r| &r.gateway)
+        .collect();
+    results
+        .iter()
+        .filter(move |r| serving.is_empty() || serving.contains(&r.gateway))
+}
+
 /// `404`, `200 (OK)` for gRPC, or the outcome for a connection.
 pub fn status_text(result: &RouteResult) -> String {
+    if result.outcome == Outcome::Undetermined {
+        let names: Vec<String> = result.unknowns.iter().map(ToString::to_string).collect();
+        return format!("Undetermined (needs {})", names.join(", "));
+    }
     let code = result
         .status_code
         .map_or_else(|| result.outcome.as_str().to_string(), |c| c.to_string());
@@ -118,9 +145,11 @@ pub fn status_text(result: &RouteResult) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Backend, BackendRequest, Outcome};
+    use super::super::ListenerRef;
+    use super::super::{Backend, BackendRequest};
     use super::*;
     use crate::engine::BackendVerdict;
+    use crate::engine::{ListenerId, ListenerOwner, Unknown};
 
     fn routed() -> RouteResult {
         let mut r = RouteResult::new(NamespacedName::default(), Some(80), Outcome::Routed);
@@ -180,5 +209,52 @@ mod tests {
         let c = check(&Expectation::default(), &[r]);
         assert!(!c[0].passed);
         assert_eq!(c[0].actual, "404");
+    }
+
+    #[test]
+    fn undetermined_fails_every_expectation_with_what_decides_it() {
+        let unknown = Unknown::new("Service", "product", "product", "not in the input");
+        let r = routed().undetermined(vec![unknown]);
+        let e = Expectation {
+            status: Some(200),
+            backend: Some(NamespacedName {
+                namespace: "product".into(),
+                name: "product".into(),
+            }),
+            ..Expectation::default()
+        };
+        let checks = check(&e, std::slice::from_ref(&r));
+        assert!(checks.iter().all(|c| !c.passed));
+        assert_eq!(
+            checks[1].actual,
+            "Undetermined (needs Service product/product)"
+        );
+        assert!(!check(&Expectation::default(), &[r])[0].passed);
+    }
+
+    #[test]
+    fn only_gateways_serving_the_host_decide() {
+        let mut serving = routed();
+        serving.listener = Some(ListenerRef {
+            id: ListenerId {
+                owner: ListenerOwner::Gateway(0),
+                index: 0,
+            },
+            owner_kind: "Gateway",
+            owner: NamespacedName::default(),
+            name: "web".into(),
+            hostname: None,
+        });
+        let other = NamespacedName {
+            namespace: "infra".into(),
+            name: "other".into(),
+        };
+        let mut elsewhere = RouteResult::new(other, Some(80), Outcome::NotFound);
+        elsewhere.status_code = Some(404);
+        let both = [serving, elsewhere.clone()];
+        assert_eq!(check(&Expectation::default(), &both).len(), 1);
+        assert!(check(&Expectation::default(), &both)[0].passed);
+        // No Gateway serves the host: every result decides.
+        assert!(!check(&Expectation::default(), &[elsewhere])[0].passed);
     }
 }

@@ -18,7 +18,7 @@ mod table;
 pub use matching::{Pattern, RegexDialect, RegexSyntax};
 pub use router::Router;
 
-use crate::engine::conditions::{BackendVerdict, ListenerId};
+use crate::engine::conditions::{BackendVerdict, ListenerId, Unknown};
 use crate::model::RouteKind;
 
 /// The scheme of the connection to the Gateway.
@@ -138,6 +138,9 @@ pub enum Outcome {
     /// The connection is refused: no listener or route takes it (TLS, TCP, UDP), or the
     /// TLS handshake fails (unknown SNI).
     Refused,
+    /// What decides the outcome is not in the input (a GatewayClass, Namespace labels, a
+    /// Secret, a Service): the result names it in `unknowns`.
+    Undetermined,
 }
 
 impl Outcome {
@@ -150,11 +153,12 @@ impl Outcome {
             Outcome::BackendError => "BackendError",
             Outcome::Misdirected => "Misdirected",
             Outcome::Refused => "Refused",
+            Outcome::Undetermined => "Undetermined",
         }
     }
 
     /// The outcome in the closed vocabulary of the `gwctl/v1` SimulationReport (`Routed`,
-    /// `NotFound`, `Redirect`, `DirectResponse`, `BackendError`): a 421 is the Gateway
+    /// `NotFound`, `Redirect`, `DirectResponse`, `BackendError`, `Undetermined`): a 421 is the Gateway
     /// answering by itself, a refused connection is a request nothing takes. The finer
     /// name goes in `outcomeDetail`.
     pub fn report_name(self) -> &'static str {
@@ -291,6 +295,8 @@ pub struct RouteResult {
     pub mirrors: Vec<Mirror>,
     pub near_misses: Vec<NearMiss>,
     pub explanation: Vec<String>,
+    /// For an `Undetermined` result: the objects that would decide it.
+    pub unknowns: Vec<Unknown>,
 }
 
 impl RouteResult {
@@ -313,7 +319,29 @@ impl RouteResult {
             mirrors: Vec::new(),
             near_misses: Vec::new(),
             explanation: Vec::new(),
+            unknowns: Vec::new(),
         }
+    }
+
+    /// Turns the result into an `Undetermined` one that `unknowns` decide: no status code,
+    /// no definite route or backend request.
+    pub(crate) fn undetermined(mut self, unknowns: Vec<Unknown>) -> Self {
+        self.outcome = Outcome::Undetermined;
+        self.status_code = None;
+        self.grpc_status = None;
+        self.location = None;
+        self.backend_request = None;
+        self.response_headers.clear();
+        self.unknowns = unknowns;
+        self.unknowns.sort();
+        self.unknowns.dedup();
+        self
+    }
+
+    /// Whether the request reached a listener that serves its host (or takes the
+    /// connection): when several Gateways could take a request, these results decide.
+    pub fn listener_matched(&self) -> bool {
+        self.listener.is_some()
     }
 
     /// A 2xx/3xx answer (or a connection that reaches a backend) and, for gRPC, status OK.

@@ -605,6 +605,7 @@ fn refused_route_is_a_near_miss_with_its_reason() {
         }),
         reason: "NotAllowedByListeners".to_string(),
         message: "namespace hr is not allowed".to_string(),
+        unknowns: Vec::new(),
     });
     let router = Router::new(&w, &analysis);
     let r = router.route(&get("/hr")).remove(0);
@@ -1091,4 +1092,131 @@ fn many_routes_on_one_hostname_are_indexed_by_path() {
         assert!(r.near_misses.iter().all(|n| n.reason == "path"), "{r:#?}");
         assert_eq!(r.near_misses[0].route.name, format!("r{i}"));
     }
+}
+
+fn class_unknown() -> crate::engine::Unknown {
+    crate::engine::Unknown::new("GatewayClass", "", "gc", "not in the input")
+}
+
+#[test]
+fn a_listener_that_depends_on_missing_objects_is_undetermined() {
+    let w = http_world(vec![http_route(
+        "r",
+        &[],
+        vec![rule(vec![prefix("/")], vec![backend("svc", 1)])],
+    )]);
+    let mut analysis = analyze(&w);
+    let id = analysis.usable_listeners.remove(0);
+    analysis
+        .undecided_listeners
+        .push((id, vec![class_unknown()]));
+    let r = Router::new(&w, &analysis).route(&get("/")).remove(0);
+    assert_eq!(r.outcome, Outcome::Undetermined);
+    assert_eq!(r.status_code, None);
+    assert_eq!(r.unknowns, vec![class_unknown()]);
+    assert_eq!(r.listener.as_ref().map(|l| l.name.as_str()), Some("web"));
+    assert!(!r.is_success());
+}
+
+#[test]
+fn a_pending_attachment_is_undetermined_unless_a_definite_route_wins() {
+    let w = http_world(vec![
+        http_route(
+            "pending",
+            &[],
+            vec![rule(vec![prefix("/")], vec![backend("p", 1)])],
+        ),
+        http_route(
+            "attached",
+            &[],
+            vec![rule(vec![prefix("/api")], vec![backend("a", 1)])],
+        ),
+    ]);
+    let mut analysis = analyze(&w);
+    let at = analysis.attachments.iter().position(|a| a.route == 0);
+    let attachment = analysis.attachments.remove(at.expect("route 0 attaches"));
+    let namespace = crate::engine::Unknown::new("Namespace", "", "default", "labels");
+    analysis.pending.push(crate::engine::PendingAttachment {
+        attachment,
+        unknowns: vec![namespace.clone()],
+    });
+    let router = Router::new(&w, &analysis);
+    let r = router.route(&get("/web")).remove(0);
+    assert_eq!(r.outcome, Outcome::Undetermined, "{r:#?}");
+    assert_eq!(r.unknowns, vec![namespace]);
+    assert_eq!(r.route.map(|r| r.name), Some("pending".to_string()));
+    let r = router.route(&get("/api/x")).remove(0);
+    assert_eq!(r.outcome, Outcome::Routed);
+    assert_eq!(backend_of(&r).as_deref(), Some("a"));
+}
+
+#[test]
+fn backends_not_known_to_resolve_leave_the_outcome_undetermined() {
+    let w = http_world(vec![http_route(
+        "r",
+        &[],
+        vec![rule(
+            vec![prefix("/")],
+            vec![backend("ghost", 1), backend("real", 1)],
+        )],
+    )]);
+    let unknown = BackendVerdict::Unknown {
+        message: "not in the input".to_string(),
+    };
+    let mut analysis = analyze(&w);
+    analysis.backends[0][0] = vec![unknown.clone(), unknown.clone()];
+    let r = Router::new(&w, &analysis).route(&get("/")).remove(0);
+    assert_eq!(r.outcome, Outcome::Undetermined);
+    let names: Vec<_> = r.unknowns.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["ghost", "real"]);
+    // One backend known to resolve: the request is forwarded.
+    analysis.backends[0][0] = vec![unknown, BackendVerdict::Valid];
+    let r = Router::new(&w, &analysis).route(&get("/")).remove(0);
+    assert_eq!(r.outcome, Outcome::Routed);
+}
+
+#[test]
+fn of_several_gateways_those_serving_the_host_come_first_routed_first() {
+    let w = world(
+        vec![
+            gateway(
+                "elsewhere",
+                vec![listener(
+                    0,
+                    "web",
+                    80,
+                    Protocol::Http,
+                    Some("a.example.com"),
+                )],
+            ),
+            gateway(
+                "serving",
+                vec![listener(0, "web", 80, Protocol::Http, None)],
+            ),
+        ],
+        vec![route(
+            RouteKind::Http,
+            "r",
+            "serving",
+            &["b.example.com"],
+            vec![rule(vec![prefix("/")], vec![backend("svc", 1)])],
+        )],
+    );
+    let analysis = analyze(&w);
+    let results = Router::new(&w, &analysis).route(&host("b.example.com", "/"));
+    let summary: Vec<_> = results
+        .iter()
+        .map(|r| (r.gateway.name.as_str(), r.outcome))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("serving", Outcome::Routed),
+            ("elsewhere", Outcome::NotFound)
+        ]
+    );
+    let deciding: Vec<_> = expect::deciding(&results)
+        .map(|r| r.gateway.name.as_str())
+        .collect();
+    assert_eq!(deciding, ["serving"]);
 }

@@ -158,6 +158,7 @@ mod tests {
                 route("gateway.networking.k8s.io/v1", "web", "third.example"),
             ]),
             &BuildOptions::default(),
+            super::super::test_support::schemas(),
         );
         assert_eq!(duplicates(&diags), [(Some(2), Some(0)), (Some(3), Some(0))]);
         let kept: Vec<(&str, &str, usize)> = world
@@ -195,6 +196,7 @@ mod tests {
                 namespace("other"),
             ]),
             &BuildOptions::default(),
+            super::super::test_support::schemas(),
         );
         assert_eq!(duplicates(&diags), []);
         assert_eq!(world.listener_sets.len(), 2);
@@ -209,6 +211,7 @@ mod tests {
             &cluster,
             &sources(vec![namespace("shop"), namespace("shop")]),
             &BuildOptions::default(),
+            super::super::test_support::schemas(),
         );
         let origins: Vec<(Option<Origin>, Option<Origin>)> = diags
             .iter()
@@ -258,6 +261,7 @@ mod tests {
         let (world, diags) = build(
             &super::super::test_support::parse(&text),
             &BuildOptions::default(),
+            super::super::test_support::schemas(),
         );
         assert_eq!(duplicates(&diags), [(Some(n + 1), Some(0))]);
         assert_eq!(world.gateways.len(), 1);

@@ -1,12 +1,15 @@
 //! GatewayClass, Gateway, ListenerSet and their listeners.
 
+//!
+//! Their fields are read with the CRD's defaults; admission reports what the schema
+//! rejects, so nothing here is reported.
+
 use super::reader::{Obj, Reader};
-use super::refs::{defaulted, object_ref, parent_ref, route_namespaces};
-use super::rules::INVALID_FIELD_VALUE;
+use super::refs::{object_ref, parent_ref, route_namespaces};
 use crate::model::{
-    AllowedRoutes, FromNamespaces, FrontendValidation, GATEWAY_GROUP, Gateway, GatewayAddress,
-    GatewayClass, GatewayTls, GroupKind, Known, Listener, ListenerSet, ListenerTls, Meta,
-    ParametersRef, Protocol, TlsMode,
+    AllowedRoutes, FromNamespaces, FrontendValidation, Gateway, GatewayAddress, GatewayClass,
+    GatewayTls, GroupKind, Known, Listener, ListenerSet, ListenerTls, Meta, ParametersRef,
+    Protocol, TlsMode,
 };
 
 const TLS_MODES: &[(&str, TlsMode)] = &[
@@ -14,32 +17,8 @@ const TLS_MODES: &[(&str, TlsMode)] = &[
     ("Passthrough", TlsMode::Passthrough),
 ];
 
-const GATEWAY_CLASS_FIELDS: &[&str] = &["controllerName", "parametersRef", "description"];
-const GATEWAY_FIELDS: &[&str] = &[
-    "gatewayClassName",
-    "listeners",
-    "addresses",
-    "infrastructure",
-    "allowedListeners",
-    "tls",
-    "defaultScope",
-];
-const LISTENER_SET_FIELDS: &[&str] = &["parentRef", "listeners"];
-const LISTENER_FIELDS: &[&str] = &[
-    "name",
-    "hostname",
-    "port",
-    "protocol",
-    "tls",
-    "allowedRoutes",
-];
-const LISTENER_TLS_FIELDS: &[&str] = &["mode", "certificateRefs", "options"];
-const ALLOWED_ROUTES_FIELDS: &[&str] = &["namespaces", "kinds"];
-
-const FRONTEND_VALIDATION_MODES: &[&str] = &["AllowValidOnly", "AllowInsecureFallback"];
-
 pub(super) fn gateway_class(
-    r: &mut Reader<'_>,
+    r: &mut Reader<'_, '_>,
     meta: Meta,
     spec: Option<&Obj<'_, '_>>,
 ) -> GatewayClass {
@@ -49,19 +28,17 @@ pub(super) fn gateway_class(
         parameters_ref: None,
     };
     let Some(spec) = spec else {
-        r.missing_spec("`controllerName`");
         return class;
     };
-    r.check_fields(spec, GATEWAY_CLASS_FIELDS);
-    class.controller_name = r.required_string(spec, "controllerName");
+    class.controller_name = r.string(spec, "controllerName");
     class.parameters_ref = r
         .obj(spec, "parametersRef")
         .and_then(|p| parameters_ref(r, &p));
     class
 }
 
-fn parameters_ref(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> Option<ParametersRef> {
-    let reference = object_ref(r, obj, None, None)?;
+fn parameters_ref(r: &mut Reader<'_, '_>, obj: &Obj<'_, '_>) -> Option<ParametersRef> {
+    let reference = object_ref(r, obj)?;
     Some(ParametersRef {
         group: reference.group,
         kind: reference.kind,
@@ -70,7 +47,7 @@ fn parameters_ref(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> Option<ParametersRef
     })
 }
 
-pub(super) fn gateway(r: &mut Reader<'_>, meta: Meta, spec: Option<&Obj<'_, '_>>) -> Gateway {
+pub(super) fn gateway(r: &mut Reader<'_, '_>, meta: Meta, spec: Option<&Obj<'_, '_>>) -> Gateway {
     let mut gateway = Gateway {
         meta,
         gateway_class_name: None,
@@ -81,11 +58,9 @@ pub(super) fn gateway(r: &mut Reader<'_>, meta: Meta, spec: Option<&Obj<'_, '_>>
         tls: None,
     };
     let Some(spec) = spec else {
-        r.missing_spec("`gatewayClassName` and `listeners`");
         return gateway;
     };
-    r.check_fields(spec, GATEWAY_FIELDS);
-    gateway.gateway_class_name = r.required_string(spec, "gatewayClassName");
+    gateway.gateway_class_name = r.string(spec, "gatewayClassName");
     gateway.listeners = listeners(r, spec);
     if let Some(allowed) = r.obj(spec, "allowedListeners") {
         let namespaces = r.obj(&allowed, "namespaces");
@@ -93,7 +68,7 @@ pub(super) fn gateway(r: &mut Reader<'_>, meta: Meta, spec: Option<&Obj<'_, '_>>
     }
     gateway.addresses = r.objs(spec, "addresses", |r, _, address| {
         Some(GatewayAddress {
-            address_type: defaulted(r, address, "type", Some("IPAddress")),
+            address_type: r.string(address, "type").unwrap_or_default(),
             value: r.string(address, "value"),
         })
     });
@@ -106,7 +81,7 @@ pub(super) fn gateway(r: &mut Reader<'_>, meta: Meta, spec: Option<&Obj<'_, '_>>
     gateway
 }
 
-fn gateway_tls(r: &mut Reader<'_>, tls: &Obj<'_, '_>) -> GatewayTls {
+fn gateway_tls(r: &mut Reader<'_, '_>, tls: &Obj<'_, '_>) -> GatewayTls {
     let mut out = GatewayTls::default();
     if let Some(frontend) = r.obj(tls, "frontend") {
         if let Some(default) = r.obj(&frontend, "default") {
@@ -124,44 +99,30 @@ fn gateway_tls(r: &mut Reader<'_>, tls: &Obj<'_, '_>) -> GatewayTls {
     if let Some(backend) = r.obj(tls, "backend") {
         out.backend_client_certificate = r
             .obj(&backend, "clientCertificateRef")
-            .and_then(|reference| object_ref(r, &reference, Some(""), Some("Secret")));
+            .and_then(|reference| object_ref(r, &reference));
     }
     out
 }
 
-fn frontend_validation(r: &mut Reader<'_>, validation: &Obj<'_, '_>) -> FrontendValidation {
-    let ca_certificate_refs = r.objs(validation, "caCertificateRefs", |r, _, reference| {
-        object_ref(r, reference, None, None)
-    });
-    let mode = r.string(validation, "mode");
-    if let Some(mode) = &mode
-        && !FRONTEND_VALIDATION_MODES.contains(&mode.as_str())
-    {
-        r.unknown_value(validation.path.key("mode"), mode, FRONTEND_VALIDATION_MODES);
-    }
+fn frontend_validation(r: &mut Reader<'_, '_>, validation: &Obj<'_, '_>) -> FrontendValidation {
     FrontendValidation {
-        ca_certificate_refs,
-        mode: Some(mode.unwrap_or_else(|| "AllowValidOnly".to_string())),
+        ca_certificate_refs: r.objs(validation, "caCertificateRefs", |r, _, reference| {
+            object_ref(r, reference)
+        }),
+        mode: r.string(validation, "mode"),
     }
 }
 
-/// A ListenerSet; `None` when its required `parentRef` is missing or has no name (reported).
+/// A ListenerSet; `None` when its required `parentRef` is missing or has no name.
 pub(super) fn listener_set(
-    r: &mut Reader<'_>,
+    r: &mut Reader<'_, '_>,
     meta: Meta,
     spec: Option<&Obj<'_, '_>>,
 ) -> Option<ListenerSet> {
-    let Some(spec) = spec else {
-        r.missing_spec("`parentRef` and `listeners`");
-        return None;
-    };
-    r.check_fields(spec, LISTENER_SET_FIELDS);
+    let spec = spec?;
     let listeners = listeners(r, spec);
-    let parent = r.obj(spec, "parentRef");
-    if parent.is_none() && !spec.has("parentRef") {
-        r.missing(spec, "parentRef");
-    }
-    let parent_ref = parent_ref(r, 0, &parent?, &meta.namespace)?;
+    let parent = r.obj(spec, "parentRef")?;
+    let parent_ref = parent_ref(r, 0, &parent, &meta.namespace)?;
     Some(ListenerSet {
         meta,
         parent_ref,
@@ -169,46 +130,36 @@ pub(super) fn listener_set(
     })
 }
 
-fn listeners(r: &mut Reader<'_>, spec: &Obj<'_, '_>) -> Vec<Listener> {
+fn listeners(r: &mut Reader<'_, '_>, spec: &Obj<'_, '_>) -> Vec<Listener> {
     r.objs(spec, "listeners", listener)
 }
 
-/// A listener; `None` when it has no name (reported): nothing could refer to it.
-fn listener(r: &mut Reader<'_>, index: usize, obj: &Obj<'_, '_>) -> Option<Listener> {
-    r.check_fields(obj, LISTENER_FIELDS);
-    let name = r.required_string(obj, "name");
+/// A listener; `None` when it has no name: nothing could refer to it.
+fn listener(r: &mut Reader<'_, '_>, index: usize, obj: &Obj<'_, '_>) -> Option<Listener> {
+    let name = r.string(obj, "name");
     let hostname = r.string(obj, "hostname");
-    if let Some(hostname) = &hostname {
-        r.check_hostname(hostname, true, obj.path.key("hostname"));
-    }
-    let port = r.int(obj, "port");
-    if port.is_none() && !obj.has("port") {
-        r.missing(obj, "port");
-    }
-    let port = port.filter(|&port| r.check_range(port, 1, 65535, obj.path.key("port")));
+    let port = r.int_in(obj, "port", 1, 65535);
     let protocol = protocol(r, obj);
-    let tls = r.obj(obj, "tls").map(|tls| {
-        r.check_fields(&tls, LISTENER_TLS_FIELDS);
-        ListenerTls {
-            mode: r
-                .enumerated(&tls, "mode", TLS_MODES)
-                .unwrap_or(Known::Known(TlsMode::Terminate)),
-            certificate_refs: r.objs(&tls, "certificateRefs", |r, _, reference| {
-                object_ref(r, reference, Some(""), Some("Secret"))
-            }),
-            options: r.string_map(&tls, "options"),
-        }
+    let tls = r.obj(obj, "tls").map(|tls| ListenerTls {
+        // Every release defaults `mode`; without one a controller would terminate.
+        mode: r
+            .enumerated(&tls, "mode", TLS_MODES)
+            .unwrap_or(Known::Known(TlsMode::Terminate)),
+        certificate_refs: r.objs(&tls, "certificateRefs", |r, _, reference| {
+            object_ref(r, reference)
+        }),
+        options: r.string_map(&tls, "options"),
     });
+    // Every release defaults `allowedRoutes` to `{namespaces: {from: Same}}`.
     let allowed_routes = match r.obj(obj, "allowedRoutes") {
         Some(allowed) => {
-            r.check_fields(&allowed, ALLOWED_ROUTES_FIELDS);
             let namespaces = r.obj(&allowed, "namespaces");
             AllowedRoutes {
                 namespaces: route_namespaces(r, namespaces.as_ref(), FromNamespaces::Same),
                 kinds: allowed.has("kinds").then(|| {
                     r.objs(&allowed, "kinds", |r, _, kind| {
-                        let group = defaulted(r, kind, "group", Some(GATEWAY_GROUP));
-                        let kind = r.required_string(kind, "kind")?;
+                        let group = r.string(kind, "group").unwrap_or_default();
+                        let kind = r.string(kind, "kind")?;
                         Some(GroupKind { group, kind })
                     })
                 }),
@@ -230,23 +181,10 @@ fn listener(r: &mut Reader<'_>, index: usize, obj: &Obj<'_, '_>) -> Option<Liste
 /// The listener protocol. The schema accepts any protocol name (implementations may
 /// support more, e.g. `example.com/proto`, and the pattern allows `http`), so a protocol
 /// that is not a core one, a case variant included, is the controller's finding (the
-/// engine's), not the schema's. `Unknown("")` when the field is missing or malformed
-/// (reported here).
-fn protocol(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> Known<Protocol> {
+/// engine's), not the schema's. `Unknown("")` when the field is missing or malformed.
+fn protocol(r: &mut Reader<'_, '_>, obj: &Obj<'_, '_>) -> Known<Protocol> {
     let Some(text) = r.string(obj, "protocol") else {
-        if !obj.has("protocol") {
-            r.missing(obj, "protocol");
-        }
         return Known::Unknown(String::new());
     };
-    if text.is_empty() {
-        let message = "`protocol` must not be empty";
-        r.report(
-            &INVALID_FIELD_VALUE,
-            obj.path.key("protocol"),
-            message,
-            None,
-        );
-    }
     Protocol::from_name(&text).map_or(Known::Unknown(text), Known::Known)
 }

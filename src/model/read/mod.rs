@@ -11,14 +11,13 @@ mod reader;
 mod refs;
 mod resources;
 mod route;
-mod rules;
+pub mod rules;
 #[cfg(test)]
 pub(crate) mod test_support;
-mod validate;
 mod versions;
 
-use super::{Meta, World};
-use crate::diag::{Diagnostic, Origin, ResourceRef};
+use super::{CrdSchemas, Meta, World};
+use crate::diag::{Diagnostic, FieldPath, Origin, ResourceRef};
 use crate::input::Sources;
 use crate::parallel;
 use crate::yaml::{Node, Tree};
@@ -26,8 +25,8 @@ pub use reader::nearest_name;
 use reader::{Obj, Path, Reader};
 pub use rules::RULES;
 use rules::{INVALID_DOCUMENT, MISSING_API_VERSION, MISSING_KIND, MISSING_NAME, MISSPELLED_KIND};
+use versions::ObjectKind;
 pub use versions::kinds_in_group;
-use versions::{KindSpec, ObjectKind, VersionStatus};
 
 /// The top-level fields of an object with a `spec`.
 const OBJECT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
@@ -66,9 +65,13 @@ impl Default for BuildOptions {
     }
 }
 
-/// Reads every document of `sources` into the world.
-pub fn build(sources: &Sources, options: &BuildOptions) -> (World, Vec<Diagnostic>) {
-    build_with_cluster(&[], sources, options)
+/// Reads every document of `sources` into the world, with the defaults of `schemas`.
+pub fn build(
+    sources: &Sources,
+    options: &BuildOptions,
+    schemas: &dyn CrdSchemas,
+) -> (World, Vec<Diagnostic>) {
+    build_with_cluster(&[], sources, options, schemas)
 }
 
 /// Reads objects listed from a cluster (with [`Origin::Cluster`]), then every document of
@@ -80,8 +83,9 @@ pub fn build_with_cluster(
     cluster: &[Tree],
     sources: &Sources,
     options: &BuildOptions,
+    schemas: &dyn CrdSchemas,
 ) -> (World, Vec<Diagnostic>) {
-    let mut builder = Builder::new(options);
+    let mut builder = Builder::new(options, schemas);
     for object in cluster {
         builder.object(object.root(), Origin::Cluster, false);
     }
@@ -94,7 +98,7 @@ pub fn build_with_cluster(
         },
         parallel::MIN_PARALLEL_BYTES,
         |offset, documents| {
-            let mut part = Builder::new(options);
+            let mut part = Builder::new(options, schemas);
             for (i, document) in documents.iter().enumerate() {
                 part.document(document.root(), offset + i);
             }
@@ -113,6 +117,7 @@ pub fn build_with_cluster(
 
 struct Builder<'a> {
     options: &'a BuildOptions,
+    schemas: &'a dyn CrdSchemas,
     world: World,
     diags: Vec<Diagnostic>,
     /// Objects seen so far: the next object's [`Meta::order`].
@@ -131,9 +136,10 @@ fn split_api_version(api_version: &str) -> (&str, &str) {
 }
 
 impl<'a> Builder<'a> {
-    fn new(options: &'a BuildOptions) -> Self {
+    fn new(options: &'a BuildOptions, schemas: &'a dyn CrdSchemas) -> Self {
         Builder {
             options,
+            schemas,
             world: World::default(),
             diags: Vec::new(),
             order: 0,
@@ -153,15 +159,21 @@ impl<'a> Builder<'a> {
             not_an_object(&mut self.diags, node, origin);
             return;
         };
-        let root = Obj {
+        let mut root = Obj {
             entries,
             path: Path::ROOT,
+            schema: None,
         };
-        let mut r = Reader::new(&mut self.diags, written_identity(&root), origin);
+        let mut r = Reader::new(
+            &mut self.diags,
+            self.schemas,
+            written_identity(&root),
+            origin,
+        );
         let Some((api_version, kind)) = type_meta(&mut r, &root) else {
             return;
         };
-        let (group, version) = split_api_version(&api_version);
+        let (group, _) = split_api_version(&api_version);
         if lists && kind.ends_with("List") {
             self.list(&root, origin);
             return;
@@ -184,7 +196,7 @@ impl<'a> Builder<'a> {
             return;
         };
         let metadata_path = Path::ROOT.key("metadata");
-        let metadata = r.as_obj(root.get("metadata"), metadata_path);
+        let metadata = r.as_obj(root.get("metadata"), metadata_path, None);
         let Some(name) = object_name(&mut r, metadata.as_ref(), &kind) else {
             return;
         };
@@ -203,8 +215,7 @@ impl<'a> Builder<'a> {
             namespace: namespace.clone(),
             name: name.clone(),
         };
-        let mut r = Reader::new(&mut self.diags, resource, origin);
-        check_version(&mut r, spec, &kind, &api_version, version);
+        let mut r = Reader::new(&mut self.diags, self.schemas, resource, origin);
         let mut meta = Meta {
             kind,
             api_version,
@@ -214,7 +225,12 @@ impl<'a> Builder<'a> {
             order,
             ..Meta::default()
         };
-        if !matches!(spec.object, ObjectKind::Secret | ObjectKind::ConfigMap) {
+        // The Gateway API kinds are checked against their CRDs by admission; the reader
+        // reads their spec with the CRD's defaults and reports only on `metadata`.
+        let crd_kind = spec.object.has_crd();
+        if crd_kind {
+            root.schema = self.schemas.object(&meta.api_version, &meta.kind);
+        } else if !matches!(spec.object, ObjectKind::Secret | ObjectKind::ConfigMap) {
             r.check_fields(&root, OBJECT_FIELDS);
         }
         if let Some(metadata) = &metadata {
@@ -230,6 +246,7 @@ impl<'a> Builder<'a> {
         ) {
             meta.live_status = live::read(node, &meta.namespace).map(Box::new);
         }
+        r.schema_checks = !crd_kind;
         read_kind(&mut self.world, &mut r, spec.object, meta, &root);
     }
 
@@ -243,7 +260,8 @@ impl<'a> Builder<'a> {
             namespace: String::new(),
             name: String::new(),
         };
-        let items = Reader::new(&mut self.diags, resource, origin).list(root, "items");
+        let items =
+            Reader::new(&mut self.diags, self.schemas, resource, origin).list(root, "items");
         for (index, item) in items.iter().enumerate() {
             self.object(
                 item,
@@ -272,7 +290,10 @@ fn not_an_object(diags: &mut Vec<Diagnostic>, node: Node<'_>, origin: Origin) {
         namespace: String::new(),
         name: String::new(),
     };
-    Reader::new(diags, resource, origin).report(&INVALID_DOCUMENT, Path::ROOT, message, help);
+    let mut diagnostic =
+        Diagnostic::new(&INVALID_DOCUMENT, message).at_field(resource, origin, FieldPath::root());
+    diagnostic.help = help;
+    diags.push(diagnostic);
 }
 
 /// The object's identity as written, without reporting anything (to name the object in the
@@ -284,6 +305,7 @@ fn written_identity(root: &Obj<'_, '_>) -> ResourceRef {
         .map(|entries| Obj {
             entries,
             path: Path::ROOT,
+            schema: None,
         });
     ResourceRef {
         kind: peek(root, "kind").unwrap_or_default().to_string(),
@@ -301,7 +323,7 @@ fn written_identity(root: &Obj<'_, '_>) -> ResourceRef {
 }
 
 /// `apiVersion` and `kind`, each reported when missing.
-fn type_meta(r: &mut Reader<'_>, root: &Obj<'_, '_>) -> Option<(String, String)> {
+fn type_meta(r: &mut Reader<'_, '_>, root: &Obj<'_, '_>) -> Option<(String, String)> {
     let api_version = r.string(root, "apiVersion");
     let kind = r.string(root, "kind");
     if api_version.is_none() {
@@ -319,7 +341,11 @@ fn type_meta(r: &mut Reader<'_>, root: &Obj<'_, '_>) -> Option<(String, String)>
 }
 
 /// `metadata.name`, reported when missing or empty.
-fn object_name(r: &mut Reader<'_>, metadata: Option<&Obj<'_, '_>>, kind: &str) -> Option<String> {
+fn object_name(
+    r: &mut Reader<'_, '_>,
+    metadata: Option<&Obj<'_, '_>>,
+    kind: &str,
+) -> Option<String> {
     let name = metadata.and_then(|m| r.string(m, "name"));
     if let Some(name) = name.filter(|n| !n.is_empty()) {
         return Some(name);
@@ -338,38 +364,11 @@ fn object_name(r: &mut Reader<'_>, metadata: Option<&Obj<'_, '_>>, kind: &str) -
     None
 }
 
-/// Reports an `apiVersion` the CRDs deprecate or do not serve for `kind`.
-fn check_version(
-    r: &mut Reader<'_>,
-    spec: &KindSpec,
-    kind: &str,
-    api_version: &str,
-    version: &str,
-) {
-    let (rule, message) = match spec.version_status(version) {
-        VersionStatus::Served => return,
-        VersionStatus::Deprecated(note) => (
-            &rules::DEPRECATED_API_VERSION,
-            format!("{kind} `{api_version}` is {note}"),
-        ),
-        VersionStatus::Unknown => (
-            &rules::UNKNOWN_API_VERSION,
-            format!("{kind} is not served in version `{api_version}`"),
-        ),
-    };
-    r.report(
-        rule,
-        Path::ROOT.key("apiVersion"),
-        message,
-        Some(spec.replacement_help()),
-    );
-}
-
 /// Reads the `spec` (or, for Secrets and ConfigMaps, the data keys) of an object of kind
 /// `object` into `world`.
 fn read_kind(
     world: &mut World,
-    r: &mut Reader<'_>,
+    r: &mut Reader<'_, '_>,
     object: ObjectKind,
     meta: Meta,
     root: &Obj<'_, '_>,

@@ -1,14 +1,19 @@
 //! Tolerant field access: every accessor reports a wrong type as a located diagnostic and
 //! returns what can still be used, so one bad field never loses the whole object.
+//!
+//! Fields are read as the API server stores them: an absent field reads as its CRD
+//! `default:` (an [`Obj`] knows its schema node). For the Gateway API kinds the schema
+//! checks are admission's, which reports them in the API server's words; the reader then
+//! reports nothing about the spec ([`Reader::schema_checks`]) and only reads what it can.
 
 use std::collections::BTreeMap;
 
 use super::rules::{
-    INVALID_FIELD_TYPE, MISSING_REQUIRED_FIELD, MISSPELLED_FIELD, UNKNOWN_ENUM_VALUE,
-    YAML11_BOOLEAN_STRING,
+    INVALID_FIELD_TYPE, MISSING_REQUIRED_FIELD, UNKNOWN_ENUM_VALUE, UNKNOWN_FIELD,
+    VALUE_OUT_OF_RANGE, YAML11_BOOLEAN_STRING,
 };
 use crate::diag::{Diagnostic, FieldPath, Origin, ResourceRef, Rule};
-use crate::model::Known;
+use crate::model::{CrdSchemas, Known, SchemaId};
 use crate::yaml::{Map, Node, Seq};
 
 /// A field path kept as a chain of borrowed steps on the stack, so reading a field costs
@@ -73,14 +78,16 @@ impl<'a> Path<'a> {
     }
 }
 
-/// A mapping node and where it is.
+/// A mapping node, where it is, and its schema node (if a CRD defines it).
 #[derive(Clone, Copy)]
 pub(super) struct Obj<'n, 'p> {
     pub(super) entries: Map<'n>,
     pub(super) path: Path<'p>,
+    pub(super) schema: Option<SchemaId>,
 }
 
 impl<'n> Obj<'n, '_> {
+    /// The written value of `key` (defaults are read through [`Reader::field`]).
     pub(super) fn get(&self, key: &str) -> Option<Node<'n>> {
         self.entries
             .iter()
@@ -101,10 +108,15 @@ fn same_key(a: &str, b: &str) -> bool {
 }
 
 /// Reads the fields of one object, collecting diagnostics located in it.
-pub(super) struct Reader<'d> {
+pub(super) struct Reader<'d, 's> {
     pub(super) diags: &'d mut Vec<Diagnostic>,
     pub(super) resource: ResourceRef,
     pub(super) origin: Origin,
+    /// The CRD schemas defaults come from.
+    pub(super) schemas: &'s dyn CrdSchemas,
+    /// Whether this reader reports schema problems (types, enums, required fields,
+    /// ranges, unknown fields); off while reading what admission checks.
+    pub(super) schema_checks: bool,
 }
 
 /// A present, non-null node.
@@ -112,9 +124,20 @@ fn present(node: Option<Node<'_>>) -> Option<Node<'_>> {
     node.filter(|n| !n.is_null())
 }
 
-impl<'d> Reader<'d> {
+/// The rules admission reports for the objects it validates.
+const SCHEMA_RULES: &[&Rule] = &[
+    &INVALID_FIELD_TYPE,
+    &UNKNOWN_ENUM_VALUE,
+    &MISSING_REQUIRED_FIELD,
+    &VALUE_OUT_OF_RANGE,
+    &UNKNOWN_FIELD,
+    &YAML11_BOOLEAN_STRING,
+];
+
+impl<'d, 's> Reader<'d, 's> {
     pub(super) fn new(
         diags: &'d mut Vec<Diagnostic>,
+        schemas: &'s dyn CrdSchemas,
         resource: ResourceRef,
         origin: Origin,
     ) -> Self {
@@ -122,6 +145,8 @@ impl<'d> Reader<'d> {
             diags,
             resource,
             origin,
+            schemas,
+            schema_checks: true,
         }
     }
 
@@ -132,6 +157,9 @@ impl<'d> Reader<'d> {
         message: impl Into<String>,
         help: Option<String>,
     ) {
+        if !self.schema_checks && SCHEMA_RULES.contains(&rule) {
+            return;
+        }
         let mut diagnostic = Diagnostic::new(rule, message).at_field(
             self.resource.clone(),
             self.origin,
@@ -150,15 +178,37 @@ impl<'d> Reader<'d> {
         self.report(&INVALID_FIELD_TYPE, path, message, help);
     }
 
+    /// The value of `key` as the API server stores it: the written value, else the
+    /// schema's default.
+    pub(super) fn field<'n>(&self, obj: &Obj<'n, '_>, key: &str) -> Option<Node<'n>>
+    where
+        's: 'n,
+    {
+        present(obj.get(key)).or_else(|| {
+            let child = self.schemas.property(obj.schema?, key)?;
+            self.schemas.default(child)
+        })
+    }
+
+    /// The schema of field `key` of `obj`.
+    fn child_schema(&self, obj: &Obj<'_, '_>, key: &str) -> Option<SchemaId> {
+        self.schemas.property(obj.schema?, key)
+    }
+
     /// The mapping at `node` (absent or null: `None`; another type: reported, `None`).
     pub(super) fn as_obj<'n, 'p>(
         &mut self,
         node: Option<Node<'n>>,
         path: Path<'p>,
+        schema: Option<SchemaId>,
     ) -> Option<Obj<'n, 'p>> {
         let node = present(node)?;
         match node.as_map() {
-            Some(entries) => Some(Obj { entries, path }),
+            Some(entries) => Some(Obj {
+                entries,
+                path,
+                schema,
+            }),
             None => {
                 self.wrong_type(path, "a mapping", node, None);
                 None
@@ -166,18 +216,21 @@ impl<'d> Reader<'d> {
         }
     }
 
-    /// The mapping in field `key` of `obj`.
-    pub(super) fn obj<'n, 'c>(
-        &mut self,
-        obj: &'c Obj<'n, '_>,
-        key: &'c str,
-    ) -> Option<Obj<'n, 'c>> {
-        self.as_obj(obj.get(key), obj.path.key(key))
+    /// The mapping in field `key` of `obj` (or its default).
+    pub(super) fn obj<'n, 'c>(&mut self, obj: &'c Obj<'n, '_>, key: &'c str) -> Option<Obj<'n, 'c>>
+    where
+        's: 'n,
+    {
+        let schema = self.child_schema(obj, key);
+        self.as_obj(self.field(obj, key), obj.path.key(key), schema)
     }
 
     /// The list in field `key` (absent, null or the wrong type: empty).
-    pub(super) fn list<'n>(&mut self, obj: &Obj<'n, '_>, key: &str) -> Seq<'n> {
-        let Some(node) = present(obj.get(key)) else {
+    pub(super) fn list<'n>(&mut self, obj: &Obj<'n, '_>, key: &str) -> Seq<'n>
+    where
+        's: 'n,
+    {
+        let Some(node) = self.field(obj, key) else {
             return Seq::default();
         };
         match node.as_seq() {
@@ -197,12 +250,18 @@ impl<'d> Reader<'d> {
         obj: &Obj<'n, '_>,
         key: &str,
         mut read: impl FnMut(&mut Self, usize, &Obj<'n, '_>) -> Option<T>,
-    ) -> Vec<T> {
+    ) -> Vec<T>
+    where
+        's: 'n,
+    {
         let items = self.list(obj, key);
         let list_path = obj.path.key(key);
+        let item_schema = self
+            .child_schema(obj, key)
+            .and_then(|list| self.schemas.items(list));
         let mut out = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
-            if let Some(item) = self.as_obj(Some(item), list_path.index(index))
+            if let Some(item) = self.as_obj(Some(item), list_path.index(index), item_schema)
                 && let Some(value) = read(self, index, &item)
             {
                 out.push(value);
@@ -242,7 +301,7 @@ impl<'d> Reader<'d> {
     }
 
     pub(super) fn string(&mut self, obj: &Obj<'_, '_>, key: &str) -> Option<String> {
-        self.as_string(obj.get(key), obj.path.key(key))
+        self.as_string(self.field(obj, key), obj.path.key(key))
     }
 
     /// A string the schema requires; its absence is reported.
@@ -252,12 +311,6 @@ impl<'d> Reader<'d> {
             self.missing(obj, key);
         }
         value
-    }
-
-    /// Reports a missing `spec`, which holds the `required` fields.
-    pub(super) fn missing_spec(&mut self, required: &str) {
-        let message = format!("required field `spec` is missing (it holds {required})");
-        self.report(&MISSING_REQUIRED_FIELD, Path::ROOT, message, None);
     }
 
     pub(super) fn missing(&mut self, obj: &Obj<'_, '_>, key: &str) {
@@ -278,12 +331,29 @@ impl<'d> Reader<'d> {
     }
 
     pub(super) fn int(&mut self, obj: &Obj<'_, '_>, key: &str) -> Option<i64> {
-        self.as_int(obj.get(key), obj.path.key(key))
+        self.as_int(self.field(obj, key), obj.path.key(key))
+    }
+
+    /// An integer in `min..=max` in field `key`; a value outside is reported and dropped.
+    pub(super) fn int_in(
+        &mut self,
+        obj: &Obj<'_, '_>,
+        key: &str,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
+        let value = self.int(obj, key)?;
+        if (min..=max).contains(&value) {
+            return Some(value);
+        }
+        let message = format!("{value} is out of range: must be {min}-{max}");
+        self.report(&VALUE_OUT_OF_RANGE, obj.path.key(key), message, None);
+        None
     }
 
     /// A number (integer or decimal) in field `key`.
     pub(super) fn number(&mut self, obj: &Obj<'_, '_>, key: &str) -> Option<f64> {
-        let node = present(obj.get(key))?;
+        let node = self.field(obj, key)?;
         let number = node.as_number();
         if number.is_none() {
             self.wrong_type(obj.path.key(key), "a number", node, None);
@@ -292,7 +362,7 @@ impl<'d> Reader<'d> {
     }
 
     /// An enum field: a value from `allowed` (matched exactly), else reported and kept as
-    /// [`Known::Unknown`]. `None` when absent.
+    /// [`Known::Unknown`]. `None` when absent (and without a default).
     pub(super) fn enumerated<T: Copy>(
         &mut self,
         obj: &Obj<'_, '_>,
@@ -300,7 +370,7 @@ impl<'d> Reader<'d> {
         allowed: &[(&str, T)],
     ) -> Option<Known<T>> {
         let path = obj.path.key(key);
-        let text = self.as_string(obj.get(key), path)?;
+        let text = self.as_string(self.field(obj, key), path)?;
         if let Some((_, value)) = allowed.iter().find(|(name, _)| *name == text) {
             return Some(Known::Known(*value));
         }
@@ -323,19 +393,22 @@ impl<'d> Reader<'d> {
         self.report(&UNKNOWN_ENUM_VALUE, path, message, help);
     }
 
-    /// Reports each field of `obj` that is not in `known` but close to a field that is
-    /// (unknown fields are dropped by the API server; only likely typos are worth a word).
+    /// Reports each field of `obj` that is not in `known`: `kubectl apply` rejects it
+    /// (strict field validation); clients that do not validate drop it.
     pub(super) fn check_fields(&mut self, obj: &Obj<'_, '_>, known: &[&str]) {
         for entry in obj.entries {
             let key = entry.key();
             if known.iter().any(|k| same_key(k, key)) {
                 continue;
             }
-            if let Some(intended) = nearest_name(key, known) {
-                let message = format!("unknown field `{key}` is ignored by the API server");
-                let help = Some(format!("did you mean `{intended}`?"));
-                self.report(&MISSPELLED_FIELD, obj.path.key(key), message, help);
-            }
+            let path = obj.path.key(key);
+            let message = format!(
+                "strict decoding error: unknown field \"{}\" (kubectl apply rejects it: strict field validation; Helm, Argo CD and Flux drop it silently)",
+                path.to_field_path()
+            );
+            let help =
+                nearest_name(key, known).map(|intended| format!("did you mean `{intended}`?"));
+            self.report(&UNKNOWN_FIELD, path, message, help);
         }
     }
 
@@ -407,19 +480,21 @@ fn is_near_miss(written: &str, known: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::read::test_support::node;
+    use crate::model::read::test_support::{node, schemas};
     use serde_json::json;
 
-    fn reader(diags: &mut Vec<Diagnostic>) -> Reader<'_> {
-        Reader {
+    fn reader(diags: &mut Vec<Diagnostic>) -> Reader<'_, 'static> {
+        let resource = ResourceRef {
+            kind: "Service".into(),
+            namespace: "ns".into(),
+            name: "web".into(),
+        };
+        Reader::new(
             diags,
-            resource: ResourceRef {
-                kind: "Gateway".into(),
-                namespace: "ns".into(),
-                name: "gw".into(),
-            },
-            origin: Origin::Document { doc: 0, item: None },
-        }
+            schemas(),
+            resource,
+            Origin::Document { doc: 0, item: None },
+        )
     }
 
     #[test]
@@ -451,7 +526,7 @@ mod tests {
         let root = node(json!({"label": true, "port": "80", "bad": "x", "list": "a", "m": [1]}));
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(root.root()), Path::ROOT).unwrap();
+        let obj = r.as_obj(Some(root.root()), Path::ROOT, None).unwrap();
         assert_eq!(r.string(&obj, "label").as_deref(), Some("true"));
         assert_eq!(r.int(&obj, "port"), Some(80));
         assert_eq!(r.int(&obj, "bad"), None);
@@ -497,7 +572,7 @@ mod tests {
         let root = sources.document(0).root();
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(root), Path::ROOT).unwrap();
+        let obj = r.as_obj(Some(root), Path::ROOT, None).unwrap();
         assert_eq!(r.string(&obj, "a").as_deref(), Some("yes"));
         assert_eq!(r.string(&obj, "b").as_deref(), Some("yes"));
         assert_eq!(r.string(&obj, "c").as_deref(), Some("on"));
@@ -540,7 +615,7 @@ mod tests {
         let root = node(json!({"from": "all", "mode": "Terminate"}));
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(root.root()), Path::ROOT).unwrap();
+        let obj = r.as_obj(Some(root.root()), Path::ROOT, None).unwrap();
         let table = [("All", 1), ("Same", 2)];
         assert_eq!(
             r.enumerated(&obj, "from", &table),
@@ -560,7 +635,7 @@ mod tests {
         let root = node(json!({"items": [{"name": "a"}, "oops", {"name": "b"}]}));
         let mut diags = Vec::new();
         let mut r = reader(&mut diags);
-        let obj = r.as_obj(Some(root.root()), Path::ROOT).unwrap();
+        let obj = r.as_obj(Some(root.root()), Path::ROOT, None).unwrap();
         let names = r.objs(&obj, "items", |r, i, item| {
             r.string(item, "name").map(|n| format!("{i}:{n}"))
         });

@@ -1,10 +1,11 @@
 //! Shapes shared by several kinds: object references, parentRefs, label selectors,
-//! namespace policies.
+//! namespace policies. Their `group` and `kind` carry the CRD's defaults (`""`/`Secret`
+//! for certificateRefs, `gateway.networking.k8s.io`/`Gateway` for parentRefs).
 
 use super::reader::{Obj, Reader};
 use crate::model::{
-    FromNamespaces, GATEWAY_GROUP, Known, LabelSelector, LabelSelectorRequirement, ObjectRef,
-    ParentRef, RouteNamespaces, SelectorOperator,
+    FromNamespaces, Known, LabelSelector, LabelSelectorRequirement, ObjectRef, ParentRef,
+    RouteNamespaces, SelectorOperator,
 };
 
 pub(super) const FROM_NAMESPACES: &[(&str, FromNamespaces)] = &[
@@ -21,63 +22,36 @@ const SELECTOR_OPERATORS: &[(&str, SelectorOperator)] = &[
     ("DoesNotExist", SelectorOperator::DoesNotExist),
 ];
 
-const PARENT_REF_FIELDS: &[&str] = &["group", "kind", "namespace", "name", "sectionName", "port"];
-
-/// A field with a CRD default (`Some`), or a required one (`None`, reported when absent).
-pub(super) fn defaulted(
-    r: &mut Reader<'_>,
-    obj: &Obj<'_, '_>,
-    key: &str,
-    default: Option<&str>,
-) -> String {
-    match (r.string(obj, key), default) {
-        (Some(value), _) => value,
-        (None, Some(default)) => default.to_string(),
-        (None, None) => {
-            if !obj.has(key) {
-                r.missing(obj, key);
-            }
-            String::new()
-        }
-    }
+/// A string field of a Gateway API object: written, or its CRD default, or `""`.
+pub(super) fn text(r: &mut Reader<'_, '_>, obj: &Obj<'_, '_>, key: &str) -> String {
+    r.string(obj, key).unwrap_or_default()
 }
 
-/// An object reference; `None` when `name` is missing (reported).
-pub(super) fn object_ref(
-    r: &mut Reader<'_>,
-    obj: &Obj<'_, '_>,
-    group_default: Option<&str>,
-    kind_default: Option<&str>,
-) -> Option<ObjectRef> {
-    let name = r.required_string(obj, "name");
-    let group = defaulted(r, obj, "group", group_default);
-    let kind = defaulted(r, obj, "kind", kind_default);
-    let namespace = r.string(obj, "namespace");
+/// An object reference; `None` without a `name`.
+pub(super) fn object_ref(r: &mut Reader<'_, '_>, obj: &Obj<'_, '_>) -> Option<ObjectRef> {
+    let name = r.string(obj, "name")?;
     Some(ObjectRef {
-        group,
-        kind,
-        name: name?,
-        namespace,
+        group: text(r, obj, "group"),
+        kind: text(r, obj, "kind"),
+        name,
+        namespace: r.string(obj, "namespace"),
     })
 }
 
-/// A parentRef (of a route, or a ListenerSet's `spec.parentRef`) with its CRD defaults;
-/// `None` when `name` is missing (reported).
+/// A parentRef (of a route, or a ListenerSet's `spec.parentRef`); `None` without a
+/// `name`.
 pub(super) fn parent_ref(
-    r: &mut Reader<'_>,
+    r: &mut Reader<'_, '_>,
     index: usize,
     obj: &Obj<'_, '_>,
     own_namespace: &str,
 ) -> Option<ParentRef> {
-    r.check_fields(obj, PARENT_REF_FIELDS);
-    let name = r.required_string(obj, "name");
-    let group = defaulted(r, obj, "group", Some(GATEWAY_GROUP));
-    let kind = defaulted(r, obj, "kind", Some("Gateway"));
+    let name = r.string(obj, "name");
+    let group = text(r, obj, "group");
+    let kind = text(r, obj, "kind");
     let written_namespace = r.string(obj, "namespace");
     let section_name = r.string(obj, "sectionName");
-    let port = r
-        .int(obj, "port")
-        .filter(|&port| r.check_range(port, 1, 65535, obj.path.key("port")));
+    let port = r.int_in(obj, "port", 1, 65535);
     Some(ParentRef {
         index,
         group,
@@ -90,7 +64,7 @@ pub(super) fn parent_ref(
     })
 }
 
-pub(super) fn label_selector(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> LabelSelector {
+pub(super) fn label_selector(r: &mut Reader<'_, '_>, obj: &Obj<'_, '_>) -> LabelSelector {
     let match_labels = r.string_map(obj, "matchLabels");
     let match_expressions = r.objs(obj, "matchExpressions", |r, _, expression| {
         let key = r.required_string(expression, "key");
@@ -111,21 +85,22 @@ pub(super) fn label_selector(r: &mut Reader<'_>, obj: &Obj<'_, '_>) -> LabelSele
     }
 }
 
-/// `namespaces: {from, selector}` of allowedRoutes or allowedListeners.
+/// `namespaces: {from, selector}` of allowedRoutes or allowedListeners; `absent` is what a
+/// missing policy (or `from`) means when the CRD gives no default.
 pub(super) fn route_namespaces(
-    r: &mut Reader<'_>,
+    r: &mut Reader<'_, '_>,
     obj: Option<&Obj<'_, '_>>,
-    default_from: FromNamespaces,
+    absent: FromNamespaces,
 ) -> RouteNamespaces {
     let Some(obj) = obj else {
         return RouteNamespaces {
-            from: Known::Known(default_from),
+            from: Known::Known(absent),
             selector: None,
         };
     };
     let from = r
         .enumerated(obj, "from", FROM_NAMESPACES)
-        .unwrap_or(Known::Known(default_from));
+        .unwrap_or(Known::Known(absent));
     let selector = r.obj(obj, "selector").map(|s| label_selector(r, &s));
     RouteNamespaces { from, selector }
 }
@@ -134,14 +109,16 @@ pub(super) fn route_namespaces(
 mod tests {
     use super::*;
     use crate::diag::{Origin, ResourceRef};
+    use crate::model::GATEWAY_GROUP;
     use crate::model::read::reader::Path;
-    use crate::model::read::test_support::node;
+    use crate::model::read::test_support::{node, schema_at, schemas};
     use serde_json::json;
 
-    fn with_reader<T>(f: impl FnOnce(&mut Reader<'_>) -> T) -> (T, Vec<String>) {
+    fn with_reader<T>(f: impl FnOnce(&mut Reader<'_, '_>) -> T) -> (T, Vec<String>) {
         let mut diags = Vec::new();
         let mut r = Reader::new(
             &mut diags,
+            schemas(),
             ResourceRef {
                 kind: "HTTPRoute".into(),
                 namespace: "web".into(),
@@ -156,8 +133,14 @@ mod tests {
     #[test]
     fn parent_refs_get_their_crd_defaults() {
         let root = node(json!({"name": "gw", "port": 8080}));
+        let schema = schema_at(
+            "gateway.networking.k8s.io/v1",
+            "HTTPRoute",
+            &["spec", "parentRefs", "[]"],
+        );
+        assert!(schema.is_some());
         let (parent, diags) = with_reader(|r| {
-            let obj = r.as_obj(Some(root.root()), Path::ROOT).unwrap();
+            let obj = r.as_obj(Some(root.root()), Path::ROOT, schema).unwrap();
             parent_ref(r, 3, &obj, "web")
         });
         assert!(diags.is_empty());
@@ -177,20 +160,14 @@ mod tests {
     }
 
     #[test]
-    fn references_without_a_name_are_dropped_and_reported() {
+    fn references_without_a_name_are_dropped() {
         let root = node(json!({"namespace": "infra", "port": 0}));
         let (parent, diags) = with_reader(|r| {
-            let obj = r.as_obj(Some(root.root()), Path::ROOT).unwrap();
+            let obj = r.as_obj(Some(root.root()), Path::ROOT, None).unwrap();
             parent_ref(r, 0, &obj, "web")
         });
         assert_eq!(parent, None);
-        assert_eq!(
-            diags,
-            vec![
-                "required field `name` is missing".to_string(),
-                "0 is out of range: must be 1-65535".to_string()
-            ]
-        );
+        assert_eq!(diags, ["0 is out of range: must be 1-65535"]);
     }
 
     #[test]
@@ -200,7 +177,7 @@ mod tests {
             "matchExpressions": [{"key": "env", "operator": "In", "values": ["prod"]},
                                  {"key": "x", "operator": "in"}]}}));
         let (namespaces, diags) = with_reader(|r| {
-            let obj = r.as_obj(Some(root.root()), Path::ROOT).unwrap();
+            let obj = r.as_obj(Some(root.root()), Path::ROOT, None).unwrap();
             route_namespaces(r, Some(&obj), FromNamespaces::Same)
         });
         assert_eq!(namespaces.from, Known::Known(FromNamespaces::Selector));

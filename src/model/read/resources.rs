@@ -1,7 +1,7 @@
 //! Core kinds (Namespace, Service, Secret, ConfigMap), ReferenceGrant and BackendTLSPolicy.
 
 use super::reader::{Obj, Reader};
-use super::refs::{defaulted, object_ref};
+use super::refs::{object_ref, text};
 use crate::model::{
     BackendTlsPolicy, ConfigMap, GrantFrom, GrantTo, Meta, Namespace, PolicyTargetRef,
     ReferenceGrant, Secret, Service, ServicePort,
@@ -18,7 +18,7 @@ pub(super) fn namespace(mut meta: Meta) -> Namespace {
     Namespace { meta }
 }
 
-pub(super) fn service(r: &mut Reader<'_>, meta: Meta, spec: Option<&Obj<'_, '_>>) -> Service {
+pub(super) fn service(r: &mut Reader<'_, '_>, meta: Meta, spec: Option<&Obj<'_, '_>>) -> Service {
     let mut service = Service {
         meta,
         service_type: None,
@@ -31,17 +31,19 @@ pub(super) fn service(r: &mut Reader<'_>, meta: Meta, spec: Option<&Obj<'_, '_>>
     service.service_type = r.string(spec, "type");
     service.external_name = r.string(spec, "externalName");
     service.ports = r.objs(spec, "ports", |r, _, port| {
-        let protocol = defaulted(r, port, "protocol", Some("TCP"));
+        // The API server's own defaults for a core kind (no CRD).
+        let protocol = r
+            .string(port, "protocol")
+            .unwrap_or_else(|| "TCP".to_string());
         if !SERVICE_PROTOCOLS.contains(&protocol.as_str()) {
             r.unknown_value(port.path.key("protocol"), &protocol, SERVICE_PROTOCOLS);
         }
-        let number = r.int(port, "port");
-        if number.is_none() && !port.has("port") {
+        if !port.has("port") {
             r.missing(port, "port");
         }
         Some(ServicePort {
             name: r.string(port, "name"),
-            port: number.filter(|&n| r.check_range(n, 1, 65535, port.path.key("port"))),
+            port: r.int_in(port, "port", 1, 65535),
             protocol,
             app_protocol: r.string(port, "appProtocol"),
         })
@@ -50,7 +52,7 @@ pub(super) fn service(r: &mut Reader<'_>, meta: Meta, spec: Option<&Obj<'_, '_>>
 }
 
 /// The keys of the mappings in `fields` of `root`, without duplicates; values are never kept.
-fn keys(r: &mut Reader<'_>, root: &Obj<'_, '_>, fields: [&str; 2]) -> Vec<String> {
+fn keys(r: &mut Reader<'_, '_>, root: &Obj<'_, '_>, fields: [&str; 2]) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     for field in fields {
         if let Some(data) = r.obj(root, field) {
@@ -64,8 +66,10 @@ fn keys(r: &mut Reader<'_>, root: &Obj<'_, '_>, fields: [&str; 2]) -> Vec<String
     keys
 }
 
-pub(super) fn secret(r: &mut Reader<'_>, meta: Meta, root: &Obj<'_, '_>) -> Secret {
-    let secret_type = defaulted(r, root, "type", Some("Opaque"));
+pub(super) fn secret(r: &mut Reader<'_, '_>, meta: Meta, root: &Obj<'_, '_>) -> Secret {
+    let secret_type = r
+        .string(root, "type")
+        .unwrap_or_else(|| "Opaque".to_string());
     let tls_data_problem = if secret_type == "kubernetes.io/tls" {
         tls_data_problem(root)
     } else {
@@ -118,7 +122,7 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
-pub(super) fn config_map(r: &mut Reader<'_>, meta: Meta, root: &Obj<'_, '_>) -> ConfigMap {
+pub(super) fn config_map(r: &mut Reader<'_, '_>, meta: Meta, root: &Obj<'_, '_>) -> ConfigMap {
     ConfigMap {
         meta,
         keys: keys(r, root, ["data", "binaryData"]),
@@ -126,7 +130,7 @@ pub(super) fn config_map(r: &mut Reader<'_>, meta: Meta, root: &Obj<'_, '_>) -> 
 }
 
 pub(super) fn reference_grant(
-    r: &mut Reader<'_>,
+    r: &mut Reader<'_, '_>,
     meta: Meta,
     spec: Option<&Obj<'_, '_>>,
 ) -> ReferenceGrant {
@@ -136,20 +140,19 @@ pub(super) fn reference_grant(
         to: Vec::new(),
     };
     let Some(spec) = spec else {
-        r.missing_spec("`from` and `to`");
         return grant;
     };
     grant.from = r.objs(spec, "from", |r, _, from| {
         Some(GrantFrom {
-            group: defaulted(r, from, "group", None),
-            kind: defaulted(r, from, "kind", None),
-            namespace: defaulted(r, from, "namespace", None),
+            group: text(r, from, "group"),
+            kind: text(r, from, "kind"),
+            namespace: text(r, from, "namespace"),
         })
     });
     grant.to = r.objs(spec, "to", |r, _, to| {
         Some(GrantTo {
-            group: defaulted(r, to, "group", None),
-            kind: defaulted(r, to, "kind", None),
+            group: text(r, to, "group"),
+            kind: text(r, to, "kind"),
             name: r.string(to, "name"),
         })
     });
@@ -157,7 +160,7 @@ pub(super) fn reference_grant(
 }
 
 pub(super) fn backend_tls_policy(
-    r: &mut Reader<'_>,
+    r: &mut Reader<'_, '_>,
     meta: Meta,
     spec: Option<&Obj<'_, '_>>,
 ) -> BackendTlsPolicy {
@@ -170,30 +173,24 @@ pub(super) fn backend_tls_policy(
         subject_alt_names: Vec::new(),
     };
     let Some(spec) = spec else {
-        r.missing_spec("`targetRefs` and `validation`");
         return policy;
     };
     policy.target_refs = r.objs(spec, "targetRefs", |r, _, target| {
-        let name = r.required_string(target, "name");
         Some(PolicyTargetRef {
-            group: defaulted(r, target, "group", None),
-            kind: defaulted(r, target, "kind", None),
-            name: name?,
+            name: r.string(target, "name")?,
+            group: text(r, target, "group"),
+            kind: text(r, target, "kind"),
             section_name: r.string(target, "sectionName"),
         })
     });
     let Some(validation) = r.obj(spec, "validation") else {
-        r.missing(spec, "validation");
         return policy;
     };
     policy.ca_certificate_refs = r.objs(&validation, "caCertificateRefs", |r, _, reference| {
-        object_ref(r, reference, None, None)
+        object_ref(r, reference)
     });
     policy.well_known_ca_certificates = r.string(&validation, "wellKnownCACertificates");
-    policy.hostname = r.required_string(&validation, "hostname");
-    if let Some(hostname) = &policy.hostname {
-        r.check_hostname(hostname, false, validation.path.key("hostname"));
-    }
+    policy.hostname = r.string(&validation, "hostname");
     policy.subject_alt_names = r.objs(&validation, "subjectAltNames", |r, _, san| {
         r.string(san, "hostname").or_else(|| r.string(san, "uri"))
     });

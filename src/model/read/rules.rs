@@ -1,5 +1,8 @@
-//! The object-schema rules (GW0100-GW0199): what the API server's schema and CEL validation
-//! would reject or warn about before any controller sees the object.
+//! The object rules of the model (GW0100-GW0199): an object's identity, and the schema
+//! checks it shares with admission (`admission/rules.rs` has the others). For the Gateway
+//! API kinds, admission reports these checks from the CRDs in the API server's words; the
+//! model reports them for the core kinds it reads (Service, Namespace, Secret, ConfigMap)
+//! and for every object's `metadata`.
 
 use crate::diag::{Rule, rule};
 
@@ -99,10 +102,13 @@ rule! {
 
 rule! {
     /// ## What it does
-    /// Reports a field whose value has the wrong type (e.g. a number where a string is expected).
-    /// gwctl reads the object as if the field were absent; a number or boolean where a string is
-    /// expected is read as its text, and a quoted integer where an integer is expected is read as
-    /// the integer.
+    /// Reports a field whose value has the wrong type (e.g. a number where a string is expected),
+    /// in the API server's words: `spec.listeners[0].port: Invalid value: "string":
+    /// spec.listeners[0].port in body must be of type integer: "string"`. An unquoted `yes`,
+    /// `no`, `on` or `off` counts as the boolean Kubernetes reads it as (YAML 1.1). gwctl reads
+    /// the object as if the field were absent; a number or boolean where a string is expected is
+    /// read as its text, and a quoted integer where an integer is expected is read as the
+    /// integer.
     ///
     /// ## Why it matters
     /// The API server rejects the object. Common causes are unquoted label values (`expose: true`,
@@ -113,7 +119,7 @@ rule! {
     #[example = "testdata/rules/invalid-field-type/err.yaml"]
     ///
     /// ## Fix
-    /// Quote the value, remove the quotes, or write a list (`- item`), as the message says.
+    /// Quote the value, remove the quotes, or write a list (`- item`), as the help says.
     pub static INVALID_FIELD_TYPE {
         code: "GW0104",
         name: "invalid-field-type",
@@ -125,13 +131,14 @@ rule! {
 
 rule! {
     /// ## What it does
-    /// Reports a field whose value is outside its allowed set. Fields such as
+    /// Reports a field whose value is outside the set its schema lists. Fields such as
     /// `allowedRoutes.namespaces.from`, `path.type`, `filters[].type`, `tls.mode` or a selector
     /// `operator` only accept listed values, case-sensitively. gwctl keeps the value as written
     /// and treats it as unknown.
     ///
     /// ## Why it matters
-    /// The API server rejects any other value.
+    /// The API server rejects any other value: `...namespaces.from: Unsupported value: "all":
+    /// supported values: "All", "Selector", "Same", "None"`.
     ///
     /// ## Example
     /// `allowedRoutes.namespaces.from` must be All, Same, Selector or None:
@@ -150,12 +157,13 @@ rule! {
 
 rule! {
     /// ## What it does
-    /// Reports a field the schema requires that is missing: a listener's `name` or `port`, a
-    /// parentRef's `name`, a filter's configuration for its `type`, ... gwctl skips the incomplete
-    /// part (a listener or reference without a name) or reads the rest of it.
+    /// Reports a field the schema requires that is missing (and has no default): a listener's
+    /// `name` or `port`, a parentRef's `name`, a ReferenceGrant's `from` and `to`, ... gwctl
+    /// skips the incomplete part (a listener or reference without a name) or reads the rest of
+    /// it.
     ///
     /// ## Why it matters
-    /// The API server rejects the object.
+    /// The API server rejects the object: `spec.listeners[0].port: Required value`.
     ///
     /// ## Example
     /// A listener without a `port`:
@@ -174,59 +182,12 @@ rule! {
 
 rule! {
     /// ## What it does
-    /// Reports a Gateway API object whose apiVersion is deprecated or no longer served by the
-    /// current CRDs (for example `v1alpha2` TCPRoute is served only by the experimental channel,
-    /// and `v1alpha2` HTTPRoute not at all). gwctl reads it with the current schema.
-    ///
-    /// ## Why it matters
-    /// Applying the object may fail, or stop working after a CRD upgrade.
-    ///
-    /// ## Example
-    /// An HTTPRoute in `v1alpha2`, which is no longer served:
-    #[example = "testdata/rules/deprecated-api-version/err.yaml"]
-    ///
-    /// ## Fix
-    /// Use the version given in the help (usually `gateway.networking.k8s.io/v1`).
-    pub static DEPRECATED_API_VERSION {
-        code: "GW0107",
-        name: "deprecated-api-version",
-        severity: Warning,
-        stage: Schema,
-        summary: "A Gateway API kind uses a deprecated or no longer served apiVersion",
-    }
-}
-
-rule! {
-    /// ## What it does
-    /// Reports an object of a known kind whose version is not one the Gateway API CRDs (or core
-    /// Kubernetes) define. gwctl still reads it with the current schema.
-    ///
-    /// ## Why it matters
-    /// The API server will not accept the object.
-    ///
-    /// ## Example
-    /// An HTTPRoute in a version no CRD serves:
-    #[example = "testdata/rules/unknown-api-version/err.yaml"]
-    ///
-    /// ## Fix
-    /// Use a served version, e.g. `gateway.networking.k8s.io/v1`.
-    pub static UNKNOWN_API_VERSION {
-        code: "GW0108",
-        name: "unknown-api-version",
-        severity: Warning,
-        stage: Schema,
-        summary: "A known kind uses an apiVersion that no CRD serves",
-    }
-}
-
-rule! {
-    /// ## What it does
     /// Reports a kind that differs from a Gateway API or core kind only in letter case. gwctl
     /// ignores the object.
     ///
     /// ## Why it matters
-    /// Kinds are case-sensitive: `HttpRoute` is not `HTTPRoute`, and the API server does not know
-    /// the misspelled kind.
+    /// Kinds are case-sensitive: `HttpRoute` is not `HTTPRoute`, and `kubectl apply` fails
+    /// (`no matches for kind "HttpRoute" in version "gateway.networking.k8s.io/v1"`).
     ///
     /// ## Example
     /// `HttpRoute` instead of `HTTPRoute`:
@@ -237,7 +198,7 @@ rule! {
     pub static MISSPELLED_KIND {
         code: "GW0109",
         name: "misspelled-kind",
-        severity: Warning,
+        severity: Error,
         stage: Schema,
         summary: "A kind differs from a Gateway API or core kind only in letter case",
     }
@@ -245,213 +206,55 @@ rule! {
 
 rule! {
     /// ## What it does
-    /// Reports a backendRef (or a mirror's backendRef) that names a Service but has no `port`.
-    ///
-    /// ## Why it matters
-    /// A Service has no default port, so the CRD's validation requires `port` when a backendRef
-    /// names a Service: the API server rejects the route.
-    ///
-    /// ## Example
-    /// A backendRef to Service `web` (the default kind) without a port:
-    #[example = "testdata/rules/backend-ref-without-port/err.yaml"]
-    ///
-    /// ## Fix
-    /// Add the Service port, e.g. `port: 8080`.
-    pub static BACKEND_REF_WITHOUT_PORT {
-        code: "GW0110",
-        name: "backend-ref-without-port",
-        severity: Error,
-        stage: Schema,
-        summary: "A backendRef to a Service has no `port`",
-    }
-}
-
-rule! {
-    /// ## What it does
-    /// Reports a rule that combines a `RequestRedirect` filter with a `URLRewrite` filter.
-    ///
-    /// ## Why it matters
-    /// A redirect answers the client and a rewrite changes the request sent to a backend: the two
-    /// cannot be combined in one rule (CRD validation), and the API server rejects the route.
-    ///
-    /// ## Example
-    #[example = "testdata/rules/redirect-with-rewrite/err.yaml"]
-    ///
-    /// ## Fix
-    /// Keep one of the two filters, or split the rule.
-    pub static REDIRECT_WITH_REWRITE {
-        code: "GW0111",
-        name: "redirect-with-rewrite",
-        severity: Error,
-        stage: Schema,
-        summary: "A rule combines `RequestRedirect` with `URLRewrite`",
-    }
-}
-
-rule! {
-    /// ## What it does
-    /// Reports a `ReplacePrefixMatch` path modifier in a rule that does not have exactly one
-    /// match, a `PathPrefix` path match.
-    ///
-    /// ## Why it matters
-    /// `replacePrefixMatch` replaces the matched prefix, so the rule must have exactly one match,
-    /// and that match must be a `PathPrefix` path match (CRD validation): the API server rejects
-    /// the route.
-    ///
-    /// ## Example
-    /// `ReplacePrefixMatch` on an `Exact` path match:
-    #[example = "testdata/rules/replace-prefix-without-path-prefix/err.yaml"]
-    ///
-    /// ## Fix
-    /// Use `type: PathPrefix` for the match, or `ReplaceFullPath` for the rewrite.
-    pub static REPLACE_PREFIX_WITHOUT_PATH_PREFIX {
-        code: "GW0112",
-        name: "replace-prefix-without-path-prefix",
-        severity: Error,
-        stage: Schema,
-        summary: "`ReplacePrefixMatch` is used without exactly one `PathPrefix` match",
-    }
-}
-
-rule! {
-    /// ## What it does
-    /// Reports a hostname that is an IP address or not a valid DNS name. Hostnames must be
-    /// lowercase DNS names (RFC 1123, so not `Example.COM`), optionally starting with one `*.`
-    /// wildcard label where a wildcard is allowed. IP addresses are not allowed.
-    ///
-    /// ## Why it matters
-    /// The API server rejects the object.
-    ///
-    /// ## Example
-    /// An IP address as a route hostname:
-    #[example = "testdata/rules/invalid-hostname/err.yaml"]
-    ///
-    /// ## Fix
-    /// Use a DNS name such as `example.com` or `*.example.com`.
-    pub static INVALID_HOSTNAME {
-        code: "GW0113",
-        name: "invalid-hostname",
-        severity: Error,
-        stage: Schema,
-        summary: "A hostname is an IP address or not a valid DNS name",
-    }
-}
-
-rule! {
-    /// ## What it does
-    /// Reports an `Exact` or `PathPrefix` path value that is not an absolute, normalized path: it
-    /// must start with `/` and must not contain `//`, `/./`, `/../`, `%2f`, `%2F` or `#`, nor end
-    /// with `/.` or `/..`.
-    ///
-    /// ## Why it matters
-    /// The CRD's validation rejects the route.
-    ///
-    /// ## Example
-    /// A `PathPrefix` value that does not start with `/`:
-    #[example = "testdata/rules/invalid-path-value/err.yaml"]
-    ///
-    /// ## Fix
-    /// Write the path as it appears in the request, e.g. `/api`.
-    pub static INVALID_PATH_VALUE {
-        code: "GW0114",
-        name: "invalid-path-value",
-        severity: Error,
-        stage: Schema,
-        summary: "An `Exact`/`PathPrefix` path is not an absolute, normalized path",
-    }
-}
-
-rule! {
-    /// ## What it does
-    /// Reports a filter type that appears more than once in one rule's (or one backendRef's)
-    /// `filters`. Only `RequestMirror` and `ExtensionRef` may repeat.
-    ///
-    /// ## Why it matters
-    /// The CRD's validation rejects the route.
-    ///
-    /// ## Example
-    /// Two `RequestHeaderModifier` filters in one rule:
-    #[example = "testdata/rules/duplicate-filter/err.yaml"]
-    ///
-    /// ## Fix
-    /// Merge the two filters into one.
-    pub static DUPLICATE_FILTER {
-        code: "GW0115",
-        name: "duplicate-filter",
-        severity: Error,
-        stage: Schema,
-        summary: "A filter type appears more than once in one rule or backendRef",
-    }
-}
-
-rule! {
-    /// ## What it does
-    /// Reports a rule with a `RequestRedirect` filter that also has `backendRefs`.
-    ///
-    /// ## Why it matters
-    /// A redirect answers the client itself, so the rule must not also send traffic to backends
-    /// (CRD validation): the API server rejects the route.
-    ///
-    /// ## Example
-    #[example = "testdata/rules/redirect-with-backend-refs/err.yaml"]
-    ///
-    /// ## Fix
-    /// Remove `backendRefs`, or move the redirect to its own rule.
-    pub static REDIRECT_WITH_BACKEND_REFS {
-        code: "GW0116",
-        name: "redirect-with-backend-refs",
-        severity: Error,
-        stage: Schema,
-        summary: "A rule with a `RequestRedirect` filter also has `backendRefs`",
-    }
-}
-
-rule! {
-    /// ## What it does
-    /// Reports a field whose value is out of range or malformed: ports must be 1-65535, weights
-    /// 0-1000000, a mirror percent 0-100, a redirect `statusCode` one of 301, 302, 303, 307, 308,
-    /// and so on.
+    /// Reports a value outside its schema's bounds: a number outside `minimum`/`maximum` (ports
+    /// 1-65535, weights 0-1000000), a string outside `minLength`/`maxLength` (in characters), a
+    /// list outside `minItems`/`maxItems` (at most 16 hostnames), in the API server's words
+    /// (`...port in body should be less than or equal to 65535`, `spec.hostnames: Too many: 17:
+    /// must have at most 16 items`).
     ///
     /// ## Why it matters
     /// The API server rejects the object.
     ///
     /// ## Example
     /// A listener port out of range:
-    #[example = "testdata/rules/invalid-field-value/err.yaml"]
+    #[example = "testdata/rules/value-out-of-range/err.yaml"]
     ///
     /// ## Fix
-    /// Use a value in the range given in the message.
-    pub static INVALID_FIELD_VALUE {
+    /// Use a value within the bounds given in the message.
+    pub static VALUE_OUT_OF_RANGE {
         code: "GW0117",
-        name: "invalid-field-value",
+        name: "value-out-of-range",
         severity: Error,
         stage: Schema,
-        summary: "A field's value is out of range or malformed",
+        summary: "A value is outside its schema's bounds (number range, length, item count)",
     }
 }
 
 rule! {
     /// ## What it does
-    /// Reports an unknown field that is a near-miss of a known one. gwctl reports unknown fields
-    /// only when they are close to a known field of that object.
+    /// Reports a field the object's schema does not define, with the nearest known field when
+    /// there is one. A field that another Gateway API release defines is GW0108 (not served)
+    /// instead.
     ///
     /// ## Why it matters
-    /// The API server silently drops fields its schema does not know, so a misspelled field is
-    /// lost without an error: a listener's `hostnames` (instead of `hostname`) accepts every
-    /// hostname, a rule's `backendRef` (instead of `backendRefs`) sends traffic nowhere.
+    /// `kubectl apply` validates fields strictly (its default) and rejects the object
+    /// (`strict decoding error: unknown field "spec.parentRef"`). Clients that do not validate
+    /// (Helm, Argo CD, Flux) send it anyway and the API server silently drops the field, so the
+    /// setting is lost without a word: a listener's `hostnames` (instead of `hostname`) accepts
+    /// every hostname, a rule's `backendRef` (instead of `backendRefs`) sends traffic nowhere.
     ///
     /// ## Example
     /// `parentRef` instead of `parentRefs`: the route would attach nowhere:
-    #[example = "testdata/rules/misspelled-field/err.yaml"]
+    #[example = "testdata/rules/unknown-field/err.yaml"]
     ///
     /// ## Fix
-    /// Rename the field as the help says.
-    pub static MISSPELLED_FIELD {
+    /// Rename the field as the help says, or remove it.
+    pub static UNKNOWN_FIELD {
         code: "GW0118",
-        name: "misspelled-field",
-        severity: Warning,
+        name: "unknown-field",
+        severity: Error,
         stage: Schema,
-        summary: "An unknown field is a near-miss of a known one",
+        summary: "A field the object's schema does not define",
     }
 }
 
@@ -527,18 +330,9 @@ pub static RULES: &[&Rule] = &[
     &INVALID_FIELD_TYPE,
     &UNKNOWN_ENUM_VALUE,
     &MISSING_REQUIRED_FIELD,
-    &DEPRECATED_API_VERSION,
-    &UNKNOWN_API_VERSION,
     &MISSPELLED_KIND,
-    &BACKEND_REF_WITHOUT_PORT,
-    &REDIRECT_WITH_REWRITE,
-    &REPLACE_PREFIX_WITHOUT_PATH_PREFIX,
-    &INVALID_HOSTNAME,
-    &INVALID_PATH_VALUE,
-    &DUPLICATE_FILTER,
-    &REDIRECT_WITH_BACKEND_REFS,
-    &INVALID_FIELD_VALUE,
-    &MISSPELLED_FIELD,
+    &VALUE_OUT_OF_RANGE,
+    &UNKNOWN_FIELD,
     &DUPLICATE_OBJECT,
     &YAML11_BOOLEAN_STRING,
 ];

@@ -33,3 +33,32 @@ pub(crate) fn parse(text: &str) -> Sources {
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     sources
 }
+
+/// The CRDs of the newest embedded release (standard channel): the defaults objects are
+/// read with.
+pub(crate) fn schemas() -> &'static crate::admission::Release {
+    static RELEASE: std::sync::OnceLock<crate::admission::Release> = std::sync::OnceLock::new();
+    RELEASE.get_or_init(|| {
+        crate::admission::embedded::select(None, crate::admission::Channel::Standard)
+            .expect("the newest release is embedded")
+    })
+}
+
+/// The schema node of `kind` at `path` (`[]` for a list's items) in [`schemas`].
+pub(crate) fn schema_at(
+    api_version: &str,
+    kind: &str,
+    path: &[&str],
+) -> Option<crate::model::SchemaId> {
+    use crate::model::CrdSchemas;
+    let schemas = schemas();
+    let mut id = schemas.object(api_version, kind)?;
+    for step in path {
+        id = if *step == "[]" {
+            schemas.items(id)?
+        } else {
+            schemas.property(id, step)?
+        };
+    }
+    Some(id)
+}

@@ -1,7 +1,7 @@
-//! The kinds gwctl reads and the apiVersions each is served in, from the Gateway API CRDs
-//! (standard and experimental channels) at the commit the conformance corpus comes from.
+//! The kinds gwctl reads, by API group. Which versions of a Gateway API kind are served is
+//! the CRDs' business (admission checks it against the chosen release); every version of
+//! a kind is read with the same model.
 
-use crate::model::kinds::{EXPERIMENTAL_ONLY, GONE};
 use crate::model::{EXPERIMENTAL_GROUP, GATEWAY_GROUP, ROUTE_KINDS, RouteKind};
 
 /// Which typed object a kind becomes.
@@ -23,66 +23,33 @@ impl ObjectKind {
     pub(super) fn namespaced(self) -> bool {
         !matches!(self, ObjectKind::GatewayClass | ObjectKind::Namespace)
     }
+
+    /// Whether a CRD defines the kind (the Gateway API kinds), as opposed to the core
+    /// kinds the API server builds in.
+    pub(super) fn has_crd(self) -> bool {
+        !matches!(
+            self,
+            ObjectKind::Namespace
+                | ObjectKind::Service
+                | ObjectKind::Secret
+                | ObjectKind::ConfigMap
+        )
+    }
 }
 
-/// A kind in a group, with its versions.
+/// A kind in a group.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct KindSpec {
     pub(super) group: &'static str,
     pub(super) kind: &'static str,
     pub(super) object: ObjectKind,
-    /// Served and not deprecated.
-    served: &'static [&'static str],
-    /// Older versions, each with what happened to it.
-    deprecated: &'static [(&'static str, &'static str)],
-    /// The apiVersion (and kind, when it changed) to use instead.
-    replacement: (&'static str, &'static str),
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum VersionStatus {
-    Served,
-    /// Deprecated or no longer served; the text says which.
-    Deprecated(&'static str),
-    Unknown,
-}
-
-impl KindSpec {
-    pub(super) fn version_status(&self, version: &str) -> VersionStatus {
-        if self.served.contains(&version) {
-            return VersionStatus::Served;
-        }
-        match self.deprecated.iter().find(|(v, _)| *v == version) {
-            Some((_, note)) => VersionStatus::Deprecated(note),
-            None => VersionStatus::Unknown,
-        }
-    }
-
-    pub(super) fn replacement_help(&self) -> String {
-        let (api_version, kind) = self.replacement;
-        if kind == self.kind {
-            format!("use `apiVersion: {api_version}`")
-        } else {
-            format!("use `apiVersion: {api_version}` with `kind: {kind}`")
-        }
-    }
-}
-
-const V1: &str = "gateway.networking.k8s.io/v1";
-
-const fn gateway_kind(
-    kind: &'static str,
-    object: ObjectKind,
-    served: &'static [&'static str],
-    deprecated: &'static [(&'static str, &'static str)],
-) -> KindSpec {
+const fn gateway_kind(kind: &'static str, object: ObjectKind) -> KindSpec {
     KindSpec {
         group: GATEWAY_GROUP,
         kind,
         object,
-        served,
-        deprecated,
-        replacement: (V1, kind),
     }
 }
 
@@ -91,53 +58,24 @@ const fn core_kind(kind: &'static str, object: ObjectKind) -> KindSpec {
         group: "",
         kind,
         object,
-        served: &["v1"],
-        deprecated: &[],
-        replacement: ("v1", kind),
     }
 }
 
 /// The kinds listed before the route kinds.
 const BEFORE_ROUTES: [KindSpec; 3] = [
-    gateway_kind(
-        "GatewayClass",
-        ObjectKind::GatewayClass,
-        &["v1", "v1beta1"],
-        &[("v1alpha2", GONE)],
-    ),
-    gateway_kind(
-        "Gateway",
-        ObjectKind::Gateway,
-        &["v1", "v1beta1"],
-        &[("v1alpha2", GONE)],
-    ),
-    gateway_kind("ListenerSet", ObjectKind::ListenerSet, &["v1"], &[]),
+    gateway_kind("GatewayClass", ObjectKind::GatewayClass),
+    gateway_kind("Gateway", ObjectKind::Gateway),
+    gateway_kind("ListenerSet", ObjectKind::ListenerSet),
 ];
 
 /// The kinds listed after the route kinds.
 const AFTER_ROUTES: [KindSpec; 7] = [
-    gateway_kind(
-        "ReferenceGrant",
-        ObjectKind::ReferenceGrant,
-        &["v1", "v1beta1"],
-        &[("v1alpha2", GONE)],
-    ),
-    gateway_kind(
-        "BackendTLSPolicy",
-        ObjectKind::BackendTlsPolicy,
-        &["v1"],
-        &[("v1alpha3", EXPERIMENTAL_ONLY), ("v1alpha2", GONE)],
-    ),
+    gateway_kind("ReferenceGrant", ObjectKind::ReferenceGrant),
+    gateway_kind("BackendTLSPolicy", ObjectKind::BackendTlsPolicy),
     KindSpec {
         group: EXPERIMENTAL_GROUP,
         kind: "XListenerSet",
         object: ObjectKind::ListenerSet,
-        served: &[],
-        deprecated: &[(
-            "v1alpha1",
-            "an experimental kind replaced by ListenerSet in gateway.networking.k8s.io",
-        )],
-        replacement: (V1, "ListenerSet"),
     },
     core_kind("Namespace", ObjectKind::Namespace),
     core_kind("Service", ObjectKind::Service),
@@ -158,12 +96,7 @@ static KINDS: [KindSpec; KIND_COUNT] = {
     let mut r = 0;
     while r < ROUTE_KINDS.len() {
         let route = &ROUTE_KINDS[r];
-        kinds[i] = gateway_kind(
-            route.name,
-            ObjectKind::Route(route.kind),
-            route.served,
-            route.deprecated,
-        );
+        kinds[i] = gateway_kind(route.name, ObjectKind::Route(route.kind));
         i += 1;
         r += 1;
     }
@@ -201,39 +134,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn versions_follow_the_crds() {
-        let status = |group, kind, version| find(group, kind).map(|k| k.version_status(version));
-        assert_eq!(
-            status(GATEWAY_GROUP, "Gateway", "v1beta1"),
-            Some(VersionStatus::Served)
-        );
-        assert_eq!(
-            status(GATEWAY_GROUP, "TCPRoute", "v1alpha2"),
-            Some(VersionStatus::Deprecated(EXPERIMENTAL_ONLY))
-        );
-        assert_eq!(
-            status(GATEWAY_GROUP, "HTTPRoute", "v1alpha2"),
-            Some(VersionStatus::Deprecated(GONE))
-        );
-        assert_eq!(
-            status(GATEWAY_GROUP, "Gateway", "v2"),
-            Some(VersionStatus::Unknown)
-        );
-        assert_eq!(status("", "Service", "v1"), Some(VersionStatus::Served));
-        assert_eq!(status("apps", "Deployment", "v1"), None);
+    fn kinds_are_found_by_group_and_exact_name() {
+        assert!(find(GATEWAY_GROUP, "Gateway").is_some_and(|k| k.object.has_crd()));
+        assert!(find("", "Service").is_some_and(|k| !k.object.has_crd()));
+        assert!(find("apps", "Deployment").is_none());
         assert!(find(GATEWAY_GROUP, "HttpRoute").is_none());
         assert_eq!(
             find_ignoring_case(GATEWAY_GROUP, "HttpRoute").map(|k| k.kind),
             Some("HTTPRoute")
         );
-        assert_eq!(
-            find(EXPERIMENTAL_GROUP, "XListenerSet").map(KindSpec::replacement_help),
-            Some(
-                "use `apiVersion: gateway.networking.k8s.io/v1` with `kind: ListenerSet`"
-                    .to_string()
-            )
-        );
         assert!(!ObjectKind::Namespace.namespaced());
+        assert!(ObjectKind::Secret.namespaced());
         // The lists a cluster is read by, in reading order.
         let main: Vec<&str> = kinds_in_group(GATEWAY_GROUP).collect();
         assert_eq!(
@@ -253,6 +164,5 @@ mod tests {
         );
         let experimental: Vec<&str> = kinds_in_group(EXPERIMENTAL_GROUP).collect();
         assert_eq!(experimental, ["XListenerSet"]);
-        assert!(ObjectKind::Secret.namespaced());
     }
 }

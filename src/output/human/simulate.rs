@@ -184,22 +184,22 @@ fn result_text(out: &mut String, r: &ResultView<'_>, style: &Style) {
         trace.push_str(&super::wrap(&printable(line), style.width, "  ", "    "));
         trace.push('\n');
     }
-    if r.outcome == Outcome::Routed {
-        if let Some(sent) = &r.backend_request {
-            let line = format!(
-                "backend receives: {} {} {}",
-                sent.method,
-                if sent.host.is_empty() {
-                    "(no Host)"
-                } else {
-                    sent.host
-                },
-                sent.path
-            );
-            trace.push_str(&format!("  {}\n", printable(&line)));
-            for (name, value) in sent.headers.items.iter() {
-                trace.push_str(&format!("    {}\n", printable(&format!("{name}: {value}"))));
-            }
+    if r.outcome == Outcome::Routed
+        && let Some(sent) = &r.backend_request
+    {
+        let line = format!(
+            "backend receives: {} {} {}",
+            sent.method,
+            if sent.host.is_empty() {
+                "(no Host)"
+            } else {
+                sent.host
+            },
+            sent.path
+        );
+        trace.push_str(&format!("  {}\n", printable(&line)));
+        for (name, value) in sent.headers.items.iter() {
+            trace.push_str(&format!("    {}\n", printable(&format!("{name}: {value}"))));
         }
     }
     if !r.response_headers.items.is_empty() {
@@ -217,6 +217,14 @@ fn result_text(out: &mut String, r: &ResultView<'_>, style: &Style) {
             m.percent
         );
         trace.push_str(&format!("  {}\n", printable(&line)));
+    }
+    if !r.unknowns.is_empty() {
+        trace.push_str("  decided by objects not in the input:\n");
+        for u in r.unknowns {
+            let line = printable(&format!("{u}: {}", u.why)).into_owned();
+            trace.push_str(&super::wrap(&line, style.width, "    ", "      "));
+            trace.push('\n');
+        }
     }
     out.push_str(&trace);
 }

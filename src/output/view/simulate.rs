@@ -9,12 +9,12 @@ use std::borrow::Cow;
 use serde::{Serialize, Serializer};
 
 use super::{NameView, Pairs, Repeated};
-use crate::engine::BackendVerdict;
 use crate::engine::routing::expect::{Check, status_text};
 use crate::engine::routing::{
     Backend, BackendRequest, Mirror, NearMiss, Outcome, Request, RequestProtocol, RouteRef,
     RouteResult,
 };
+use crate::engine::{BackendVerdict, Unknown};
 
 /// One request with its results and checks: what a case's view is built from.
 #[derive(Debug, Clone, Copy)]
@@ -215,6 +215,9 @@ pub struct ResultView<'a> {
     pub mirrors: Vec<MirrorView<'a>>,
     pub near_misses: Vec<NearMissView<'a>>,
     pub explanation: &'a [String],
+    /// For an `Undetermined` result: what would decide it.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub unknowns: &'a [Unknown],
     /// A 2xx/3xx answer (or a connection that reaches a backend), gRPC status OK.
     #[serde(skip)]
     pub success: bool,
@@ -247,6 +250,7 @@ impl<'a> ResultView<'a> {
             mirrors: result.mirrors.iter().map(MirrorView::new).collect(),
             near_misses: result.near_misses.iter().map(NearMissView::new).collect(),
             explanation: &result.explanation,
+            unknowns: &result.unknowns,
             success: result.is_success(),
             status: status_text(result),
         }

@@ -254,13 +254,13 @@ fn request(
 ) -> Option<Request> {
     let before = problems.0.len();
     let mut request = defaults.clone();
-    if let Some((node, url)) = problems.string(item, "url") {
-        if let Some(url) = problems.parsed(node, parse_url(&url)) {
-            request.scheme = Some(url.scheme);
-            request.host = Some(url.host);
-            request.port = Some(url.port);
-            request.path = url.path;
-        }
+    if let Some((node, url)) = problems.string(item, "url")
+        && let Some(url) = problems.parsed(node, parse_url(&url))
+    {
+        request.scheme = Some(url.scheme);
+        request.host = Some(url.host);
+        request.port = Some(url.port);
+        request.path = url.path;
     }
     if let Some((node, g)) = problems.string(item, "gateway") {
         request.gateway = problems.parsed(node, namespaced(&g, namespace));
@@ -287,10 +287,10 @@ fn request(
     if let Some((_, method)) = problems.string(item, "method") {
         request.method = method.to_ascii_uppercase();
     }
-    if let Some((node, path)) = problems.string(item, "path") {
-        if let Some(path) = problems.parsed(node, absolute_path(&path)) {
-            request.path = path;
-        }
+    if let Some((node, path)) = problems.string(item, "path")
+        && let Some(path) = problems.parsed(node, absolute_path(&path))
+    {
+        request.path = path;
     }
     if let Some(query) = problems.string_map(item, "query") {
         request.query = query;

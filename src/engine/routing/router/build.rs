@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Candidate, GatewayIndex, ListenerIndex, Refused, Router};
 use crate::engine::Analysis;
-use crate::engine::conditions::{ListenerId, ListenerOwner};
+use crate::engine::conditions::{ListenerId, ListenerOwner, Unknown};
 use crate::engine::routing::matching::{CompiledRoute, Matcher};
 use crate::engine::routing::table::{HostTable, HostTableBuilder, PathKey};
 use crate::engine::routing::{ListenerRef, NamespacedName};
@@ -57,7 +57,14 @@ impl<'a> Router<'a> {
             .map(|route| CompiledRoute::new(route, &analysis.regex))
             .collect();
         let links = Links::new(world);
-        let usable: HashSet<ListenerId> = analysis.usable_listeners.iter().copied().collect();
+        let usable = Usability {
+            usable: analysis.usable_listeners.iter().copied().collect(),
+            undecided: analysis
+                .undecided_listeners
+                .iter()
+                .map(|(id, unknowns)| (*id, unknowns.as_slice()))
+                .collect(),
+        };
         let mut gateways: Vec<GatewayIndex> = (world.gateways.iter().enumerate())
             .map(|(gi, g)| gateway_index(&links, gi, g, &usable))
             .collect();
@@ -104,6 +111,12 @@ impl<'a> Router<'a> {
     }
 }
 
+/// Which listeners carry traffic, and which may, depending on objects the input lacks.
+struct Usability<'a> {
+    usable: HashSet<ListenerId>,
+    undecided: HashMap<ListenerId, &'a [Unknown]>,
+}
+
 /// Each route's position in creation order (oldest first).
 fn age_ranks(world: &World) -> Vec<usize> {
     let mut by_age: Vec<usize> = (0..world.routes.len()).collect();
@@ -124,12 +137,7 @@ fn age_ranks(world: &World) -> Vec<usize> {
 
 /// Gateway `gi` with its own listeners, then those of its ListenerSets (oldest first);
 /// its tables are still empty.
-fn gateway_index(
-    links: &Links,
-    gi: usize,
-    g: &Gateway,
-    usable: &HashSet<ListenerId>,
-) -> GatewayIndex {
+fn gateway_index(links: &Links, gi: usize, g: &Gateway, usable: &Usability) -> GatewayIndex {
     let world = links.world;
     let name = NamespacedName {
         namespace: g.meta.namespace.clone(),
@@ -188,7 +196,7 @@ fn listener_index(
     owner_kind: &'static str,
     owner_name: NamespacedName,
     l: &Listener,
-    usable: &HashSet<ListenerId>,
+    usable: &Usability,
 ) -> ListenerIndex {
     let id = ListenerId {
         owner,
@@ -208,7 +216,12 @@ fn listener_index(
             Known::Unknown(_) => None,
         },
         hostname: l.hostname.as_deref().map(str::to_ascii_lowercase),
-        usable: usable.contains(&id),
+        usable: usable.usable.contains(&id),
+        unknowns: usable
+            .undecided
+            .get(&id)
+            .map(|u| u.to_vec())
+            .unwrap_or_default(),
         http: HostTable::default(),
         grpc: HostTable::default(),
         l4: HostTable::default(),
@@ -223,6 +236,7 @@ fn candidates(compiled: &[CompiledRoute], route: usize) -> impl Iterator<Item = 
             route: route as u32,
             rule: rule as u32,
             matcher: matcher as u32,
+            pending: None,
         })
     })
 }
@@ -249,7 +263,10 @@ fn attached_tables(
                 .collect()
         })
         .collect();
-    for attachment in &analysis.attachments {
+    let pending =
+        (analysis.pending.iter().enumerate()).map(|(pi, p)| (&p.attachment, Some(pi as u32)));
+    let attached = analysis.attachments.iter().map(|a| (a, None));
+    for (attachment, pending) in attached.chain(pending) {
         let Some(&(gi, li)) = position.get(&attachment.listener) else {
             continue;
         };
@@ -269,13 +286,20 @@ fn attached_tables(
                         route: attachment.route as u32,
                         rule: 0,
                         matcher: 0,
+                        pending,
                     },
                 );
                 continue;
             }
         };
         for candidate in candidates(compiled, attachment.route) {
-            table.insert(&attachment.hostnames, candidate);
+            table.insert(
+                &attachment.hostnames,
+                Candidate {
+                    pending,
+                    ..candidate
+                },
+            );
         }
     }
     tables

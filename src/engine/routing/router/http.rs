@@ -28,10 +28,10 @@ const SERVED_PATHS: usize = 10;
 fn listener_hostnames(listeners: &[&ListenerIndex]) -> String {
     let mut hostnames: Vec<String> = Vec::new();
     for l in listeners {
-        if let Some(h) = &l.hostname {
-            if !hostnames.contains(h) {
-                hostnames.push(h.clone());
-            }
+        if let Some(h) = &l.hostname
+            && !hostnames.contains(h)
+        {
+            hostnames.push(h.clone());
         }
     }
     format!(
@@ -78,6 +78,23 @@ impl Router<'_> {
         });
         explanation.extend(self.unevaluated(tables, req, found.as_ref().map(|(w, _)| *w)));
         let mut result = match found {
+            Some((candidate, _)) if candidate.pending.is_some() => {
+                let mut result =
+                    RouteResult::new(g.name.clone(), Some(port), Outcome::Undetermined);
+                let unknowns = self.pending_unknowns(&candidate);
+                explanation.push(format!(
+                    "{} rule {} would match ({}), but whether listener {} admits the route depends on objects not in the input: {}",
+                    self.route_ref(candidate.route as usize)
+                        .map_or_else(String::new, |r| r.to_string()),
+                    candidate.rule,
+                    self.matcher(&candidate)
+                        .map_or_else(String::new, Matcher::describe),
+                    listener.reference.name,
+                    super::unknown_list(&unknowns)
+                ));
+                result.route = self.route_ref(candidate.route as usize);
+                result.undetermined(unknowns)
+            }
             Some((candidate, runner_up)) => {
                 let wins_at = explanation.len();
                 let result = self.matched(g, port, listener, candidate, req, &mut explanation);
@@ -130,10 +147,10 @@ impl Router<'_> {
         let mut seen = std::collections::HashSet::new();
         let candidates = (tables.iter()).flat_map(|t| t.lists_for(host).flat_map(|l| l.all()));
         for candidate in candidates {
-            if let Some(Matcher::Http(m)) = self.matcher(candidate) {
-                if seen.insert(m.path_written()) {
-                    paths.push(m.path_written());
-                }
+            if let Some(Matcher::Http(m)) = self.matcher(candidate)
+                && seen.insert(m.path_written())
+            {
+                paths.push(m.path_written());
             }
         }
         if paths.is_empty() {
@@ -176,7 +193,8 @@ impl Router<'_> {
             .copied()
             .filter(|l| l.protocol == Some(wanted))
             .collect();
-        let usable: Vec<&ListenerIndex> = family.iter().copied().filter(|l| l.usable).collect();
+        let usable: Vec<&ListenerIndex> =
+            family.iter().copied().filter(|l| l.may_serve()).collect();
         let host_text = req.host.as_deref().unwrap_or("(none: the Gateway address)");
 
         let refused_outcome = match scheme {
@@ -221,6 +239,9 @@ impl Router<'_> {
             },
             Scheme::Https => self.https_listener(g, port, &usable, by_host, req)?,
         };
+        if !listener.usable {
+            return Err(Box::new(self.undecided_listener(g, port, listener)));
+        }
         Ok(HttpListener {
             listener,
             wanted,
@@ -523,6 +544,13 @@ impl Router<'_> {
             result.status_code = Some(500);
             explanation.push(error);
             return self.finish_grpc(result, req);
+        }
+        if let Some(unverified) = super::unverified_backends(&result) {
+            explanation.push(format!(
+                "-> no backend of rule {rule_index} is known to resolve ({}): forwarded if it does, else 500",
+                super::unknown_list(&unverified)
+            ));
+            return result.undetermined(unverified);
         }
         if receiving < total {
             let share = 100.0 * (total - receiving) as f64 / total as f64;

@@ -1,7 +1,7 @@
 //! TLS, TCP and UDP connections (§10): the listener by SNI (TLS) or port, and the oldest
 //! attached route.
 
-use super::{GatewayIndex, ListenerIndex, Prepared, Router, route_ref, select_listener};
+use super::{Candidate, GatewayIndex, ListenerIndex, Prepared, Router, route_ref, select_listener};
 use crate::engine::routing::{Outcome, RouteResult};
 use crate::model::Protocol;
 
@@ -19,7 +19,7 @@ impl Router<'_> {
         let usable: Vec<&ListenerIndex> = on_port
             .iter()
             .copied()
-            .filter(|l| l.protocol == Some(protocol) && l.usable)
+            .filter(|l| l.protocol == Some(protocol) && l.may_serve())
             .collect();
         let sni = (protocol == Protocol::Tls).then(|| req.sni()).flatten();
         let listener = match protocol {
@@ -37,6 +37,9 @@ impl Router<'_> {
             ));
             return result;
         };
+        if !listener.usable {
+            return self.undecided_listener(g, port, listener);
+        }
         result.listener = Some(listener.reference.clone());
         result.explanation.push(format!(
             "{} listener {} takes the connection",
@@ -57,6 +60,17 @@ impl Router<'_> {
             ));
             return result;
         };
+        self.l4_route(result, listener, c, list.len())
+    }
+
+    /// The connection that route candidate `c`, one of `routes` on the listener, takes.
+    fn l4_route(
+        &self,
+        mut result: RouteResult,
+        listener: &ListenerIndex,
+        c: Candidate,
+        routes: usize,
+    ) -> RouteResult {
         let route_index = c.route as usize;
         let Some((route, rule)) = self
             .world
@@ -70,14 +84,30 @@ impl Router<'_> {
             return result;
         };
         let reference = route_ref(route);
-        result.explanation.push(if list.len() > 1 {
-            format!("{reference} wins (the oldest of {} routes)", list.len())
+        result.explanation.push(if routes > 1 {
+            format!("{reference} wins (the oldest of {} routes)", routes)
         } else {
             format!("{reference} wins")
         });
         result.route = Some(reference);
+        if c.pending.is_some() {
+            let unknowns = self.pending_unknowns(&c);
+            result.explanation.push(format!(
+                "whether listener {} admits the route depends on objects not in the input: {}",
+                listener.reference.name,
+                super::unknown_list(&unknowns)
+            ));
+            return result.undetermined(unknowns);
+        }
         result.rule_index = Some(rule.index);
         result.backends = self.backends(route_index, route, rule, &[]);
+        if let Some(unverified) = super::unverified_backends(&result) {
+            result.explanation.push(format!(
+                "no backend of the route is known to resolve ({}): forwarded if it does, else refused",
+                super::unknown_list(&unverified)
+            ));
+            return result.undetermined(unverified);
+        }
         if result.receiving_backends().next().is_some() {
             result.outcome = Outcome::Routed;
             let lines: Vec<String> = result

@@ -11,7 +11,7 @@ mod near_miss;
 use std::collections::HashMap;
 
 use crate::engine::Analysis;
-use crate::engine::conditions::BackendVerdict;
+use crate::engine::conditions::{BackendVerdict, Unknown};
 use crate::model::{Protocol, Route, RouteRule, World};
 
 use super::filters::Applied;
@@ -29,6 +29,9 @@ struct Candidate {
     route: u32,
     rule: u32,
     matcher: u32,
+    /// For a route that attaches only if objects the input lacks say so: its position in
+    /// `Analysis::pending`.
+    pending: Option<u32>,
 }
 
 /// A match of a route whose parentRef was refused: `refusal` indexes `Analysis::refusals`.
@@ -46,6 +49,9 @@ struct ListenerIndex {
     /// Lowercased.
     hostname: Option<String>,
     usable: bool,
+    /// For a listener whose use depends on objects the input lacks: those objects. Such a
+    /// listener is selected like a usable one, and a request it takes is `Undetermined`.
+    unknowns: Vec<Unknown>,
     http: HostTable<Candidate>,
     grpc: HostTable<Candidate>,
     /// TLSRoutes (by SNI), TCPRoutes and UDPRoutes, oldest first.
@@ -85,7 +91,39 @@ struct Prepared<'r> {
     raw_query: String,
 }
 
+impl ListenerIndex {
+    /// Usable, or usable if objects the input lacks say so.
+    fn may_serve(&self) -> bool {
+        self.usable || !self.unknowns.is_empty()
+    }
+}
+
 impl Router<'_> {
+    /// The `Undetermined` answer of `listener`, whose use depends on objects the input lacks.
+    fn undecided_listener(
+        &self,
+        g: &GatewayIndex,
+        port: i64,
+        listener: &ListenerIndex,
+    ) -> RouteResult {
+        let mut result = RouteResult::new(g.name.clone(), Some(port), Outcome::Undetermined);
+        result.listener = Some(listener.reference.clone());
+        result.explanation.push(format!(
+            "the request reaches listener {}, whose use for traffic depends on objects not in the input: {}",
+            listener.reference.name,
+            unknown_list(&listener.unknowns)
+        ));
+        result.undetermined(listener.unknowns.clone())
+    }
+
+    /// The objects that decide whether pending candidate `c` takes the request.
+    fn pending_unknowns(&self, c: &Candidate) -> Vec<Unknown> {
+        c.pending
+            .and_then(|p| self.analysis.pending.get(p as usize))
+            .map(|p| p.unknowns.clone())
+            .unwrap_or_default()
+    }
+
     /// Routes `request` on every (Gateway, port) it selects.
     pub fn route(&self, request: &Request) -> Vec<RouteResult> {
         let prepared = prepare(request);
@@ -107,6 +145,7 @@ impl Router<'_> {
             });
             return vec![result];
         }
+        let several = selected.len() > 1;
         let mut results = Vec::new();
         for g in selected {
             let ports = match request.port {
@@ -125,6 +164,10 @@ impl Router<'_> {
             for port in ports {
                 results.push(self.route_on_port(g, port, &prepared));
             }
+        }
+        if several {
+            // Of several Gateways, those that serve the host come first, the routed first.
+            results.sort_by_key(|r| (!r.listener_matched(), r.outcome != Outcome::Routed));
         }
         results
     }
@@ -235,6 +278,39 @@ fn ports_for(g: &GatewayIndex, request: &Request) -> Vec<i64> {
     ports.sort_unstable();
     ports.dedup();
     ports
+}
+
+/// When no backend of `result` that receives traffic is known to resolve, and some may not
+/// (a Service the input lacks): the objects that decide between forwarding and a 500.
+fn unverified_backends(result: &RouteResult) -> Option<Vec<Unknown>> {
+    if result
+        .receiving_backends()
+        .any(|b| b.verdict == BackendVerdict::Valid)
+    {
+        return None;
+    }
+    let unverified: Vec<Unknown> = result
+        .receiving_backends()
+        .filter_map(|b| match &b.verdict {
+            BackendVerdict::Unknown { message } => Some(Unknown::new(
+                &b.kind,
+                &b.namespace,
+                &b.name,
+                message.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
+    (!unverified.is_empty()).then_some(unverified)
+}
+
+/// `GatewayClass acme, Secret infra/cert`: the result's `unknowns` say why each decides.
+fn unknown_list(unknowns: &[Unknown]) -> String {
+    unknowns
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn route_ref(route: &Route) -> RouteRef {

@@ -1,0 +1,1 @@
+//! Admission over whole objects, against the embedded releases.
