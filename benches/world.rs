@@ -144,7 +144,7 @@ spec:
     sectionName: http
   - name: gw-{g}
     namespace: {ns}
-    port: 8080
+    sectionName: plain
   hostnames:
   - app-{r}.gw{g}.example.com
   rules:
@@ -226,7 +226,7 @@ fn route_json(r: usize, namespaces: usize, gateways: usize) -> serde_json::Value
             {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": format!("gw-{g}"),
              "namespace": ns, "sectionName": "http"},
             {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": format!("gw-{g}"),
-             "namespace": ns, "port": 8080},
+             "namespace": ns, "sectionName": "plain"},
         ],
         "hostnames": [format!("app-{r}.gw{g}.example.com")],
         "rules": [
@@ -290,7 +290,7 @@ fn route_json(r: usize, namespaces: usize, gateways: usize) -> serde_json::Value
             parent_status(json!({"group": "gateway.networking.k8s.io", "kind": "Gateway",
                                  "name": format!("gw-{g}"), "namespace": ns, "sectionName": "http"})),
             parent_status(json!({"group": "gateway.networking.k8s.io", "kind": "Gateway",
-                                 "name": format!("gw-{g}"), "namespace": ns, "port": 8080})),
+                                 "name": format!("gw-{g}"), "namespace": ns, "sectionName": "plain"})),
         ]},
     })
 }

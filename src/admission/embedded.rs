@@ -208,6 +208,31 @@ mod tests {
         }
     }
 
+    /// Every CEL rule (and `messageExpression`) of every embedded CRD parses and calls only
+    /// functions gwctl's environment has (cel 0.13's `compile` only parses, so the
+    /// functions are checked too).
+    #[test]
+    fn every_embedded_cel_rule_compiles() {
+        let env = super::super::cel::Env::new();
+        let arena = &crds().arena;
+        let mut failures = Vec::new();
+        let mut rules = std::collections::BTreeSet::new();
+        for id in arena.ids() {
+            for rule in &arena.get(id).rules {
+                let texts = std::iter::once(&rule.rule).chain(rule.message_expression.as_ref());
+                for text in texts {
+                    if rules.insert(text.clone())
+                        && let Err(e) = env.compile(text)
+                    {
+                        failures.push(format!("{text}: {e}"));
+                    }
+                }
+            }
+        }
+        assert!(rules.len() > 100, "only {} distinct rules", rules.len());
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
     #[test]
     fn releases_are_chosen_by_version_and_channel() {
         let newest = select(None, Channel::Standard).unwrap();

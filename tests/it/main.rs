@@ -1,5 +1,6 @@
 //! The one integration-test binary (one link keeps 2-core CI fast).
 
+mod admission;
 mod architecture;
 mod cli;
 mod cluster;
