@@ -51,6 +51,25 @@ pub fn api_path(steps: &[Step<'_>]) -> String {
     out
 }
 
+/// The steps as kube-openapi's schema validator names them, which the API server turns
+/// into the field path of a schema error: a map key is joined with a dot
+/// (`spec.infrastructure.labels.key`; object_validator.go: `o.Path + "." + key`), where
+/// `field.Path`, used by the CEL and list-type checks, writes `labels[key]`.
+pub fn validator_steps(steps: &[Step<'_>]) -> Vec<Step<'static>> {
+    steps
+        .iter()
+        .map(|step| match step {
+            Step::Key(key) => Step::Field(Cow::Owned(key.to_string())),
+            other => other.clone().into_owned(),
+        })
+        .collect()
+}
+
+/// [`api_path`] of [`validator_steps`].
+pub fn validator_path(steps: &[Step<'_>]) -> String {
+    api_path(&validator_steps(steps))
+}
+
 /// The same path as a gwctl location.
 pub fn field_path(steps: &[Step<'_>]) -> FieldPath {
     let mut path = FieldPath::root();
@@ -311,6 +330,7 @@ mod tests {
             Step::Key("a.b/c".into()),
         ];
         assert_eq!(api_path(&labels), "spec.labels[a.b/c]");
+        assert_eq!(validator_path(&labels), "spec.labels.a.b/c");
         assert_eq!(field_path(&labels).to_string(), "spec.labels[\"a.b/c\"]");
     }
 

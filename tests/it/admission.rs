@@ -1,7 +1,7 @@
 //! The admission corpus (`tests/corpus/admission`: upstream tests/cel, hack/invalid-examples
 //! and examples, with the API server's verdict): every case through `gwctl check -o json`
-//! against the newest embedded release, on the case's channel, scored as the corpus README
-//! says. A Rejected case must have an error from a reading/schema rule (GW00xx, GW01xx)
+//! with `--crds` set to the CRDs the corpus was asserted against (`tests/corpus/crds/<channel>`,
+//! the same upstream commit; newer than any release), scored as the corpus README says. A Rejected case must have an error from a reading/schema rule (GW00xx, GW01xx)
 //! whose message contains the API server's text; an Accepted case must have none.
 //! `tests/admission-known-differences.yaml` lists the cases that cannot be met, with the
 //! reason; the test fails on an unlisted failure and on a listed case that passes.
@@ -72,16 +72,12 @@ fn judge(case: &Path, expect: &Path) -> Verdict {
         messages = strings(Some(&root), "inferredMessages");
     }
     let path = case.to_str().expect("utf-8 path");
+    let crds = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/crds")
+        .join(channel);
+    let crds = crds.to_str().expect("utf-8 path");
     let run = gwctl(
-        &[
-            "check",
-            path,
-            "--complete",
-            "--gateway-api-channel",
-            channel,
-            "-o",
-            "json",
-        ],
+        &["check", path, "--complete", "--crds", crds, "-o", "json"],
         None,
     );
     let report = run

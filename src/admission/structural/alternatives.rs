@@ -4,7 +4,7 @@
 use super::{Finding, Mode, Walk};
 use crate::admission::Check;
 use crate::admission::schema::{Schema, SchemaId};
-use crate::admission::words::{BadValue, ErrorType, Step, api_path};
+use crate::admission::words::{BadValue, ErrorType, Step, validator_path};
 use crate::yaml::Node;
 
 impl<'v> Walk<'v> {
@@ -54,7 +54,7 @@ impl<'v> Walk<'v> {
                     self.findings.extend(best);
                 }
                 _ => {
-                    let at = api_path(path);
+                    let at = validator_path(path);
                     self.report(
                         Check::Format,
                         ErrorType::Invalid,
@@ -71,7 +71,7 @@ impl<'v> Walk<'v> {
         if let Some(not) = schema.not {
             let (found, _) = self.alternative(node, not, main, path);
             if found.is_empty() {
-                let at = api_path(path);
+                let at = validator_path(path);
                 self.report(
                     Check::Format,
                     ErrorType::Invalid,

@@ -12,7 +12,10 @@ use super::Check;
 use super::bind::{kept, map_values};
 use super::pattern::Pattern;
 use super::schema::{Additional, Arena, Bound, Schema, SchemaId, Type};
-use super::words::{BadValue, ErrorType, FieldError, Step, api_path, go_float, sent, type_name};
+use super::words::{
+    BadValue, ErrorType, FieldError, Step, api_path, go_float, sent, type_name, validator_path,
+    validator_steps,
+};
 use crate::yaml::{Node, Tree, View};
 
 /// One problem found, with the check that found it and a fix.
@@ -61,7 +64,12 @@ impl<'v> Walk<'v> {
         detail: String,
         help: Option<String>,
     ) {
-        let path: Vec<Step<'static>> = path.iter().cloned().map(Step::into_owned).collect();
+        let path: Vec<Step<'static>> = match check {
+            Check::Unique | Check::UnknownField => {
+                path.iter().cloned().map(Step::into_owned).collect()
+            }
+            _ => validator_steps(path),
+        };
         self.findings.push(Finding {
             check,
             error: FieldError {
@@ -160,7 +168,7 @@ impl<'v> Walk<'v> {
             return true;
         }
         let actual = type_name(node);
-        let at = api_path(path);
+        let at = validator_path(path);
         let help = type_help(node, schema, expected);
         self.report(
             Check::Type,
@@ -212,7 +220,7 @@ impl<'v> Walk<'v> {
     }
 
     fn string(&mut self, text: &str, node: Node<'_>, schema: &Schema, path: &[Step<'_>]) {
-        let at = api_path(path);
+        let at = validator_path(path);
         let length = text.chars().count() as u64;
         if let Some(max) = schema.max_length
             && length > max
@@ -265,7 +273,7 @@ impl<'v> Walk<'v> {
         match pattern.regex() {
             Ok(regex) if regex.is_match(text) => {}
             Ok(_) => {
-                let at = api_path(path);
+                let at = validator_path(path);
                 self.report(
                     Check::Format,
                     ErrorType::Invalid,
@@ -284,7 +292,7 @@ impl<'v> Walk<'v> {
         let Some(value) = node.as_number() else {
             return;
         };
-        let at = api_path(path);
+        let at = validator_path(path);
         let shown = BadValue::scalar(node);
         let mut bound = |bound: Option<Bound>, upper: bool| {
             let Some(Bound {
@@ -364,7 +372,7 @@ impl<'v> Walk<'v> {
         if let Some(min) = min
             && count < min
         {
-            let at = api_path(path);
+            let at = validator_path(path);
             self.report(
                 check,
                 ErrorType::Invalid,
