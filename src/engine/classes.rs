@@ -165,6 +165,15 @@ impl Reconciled {
     }
 }
 
+/// The profile that judges Gateway `g`: its controller's, else the spec's (no controller
+/// reconciles it, so only the spec's own rules apply).
+pub fn gateway_profile(reconciled: &[Reconciled], g: usize) -> &'static Profile {
+    reconciled
+        .get(g)
+        .and_then(Reconciled::profile)
+        .unwrap_or_else(|| crate::profile::registry().spec())
+}
+
 /// Whether the simulated controller handles `class`: every class without
 /// `--controller`, else the classes of that controller.
 pub fn handles(controller: Option<&Controller>, class: &GatewayClass) -> bool {

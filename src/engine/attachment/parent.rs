@@ -6,7 +6,7 @@ use super::{
     ROUTE_PARENT_NOT_RECONCILED, ROUTE_UNSUPPORTED_PARENT_KIND, Site,
 };
 use crate::diag::FieldPath;
-use crate::engine::classes::Reconciled;
+use crate::engine::classes::{Reconciled, gateway_profile};
 use crate::engine::conditions::{
     ConditionStatus, Decision, ListenerId, ListenerOwner, Unknown, reasons,
 };
@@ -264,10 +264,7 @@ fn gateway<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'w>, D
     let Some(gw) = ctx.world.gateways.get(i) else {
         return Err(unknown(site));
     };
-    let profile = match ctx.reconciled.get(i) {
-        Some(Reconciled::Yes { profile, .. }) => *profile,
-        _ => crate::profile::registry().spec(),
-    };
+    let profile = gateway_profile(ctx.reconciled, i);
     if let Some(Reconciled::No {
         why,
         help,
@@ -316,11 +313,7 @@ fn listener_set<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'
             owner: ListenerOwner::ListenerSet(i),
             listeners: &set.listeners,
             is_gateway: false,
-            profile: ctx
-                .reconciled
-                .get(*g)
-                .and_then(Reconciled::profile)
-                .unwrap_or_else(|| crate::profile::registry().spec()),
+            profile: gateway_profile(ctx.reconciled, *g),
         }),
         Some(SetParent::Rejected { message, .. }) => Err(site
             .reported(

@@ -20,7 +20,7 @@ pub use sets::{LISTENERSET_NOT_ALLOWED, LISTENERSET_PARENT_NOT_FOUND};
 
 use std::collections::BTreeSet;
 
-use super::classes::Reconciled;
+use super::classes::{Reconciled, gateway_profile};
 use super::conditions::{ConditionStatus, ListenerId, ListenerOwner, Unknown, Verdict, reasons};
 use super::index::Index;
 use crate::diag::{Diagnostic, FieldPath};
@@ -169,13 +169,7 @@ pub fn analyze(
         sets: Vec::new(),
         set_parents: Vec::new(),
     };
-    let spec = crate::profile::registry().spec();
-    let profile_of = |g: usize| {
-        reconciled
-            .get(g)
-            .and_then(Reconciled::profile)
-            .unwrap_or(spec)
-    };
+    let profile_of = |g: usize| gateway_profile(reconciled, g);
     for (g, gw) in world.gateways.iter().enumerate() {
         let profile = profile_of(g);
         let ca = tls::ca_outcomes(index, profile, gw, diags);
@@ -199,7 +193,7 @@ pub fn analyze(
         }
         let profile = match parent {
             SetParent::Attached(g) => profile_of(g),
-            _ => spec,
+            _ => crate::profile::registry().spec(),
         };
         let states = set
             .listeners

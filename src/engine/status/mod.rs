@@ -8,7 +8,7 @@ pub use gateway::GATEWAY_UNSUPPORTED_ADDRESS;
 
 use std::collections::{HashMap, HashSet};
 
-use super::classes::Reconciled;
+use super::classes::{Reconciled, gateway_profile};
 use super::conditions::{
     Condition, ConditionStatus, ListenerId, ListenerOwner, Unknown, Verdict, reasons, types,
 };
@@ -312,18 +312,12 @@ pub fn assemble(
     (attachments, refusals): (&[Attachment], &[Refusal]),
     diags: &mut Vec<Diagnostic>,
 ) -> Reports {
-    let spec = crate::profile::registry().spec();
-    let profile_of = |g: usize| {
-        reconciled
-            .get(g)
-            .and_then(Reconciled::profile)
-            .unwrap_or(spec)
-    };
+    let profile_of = |g: usize| gateway_profile(reconciled, g);
     let owner_profile = |id: ListenerId| match id.owner {
         ListenerOwner::Gateway(g) => profile_of(g),
         ListenerOwner::ListenerSet(s) => match listeners.set_parents.get(s) {
             Some(SetParent::Attached(g)) => profile_of(*g),
-            _ => spec,
+            _ => crate::profile::registry().spec(),
         },
     };
     let attached = attached_routes(attachments, refusals, |id| {
