@@ -242,14 +242,9 @@ pub(super) fn candidates<'w>(
     listeners: &'w [Listener],
     states: &Listeners,
 ) -> Vec<Candidate<'w>> {
-    listeners
-        .iter()
-        .enumerate()
-        .filter_map(|(index, l)| {
-            let id = ListenerId { owner, index };
-            if !states.get(id)?.accepted.is_true() {
-                return None;
-            }
+    states
+        .accepted(owner, listeners)
+        .filter_map(|(id, l)| {
             Some(Candidate {
                 id,
                 listener: l,

@@ -24,7 +24,7 @@ use super::classes::{Reconciled, gateway_profile};
 use super::conditions::{ConditionStatus, ListenerId, ListenerOwner, Unknown, Verdict, reasons};
 use super::index::Index;
 use crate::diag::{Diagnostic, FieldPath};
-use crate::model::{GroupKind, RouteKind, World};
+use crate::model::{GroupKind, Listener, RouteKind, World};
 use crate::profile::{ListenerProblem, ListenerValidity, Profile};
 
 /// Everything computed about one listener.
@@ -144,6 +144,18 @@ impl Listeners {
             ListenerOwner::Gateway(g) => self.gateways.get(g)?.get(id.index),
             ListenerOwner::ListenerSet(s) => self.sets.get(s)?.get(id.index),
         }
+    }
+    /// The listeners of `owner` whose own status is Accepted, with their ids: the ones the
+    /// conflict and overlap checks compare.
+    pub(super) fn accepted<'l>(
+        &self,
+        owner: ListenerOwner,
+        listeners: &'l [Listener],
+    ) -> impl Iterator<Item = (ListenerId, &'l Listener)> {
+        listeners.iter().enumerate().filter_map(move |(index, l)| {
+            let id = ListenerId { owner, index };
+            self.get(id)?.accepted.is_true().then_some((id, l))
+        })
     }
     fn get_mut(&mut self, id: ListenerId) -> Option<&mut ListenerState> {
         match id.owner {

@@ -59,14 +59,10 @@ pub(super) fn tls_listeners<'w>(
     listeners: &'w [Listener],
     states: &Listeners,
 ) -> Vec<Tls<'w>> {
-    listeners
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            let id = ListenerId { owner, index: i };
-            let state = states.get(id)?;
-            let tls = matches!(l.protocol.known(), Some(Protocol::Https | Protocol::Tls));
-            (tls && state.accepted.is_true()).then_some(())?;
+    states
+        .accepted(owner, listeners)
+        .filter(|(_, l)| matches!(l.protocol.known(), Some(Protocol::Https | Protocol::Tls)))
+        .filter_map(|(id, l)| {
             Some(Tls {
                 id,
                 listener: l,

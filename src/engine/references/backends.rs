@@ -3,11 +3,12 @@
 //! `ResolvedRefs` condition, which also covers RequestMirror backends.
 
 use super::{Referrer, cross_namespace};
-use crate::diag::{Diagnostic, FieldPath, rule};
+use crate::diag::{Diagnostic, FieldPath, Location, rule};
 use crate::engine::conditions::{BackendVerdict, ConditionStatus, Decision, Verdict, reasons};
 use crate::engine::index::{IMPLEMENTATION_SPECIFIC_VALUE, Index, Lookup};
 use crate::model::{
-    AppProtocols, BackendObjectRef, Filter, FilterKind, GATEWAY_GROUP, Route, RouteKind, Service,
+    AppProtocols, BackendObjectRef, Filter, FilterKind, GATEWAY_GROUP, Meta, Route, RouteKind,
+    Service,
 };
 use crate::profile::{PortCheck, Profile};
 
@@ -388,22 +389,26 @@ fn other_problem(
             )
             .help(format!("correct the backendRef, or create {what}")),
         ),
-        Lookup::Unknown => Some(
-            Decision::reported(
-                &UNKNOWN_BACKEND,
-                at(),
-                ConditionStatus::Unknown,
-                reasons::PENDING,
-                format!(
-                    "{} references {what}, which is not in the input; whether it exists is unknown",
-                    meta.named()
-                ),
-            )
-            .help(format!(
-                "add the manifest of {what} to the input, or pass --complete if it does not exist"
-            )),
-        ),
+        Lookup::Unknown => Some(not_in_input(meta, at(), &what)),
     }
+}
+
+/// A backend (`what`: `Service ns/name`, `ServiceImport ns/name`...) that the input lacks:
+/// whether it exists is unknown.
+fn not_in_input(meta: &Meta, at: Location, what: &str) -> Decision {
+    Decision::reported(
+        &UNKNOWN_BACKEND,
+        at,
+        ConditionStatus::Unknown,
+        reasons::PENDING,
+        format!(
+            "{} references {what}, which is not in the input; whether it exists is unknown",
+            meta.named()
+        ),
+    )
+    .help(format!(
+        "add the manifest of {what} to the input, or pass --complete if it does not exist"
+    ))
 }
 
 /// The problem of the Service `ns/obj.name` as a backend, `None` when it serves.
@@ -433,20 +438,7 @@ fn service_problem(
                 "correct the backendRef's name/namespace, or create Service `{name}` in namespace `{ns}`"
             )),
         ),
-        Lookup::Unknown => Some(
-            Decision::reported(
-                &UNKNOWN_BACKEND,
-                at(),
-                ConditionStatus::Unknown,
-                reasons::PENDING,
-                format!(
-                    "{me} references Service {ns}/{name}, which is not in the input; whether it exists is unknown"
-                ),
-            )
-            .help(format!(
-                "add the manifest of Service {ns}/{name} to the input, or pass --complete if it does not exist"
-            )),
-        ),
+        Lookup::Unknown => Some(not_in_input(meta, at(), &format!("Service {ns}/{name}"))),
     }
 }
 
