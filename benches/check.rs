@@ -111,6 +111,7 @@ fn render(loaded: &Loaded) -> String {
         rules: gwctl::rules::all(),
         namespace: None,
         fail_at: Some(gwctl::diag::Severity::Error),
+        release: &loaded.release,
     };
     gwctl::output::render_check(&report, Format::Human, &Style::plain()).unwrap_or_default()
 }

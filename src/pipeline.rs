@@ -221,12 +221,17 @@ impl Plan {
             .version
             .clone()
             .or_else(|| config.and_then(|c| c.gateway_api_version.clone()));
-        let channel = asked
+        let given_channel = asked
             .channel
-            .or_else(|| config.and_then(|c| c.gateway_api_channel))
-            .unwrap_or_default();
-        let release =
-            crate::admission::embedded::select(version.as_deref(), channel).map_err(Error::Crds)?;
+            .or_else(|| config.and_then(|c| c.gateway_api_channel));
+        let mut release = crate::admission::embedded::select(
+            version.as_deref(),
+            given_channel.unwrap_or_default(),
+        )
+        .map_err(Error::Crds)?;
+        if given_channel.is_none() {
+            release = release.channel_assumed();
+        }
         if !explicit && cluster.is_some_and(|s| s.crds.is_none()) {
             diagnostics.push(crate::cluster::crds_unknown(&release));
         }
@@ -325,10 +330,12 @@ impl Plan {
     }
 }
 
-/// The default CRDs: the newest embedded release, standard channel.
+/// The default CRDs: the newest embedded release, standard channel (assumed, as no
+/// channel was given).
 fn newest_release() -> Release {
     // The embedded table always has its newest standard bundle (its tests check it).
     crate::admission::embedded::select(None, Channel::Standard)
+        .map(Release::channel_assumed)
         .unwrap_or_else(|_| Release::single(Crds::empty()))
 }
 

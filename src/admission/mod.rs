@@ -57,6 +57,7 @@ pub enum Check {
     Unique,
     UnknownField,
     NotServed,
+    OtherChannel,
     Deprecated,
     Rule,
     RulesNotChecked,
@@ -75,6 +76,7 @@ impl Check {
             Check::Format => &rules::INVALID_FORMAT,
             Check::Unique => &rules::DUPLICATE_LIST_ENTRY,
             Check::NotServed => &rules::NOT_SERVED,
+            Check::OtherChannel => &rules::OTHER_CHANNEL_ONLY,
             Check::Deprecated => &rules::DEPRECATED_API_VERSION,
             Check::Rule => &rules::VALIDATION_RULE,
             Check::RulesNotChecked => &rules::RULES_NOT_CHECKED,
@@ -215,15 +217,33 @@ impl Admitter<'_> {
             kind,
         };
         let mut findings = Vec::new();
-        match served::lookup(self.release, group, version, kind) {
-            Err(not_served) => findings.push(self.not_served(&object, api_version, not_served)),
-            Ok((_, crd_version)) => {
-                if crd_version.deprecated {
-                    findings.push(deprecated(&object, api_version, crd_version));
+        let alternative = self.release.assumed_alternative();
+        let served = match served::lookup(self.release, group, version, kind) {
+            Ok((_, crd_version)) => Some(crd_version),
+            Err(not_served) => {
+                let other = alternative.as_ref().and_then(|other| {
+                    let (_, crd_version) = served::lookup(other, group, version, kind).ok()?;
+                    Some((other, crd_version))
+                });
+                match other {
+                    // Validated against the channel that serves it, so its real errors show.
+                    Some((other, crd_version)) => {
+                        findings.push(self.other_channel_serves(&object, api_version, other));
+                        Some(crd_version)
+                    }
+                    None => {
+                        findings.push(self.not_served(&object, api_version, not_served));
+                        None
+                    }
                 }
-                let old = self.live.get(&(group, kind, namespace, name)).copied();
-                self.validate(node, &object, crd_version.schema, old, &mut findings);
             }
+        };
+        if let Some(crd_version) = served {
+            if crd_version.deprecated {
+                findings.push(deprecated(&object, api_version, crd_version));
+            }
+            let old = self.live.get(&(group, kind, namespace, name)).copied();
+            self.validate(node, &object, crd_version.schema, old, &mut findings);
         }
         for finding in findings {
             self.out.push(object.diagnostic(finding));
@@ -272,6 +292,18 @@ impl Admitter<'_> {
     /// it, the finding says which.
     fn unknown_field(&self, object: &Object<'_>, finding: &mut Finding) {
         let path = &finding.error.path;
+        if let Some(other) = self.release.assumed_alternative()
+            && served::field_defined(&other, object.group, object.version, object.kind, path)
+        {
+            let field = words::api_path(path);
+            finding.check = Check::OtherChannel;
+            finding.error.detail.push_str(&format!(
+                ": {} of {} has no `{field}`; {other} defines it",
+                object.kind, self.release
+            ));
+            finding.help = Some(assumed_channel_help(self.release, &other));
+            return;
+        }
         let appears = served::field_appears(
             self.release,
             object.group,
@@ -298,6 +330,29 @@ impl Admitter<'_> {
             None => detail.push_str(
                 " (kubectl apply rejects it: strict field validation; Helm, Argo CD and Flux drop it silently)",
             ),
+        }
+    }
+
+    /// A kind and version that only the other channel of the assumed release serves.
+    fn other_channel_serves(
+        &self,
+        object: &Object<'_>,
+        api_version: &str,
+        other: &Release,
+    ) -> Finding {
+        let kind = object.kind;
+        Finding {
+            check: Check::OtherChannel,
+            error: FieldError {
+                error: ErrorType::Note,
+                path: vec![Step::Field("apiVersion".into())],
+                value: BadValue::OMIT,
+                detail: format!(
+                    "{} does not serve {kind} in version \"{api_version}\"; {other} does",
+                    self.release
+                ),
+            },
+            help: Some(assumed_channel_help(self.release, other)),
         }
     }
 
@@ -343,6 +398,16 @@ impl Admitter<'_> {
             help: Some(help),
         }
     }
+}
+
+/// What to do when the outcome depends on the channel gwctl assumed.
+fn assumed_channel_help(assumed: &Release, other: &Release) -> String {
+    let channel = other.bundle().channel.map_or("?", Channel::as_str);
+    format!(
+        "gwctl assumed {assumed} (no channel was given): if the cluster runs {other}, say so with \
+         --gateway-api-channel {channel} (or `gatewayApiChannel: {channel}` in .gwctl.yaml, or \
+         --cluster); otherwise the API server rejects it"
+    )
 }
 
 fn deprecated(object: &Object<'_>, api_version: &str, version: &CrdVersion) -> Finding {

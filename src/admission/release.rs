@@ -261,12 +261,46 @@ fn decode_crd(crd: &Json, nodes: usize) -> Result<Crd, CrdsError> {
 pub struct Release {
     crds: Arc<Crds>,
     bundle: usize,
+    /// The channel was not given but assumed (the default): what only the other channel
+    /// serves depends on which channel the cluster installed, so it is a warning, not a
+    /// rejection.
+    channel_assumed: bool,
 }
 
 impl Release {
     /// Bundle `bundle` of `crds` (which must have it).
     pub fn new(crds: Arc<Crds>, bundle: usize) -> Option<Release> {
-        (bundle < crds.bundles.len()).then_some(Release { crds, bundle })
+        (bundle < crds.bundles.len()).then_some(Release {
+            crds,
+            bundle,
+            channel_assumed: false,
+        })
+    }
+
+    /// This release with its channel marked as assumed rather than given.
+    pub fn channel_assumed(self) -> Release {
+        Release {
+            channel_assumed: true,
+            ..self
+        }
+    }
+
+    /// Whether the channel was assumed rather than given.
+    pub fn is_channel_assumed(&self) -> bool {
+        self.channel_assumed
+    }
+
+    /// The same release's bundle in the other channel, if the channel was assumed.
+    pub fn assumed_alternative(&self) -> Option<Release> {
+        let ours = self.bundle();
+        let bundle = (self.crds.bundles.iter())
+            .position(|b| b.version == ours.version && b.channel != ours.channel)
+            .filter(|_| self.channel_assumed)?;
+        Some(Release {
+            crds: Arc::clone(&self.crds),
+            bundle,
+            channel_assumed: false,
+        })
     }
 
     /// The only bundle of a table read from files or a cluster.
@@ -274,6 +308,7 @@ impl Release {
         Release {
             crds: Arc::new(crds),
             bundle: 0,
+            channel_assumed: false,
         }
     }
 

@@ -186,6 +186,38 @@ rule! {
     }
 }
 
+rule! {
+    /// ## What it does
+    /// Reports a kind, an apiVersion or a field that the assumed channel of the chosen Gateway
+    /// API release does not serve but its other channel does, when no channel was given
+    /// (`--gateway-api-channel`, `gatewayApiChannel` in `.gwctl.yaml`, `--crds` or
+    /// `--cluster`). gwctl then assumes the standard channel; the object is validated against
+    /// the channel that serves it, so its real errors still show.
+    ///
+    /// ## Why it matters
+    /// Whether the API server accepts the object depends on which channel the cluster
+    /// installed, and the input does not say: on the experimental channel it is accepted, on
+    /// the standard channel `kubectl apply` fails (`no matches for kind "TCPRoute" in version
+    /// "gateway.networking.k8s.io/v1alpha2"`). Many controllers' guides install the
+    /// experimental channel for TCPRoute, TLSRoute and UDPRoute.
+    ///
+    /// ## Example
+    /// A TCPRoute in `v1alpha2`, which only the experimental channel serves:
+    #[example = "testdata/rules/other-channel-only/err.yaml"]
+    ///
+    /// ## Fix
+    /// Say which channel the cluster runs (`--gateway-api-channel experimental`, or
+    /// `gatewayApiChannel` in `.gwctl.yaml`), check against the cluster's CRDs with
+    /// `--cluster`, or use what the standard channel serves.
+    pub static OTHER_CHANNEL_ONLY {
+        code: "GW0126",
+        name: "other-channel-only",
+        severity: Warning,
+        stage: Schema,
+        summary: "Only the channel gwctl did not assume serves the kind, version or field",
+    }
+}
+
 /// The rules of this stage, in code order.
 pub static RULES: &[&Rule] = &[
     &DEPRECATED_API_VERSION,
@@ -195,4 +227,5 @@ pub static RULES: &[&Rule] = &[
     &VALIDATION_RULE,
     &RULES_NOT_CHECKED,
     &RULE_NOT_EVALUATED,
+    &OTHER_CHANNEL_ONLY,
 ];

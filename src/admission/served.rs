@@ -107,14 +107,37 @@ pub fn field_appears(
     path: &[Step<'_>],
 ) -> Option<String> {
     appears(release, |crds, bundle| {
-        let Some(crd) = bundle.crd(group, kind) else {
-            return false;
-        };
-        let served = crd
-            .served(version)
-            .or_else(|| crd.versions.iter().find(|v| v.storage));
-        served.is_some_and(|v| resolve(crds, v.schema, path).is_some())
+        defines(crds, bundle, group, version, kind, path)
     })
+}
+
+/// Whether the release's schema of `kind` (the served version, else the stored one)
+/// defines the field at `path`.
+pub fn field_defined(
+    release: &Release,
+    group: &str,
+    version: &str,
+    kind: &str,
+    path: &[Step<'_>],
+) -> bool {
+    defines(release.crds(), release.bundle(), group, version, kind, path)
+}
+
+fn defines(
+    crds: &Crds,
+    bundle: &Bundle,
+    group: &str,
+    version: &str,
+    kind: &str,
+    path: &[Step<'_>],
+) -> bool {
+    let Some(crd) = bundle.crd(group, kind) else {
+        return false;
+    };
+    let served = crd
+        .served(version)
+        .or_else(|| crd.versions.iter().find(|v| v.storage));
+    served.is_some_and(|v| resolve(crds, v.schema, path).is_some())
 }
 
 #[cfg(test)]

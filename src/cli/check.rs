@@ -65,6 +65,7 @@ fn report(args: &CheckArgs, loaded: &Loaded) -> i32 {
         rules: crate::rules::all(),
         namespace: args.input.reported_namespace(),
         fail_at: fail_on.threshold(),
+        release: &loaded.release,
     };
     let failed = fail_on.fails(&loaded.diagnostics);
     args.show.notes(loaded);

@@ -304,6 +304,7 @@ pub struct Fixture {
     pub world: World,
     pub analysis: Analysis,
     pub diagnostics: Vec<Diagnostic>,
+    pub release: crate::admission::Release,
 }
 
 impl Fixture {
@@ -313,6 +314,8 @@ impl Fixture {
             world: world(),
             analysis: analysis(),
             diagnostics: diagnostics(),
+            release: crate::admission::embedded::select(None, crate::admission::Channel::Standard)
+                .expect("the embedded table has its newest standard release"),
         }
     }
 
@@ -325,6 +328,7 @@ impl Fixture {
             rules: RULES,
             namespace: None,
             fail_at: Some(crate::diag::Severity::Error),
+            release: &self.release,
         }
     }
 }

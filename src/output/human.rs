@@ -17,7 +17,8 @@ mod snippet;
 use miette::{GraphicalReportHandler, GraphicalTheme, ThemeCharacters, ThemeStyles};
 
 use super::view::{
-    CheckView, ConditionView, DiagnosticView, GatewayView, Health, RouteView, SourceView, Summary,
+    CheckView, ConditionView, DiagnosticView, GatewayApiView, GatewayView, Health, RouteView,
+    SourceView, Summary,
 };
 use super::{Color, Detail, Style};
 use crate::diag::Severity;
@@ -40,6 +41,7 @@ pub fn render(view: &CheckView<'_>, style: &Style) -> String {
     }
     let mut tail = accepted;
     tail.push_str(&summary_line(&view.summary));
+    tail.push_str(&format!("; {}", gateway_api_phrase(&view.gateway_api)));
     tail.push('\n');
     sections.push(tail);
     sections.join("\n")
@@ -309,6 +311,17 @@ pub fn summary_line(summary: &Summary) -> String {
     line
 }
 
+/// `checked against Gateway API v1.6.1 (standard, assumed: --gateway-api-channel)`.
+fn gateway_api_phrase(used: &GatewayApiView) -> String {
+    match used.channel_assumed {
+        true => format!(
+            "checked against {}, channel assumed (--gateway-api-channel)",
+            used.described
+        ),
+        false => format!("checked against {}", used.described),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,7 +356,7 @@ mod tests {
         ));
         assert!(text.ends_with(
             "2 routes (1 accepted, 1 rejected), 1 gateway, 1 listener set; 2 errors, 1 warning; \
-             3 objects of other kinds ignored\n"
+             3 objects of other kinds ignored; checked against Gateway API v1.6.1 (standard)\n"
         ));
         insta::assert_snapshot!(text);
         let all = render(

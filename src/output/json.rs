@@ -188,12 +188,15 @@ mod tests {
                 "apiVersion",
                 "kind",
                 "summary",
+                "gatewayApi",
                 "gateways",
                 "listenerSets",
                 "routes",
                 "diagnostics"
             ]
         );
+        assert_eq!(value["gatewayApi"]["version"], "v1.6.1");
+        assert_eq!(value["gatewayApi"]["channelAssumed"], false);
         let gateway = &value["gateways"][0];
         assert_eq!(gateway["gatewayClassName"], "example");
         assert_eq!(

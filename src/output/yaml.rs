@@ -460,6 +460,7 @@ mod tests {
             ..crate::engine::Options::default()
         };
         let analysis = crate::engine::analyze(&world, &options);
+        let release = crate::output::fixture::Fixture::new().release;
         let report = crate::output::Report {
             sources: &sources,
             world: &world,
@@ -468,6 +469,7 @@ mod tests {
             rules: &[],
             namespace: None,
             fail_at: None,
+            release: &release,
         };
         let expected = format!(
             "{}status:\n  conditions:\n  - type: Accepted\n    status: \"True\"\n    \

@@ -339,7 +339,7 @@ fn infos_only_with_verbose() {
     assert!(
         normal
             .stdout
-            .ends_with("0 errors, 0 warnings, 1 info; 3 objects of other kinds ignored\n")
+            .contains("0 errors, 0 warnings, 1 info; 3 objects of other kinds ignored; checked against Gateway API")
     );
     let verbose = gwctl_in(&scratch.0, &["check", "acme", "-v"]);
     assert!(

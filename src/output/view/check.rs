@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::place::{DiagnosticView, Position};
 use super::{ConditionView, object_name};
+use crate::admission::{Channel, Origin as CrdOrigin, Release};
 use crate::diag::{Diagnostic, Origin, Rule, Severity};
 use crate::engine::{
     Analysis, ConditionStatus, GatewayClassReport, GatewayReport, ListenerStatus, ParentRefStatus,
@@ -28,6 +29,8 @@ pub struct Report<'a> {
     pub namespace: Option<&'a str>,
     /// The least severe finding that fails the run (`--fail-on`); `None`: none does.
     pub fail_at: Option<Severity>,
+    /// The CRDs the objects were admitted against.
+    pub release: &'a Release,
 }
 
 impl Report<'_> {
@@ -51,6 +54,7 @@ pub struct CheckView<'a> {
     /// The least severe finding that fails the run (`--fail-on`); `None`: none does.
     pub fail_at: Option<Severity>,
     pub summary: Summary,
+    pub gateway_api: GatewayApiView,
     pub gateway_classes: Vec<GatewayClassView<'a>>,
     pub gateways: Vec<GatewayView<'a>>,
     pub listener_sets: Vec<GatewayView<'a>>,
@@ -74,6 +78,7 @@ impl<'a> CheckView<'a> {
             rules,
             fail_at,
             summary: Summary::new(report),
+            gateway_api: GatewayApiView::new(report.release),
             gateway_classes: (analysis.gateway_classes.iter().enumerate())
                 .map(|(i, class)| {
                     GatewayClassView::new(class, world.gateway_classes.get(i).map(|c| &c.meta))
@@ -116,6 +121,7 @@ pub struct CheckReport<'v, 'a> {
     api_version: &'static str,
     kind: &'static str,
     summary: &'v Summary,
+    gateway_api: &'v GatewayApiView,
     gateways: &'v [GatewayView<'a>],
     listener_sets: &'v [GatewayView<'a>],
     routes: &'v [RouteView<'a>],
@@ -128,10 +134,48 @@ impl<'v, 'a> CheckReport<'v, 'a> {
             api_version: "gwctl/v1",
             kind: "CheckReport",
             summary: &view.summary,
+            gateway_api: &view.gateway_api,
             gateways: &view.gateways,
             listener_sets: &view.listener_sets,
             routes: &view.routes,
             diagnostics: &view.diagnostics,
+        }
+    }
+}
+
+/// The CRDs the objects were admitted against: an embedded release, `--crds` files or the
+/// cluster's own; `channelAssumed` when no channel was given and gwctl assumed one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayApiView {
+    pub version: Option<String>,
+    pub channel: Option<&'static str>,
+    /// `embedded`, `files` or `cluster`.
+    pub source: &'static str,
+    /// The files' paths or the cluster's server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    pub channel_assumed: bool,
+    /// `Gateway API v1.6.1 (standard)`, as the findings name it.
+    #[serde(skip)]
+    pub described: String,
+}
+
+impl GatewayApiView {
+    pub fn new(release: &Release) -> Self {
+        let bundle = release.bundle();
+        let (source, location) = match &bundle.origin {
+            CrdOrigin::Embedded => ("embedded", None),
+            CrdOrigin::Files(paths) => ("files", Some(paths.clone())),
+            CrdOrigin::Cluster(server) => ("cluster", Some(server.clone())),
+        };
+        GatewayApiView {
+            version: bundle.version.clone(),
+            channel: bundle.channel.map(Channel::as_str),
+            source,
+            location,
+            channel_assumed: release.is_channel_assumed(),
+            described: release.to_string(),
         }
     }
 }
