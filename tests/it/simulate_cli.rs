@@ -196,6 +196,7 @@ const HOSTS: &str = "testdata/simulate/hostnames";
 const FILTERS: &str = "testdata/simulate/filters";
 const REDIRECTS: &str = "testdata/simulate/redirects";
 const ERRORS: &str = "testdata/simulate/server-errors";
+const EXTENSIONS: &str = "testdata/simulate/extension-filters";
 const HTTPS: &str = "testdata/simulate/https-misdirected";
 const GRPC: &str = "testdata/simulate/grpc";
 const HOST_REQUIRED: &str = "testdata/simulate/host-required";
@@ -689,6 +690,59 @@ const CASES: &[Case] = &[
             }],
         )
     },
+    // ----- Filters whose effect is the implementation's -----
+    case(
+        "undetermined-extension-ref-filter",
+        &[EXTENSIONS, "--path", "/inline"],
+        1,
+        &[Expect {
+            outcome: "Undetermined",
+            status: None,
+            route: Some("HTTPRoute web/extensions"),
+            backends: &["web/app:8080"],
+            explains: &[
+                "filter 0 (ExtensionRef HTTPRouteFilter inline) is implementation-specific",
+            ],
+            ..ROUTED
+        }],
+    ),
+    case(
+        "undetermined-extension-ref-backend-filter",
+        &[EXTENSIONS, "--path", "/backend-filter"],
+        1,
+        &[Expect {
+            outcome: "Undetermined",
+            status: None,
+            route: Some("HTTPRoute web/extensions"),
+            backends: &["web/app:8080"],
+            explains: &["backendRef 0 filter 0 (ExtensionRef HTTPRouteFilter inline)"],
+            ..ROUTED
+        }],
+    ),
+    case(
+        "undetermined-external-auth",
+        &[EXTENSIONS, "--path", "/ext-auth"],
+        1,
+        &[Expect {
+            outcome: "Undetermined",
+            status: None,
+            route: Some("HTTPRoute web/extensions"),
+            backends: &["web/app:8080"],
+            explains: &["ExternalAuth: the authorization service decides"],
+            ..ROUTED
+        }],
+    ),
+    case(
+        "extension-filters-plain-rule-routed",
+        &[EXTENSIONS, "--path", "/plain"],
+        0,
+        &[Expect {
+            route: Some("HTTPRoute web/extensions"),
+            backends: &["web/app:8080"],
+            backend_request: Some(("", "/plain", &[])),
+            ..ROUTED
+        }],
+    ),
     // ----- HTTPS: SNI and Host -----
     case(
         "https-routed",

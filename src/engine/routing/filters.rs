@@ -5,6 +5,7 @@ use crate::model::{Filter, FilterKind, HeaderModifier, PathModifier, RequestRedi
 
 use super::matching::Incoming;
 use super::{BackendRequest, Mirror, Outcome, Scheme};
+use crate::engine::conditions::Unknown;
 
 /// Applies a Request/ResponseHeaderModifier: `set`, then `add` (joined with `,` onto an
 /// existing value), then `remove`. Names compare case-insensitively; a set header takes the
@@ -113,6 +114,9 @@ pub(super) struct Applied {
     pub(super) location: Option<String>,
     /// Explanation sentences.
     pub(super) notes: Vec<String>,
+    /// What decides the answer that gwctl does not simulate (an implementation-specific
+    /// filter, an external authorization service): the answer is then `Undetermined`.
+    pub(super) unknowns: Vec<Unknown>,
 }
 
 /// The request facts filters need.
@@ -206,19 +210,57 @@ pub(super) fn apply_filters(
                     applied.answer.get_or_insert((Outcome::DirectResponse, 200));
                 }
             }
-            FilterKind::ExternalAuth => applied.notes.push(format!(
-                "{label} {}: ExternalAuth is not simulated; the request is assumed to be allowed",
-                filter.index
-            )),
-            FilterKind::ExtensionRef(_) | FilterKind::Unknown(_) => {
-                applied.notes.push(format!(
-                    "{label} {} ({}) is implementation-specific; a controller that does not know it answers 500",
-                    filter.index,
-                    filter_name(filter)
-                ));
-                applied.answer.get_or_insert((Outcome::BackendError, 500));
+            FilterKind::ExternalAuth | FilterKind::ExtensionRef(_) | FilterKind::Unknown(_) => {
+                not_simulated(filter, label, applied, ctx)
             }
         }
+    }
+}
+
+/// The filters gwctl does not simulate: what decides their effect is outside the input (an
+/// authorization service, the implementation), or the Gateway API does not define them.
+fn not_simulated(filter: &Filter, label: &str, applied: &mut Applied, ctx: &FilterContext<'_>) {
+    match &filter.kind {
+        FilterKind::ExternalAuth => {
+            applied.notes.push(format!(
+                "{label} {}: ExternalAuth: the authorization service decides whether the request passes, and gwctl does not call it",
+                filter.index
+            ));
+            applied.unknowns.push(Unknown::new(
+                "ExternalAuth",
+                ctx.route_namespace,
+                &format!("{label} {}", filter.index),
+                "the external authorization service's answer decides whether the request reaches a backend",
+            ));
+        }
+        // An ExtensionRef is the implementation's (HTTPRouteFilter.extensionRef: "an optional,
+        // implementation-specific extension to the filter behavior"): it may answer by itself (Envoy Gateway's HTTPRouteFilter direct responses and
+        // redirects), rewrite the request, or pass it on. gwctl does not simulate it.
+        FilterKind::ExtensionRef(r) => {
+            applied.notes.push(format!(
+                "{label} {} ({}) is implementation-specific: the controller that knows {} decides what it does, and gwctl does not simulate it",
+                filter.index,
+                filter_name(filter),
+                r.kind
+            ));
+            applied.unknowns.push(Unknown::new(
+                &r.kind,
+                ctx.route_namespace,
+                &r.name,
+                "an ExtensionRef filter: what it does to the request is the implementation's",
+            ));
+        }
+        // A filter type the Gateway API does not define: the spec says a filter that cannot
+        // be applied is not skipped, the request gets an error (HTTPRouteFilter, §8).
+        FilterKind::Unknown(_) => {
+            applied.notes.push(format!(
+                "{label} {} ({}) is not a Gateway API filter type; a controller that does not know it answers 500",
+                filter.index,
+                filter_name(filter)
+            ));
+            applied.answer.get_or_insert((Outcome::BackendError, 500));
+        }
+        _ => {}
     }
 }
 

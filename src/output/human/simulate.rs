@@ -219,7 +219,7 @@ fn result_text(out: &mut String, r: &ResultView<'_>, style: &Style) {
         trace.push_str(&format!("  {}\n", printable(&line)));
     }
     if !r.unknowns.is_empty() {
-        trace.push_str("  decided by objects not in the input:\n");
+        trace.push_str("  decided by what the input does not settle:\n");
         for u in r.unknowns {
             let line = printable(&format!("{u}: {}", u.why)).into_owned();
             trace.push_str(&super::wrap(&line, style.width, "    ", "      "));

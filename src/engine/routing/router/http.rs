@@ -476,8 +476,14 @@ impl Router<'_> {
             answer: None,
             location: None,
             notes: Vec::new(),
+            unknowns: Vec::new(),
         };
         apply_filters(&rule.filters, "filter", &mut applied, &ctx);
+        if !applied.unknowns.is_empty() {
+            explanation.extend(applied.notes);
+            result.backends = self.backends(route_index, route, rule, &[]);
+            return result.undetermined(applied.unknowns);
+        }
         if applied.answer.is_some() {
             return self.answer(result, applied, explanation, req);
         }
@@ -584,6 +590,10 @@ impl Router<'_> {
         let Some(primary) = primary else {
             return self.finish_grpc(result, req);
         };
+        if !primary.unknowns.is_empty() {
+            explanation.extend(primary.notes);
+            return result.undetermined(primary.unknowns);
+        }
         if primary.answer.is_some() {
             return self.answer(result, primary, explanation, req);
         }
