@@ -179,9 +179,7 @@ pub fn write_key(
         View::Float(f) => {
             let _ = write!(out, "d{f:?}");
         }
-        View::Str(s) => {
-            let _ = write!(out, "{s:?}");
-        }
+        View::Str(s) => push_text(out, s),
         View::Seq(items) => {
             let item_schema = schema.and_then(|id| arena.get(id).items);
             out.push('[');
@@ -203,7 +201,8 @@ pub fn write_key(
                         if projection.is_some_and(|p| !p.contains(&name)) {
                             continue;
                         }
-                        let _ = write!(out, "{name:?}:");
+                        push_text(out, &name);
+                        out.push(':');
                         write_key(
                             out,
                             property.value,
@@ -216,14 +215,16 @@ pub fn write_key(
                 }
                 Mapping::Map(values) => {
                     for (key, item) in map_values(node, values, arena) {
-                        let _ = write!(out, "{key:?}:");
+                        push_text(out, key);
+                        out.push(':');
                         write_key(out, item, Some(values), arena, projection);
                         out.push(',');
                     }
                 }
                 Mapping::Untyped => {
                     for entry in entries {
-                        let _ = write!(out, "{:?}:", entry.key());
+                        push_text(out, entry.key());
+                        out.push(':');
                         write_key(out, entry.value(), None, arena, projection);
                         out.push(',');
                     }
@@ -232,6 +233,13 @@ pub fn write_key(
             out.push('}');
         }
     }
+}
+
+/// A string in a key: its length, then its bytes, so that no content can imitate the
+/// key's punctuation (and cheaper than quoting it).
+fn push_text(out: &mut String, text: &str) {
+    let _ = write!(out, "s{}:", text.len());
+    out.push_str(text);
 }
 
 /// CEL's reserved words: a property with one of these names is `__name__` in rules.

@@ -220,7 +220,8 @@ impl<'v> Walk<'v> {
     }
 
     fn string(&mut self, text: &str, node: Node<'_>, schema: &Schema, path: &[Step<'_>]) {
-        let at = validator_path(path);
+        // The path is written only for a finding: valid values are the common case.
+        let at = || validator_path(path);
         let length = text.chars().count() as u64;
         if let Some(max) = schema.max_length
             && length > max
@@ -245,7 +246,7 @@ impl<'v> Walk<'v> {
                 ErrorType::Invalid,
                 path,
                 BadValue::text(text),
-                format!("{at} in body should be at least {min} chars long"),
+                format!("{} in body should be at least {min} chars long", at()),
                 Some(format!(
                     "write at least {min} characters, or remove the field"
                 )),
@@ -262,7 +263,7 @@ impl<'v> Walk<'v> {
                 ErrorType::TypeInvalid,
                 path,
                 BadValue::text(text),
-                format!("{at} in body must be of type {format}: {text:?}"),
+                format!("{} in body must be of type {format}: {text:?}", at()),
                 Some(super::formats::help(format)),
             );
         }
@@ -292,7 +293,7 @@ impl<'v> Walk<'v> {
         let Some(value) = node.as_number() else {
             return;
         };
-        let at = validator_path(path);
+        let at = || validator_path(path);
         let shown = BadValue::scalar(node);
         let mut bound = |bound: Option<Bound>, upper: bool| {
             let Some(Bound {
@@ -324,7 +325,7 @@ impl<'v> Walk<'v> {
                 ErrorType::Invalid,
                 path,
                 shown.clone(),
-                format!("{at} in body should be {relation} {limit}"),
+                format!("{} in body should be {relation} {limit}", at()),
                 Some(help),
             );
         };
@@ -340,7 +341,7 @@ impl<'v> Walk<'v> {
                 ErrorType::Invalid,
                 path,
                 shown,
-                format!("{at} in body should be a multiple of {factor}"),
+                format!("{} in body should be a multiple of {factor}", at()),
                 Some(format!("use a multiple of {factor}")),
             );
         }
