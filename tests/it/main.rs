@@ -9,6 +9,7 @@ mod fake_apiserver;
 mod fake_proxy;
 mod formats;
 mod inputs;
+mod knobs;
 mod like_kubectl;
 mod probe;
 mod rules;

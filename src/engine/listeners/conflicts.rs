@@ -170,7 +170,7 @@ pub(super) fn resolve_conflicts(
                                 a.port
                             ),
                             loc(b),
-                            true,
+                            a.protocol == b.protocol && host(a.listener) == host(b.listener),
                         )
                     })
                 })
@@ -179,11 +179,14 @@ pub(super) fn resolve_conflicts(
         for (c, outcome) in source.into_iter().zip(outcomes) {
             match outcome {
                 None => kept.entry(c.port).or_default().push(c),
-                Some((reason, message, other, same_source)) => {
+                Some((reason, message, other, admission_rejects)) => {
                     // Two listeners of one source with the same port, protocol and hostname
                     // break the CRD's rule ("Combination of port, protocol and hostname must
                     // be unique"): admission reports that; only the condition says it again.
-                    let decision = if same_source && reason == reasons::HOSTNAME_CONFLICT {
+                    // Any other conflict is this finding's alone, whatever its reason (a
+                    // HostnameConflict between an HTTPS and a TLS listener, or between two
+                    // TCP listeners with different hostnames, passes admission).
+                    let decision = if admission_rejects {
                         Decision::silent(ConditionStatus::False, reason, message)
                     } else {
                         Decision::reported(
