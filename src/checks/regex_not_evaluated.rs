@@ -48,7 +48,7 @@ fn run(world: &World, analysis: &Analysis) -> Vec<Diagnostic> {
         world,
         analysis,
         &REGEX_NOT_EVALUATED,
-        |pattern| match pattern {
+        |pattern, _| match pattern {
             Pattern::Unevaluable(why) => Some(format!("is not evaluated by gwctl: {why}")),
             _ => None,
         },

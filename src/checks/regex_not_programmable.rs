@@ -1,13 +1,14 @@
-//! A `RegularExpression` match the data plane does not compile. The dialect is the data
-//! plane's ([`crate::engine::RegexDialect`], in the analysis): RE2 with Envoy's program-size
-//! limit for Envoy-based controllers, Go's `regexp` for Traefik, PCRE for NGINX; the spec's
-//! default is RE2 without a size limit. `simulate` does not run such a match either: the
-//! router says it is not programmed.
+//! A `RegularExpression` match the data plane does not compile. The dialect is that of the
+//! profile judging each Gateway the route names ([`crate::engine::JudgedDialect`], in the
+//! analysis): RE2 with Envoy's program-size limit for Envoy-based controllers, Go's
+//! `regexp` for Traefik, PCRE for NGINX. Without a profile the spec's reading (RE2 without a
+//! size limit) stands in, and the finding is a warning: the dialect is not known.
+//! `simulate` does not run such a match either: the router says it is not programmed.
 
 use super::Check;
-use crate::diag::{Diagnostic, Rule, rule};
-use crate::engine::Analysis;
+use crate::diag::{Diagnostic, Rule, Severity, rule};
 use crate::engine::routing::Pattern;
+use crate::engine::{Analysis, JudgedDialect};
 use crate::model::World;
 
 rule! {
@@ -18,7 +19,9 @@ rule! {
     /// make more than 1000 copies (`bad repetition operator`), flags other than `i`, `m`, `s`
     /// and `U`, and class syntax they lack (`[a-z&&[^aeiou]]`, `\<`); Envoy also refuses a
     /// program larger than its `re2.max_program_size` (100 instructions by default, 32768 in
-    /// Istio). A pattern that does not parse at all is reported too.
+    /// Istio). A pattern that does not parse at all is reported too. The dialect is that
+    /// of the controller of each Gateway the route names; when no implementation profile
+    /// is known for it, the pattern is read as RE2 and the finding is a warning.
     ///
     /// ## Why it matters
     /// The route is not programmed as written: a controller that validates rejects it
@@ -52,8 +55,11 @@ fn run(world: &World, analysis: &Analysis) -> Vec<Diagnostic> {
         world,
         analysis,
         &REGEX_NOT_PROGRAMMABLE,
-        |pattern| match pattern {
-            Pattern::Refused(why) => Some(format!("cannot be programmed: {why}")),
+        // A controller that validates rejects the route itself (GW1008, route-unsupported-value).
+        |pattern, judged| match pattern {
+            Pattern::Refused(why) if !judged.validates => {
+                Some(format!("cannot be programmed: {why}"))
+            }
             _ => None,
         },
         "simplify the pattern (no large repetitions inside repetitions), or use a PathPrefix or Exact match",
@@ -61,30 +67,55 @@ fn run(world: &World, analysis: &Analysis) -> Vec<Diagnostic> {
 }
 
 /// A finding of `rule` on every `RegularExpression` value of the routes for which `judge`,
-/// given the value compiled in the analysis's dialect, says what is wrong.
+/// given the value compiled in each dialect the route is judged in, says what is wrong. An
+/// error in an assumed dialect is a warning that says how to make it definite.
 pub(super) fn findings(
     world: &World,
     analysis: &Analysis,
     rule: &'static Rule,
-    judge: fn(&Pattern) -> Option<String>,
+    judge: fn(&Pattern, &JudgedDialect) -> Option<String>,
     help: &'static str,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for route in &world.routes {
+    for (route, dialects) in world.routes.iter().zip(&analysis.route_dialects) {
         for (at, value) in route.regular_expressions() {
-            if let Some(problem) = judge(&Pattern::new(value, &analysis.regex)) {
+            for judged in dialects {
+                let Some(problem) = judge(&Pattern::compiled(value, &judged.dialect), judged)
+                else {
+                    continue;
+                };
                 let message = format!(
-                    "{}: the RegularExpression `{}` {problem}",
+                    "{}: the RegularExpression `{}` {problem} ({})",
                     route.named(),
-                    crate::text::cut(value, 200)
+                    crate::text::cut(value, 200),
+                    whose(judged)
                 );
-                out.push(
-                    Diagnostic::new(rule, message)
-                        .at(route.meta.at(at))
-                        .help(help),
-                );
+                let mut finding = Diagnostic::new(rule, message).at(route.meta.at(at.clone()));
+                // Only a verdict the dialect decides is less than certain in an assumed one.
+                if judged.assumed && rule.severity > Severity::Warning {
+                    finding = finding
+                        .with_severity(rule.severity.min(Severity::Warning))
+                        .help(format!(
+                            "{help}; for a definite answer, name the controller (--controller, or a GatewayClass controllerName gwctl knows)"
+                        ));
+                } else {
+                    finding = finding.help(help);
+                }
+                out.push(finding);
             }
         }
     }
     out
+}
+
+/// Whose dialect a finding is in: `Envoy Gateway's RE2`, or the spec's reading.
+fn whose(judged: &JudgedDialect) -> String {
+    let syntax = judged.dialect.syntax.name();
+    if judged.assumed {
+        format!(
+            "read as {syntax}: the spec leaves the dialect to the implementation, and no implementation profile is known for the route's Gateway"
+        )
+    } else {
+        format!("in {}'s dialect, {syntax}", judged.profile)
+    }
 }

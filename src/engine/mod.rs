@@ -62,10 +62,33 @@ pub struct Options {
     /// Kinds whose objects stay unknown even when `complete`: a cluster that refused to
     /// list them (403) is complete except for them.
     pub unknown_kinds: BTreeSet<GroupKind>,
-    /// How the data plane compiles `RegularExpression` matches when no `controller` is
-    /// given (with one, its profile's `regex` knob decides); the default is the spec's
-    /// reading: RE2, no program-size limit.
-    pub regex: RegexDialect,
+}
+
+/// How a Gateway's data plane compiles `RegularExpression` matches: the `regex` knob of the
+/// profile that judges the Gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct JudgedDialect {
+    pub dialect: RegexDialect,
+    /// The profile's title (`Envoy Gateway`).
+    pub profile: &'static str,
+    /// The controller compiles the patterns itself and rejects a route whose pattern it
+    /// refuses (GW1008): its data plane is never given one.
+    pub validates: bool,
+    /// No implementation profile judges the Gateway: the spec's reading (RE2, no size
+    /// limit) stands in for a dialect the spec leaves to the implementation, so what
+    /// depends on it is not certain.
+    pub assumed: bool,
+}
+
+impl JudgedDialect {
+    fn of(profile: &'static crate::profile::Profile) -> Self {
+        JudgedDialect {
+            dialect: route_values::regex_dialect(profile),
+            profile: &profile.title,
+            validates: profile.knobs.regex.value.validates,
+            assumed: profile.name == crate::profile::registry::SPEC,
+        }
+    }
 }
 
 /// Everything the analysis found.
@@ -92,8 +115,12 @@ pub struct Analysis {
     pub backends: Vec<Vec<Vec<BackendVerdict>>>,
     /// Listeners that are usable for traffic (Accepted, not conflicted).
     pub usable_listeners: Vec<ListenerId>,
-    /// The regular-expression dialect the matches were judged in (the router uses it).
-    pub regex: RegexDialect,
+    /// In `World::gateways` order: how each Gateway's data plane compiles regular
+    /// expressions (the router evaluates a Gateway's routes in it).
+    pub gateway_dialects: Vec<JudgedDialect>,
+    /// In `World::routes` order: the dialects a route's regular expressions are judged in,
+    /// those of the Gateways its parentRefs name (the spec's reading when none is known).
+    pub route_dialects: Vec<Vec<JudgedDialect>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -233,6 +260,13 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         (&judged.attachments, &judged.refusals),
         &mut diagnostics,
     );
+    let gateway_dialects: Vec<JudgedDialect> = (0..world.gateways.len())
+        .map(|g| JudgedDialect::of(classes::gateway_profile(&reconciled, g)))
+        .collect();
+    let route_dialects = route_gateways
+        .iter()
+        .map(|parents| route_dialects(parents, &gateway_dialects))
+        .collect();
     let gateway_classes = world
         .gateway_classes
         .iter()
@@ -251,12 +285,29 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         undecided_listeners: reports.undecided_listeners,
         backends: judged.backends,
         usable_listeners: reports.usable_listeners,
-        regex: options
-            .controller
-            .as_ref()
-            .map_or(options.regex, |c| route_values::regex_dialect(c.profile)),
+        gateway_dialects,
+        route_dialects,
         diagnostics,
     }
+}
+
+/// The distinct dialects of the Gateways `parents` name, those a profile says when there
+/// are any (an assumed one would repeat their findings uncertainly); the spec's reading
+/// when none names a Gateway.
+fn route_dialects(parents: &[Option<usize>], gateways: &[JudgedDialect]) -> Vec<JudgedDialect> {
+    let mut out: Vec<JudgedDialect> = Vec::new();
+    for judged in parents.iter().flatten().filter_map(|&g| gateways.get(g)) {
+        if !out.contains(judged) {
+            out.push(*judged);
+        }
+    }
+    if out.iter().any(|j| !j.assumed) {
+        out.retain(|j| !j.assumed);
+    }
+    if out.is_empty() {
+        out.push(JudgedDialect::of(crate::profile::registry().spec()));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -118,8 +118,8 @@ fn regex_problem(profile: &Profile, m: &RouteMatch, rule: FieldPath) -> Option<F
     let dialect = regex_dialect(profile);
     // Refused: the controller's own compiler (its dialect's) rejects it; a pattern gwctl
     // merely cannot evaluate is not the controller's rejection.
-    let refused = |pattern: &str| match Pattern::new(pattern, &dialect) {
-        Pattern::Refused(why) => Some(why),
+    let refused = |pattern: &str| match &*Pattern::compiled(pattern, &dialect) {
+        Pattern::Refused(why) => Some(why.clone()),
         Pattern::Ready(_) | Pattern::Unevaluable(_) => None,
     };
     let values = |list: &[ValueMatch], key: &'static str, at: &FieldPath| -> Option<Found> {

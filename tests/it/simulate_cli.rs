@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::cli::{Run, array, gwctl, run_both, snapshot_of, str_field};
+use crate::cli::{Run, array, gwctl, root, run_both, snapshot_of, str_field};
 
 fn snapshot(name: &str, command_line: &str, text: &str) -> Result<(), String> {
     snapshot_of("simulate_cli", name, command_line, text)
@@ -1475,4 +1475,49 @@ fn simulate_does_not_run_a_regex_the_data_plane_cannot_program() {
     );
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(id(&report["results"][0]["route"]), "web/fallback");
+}
+
+/// Issue #14: regular-expression work is bounded. With NGINX's PCRE the data plane takes
+/// `(.{1,300}){1,300}x`, which gwctl does not run (its program is too big to evaluate in
+/// linear time), and forty header patterns that are cheap alone exceed one request's
+/// budget together: the answer is `Undetermined`, naming the first of them and counting
+/// the rest, never a 404 or a guess.
+#[test]
+fn simulate_bounds_regular_expression_work_and_names_what_it_did_not_evaluate() {
+    let base = std::fs::read_to_string(root().join("testdata/simulate/regex/manifests.yaml"))
+        .unwrap()
+        .replace(
+            "example.com/gateway-controller",
+            "gateway.nginx.org/nginx-gateway-controller",
+        );
+    let mut yaml = base;
+    for i in 0..40 {
+        yaml.push_str(&format!(
+            "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {{name: header-{i}, namespace: web}}\nspec:\n  parentRefs: [{{name: gw}}]\n  rules:\n  - matches:\n    - headers: [{{name: x-a, type: RegularExpression, value: \"(a{{1,40}}){{1,25}}b{i}\"}}]\n    backendRefs: [{{name: items, port: 8080}}]\n"
+        ));
+    }
+    let path = format!("/{}", "a".repeat(4000));
+    let header = format!("x-a: {}", "a".repeat(1000));
+    let out = gwctl(
+        &[
+            "simulate", "-", "--path", &path, "-H", &header, "-o", "json",
+        ],
+        Some(&yaml),
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let result = &report["results"][0];
+    assert_eq!(result["outcome"], "Undetermined");
+    assert_eq!(id(&result["route"]), "web/fallback");
+    let explanation = result["explanation"].to_string();
+    assert!(
+        explanation.contains("more than gwctl's bound of 65536 for evaluating in linear time"),
+        "{explanation}"
+    );
+    assert!(
+        explanation.contains("bound on the regular-expression work of one request"),
+        "{explanation}"
+    );
+    assert!(explanation.contains("(the first 5 named)"), "{explanation}");
+    assert_eq!(result["unknowns"].as_array().map(Vec::len), Some(5));
 }

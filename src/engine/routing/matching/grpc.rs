@@ -3,7 +3,8 @@
 use std::cmp::Reverse;
 
 use super::{
-    Failed, Incoming, NamedText, RegexDialect, Text, counts, describe_value, header_ok, named,
+    Failed, Incoming, Matched, NamedText, RegexDialect, Text, all, counts, describe_value,
+    header_matched, named,
 };
 use crate::model::GrpcMatch;
 
@@ -33,29 +34,58 @@ impl GrpcMatcher {
         }
     }
 
-    pub fn is_match(&self, req: &Incoming) -> bool {
-        self.failures(req, 1).is_empty()
-    }
-
-    pub fn failures(&self, req: &Incoming, limit: usize) -> Vec<Failed> {
-        let mut out = Vec::new();
-        let (service, method) = match &req.grpc {
+    /// The service and method of the call (`""` for a request that is not one).
+    fn call(req: &Incoming) -> (&str, &str) {
+        match &req.grpc {
             Some((s, m)) => (s.as_str(), m.as_str()),
             None => ("", ""),
+        }
+    }
+
+    /// Every condition, the exact ones first.
+    pub fn evaluate(&self, req: &Incoming) -> Matched {
+        let (service, method) = Self::call(req);
+        let named = [(&self.service, service), (&self.method, method)];
+        let texts = named
+            .iter()
+            .filter_map(|(t, v)| t.as_ref().map(|t| (t, *v)))
+            .collect::<Vec<_>>();
+        let texts = |regex: bool| {
+            (texts.clone().into_iter())
+                .filter(move |(t, _)| t.is_regex() == regex)
+                .map(|(t, v)| t.evaluate(v, &req.work))
         };
-        if let Some(t) = self.service.as_ref().filter(|t| !t.is_match(service)) {
+        let headers = |regex: bool| {
+            (self
+                .headers
+                .iter()
+                .filter(move |h| h.text.is_regex() == regex))
+            .map(|h| header_matched(h, req))
+        };
+        all(texts(false)
+            .chain(headers(false))
+            .chain(texts(true))
+            .chain(headers(true)))
+    }
+
+    /// Every condition that fails for sure, stopping once `limit` are found.
+    pub fn failures(&self, req: &Incoming, limit: usize) -> Vec<Failed> {
+        let mut out = Vec::new();
+        let (service, method) = Self::call(req);
+        let fails = |t: &&Text, value: &str| t.evaluate(value, &req.work) == Matched::No;
+        if let Some(t) = self.service.as_ref().filter(|t| fails(t, service)) {
             out.push(Failed::GrpcService(format!(
                 "service {service:?} does not match {}",
                 t.describe()
             )));
         }
-        if let Some(t) = self.method.as_ref().filter(|t| !t.is_match(method)) {
+        if let Some(t) = self.method.as_ref().filter(|t| fails(t, method)) {
             out.push(Failed::GrpcMethod(format!(
                 "method {method:?} does not match {}",
                 t.describe()
             )));
         }
-        for h in self.headers.iter().filter(|h| !header_ok(h, req)) {
+        for h in (self.headers.iter()).filter(|h| header_matched(h, req) == Matched::No) {
             out.push(Failed::Header(describe_value(
                 "header",
                 h,

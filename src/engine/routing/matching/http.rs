@@ -1,10 +1,12 @@
 //! Compiled HTTPRoute matches (§7.1-7.3) and their precedence (§7.4).
 
 use std::cmp::Reverse;
+use std::iter::once_with;
+use std::sync::Arc;
 
 use super::{
-    Failed, Incoming, NamedText, Pattern, RegexDialect, counts, describe_value, header_ok, named,
-    query_ok,
+    Failed, Incoming, Matched, NamedText, Pattern, RegexDialect, RegexWork, all, counts,
+    describe_value, header_matched, named, query_matched, refused, regex_matched,
 };
 use crate::model::{HttpMatch, Known, PathMatchType};
 
@@ -15,22 +17,22 @@ pub enum PathMatcher {
     Prefix(String),
     Regex {
         written: String,
-        pattern: Pattern,
+        pattern: Arc<Pattern>,
     },
     /// An unknown path match type: matches nothing.
     Never,
 }
 
 impl PathMatcher {
-    pub(super) fn is_match(&self, path: &str) -> bool {
+    pub(super) fn evaluate(&self, path: &str, work: &RegexWork) -> Matched {
         match self {
-            PathMatcher::Exact(v) => v == path,
-            PathMatcher::Prefix(p) => {
+            PathMatcher::Exact(v) => Matched::from(v == path),
+            PathMatcher::Prefix(p) => Matched::from(
                 path.starts_with(p.as_str())
-                    && (path.len() == p.len() || path.as_bytes().get(p.len()) == Some(&b'/'))
-            }
-            PathMatcher::Regex { pattern, .. } => pattern.is_match(path),
-            PathMatcher::Never => false,
+                    && (path.len() == p.len() || path.as_bytes().get(p.len()) == Some(&b'/')),
+            ),
+            PathMatcher::Regex { written, pattern } => regex_matched(written, pattern, path, work),
+            PathMatcher::Never => Matched::No,
         }
     }
     /// Whether a path that does not match is a classic look-alike: a prefix that stops inside
@@ -46,12 +48,10 @@ impl PathMatcher {
             _ => None,
         }
     }
-    /// The regular expression, if it is one that is not evaluated.
-    pub(super) fn unevaluated(&self) -> Option<(&str, &Pattern)> {
+    /// The regular expression and why, if the data plane refuses it.
+    pub(super) fn refused(&self) -> Option<(&str, &str)> {
         match self {
-            PathMatcher::Regex { written, pattern } if pattern.problem().is_some() => {
-                Some((written.as_str(), pattern))
-            }
+            PathMatcher::Regex { written, pattern } => refused(written, pattern),
             _ => None,
         }
     }
@@ -98,7 +98,7 @@ impl HttpMatcher {
             }
             Known::Known(PathMatchType::RegularExpression) => PathMatcher::Regex {
                 written: m.path.value.clone(),
-                pattern: Pattern::new(&m.path.value, dialect),
+                pattern: Pattern::compiled(&m.path.value, dialect),
             },
             Known::Unknown(_) => PathMatcher::Never,
         };
@@ -117,17 +117,48 @@ impl HttpMatcher {
         }
     }
 
-    pub fn is_match(&self, req: &Incoming) -> bool {
-        self.path.is_match(&req.path)
-            && self.method.as_ref().is_none_or(|m| *m == req.method)
-            && self.headers.iter().all(|h| header_ok(h, req))
-            && self.query.iter().all(|q| query_ok(q, req))
+    /// Every condition, the cheap ones first: a regular expression is evaluated only when
+    /// the method, the path and the exact values all take the request.
+    pub fn evaluate(&self, req: &Incoming) -> Matched {
+        let path_is_regex = matches!(self.path, PathMatcher::Regex { .. });
+        let path = || self.path.evaluate(&req.path, &req.work);
+        let headers = |regex: bool| {
+            (self
+                .headers
+                .iter()
+                .filter(move |h| h.text.is_regex() == regex))
+            .map(|h| header_matched(h, req))
+        };
+        let query = |regex: bool| {
+            (self
+                .query
+                .iter()
+                .filter(move |q| q.text.is_regex() == regex))
+            .map(|q| query_matched(q, req))
+        };
+        let method =
+            once_with(|| Matched::from(self.method.as_ref().is_none_or(|m| *m == req.method)));
+        let plain_path = once_with(path).filter(|_| !path_is_regex);
+        let regex_path = once_with(path).filter(|_| path_is_regex);
+        all(method
+            .chain(plain_path)
+            .chain(headers(false))
+            .chain(query(false))
+            .chain(regex_path)
+            .chain(headers(true))
+            .chain(query(true)))
     }
 
-    /// Every failed condition, stopping once `limit` are found.
+    /// Whether it takes the request for sure (the tests' shorthand).
+    #[cfg(test)]
+    pub fn is_match(&self, req: &Incoming) -> bool {
+        self.evaluate(req) == Matched::Yes
+    }
+
+    /// Every condition that fails for sure, stopping once `limit` are found.
     pub fn failures(&self, req: &Incoming, limit: usize) -> Vec<Failed> {
         let mut out = Vec::new();
-        if !self.path.is_match(&req.path) {
+        if self.path.evaluate(&req.path, &req.work) == Matched::No {
             out.push(Failed::Path(format!(
                 "path {} does not match {}{}",
                 req.path,
@@ -138,14 +169,14 @@ impl HttpMatcher {
         if let Some(m) = self.method.as_ref().filter(|m| **m != req.method) {
             out.push(Failed::Method(format!("method {} is not {m}", req.method)));
         }
-        for h in self.headers.iter().filter(|h| !header_ok(h, req)) {
+        for h in (self.headers.iter()).filter(|h| header_matched(h, req) == Matched::No) {
             out.push(Failed::Header(describe_value(
                 "header",
                 h,
                 req.header(&h.name),
             )));
         }
-        for q in self.query.iter().filter(|q| !query_ok(q, req)) {
+        for q in (self.query.iter()).filter(|q| query_matched(q, req) == Matched::No) {
             out.push(Failed::Query(describe_value(
                 "query parameter",
                 q,

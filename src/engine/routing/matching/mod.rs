@@ -1,15 +1,21 @@
 //! Compiled HTTPRoute and GRPCRoute matches (§7.1-7.3, §9) and their precedence keys (§7.4).
 //!
-//! Routes are compiled once per [`super::Router`]; regular expressions are compiled then,
-//! so evaluating a request never builds one.
+//! Routes are compiled once per [`super::Router`]; regular expressions are compiled then
+//! (once per run, [`Pattern::compiled`]), so evaluating a request never builds one. A match
+//! whose regular expression is not evaluated for a request neither takes nor refuses it:
+//! [`Matched::Unknown`].
 
 mod grpc;
 mod http;
 pub mod regex;
+mod work;
 
 pub use grpc::{GrpcMatcher, GrpcPrecedence};
 pub use http::{HttpMatcher, HttpPrecedence, PathMatcher};
 pub use regex::{Pattern, RegexDialect, RegexSyntax};
+pub use work::RegexWork;
+
+use std::sync::Arc;
 
 use super::table::PathKey;
 
@@ -29,6 +35,47 @@ pub struct Incoming {
     pub query: Vec<(String, String)>,
     /// `(service, method)` of a gRPC call.
     pub grpc: Option<(String, String)>,
+    /// The regular-expression work this request may still do, shared by every match it is
+    /// tried against.
+    pub work: RegexWork,
+}
+
+/// A regular expression gwctl did not evaluate for a request: as written, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unevaluated {
+    pub pattern: String,
+    pub why: String,
+}
+
+/// Whether a match (or one of its conditions) takes a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matched {
+    Yes,
+    No,
+    /// It depends on a regular expression gwctl did not evaluate.
+    Unknown(Unevaluated),
+}
+
+impl From<bool> for Matched {
+    fn from(yes: bool) -> Self {
+        if yes { Matched::Yes } else { Matched::No }
+    }
+}
+
+/// Every condition: `No` at the first that fails (the rest are not evaluated), else
+/// `Unknown` if one is, else `Yes`.
+fn all(conditions: impl IntoIterator<Item = Matched>) -> Matched {
+    let mut unknown = None;
+    for condition in conditions {
+        match condition {
+            Matched::No => return Matched::No,
+            Matched::Unknown(u) => {
+                unknown.get_or_insert(u);
+            }
+            Matched::Yes => {}
+        }
+    }
+    unknown.map_or(Matched::Yes, Matched::Unknown)
 }
 
 impl Incoming {
@@ -46,12 +93,16 @@ impl Incoming {
     }
 }
 
-/// A string matcher: exact, or a full-match regular expression (one that is not
-/// evaluated matches nothing; [`Matcher::unevaluated`] says why).
+/// A string matcher: exact, or a full-match regular expression (one the data plane refuses
+/// matches nothing, [`Matcher::refused`] says why; one gwctl does not evaluate is
+/// [`Matched::Unknown`]).
 #[derive(Debug, Clone)]
 enum Text {
     Exact(String),
-    Regex { written: String, pattern: Pattern },
+    Regex {
+        written: String,
+        pattern: Arc<Pattern>,
+    },
 }
 
 impl Text {
@@ -59,17 +110,20 @@ impl Text {
         match match_type {
             Known::Known(ValueMatchType::RegularExpression) => Text::Regex {
                 written: value.to_string(),
-                pattern: Pattern::new(value, dialect),
+                pattern: Pattern::compiled(value, dialect),
             },
             // An unknown type was already reported; compare exactly rather than drop the match.
             _ => Text::Exact(value.to_string()),
         }
     }
-    fn is_match(&self, candidate: &str) -> bool {
+    fn evaluate(&self, candidate: &str, work: &RegexWork) -> Matched {
         match self {
-            Text::Exact(v) => v == candidate,
-            Text::Regex { pattern, .. } => pattern.is_match(candidate),
+            Text::Exact(v) => Matched::from(v == candidate),
+            Text::Regex { written, pattern } => regex_matched(written, pattern, candidate, work),
         }
+    }
+    fn is_regex(&self) -> bool {
+        matches!(self, Text::Regex { .. })
     }
     fn describe(&self) -> String {
         match self {
@@ -77,14 +131,31 @@ impl Text {
             Text::Regex { written, .. } => format!("~ {written:?}"),
         }
     }
-    /// The regular expression, if it is one that is not evaluated.
-    fn unevaluated(&self) -> Option<(&str, &Pattern)> {
+    /// The regular expression and why, if the data plane refuses it.
+    fn refused(&self) -> Option<(&str, &str)> {
         match self {
-            Text::Regex { written, pattern } if pattern.problem().is_some() => {
-                Some((written.as_str(), pattern))
-            }
-            _ => None,
+            Text::Regex { written, pattern } => refused(written, pattern),
+            Text::Exact(_) => None,
         }
+    }
+}
+
+/// Whether `candidate` matches `pattern` (written `written`), within `work`.
+fn regex_matched(written: &str, pattern: &Pattern, candidate: &str, work: &RegexWork) -> Matched {
+    match pattern.evaluate(candidate, work) {
+        Ok(yes) => Matched::from(yes),
+        Err(why) => Matched::Unknown(Unevaluated {
+            pattern: crate::text::cut(written, 200).to_string(),
+            why,
+        }),
+    }
+}
+
+/// `written` and why, if the data plane refuses `pattern`.
+fn refused<'p>(written: &'p str, pattern: &'p Pattern) -> Option<(&'p str, &'p str)> {
+    match pattern {
+        Pattern::Refused(why) => Some((written, why)),
+        _ => None,
     }
 }
 
@@ -149,12 +220,18 @@ impl Failed {
     }
 }
 
-fn header_ok(h: &NamedText, req: &Incoming) -> bool {
-    req.header(&h.name).is_some_and(|v| h.text.is_match(v))
+/// Whether the request's header (or query parameter) `value` satisfies `expected`; a
+/// missing one does not.
+fn value_matched(expected: &NamedText, value: Option<&str>, work: &RegexWork) -> Matched {
+    value.map_or(Matched::No, |v| expected.text.evaluate(v, work))
 }
 
-fn query_ok(q: &NamedText, req: &Incoming) -> bool {
-    req.query_param(&q.name).is_some_and(|v| q.text.is_match(v))
+fn header_matched(h: &NamedText, req: &Incoming) -> Matched {
+    value_matched(h, req.header(&h.name), &req.work)
+}
+
+fn query_matched(q: &NamedText, req: &Incoming) -> Matched {
+    value_matched(q, req.query_param(&q.name), &req.work)
 }
 
 fn describe_value(what: &str, expected: &NamedText, actual: Option<&str>) -> String {
@@ -209,11 +286,15 @@ impl Matcher {
             Matcher::Grpc(m) => Precedence::Grpc(m.precedence()),
         }
     }
-    pub fn is_match(&self, req: &Incoming) -> bool {
+    pub fn evaluate(&self, req: &Incoming) -> Matched {
         match self {
-            Matcher::Http(m) => m.is_match(req),
-            Matcher::Grpc(m) => m.is_match(req),
+            Matcher::Http(m) => m.evaluate(req),
+            Matcher::Grpc(m) => m.evaluate(req),
         }
+    }
+    /// Whether it takes the request for sure.
+    pub fn is_match(&self, req: &Incoming) -> bool {
+        self.evaluate(req) == Matched::Yes
     }
     pub fn failures(&self, req: &Incoming, limit: usize) -> Vec<Failed> {
         match self {
@@ -264,17 +345,18 @@ impl Matcher {
     pub fn near_miss_worthy(&self, req: &Incoming) -> bool {
         match self {
             Matcher::Http(m) => {
-                m.path.is_match(&req.path) || m.path.look_alike(&req.path).is_some()
+                m.path.evaluate(&req.path, &req.work) != Matched::No
+                    || m.path.look_alike(&req.path).is_some()
             }
             Matcher::Grpc(_) => self.conditions() > 1,
         }
     }
-    /// A regular expression of this match that is not evaluated, and why: it cannot be
-    /// programmed, or gwctl cannot evaluate it (see [`Pattern`]).
-    pub fn unevaluated(&self) -> Option<(&str, &Pattern)> {
-        let (path, texts): (Option<(&str, &Pattern)>, Vec<&Text>) = match self {
+    /// A regular expression of this match the data plane refuses, and why: the match is
+    /// not programmed.
+    pub fn refused(&self) -> Option<(&str, &str)> {
+        let (path, texts): (Option<(&str, &str)>, Vec<&Text>) = match self {
             Matcher::Http(m) => (
-                m.path.unevaluated(),
+                m.path.refused(),
                 m.headers.iter().chain(&m.query).map(|n| &n.text).collect(),
             ),
             Matcher::Grpc(m) => (
@@ -286,7 +368,7 @@ impl Matcher {
                     .collect(),
             ),
         };
-        path.or_else(|| texts.into_iter().find_map(Text::unevaluated))
+        path.or_else(|| texts.into_iter().find_map(Text::refused))
     }
     /// How the routing tables index this match by path.
     pub fn path_key(&self) -> PathKey<'_> {
@@ -391,6 +473,7 @@ mod tests {
             headers: Vec::new(),
             query: Vec::new(),
             grpc: None,
+            work: RegexWork::default(),
         }
     }
 
@@ -520,7 +603,7 @@ mod tests {
         );
         let mut r = req("/pkg.Svc/Any");
         r.grpc = Some(("pkg.Svc".to_string(), "Any".to_string()));
-        assert!(m.is_match(&r));
+        assert_eq!(m.evaluate(&r), Matched::Yes);
         r.grpc = Some(("pkg.Other".to_string(), "Any".to_string()));
         assert_eq!(m.failures(&r, 3)[0].condition(), "service");
     }

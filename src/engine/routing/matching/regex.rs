@@ -15,12 +15,25 @@
 //! class syntax it lacks, or a program over the limit), and [`Pattern::Unevaluable`] when
 //! the data plane takes it but gwctl cannot evaluate it (beyond gwctl's bounds, or PCRE
 //! syntax a finite automaton cannot run).
+//!
+//! Time and memory are bounded three ways. A pattern is compiled once per run for each
+//! dialect it is judged in ([`Pattern::compiled`]). Each evaluation runs on a fresh match
+//! cache that is dropped afterwards (the lazy DFA's cache is bounded by
+//! [`EVALUATION_DFA_LIMIT`]), so hundreds of patterns do not each keep megabytes. And one
+//! request's regular-expression work is bounded by a [`RegexWork`] budget: an evaluation
+//! costs the pattern's program size times the length of the value (the finite automaton's
+//! worst case), and one the budget no longer covers is not run; its answer is unknown,
+//! which makes the request's outcome `Undetermined`, never a non-match.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::work::{Compiled, RegexWork};
 use regex_syntax::ast::{self, Ast, ClassPerlKind, RepetitionKind, RepetitionRange};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// The syntax family of a data plane's regex engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum RegexSyntax {
     /// RE2 (Envoy).
     #[default]
@@ -46,7 +59,7 @@ impl RegexSyntax {
         }
     }
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             RegexSyntax::Re2 => "RE2",
             RegexSyntax::Go => "Go regexp",
@@ -62,7 +75,7 @@ impl RegexSyntax {
 }
 
 /// A data plane's regular expressions: their syntax, and the largest program it compiles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct RegexDialect {
     pub syntax: RegexSyntax,
     /// RE2's program size (instructions) over which the data plane refuses a pattern
@@ -78,12 +91,22 @@ const NEST_LIMIT: u32 = 1000;
 /// The largest compiled program gwctl evaluates (the `regex` crate's `size_limit`, bytes):
 /// a 4 kB path through a program this large takes milliseconds even without the lazy DFA.
 pub const EVALUATION_SIZE_LIMIT: usize = 1 << 20;
+/// The largest program, in RE2 instructions as [`program_size`] estimates them, that gwctl
+/// compiles for evaluation: at about 16 bytes an instruction, what fits
+/// [`EVALUATION_SIZE_LIMIT`].
+pub const EVALUATION_PROGRAM_LIMIT: u64 = (EVALUATION_SIZE_LIMIT / 16) as u64;
+/// The largest lazy-DFA cache one evaluation builds (the `regex` crate's `dfa_size_limit`,
+/// bytes); past it the crate falls back to its NFA simulation, still linear in the input.
+pub const EVALUATION_DFA_LIMIT: usize = 1 << 20;
+
+/// Where a pattern compiled in a dialect is kept for the rest of the run.
+type Memo = Mutex<HashMap<(RegexDialect, String), Arc<Pattern>>>;
 
 /// A compiled `RegularExpression` match value.
 #[derive(Debug, Clone)]
 pub enum Pattern {
     /// Evaluated as a full match of the value.
-    Ready(regex::Regex),
+    Ready(Compiled),
     /// The data plane does not compile it: the match cannot be programmed.
     Refused(String),
     /// The data plane compiles it, but gwctl cannot evaluate it: whether it matches is
@@ -92,7 +115,24 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    pub fn new(pattern: &str, dialect: &RegexDialect) -> Pattern {
+    /// `pattern` compiled in `dialect`, once per run: `check`, the controllers' validation
+    /// and every router share it.
+    pub fn compiled(pattern: &str, dialect: &RegexDialect) -> Arc<Pattern> {
+        static MEMO: OnceLock<Memo> = OnceLock::new();
+        let memo = MEMO.get_or_init(Memo::default);
+        let key = (*dialect, pattern.to_string());
+        if let Some(found) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return found;
+        }
+        // Compiled outside the lock; a pattern two threads compile at once is kept once.
+        let compiled = Arc::new(Pattern::new(pattern, dialect));
+        match memo.lock() {
+            Ok(mut m) => Arc::clone(m.entry(key).or_insert(compiled)),
+            Err(_) => compiled,
+        }
+    }
+
+    fn new(pattern: &str, dialect: &RegexDialect) -> Pattern {
         let syntax = dialect.syntax.name();
         let parsed = ast::parse::ParserBuilder::new()
             .nest_limit(NEST_LIMIT)
@@ -120,26 +160,35 @@ impl Pattern {
         } else {
             ascii_perl_classes(pattern, &perl)
         };
-        if let Some(limit) = dialect.max_program_size {
-            let size = regex_syntax::ParserBuilder::new()
-                .nest_limit(NEST_LIMIT)
-                .build()
-                .parse(&rewritten)
-                .map(|hir| program_size(&hir));
-            if let Ok(size) = size
-                && size > u64::from(limit)
-            {
-                return Pattern::Refused(format!(
-                    "its {syntax} program is about {size} instructions, over the data plane's limit of {limit}"
-                ));
-            }
+        let size = regex_syntax::ParserBuilder::new()
+            .nest_limit(NEST_LIMIT)
+            .build()
+            .parse(&rewritten)
+            .map(|hir| program_size(&hir));
+        if let (Some(limit), Ok(size)) = (dialect.max_program_size, &size)
+            && *size > u64::from(limit)
+        {
+            return Pattern::Refused(format!(
+                "its {syntax} program is about {size} instructions, over the data plane's limit of {limit}"
+            ));
+        }
+        // Building a program the crate then refuses as too big takes milliseconds each:
+        // hundreds of such patterns would take seconds.
+        if let Ok(size) = size
+            && size > EVALUATION_PROGRAM_LIMIT
+        {
+            return Pattern::Unevaluable(format!(
+                "its program is about {size} instructions, more than gwctl's bound of {EVALUATION_PROGRAM_LIMIT} for evaluating in linear time"
+            ));
         }
         let built = regex::RegexBuilder::new(&format!("^(?:{rewritten})$"))
             .size_limit(EVALUATION_SIZE_LIMIT)
+            .dfa_size_limit(EVALUATION_DFA_LIMIT)
             .nest_limit(NEST_LIMIT + 2)
             .build();
         match built {
-            Ok(regex) => Pattern::Ready(regex),
+            // The crate parsed what regex-syntax did not? Then it is small.
+            Ok(regex) => Pattern::Ready(Compiled::new(regex, size.unwrap_or(1))),
             Err(regex::Error::CompiledTooBig(_)) => Pattern::Unevaluable(format!(
                 "it compiles to more than gwctl's bound of {} KiB for evaluating in linear time",
                 EVALUATION_SIZE_LIMIT / 1024
@@ -148,10 +197,13 @@ impl Pattern {
         }
     }
 
-    pub fn is_match(&self, value: &str) -> bool {
+    /// Whether `value` matches, within `work`: `Err` says why it is unknown. A pattern the
+    /// data plane refuses matches nothing (it is not programmed).
+    pub fn evaluate(&self, value: &str, work: &RegexWork) -> Result<bool, String> {
         match self {
-            Pattern::Ready(regex) => regex.is_match(value),
-            Pattern::Refused(_) | Pattern::Unevaluable(_) => false,
+            Pattern::Ready(compiled) => work.run(compiled, value),
+            Pattern::Refused(_) => Ok(false),
+            Pattern::Unevaluable(why) => Err(why.clone()),
         }
     }
 
@@ -380,6 +432,11 @@ fn alternatives(count: u64, each: u64) -> u64 {
 mod tests {
     use super::*;
 
+    /// Whether `value` matches, with a request's budget.
+    fn is(pattern: &Pattern, value: &str) -> bool {
+        pattern.evaluate(value, &RegexWork::default()).unwrap()
+    }
+
     fn re2() -> RegexDialect {
         RegexDialect::default()
     }
@@ -392,26 +449,58 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_is_compiled_once_per_dialect() {
+        let first = Pattern::compiled("/v[0-9]+", &re2());
+        assert!(Arc::ptr_eq(&first, &Pattern::compiled("/v[0-9]+", &re2())));
+        let go = RegexDialect {
+            syntax: RegexSyntax::Go,
+            max_program_size: None,
+        };
+        assert!(!Arc::ptr_eq(&first, &Pattern::compiled("/v[0-9]+", &go)));
+    }
+
+    #[test]
+    fn a_request_pays_for_an_answer_once_and_stops_at_its_budget() {
+        let pattern = Pattern::new("(a{1,40}){1,25}b", &re2());
+        let Pattern::Ready(compiled) = &pattern else {
+            panic!("{pattern:?}")
+        };
+        let value = "a".repeat(1000);
+        let work = RegexWork::new(compiled.cost(value.len()));
+        assert_eq!(pattern.evaluate(&value, &work), Ok(false));
+        // Asked again (to rank the runner-up, to explain a near miss): nothing more is spent.
+        assert_eq!(pattern.evaluate(&value, &work), Ok(false));
+        let other = Pattern::new("(a{1,40}){1,25}c", &re2());
+        let why = other.evaluate(&value, &work).unwrap_err();
+        assert!(
+            why.contains("bound on the regular-expression work"),
+            "{why}"
+        );
+        // Another request has its own budget.
+        assert_eq!(other.evaluate(&value, &work.clone()), Ok(false));
+    }
+
+    #[test]
     fn patterns_match_whole_values() {
         let p = Pattern::new("/api/v[0-9]+", &re2());
-        assert!(p.is_match("/api/v2"));
-        assert!(!p.is_match("/api/v2/users"));
-        assert!(!p.is_match("x/api/v2"));
+        assert!(is(&p, "/api/v2"));
+        assert!(!is(&p, "/api/v2/users"));
+        assert!(!is(&p, "x/api/v2"));
         let alternation = Pattern::new("a|b", &re2());
-        assert!(alternation.is_match("b") && !alternation.is_match("ab"));
+        assert!(is(&alternation, "b") && !is(&alternation, "ab"));
     }
 
     #[test]
     fn perl_classes_are_ascii_as_in_re2() {
         let digits = Pattern::new(r"\d+", &re2());
-        assert!(digits.is_match("2024"));
+        assert!(is(&digits, "2024"));
         // U+0663 ARABIC-INDIC DIGIT THREE is a digit to Unicode, not to RE2.
-        assert!(!digits.is_match("\u{663}"));
+        assert!(!is(&digits, "\u{663}"));
         let word = Pattern::new(r"[\w.-]+", &re2());
-        assert!(word.is_match("a_b-1.c") && !word.is_match("é"));
+        assert!(is(&word, "a_b-1.c") && !is(&word, "é"));
         let not_word = Pattern::new(r"\W", &re2());
-        assert!(not_word.is_match("é") && not_word.is_match("/"));
-        assert!(Pattern::new(r"[^\s]+", &re2()).is_match("é"));
+        assert!(is(&not_word, "é") && is(&not_word, "/"));
+        assert!(is(&Pattern::new(r"[^\s]+", &re2()), "é"));
         assert_eq!(
             ascii_perl_classes(
                 r"a\d[\S.]",
@@ -477,7 +566,7 @@ mod tests {
             matches!(&huge, Pattern::Unevaluable(why) if why.contains("more than gwctl's bound")),
             "{huge:?}"
         );
-        assert!(!huge.is_match("x"));
+        assert!(huge.evaluate("x", &RegexWork::default()).is_err());
     }
 
     #[test]
@@ -493,7 +582,7 @@ mod tests {
                 "{pattern}"
             );
         }
-        assert!(Pattern::new(r"\d", &rust).is_match("\u{663}"));
+        assert!(is(&Pattern::new(r"\d", &rust), "\u{663}"));
         assert!(refused("(unclosed", &rust).starts_with("it is not valid Rust regex:"));
         assert_eq!(RegexSyntax::from_profile("Rust"), Some(RegexSyntax::Rust));
         assert_eq!(RegexSyntax::from_profile("PCRE"), Some(RegexSyntax::Pcre));

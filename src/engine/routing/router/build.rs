@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::{Candidate, GatewayIndex, ListenerIndex, Refused, Router};
 use crate::engine::Analysis;
 use crate::engine::conditions::{ListenerId, ListenerOwner, Unknown};
-use crate::engine::routing::matching::{CompiledRoute, Matcher};
+use crate::engine::routing::matching::{CompiledRoute, Matcher, RegexDialect};
 use crate::engine::routing::table::{HostTable, HostTableBuilder, PathKey};
 use crate::engine::routing::{ListenerRef, NamespacedName};
 use crate::model::{Gateway, Known, Listener, MatchFamily, Meta, World, positions_by_name};
@@ -53,8 +53,32 @@ impl<'w> Links<'w> {
 
 impl<'a> Router<'a> {
     pub fn new(world: &'a World, analysis: &'a Analysis) -> Self {
-        let compiled: Vec<CompiledRoute> = (world.routes.iter())
-            .map(|route| CompiledRoute::new(route, &analysis.regex))
+        // Each Gateway's routes are evaluated in its data plane's dialect; the patterns
+        // themselves are compiled once per dialect for the whole run.
+        let mut dialects: Vec<RegexDialect> = Vec::new();
+        let dialect_of: Vec<u32> = (0..world.gateways.len())
+            .map(|g| {
+                let dialect = (analysis.gateway_dialects.get(g))
+                    .map_or_else(RegexDialect::default, |j| j.dialect);
+                let slot = dialects
+                    .iter()
+                    .position(|d| *d == dialect)
+                    .unwrap_or_else(|| {
+                        dialects.push(dialect);
+                        dialects.len() - 1
+                    });
+                slot as u32
+            })
+            .collect();
+        if dialects.is_empty() {
+            dialects.push(RegexDialect::default());
+        }
+        let compiled: Vec<Vec<CompiledRoute>> = (dialects.iter())
+            .map(|dialect| {
+                (world.routes.iter())
+                    .map(|route| CompiledRoute::new(route, dialect))
+                    .collect()
+            })
             .collect();
         let links = Links::new(world);
         let usable = Usability {
@@ -68,12 +92,14 @@ impl<'a> Router<'a> {
         let mut gateways: Vec<GatewayIndex> = (world.gateways.iter().enumerate())
             .map(|(gi, g)| gateway_index(&links, gi, g, &usable))
             .collect();
-        let tables = attached_tables(world, analysis, &compiled, &gateways);
-        let refused = refused_tables(world, analysis, &compiled, &links, gateways.len());
+        let shapes = compiled.first().map_or(&[][..], Vec::as_slice);
+        let tables = attached_tables(world, analysis, shapes, &gateways, &dialect_of);
+        let refused = refused_tables(world, analysis, shapes, &links, &dialect_of);
         let rank = age_ranks(world);
         let rank_of = |c: &Candidate| rank.get(c.route as usize).copied().unwrap_or(usize::MAX);
         let matcher_of = |c: &Candidate| {
             compiled
+                .get(c.dialect as usize)?
                 .get(c.route as usize)
                 .and_then(|r| r.matcher(c.rule as usize, c.matcher as usize))
         };
@@ -228,14 +254,20 @@ fn listener_index(
     }
 }
 
-/// Every rule match of route `route`, in rule and match order.
-fn candidates(compiled: &[CompiledRoute], route: usize) -> impl Iterator<Item = Candidate> + '_ {
-    let rules = compiled.get(route).map_or(&[][..], |c| &c.rules);
+/// Every rule match of route `route`, in rule and match order, in dialect `dialect`
+/// (`shapes`: the routes compiled in any dialect, for their rules' and matches' counts).
+fn candidates(
+    shapes: &[CompiledRoute],
+    route: usize,
+    dialect: u32,
+) -> impl Iterator<Item = Candidate> + '_ {
+    let rules = shapes.get(route).map_or(&[][..], |c| &c.rules);
     rules.iter().enumerate().flat_map(move |(rule, matchers)| {
         (0..matchers.len()).map(move |matcher| Candidate {
             route: route as u32,
             rule: rule as u32,
             matcher: matcher as u32,
+            dialect,
             pending: None,
         })
     })
@@ -245,8 +277,9 @@ fn candidates(compiled: &[CompiledRoute], route: usize) -> impl Iterator<Item = 
 fn attached_tables(
     world: &World,
     analysis: &Analysis,
-    compiled: &[CompiledRoute],
+    shapes: &[CompiledRoute],
     gateways: &[GatewayIndex],
+    dialect_of: &[u32],
 ) -> Vec<Vec<ListenerTables>> {
     let mut position: HashMap<ListenerId, (usize, usize)> = HashMap::new();
     for (gi, g) in gateways.iter().enumerate() {
@@ -276,6 +309,7 @@ fn attached_tables(
         ) else {
             continue;
         };
+        let dialect = dialect_of.get(gi).copied().unwrap_or_default();
         let table = match route.kind.spec().matches {
             MatchFamily::Http => &mut listener.http,
             MatchFamily::Grpc => &mut listener.grpc,
@@ -286,13 +320,14 @@ fn attached_tables(
                         route: attachment.route as u32,
                         rule: 0,
                         matcher: 0,
+                        dialect,
                         pending,
                     },
                 );
                 continue;
             }
         };
-        for candidate in candidates(compiled, attachment.route) {
+        for candidate in candidates(shapes, attachment.route, dialect) {
             table.insert(
                 &attachment.hostnames,
                 Candidate {
@@ -310,12 +345,13 @@ fn attached_tables(
 fn refused_tables(
     world: &World,
     analysis: &Analysis,
-    compiled: &[CompiledRoute],
+    shapes: &[CompiledRoute],
     links: &Links,
-    gateways: usize,
+    dialect_of: &[u32],
 ) -> Vec<HostTableBuilder<Refused>> {
-    let mut refused: Vec<HostTableBuilder<Refused>> =
-        (0..gateways).map(|_| HostTableBuilder::default()).collect();
+    let mut refused: Vec<HostTableBuilder<Refused>> = (0..dialect_of.len())
+        .map(|_| HostTableBuilder::default())
+        .collect();
     for (ri, refusal) in analysis.refusals.iter().enumerate() {
         let Some(route) = world.routes.get(refusal.route) else {
             continue;
@@ -337,8 +373,11 @@ fn refused_tables(
                 }
             }),
         };
-        if let Some(table) = gateway.and_then(|g| refused.get_mut(g)) {
-            for candidate in candidates(compiled, refusal.route) {
+        if let Some(g) = gateway
+            && let Some(table) = refused.get_mut(g)
+        {
+            let dialect = dialect_of.get(g).copied().unwrap_or_default();
+            for candidate in candidates(shapes, refusal.route, dialect) {
                 table.insert(
                     &route.hostnames,
                     Refused {

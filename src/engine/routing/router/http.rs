@@ -2,10 +2,11 @@
 //! rule in precedence order, its filters, and the backends that take the request.
 
 use super::near_miss::Scope;
+use super::selection::Selection;
 use super::{Candidate, GatewayIndex, ListenerIndex, Prepared, Router, route_ref, select_listener};
 use crate::engine::conditions::BackendVerdict;
 use crate::engine::routing::filters::{Applied, FilterContext, apply_filters};
-use crate::engine::routing::matching::{Incoming, Matcher, Pattern};
+use crate::engine::routing::matching::Matcher;
 use crate::engine::routing::table::HostTable;
 use crate::engine::routing::{
     BackendRequest, GrpcStatus, Outcome, RequestProtocol, RouteResult, Scheme,
@@ -72,11 +73,12 @@ impl Router<'_> {
         } else {
             &[&listener.http]
         };
-        let found = tables.iter().find_map(|t| {
-            let winner = self.first_match(t, req.host.as_deref(), &req.incoming)?;
-            Some((winner, self.runner_up(t, req, winner)))
-        });
-        explanation.extend(self.unevaluated(tables, req, found.as_ref().map(|(w, _)| *w)));
+        let Selection {
+            found,
+            unknown,
+            lines,
+        } = self.select(tables, req);
+        explanation.extend(lines);
         let mut result = match found {
             Some((candidate, _)) if candidate.pending.is_some() => {
                 let mut result =
@@ -129,6 +131,9 @@ impl Router<'_> {
                 result
             }
         };
+        if !unknown.is_empty() {
+            result = self.unevaluated_ahead(result, &unknown, &mut explanation);
+        }
         result.listener = Some(listener.reference.clone());
         explanation.append(&mut result.explanation);
         result.explanation = explanation;
@@ -301,60 +306,10 @@ impl Router<'_> {
         result
     }
 
-    pub(super) fn first_match(
-        &self,
-        table: &HostTable<Candidate>,
-        host: Option<&str>,
-        incoming: &Incoming,
-    ) -> Option<Candidate> {
-        table
-            .lookup(host, &incoming.path, false)
-            .find(|c| self.matcher(c).is_some_and(|m| m.is_match(incoming)))
-            .copied()
-    }
-
-    /// A line for each match tried before `winner` (all of them without one) whose regular
-    /// expression is not evaluated: one the data plane cannot program is skipped, as the
-    /// data plane does not route by it; for one gwctl cannot evaluate, the answer is unknown.
-    fn unevaluated(
-        &self,
-        tables: &[&HostTable<Candidate>],
-        req: &Prepared<'_>,
-        winner: Option<Candidate>,
-    ) -> Vec<String> {
-        let mut lines = Vec::new();
-        for table in tables {
-            for c in table.lookup(req.host.as_deref(), &req.incoming.path, false) {
-                if Some(*c) == winner {
-                    return lines;
-                }
-                let Some((written, pattern)) = self.matcher(c).and_then(Matcher::unevaluated)
-                else {
-                    continue;
-                };
-                let Some(reference) = self.route_ref(c.route as usize) else {
-                    continue;
-                };
-                let (rule, index) = (c.rule, c.matcher);
-                let written = crate::text::cut(written, 200);
-                lines.push(match pattern {
-                    Pattern::Refused(why) => format!(
-                        "{reference} rule {rule} match {index} is not programmed, so it is not tried: its RegularExpression `{written}` cannot be programmed ({why})"
-                    ),
-                    _ => format!(
-                        "whether {reference} rule {rule} match {index} matches is unknown: gwctl does not evaluate its RegularExpression `{written}` ({})",
-                        pattern.problem().unwrap_or_default()
-                    ),
-                });
-            }
-        }
-        lines
-    }
-
     /// The next candidate of another rule that also matches the request, and why `winner`
     /// goes first (§7.4): a more specific hostname, a higher-ranked match, the older route,
     /// or the earlier rule. `None` when nothing else matches.
-    fn runner_up(
+    pub(super) fn runner_up(
         &self,
         table: &HostTable<Candidate>,
         req: &Prepared<'_>,

@@ -7,6 +7,7 @@ mod build;
 mod http;
 mod l4;
 mod near_miss;
+mod selection;
 
 use std::collections::HashMap;
 
@@ -16,7 +17,7 @@ use crate::model::{Protocol, Route, RouteRule, World};
 
 use super::filters::Applied;
 use super::hostname::{host_matches, listener_specificity, normalize_host};
-use super::matching::{CompiledRoute, Incoming, Matcher};
+use super::matching::{CompiledRoute, Incoming, Matcher, RegexWork};
 use super::table::HostTable;
 use super::{
     Backend, ListenerRef, NamespacedName, Outcome, Request, RequestProtocol, RouteRef, RouteResult,
@@ -24,11 +25,14 @@ use super::{
 };
 
 /// One rule match of an attached route: the unit the precedence order sorts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Candidate {
     route: u32,
     rule: u32,
     matcher: u32,
+    /// The dialect its Gateway compiles regular expressions in: a position in
+    /// `Router::compiled`.
+    dialect: u32,
     /// For a route that attaches only if objects the input lacks say so: its position in
     /// `Analysis::pending`.
     pending: Option<u32>,
@@ -74,7 +78,8 @@ struct GatewayIndex {
 pub struct Router<'a> {
     world: &'a World,
     analysis: &'a Analysis,
-    compiled: Vec<CompiledRoute>,
+    /// Every route compiled in each dialect a Gateway uses: `compiled[dialect][route]`.
+    compiled: Vec<Vec<CompiledRoute>>,
     gateways: Vec<GatewayIndex>,
     /// Positions in `gateways`. Names are unique: the model keeps one definition of an
     /// object (GW0119) and the cluster overlay replaces cluster objects by local ones.
@@ -190,6 +195,7 @@ impl Router<'_> {
 
     fn matcher(&self, c: &Candidate) -> Option<&Matcher> {
         self.compiled
+            .get(c.dialect as usize)?
             .get(c.route as usize)?
             .matcher(c.rule as usize, c.matcher as usize)
     }
@@ -384,6 +390,7 @@ fn prepare(request: &Request) -> Prepared<'_> {
             headers,
             query,
             grpc: request.grpc.clone(),
+            work: RegexWork::default(),
         },
         host: request.host.as_deref().and_then(normalize_host),
         raw_query,
