@@ -231,7 +231,12 @@ impl SourceFile {
             .get(block)
             .map_or(0, |&c| c as usize);
         let from = block * BLOCK;
-        counted + self.text.as_bytes().get(from..offset).map_or(0, count_chars)
+        counted
+            + self
+                .text
+                .as_bytes()
+                .get(from..offset)
+                .map_or(0, count_chars)
     }
 
     /// 1-based line and character column of a byte offset.

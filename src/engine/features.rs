@@ -386,14 +386,10 @@ pub(super) fn check(
                 s.source(),
                 s.profile.knobs.unsupported_features.value
             );
-            diags.push(
-                Diagnostic::new(s.rule(), message)
-                    .at(at)
-                    .help(format!(
-                        "drop the {} use, or check that {} supports it",
-                        u.feature, s.profile.title
-                    )),
-            );
+            diags.push(Diagnostic::new(s.rule(), message).at(at).help(format!(
+                "drop the {} use, or check that {} supports it",
+                u.feature, s.profile.title
+            )));
         }
     };
     for (g, gw) in world.gateways.iter().enumerate() {
