@@ -152,6 +152,11 @@ struct Lines {
 /// Bytes per block of the character index.
 const BLOCK: usize = 4096;
 
+/// Characters in `bytes`: a character starts at every byte that is not a continuation byte.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
 impl SourceFile {
     /// A file that is not on disk (stdin, a URL, a cluster listing, a test's text).
     pub fn in_memory(name: impl Into<String>, text: impl Into<Text>) -> Self {
@@ -227,9 +232,11 @@ impl SourceFile {
             .map_or(0, |&c| c as usize);
         let from = block * BLOCK;
         counted
-            + self.text.as_bytes().get(from..offset).map_or(0, |bytes| {
-                bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
-            })
+            + self
+                .text
+                .as_bytes()
+                .get(from..offset)
+                .map_or(0, count_chars)
     }
 
     /// 1-based line and character column of a byte offset.
@@ -245,7 +252,13 @@ impl SourceFile {
             .partition_point(|&start| start as usize <= offset)
             .max(1);
         let line_start = self.line_start(line).min(offset);
-        let column = self.chars_before(offset) - self.chars_before(line_start) + 1;
+        // A short prefix is counted directly; the block counts serve long lines (a one-line
+        // JSON List), where that would be quadratic.
+        let chars = match text.as_bytes().get(line_start..offset) {
+            Some(prefix) if prefix.len() <= BLOCK => count_chars(prefix),
+            _ => self.chars_before(offset) - self.chars_before(line_start),
+        };
+        let column = chars + 1;
         (line, column)
     }
 

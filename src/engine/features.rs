@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use super::classes::Reconciled;
 use super::index::{Index, Lookup};
 use super::report::RouteReport;
-use crate::diag::{Diagnostic, FieldPath, Rule, rule};
+use crate::diag::{Diagnostic, FieldPath, Rule, Severity, rule};
 use crate::model::{
     Filter, FilterKind, Gateway, Known, PathModifier, Protocol, Route, RouteKind, RouteMatch,
     TlsMode, World,
@@ -370,6 +370,15 @@ pub(super) fn check(
             if s.features.contains(u.feature) || !seen.insert(u.feature) {
                 continue;
             }
+            // One problem, one finding: where the profile already says what the controller
+            // does with the field (an error at the same place), the report adds nothing.
+            let at = meta.at(u.at);
+            if diags
+                .iter()
+                .any(|d| d.severity == Severity::Error && d.location.as_ref() == Some(&at))
+            {
+                continue;
+            }
             let message = format!(
                 "{what} uses {}, which {} may not support: {}. {}",
                 u.feature,
@@ -377,14 +386,10 @@ pub(super) fn check(
                 s.source(),
                 s.profile.knobs.unsupported_features.value
             );
-            diags.push(
-                Diagnostic::new(s.rule(), message)
-                    .at(meta.at(u.at))
-                    .help(format!(
-                        "drop the {} use, or check that {} supports it",
-                        u.feature, s.profile.title
-                    )),
-            );
+            diags.push(Diagnostic::new(s.rule(), message).at(at).help(format!(
+                "drop the {} use, or check that {} supports it",
+                u.feature, s.profile.title
+            )));
         }
     };
     for (g, gw) in world.gateways.iter().enumerate() {

@@ -160,6 +160,7 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &attachment::ROUTE_UNSUPPORTED_PARENT_KIND,
     &attachment::ROUTE_PARENT_NOT_RECONCILED,
     &attachment::ROUTE_WITHOUT_PARENTS,
+    &attachment::MESH_PARENT_PORT_NOT_FOUND,
     &route_values::ROUTE_UNSUPPORTED_VALUE,
     &selector::UNKNOWN_NAMESPACE,
     &index::UNKNOWN_PARENT,
@@ -225,6 +226,11 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         index: &index,
         reconciled: &reconciled,
         listeners: &listener_states,
+        mesh: options
+            .controller
+            .as_ref()
+            .map(|c| c.profile)
+            .filter(|profile| profile.knobs.mesh_parents.value.is_some()),
     };
     let judged = routes::judge_all(&ctx, &index, &world.routes);
     diagnostics.extend(judged.diagnostics);

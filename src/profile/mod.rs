@@ -155,6 +155,17 @@ pub enum ParentRole {
     Mesh,
 }
 
+/// What a mesh controller writes for a route's `Service` parentRef.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MeshParents {
+    /// The `controllerName` of the route's status entry for the parent.
+    pub controller_name: String,
+    /// A parentRef `port` that is not a port of the Service refuses the route
+    /// (`Accepted=False`, `NoMatchingParent`); `false`: the route is accepted and applies
+    /// to no request.
+    pub undefined_port_refused: bool,
+}
+
 /// Values the controller knows, and what it does with the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenList<T> {
@@ -358,6 +369,10 @@ pub struct Knobs {
     /// Backend kinds beyond the core Service (and ServiceImport, above).
     pub backend_kinds: Cited<OpenList<GroupKind>>,
     pub parent_kinds: Cited<Vec<ParentKind>>,
+    /// How the controller judges a route's `Service` parentRef (GAMMA, GEP-1426); `None`:
+    /// it writes no status for such parents, or its behaviour was not read, so none is
+    /// predicted.
+    pub mesh_parents: Cited<Option<MeshParents>>,
     pub address_types: Cited<OpenList<String>>,
     pub protocols: Cited<Vec<Protocol>>,
     pub vendor_protocols: Cited<OpenList<VendorProtocol>>,

@@ -15,9 +15,9 @@ use std::collections::BTreeSet;
 use super::{
     CertificateProblems, Cited, ConflictReason, ConflictedConditions, Features, GatewayAccepted,
     GatewayResolvedRefs, HeaderValidation, InvalidRouteKinds, KeyCertPairing, Knobs,
-    ListenerProblem, ListenerValidity, OpenList, OverlappingHostnames, ParentKind, ParentRole,
-    PartialCertificates, PortCheck, PortSharing, Profile, RegexProfile, SelectorEdgeCases,
-    ServicePortMatch, Source, VendorProtocol,
+    ListenerProblem, ListenerValidity, MeshParents, OpenList, OverlappingHostnames, ParentKind,
+    ParentRole, PartialCertificates, PortCheck, PortSharing, Profile, RegexProfile,
+    SelectorEdgeCases, ServicePortMatch, Source, VendorProtocol,
 };
 use crate::model::{GroupKind, Protocol, RouteKind};
 use crate::source::Span;

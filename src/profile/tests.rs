@@ -196,6 +196,7 @@ fn every_knob_of_every_profile_cites_a_source() {
             k.service_import_backends.sources.len(),
             k.backend_kinds.sources.len(),
             k.parent_kinds.sources.len(),
+            k.mesh_parents.sources.len(),
             k.address_types.sources.len(),
             k.protocols.sources.len(),
             k.vendor_protocols.sources.len(),
@@ -222,4 +223,23 @@ fn every_knob_of_every_profile_cites_a_source() {
             assert!(*n > 0, "{}: knob {name} cites no source", profile.name);
         }
     }
+}
+
+#[test]
+fn the_mesh_profiles_say_what_they_write_for_service_parents() {
+    let mesh: Vec<(&str, &str)> = registry()
+        .all()
+        .iter()
+        .filter_map(|p| {
+            let knob = p.knobs.mesh_parents.value.as_ref()?;
+            Some((p.name.as_str(), knob.controller_name.as_str()))
+        })
+        .collect();
+    assert_eq!(
+        mesh,
+        [
+            ("istio", "istio.io/mesh-controller"),
+            ("linkerd", "linkerd.io/policy-controller")
+        ]
+    );
 }

@@ -439,6 +439,84 @@ pub(crate) fn acme_stream() -> String {
         .join("\n---\n")
 }
 
+/// GAMMA: routes whose parent is a Service get the status the mesh controller writes, with
+/// `--controller` naming a mesh; without one, none is predicted and nothing is an error.
+#[test]
+fn mesh_routes_get_the_mesh_controllers_status() {
+    const MESH: &str = "testdata/simulate/mesh";
+    let accepted = |route| Route(route, 0, "Accepted", "True", "Accepted");
+    let cases: [(&str, &[&str], i32, Vec<Fact>); 3] = [
+        (
+            "mesh-linkerd",
+            &["check", MESH, "--controller", "linkerd"],
+            0,
+            vec![
+                accepted("HTTPRoute faces/smiley-producer"),
+                accepted("HTTPRoute faces/smiley-admin"),
+                // A consumer route names a Service of another namespace without a grant.
+                accepted("HTTPRoute fast-clients/smiley-fast"),
+                accepted("GRPCRoute faces/color"),
+                Route("HTTPRoute faces/ghost", 0, "Accepted", "Unknown", "Pending"),
+                Code("GW4006"),
+                NoCode("GW4001"),
+            ],
+        ),
+        (
+            "mesh-istio-complete",
+            &["check", MESH, "--controller", "istio", "--complete"],
+            1,
+            vec![
+                accepted("HTTPRoute fast-clients/smiley-fast"),
+                Route(
+                    "HTTPRoute fast-clients/smiley-fast",
+                    0,
+                    "ResolvedRefs",
+                    "True",
+                    "ResolvedRefs",
+                ),
+                Route(
+                    "HTTPRoute faces/ghost",
+                    0,
+                    "Accepted",
+                    "False",
+                    "NoMatchingParent",
+                ),
+                MessageStarts(
+                    "GW1003",
+                    "HTTPRoute faces/ghost names parent Service faces/ghost",
+                ),
+            ],
+        ),
+        (
+            "mesh-no-mesh-controller",
+            &["check", MESH, "--complete", "--controller", "envoy-gateway"],
+            0,
+            vec![
+                Route(
+                    "HTTPRoute faces/smiley-producer",
+                    0,
+                    "Accepted",
+                    "Unknown",
+                    "Pending",
+                ),
+                NoCode("GW1003"),
+            ],
+        ),
+    ];
+    let mut errors = Vec::new();
+    for (name, args, exit, facts) in &cases {
+        match check_both(name, args, None) {
+            Ok((code, report)) => errors.extend(
+                check_facts(&report, code, *exit, facts)
+                    .into_iter()
+                    .map(|e| format!("{name}: {e}")),
+            ),
+            Err(e) => errors.push(format!("{name}: {e}")),
+        }
+    }
+    assert_no_errors(errors);
+}
+
 #[test]
 fn acme_from_stdin() {
     let (code, report) = check_both("acme-stdin", &["check", "-"], Some(&acme_stream()))

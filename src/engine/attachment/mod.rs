@@ -4,9 +4,11 @@
 //! attachments, the refusals, the finding and the verdict are all read.
 
 mod admit;
+mod mesh;
 mod parent;
 
-pub use parent::{parent_controller, parent_gateway, parent_profile};
+pub use mesh::MESH_PARENT_PORT_NOT_FOUND;
+pub use parent::parent_gateway;
 
 use admit::{Admission, admit};
 
@@ -75,8 +77,9 @@ rule! {
 
 rule! {
     /// ## What it does
-    /// Reports a parentRef that names a Gateway or ListenerSet that does not exist. A route
-    /// attaches to the parents its `spec.parentRefs` name; `namespace` defaults to the route's own
+    /// Reports a parentRef that names a Gateway or ListenerSet that does not exist (or, with a
+    /// mesh controller named by `--controller`, a Service: a mesh route). A route attaches to
+    /// the parents its `spec.parentRefs` name; `namespace` defaults to the route's own
     /// namespace.
     ///
     /// ## Why it matters
@@ -94,7 +97,7 @@ rule! {
         name: "route-parent-not-found",
         severity: Error,
         stage: Analysis,
-        summary: "A parentRef names a Gateway or ListenerSet that does not exist",
+        summary: "A parentRef names a parent (Gateway, ListenerSet, mesh Service) that does not exist",
     }
 }
 
@@ -211,6 +214,32 @@ pub struct Ctx<'a, 'w> {
     pub index: &'a Index<'w>,
     pub reconciled: &'a [Reconciled],
     pub listeners: &'a Listeners,
+    /// The mesh controller named with `--controller`, when its profile says what it writes
+    /// for `Service` parents ([`mesh`]); `None`: Service parents are left to their
+    /// implementation.
+    pub mesh: Option<&'static crate::profile::Profile>,
+}
+
+/// Whether `p` names a Service (group `""` or `core`, as the Linkerd and gateway-api docs
+/// write it): a mesh parent.
+pub fn is_service_parent(p: &ParentRef) -> bool {
+    p.kind == "Service" && (p.group.is_empty() || p.group == "core")
+}
+
+/// The profile of the controller that judges parentRef `p`: for a Service parent, the mesh
+/// controller's, when one is named; else its Gateway's, when the Gateway is reconciled.
+pub fn parent_profile(
+    ctx: &Ctx<'_, '_>,
+    p: &ParentRef,
+) -> Option<&'static crate::profile::Profile> {
+    mesh::mesh_profile(ctx, p).or_else(|| parent::gateway_parent_profile(ctx, p))
+}
+
+/// The `controllerName` that writes the route's status entry for `p`: the mesh
+/// controller's for a Service parent, when one is named; else that of the GatewayClass of
+/// the Gateway `p` names, directly or through a ListenerSet.
+pub fn parent_controller<'w>(ctx: &Ctx<'_, 'w>, p: &ParentRef) -> Option<&'w str> {
+    mesh::mesh_controller(ctx, p).or_else(|| parent::gateway_parent_controller(ctx, p))
 }
 
 /// The parentRef being judged, for the messages and locations of its findings.
@@ -249,6 +278,8 @@ impl Site<'_> {
 enum ParentJudgement {
     /// The parent refused the route, or cannot be judged, as a whole: no listener was asked.
     Parent(Decision),
+    /// A mesh controller's decision on a Service parent: no listener, no attachment.
+    Mesh(Decision),
     /// Each selected listener's admission, and the `Accepted` decision they add up to.
     Listeners {
         admissions: Vec<(ListenerId, Admission)>,
@@ -272,6 +303,9 @@ impl ParentJudgement {
                 });
                 decision.record(out.diagnostics)
             }
+            // Refusals are a Gateway's (near misses of its requests); the mesh router reads
+            // the route's status instead.
+            ParentJudgement::Mesh(decision) => decision.record(out.diagnostics),
             ParentJudgement::Listeners {
                 admissions,
                 decision,
@@ -329,6 +363,9 @@ pub fn judge_parent(
 }
 
 fn judge(ctx: &Ctx, site: &Site) -> ParentJudgement {
+    if let Some(profile) = mesh::mesh_profile(ctx, site.p) {
+        return ParentJudgement::Mesh(mesh::judge(ctx, site, profile));
+    }
     let parent = match parent::resolve(ctx, site) {
         Ok(parent) => parent,
         Err(decision) => return ParentJudgement::Parent(decision),

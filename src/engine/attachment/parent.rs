@@ -53,7 +53,7 @@ pub fn parent_gateway(ctx: &Ctx<'_, '_>, p: &ParentRef) -> Option<usize> {
 
 /// The profile of the controller that judges parentRef `p`: its Gateway's, when the Gateway
 /// is reconciled.
-pub fn parent_profile(ctx: &Ctx<'_, '_>, p: &ParentRef) -> Option<&'static Profile> {
+pub(super) fn gateway_parent_profile(ctx: &Ctx<'_, '_>, p: &ParentRef) -> Option<&'static Profile> {
     ctx.reconciled.get(parent_gateway(ctx, p)?)?.profile()
 }
 
@@ -61,7 +61,7 @@ pub fn parent_profile(ctx: &Ctx<'_, '_>, p: &ParentRef) -> Option<&'static Profi
 /// through a ListenerSet: the controller that writes the route's status entry for `p`.
 /// `None` when a link of that chain (ListenerSet, Gateway, class, controllerName) is not in
 /// the input.
-pub fn parent_controller<'w>(ctx: &Ctx<'_, 'w>, p: &ParentRef) -> Option<&'w str> {
+pub(super) fn gateway_parent_controller<'w>(ctx: &Ctx<'_, 'w>, p: &ParentRef) -> Option<&'w str> {
     let gateway = parent_gateway(ctx, p)?;
     let class_name = ctx
         .world
@@ -134,7 +134,7 @@ pub(super) fn resolve<'w>(ctx: &Ctx<'_, 'w>, site: &Site) -> Result<Parent<'w>, 
 /// The decision on a parentRef whose parent is not in the input: it does not exist
 /// (`missing`, with `--complete`) or is unknown. A parentRef without `namespace` that names
 /// a parent living in another namespace of the input is a likely slip, said first.
-fn absent(ctx: &Ctx, site: &Site, missing: bool) -> Decision {
+pub(super) fn absent(ctx: &Ctx, site: &Site, missing: bool) -> Decision {
     let (me, p, target) = (site.route.named(), site.p, site.target());
     let route_ns = &site.route.meta.namespace;
     let elsewhere = if p.namespace_set {
@@ -203,6 +203,7 @@ fn same_name_elsewhere(ctx: &Ctx, p: &ParentRef) -> Vec<String> {
     let metas: Vec<&Meta> = match ParentKind::of(p) {
         Some(ParentKind::Gateway) => ctx.world.gateways.iter().map(|g| &g.meta).collect(),
         Some(ParentKind::ListenerSet) => ctx.world.listener_sets.iter().map(|s| &s.meta).collect(),
+        None if super::is_service_parent(p) => ctx.world.services.iter().map(|s| &s.meta).collect(),
         None => Vec::new(),
     };
     let mut namespaces: Vec<String> = metas

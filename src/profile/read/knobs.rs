@@ -42,6 +42,7 @@ impl Reader {
                 r.open_list(v, Self::group_kinds)
             }),
             parent_kinds: self.knob(map, node, "parentKinds", |r, v| Some(r.parent_kinds(v))),
+            mesh_parents: self.knob(map, node, "meshParents", Self::mesh_parents),
             address_types: self.knob(map, node, "addressTypes", |r, v| {
                 r.open_list(v, Self::strings)
             }),
@@ -224,6 +225,20 @@ impl Reader {
         }
     }
 
+    /// `none`, or `{controllerName, undefinedPort: refused | accepted}`.
+    fn mesh_parents(&mut self, v: Node<'_>) -> Option<Option<MeshParents>> {
+        if v.as_str() == Some("none") {
+            return Some(None);
+        }
+        let m = self.map(v, &["controllerName", "undefinedPort"])?;
+        let controller = self.required(m, v, "controllerName")?;
+        let port = self.required(m, v, "undefinedPort")?;
+        Some(Some(MeshParents {
+            controller_name: self.string(controller)?,
+            undefined_port_refused: self.one_of(port, &[("refused", true), ("accepted", false)])?,
+        }))
+    }
+
     fn parent_kinds(&mut self, node: Node<'_>) -> Vec<ParentKind> {
         let mut out = Vec::new();
         for item in self.items(node) {
@@ -382,6 +397,7 @@ pub(in crate::profile) const KNOB_NAMES: &[&str] = &[
     "serviceImportBackends",
     "backendKinds",
     "parentKinds",
+    "meshParents",
     "addressTypes",
     "protocols",
     "vendorProtocols",
