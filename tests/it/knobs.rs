@@ -1,7 +1,7 @@
 //! One scenario per implementation-profile knob value (issue 11): `testdata/knobs/<knob>/
-//! <value>/manifests.yaml`, whose GatewayClass selects a profile with that value, checked
-//! (and, where a `simulate` file holds request arguments, simulated) with human and JSON
-//! snapshots. Each manifest's header says what the knob decides, which profiles have the
+//! <value>/manifests.yaml`, whose GatewayClass selects a profile with that value (or, for a
+//! mesh knob, the `--controller` of its `args` file), checked (and, where a `simulate` file
+//! holds request arguments, simulated) with human and JSON snapshots. Each manifest's header says what the knob decides, which profiles have the
 //! value, and how the output differs under another value.
 //!
 //! The values are not listed here by hand: [`values`] derives them from the embedded
@@ -103,6 +103,7 @@ fn values(
         service_import_backends,
         backend_kinds,
         parent_kinds,
+        mesh_parents,
         address_types,
         protocols,
         vendor_protocols,
@@ -215,6 +216,14 @@ fn values(
         let on = parent_kinds.value.iter().any(|k| k.kind.kind == kind);
         listed.insert(("parent-kinds", kebab(kind), on));
     }
+    value(
+        "mesh-parents",
+        match &mesh_parents.value {
+            None => "none".into(),
+            Some(m) if m.undefined_port_refused => "undefined-port-refused".into(),
+            Some(_) => "undefined-port-accepted".into(),
+        },
+    );
     value(
         "tls-terminate-kinds",
         match &tls_terminate_kinds.value {
@@ -474,19 +483,20 @@ fn every_value_has_a_scenario() {
 #[test]
 fn scenarios() {
     let mut errors = Vec::new();
+    let read = |dir: &str, file: &str| std::fs::read_to_string(root().join(dir).join(file));
     for (knob, value) in scenario_dirs() {
         let dir = format!("testdata/knobs/{knob}/{value}");
         let name = format!("{knob}__{value}");
-        let check = ["check", "--complete", "--show-accepted", &dir];
-        errors.extend(
-            run_both("knobs", &name, &check, None)
-                .err()
-                .map(|e| format!("{dir}: {e}")),
-        );
-        let Ok(request) = std::fs::read_to_string(root().join(&dir).join("simulate")) else {
+        let extra = read(&dir, "args").unwrap_or_default();
+        let mut check = vec!["check", "--complete", "--show-accepted", &dir];
+        check.extend(extra.split_whitespace());
+        let checked = run_both("knobs", &name, &check, None);
+        errors.extend(checked.err().map(|e| format!("{dir}: {e}")));
+        let Ok(request) = read(&dir, "simulate") else {
             continue;
         };
         let mut args = vec!["simulate", "--complete", &dir];
+        args.extend(extra.split_whitespace());
         args.extend(request.split_whitespace());
         let simulated = run_both("knobs", &format!("{name}.simulate"), &args, None);
         errors.extend(simulated.err().map(|e| format!("{dir} (simulate): {e}")));
