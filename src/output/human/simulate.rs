@@ -36,7 +36,12 @@ pub fn render(simulation: &Simulation<'_>, style: &Style) -> String {
 /// `infra-ns/shared-gateway:80: NotFound 404`, with the route that matched.
 fn result_line(r: &ResultView<'_>) -> String {
     let port = r.port.map(|p| format!(":{p}")).unwrap_or_default();
-    let mut line = format!("{}{port}: {} {}", r.through(), r.outcome.as_str(), r.status);
+    let mut line = format!(
+        "{}{port}: {} {}",
+        r.target_name(),
+        r.outcome.as_str(),
+        r.status
+    );
     if let Some(route) = &r.route {
         line.push_str(&format!(" via {route}"));
     }
