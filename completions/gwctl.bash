@@ -577,7 +577,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__simulate)
-            opts="-f -n -A -H -o -q -v -h --filename --namespace --all-namespaces --complete --controller --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --gateway --port --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --quiet --verbose --config --help"
+            opts="-f -n -A -H -o -q -v -h --filename --namespace --all-namespaces --complete --controller --include --exclude --respect-gitignore --no-respect-gitignore --helm-values --helm-set --render-timeout --max-file-size --cluster --kubeconfig --context --request-timeout --compare-status --max-documents --url-timeout --gateway-api-version --gateway-api-channel --crds --gateway --port --mesh --to --from --scheme --host --sni --method --path --query --header --grpc --protocol --requests --expect-status --expect-backend --output --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -664,6 +664,14 @@ _gwctl() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

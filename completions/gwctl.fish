@@ -96,7 +96,9 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l gateway-api-cha
 experimental\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l crds -d 'Check against the CustomResourceDefinitions in these files, directory or URL instead of a Gateway API release' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l gateway -d 'The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l port -d 'The Gateway port. Default: every port with a listener for the request' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l port -d 'The Gateway port (with --mesh: the Service port). Default: every port with a listener for the request (with --mesh: every port of the Service)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l to -d 'With --mesh: the Service the request is sent to (`NS/SERVICE[:PORT]`, or `SERVICE[:PORT]` in --namespace)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l from -d 'With --mesh: the namespace of the client workload. Default: the Service\'s namespace' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l scheme -d 'The scheme of the connection. Default: the protocol of the port\'s listeners' -r -f -a "http\t''
 https\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l host -d 'The Host header (default: none, i.e. the Gateway address, which matches no hostname)' -r
@@ -127,6 +129,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l respect-gitigno
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l no-respect-gitignore -d 'Read the files git ignores (the default; undoes an earlier --respect-gitignore)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l cluster -d 'Read the live cluster of the kubeconfig context and overlay the PATHS (if any) on it: local objects replace cluster objects of the same kind/namespace/name. The cluster is the whole world (as --complete) except kinds the user may not list'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l compare-status -d 'Report where the status a controller wrote (in the cluster, or in the input\'s `status`) differs from the prediction, and stale statuses'
+complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -l mesh -d 'Route an east-west request inside a service mesh (GAMMA) instead of through a Gateway: the HTTPRoutes and GRPCRoutes whose parent is the Service --to names decide. Needs a mesh controller (--controller linkerd, or istio)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s q -l quiet -d 'Print one line per finding (per result with `simulate`, per change with `diff`), and nothing when there is none'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s v -l verbose -d 'Also show infos, and say on stderr which configuration was used, what was read and what was suppressed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -8,7 +8,7 @@ use crate::engine::routing::expect::{Check, Expectation, check};
 use crate::engine::routing::requests::{
     NamedRequest, absolute_path, grpc_call, header, namespaced, parse_url, query_pair,
 };
-use crate::engine::routing::{Request, RequestProtocol, RouteResult, Router, Scheme};
+use crate::engine::routing::{MeshTarget, Request, RequestProtocol, RouteResult, Router, Scheme};
 use crate::output::view::{Case, Simulation};
 use crate::output::{Format, SIMULATE, Style};
 use crate::pipeline::Loaded;
@@ -24,9 +24,22 @@ pub struct SimulateArgs {
     /// The Gateway (`NS/NAME`, or `NAME` in --namespace). Default: every Gateway.
     #[arg(long, value_name = "NS/NAME")]
     pub gateway: Option<String>,
-    /// The Gateway port. Default: every port with a listener for the request.
+    /// The Gateway port (with --mesh: the Service port). Default: every port with a
+    /// listener for the request (with --mesh: every port of the Service).
     #[arg(long, value_name = "N")]
     pub port: Option<u16>,
+    /// Route an east-west request inside a service mesh (GAMMA) instead of through a
+    /// Gateway: the HTTPRoutes and GRPCRoutes whose parent is the Service --to names decide.
+    /// Needs a mesh controller (--controller linkerd, or istio).
+    #[arg(long, requires = "to", conflicts_with = "gateway")]
+    pub mesh: bool,
+    /// With --mesh: the Service the request is sent to (`NS/SERVICE[:PORT]`, or
+    /// `SERVICE[:PORT]` in --namespace).
+    #[arg(long, value_name = "NS/SERVICE[:PORT]", requires = "mesh")]
+    pub to: Option<String>,
+    /// With --mesh: the namespace of the client workload. Default: the Service's namespace.
+    #[arg(long, value_name = "NS", requires = "mesh")]
+    pub from: Option<String>,
     /// The scheme of the connection. Default: the protocol of the port's listeners.
     #[arg(long, value_enum)]
     pub scheme: Option<SchemeArg>,
@@ -156,6 +169,12 @@ fn simulate(args: &SimulateArgs, base: &Request, loaded: &Loaded) -> Result<i32,
             ));
         }
     }
+    if base.mesh.is_some() && loaded.analysis.mesh.is_none() {
+        return Err(
+            "--mesh needs a mesh controller: name it with --controller linkerd or --controller istio (only a mesh decides which routes apply to an east-west request)"
+                .to_string(),
+        );
+    }
     let router = Router::new(&loaded.world, &loaded.analysis);
     let style = args.show.style();
     let (text, passed) = match &args.requests {
@@ -275,6 +294,26 @@ fn protocol(arg: ProtocolArg) -> RequestProtocol {
 fn base_request(args: &SimulateArgs, url: Option<&str>) -> Result<Request, String> {
     let url = url.map(parse_url).transpose()?;
     let grpc = args.grpc.as_deref().map(grpc_call).transpose()?;
+    let (mesh, mesh_port) = match &args.to {
+        Some(to) if args.mesh => {
+            let (target, port) = mesh_target(to, args.input.default_namespace())?;
+            (
+                Some(MeshTarget {
+                    service: target,
+                    from: args.from.clone(),
+                }),
+                port,
+            )
+        }
+        _ => (None, None),
+    };
+    if let (Some(a), Some(b)) = (mesh_port, args.port)
+        && a != i64::from(b)
+    {
+        return Err(format!(
+            "--to names port {a} and --port {b}: give the Service port once"
+        ));
+    }
     let protocol = match (args.protocol, &grpc) {
         (Some(p), _) => protocol(p),
         (None, Some(_)) => RequestProtocol::Grpc,
@@ -286,7 +325,9 @@ fn base_request(args: &SimulateArgs, url: Option<&str>) -> Result<Request, Strin
             .as_deref()
             .map(|g| namespaced(g, args.input.default_namespace()))
             .transpose()?,
-        port: args.port.map(i64::from).or(url.as_ref().map(|u| u.port)),
+        port: (args.port.map(i64::from))
+            .or(mesh_port)
+            .or(url.as_ref().map(|u| u.port)),
         scheme: args
             .scheme
             .map(|s| match s {
@@ -310,5 +351,24 @@ fn base_request(args: &SimulateArgs, url: Option<&str>) -> Result<Request, Strin
         grpc,
         protocol,
         backend_response_headers: Vec::new(),
+        mesh,
     })
+}
+
+/// `NS/SERVICE[:PORT]` (or `SERVICE[:PORT]` in `default_namespace`): the Service and port.
+fn mesh_target(
+    text: &str,
+    default_namespace: &str,
+) -> Result<(crate::engine::routing::NamespacedName, Option<i64>), String> {
+    let (name, port) = match text.rsplit_once(':') {
+        Some((name, port)) => {
+            let port: u16 = port
+                .parse()
+                .map_err(|_| format!("--to {text:?}: the port {port:?} is not a number"))?;
+            (name, Some(i64::from(port)))
+        }
+        None => (text, None),
+    };
+    let service = namespaced(name, default_namespace).map_err(|e| format!("--to: {e}"))?;
+    Ok((service, port))
 }

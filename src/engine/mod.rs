@@ -91,6 +91,17 @@ impl JudgedDialect {
     }
 }
 
+/// The mesh controller `--controller` names (GAMMA), for routing east-west requests.
+#[derive(Debug, Clone, Copy)]
+pub struct MeshController {
+    /// `Linkerd`.
+    pub title: &'static str,
+    /// How its data plane compiles regular expressions.
+    pub dialect: JudgedDialect,
+    /// The input is the whole cluster: a Service it lacks does not exist.
+    pub complete: bool,
+}
+
 /// Everything the analysis found.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
@@ -121,6 +132,8 @@ pub struct Analysis {
     /// In `World::routes` order: the dialects a route's regular expressions are judged in,
     /// those of the Gateways its parentRefs name (the spec's reading when none is known).
     pub route_dialects: Vec<Vec<JudgedDialect>>,
+    /// The mesh controller named, when `--controller` names one.
+    pub mesh: Option<MeshController>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -221,16 +234,15 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         .map(|gw| classes::gateway_reconciled(&index, options, gw, &mut diagnostics))
         .collect();
     let listener_states = listeners::analyze(world, &index, &reconciled, &mut diagnostics);
+    let mesh_profile = (options.controller.as_ref())
+        .map(|c| c.profile)
+        .filter(|profile| profile.knobs.mesh_parents.value.is_some());
     let ctx = attachment::Ctx {
         world,
         index: &index,
         reconciled: &reconciled,
         listeners: &listener_states,
-        mesh: options
-            .controller
-            .as_ref()
-            .map(|c| c.profile)
-            .filter(|profile| profile.knobs.mesh_parents.value.is_some()),
+        mesh: mesh_profile,
     };
     let judged = routes::judge_all(&ctx, &index, &world.routes);
     diagnostics.extend(judged.diagnostics);
@@ -287,6 +299,11 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         usable_listeners: reports.usable_listeners,
         gateway_dialects,
         route_dialects,
+        mesh: mesh_profile.map(|profile| MeshController {
+            title: &profile.title,
+            dialect: JudgedDialect::of(profile),
+            complete: options.complete,
+        }),
         diagnostics,
     }
 }

@@ -170,7 +170,12 @@ fn simulation_case(case: &CaseView<'_>) -> String {
             .filter(|(_, c)| !c.passed)
             .map(|(r, c)| {
                 let port = r.port.map(|p| format!(":{p}")).unwrap_or_default();
-                format!("{}{port}: {}, expected {}", r.gateway, c.actual, c.expected)
+                format!(
+                    "{}{port}: {}, expected {}",
+                    r.target_name(),
+                    c.actual,
+                    c.expected
+                )
             })
             .collect()
     } else {
@@ -195,7 +200,7 @@ fn simulation_case(case: &CaseView<'_>) -> String {
         .results
         .iter()
         .map(|r| {
-            let mut line = r.gateway.to_string();
+            let mut line = r.target_name().to_string();
             if let Some(port) = r.port {
                 line.push_str(&format!(":{port}"));
             }

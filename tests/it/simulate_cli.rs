@@ -201,6 +201,15 @@ const HTTPS: &str = "testdata/simulate/https-misdirected";
 const GRPC: &str = "testdata/simulate/grpc";
 const HOST_REQUIRED: &str = "testdata/simulate/host-required";
 const L4: &str = "testdata/simulate/tcp-udp-tls";
+const MESH: &str = "testdata/simulate/mesh";
+
+/// An east-west request to Service faces/smiley port 80 from its own namespace (`gateway`
+/// names the Service and the client namespace of a mesh result).
+const SMILEY: Expect = Expect {
+    gateway: "mesh faces/smiley from faces",
+    listener: "",
+    ..ROUTED
+};
 
 /// A request on the only HTTP listener of a scenario, routed by `route` to Service `backend`
 /// which receives it unchanged (no Host, same path).
@@ -982,6 +991,180 @@ const CASES: &[Case] = &[
             &[PRODUCT],
         )
     },
+    // ----- mesh (GAMMA): east-west requests -----
+    case(
+        "mesh-producer",
+        &[
+            MESH,
+            "--controller",
+            "linkerd",
+            "--mesh",
+            "--to",
+            "faces/smiley:80",
+            "--path",
+            "/x",
+        ],
+        0,
+        &[Expect {
+            route: Some("HTTPRoute faces/smiley-producer"),
+            backends: &["faces/smiley:80", "faces/smiley-v2:80"],
+            backend_request: Some(("", "/x", &[])),
+            ..SMILEY
+        }],
+    ),
+    case(
+        "mesh-producer-header",
+        &[
+            MESH,
+            "--controller",
+            "linkerd",
+            "--mesh",
+            "--to",
+            "faces/smiley:80",
+            "-H",
+            "x-canary: true",
+        ],
+        0,
+        &[Expect {
+            route: Some("HTTPRoute faces/smiley-producer"),
+            backends: &["faces/smiley-v2:80"],
+            backend_request: Some(("", "/", &[("x-canary", "true")])),
+            ..SMILEY
+        }],
+    ),
+    case(
+        "mesh-consumer",
+        &[
+            MESH,
+            "--controller",
+            "istio",
+            "--mesh",
+            "--to",
+            "faces/smiley:80",
+            "--from",
+            "fast-clients",
+            "--path",
+            "/fast/a",
+        ],
+        0,
+        &[Expect {
+            gateway: "mesh faces/smiley from fast-clients",
+            route: Some("HTTPRoute fast-clients/smiley-fast"),
+            backends: &["faces/smiley-v2:80"],
+            backend_request: Some(("", "/fast/a", &[])),
+            ..SMILEY
+        }],
+    ),
+    case(
+        "mesh-consumer-overrides-producer",
+        &[
+            MESH,
+            "--controller",
+            "linkerd",
+            "--mesh",
+            "--to",
+            "faces/smiley:80",
+            "--from",
+            "fast-clients",
+            "--path",
+            "/x",
+        ],
+        1,
+        &[Expect {
+            gateway: "mesh faces/smiley from fast-clients",
+            explains: &[
+                "the producer routes of namespace `faces` do not apply",
+                "no HTTPRoute for Service faces/smiley port 80 matches GET /x",
+            ],
+            ..Expect {
+                outcome: "NotFound",
+                status: Some(404),
+                ..SMILEY
+            }
+        }],
+    ),
+    case(
+        "mesh-port-specific",
+        &[
+            MESH,
+            "--controller",
+            "linkerd",
+            "--mesh",
+            "--to",
+            "faces/smiley:8080",
+            "--path",
+            "/admin/x",
+        ],
+        0,
+        &[Expect {
+            port: 8080,
+            route: Some("HTTPRoute faces/smiley-admin"),
+            backends: &["faces/smiley-v2:8080"],
+            backend_request: Some(("", "/admin/x", &[])),
+            ..SMILEY
+        }],
+    ),
+    case(
+        "mesh-no-route",
+        &[
+            MESH,
+            "--controller",
+            "linkerd",
+            "--mesh",
+            "--to",
+            "faces/smiley-v2:80",
+        ],
+        0,
+        &[Expect {
+            gateway: "mesh faces/smiley-v2 from faces",
+            backends: &["faces/smiley-v2:80"],
+            backend_request: Some(("", "/", &[])),
+            explains: &["-> Service faces/smiley-v2:80 itself"],
+            ..SMILEY
+        }],
+    ),
+    case(
+        "mesh-grpc",
+        &[
+            MESH,
+            "--controller",
+            "linkerd",
+            "--mesh",
+            "--to",
+            "faces/color",
+            "--grpc",
+            "ColorService/GetColor",
+        ],
+        0,
+        &[Expect {
+            gateway: "mesh faces/color from faces",
+            port: 8000,
+            grpc_status: Some("OK"),
+            route: Some("GRPCRoute faces/color"),
+            backends: &["faces/color-v2:8000"],
+            backend_request: Some(("", "/ColorService/GetColor", &[])),
+            ..SMILEY
+        }],
+    ),
+    case(
+        "mesh-missing-service",
+        &[
+            MESH,
+            "--controller",
+            "linkerd",
+            "--mesh",
+            "--to",
+            "faces/ghost:80",
+        ],
+        1,
+        &[Expect {
+            gateway: "mesh faces/ghost from faces",
+            outcome: "Undetermined",
+            status: None,
+            explains: &["Service faces/ghost is not in the input"],
+            ..SMILEY
+        }],
+    ),
 ];
 
 /// `ns/name:port`, with ` (Reason)` when the backendRef is invalid.
@@ -1030,7 +1213,14 @@ fn compare<T: PartialEq + std::fmt::Debug>(
 fn check_result(result: &Value, expect: &Expect) -> Vec<String> {
     let mut errors = Vec::new();
     let e = &mut errors;
-    let gateway = result.get("gateway").map(id).unwrap_or_default();
+    let gateway = match result.get("mesh") {
+        Some(mesh) => format!(
+            "mesh {} from {}",
+            mesh.get("service").map(id).unwrap_or_default(),
+            str_field(mesh, "from")
+        ),
+        None => result.get("gateway").map(id).unwrap_or_default(),
+    };
     compare(e, "gateway", gateway.as_str(), expect.gateway);
     compare(
         e,
@@ -1293,6 +1483,11 @@ fn simulate_request_suites() {
 #[test]
 fn simulate_usage_errors_exit_2() {
     let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "usage-mesh-without-mesh-controller",
+            &["simulate", MESH, "--mesh", "--to", "faces/smiley"],
+            "--mesh needs a mesh controller",
+        ),
         (
             "usage-bad-header",
             &["simulate", "testdata/acme", "-H", "nocolon"],

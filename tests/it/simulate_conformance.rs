@@ -128,6 +128,7 @@ fn request_of(entry: Node<'_>, world: &gwctl::model::World) -> Request {
         grpc,
         protocol,
         backend_response_headers: pairs(r.get("backendSetsResponseHeaders")),
+        mesh: None,
     }
 }
 

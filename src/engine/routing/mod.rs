@@ -99,6 +99,17 @@ pub struct Request {
     pub protocol: RequestProtocol,
     /// Headers the backend puts in its response, before ResponseHeaderModifier filters.
     pub backend_response_headers: Vec<(String, String)>,
+    /// An east-west request (`simulate --mesh`): routed by the mesh to a Service, not
+    /// through a Gateway; `port` is the Service's port.
+    pub mesh: Option<MeshTarget>,
+}
+
+/// Where an east-west request goes: Service `service`, from a workload of namespace
+/// `from` (`None` in a request: the Service's own namespace).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeshTarget {
+    pub service: NamespacedName,
+    pub from: Option<String>,
 }
 
 impl Default for Request {
@@ -116,6 +127,7 @@ impl Default for Request {
             grpc: None,
             protocol: RequestProtocol::Http,
             backend_response_headers: Vec::new(),
+            mesh: None,
         }
     }
 }
@@ -297,6 +309,9 @@ pub struct RouteResult {
     pub explanation: Vec<String>,
     /// For an `Undetermined` result: the objects that would decide it.
     pub unknowns: Vec<Unknown>,
+    /// For an east-west request: the Service and the client namespace (always set) it was
+    /// routed for; `gateway` is then empty.
+    pub mesh: Option<MeshTarget>,
 }
 
 impl RouteResult {
@@ -320,6 +335,7 @@ impl RouteResult {
             near_misses: Vec::new(),
             explanation: Vec::new(),
             unknowns: Vec::new(),
+            mesh: None,
         }
     }
 

@@ -36,7 +36,12 @@ pub fn render(simulation: &Simulation<'_>, style: &Style) -> String {
 /// `infra-ns/shared-gateway:80: NotFound 404`, with the route that matched.
 fn result_line(r: &ResultView<'_>) -> String {
     let port = r.port.map(|p| format!(":{p}")).unwrap_or_default();
-    let mut line = format!("{}{port}: {} {}", r.gateway, r.outcome.as_str(), r.status);
+    let mut line = format!(
+        "{}{port}: {} {}",
+        r.target_name(),
+        r.outcome.as_str(),
+        r.status
+    );
     if let Some(route) = &r.route {
         line.push_str(&format!(" via {route}"));
     }
@@ -80,7 +85,7 @@ fn suite(cases: &[Case<'_>], style: &Style) -> String {
             .iter()
             .map(|r| {
                 let port = r.port.map(|p| format!(":{p}")).unwrap_or_default();
-                printable(&format!("{}{port} {}", r.gateway.name, r.status)).into_owned()
+                printable(&format!("{}{port} {}", r.short_name(), r.status)).into_owned()
             })
             .collect::<Vec<_>>()
             .join("\n");
@@ -172,7 +177,7 @@ fn result_text(out: &mut String, r: &ResultView<'_>, style: &Style) {
     } else {
         String::new()
     };
-    let gateway = format!("Gateway {}{port}", r.gateway);
+    let gateway = format!("{}{port}", r.through());
     out.push_str(&format!(
         "{}: {}{status}\n",
         printable(&gateway),

@@ -11,8 +11,8 @@ use serde::{Serialize, Serializer};
 use super::{NameView, Pairs, Repeated};
 use crate::engine::routing::expect::{Check, status_text};
 use crate::engine::routing::{
-    Backend, BackendRequest, Mirror, NearMiss, Outcome, Request, RequestProtocol, RouteRef,
-    RouteResult,
+    Backend, BackendRequest, MeshTarget, Mirror, NearMiss, Outcome, Request, RequestProtocol,
+    RouteRef, RouteResult,
 };
 use crate::engine::{BackendVerdict, Unknown};
 
@@ -132,6 +132,27 @@ pub struct RequestView<'a> {
     pub protocol: RequestProtocol,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grpc: Option<GrpcCallView<'a>>,
+    /// An east-west request (`--mesh`): the Service and the client's namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mesh: Option<MeshView<'a>>,
+}
+
+/// Where an east-west request goes: `{"service": {"namespace", "name"}, "from"}` (`from`
+/// absent in a request that leaves it to the Service's namespace).
+#[derive(Debug, Serialize)]
+pub struct MeshView<'a> {
+    pub service: NameView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<&'a str>,
+}
+
+impl<'a> MeshView<'a> {
+    fn new(target: &'a MeshTarget) -> Self {
+        MeshView {
+            service: NameView::new(&target.service),
+            from: target.from.as_deref(),
+        }
+    }
 }
 
 /// A gRPC call.
@@ -156,6 +177,7 @@ impl<'a> RequestView<'a> {
             sni: request.sni.as_deref(),
             protocol: request.protocol,
             grpc: (request.grpc.as_ref()).map(|(service, method)| GrpcCallView { service, method }),
+            mesh: request.mesh.as_ref().map(MeshView::new),
         }
     }
 }
@@ -189,7 +211,10 @@ fn joined(items: Cow<'_, [(String, String)]>) -> Pairs<'_> {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResultView<'a> {
-    pub gateway: NameView<'a>,
+    /// `null` for an east-west request, which `mesh` describes.
+    pub gateway: Option<NameView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mesh: Option<MeshView<'a>>,
     pub port: Option<i64>,
     pub listener: Option<&'a str>,
     /// The ListenerSet of the listener, when not the Gateway's own.
@@ -227,10 +252,44 @@ pub struct ResultView<'a> {
 }
 
 impl<'a> ResultView<'a> {
+    /// What the request went through: `Gateway ns/name`, or `Service ns/name (from ns)`.
+    pub fn through(&self) -> String {
+        match (&self.gateway, &self.mesh) {
+            (_, Some(mesh)) => format!(
+                "Service {}{}",
+                mesh.service,
+                mesh.from
+                    .map(|f| format!(" (from {f})"))
+                    .unwrap_or_default()
+            ),
+            (Some(gateway), None) => format!("Gateway {gateway}"),
+            (None, None) => String::new(),
+        }
+    }
+    /// `ns/name` of the Gateway or the Service.
+    pub fn target_name(&self) -> String {
+        match (&self.gateway, &self.mesh) {
+            (_, Some(mesh)) => mesh.service.to_string(),
+            (Some(gateway), None) => gateway.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+    /// The Gateway's or the Service's name, for one table cell.
+    pub fn short_name(&self) -> &'a str {
+        match (&self.gateway, &self.mesh) {
+            (_, Some(mesh)) => mesh.service.name,
+            (Some(gateway), None) => gateway.name,
+            (None, None) => "",
+        }
+    }
     fn new(result: &'a RouteResult) -> Self {
         let outcome = result.outcome;
         ResultView {
-            gateway: NameView::new(&result.gateway),
+            gateway: result
+                .mesh
+                .is_none()
+                .then(|| NameView::new(&result.gateway)),
+            mesh: result.mesh.as_ref().map(MeshView::new),
             port: result.port,
             listener: result.listener.as_ref().map(|l| l.name.as_str()),
             listener_set: (result.listener.as_ref())

@@ -70,6 +70,17 @@ impl<'a> Router<'a> {
                 slot as u32
             })
             .collect();
+        // East-west requests are matched in the mesh's own dialect.
+        let mesh_dialect = analysis.mesh.map(|mesh| {
+            let dialect = mesh.dialect.dialect;
+            dialects
+                .iter()
+                .position(|d| *d == dialect)
+                .unwrap_or_else(|| {
+                    dialects.push(dialect);
+                    dialects.len() - 1
+                }) as u32
+        });
         if dialects.is_empty() {
             dialects.push(RegexDialect::default());
         }
@@ -133,6 +144,7 @@ impl<'a> Router<'a> {
             compiled,
             gateways,
             gateway_by_name,
+            mesh_dialect,
         }
     }
 }
@@ -144,7 +156,7 @@ struct Usability<'a> {
 }
 
 /// Each route's position in creation order (oldest first).
-fn age_ranks(world: &World) -> Vec<usize> {
+pub(super) fn age_ranks(world: &World) -> Vec<usize> {
     let mut by_age: Vec<usize> = (0..world.routes.len()).collect();
     by_age.sort_by_cached_key(|&r| {
         world
@@ -256,7 +268,7 @@ fn listener_index(
 
 /// Every rule match of route `route`, in rule and match order, in dialect `dialect`
 /// (`shapes`: the routes compiled in any dialect, for their rules' and matches' counts).
-fn candidates(
+pub(super) fn candidates(
     shapes: &[CompiledRoute],
     route: usize,
     dialect: u32,

@@ -6,6 +6,7 @@
 mod build;
 mod http;
 mod l4;
+mod mesh;
 mod near_miss;
 mod selection;
 
@@ -84,6 +85,8 @@ pub struct Router<'a> {
     /// Positions in `gateways`. Names are unique: the model keeps one definition of an
     /// object (GW0119) and the cluster overlay replaces cluster objects by local ones.
     gateway_by_name: HashMap<NamespacedName, usize>,
+    /// The position in `compiled` of the mesh's dialect, when a mesh controller is named.
+    mesh_dialect: Option<u32>,
 }
 
 /// The request, normalized once.
@@ -131,6 +134,9 @@ impl Router<'_> {
 
     /// Routes `request` on every (Gateway, port) it selects.
     pub fn route(&self, request: &Request) -> Vec<RouteResult> {
+        if let Some(target) = &request.mesh {
+            return self.route_mesh(request, target);
+        }
         let prepared = prepare(request);
         let selected: Vec<&GatewayIndex> = match &request.gateway {
             Some(want) => self
