@@ -275,15 +275,24 @@ pub fn escape(name: &str) -> Option<Cow<'_, str>> {
     if RESERVED.contains(&name) {
         return Some(Cow::Owned(format!("__{name}__")));
     }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "_.-/".contains(c);
-    let first_ok = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || "_.-/".contains(c));
-    if !first_ok || !name.chars().all(allowed) {
+    // One pass: every byte allowed (the first not a digit), and whether any needs escaping.
+    let bytes = name.as_bytes();
+    let punctuation = |b: u8| matches!(b, b'_' | b'.' | b'-' | b'/');
+    if !bytes
+        .first()
+        .is_some_and(|&b| b.is_ascii_alphabetic() || punctuation(b))
+    {
         return None;
     }
-    if !name.contains(['.', '-', '/']) && !name.contains("__") {
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !(b.is_ascii_alphanumeric() || punctuation(b)) {
+            return None;
+        }
+        escaped |=
+            matches!(b, b'.' | b'-' | b'/') || (b == b'_' && bytes.get(i + 1) == Some(&b'_'));
+    }
+    if !escaped {
         return Some(Cow::Borrowed(name));
     }
     Some(Cow::Owned(
@@ -378,6 +387,11 @@ mod tests {
         );
         assert_eq!(escape("x__y").as_deref(), Some("x__underscores__y"));
         assert_eq!(escape("name").as_deref(), Some("name"));
+        assert_eq!(escape("a_b_").as_deref(), Some("a_b_"));
+        assert_eq!(escape("_x").as_deref(), Some("_x"));
+        assert_eq!(escape("9x"), None);
+        assert_eq!(escape("é"), None);
+        assert_eq!(escape("a b"), None);
         assert_eq!(escape("1abc"), None);
         for name in ["namespace", "a.b-c/d", "x__y", "plain_name"] {
             assert_eq!(unescape(&escape(name).unwrap()), name);

@@ -11,7 +11,7 @@ mod lists;
 use super::Check;
 use super::bind::{kept, map_values};
 use super::pattern::Pattern;
-use super::schema::{Additional, Arena, Bound, Schema, SchemaId, Type};
+use super::schema::{Additional, Arena, Bound, ListType, Schema, SchemaId, Type};
 use super::words::{
     BadValue, ErrorType, FieldError, Step, api_path, go_float, sent, type_name, validator_path,
     validator_steps,
@@ -120,7 +120,8 @@ impl<'v> Walk<'v> {
                     "items",
                     path,
                 );
-                if mode == Mode::Structural {
+                // Only a set or a map has items to compare (and a list to collect).
+                if mode == Mode::Structural && !matches!(schema.list_type, ListType::Atomic) {
                     self.unique(items.iter().collect(), schema, path);
                 }
                 if let (Some(item), Some(main_item)) = (schema.items, self.arena.get(main).items) {
