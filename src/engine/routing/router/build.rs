@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Candidate, GatewayIndex, ListenerIndex, Refused, Router};
 use crate::engine::Analysis;
-use crate::engine::conditions::{ListenerId, ListenerOwner, Unknown};
+use crate::engine::conditions::{ConditionStatus, ListenerId, ListenerOwner, Unknown};
 use crate::engine::routing::matching::{CompiledRoute, Matcher, RegexDialect};
 use crate::engine::routing::table::{HostTable, HostTableBuilder, PathKey};
 use crate::engine::routing::{ListenerRef, NamespacedName};
@@ -266,6 +266,15 @@ fn listener_index(
     }
 }
 
+/// Whether the controller writes `Accepted=False` for parentRef `parent_ref` of route
+/// `route`, although the route attaches to a listener (`route_values::rejected`).
+fn refused_by_controller(analysis: &Analysis, route: usize, parent_ref: usize) -> bool {
+    (analysis.routes.get(route))
+        .and_then(|r| r.parents.get(parent_ref))
+        .and_then(|p| p.conditions.iter().find(|c| c.type_ == "Accepted"))
+        .is_some_and(|c| c.status == ConditionStatus::False)
+}
+
 /// Every rule match of route `route`, in rule and match order, in dialect `dialect`
 /// (`shapes`: the routes compiled in any dialect, for their rules' and matches' counts).
 pub(super) fn candidates(
@@ -315,6 +324,11 @@ fn attached_tables(
         let Some(&(gi, li)) = position.get(&attachment.listener) else {
             continue;
         };
+        // A route its controller refuses for this parent (a value it rejects) attaches to
+        // the listener but is not programmed: it takes no traffic.
+        if refused_by_controller(analysis, attachment.route, attachment.parent_ref) {
+            continue;
+        }
         let (Some(route), Some(listener)) = (
             world.routes.get(attachment.route),
             tables.get_mut(gi).and_then(|g| g.get_mut(li)),
