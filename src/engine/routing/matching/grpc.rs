@@ -3,8 +3,8 @@
 use std::cmp::Reverse;
 
 use super::{
-    Failed, Incoming, Matched, NamedText, RegexDialect, Text, all, counts, describe_value,
-    header_matched, named,
+    Failed, Incoming, Matched, NamedText, RegexDialect, Text, all, conditions, counts,
+    describe_value, header_matched, named,
 };
 use crate::model::GrpcMatch;
 
@@ -46,22 +46,13 @@ impl GrpcMatcher {
     pub fn evaluate(&self, req: &Incoming) -> Matched {
         let (service, method) = Self::call(req);
         let named = [(&self.service, service), (&self.method, method)];
-        let texts = named
-            .iter()
-            .filter_map(|(t, v)| t.as_ref().map(|t| (t, *v)))
-            .collect::<Vec<_>>();
         let texts = |regex: bool| {
-            (texts.clone().into_iter())
+            (named.iter())
+                .filter_map(|(t, v)| t.as_ref().map(|t| (t, *v)))
                 .filter(move |(t, _)| t.is_regex() == regex)
                 .map(|(t, v)| t.evaluate(v, &req.work))
         };
-        let headers = |regex: bool| {
-            (self
-                .headers
-                .iter()
-                .filter(move |h| h.text.is_regex() == regex))
-            .map(|h| header_matched(h, req))
-        };
+        let headers = |regex: bool| conditions(&self.headers, regex, req, header_matched);
         all(texts(false)
             .chain(headers(false))
             .chain(texts(true))

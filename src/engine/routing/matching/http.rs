@@ -5,8 +5,8 @@ use std::iter::once_with;
 use std::sync::Arc;
 
 use super::{
-    Failed, Incoming, Matched, NamedText, Pattern, RegexDialect, RegexWork, all, counts,
-    describe_value, header_matched, named, query_matched, refused, regex_matched,
+    Failed, Incoming, Matched, NamedText, Pattern, RegexDialect, RegexWork, all, conditions,
+    counts, describe_value, header_matched, named, query_matched, refused, regex_matched,
 };
 use crate::model::{HttpMatch, Known, PathMatchType};
 
@@ -122,20 +122,8 @@ impl HttpMatcher {
     pub fn evaluate(&self, req: &Incoming) -> Matched {
         let path_is_regex = matches!(self.path, PathMatcher::Regex { .. });
         let path = || self.path.evaluate(&req.path, &req.work);
-        let headers = |regex: bool| {
-            (self
-                .headers
-                .iter()
-                .filter(move |h| h.text.is_regex() == regex))
-            .map(|h| header_matched(h, req))
-        };
-        let query = |regex: bool| {
-            (self
-                .query
-                .iter()
-                .filter(move |q| q.text.is_regex() == regex))
-            .map(|q| query_matched(q, req))
-        };
+        let headers = |regex: bool| conditions(&self.headers, regex, req, header_matched);
+        let query = |regex: bool| conditions(&self.query, regex, req, query_matched);
         let method =
             once_with(|| Matched::from(self.method.as_ref().is_none_or(|m| *m == req.method)));
         let plain_path = once_with(path).filter(|_| !path_is_regex);

@@ -226,6 +226,19 @@ fn value_matched(expected: &NamedText, value: Option<&str>, work: &RegexWork) ->
     value.map_or(Matched::No, |v| expected.text.evaluate(v, work))
 }
 
+/// The conditions of `list` whose match is (or, `regex` false, is not) a regular
+/// expression, each judged by `matched`: evaluation order puts regular expressions last.
+fn conditions<'a>(
+    list: &'a [NamedText],
+    regex: bool,
+    req: &'a Incoming,
+    matched: fn(&NamedText, &Incoming) -> Matched,
+) -> impl Iterator<Item = Matched> + 'a {
+    (list.iter())
+        .filter(move |n| n.text.is_regex() == regex)
+        .map(move |n| matched(n, req))
+}
+
 fn header_matched(h: &NamedText, req: &Incoming) -> Matched {
     value_matched(h, req.header(&h.name), &req.work)
 }
