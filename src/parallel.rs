@@ -3,14 +3,23 @@
 //! so output never depends on scheduling.
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Below this much YAML, starting threads costs more than it saves.
 pub const MIN_PARALLEL_BYTES: usize = 1 << 20;
 
-/// Splits `items` into contiguous groups of about equal `weight`, one per available core,
-/// and runs `work(offset, group)` on each group on its own thread, where `offset` is the
-/// position of the group's first item in `items`. The results are in input order. Runs on
-/// the calling thread alone when the total weight is below `min_total` or there is one core.
+/// Below this many routes and rules (a route counting one more than its rules), judging
+/// routes on one thread is quicker.
+pub const MIN_PARALLEL_ROUTE_RULES: usize = 4_000;
+
+/// Groups made per thread: more groups than threads, taken in turn by whichever thread is
+/// free, keep every thread busy when some stretch of the input costs more per byte.
+const GROUPS_PER_THREAD: usize = 8;
+
+/// Splits `items` into contiguous groups of about equal `weight` and runs `work(offset,
+/// group)` on each, on every available core, where `offset` is the position of the group's
+/// first item in `items`. The results are in input order. Runs on the calling thread alone
+/// when the total weight is below `min_total` or there is one core.
 pub fn map_groups<T, R>(
     items: &[T],
     weight: impl Fn(&T) -> usize,
@@ -21,13 +30,75 @@ where
     T: Sync,
     R: Send,
 {
+    map_groups_with(
+        items,
+        weight,
+        min_total,
+        || (),
+        |(), offset, group| work(offset, group),
+    )
+}
+
+/// [`map_groups`] with a state per thread, made by `init` and lent to every group the thread
+/// takes (a scratch arena, a memo), so that it is made once per thread, not per group.
+pub fn map_groups_with<T, S, R>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    min_total: usize,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, usize, &[T]) -> R + Sync,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
     let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let total: usize = items.iter().map(&weight).sum();
     if threads < 2 || total < min_total || items.len() < 2 {
-        return vec![work(0, items)];
+        return vec![work(&mut init(), 0, items)];
     }
-    let per_group = total.div_ceil(threads);
-    let mut groups: Vec<(usize, &[T])> = Vec::with_capacity(threads);
+    let groups = split(items, weight, total, threads * GROUPS_PER_THREAD);
+    let next = AtomicUsize::new(0);
+    let (groups, next, init, work) = (&groups, &next, &init, &work);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut state = init();
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&(offset, group)) = groups.get(i) else {
+                            break done;
+                        };
+                        done.push((i, work(&mut state, offset, group)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+/// `items` in at most about `count` contiguous groups of about equal weight, with the
+/// position of each group's first item.
+fn split<T>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    total: usize,
+    count: usize,
+) -> Vec<(usize, &[T])> {
+    let per_group = total.div_ceil(count).max(1);
+    let mut groups = Vec::with_capacity(count + 1);
     let (mut start, mut sum) = (0, 0);
     for (i, item) in items.iter().enumerate() {
         sum += weight(item);
@@ -42,21 +113,7 @@ where
             .filter(|rest| !rest.is_empty())
             .map(|g| (start, g)),
     );
-    let work = &work;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = groups
-            .into_iter()
-            .map(|(offset, group)| scope.spawn(move || work(offset, group)))
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    groups
 }
 
 #[cfg(test)]

@@ -195,20 +195,32 @@ impl SourceFile {
 
     fn lines(&self) -> &Lines {
         self.line_index.0.get_or_init(|| {
-            let text = self.text.as_bytes();
-            let mut starts = Vec::with_capacity(text.iter().filter(|&&b| b == b'\n').count() + 1);
-            starts.push(0);
-            let mut chars_before_block = Vec::with_capacity(text.len() / BLOCK + 1);
-            let mut chars = 0u32;
-            for (i, block) in text.chunks(BLOCK).enumerate() {
-                chars_before_block.push(chars);
-                let base = i * BLOCK;
-                for (j, &byte) in block.iter().enumerate() {
-                    // A character starts at every byte that is not a continuation byte.
-                    chars += u32::from(byte & 0xC0 != 0x80);
-                    if byte == b'\n' {
-                        starts.extend(u32::try_from(base + j + 1).ok());
+            let blocks: Vec<&[u8]> = self.text.as_bytes().chunks(BLOCK).collect();
+            // A large file's blocks are indexed on every core; the parts join in order.
+            let parts = crate::parallel::map_groups(
+                &blocks,
+                |block| block.len(),
+                crate::parallel::MIN_PARALLEL_BYTES,
+                |first, group| {
+                    let mut starts = Vec::new();
+                    let mut chars = Vec::with_capacity(group.len());
+                    for (i, block) in group.iter().enumerate() {
+                        let base = (first + i) * BLOCK;
+                        chars.push(count_chars(block) as u32);
+                        let breaks = block.iter().enumerate().filter(|&(_, &b)| b == b'\n');
+                        starts.extend(breaks.filter_map(|(j, _)| u32::try_from(base + j + 1).ok()));
                     }
+                    (starts, chars)
+                },
+            );
+            let mut starts = vec![0];
+            let mut chars_before_block = Vec::with_capacity(blocks.len());
+            let mut chars = 0u32;
+            for (part_starts, part_chars) in parts {
+                starts.extend(part_starts);
+                for block_chars in part_chars {
+                    chars_before_block.push(chars);
+                    chars += block_chars;
                 }
             }
             Lines {

@@ -50,20 +50,36 @@ pub fn printable_lines(text: &str) -> Cow<'_, str> {
 }
 
 fn escape(text: &str, keep: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str> {
-    let mut chars = text.chars().peekable();
     let mut out: Option<String> = None;
+    // Bytes of `text` before `copied` are in `out` (or need no copy while `out` is `None`).
+    let mut copied = 0;
     let mut at = 0;
-    while let Some(c) = chars.next() {
-        let escaped = acts_on_terminal(c) && !keep(c, chars.peek().copied());
-        if escaped {
-            let out = out.get_or_insert_with(|| text[..at].to_string());
+    // Printable ASCII never acts on a terminal: only the other bytes are looked at, as the
+    // characters they start (a source file of megabytes has nothing else but line breaks).
+    while let Some(found) = text.as_bytes()[at..]
+        .iter()
+        .position(|b| !(b' '..=b'~').contains(b))
+    {
+        let start = at + found;
+        let mut rest = text[start..].chars();
+        let Some(c) = rest.next() else {
+            break;
+        };
+        at = start + c.len_utf8();
+        if acts_on_terminal(c) && !keep(c, rest.next()) {
+            let out = out.get_or_insert_with(String::new);
+            out.push_str(&text[copied..start]);
             out.extend(c.escape_debug());
-        } else if let Some(out) = &mut out {
-            out.push(c);
+            copied = at;
         }
-        at += c.len_utf8();
     }
-    out.map_or(Cow::Borrowed(text), Cow::Owned)
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            Cow::Owned(out)
+        }
+    }
 }
 
 /// Where `text`'s offsets land in [`printable_lines`]`(text)`: each escaped character before

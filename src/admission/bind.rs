@@ -238,7 +238,22 @@ pub fn write_key(
 /// A string in a key: its length, then its bytes, so that no content can imitate the
 /// key's punctuation (and cheaper than quoting it).
 fn push_text(out: &mut String, text: &str) {
-    let _ = write!(out, "s{}:", text.len());
+    out.push('s');
+    // The length's digits without the formatting machinery: this runs for every string
+    // of every object with rules.
+    let mut digits = [0u8; 20];
+    let mut n = text.len();
+    let mut first = digits.len();
+    loop {
+        first -= 1;
+        digits[first] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[first..].iter().map(|&d| char::from(d)));
+    out.push(':');
     out.push_str(text);
 }
 

@@ -98,19 +98,21 @@ pub struct Options<'a> {
 /// Validates every object of the input documents against `release`.
 pub fn check(sources: &Sources, release: &Release, options: &Options<'_>) -> Vec<Diagnostic> {
     let live = live_index(options.live);
-    let groups = crate::parallel::map_groups(
+    // One evaluator per thread: its memo serves every group the thread takes.
+    let groups = crate::parallel::map_groups_with(
         &sources.documents,
         |document| {
             let span = document.root().span();
             span.end.saturating_sub(span.start)
         },
         crate::parallel::MIN_PARALLEL_BYTES,
-        |offset, documents| {
+        eval::Evaluator::new,
+        |evaluator, offset, documents| {
             let mut admitter = Admitter {
                 release,
                 options,
                 live: &live,
-                evaluator: eval::Evaluator::new(),
+                evaluator,
                 out: Vec::new(),
             };
             for (i, document) in documents.iter().enumerate() {
@@ -154,7 +156,7 @@ struct Admitter<'a> {
     release: &'a Release,
     options: &'a Options<'a>,
     live: &'a LiveIndex<'a>,
-    evaluator: eval::Evaluator,
+    evaluator: &'a mut eval::Evaluator,
     out: Vec<Diagnostic>,
 }
 

@@ -53,12 +53,21 @@ pub static CHECK: Check = Check {
 };
 
 fn run(world: &World, _analysis: &Analysis) -> Vec<Diagnostic> {
-    world
-        .routes
-        .iter()
-        .filter(|route| route.kind == RouteKind::Http)
-        .flat_map(unreachable_rules)
-        .collect()
+    // Every rule is compared with the earlier ones of its route: many routes, many threads.
+    crate::parallel::map_groups(
+        &world.routes,
+        |route| 1 + route.rules.len(),
+        crate::parallel::MIN_PARALLEL_ROUTE_RULES,
+        |_, group| {
+            (group.iter())
+                .filter(|route| route.kind == RouteKind::Http)
+                .flat_map(unreachable_rules)
+                .collect::<Vec<_>>()
+        },
+    )
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// A match in a form where two matches that select the same requests are equal.

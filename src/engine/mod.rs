@@ -613,10 +613,10 @@ mod tests {
 
 #[cfg(test)]
 mod parallel_tests {
-    use super::routes::PARALLEL_ROUTE_RULES;
     use super::testing::*;
     use super::*;
     use crate::model::Protocol;
+    use crate::parallel::MIN_PARALLEL_ROUTE_RULES;
 
     /// Enough routes to be judged in groups on several threads: every result must keep
     /// route order, as on one thread.
@@ -631,7 +631,7 @@ mod parallel_tests {
         let mut p = parent("gw");
         p.namespace = "apps".into();
         p.namespace_set = true;
-        let n = 3 * PARALLEL_ROUTE_RULES;
+        let n = 3 * MIN_PARALLEL_ROUTE_RULES;
         for i in 0..n {
             // `from: Same`: the routes outside `apps` are refused.
             let ns = if i % 2 == 0 { "apps" } else { "other" };

@@ -48,9 +48,6 @@ fn judge_per_profile(
     judged
 }
 
-/// Below this many routes and rules, judging routes on one thread is quicker.
-pub(super) const PARALLEL_ROUTE_RULES: usize = 4_000;
-
 /// What judging a group of routes found, in route order.
 #[derive(Default)]
 pub(super) struct JudgedRoutes {
@@ -72,7 +69,7 @@ pub(super) fn judge_all(ctx: &Ctx, index: &Index, routes: &[Route]) -> JudgedRou
     let parts = crate::parallel::map_groups(
         routes,
         |route| 1 + route.rules.len(),
-        PARALLEL_ROUTE_RULES,
+        crate::parallel::MIN_PARALLEL_ROUTE_RULES,
         |offset, group| judge_routes(ctx, index, offset, group),
     );
     for part in parts {

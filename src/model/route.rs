@@ -47,42 +47,41 @@ impl Route {
             *t == Known::Known(ValueMatchType::RegularExpression)
         }
         fn values<'a>(
-            at: &FieldPath,
+            out: &mut Vec<(FieldPath, &'a str)>,
+            at: impl Fn() -> FieldPath,
             list: &'static str,
             matches: &'a [ValueMatch],
-        ) -> Vec<(FieldPath, &'a str)> {
-            (matches.iter().filter(|v| is_regex(&v.match_type)))
-                .map(|v| {
-                    (
-                        at.clone().key(list).index(v.index).key("value"),
-                        v.value.as_str(),
-                    )
-                })
-                .collect()
+        ) {
+            for v in matches.iter().filter(|v| is_regex(&v.match_type)) {
+                out.push((at().key(list).index(v.index).key("value"), v.value.as_str()));
+            }
         }
+        // Paths are built only for the regular expressions found: nearly every match has none.
         let mut out = Vec::new();
         for rule in &self.rules {
             for m in &rule.matches {
-                let at = (FieldPath::root().key("spec").key("rules").index(rule.index))
-                    .key("matches")
-                    .index(m.index());
+                let at = || {
+                    (FieldPath::root().key("spec").key("rules").index(rule.index))
+                        .key("matches")
+                        .index(m.index())
+                };
                 match m {
                     RouteMatch::Http(h) => {
                         if h.path.match_type == Known::Known(PathMatchType::RegularExpression) {
-                            out.push((at.clone().key("path").key("value"), h.path.value.as_str()));
+                            out.push((at().key("path").key("value"), h.path.value.as_str()));
                         }
-                        out.extend(values(&at, "headers", &h.headers));
-                        out.extend(values(&at, "queryParams", &h.query_params));
+                        values(&mut out, at, "headers", &h.headers);
+                        values(&mut out, at, "queryParams", &h.query_params);
                     }
                     RouteMatch::Grpc(g) => {
                         if is_regex(&g.match_type) {
                             for (field, value) in [("service", &g.service), ("method", &g.method)] {
                                 if let Some(value) = value {
-                                    out.push((at.clone().key("method").key(field), value.as_str()));
+                                    out.push((at().key("method").key(field), value.as_str()));
                                 }
                             }
                         }
-                        out.extend(values(&at, "headers", &g.headers));
+                        values(&mut out, at, "headers", &g.headers);
                     }
                 }
             }

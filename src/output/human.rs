@@ -61,12 +61,26 @@ pub fn findings(diagnostics: &[DiagnosticView<'_>], style: &Style) -> String {
             .collect();
     }
     let handler = handler(style);
-    let rendered: Vec<String> = group::alike(&shown)
-        .iter()
-        .map(|alike| group::render(alike, &handler, style))
-        .collect();
+    let groups = group::alike(&shown);
+    // Thousands of snippets (a large file with a common mistake) render on every core.
+    let rendered: Vec<String> = crate::parallel::map_groups(
+        &groups,
+        |_| 1,
+        PARALLEL_SNIPPETS,
+        |_, part| {
+            (part.iter())
+                .map(|alike| group::render(alike, &handler, style))
+                .collect::<Vec<_>>()
+        },
+    )
+    .into_iter()
+    .flatten()
+    .collect();
     rendered.join("\n")
 }
+
+/// Below this many snippets, rendering them on one thread is quicker.
+const PARALLEL_SNIPPETS: usize = 256;
 
 /// Wraps `text` to `width` at spaces only (never inside a name or a path), with the
 /// given indents.

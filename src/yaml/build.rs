@@ -332,7 +332,14 @@ impl<'a> Builder<'a> {
     /// there as it reads (plain, or quoted without escapes), else copied into the arena.
     fn str_at(&mut self, text: &str, style: ScalarStyle, span: Span) -> Str {
         let source = self.text.as_bytes();
-        let written = |start: usize, end: usize| source.get(start..end) == Some(text.as_bytes());
+        // The block reader's texts are slices of the file: where the slice starts says it
+        // without comparing bytes.
+        let written = |start: usize, end: usize| {
+            source.get(start..end).is_some_and(|written| {
+                std::ptr::eq(written.as_ptr(), text.as_ptr()) && written.len() == text.len()
+                    || written == text.as_bytes()
+            })
+        };
         let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
         if written(span.start, span.end) {
             Str::borrowed(span.start, text.len())

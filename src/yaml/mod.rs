@@ -220,15 +220,15 @@ fn parse_chunks(
     file: FileId,
     limits: &Limits,
 ) -> Vec<ParsedChunk> {
-    crate::parallel::map_groups(
+    crate::parallel::map_groups_with(
         chunks,
         |chunk| chunk.end - chunk.start,
         crate::parallel::MIN_PARALLEL_BYTES,
-        |_, group| {
-            let mut arena = Arena::default();
+        Arena::default,
+        |arena, _, group| {
             group
                 .iter()
-                .map(|chunk| parse_chunk(text, chunk, file, limits, &mut arena))
+                .map(|chunk| parse_chunk(text, chunk, file, limits, arena))
                 .collect::<Vec<_>>()
         },
     )
