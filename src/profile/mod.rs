@@ -68,6 +68,13 @@ impl Profile {
     pub fn owns(&self, controller_name: &str) -> bool {
         self.controller_names.iter().any(|c| c == controller_name)
     }
+    /// Whether the controller handles objects of `group`/`kind` as `role` parents
+    /// (`parentKinds`): a ListenerSet kind it does not list it does not watch, and it
+    /// writes no status for it nor for the routes that name it.
+    pub fn handles_parent(&self, role: ParentRole, group: &str, kind: &str) -> bool {
+        (self.knobs.parent_kinds.value.iter())
+            .any(|k| k.role == role && k.kind.group == group && k.kind.kind == kind)
+    }
 }
 
 /// A problem of a listener, as far as a controller's choices tell them apart.

@@ -8,7 +8,7 @@ mod mesh;
 mod parent;
 
 pub use mesh::MESH_PARENT_PORT_NOT_FOUND;
-pub use parent::parent_gateway;
+pub use parent::{parent_gateway, parent_handled};
 
 use admit::{Admission, admit};
 

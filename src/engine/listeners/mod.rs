@@ -16,7 +16,7 @@ pub use rules::{
     LISTENER_INVALID_ROUTE_KINDS, LISTENER_INVALID_SELECTOR, LISTENER_UNSUPPORTED_PROTOCOL,
     LISTENER_UNSUPPORTED_VALUE,
 };
-pub use sets::{LISTENERSET_NOT_ALLOWED, LISTENERSET_PARENT_NOT_FOUND};
+pub use sets::{LISTENERSET_NOT_ALLOWED, LISTENERSET_NOT_HANDLED, LISTENERSET_PARENT_NOT_FOUND};
 
 use std::collections::BTreeSet;
 
@@ -124,6 +124,14 @@ pub enum SetParent {
         reason: &'static str,
         message: String,
     },
+    /// Its Gateway's controller does not handle ListenerSets of its kind (`parentKinds`):
+    /// it writes no status for it (the API server's default, `Pending`, stays) and its
+    /// listeners serve nothing.
+    NotHandled {
+        /// Why: the controller, what it handles and the profile's source (for the routes'
+        /// findings).
+        why: String,
+    },
     /// Depends on objects not in the input, or the parent is not reconciled.
     Unknown {
         message: String,
@@ -207,10 +215,18 @@ pub fn analyze(
             SetParent::Attached(g) => profile_of(g),
             _ => crate::profile::registry().spec(),
         };
+        // No controller validates the listeners of a ListenerSet nobody handles: their
+        // findings would be the spec's guesses about a controller that never looks.
+        let mut unjudged = Vec::new();
+        let findings = if matches!(parent, SetParent::NotHandled { .. }) {
+            &mut unjudged
+        } else {
+            &mut *diags
+        };
         let states = set
             .listeners
             .iter()
-            .map(|l| validate::validate(index, profile, &set.meta, l, None, diags))
+            .map(|l| validate::validate(index, profile, &set.meta, l, None, findings))
             .collect();
         out.sets.push(states);
         out.set_parents.push(parent);
