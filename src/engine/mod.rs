@@ -247,6 +247,7 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         reconciled: &reconciled,
         listeners: &listener_states,
         mesh: mesh_profile,
+        controller: options.controller.as_ref().map(|c| c.profile),
     };
     let unhandled_listener_sets = (listener_states.set_parents.iter().enumerate())
         .filter_map(|(s, parent)| match parent {

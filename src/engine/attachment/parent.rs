@@ -131,7 +131,7 @@ pub(super) fn resolve<'w>(ctx: &Ctx<'_, 'w>, site: &Site) -> Result<Parent<'w>, 
         None if p.group != GATEWAY_GROUP && p.group != EXPERIMENTAL_GROUP
             || p.kind == "Service" =>
         {
-            return Err(implementation_parent(site));
+            return Err(implementation_parent(ctx, site));
         }
         None => {
             let message = format!(
@@ -245,18 +245,19 @@ fn same_name_elsewhere(ctx: &Ctx, p: &ParentRef) -> Vec<String> {
 
 /// A parent of a kind outside the Gateway API's own (a Service: a mesh route; a vendor
 /// kind): not a Gateway controller's to judge, and no error. Its status is written by the
-/// implementation that handles the kind, which the verdict names.
-fn implementation_parent(site: &Site) -> Decision {
+/// implementation that handles the kind, which the verdict names; when `--controller`
+/// names one, by its `parentKinds`, whether it is that implementation.
+fn implementation_parent(ctx: &Ctx<'_, '_>, site: &Site) -> Decision {
     let (me, p) = (site.route.named(), site.p);
+    let group = if super::is_service_parent(p) {
+        ""
+    } else {
+        p.group.as_str()
+    };
     let mut handlers: Vec<&str> = crate::profile::registry()
         .all()
         .iter()
-        .filter(|profile| {
-            profile.knobs.parent_kinds.value.iter().any(|k| {
-                k.kind.kind == p.kind
-                    && (k.kind.group == p.group || (p.kind == "Service" && k.kind.group.is_empty()))
-            })
-        })
+        .filter(|profile| profile.handles_parent(ParentRole::Mesh, group, &p.kind))
         .filter(|profile| !profile.controller_names.is_empty())
         .map(|profile| profile.title.as_str())
         .collect();
@@ -274,10 +275,25 @@ fn implementation_parent(site: &Site) -> Decision {
     } else {
         format!("a `{}/{}`, a kind outside the Gateway API", p.group, p.kind)
     };
-    let message = format!(
-        "{me}: parent `{}` is {what}, which no Gateway controller judges; {who} writes its status",
-        p.name
-    );
+    let named = ctx.controller.filter(|c| !c.controller_names.is_empty());
+    let message = match named {
+        Some(c) if c.handles_parent(ParentRole::Mesh, group, &p.kind) => format!(
+            "{me}: parent `{}` is {what}; {} (--controller) handles such parents{}, but its profile does not predict what it writes for them",
+            p.name,
+            c.title,
+            c.cite_about(&c.knobs.parent_kinds, "parentKinds", &p.kind)
+        ),
+        Some(c) => format!(
+            "{me}: parent `{}` is {what}; {} (--controller) does not handle such parents{}, so it writes no status for this one; {who} does",
+            p.name,
+            c.title,
+            c.cite_about(&c.knobs.parent_kinds, "parentKinds", &p.kind)
+        ),
+        None => format!(
+            "{me}: parent `{}` is {what}, which no Gateway controller judges; {who} writes its status",
+            p.name
+        ),
+    };
     site.reported(
         &IMPLEMENTATION_SPECIFIC_VALUE,
         ConditionStatus::Unknown,
@@ -349,7 +365,7 @@ fn listener_set<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'
                     profile.name,
                     p.group,
                     p.kind,
-                    profile.cite(&profile.knobs.parent_kinds)
+                    profile.cite_about(&profile.knobs.parent_kinds, "parentKinds", &p.kind)
                 );
                 return Err(unhandled(site, set, &why));
             }

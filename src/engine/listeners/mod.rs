@@ -322,8 +322,9 @@ mod tests {
         assert!(diags.iter().any(|d| d.rule.code == "GW3005"));
     }
 
-    #[test]
-    fn listener_sets_lose_to_the_gateway_and_older_sets() {
+    /// Gateway infra/gw, listener `a` (HTTP, port 80, x.com), allowing ListenerSets of its
+    /// namespace.
+    fn world_with_a_gateway_allowing_sets() -> World {
         let mut w = world();
         let mut gw = gateway(
             "infra",
@@ -332,6 +333,12 @@ mod tests {
         );
         gw.allowed_listeners.from = Known::Known(FromNamespaces::Same);
         w.gateways.push(gw);
+        w
+    }
+
+    #[test]
+    fn listener_sets_lose_to_the_gateway_and_older_sets() {
+        let mut w = world_with_a_gateway_allowing_sets();
         w.listener_sets.push(listener_set(
             "infra",
             "s1",
@@ -377,6 +384,29 @@ mod tests {
             }
         ));
         assert!(diags.iter().any(|d| d.rule.code == "GW3007"));
+    }
+
+    /// A controller whose profile lists no ListenerSet kind (Traefik) leaves the set alone:
+    /// not attached, not validated, and its Gateway keeps no conflict with its listeners.
+    #[test]
+    fn a_controller_without_listener_sets_does_not_handle_them() {
+        let mut w = world_with_a_gateway_allowing_sets();
+        let mut bad = listener(0, "dup", 80, Protocol::Http, Some("x.com"));
+        bad.protocol = Known::Unknown("http".into());
+        w.listener_sets
+            .push(listener_set("infra", "s1", "gw", vec![bad]));
+        let index = Index::new(&w, true);
+        let traefik = crate::profile::registry().named("traefik");
+        let reconciled = vec![Reconciled::Yes {
+            profile: traefik.expect("the traefik profile"),
+            class_assumed: false,
+        }];
+        let mut diags = Vec::new();
+        let ls = analyze(&w, &index, &reconciled, &mut diags);
+        assert!(matches!(ls.set_parents[0], SetParent::NotHandled { .. }));
+        let codes: Vec<&str> = diags.iter().map(|d| d.rule.code).collect();
+        assert_eq!(codes, ["GW3014"]);
+        assert!(ls.gateways[0][0].accepted.is_true());
     }
 
     #[test]

@@ -177,7 +177,7 @@ fn not_handled(profile: &Profile, gw: &Gateway, set: &ListenerSet) -> Option<(St
         gw.meta.named(),
         profile.title,
         profile.name,
-        profile.cite(&profile.knobs.parent_kinds),
+        profile.cite_about(&profile.knobs.parent_kinds, "parentKinds", kind),
     );
     let message = format!(
         "{why}; it writes no status for {} (it stays Accepted=Unknown, Pending), and its listeners serve nothing",
