@@ -5,6 +5,8 @@
 //! Only `node` (reading) and `hand` and `build` (writing) see slots; consumers see
 //! [`super::Node`].
 
+use std::borrow::Cow;
+
 use crate::source::{Span, Text};
 
 use super::Tree;
@@ -65,14 +67,28 @@ pub(super) enum Payload {
     },
 }
 
-/// A scalar resolved with the YAML 1.2 core schema (quoted scalars are always strings).
+/// A scalar resolved with the YAML 1.2 core schema (quoted scalars are always strings). A
+/// string borrows the scanner's text where it can: most scalars are strings written as they
+/// read, and the tree points into the file for them.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Value {
+pub(super) enum Value<'a> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    Str(Cow<'a, str>),
+}
+
+impl Value<'_> {
+    pub(super) fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Int(i) => Value::Int(i),
+            Value::Float(f) => Value::Float(f),
+            Value::Str(s) => Value::Str(Cow::Owned(s.into_owned())),
+        }
+    }
 }
 
 /// An offset or length in the tree (texts are at most 4 GiB: `yaml::parse` refuses more).

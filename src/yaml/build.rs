@@ -13,11 +13,10 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::arena::{Arena, Payload, Slot, Str};
+use super::block;
+use super::entries::{Expect, MapState, OpenMap};
 use super::flow_root::{DOCUMENT_START, flow_root_line};
-use super::rules::{
-    COMPLEX_KEY, DUPLICATE_KEY, INVALID_MERGE, OCTAL_INTEGER, SYNTAX_ERROR, TAG_MISMATCH,
-    TOO_MANY_NODES,
-};
+use super::rules::{OCTAL_INTEGER, SYNTAX_ERROR, TAG_MISMATCH, TOO_MANY_NODES};
 use super::scalar::{self, CoreTag};
 use super::scanner::{Offsets, syntax_error, too_deep};
 use super::{Limits, Tree, Value};
@@ -57,6 +56,8 @@ pub(super) fn parse_chunk(
             Err(Failed { fatal, after_root }) if !after_root => return Err(fatal),
             Err(_) => diagnostics.truncate(seen),
         }
+    } else if let Some(trees) = build_block(chunk, start, &context, arena, diagnostics) {
+        return Ok(trees);
     }
     build(
         chunk,
@@ -93,7 +94,7 @@ struct Context<'a> {
 }
 
 /// Builds the trees of the documents in `parsed` (the chunk `chunk`, or it with a document
-/// marker inserted, as `offsets` knows).
+/// marker inserted, as `offsets` knows) from the parser's events.
 fn build(
     parsed: &str,
     chunk: &str,
@@ -102,62 +103,52 @@ fn build(
     arena: &mut Arena,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Tree>, Failed> {
-    let Context { text, file, limits } = *context;
     let start = offsets.base();
-    arena.clear();
-    let mut builder = Builder {
-        text,
-        file,
-        limits,
-        arena,
-        pending: Vec::new(),
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        nodes: 0,
-        aliased: 0,
-        root: None,
-        diagnostics,
-    };
-    let mut roots = Vec::new();
+    let mut builder = Builder::new(context, arena, diagnostics);
     for event in Parser::new_from_str(parsed) {
         let (event, parser_span) = match event {
             Ok(pair) => pair,
             Err(error) => {
                 return Err(Failed {
-                    fatal: Box::new(syntax_error(&error, &mut offsets, file, limits)),
-                    after_root: builder.root.is_some() || !roots.is_empty(),
+                    fatal: Box::new(syntax_error(
+                        &error,
+                        &mut offsets,
+                        context.file,
+                        context.limits,
+                    )),
+                    after_root: builder.root.is_some() || !builder.roots.is_empty(),
                 });
             }
         };
-        let span = offsets.span(parser_span.start.index(), parser_span.end.index());
-        match event {
-            Event::DocumentStart(_) => {
-                roots.extend(builder.finish());
-                builder.anchors.clear();
-                builder.nodes = 0;
-                builder.aliased = 0;
-            }
-            Event::Scalar(text, style, anchor, tag) => {
-                builder.scalar(text, style, anchor, tag.as_deref(), span)?
-            }
-            Event::Alias(anchor) => builder.alias(anchor, span)?,
-            Event::SequenceStart(anchor, _) => {
-                let start = sequence_start(chunk, start, span);
-                builder.open(anchor, start, None)?
-            }
-            Event::MappingStart(anchor, _) => {
-                builder.open(anchor, span.start, Some(MapState::default()))?
-            }
-            // A block collection ends where its last item does; the end event of a flow
-            // collection covers its closing bracket.
-            Event::SequenceEnd | Event::MappingEnd => {
-                builder.close((!span_is_empty(span)).then_some(span.end))?
-            }
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+        let mut span = offsets.span(parser_span.start.index(), parser_span.end.index());
+        if let Event::SequenceStart(..) = event {
+            span.start = sequence_start(chunk, start, span);
         }
+        builder.handle(event, span)?;
     }
-    roots.extend(builder.finish());
-    Ok(roots)
+    Ok(builder.finish_stream())
+}
+
+/// Builds the trees of the chunk `start..` of the file from the block reader's events, or
+/// `None` when the chunk is not in the block subset it reads (or breaks a limit): then the
+/// parser reads it, and says what is wrong.
+fn build_block(
+    chunk: &str,
+    start: usize,
+    context: &Context<'_>,
+    arena: &mut Arena,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<Tree>> {
+    let seen = diagnostics.len();
+    let mut builder = Builder::new(context, arena, diagnostics);
+    let read = block::read(chunk, start, context.limits.max_depth, |event, span| {
+        builder.handle(event, span).is_ok()
+    });
+    if read.is_some() {
+        return Some(builder.finish_stream());
+    }
+    diagnostics.truncate(seen);
+    None
 }
 
 /// Where a sequence starts. The parser starts an indentless block sequence (`key:` then
@@ -203,195 +194,6 @@ struct Frame {
     map: Option<MapState>,
 }
 
-/// Maps with more entries than this get a key index, so duplicate detection stays linear.
-const INDEXED_MAP_LEN: usize = 16;
-
-#[derive(Default)]
-struct MapState {
-    /// Entry number by key, for large maps.
-    index: Option<HashMap<String, usize>>,
-    next: Expect,
-    /// Mappings given to merge keys, in order.
-    merges: Vec<Slot>,
-}
-
-/// What the next node of a mapping is.
-#[derive(Default)]
-enum Expect {
-    #[default]
-    Key,
-    /// The value of the entry with this key (a string slot).
-    Value(Slot),
-    /// The value of a `<<` key.
-    MergeValue,
-    /// The value of an entry whose key was refused.
-    SkippedValue,
-}
-
-/// A mapping being built: its state and its entries so far (key, value, ... slots at the
-/// top of the pending stack), with what reading key texts needs.
-struct OpenMap<'a> {
-    state: &'a mut MapState,
-    entries: &'a mut Vec<Slot>,
-    /// Where the entries start in `entries`.
-    first: usize,
-    arena: &'a mut Arena,
-    text: &'a str,
-}
-
-impl OpenMap<'_> {
-    fn key_text(&self, key: &Slot) -> &str {
-        match key.payload() {
-            Payload::Str(s) => self.arena.str(self.text, s),
-            _ => "",
-        }
-    }
-
-    fn len(&self) -> usize {
-        (self.entries.len() - self.first) / 2
-    }
-
-    fn key_at(&self, entry: usize) -> Option<&Slot> {
-        self.entries.get(self.first + 2 * entry)
-    }
-
-    fn position(&self, key: &str) -> Option<usize> {
-        match &self.state.index {
-            Some(index) => index.get(key).copied(),
-            None => (0..self.len()).find(|&i| {
-                self.key_at(i)
-                    .is_some_and(|slot| self.key_text(slot) == key)
-            }),
-        }
-    }
-
-    fn push(&mut self, key: Slot, value: Slot) {
-        let entry = self.len();
-        self.entries.extend([key, value]);
-        if let Some(mut index) = self.state.index.take() {
-            index.insert(self.key_text(&key).to_string(), entry);
-            self.state.index = Some(index);
-        } else if entry + 1 > INDEXED_MAP_LEN {
-            let index = (0..=entry)
-                .filter_map(|i| Some((self.key_text(self.key_at(i)?).to_string(), i)))
-                .collect();
-            self.state.index = Some(index);
-        }
-    }
-
-    /// Places a finished node as the next key or value; returns the problem with it (a
-    /// complex key, a duplicate key, a merge of something else than mappings).
-    fn place(&mut self, node: Slot, file: FileId) -> Option<Diagnostic> {
-        match std::mem::take(&mut self.state.next) {
-            Expect::Key => match self.scalar_key(&node) {
-                Some(key) => {
-                    self.state.next =
-                        Expect::Value(Slot::new(Payload::Str(key), node.span(), false))
-                }
-                None => {
-                    self.state.next = Expect::SkippedValue;
-                    let diagnostic = Diagnostic::new(
-                        &COMPLEX_KEY,
-                        format!(
-                            "a mapping key must be a string, not {}; the entry is ignored",
-                            node.kind_name()
-                        ),
-                    )
-                    .at(file_location(file, node.span()));
-                    return Some(diagnostic);
-                }
-            },
-            Expect::Value(key) => {
-                let Some(first) = self.position(self.key_text(&key)) else {
-                    self.push(key, node);
-                    return None;
-                };
-                let first_span = self.key_at(first).map(Slot::span);
-                let diagnostic = Diagnostic::new(
-                    &DUPLICATE_KEY,
-                    format!("duplicate key `{}`", self.key_text(&key)),
-                )
-                .at(file_location(file, key.span()))
-                .help("remove one of the two entries; the last one is used");
-                let diagnostic = match first_span {
-                    Some(span) => {
-                        diagnostic.related(file_location(file, span), "first defined here")
-                    }
-                    None => diagnostic,
-                };
-                let at = self.first + 2 * first;
-                if let Some(slots) = self.entries.get_mut(at..at + 2) {
-                    slots.copy_from_slice(&[key, node]);
-                }
-                return Some(diagnostic);
-            }
-            Expect::MergeValue => {
-                let merged = match node.payload() {
-                    Payload::Map { .. } => Ok(vec![node]),
-                    Payload::Seq { first, len } => {
-                        let items = self.arena.children(first, len as usize);
-                        if items
-                            .iter()
-                            .all(|item| matches!(item.payload(), Payload::Map { .. }))
-                        {
-                            Ok(items.to_vec())
-                        } else {
-                            Err(node.kind_name())
-                        }
-                    }
-                    _ => Err(node.kind_name()),
-                };
-                match merged {
-                    Ok(maps) => self.state.merges.extend(maps),
-                    Err(found) => {
-                        let diagnostic = Diagnostic::new(
-                            &INVALID_MERGE,
-                            format!(
-                                "the merge key `<<` needs a mapping or a list of mappings, not {found}"
-                            ),
-                        )
-                        .at(file_location(file, node.span()));
-                        return Some(diagnostic);
-                    }
-                }
-            }
-            Expect::SkippedValue => {}
-        }
-        None
-    }
-
-    /// Adds the entries of the merged mappings whose keys the mapping does not have itself;
-    /// earlier merged mappings win over later ones, as the merge key spec says.
-    fn apply_merges(&mut self) {
-        for merged in std::mem::take(&mut self.state.merges) {
-            let Payload::Map { first, len } = merged.payload() else {
-                continue;
-            };
-            let pairs = self.arena.children(first, 2 * len as usize).to_vec();
-            for pair in pairs.chunks_exact(2) {
-                if let [key, value] = pair
-                    && self.position(self.key_text(key)).is_none()
-                {
-                    self.push(*key, *value);
-                }
-            }
-        }
-    }
-
-    /// The key of a scalar reached through an alias or an anchored key: its text.
-    fn scalar_key(&mut self, node: &Slot) -> Option<Str> {
-        let text = match node.payload() {
-            Payload::Str(s) => return Some(s),
-            Payload::Null => String::new(),
-            Payload::Bool(b) => b.to_string(),
-            Payload::Int(i) => i.to_string(),
-            Payload::Float(f) => f.to_string(),
-            Payload::Seq { .. } | Payload::Map { .. } => return None,
-        };
-        Some(self.arena.owned_str(&text))
-    }
-}
-
 /// Alias expansions may make at most this fraction (1/n) of `max_nodes`: the API server's
 /// YAML decoder also refuses documents made mostly of expanded aliases, and it keeps the
 /// work an alias bomb causes well below the node limit.
@@ -413,14 +215,73 @@ struct Builder<'a> {
     /// Nodes made by expanding aliases in the current document.
     aliased: usize,
     root: Option<Slot>,
+    /// The trees of the documents finished so far.
+    roots: Vec<Tree>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
-impl Builder<'_> {
-    /// The finished document's tree, if there is one.
-    fn finish(&mut self) -> Option<Tree> {
-        let root = self.root.take()?;
-        Some(self.arena.finish(Some(self.text.clone()), root))
+impl<'a> Builder<'a> {
+    fn new(
+        context: &Context<'a>,
+        arena: &'a mut Arena,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        arena.clear();
+        Builder {
+            text: context.text,
+            file: context.file,
+            limits: context.limits,
+            arena,
+            pending: Vec::new(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            nodes: 0,
+            aliased: 0,
+            root: None,
+            roots: Vec::new(),
+            diagnostics,
+        }
+    }
+
+    /// Takes one event, its span in the file's bytes.
+    fn handle(&mut self, event: Event<'_>, span: Span) -> Result<(), Fatal> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.finish();
+                self.anchors.clear();
+                self.nodes = 0;
+                self.aliased = 0;
+                Ok(())
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                self.scalar(text, style, anchor, tag.as_deref(), span)
+            }
+            Event::Alias(anchor) => self.alias(anchor, span),
+            Event::SequenceStart(anchor, _) => self.open(anchor, span.start, None),
+            Event::MappingStart(anchor, _) => {
+                self.open(anchor, span.start, Some(MapState::default()))
+            }
+            // A block collection ends where its last item does; the end event of a flow
+            // collection covers its closing bracket.
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.close((!span_is_empty(span)).then_some(span.end))
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
+        }
+    }
+
+    /// The trees of every document seen.
+    fn finish_stream(mut self) -> Vec<Tree> {
+        self.finish();
+        self.roots
+    }
+
+    /// Finishes the current document: its tree, if it has a root, joins the others.
+    fn finish(&mut self) {
+        if let Some(root) = self.root.take() {
+            let tree = self.arena.finish(Some(self.text.clone()), root);
+            self.roots.push(tree);
+        }
     }
 
     fn count(&mut self, nodes: usize, span: Span) -> Result<(), Fatal> {
@@ -525,17 +386,18 @@ impl Builder<'_> {
         )
     }
 
-    fn scalar_value(
+    fn scalar_value<'t>(
         &mut self,
-        text: Cow<'_, str>,
+        text: Cow<'t, str>,
         style: ScalarStyle,
         tag: Option<&Tag>,
         span: Span,
-    ) -> Value {
+    ) -> Value<'t> {
         match tag {
             Some(tag) if tag.is_yaml_core_schema() => {
                 let core = CoreTag::from_suffix(&tag.suffix);
-                scalar::resolve_tagged(&text, core).unwrap_or_else(|| {
+                let resolved = scalar::resolve_tagged(&text, core).map(Value::into_owned);
+                resolved.unwrap_or_else(|| {
                     let diagnostic = Diagnostic::new(
                         &TAG_MISMATCH,
                         format!("`{text}` is not a valid {} value", core.name()),
@@ -543,18 +405,16 @@ impl Builder<'_> {
                     .at(file_location(self.file, span))
                     .help("remove the tag or fix the value; it is read as a string");
                     self.diagnostics.push(diagnostic);
-                    Value::Str(text.into_owned())
+                    Value::Str(text)
                 })
             }
             // The non-specific tag `!` makes a plain scalar a string.
-            Some(tag) if tag.handle.is_empty() && tag.suffix == "!" => {
-                Value::Str(text.into_owned())
-            }
+            Some(tag) if tag.handle.is_empty() && tag.suffix == "!" => Value::Str(text),
             _ if style == ScalarStyle::Plain => {
                 self.note_octal(&text, span);
-                scalar::resolve_plain(text.into_owned())
+                scalar::resolve_plain(text)
             }
-            _ => Value::Str(text.into_owned()),
+            _ => Value::Str(text),
         }
     }
 
@@ -685,4 +545,38 @@ impl Builder<'_> {
 
 fn file_location(file: FileId, span: Span) -> Location {
     Location::File { file, span }
+}
+
+/// Both readers' trees of one chunk of `text`: the parser's, and the block reader's if it
+/// reads the chunk.
+#[cfg(test)]
+pub(super) fn both_readers(
+    text: &Text,
+    (start, end): (usize, usize),
+    limits: &Limits,
+) -> (Result<Vec<Tree>, Fatal>, Option<Vec<Tree>>) {
+    let chunk = text.get(start..end).unwrap_or_default();
+    let context = Context {
+        text,
+        file: 0,
+        limits,
+    };
+    let mut diagnostics = Vec::new();
+    let block = build_block(
+        chunk,
+        start,
+        &context,
+        &mut Arena::default(),
+        &mut diagnostics,
+    );
+    let offsets = Offsets::new(chunk, start);
+    let parser = build(
+        chunk,
+        chunk,
+        offsets,
+        &context,
+        &mut Arena::default(),
+        &mut Vec::new(),
+    );
+    (parser.map_err(|failed| failed.fatal), block)
 }

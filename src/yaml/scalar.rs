@@ -11,10 +11,12 @@
 //! `.5` → 0.5; `1e400`, `_1`, `0x` and `0b` stay strings. Null and the booleans are YAML 1.2's:
 //! the YAML 1.1 booleans (`yes`, `on`) stay strings and are reported where a string is read.
 
+use std::borrow::Cow;
+
 use super::Value;
 
 /// Resolves a plain (unquoted, untagged) scalar.
-pub(super) fn resolve_plain(text: String) -> Value {
+pub(super) fn resolve_plain(text: Cow<'_, str>) -> Value<'_> {
     if let Some(value) = null_or_bool(&text) {
         return value;
     }
@@ -60,9 +62,9 @@ impl CoreTag {
 }
 
 /// Resolves a scalar carrying a core tag; `None` when the text does not fit the tag.
-pub(super) fn resolve_tagged(text: &str, tag: CoreTag) -> Option<Value> {
+pub(super) fn resolve_tagged(text: &str, tag: CoreTag) -> Option<Value<'_>> {
     match tag {
-        CoreTag::Str => Some(Value::Str(text.to_string())),
+        CoreTag::Str => Some(Value::Str(Cow::Borrowed(text))),
         CoreTag::Int => kubernetes_number(text).filter(|n| matches!(n, Value::Int(_))),
         CoreTag::Float => kubernetes_number(text),
         CoreTag::Bool => match null_or_bool(text) {
@@ -77,7 +79,7 @@ pub(super) fn resolve_tagged(text: &str, tag: CoreTag) -> Option<Value> {
     }
 }
 
-fn null_or_bool(text: &str) -> Option<Value> {
+fn null_or_bool(text: &str) -> Option<Value<'static>> {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => Some(Value::Null),
         "true" | "True" | "TRUE" => Some(Value::Bool(true)),
@@ -102,7 +104,7 @@ pub(super) fn yaml11_boolean(text: &str) -> Option<bool> {
 
 /// The number go-yaml v2 resolves a plain scalar to, as the JSON value Kubernetes then
 /// reads; `None` for a string.
-fn kubernetes_number(text: &str) -> Option<Value> {
+fn kubernetes_number(text: &str) -> Option<Value<'static>> {
     match text.as_bytes().first()? {
         b'.' => match text {
             ".inf" | ".Inf" | ".INF" => Some(Value::Float(f64::INFINITY)),
@@ -151,7 +153,7 @@ fn without_underscores(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Go's `strconv.ParseInt(text, 0, 64)`, then `ParseUint`: an optional sign, then `0x`,
 /// `0o`, `0b` (either case) or a leading `0` (octal) selects the base.
-fn go_parse_int(text: &str) -> Option<Value> {
+fn go_parse_int(text: &str) -> Option<Value<'static>> {
     let (negative, unsigned) = match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
         b'+' => (false, &text[1..]),
@@ -183,7 +185,7 @@ fn parse_digits(digits: &str, radix: u32) -> Option<u128> {
 
 /// A parsed integer: an `i64` when it fits (ParseInt), else the nearest float (ParseUint's
 /// `uint64`, or a big integer, which sigs.k8s.io/yaml turns into a JSON number).
-fn signed(negative: bool, magnitude: u128) -> Value {
+fn signed(negative: bool, magnitude: u128) -> Value<'static> {
     let value = if negative {
         i64::try_from(magnitude)
             .ok()
@@ -228,7 +230,7 @@ fn finite_float(text: &str) -> Option<f64> {
 
 /// A float as the JSON number sigs.k8s.io/yaml encodes it to: a whole value below 2^63 is
 /// written without a fraction (Go's `encoding/json`), so Kubernetes reads an integer.
-fn json_number(f: f64) -> Value {
+fn json_number(f: f64) -> Value<'static> {
     const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
     #[allow(clippy::cast_possible_truncation)] // whole and within range: exact
     if f.fract() == 0.0 && f.abs() < LIMIT {
