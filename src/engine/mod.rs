@@ -126,6 +126,9 @@ pub struct Analysis {
     pub backends: Vec<Vec<Vec<BackendVerdict>>>,
     /// Listeners that are usable for traffic (Accepted, not conflicted).
     pub usable_listeners: Vec<ListenerId>,
+    /// ListenerSets (their index) whose Gateway's controller does not handle their kind
+    /// (`parentKinds`), with why: no listener is programmed for them. Sorted.
+    pub unhandled_listener_sets: Vec<(usize, String)>,
     /// In `World::gateways` order: how each Gateway's data plane compiles regular
     /// expressions (the router evaluates a Gateway's routes in it).
     pub gateway_dialects: Vec<JudgedDialect>,
@@ -204,6 +207,7 @@ pub static RULES: &[&crate::diag::Rule] = &[
     &index::IMPLEMENTATION_SPECIFIC_VALUE,
     &listeners::LISTENERSET_NOT_ALLOWED,
     &listeners::LISTENERSET_PARENT_NOT_FOUND,
+    &listeners::LISTENERSET_NOT_HANDLED,
     &features::FEATURE_NOT_SUPPORTED,
     &features::FEATURE_NOT_CLAIMED,
     &compare::ROUTE_STATUS_DIFFERS,
@@ -243,7 +247,14 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         reconciled: &reconciled,
         listeners: &listener_states,
         mesh: mesh_profile,
+        controller: options.controller.as_ref().map(|c| c.profile),
     };
+    let unhandled_listener_sets = (listener_states.set_parents.iter().enumerate())
+        .filter_map(|(s, parent)| match parent {
+            listeners::SetParent::NotHandled { why } => Some((s, why.clone())),
+            _ => None,
+        })
+        .collect();
     let judged = routes::judge_all(&ctx, &index, &world.routes);
     diagnostics.extend(judged.diagnostics);
     let route_gateways: Vec<Vec<Option<usize>>> = world
@@ -297,6 +308,7 @@ pub fn analyze(world: &World, options: &Options) -> Analysis {
         undecided_listeners: reports.undecided_listeners,
         backends: judged.backends,
         usable_listeners: reports.usable_listeners,
+        unhandled_listener_sets,
         gateway_dialects,
         route_dialects,
         mesh: mesh_profile.map(|profile| MeshController {

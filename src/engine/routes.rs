@@ -48,6 +48,26 @@ fn judge_per_profile(
     judged
 }
 
+/// The route's `ResolvedRefs` for parent `p`, as the parent's controller (`judgement`)
+/// judged it. A parent its controller does not watch gets no status entry from it: the
+/// entry shown is pending throughout, for the reason its `Accepted` gives.
+fn resolved_refs(
+    ctx: &Ctx,
+    p: &crate::model::ParentRef,
+    judgement: Option<&ProfileJudgement>,
+    accepted: &Verdict,
+) -> Verdict {
+    match judgement {
+        Some(j) if attachment::parent_handled(ctx, p) => j.resolved.clone(),
+        Some(_) => Verdict::new(
+            ConditionStatus::Unknown,
+            reasons::PENDING,
+            accepted.message.clone(),
+        ),
+        None => Verdict::new(ConditionStatus::Unknown, reasons::PENDING, String::new()),
+    }
+}
+
 /// What judging a group of routes found, in route order.
 #[derive(Default)]
 pub(super) struct JudgedRoutes {
@@ -156,10 +176,7 @@ fn judge_route(ctx: &Ctx, index: &Index, r: usize, route: &Route, out: &mut Judg
                 }
                 _ => accepted,
             };
-            let resolved = judgement.map_or_else(
-                || Verdict::new(ConditionStatus::Unknown, reasons::PENDING, String::new()),
-                |j| j.resolved.clone(),
-            );
+            let resolved = resolved_refs(ctx, p, judgement, &accepted);
             RouteParentStatus {
                 parent_ref: ParentRefStatus {
                     group: p.group.clone(),

@@ -59,7 +59,21 @@ impl Profile {
     /// ` (repo path)` of `knob`'s first source, for a message that states the knob's value
     /// as this controller's; empty for the spec's own rules, which cite no controller.
     pub fn cite<T>(&self, knob: &Cited<T>) -> String {
-        match knob.sources.first() {
+        self.cited(knob.sources.first())
+    }
+    /// As [`Profile::cite`], with the first of `knob`'s sources that mentions `topic` (a
+    /// kind name) in its path or `at`; else ` (the profile's `name` lists no `topic`)`: a
+    /// source about something else does not back a statement about `topic`.
+    pub fn cite_about<T>(&self, knob: &Cited<T>, name: &str, topic: &str) -> String {
+        let mentions = |s: &&Source| s.path.contains(topic) || s.at.contains(topic);
+        match knob.sources.iter().find(mentions) {
+            Some(s) => self.cited(Some(s)),
+            None if self.controller_names.is_empty() => String::new(),
+            None => format!(" (the profile's `{name}` lists no {topic})"),
+        }
+    }
+    fn cited(&self, source: Option<&Source>) -> String {
+        match source {
             Some(s) if !self.controller_names.is_empty() => format!(" ({} {})", s.repo, s.path),
             _ => String::new(),
         }
@@ -67,6 +81,13 @@ impl Profile {
     /// Whether a GatewayClass of `controller_name` belongs to this controller.
     pub fn owns(&self, controller_name: &str) -> bool {
         self.controller_names.iter().any(|c| c == controller_name)
+    }
+    /// Whether the controller handles objects of `group`/`kind` as `role` parents
+    /// (`parentKinds`): a ListenerSet kind it does not list it does not watch, and it
+    /// writes no status for it nor for the routes that name it.
+    pub fn handles_parent(&self, role: ParentRole, group: &str, kind: &str) -> bool {
+        (self.knobs.parent_kinds.value.iter())
+            .any(|k| k.role == role && k.kind.group == group && k.kind.kind == kind)
     }
 }
 

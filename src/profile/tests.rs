@@ -243,3 +243,49 @@ fn the_mesh_profiles_say_what_they_write_for_service_parents() {
         ]
     );
 }
+
+/// `meshParents` and `parentKinds` agree: a profile that predicts what it writes for
+/// Service parents lists the Service as a mesh parent kind, and every ListenerSet kind it
+/// lists is one of the two the Gateway API defines. Each kind but the Gateway is named by
+/// a source, which the findings about that kind cite (`Profile::cite_about`).
+#[test]
+fn parent_kinds_agree_with_mesh_parents() {
+    for p in registry().all() {
+        let sources = &p.knobs.parent_kinds.sources;
+        for k in (p.knobs.parent_kinds.value.iter()).filter(|k| k.role != ParentRole::Gateway) {
+            let kind = k.kind.kind.as_str();
+            assert!(
+                p.controller_names.is_empty()
+                    || sources
+                        .iter()
+                        .any(|s| s.path.contains(kind) || s.at.contains(kind)),
+                "{}: no parentKinds source names {kind}",
+                p.name
+            );
+        }
+        if p.knobs.mesh_parents.value.is_some() {
+            assert!(
+                p.handles_parent(ParentRole::Mesh, "", "Service"),
+                "{}: meshParents is set, but parentKinds lists no mesh Service",
+                p.name
+            );
+        }
+        for k in &p.knobs.parent_kinds.value {
+            let kind = (k.kind.group.as_str(), k.kind.kind.as_str());
+            let expected = match k.role {
+                ParentRole::Gateway => vec![(crate::model::GATEWAY_GROUP, "Gateway")],
+                ParentRole::ListenerSet => vec![
+                    (crate::model::GATEWAY_GROUP, "ListenerSet"),
+                    (crate::model::EXPERIMENTAL_GROUP, "XListenerSet"),
+                ],
+                ParentRole::Mesh => continue,
+            };
+            assert!(
+                expected.contains(&kind),
+                "{}: {kind:?} as {:?}",
+                p.name,
+                k.role
+            );
+        }
+    }
+}

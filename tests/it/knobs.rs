@@ -20,36 +20,11 @@ use gwctl::profile::{
 use crate::cli::{assert_no_errors, root, run_both};
 
 /// `(knob, value)` pairs a profile has but no scenario covers, and why.
-const WITHOUT_SCENARIO: &[(&str, &str, &str)] = &[
-    (
-        "port-sharing",
-        "tcp-udp-conflict",
-        "only Istio and kgateway have it, and they serve no UDP listener (protocols)",
-    ),
-    (
-        "parent-kinds",
-        "listener-set",
-        "the engine reads parentKinds only to name a mesh parent's handlers: a ListenerSet is handled under every profile",
-    ),
-    ("parent-kinds", "no-listener-set", "as listener-set"),
-    ("parent-kinds", "x-listener-set", "as listener-set"),
-    ("parent-kinds", "no-x-listener-set", "as listener-set"),
-    ("parent-kinds", "service", "as listener-set"),
-    ("parent-kinds", "no-service", "as listener-set"),
-    ("parent-kinds", "service-entry", "as listener-set"),
-    ("parent-kinds", "no-service-entry", "as listener-set"),
-    (
-        "unsupported-features",
-        "cilium",
-        "free text per profile, shown with a feature the profile's report does not claim; not yet covered",
-    ),
-    ("unsupported-features", "envoy-gateway", "as cilium"),
-    ("unsupported-features", "istio", "as cilium"),
-    ("unsupported-features", "kgateway", "as cilium"),
-    ("unsupported-features", "nginx-gateway-fabric", "as cilium"),
-    ("unsupported-features", "spec", "as cilium"),
-    ("unsupported-features", "traefik", "as cilium"),
-];
+const WITHOUT_SCENARIO: &[(&str, &str, &str)] = &[(
+    "port-sharing",
+    "tcp-udp-conflict",
+    "only Istio and kgateway have it, and they serve no UDP listener (protocols)",
+)];
 
 /// `ListenersNotValid` -> `listeners-not-valid`.
 fn kebab(name: &str) -> String {

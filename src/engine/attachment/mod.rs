@@ -8,7 +8,7 @@ mod mesh;
 mod parent;
 
 pub use mesh::MESH_PARENT_PORT_NOT_FOUND;
-pub use parent::parent_gateway;
+pub use parent::{parent_gateway, parent_handled};
 
 use admit::{Admission, admit};
 
@@ -218,6 +218,9 @@ pub struct Ctx<'a, 'w> {
     /// for `Service` parents ([`mesh`]); `None`: Service parents are left to their
     /// implementation.
     pub mesh: Option<&'static crate::profile::Profile>,
+    /// The controller `--controller` names, whatever it handles: its `parentKinds` say
+    /// whether it writes status for a mesh parent gwctl does not judge.
+    pub controller: Option<&'static crate::profile::Profile>,
 }
 
 /// Whether `p` names a Service (group `""` or `core`, as the Linkerd and gateway-api docs

@@ -11,9 +11,9 @@ use crate::engine::conditions::{
     ConditionStatus, Decision, ListenerId, ListenerOwner, Unknown, reasons,
 };
 use crate::engine::index::{IMPLEMENTATION_SPECIFIC_VALUE, Lookup, UNKNOWN_PARENT};
-use crate::engine::listeners::SetParent;
-use crate::model::{EXPERIMENTAL_GROUP, GATEWAY_GROUP, Listener, Meta, ParentRef};
-use crate::profile::Profile;
+use crate::engine::listeners::{LISTENERSET_NOT_HANDLED, SetParent};
+use crate::model::{EXPERIMENTAL_GROUP, GATEWAY_GROUP, Listener, ListenerSet, Meta, ParentRef};
+use crate::profile::{ParentRole, Profile};
 
 /// The kinds of object a route attaches to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,9 +51,33 @@ pub fn parent_gateway(ctx: &Ctx<'_, '_>, p: &ParentRef) -> Option<usize> {
     })
 }
 
+/// Whether the controller of the Gateway that `p` names handles `p`'s parent: not a
+/// ListenerSet (or a parentRef kind) its profile does not list (`parentKinds`), which it
+/// does not watch and writes no status for.
+pub fn parent_handled(ctx: &Ctx<'_, '_>, p: &ParentRef) -> bool {
+    if ParentKind::of(p) != Some(ParentKind::ListenerSet) {
+        return true;
+    }
+    let Some(set) = ctx.index.listener_set(&p.namespace, &p.name).found() else {
+        return true;
+    };
+    match ctx.listeners.set_parents.get(set) {
+        Some(SetParent::NotHandled { .. }) => false,
+        Some(SetParent::Attached(g)) => gateway_profile(ctx.reconciled, *g).handles_parent(
+            ParentRole::ListenerSet,
+            &p.group,
+            &p.kind,
+        ),
+        _ => true,
+    }
+}
+
 /// The profile of the controller that judges parentRef `p`: its Gateway's, when the Gateway
-/// is reconciled.
+/// is reconciled and its controller handles the parent.
 pub(super) fn gateway_parent_profile(ctx: &Ctx<'_, '_>, p: &ParentRef) -> Option<&'static Profile> {
+    if !parent_handled(ctx, p) {
+        return None;
+    }
     ctx.reconciled.get(parent_gateway(ctx, p)?)?.profile()
 }
 
@@ -62,6 +86,9 @@ pub(super) fn gateway_parent_profile(ctx: &Ctx<'_, '_>, p: &ParentRef) -> Option
 /// `None` when a link of that chain (ListenerSet, Gateway, class, controllerName) is not in
 /// the input.
 pub(super) fn gateway_parent_controller<'w>(ctx: &Ctx<'_, 'w>, p: &ParentRef) -> Option<&'w str> {
+    if !parent_handled(ctx, p) {
+        return None;
+    }
     let gateway = parent_gateway(ctx, p)?;
     let class_name = ctx
         .world
@@ -104,7 +131,7 @@ pub(super) fn resolve<'w>(ctx: &Ctx<'_, 'w>, site: &Site) -> Result<Parent<'w>, 
         None if p.group != GATEWAY_GROUP && p.group != EXPERIMENTAL_GROUP
             || p.kind == "Service" =>
         {
-            return Err(implementation_parent(site));
+            return Err(implementation_parent(ctx, site));
         }
         None => {
             let message = format!(
@@ -218,18 +245,19 @@ fn same_name_elsewhere(ctx: &Ctx, p: &ParentRef) -> Vec<String> {
 
 /// A parent of a kind outside the Gateway API's own (a Service: a mesh route; a vendor
 /// kind): not a Gateway controller's to judge, and no error. Its status is written by the
-/// implementation that handles the kind, which the verdict names.
-fn implementation_parent(site: &Site) -> Decision {
+/// implementation that handles the kind, which the verdict names; when `--controller`
+/// names one, by its `parentKinds`, whether it is that implementation.
+fn implementation_parent(ctx: &Ctx<'_, '_>, site: &Site) -> Decision {
     let (me, p) = (site.route.named(), site.p);
+    let group = if super::is_service_parent(p) {
+        ""
+    } else {
+        p.group.as_str()
+    };
     let mut handlers: Vec<&str> = crate::profile::registry()
         .all()
         .iter()
-        .filter(|profile| {
-            profile.knobs.parent_kinds.value.iter().any(|k| {
-                k.kind.kind == p.kind
-                    && (k.kind.group == p.group || (p.kind == "Service" && k.kind.group.is_empty()))
-            })
-        })
+        .filter(|profile| profile.handles_parent(ParentRole::Mesh, group, &p.kind))
         .filter(|profile| !profile.controller_names.is_empty())
         .map(|profile| profile.title.as_str())
         .collect();
@@ -247,10 +275,25 @@ fn implementation_parent(site: &Site) -> Decision {
     } else {
         format!("a `{}/{}`, a kind outside the Gateway API", p.group, p.kind)
     };
-    let message = format!(
-        "{me}: parent `{}` is {what}, which no Gateway controller judges; {who} writes its status",
-        p.name
-    );
+    let named = ctx.controller.filter(|c| !c.controller_names.is_empty());
+    let message = match named {
+        Some(c) if c.handles_parent(ParentRole::Mesh, group, &p.kind) => format!(
+            "{me}: parent `{}` is {what}; {} (--controller) handles such parents{}, but its profile does not predict what it writes for them",
+            p.name,
+            c.title,
+            c.cite_about(&c.knobs.parent_kinds, "parentKinds", &p.kind)
+        ),
+        Some(c) => format!(
+            "{me}: parent `{}` is {what}; {} (--controller) does not handle such parents{}, so it writes no status for this one; {who} does",
+            p.name,
+            c.title,
+            c.cite_about(&c.knobs.parent_kinds, "parentKinds", &p.kind)
+        ),
+        None => format!(
+            "{me}: parent `{}` is {what}, which no Gateway controller judges; {who} writes its status",
+            p.name
+        ),
+    };
     site.reported(
         &IMPLEMENTATION_SPECIFIC_VALUE,
         ConditionStatus::Unknown,
@@ -309,13 +352,32 @@ fn listener_set<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'
         return Err(unknown(site));
     };
     match ctx.listeners.set_parents.get(i) {
-        Some(SetParent::Attached(g)) => Ok(Parent {
-            meta: &set.meta,
-            owner: ListenerOwner::ListenerSet(i),
-            listeners: &set.listeners,
-            is_gateway: false,
-            profile: gateway_profile(ctx.reconciled, *g),
-        }),
+        Some(SetParent::Attached(g)) => {
+            let profile = gateway_profile(ctx.reconciled, *g);
+            let p = site.p;
+            if !profile.handles_parent(ParentRole::ListenerSet, &p.group, &p.kind) {
+                let gateway = &set.parent_ref;
+                let why = format!(
+                    "Gateway {}/{}'s controller, {} (profile `{}`), does not handle {}/{} parents{}",
+                    gateway.namespace,
+                    gateway.name,
+                    profile.title,
+                    profile.name,
+                    p.group,
+                    p.kind,
+                    profile.cite_about(&profile.knobs.parent_kinds, "parentKinds", &p.kind)
+                );
+                return Err(unhandled(site, set, &why));
+            }
+            Ok(Parent {
+                meta: &set.meta,
+                owner: ListenerOwner::ListenerSet(i),
+                listeners: &set.listeners,
+                is_gateway: false,
+                profile,
+            })
+        }
+        Some(SetParent::NotHandled { why }) => Err(unhandled(site, set, why)),
         Some(SetParent::Rejected { message, .. }) => Err(site
             .reported(
                 &ROUTE_NOT_ALLOWED_BY_LISTENERS,
@@ -342,6 +404,26 @@ fn listener_set<'w>(ctx: &Ctx<'_, 'w>, site: &Site, i: usize) -> Result<Parent<'
         }
         None => Err(unknown(site)),
     }
+}
+
+/// The decision on a parentRef to ListenerSet `set` whose controller does not handle it
+/// (`why`): it writes no status entry for the parentRef, which stays pending.
+fn unhandled(site: &Site, set: &ListenerSet, why: &str) -> Decision {
+    let (me, target) = (site.route.named(), site.target());
+    let gateway = &set.parent_ref;
+    site.reported(
+        &LISTENERSET_NOT_HANDLED,
+        ConditionStatus::Unknown,
+        reasons::PENDING,
+        format!(
+            "{me} attaches to {target}, but {why}; no controller writes the route's status for this parent, and no request reaches the route through it"
+        ),
+    )
+    .help(format!(
+        "attach the route to Gateway {}/{} directly (with its listeners on the Gateway), or use a controller that handles ListenerSets",
+        gateway.namespace, gateway.name
+    ))
+    .related(set.meta.at(FieldPath::parse("kind")), "the ListenerSet")
 }
 
 /// §3.2: the listeners of `parent` that `sectionName` and `port` select, or the decision

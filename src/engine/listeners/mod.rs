@@ -16,7 +16,7 @@ pub use rules::{
     LISTENER_INVALID_ROUTE_KINDS, LISTENER_INVALID_SELECTOR, LISTENER_UNSUPPORTED_PROTOCOL,
     LISTENER_UNSUPPORTED_VALUE,
 };
-pub use sets::{LISTENERSET_NOT_ALLOWED, LISTENERSET_PARENT_NOT_FOUND};
+pub use sets::{LISTENERSET_NOT_ALLOWED, LISTENERSET_NOT_HANDLED, LISTENERSET_PARENT_NOT_FOUND};
 
 use std::collections::BTreeSet;
 
@@ -124,6 +124,14 @@ pub enum SetParent {
         reason: &'static str,
         message: String,
     },
+    /// Its Gateway's controller does not handle ListenerSets of its kind (`parentKinds`):
+    /// it writes no status for it (the API server's default, `Pending`, stays) and its
+    /// listeners serve nothing.
+    NotHandled {
+        /// Why: the controller, what it handles and the profile's source (for the routes'
+        /// findings).
+        why: String,
+    },
     /// Depends on objects not in the input, or the parent is not reconciled.
     Unknown {
         message: String,
@@ -207,10 +215,18 @@ pub fn analyze(
             SetParent::Attached(g) => profile_of(g),
             _ => crate::profile::registry().spec(),
         };
+        // No controller validates the listeners of a ListenerSet nobody handles: their
+        // findings would be the spec's guesses about a controller that never looks.
+        let mut unjudged = Vec::new();
+        let findings = if matches!(parent, SetParent::NotHandled { .. }) {
+            &mut unjudged
+        } else {
+            &mut *diags
+        };
         let states = set
             .listeners
             .iter()
-            .map(|l| validate::validate(index, profile, &set.meta, l, None, diags))
+            .map(|l| validate::validate(index, profile, &set.meta, l, None, findings))
             .collect();
         out.sets.push(states);
         out.set_parents.push(parent);
@@ -306,8 +322,9 @@ mod tests {
         assert!(diags.iter().any(|d| d.rule.code == "GW3005"));
     }
 
-    #[test]
-    fn listener_sets_lose_to_the_gateway_and_older_sets() {
+    /// Gateway infra/gw, listener `a` (HTTP, port 80, x.com), allowing ListenerSets of its
+    /// namespace.
+    fn world_with_a_gateway_allowing_sets() -> World {
         let mut w = world();
         let mut gw = gateway(
             "infra",
@@ -316,6 +333,12 @@ mod tests {
         );
         gw.allowed_listeners.from = Known::Known(FromNamespaces::Same);
         w.gateways.push(gw);
+        w
+    }
+
+    #[test]
+    fn listener_sets_lose_to_the_gateway_and_older_sets() {
+        let mut w = world_with_a_gateway_allowing_sets();
         w.listener_sets.push(listener_set(
             "infra",
             "s1",
@@ -361,6 +384,29 @@ mod tests {
             }
         ));
         assert!(diags.iter().any(|d| d.rule.code == "GW3007"));
+    }
+
+    /// A controller whose profile lists no ListenerSet kind (Traefik) leaves the set alone:
+    /// not attached, not validated, and its Gateway keeps no conflict with its listeners.
+    #[test]
+    fn a_controller_without_listener_sets_does_not_handle_them() {
+        let mut w = world_with_a_gateway_allowing_sets();
+        let mut bad = listener(0, "dup", 80, Protocol::Http, Some("x.com"));
+        bad.protocol = Known::Unknown("http".into());
+        w.listener_sets
+            .push(listener_set("infra", "s1", "gw", vec![bad]));
+        let index = Index::new(&w, true);
+        let traefik = crate::profile::registry().named("traefik");
+        let reconciled = vec![Reconciled::Yes {
+            profile: traefik.expect("the traefik profile"),
+            class_assumed: false,
+        }];
+        let mut diags = Vec::new();
+        let ls = analyze(&w, &index, &reconciled, &mut diags);
+        assert!(matches!(ls.set_parents[0], SetParent::NotHandled { .. }));
+        let codes: Vec<&str> = diags.iter().map(|d| d.rule.code).collect();
+        assert_eq!(codes, ["GW3014"]);
+        assert!(ls.gateways[0][0].accepted.is_true());
     }
 
     #[test]

@@ -4,10 +4,14 @@
 use super::SetParent;
 use crate::diag::{Diagnostic, FieldPath, rule};
 use crate::engine::classes::Reconciled;
+use crate::engine::classes::gateway_profile;
 use crate::engine::conditions::{ConditionStatus, Decision, Unknown, reasons};
 use crate::engine::index::{Index, Lookup, UNKNOWN_PARENT};
 use crate::engine::selector::{self, SelectorMatch, UNKNOWN_NAMESPACE, namespace_matches};
-use crate::model::{FromNamespaces, GATEWAY_GROUP, Gateway, Known, ListenerSet, World};
+use crate::model::{
+    EXPERIMENTAL_GROUP, FromNamespaces, GATEWAY_GROUP, Gateway, Known, ListenerSet, World,
+};
+use crate::profile::{ParentRole, Profile};
 
 rule! {
     /// ## What it does
@@ -64,6 +68,40 @@ rule! {
     }
 }
 
+rule! {
+    /// ## What it does
+    /// Reports a ListenerSet (or an older `XListenerSet`) whose parent Gateway's controller
+    /// does not handle ListenerSets of that kind, as its implementation profile records
+    /// (`parentKinds`, with the source that decides it): Traefik and Istio 1.30 do not
+    /// handle the `gateway.networking.k8s.io` `ListenerSet` (Gateway API v1.5 and later);
+    /// Cilium, NGINX Gateway Fabric and Traefik do not handle the
+    /// `gateway.networking.x-k8s.io` `XListenerSet` (before v1.5). The same finding is
+    /// reported on each route parentRef that names such a ListenerSet.
+    ///
+    /// ## Why it matters
+    /// The controller does not watch the kind, so it writes nothing: the ListenerSet keeps
+    /// the API server's default status (`Accepted=Unknown` and `Programmed=Unknown`, reason
+    /// `Pending`, "Waiting for controller"), not `Accepted=False`, and no listener status.
+    /// Its listeners are not programmed and serve no request; the Gateway's
+    /// `attachedListenerSets` does not count it; a route attached to it gets no status
+    /// entry for it, so it looks pending forever.
+    ///
+    /// ## Example
+    /// The Gateway's class is Traefik's:
+    #[example = "testdata/rules/listenerset-not-handled/err.yaml"]
+    ///
+    /// ## Fix
+    /// Move the listeners onto the Gateway and attach the routes to the Gateway directly, or
+    /// use a controller that handles ListenerSets of this kind.
+    pub static LISTENERSET_NOT_HANDLED {
+        code: "GW3014",
+        name: "listenerset-not-handled",
+        severity: Warning,
+        stage: Analysis,
+        summary: "The parent Gateway's controller does not handle this kind of ListenerSet: it writes no status for it or its routes",
+    }
+}
+
 /// `ListenerSet ns/name` (also for an `XListenerSet`), for messages.
 fn set_name(set: &ListenerSet) -> String {
     format!("ListenerSet {}/{}", set.meta.namespace, set.meta.name)
@@ -93,13 +131,76 @@ pub(super) fn set_parent(
     diags: &mut Vec<Diagnostic>,
 ) -> SetParent {
     let decision = match parent_gateway(index, world, reconciled, set) {
-        Ok((g, gw)) => match admits_set(index, gw, set) {
-            None => return SetParent::Attached(g),
-            Some(refused) => refused,
-        },
+        Ok((g, gw)) => {
+            // A controller that does not watch the kind never gets as far as allowedListeners.
+            if let Some((why, ignored)) = not_handled(gateway_profile(reconciled, g), gw, set) {
+                ignored.record(diags);
+                return SetParent::NotHandled { why };
+            }
+            match admits_set(index, gw, set) {
+                None => return SetParent::Attached(g),
+                Some(refused) => refused,
+            }
+        }
         Err(decision) => decision,
     };
     SetParent::decided(decision, diags)
+}
+
+/// The API group of `set`'s own kind, as its `apiVersion` names it.
+fn set_group(set: &ListenerSet) -> &str {
+    match set.meta.api_version.split_once('/') {
+        Some((group, _)) => group,
+        None if set.meta.kind == "XListenerSet" => EXPERIMENTAL_GROUP,
+        None => GATEWAY_GROUP,
+    }
+}
+
+/// Why `profile`'s controller, which reconciles `gw`, does not handle `set`'s kind
+/// (`parentKinds`), and the decision on the set; `None` when it handles it.
+fn not_handled(profile: &Profile, gw: &Gateway, set: &ListenerSet) -> Option<(String, Decision)> {
+    let (group, kind) = (set_group(set), set.meta.kind.as_str());
+    if profile.handles_parent(ParentRole::ListenerSet, group, kind) {
+        return None;
+    }
+    let handled: Vec<String> = (profile.knobs.parent_kinds.value.iter())
+        .filter(|k| k.role == ParentRole::ListenerSet)
+        .map(|k| format!("{}/{}", k.kind.group, k.kind.kind))
+        .collect();
+    let handles = if handled.is_empty() {
+        "no ListenerSet kind".to_string()
+    } else {
+        format!("only {}", handled.join(", "))
+    };
+    let why = format!(
+        "{}'s controller, {} (profile `{}`), does not handle {group}/{kind}: it handles {handles}{}",
+        gw.meta.named(),
+        profile.title,
+        profile.name,
+        profile.cite_about(&profile.knobs.parent_kinds, "parentKinds", kind),
+    );
+    let message = format!(
+        "{why}; it writes no status for {} (it stays Accepted=Unknown, Pending), and its listeners serve nothing",
+        set_name(set)
+    );
+    Some((
+        why,
+        Decision::reported(
+            &LISTENERSET_NOT_HANDLED,
+            set.meta.at(FieldPath::parse("kind")),
+            ConditionStatus::Unknown,
+            reasons::PENDING,
+            message,
+        )
+        .help(format!(
+            "move these listeners onto {} and attach the routes to it directly, or use a controller that handles {kind}s",
+            gw.meta.named()
+        ))
+        .related(
+            gw.meta.at(FieldPath::parse("spec.gatewayClassName")),
+            "the Gateway's class",
+        ),
+    ))
 }
 
 /// The reconciled Gateway `set`'s parentRef names (its index), or the decision that there

@@ -30,6 +30,9 @@ enum OwnerState<'a> {
         message: &'a str,
         unknowns: &'a [Unknown],
     },
+    /// No controller watches it: it has no listener status at all, and its listeners
+    /// serve nothing.
+    Unwatched,
 }
 
 /// Listener conditions, in the order Accepted, Conflicted, ResolvedRefs, Programmed,
@@ -57,7 +60,7 @@ fn listener_conditions(state: &ListenerState, owner: &OwnerState) -> Vec<Conditi
             let rejected = Verdict::new(False, reason, *message);
             (Some(rejected.clone()), rejected)
         }
-        OwnerState::InForce | OwnerState::Unknown { .. } => (
+        OwnerState::InForce | OwnerState::Unknown { .. } | OwnerState::Unwatched => (
             state.accepted_written.then(|| state.accepted.clone()),
             programmed(state),
         ),
@@ -191,6 +194,9 @@ fn listener_statuses(
     owner_state: &OwnerState,
     attached: &HashMap<ListenerId, u32>,
 ) -> Vec<ListenerStatus> {
+    if matches!(owner_state, OwnerState::Unwatched) {
+        return Vec::new();
+    }
     let in_force = matches!(owner_state, OwnerState::InForce);
     listeners
         .iter()
@@ -469,6 +475,9 @@ fn gateway_reports(
     gateway_reports
 }
 
+/// The message of the API server's default conditions (the CRDs' `status` default).
+const WAITING_FOR_CONTROLLER: &str = "Waiting for controller";
+
 /// `Accepted` and `Programmed` of an owner no controller has judged.
 fn pending_conditions(message: &str) -> Vec<Condition> {
     let pending = Verdict::new(ConditionStatus::Unknown, reasons::PENDING, message);
@@ -521,6 +530,12 @@ fn set_conditions<'a>(
         Some(SetParent::Unknown { message, unknowns }) => (
             pending_conditions(message),
             OwnerState::Unknown { message, unknowns },
+            false,
+        ),
+        // Nothing is written: the API server's default conditions stay.
+        Some(SetParent::NotHandled { .. }) => (
+            pending_conditions(WAITING_FOR_CONTROLLER),
+            OwnerState::Unwatched,
             false,
         ),
         None => (

@@ -101,7 +101,7 @@ impl<'a> Router<'a> {
                 .collect(),
         };
         let mut gateways: Vec<GatewayIndex> = (world.gateways.iter().enumerate())
-            .map(|(gi, g)| gateway_index(&links, gi, g, &usable))
+            .map(|(gi, g)| gateway_index(&links, gi, g, &usable, &analysis.unhandled_listener_sets))
             .collect();
         let shapes = compiled.first().map_or(&[][..], Vec::as_slice);
         let tables = attached_tables(world, analysis, shapes, &gateways, &dialect_of);
@@ -173,9 +173,15 @@ pub(super) fn age_ranks(world: &World) -> Vec<usize> {
     rank
 }
 
-/// Gateway `gi` with its own listeners, then those of its ListenerSets (oldest first);
-/// its tables are still empty.
-fn gateway_index(links: &Links, gi: usize, g: &Gateway, usable: &Usability) -> GatewayIndex {
+/// Gateway `gi` with its own listeners, then those of its ListenerSets (oldest first) but
+/// the `unhandled` ones, which no listener is programmed for; its tables are still empty.
+fn gateway_index(
+    links: &Links,
+    gi: usize,
+    g: &Gateway,
+    usable: &Usability,
+    unhandled: &[(usize, String)],
+) -> GatewayIndex {
     let world = links.world;
     let name = NamespacedName {
         namespace: g.meta.namespace.clone(),
@@ -194,8 +200,26 @@ fn gateway_index(links: &Links, gi: usize, g: &Gateway, usable: &Usability) -> G
             .get(s)
             .map(|set| Meta::creation_key(&set.meta))
     });
-    let from_sets = sets
-        .into_iter()
+    let why_unhandled = |s: usize| {
+        (unhandled.binary_search_by_key(&s, |(set, _)| *set).ok())
+            .and_then(|i| unhandled.get(i))
+            .map(|(_, why)| why.as_str())
+    };
+    let mut unhandled_ports = Vec::new();
+    for (set, why) in (sets.iter().copied())
+        .filter_map(|s| Some((world.listener_sets.get(s)?, why_unhandled(s)?)))
+    {
+        for l in &set.listeners {
+            if let Some(port) = l.port {
+                unhandled_ports.push((port, format!(
+                    "listener {} of ListenerSet {}/{} is on port {port}, but no listener is programmed for it: {why}",
+                    l.name, set.meta.namespace, set.meta.name
+                )));
+            }
+        }
+    }
+    let from_sets = (sets.into_iter())
+        .filter(|&s| why_unhandled(s).is_none())
         .filter_map(|s| world.listener_sets.get(s).map(|set| (s, set)));
     let from_sets = from_sets.flat_map(|(s, set)| {
         let owner = NamespacedName {
@@ -226,6 +250,7 @@ fn gateway_index(links: &Links, gi: usize, g: &Gateway, usable: &Usability) -> G
             .iter()
             .find_map(|a| a.value.clone())
             .unwrap_or_else(|| "gateway-address".to_string()),
+        unhandled: unhandled_ports,
     }
 }
 

@@ -369,6 +369,7 @@ impl Router<'_> {
             listeners: vec![listener],
             refused: HostTable::default(),
             address: format!("{}.{}.svc.cluster.local", service.name, service.namespace),
+            unhandled: Vec::new(),
         }
     }
 

@@ -73,6 +73,9 @@ struct GatewayIndex {
     refused: HostTable<Refused>,
     /// The address a request without Host is sent to.
     address: String,
+    /// The listeners of its ListenerSets that its controller does not handle: the port of
+    /// each, and why nothing listens for it there.
+    unhandled: Vec<(i64, String)>,
 }
 
 /// Routes requests through the Gateways of one world. Build once, route many.
@@ -189,14 +192,20 @@ impl Router<'_> {
             .iter()
             .filter(|l| l.port == Some(port))
             .collect();
-        match req.request.protocol {
+        let mut result = match req.request.protocol {
             RequestProtocol::Http | RequestProtocol::Grpc => {
                 self.route_http(g, port, &on_port, req)
             }
             RequestProtocol::Tls => self.route_l4(g, port, &on_port, Protocol::Tls, req),
             RequestProtocol::Tcp => self.route_l4(g, port, &on_port, Protocol::Tcp, req),
             RequestProtocol::Udp => self.route_l4(g, port, &on_port, Protocol::Udp, req),
-        }
+        };
+        (result.explanation).extend(
+            (g.unhandled.iter())
+                .filter(|(p, _)| *p == port)
+                .map(|(_, why)| why.clone()),
+        );
+        result
     }
 
     fn matcher(&self, c: &Candidate) -> Option<&Matcher> {
