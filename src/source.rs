@@ -27,9 +27,10 @@ impl Span {
 }
 
 /// The text of a file, shared: the span trees of its documents borrow their strings from it
-/// instead of copying them. Reads as a `str`.
+/// instead of copying them. Reads as a `str`. A `String` (as a file is read) becomes one
+/// without being copied.
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text(Arc<str>);
+pub struct Text(Arc<String>);
 
 impl Text {
     /// Whether both are the same shared text (not merely equal).
@@ -53,7 +54,7 @@ impl AsRef<str> for Text {
 
 impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&*self.0, f)
+        std::fmt::Debug::fmt(self.0.as_str(), f)
     }
 }
 
@@ -65,31 +66,31 @@ impl std::fmt::Display for Text {
 
 impl From<String> for Text {
     fn from(text: String) -> Self {
-        Text(text.into())
+        Text(Arc::new(text))
     }
 }
 
 impl From<&String> for Text {
     fn from(text: &String) -> Self {
-        Text(text.as_str().into())
+        Text::from(text.clone())
     }
 }
 
 impl From<&str> for Text {
     fn from(text: &str) -> Self {
-        Text(text.into())
+        Text::from(text.to_string())
     }
 }
 
 impl From<Box<str>> for Text {
     fn from(text: Box<str>) -> Self {
-        Text(text.into())
+        Text::from(text.into_string())
     }
 }
 
 impl From<Cow<'_, str>> for Text {
     fn from(text: Cow<'_, str>) -> Self {
-        Text(text.into())
+        Text::from(text.into_owned())
     }
 }
 
@@ -102,7 +103,7 @@ impl From<&Text> for Text {
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        *self.0 == *other
+        self.0.as_str() == other
     }
 }
 

@@ -9,7 +9,7 @@ use super::Check;
 use crate::diag::{Diagnostic, Rule, Severity, rule};
 use crate::engine::routing::Pattern;
 use crate::engine::{Analysis, JudgedDialect};
-use crate::model::World;
+use crate::model::{Route, World};
 
 rule! {
     /// ## What it does
@@ -76,8 +76,27 @@ pub(super) fn findings(
     judge: fn(&Pattern, &JudgedDialect) -> Option<String>,
     help: &'static str,
 ) -> Vec<Diagnostic> {
+    let routes: Vec<_> = world.routes.iter().zip(&analysis.route_dialects).collect();
+    crate::parallel::map_groups(
+        &routes,
+        |(route, _)| 1 + route.rules.len(),
+        crate::parallel::MIN_PARALLEL_ROUTE_RULES,
+        |_, group| route_findings(group, rule, judge, help),
+    )
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// [`findings`] on the routes of `group`, each with the dialects it is judged in.
+fn route_findings(
+    group: &[(&Route, &Vec<JudgedDialect>)],
+    rule: &'static Rule,
+    judge: fn(&Pattern, &JudgedDialect) -> Option<String>,
+    help: &'static str,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (route, dialects) in world.routes.iter().zip(&analysis.route_dialects) {
+    for &(route, dialects) in group {
         for (at, value) in route.regular_expressions() {
             for judged in dialects {
                 let Some(problem) = judge(&Pattern::compiled(value, &judged.dialect), judged)

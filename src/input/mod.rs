@@ -523,6 +523,7 @@ fn load(
 fn read_bytes(path: Option<&Path>, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
     let limit = u64::try_from(limit).unwrap_or(u64::MAX);
     let mut fifo = false;
+    let mut capacity = 0;
     let reader: Box<dyn Read> = match path {
         Some(path) => {
             let file = open(path)?;
@@ -531,6 +532,8 @@ fn read_bytes(path: Option<&Path>, limit: usize) -> std::io::Result<Option<Vec<u
             if metadata.len() > limit {
                 return Ok(None);
             }
+            // Read into one allocation of the right size, not a doubling series of copies.
+            capacity = usize::try_from(metadata.len()).map_or(0, |len| len + 1);
             #[cfg(unix)]
             {
                 fifo = std::os::unix::fs::FileTypeExt::is_fifo(&metadata.file_type());
@@ -541,7 +544,7 @@ fn read_bytes(path: Option<&Path>, limit: usize) -> std::io::Result<Option<Vec<u
     };
     // The metadata can lie (special files, a file still growing), so read at most one byte
     // more than the limit.
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(capacity);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;

@@ -80,7 +80,7 @@ pub fn findings(diagnostics: &[DiagnosticView<'_>], style: &Style) -> String {
 }
 
 /// Below this many snippets, rendering them on one thread is quicker.
-const PARALLEL_SNIPPETS: usize = 256;
+const PARALLEL_SNIPPETS: usize = 64;
 
 /// Wraps `text` to `width` at spaces only (never inside a name or a path), with the
 /// given indents.

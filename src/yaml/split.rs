@@ -26,6 +26,12 @@ pub(super) fn split(text: &str) -> Vec<Chunk> {
             .position(|&b| b == b'\n')
             .map_or(bytes.len(), |i| line_start + i + 1);
         let line = &bytes[line_start..line_end];
+        // In a document's content, only a line starting with a marker's or a directive's
+        // first byte can end it: the others need no look.
+        if has_content && !matches!(line.first(), Some(b'-' | b'.' | b'%')) {
+            line_start = line_end;
+            continue;
+        }
         if is_marker(line, b"---") {
             if has_content {
                 chunks.push(Chunk {

@@ -20,11 +20,7 @@ use gwctl::profile::{
 use crate::cli::{assert_no_errors, root, run_both};
 
 /// `(knob, value)` pairs a profile has but no scenario covers, and why.
-const WITHOUT_SCENARIO: &[(&str, &str, &str)] = &[(
-    "port-sharing",
-    "tcp-udp-conflict",
-    "only Istio and kgateway have it, and they serve no UDP listener (protocols)",
-)];
+const WITHOUT_SCENARIO: &[(&str, &str, &str)] = &[];
 
 /// `ListenersNotValid` -> `listeners-not-valid`.
 fn kebab(name: &str) -> String {

@@ -98,13 +98,26 @@ impl<'a> CheckView<'a> {
                     GatewayView::new(sources, "ListenerSet", set, meta)
                 })
                 .collect(),
-            routes: (analysis.routes.iter().enumerate())
-                .filter(|(_, r)| report.shows(&r.namespace))
-                .map(|(i, route)| {
-                    let meta = world.routes.get(i).map(|r| &r.meta);
-                    RouteView::new(sources, analysis, i, route, meta)
-                })
-                .collect(),
+            // Tens of thousands of routes are viewed on every core.
+            routes: crate::parallel::map_groups(
+                &analysis.routes,
+                |_| 1,
+                crate::parallel::MIN_PARALLEL_ROUTE_RULES,
+                |offset, group| {
+                    // By index: the views borrow from `analysis`, not from the group.
+                    (offset..offset + group.len())
+                        .filter_map(|i| Some((i, analysis.routes.get(i)?)))
+                        .filter(|(_, r)| report.shows(&r.namespace))
+                        .map(|(i, route)| {
+                            let meta = world.routes.get(i).map(|r| &r.meta);
+                            RouteView::new(sources, analysis, i, route, meta)
+                        })
+                        .collect::<Vec<_>>()
+                },
+            )
+            .into_iter()
+            .flatten()
+            .collect(),
             diagnostics: diagnostics
                 .iter()
                 .map(|d| DiagnosticView::new(sources, d))
