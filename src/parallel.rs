@@ -134,6 +134,30 @@ mod tests {
     }
 
     #[test]
+    fn each_thread_makes_its_state_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let made = AtomicUsize::new(0);
+        let items: Vec<usize> = (0..1000).collect();
+        let groups = map_groups_with(
+            &items,
+            |_| 1,
+            0,
+            || made.fetch_add(1, Ordering::Relaxed),
+            |_, offset, group| (offset, group.len()),
+        );
+        let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        assert!(made.load(Ordering::Relaxed) <= threads);
+        // More groups than threads, still in order and covering every item.
+        assert!(threads < 2 || groups.len() > threads);
+        let mut next = 0;
+        for (offset, len) in groups {
+            assert_eq!(offset, next);
+            next += len;
+        }
+        assert_eq!(next, items.len());
+    }
+
+    #[test]
     fn small_inputs_stay_on_one_thread() {
         let items = [1, 2, 3];
         let groups = map_groups(&items, |_| 1, 100, |offset, group| (offset, group.len()));

@@ -198,6 +198,25 @@ mod tests {
         assert_eq!(printable_lines("a\rb\x1b"), "a\\rb\\u{1b}");
     }
 
+    proptest::proptest! {
+        /// The scan that skips printable ASCII escapes what looking at every character does.
+        #[test]
+        fn escaping_skips_nothing_it_must_escape(text in "(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\\u{202a}-\\u{202e}\\r\\n\\t]){0,40}") {
+            let chars: Vec<char> = text.chars().collect();
+            let mut expected = String::new();
+            for (i, &c) in chars.iter().enumerate() {
+                let next = chars.get(i + 1).copied();
+                let kept = matches!(c, '\n' | '\t') || (c == '\r' && next == Some('\n'));
+                if acts_on_terminal(c) && !kept {
+                    expected.extend(c.escape_debug());
+                } else {
+                    expected.push(c);
+                }
+            }
+            proptest::prop_assert_eq!(printable_lines(&text), expected);
+        }
+    }
+
     #[test]
     fn offsets_follow_the_escapes() {
         let text = "a\x1bb\ncé\x1bd";
